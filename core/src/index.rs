@@ -1,0 +1,152 @@
+//! R-trees: buildings by representative point and by envelope (bulk-loaded once), communities by
+//! envelope (removed and re-inserted whenever one changes: an object in an rstar tree must not
+//! move).
+
+use geo::{BoundingRect, Coord, MultiPolygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::ids::CommunityKey;
+use crate::layers::Building;
+use crate::plan::Plan;
+
+/// A building's representative point with the building's index.
+pub type BuildingPoint = GeomWithData<[f64; 2], u32>;
+/// A footprint envelope with the building's index.
+pub type BuildingEnvelope = GeomWithData<Rectangle<[f64; 2]>, u32>;
+/// A community envelope with the community's key.
+pub type CommunityEnvelope = GeomWithData<Rectangle<[f64; 2]>, CommunityKey>;
+
+/// The rectangle of two corners.
+pub fn aabb(lower: Coord<f64>, upper: Coord<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([lower.x, lower.y], [upper.x, upper.y])
+}
+
+/// The envelope of a boundary, or `None` for an empty one.
+pub fn boundary_envelope(boundary: &MultiPolygon<f64>) -> Option<AABB<[f64; 2]>> {
+    boundary
+        .bounding_rect()
+        .map(|rect| aabb(rect.min(), rect.max()))
+}
+
+/// Buildings indexed twice: by the point that decides their community, and by footprint envelope
+/// (for cuts and drawing).
+#[derive(Debug, Clone)]
+pub struct BuildingIndex {
+    /// Representative points.
+    pub by_point: RTree<BuildingPoint>,
+    /// Footprint envelopes.
+    pub by_envelope: RTree<BuildingEnvelope>,
+}
+
+impl BuildingIndex {
+    /// Bulk-loads both trees.
+    pub fn build(buildings: &[Building]) -> Self {
+        let points = buildings
+            .iter()
+            .enumerate()
+            .map(|(index, building)| {
+                GeomWithData::new(
+                    [
+                        building.representative_point.x,
+                        building.representative_point.y,
+                    ],
+                    index as u32,
+                )
+            })
+            .collect();
+        let envelopes = buildings
+            .iter()
+            .enumerate()
+            .map(|(index, building)| {
+                let [lower, upper] = building.envelope;
+                GeomWithData::new(
+                    Rectangle::from_corners([lower.x, lower.y], [upper.x, upper.y]),
+                    index as u32,
+                )
+            })
+            .collect();
+        let (by_point, by_envelope) =
+            rayon::join(|| RTree::bulk_load(points), || RTree::bulk_load(envelopes));
+        Self {
+            by_point,
+            by_envelope,
+        }
+    }
+
+    /// Buildings whose representative point lies in `envelope`.
+    pub fn points_in(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
+        self.by_point
+            .locate_in_envelope(&envelope)
+            .map(|point| point.data)
+    }
+
+    /// Buildings whose footprint envelope meets `envelope`.
+    pub fn footprints_meeting(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
+        self.by_envelope
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|rectangle| rectangle.data)
+    }
+}
+
+/// Communities by envelope, kept current as boundaries change.
+#[derive(Debug, Clone, Default)]
+pub struct CommunityIndex {
+    tree: RTree<CommunityEnvelope>,
+    /// The envelope each key is filed under, to remove it again.
+    filed: Vec<Option<CommunityEnvelope>>,
+}
+
+impl CommunityIndex {
+    /// Bulk-loads every community of the plan.
+    pub fn build(plan: &Plan) -> Self {
+        let mut filed = vec![None; plan.slot_count()];
+        let mut entries = Vec::with_capacity(plan.len());
+        for (key, community) in plan.communities() {
+            if let Some(envelope) = boundary_envelope(&community.boundary) {
+                let entry = GeomWithData::new(Rectangle::from_aabb(envelope), key);
+                filed[key.index()] = Some(entry);
+                entries.push(entry);
+            }
+        }
+        Self {
+            tree: RTree::bulk_load(entries),
+            filed,
+        }
+    }
+
+    /// Files `key` under its current boundary (or removes it, when the community is gone).
+    pub fn refresh(&mut self, plan: &Plan, key: CommunityKey) {
+        if self.filed.len() <= key.index() {
+            self.filed.resize(key.index() + 1, None);
+        }
+        if let Some(old) = self.filed[key.index()].take() {
+            self.tree.remove(&old);
+        }
+        let envelope = plan
+            .community(key)
+            .and_then(|community| boundary_envelope(&community.boundary));
+        if let Some(envelope) = envelope {
+            let entry = GeomWithData::new(Rectangle::from_aabb(envelope), key);
+            self.tree.insert(entry);
+            self.filed[key.index()] = Some(entry);
+        }
+    }
+
+    /// Communities whose envelope meets `envelope`.
+    pub fn meeting(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = CommunityKey> + '_ {
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|entry| entry.data)
+    }
+
+    /// How many communities are filed.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// True when none is.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+}

@@ -1,0 +1,262 @@
+//! Raw GeoJSON geometry (lon/lat) to geo geometry in local metres, with the checks every layer
+//! needs: positions must be longitude/latitude, rings need at least three distinct corners, and
+//! unclosed rings are closed (and reported).
+
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+
+use crate::io::geojson::{Position, RawGeometry};
+use crate::projection::LocalProjection;
+
+/// Why a geometry could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GeometryProblem {
+    /// The geometry's type does not fit the layer.
+    WrongType(&'static str),
+    /// A ring or line has too few positions.
+    TooFewPositions,
+    /// A position is not a longitude/latitude pair.
+    NotLonLat(Position),
+    /// The feature has no geometry.
+    Missing,
+}
+
+impl GeometryProblem {
+    /// A sentence for a load warning or error, and what to do.
+    pub fn describe(&self) -> (String, &'static str) {
+        match self {
+            GeometryProblem::WrongType(found) => (
+                format!("have a {found} geometry, which this layer cannot use, and were skipped"),
+                "Check that the right file was given for this layer.",
+            ),
+            GeometryProblem::TooFewPositions => (
+                "have a ring or line with too few positions and were skipped".to_owned(),
+                "Fix the geometry in QGIS (Vector → Geometry Tools → Check Validity).",
+            ),
+            GeometryProblem::NotLonLat(position) => (
+                format!(
+                    "have a position ({}, {}) that is not longitude/latitude",
+                    position.longitude, position.latitude
+                ),
+                "GeoJSON must be WGS 84 longitude/latitude (RFC 7946): reproject the layer to EPSG:4326 and export it again.",
+            ),
+            GeometryProblem::Missing => (
+                "have no geometry and were skipped".to_owned(),
+                "Draw or restore their geometry, or remove them from the file.",
+            ),
+        }
+    }
+}
+
+/// The result of converting one polygonal geometry.
+#[derive(Debug, Clone)]
+pub struct ConvertedPolygons {
+    /// The polygons in metres.
+    pub polygons: MultiPolygon<f64>,
+    /// How many rings were not closed in the file and were closed here.
+    pub rings_closed: usize,
+}
+
+fn is_lon_lat(position: Position) -> bool {
+    position.longitude.is_finite()
+        && position.latitude.is_finite()
+        && (-180.0..=180.0).contains(&position.longitude)
+        && (-90.0..=90.0).contains(&position.latitude)
+}
+
+/// Checks that every position of `geometry` is longitude/latitude.
+pub fn check_lon_lat(geometry: &RawGeometry) -> Result<(), GeometryProblem> {
+    let mut bad = None;
+    geometry.for_each_position(&mut |position| {
+        if bad.is_none() && !is_lon_lat(position) {
+            bad = Some(position);
+        }
+    });
+    bad.map_or(Ok(()), |position| Err(GeometryProblem::NotLonLat(position)))
+}
+
+fn project(positions: &[Position], projection: &LocalProjection) -> Vec<Coord<f64>> {
+    positions
+        .iter()
+        .map(|position| projection.to_metres(position.longitude, position.latitude))
+        .collect()
+}
+
+fn ring(
+    positions: &[Position],
+    projection: &LocalProjection,
+    rings_closed: &mut usize,
+) -> Result<LineString<f64>, GeometryProblem> {
+    let mut coords = project(positions, projection);
+    coords.dedup();
+    if coords.len() >= 2 && coords.first() == coords.last() {
+        coords.pop();
+    } else if !coords.is_empty() {
+        // RFC 7946 asks for closed rings; one whose ends differ is read as if closed.
+        let first_position = positions.first();
+        let last_position = positions.last();
+        if first_position != last_position {
+            *rings_closed += 1;
+        }
+    }
+    if coords.len() < 3 {
+        return Err(GeometryProblem::TooFewPositions);
+    }
+    let first = coords[0];
+    coords.push(first);
+    Ok(LineString::new(coords))
+}
+
+fn polygon(
+    rings: &[Vec<Position>],
+    projection: &LocalProjection,
+    rings_closed: &mut usize,
+) -> Result<Polygon<f64>, GeometryProblem> {
+    let Some((exterior, holes)) = rings.split_first() else {
+        return Err(GeometryProblem::TooFewPositions);
+    };
+    let exterior = ring(exterior, projection, rings_closed)?;
+    let holes = holes
+        .iter()
+        .map(|hole| ring(hole, projection, rings_closed))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, holes))
+}
+
+/// A Polygon or MultiPolygon geometry in metres.
+pub fn polygons_in_metres(
+    geometry: Option<&RawGeometry>,
+    projection: &LocalProjection,
+) -> Result<ConvertedPolygons, GeometryProblem> {
+    let geometry = geometry.ok_or(GeometryProblem::Missing)?;
+    check_lon_lat(geometry)?;
+    let mut rings_closed = 0;
+    let polygons = match geometry {
+        RawGeometry::Polygon { coordinates } => {
+            vec![polygon(coordinates, projection, &mut rings_closed)?]
+        }
+        RawGeometry::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .map(|rings| polygon(rings, projection, &mut rings_closed))
+            .collect::<Result<Vec<_>, _>>()?,
+        other => return Err(GeometryProblem::WrongType(other.type_name())),
+    };
+    Ok(ConvertedPolygons {
+        polygons: MultiPolygon::new(polygons),
+        rings_closed,
+    })
+}
+
+/// A LineString or MultiLineString in metres; Polygon and MultiPolygon road areas give their
+/// rings as lines.
+pub fn lines_in_metres(
+    geometry: Option<&RawGeometry>,
+    projection: &LocalProjection,
+) -> Result<MultiLineString<f64>, GeometryProblem> {
+    let geometry = geometry.ok_or(GeometryProblem::Missing)?;
+    check_lon_lat(geometry)?;
+    let line = |positions: &[Position]| {
+        let mut coords = project(positions, projection);
+        coords.dedup();
+        if coords.len() < 2 {
+            Err(GeometryProblem::TooFewPositions)
+        } else {
+            Ok(LineString::new(coords))
+        }
+    };
+    let lines = match geometry {
+        RawGeometry::LineString { coordinates } => vec![line(coordinates)?],
+        RawGeometry::MultiLineString { coordinates } | RawGeometry::Polygon { coordinates } => {
+            coordinates
+                .iter()
+                .map(|part| line(part))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        RawGeometry::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .flatten()
+            .map(|part| line(part))
+            .collect::<Result<Vec<_>, _>>()?,
+        other => return Err(GeometryProblem::WrongType(other.type_name())),
+    };
+    Ok(MultiLineString::new(lines))
+}
+
+/// The centre of the bounding box of every lon/lat position in `geometries`, or `None` if none is.
+pub fn lon_lat_centre<'a>(geometries: impl Iterator<Item = &'a RawGeometry>) -> Option<(f64, f64)> {
+    let mut bounds: Option<(f64, f64, f64, f64)> = None;
+    for geometry in geometries {
+        geometry.for_each_position(&mut |position| {
+            if !is_lon_lat(position) {
+                return;
+            }
+            let (x, y) = (position.longitude, position.latitude);
+            bounds = Some(match bounds {
+                None => (x, y, x, y),
+                Some((min_x, min_y, max_x, max_y)) => {
+                    (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y))
+                }
+            });
+        });
+    }
+    bounds.map(|(min_x, min_y, max_x, max_y)| ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Area;
+
+    fn position(longitude: f64, latitude: f64) -> Position {
+        Position {
+            longitude,
+            latitude,
+        }
+    }
+
+    #[test]
+    fn an_unclosed_ring_is_closed_and_counted() {
+        let projection = LocalProjection::centred_on(0.0, 0.0);
+        let geometry = RawGeometry::Polygon {
+            coordinates: vec![vec![
+                position(0.0, 0.0),
+                position(0.001, 0.0),
+                position(0.001, 0.001),
+            ]],
+        };
+        let converted = polygons_in_metres(Some(&geometry), &projection).expect("usable");
+        assert_eq!(converted.rings_closed, 1);
+        assert!(converted.polygons.unsigned_area() > 6000.0);
+    }
+
+    #[test]
+    fn projected_coordinates_are_refused_as_not_lon_lat() {
+        let projection = LocalProjection::centred_on(0.0, 0.0);
+        let geometry = RawGeometry::Polygon {
+            coordinates: vec![vec![
+                position(500_000.0, 3_000_000.0),
+                position(500_010.0, 3_000_000.0),
+                position(500_010.0, 3_000_010.0),
+            ]],
+        };
+        assert!(matches!(
+            polygons_in_metres(Some(&geometry), &projection),
+            Err(GeometryProblem::NotLonLat(_))
+        ));
+    }
+
+    #[test]
+    fn a_ring_of_two_points_is_too_few() {
+        let projection = LocalProjection::centred_on(0.0, 0.0);
+        let geometry = RawGeometry::Polygon {
+            coordinates: vec![vec![
+                position(0.0, 0.0),
+                position(0.001, 0.0),
+                position(0.0, 0.0),
+            ]],
+        };
+        assert_eq!(
+            polygons_in_metres(Some(&geometry), &projection).err(),
+            Some(GeometryProblem::TooFewPositions)
+        );
+    }
+}

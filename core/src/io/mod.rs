@@ -1,0 +1,10 @@
+//! Files in and out: GeoJSON layers, the plan file, the approval export.
+
+pub mod atomic;
+pub mod export;
+pub mod geojson;
+pub mod geojson_out;
+pub mod geometry_in;
+pub mod paths;
+pub mod plan_file;
+pub mod warnings;

@@ -1,0 +1,394 @@
+//! The plan file: a GeoJSON FeatureCollection (lon/lat) with one Feature per community, so QGIS
+//! opens it as it is, plus a top-level member `shequ` with everything else a plan needs.
+//!
+//! ```json
+//! {"type": "FeatureCollection",
+//!  "shequ": {"format_version": 1,
+//!            "layers": {"buildings": "buildings.geojson", "streets": "streets.geojson",
+//!                       "fields": {"households": "HH_CNT"}},
+//!            "street_offices": [{"id": "…", "name": "…", "district": "…"}],
+//!            "districts": [{"id": "360102", "name": "东湖区"}],
+//!            "profile": {"name": "nanchang-2002", "overrides": {"estimate": {"default_floors": 4}}}},
+//!  "features": [ … ]}
+//! ```
+//!
+//! Unknown members, at the top level, in `shequ` and in community properties, are kept and
+//! written back, so a newer shequ's additions survive an older one's save.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::attributes::{Field, FieldMapping, number_of};
+use crate::error::{Error, Result};
+use crate::io::atomic::write_atomically;
+use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
+use crate::io::geojson_out::multipolygon_json;
+use crate::io::geometry_in::polygons_in_metres;
+use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::plan::{Community, CommunityType, District, Plan, StreetOffice};
+use crate::projection::LocalProjection;
+
+/// The plan-file format this version writes. Files of this or an older version load.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The member of the FeatureCollection that holds shequ's settings.
+pub const PLAN_MEMBER: &str = "shequ";
+
+/// Where the base layers are, relative to the plan file, and how their fields map.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayerSettings {
+    /// The buildings layer.
+    pub buildings: String,
+    /// The streets layer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streets: Option<String>,
+    /// Field overrides for the layers and the communities.
+    #[serde(default, skip_serializing_if = "FieldMapping::is_empty")]
+    pub fields: FieldMapping,
+    /// Members of a newer version, kept.
+    #[serde(flatten)]
+    pub other_members: Map<String, Value>,
+}
+
+/// Which rule profile the plan is checked against.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileSettings {
+    /// A built-in profile's name, or a TOML file relative to the plan; the default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Values laid over the profile (same shape as its TOML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Value>,
+}
+
+/// A street office as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreetOfficeRecord {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// District name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// Boundary as a GeoJSON geometry in lon/lat, where one is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<Value>,
+}
+
+/// The `shequ` member of a plan file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSettings {
+    /// The format version the file was written in.
+    pub format_version: u32,
+    /// The plan's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The base layers.
+    pub layers: LayerSettings,
+    /// Street offices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub street_offices: Vec<StreetOfficeRecord>,
+    /// Districts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<District>,
+    /// The rule profile.
+    #[serde(default)]
+    pub profile: ProfileSettings,
+    /// Members this version does not know (accepted exceptions of a newer one, …), kept.
+    #[serde(flatten)]
+    pub other_members: Map<String, Value>,
+}
+
+impl PlanSettings {
+    /// Settings for a new plan over these layers.
+    pub fn new(buildings: String, streets: Option<String>, fields: FieldMapping) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            title: None,
+            layers: LayerSettings {
+                buildings,
+                streets,
+                fields,
+                other_members: Map::new(),
+            },
+            street_offices: Vec::new(),
+            districts: Vec::new(),
+            profile: ProfileSettings::default(),
+            other_members: Map::new(),
+        }
+    }
+}
+
+/// Takes the `shequ` member out of a collection and reads it.
+pub fn take_settings(raw: &mut RawCollection, path: &Path) -> Result<PlanSettings> {
+    let Some(member) = raw.foreign_members.shift_remove(PLAN_MEMBER) else {
+        return Err(Error::Plan {
+            path: path.to_path_buf(),
+            problem: "is missing, so this is a plain GeoJSON layer, not a shequ plan. Start a plan from layers with `shequ import --buildings B --streets S --communities THIS_FILE --out PLAN`.".to_owned(),
+        });
+    };
+    let settings: PlanSettings = serde_json::from_value(member).map_err(|error| Error::Plan {
+        path: path.to_path_buf(),
+        problem: format!("{error}. Compare it with a plan written by `shequ import`."),
+    })?;
+    if settings.format_version > FORMAT_VERSION {
+        return Err(Error::Plan {
+            path: path.to_path_buf(),
+            problem: format!(
+                "format version {} was written by a newer shequ (this one reads up to {FORMAT_VERSION}). Update shequ to open it.",
+                settings.format_version
+            ),
+        });
+    }
+    Ok(settings)
+}
+
+/// Street offices of the settings, boundaries in metres.
+pub fn street_offices_in_metres(
+    settings: &PlanSettings,
+    path: &Path,
+    projection: &LocalProjection,
+) -> Result<Vec<StreetOffice>> {
+    settings
+        .street_offices
+        .iter()
+        .map(|record| {
+            let boundary = match &record.boundary {
+                None => None,
+                Some(value) => {
+                    let geometry: RawGeometry = serde_json::from_value(value.clone()).map_err(|error| Error::Plan {
+                        path: path.to_path_buf(),
+                        problem: format!("street office {}: its boundary is not a GeoJSON geometry ({error})", record.id),
+                    })?;
+                    let converted = polygons_in_metres(Some(&geometry), projection).map_err(|problem| Error::Plan {
+                        path: path.to_path_buf(),
+                        problem: format!("street office {}: its boundary {}. {}", record.id, problem.describe().0.replacen("have", "has", 1), problem.describe().1),
+                    })?;
+                    Some(converted.polygons)
+                }
+            };
+            Ok(StreetOffice { id: record.id.clone(), name: record.name.clone(), district: record.district.clone(), boundary })
+        })
+        .collect()
+}
+
+const COMMUNITY_FIELDS: [Field; 10] = [
+    Field::Id,
+    Field::Name,
+    Field::CommunityType,
+    Field::StreetOffice,
+    Field::District,
+    Field::NewEstate,
+    Field::OldTown,
+    Field::Locked,
+    Field::OfficeArea,
+    Field::ServiceArea,
+];
+
+/// Reads communities from a collection (a plan file's features or a boundaries layer).
+pub fn communities_from_collection(
+    raw: &RawCollection,
+    path: &Path,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+) -> Result<(Vec<Community>, Vec<LoadWarning>)> {
+    let mut warnings = WarningCollector::new(path);
+    let mut communities: Vec<Community> = Vec::with_capacity(raw.features.len());
+    let mut seen_ids = std::collections::HashMap::new();
+    for (index, feature) in raw.features.iter().enumerate() {
+        let properties = &feature.properties;
+        let id = mapping
+            .text(properties, Field::Id)
+            .or_else(|| feature.id.as_ref().and_then(crate::attributes::text_of))
+            .unwrap_or_else(|| format!("C{index}"));
+        let feature_error = |problem: String| Error::Feature {
+            path: path.to_path_buf(),
+            feature_index: index,
+            feature_id: feature_label(feature, mapping.lookup(properties, Field::Id)),
+            problem,
+        };
+        if let Some(previous) = seen_ids.insert(id.clone(), index) {
+            return Err(feature_error(format!(
+                "its id `{id}` is also the id of feature {previous}. Give every community its own id."
+            )));
+        }
+        let converted =
+            polygons_in_metres(feature.geometry.as_ref(), projection).map_err(|problem| {
+                let (sentence, advice) = problem.describe();
+                feature_error(format!(
+                    "this community's boundary {}. {advice}",
+                    sentence
+                        .replacen("have", "has", 1)
+                        .replace(" and were skipped", "")
+                ))
+            })?;
+        if converted.rings_closed > 0 {
+            warnings.add(
+                "have a ring whose last position differs from its first; it was closed",
+                "Close the rings in the source data (RFC 7946 requires it).",
+                index,
+                &id,
+            );
+        }
+        let kind = match mapping.text(properties, Field::CommunityType) {
+            None => {
+                warnings.add(
+                    "have no type; they were read as geographic (地缘型)",
+                    "Set each community's type: geographic 地缘型, work_unit 单位型 or residential_estate 单元型.",
+                    index,
+                    &id,
+                );
+                CommunityType::Geographic
+            }
+            Some(text) => CommunityType::parse(&text).ok_or_else(|| {
+                feature_error(format!(
+                    "its type `{text}` is not one of geographic (地缘型), work_unit (单位型), residential_estate (单元型). Correct the type."
+                ))
+            })?,
+        };
+        let area = |field: Field| -> Result<Option<f64>> {
+            match mapping.lookup(properties, field) {
+                None => Ok(None),
+                Some(value) => number_of(value)
+                    .filter(|area| *area >= 0.0)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        feature_error(format!(
+                            "its {} `{value}` is not an area in m². Correct it or remove it.",
+                            field.key()
+                        ))
+                    }),
+            }
+        };
+        let office_area_m2 = area(Field::OfficeArea)?;
+        let service_area_m2 = area(Field::ServiceArea)?;
+        let mut other_properties = properties.clone();
+        for field in COMMUNITY_FIELDS {
+            if let Some(source) = mapping.source_key(properties, field) {
+                other_properties.shift_remove(source);
+            }
+        }
+        communities.push(Community {
+            name: mapping
+                .text(properties, Field::Name)
+                .unwrap_or_else(|| id.clone()),
+            id,
+            kind,
+            street_office: mapping.text(properties, Field::StreetOffice),
+            district: mapping.text(properties, Field::District),
+            new_estate: mapping.flag(properties, Field::NewEstate),
+            old_town: mapping.flag(properties, Field::OldTown),
+            locked: mapping.flag(properties, Field::Locked),
+            office_area_m2,
+            service_area_m2,
+            boundary: converted.polygons,
+            other_properties,
+        });
+    }
+    Ok((communities, warnings.finish()))
+}
+
+/// A community's own properties as written to the plan file (no computed figures).
+pub fn community_properties(community: &Community) -> Map<String, Value> {
+    let mut properties = Map::new();
+    properties.insert("id".into(), json!(community.id));
+    properties.insert("name".into(), json!(community.name));
+    properties.insert("type".into(), json!(community.kind.key()));
+    properties.insert("street_office".into(), json!(community.street_office));
+    properties.insert("district".into(), json!(community.district));
+    properties.insert("new_estate".into(), json!(community.new_estate));
+    properties.insert("old_town".into(), json!(community.old_town));
+    properties.insert("locked".into(), json!(community.locked));
+    if let Some(area) = community.office_area_m2 {
+        properties.insert("office_area_m2".into(), json!(area));
+    }
+    if let Some(area) = community.service_area_m2 {
+        properties.insert("service_area_m2".into(), json!(area));
+    }
+    for (key, value) in &community.other_properties {
+        properties
+            .entry(key.clone())
+            .or_insert_with(|| value.clone());
+    }
+    properties
+}
+
+/// Writes a FeatureCollection: `members` first (in order), then one feature per line.
+pub fn write_feature_collection(
+    writer: &mut dyn Write,
+    members: &Map<String, Value>,
+    features: impl Iterator<Item = Value>,
+) -> std::io::Result<()> {
+    writer.write_all(b"{\"type\":\"FeatureCollection\",\n")?;
+    for (key, value) in members {
+        serde_json::to_writer(&mut *writer, key)?;
+        writer.write_all(b":")?;
+        serde_json::to_writer_pretty(&mut *writer, value)?;
+        writer.write_all(b",\n")?;
+    }
+    writer.write_all(b"\"features\":[\n")?;
+    let mut first = true;
+    for feature in features {
+        if !first {
+            writer.write_all(b",\n")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *writer, &feature)?;
+    }
+    writer.write_all(b"\n]}\n")
+}
+
+/// Everything needed to write a plan file.
+pub struct PlanFileContents<'a> {
+    /// The `shequ` member.
+    pub settings: &'a PlanSettings,
+    /// Other top-level members of the collection, kept from the file read.
+    pub collection_members: &'a Map<String, Value>,
+    /// The communities.
+    pub plan: &'a Plan,
+    /// The projection the plan's metres are in.
+    pub projection: &'a LocalProjection,
+}
+
+/// Saves a plan file atomically.
+pub fn save_plan_file(path: &Path, contents: &PlanFileContents<'_>) -> Result<()> {
+    let mut settings = contents.settings.clone();
+    settings.format_version = FORMAT_VERSION;
+    settings.street_offices = contents
+        .plan
+        .street_offices
+        .iter()
+        .map(|office| StreetOfficeRecord {
+            id: office.id.clone(),
+            name: office.name.clone(),
+            district: office.district.clone(),
+            boundary: office
+                .boundary
+                .as_ref()
+                .map(|boundary| multipolygon_json(boundary, contents.projection)),
+        })
+        .collect();
+    settings.districts = contents.plan.districts.clone();
+    let mut members = contents.collection_members.clone();
+    members.shift_remove("type");
+    members.shift_remove("features");
+    let settings_json = serde_json::to_value(&settings).map_err(|error| Error::Write {
+        path: path.to_path_buf(),
+        source: error.into(),
+    })?;
+    members.insert(PLAN_MEMBER.to_owned(), settings_json);
+    let features = contents.plan.communities().map(|(_, community)| {
+        json!({
+            "type": "Feature",
+            "properties": community_properties(community),
+            "geometry": multipolygon_json(&community.boundary, contents.projection),
+        })
+    });
+    write_atomically(path, |writer| {
+        write_feature_collection(writer, &members, features)
+    })
+}

@@ -1,0 +1,426 @@
+//! The base data a plan is drawn over: buildings (with their households) and streets, in metres.
+
+use std::path::{Path, PathBuf};
+
+use geo::{Area, BoundingRect, Coord, InteriorPoint, MultiLineString, MultiPolygon, Validation};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::attributes::{Field, FieldMapping};
+use crate::error::{Error, Result};
+use crate::io::geojson::{RawCollection, RawFeature, feature_label};
+use crate::io::geometry_in::{GeometryProblem, lines_in_metres, polygons_in_metres};
+use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::projection::LocalProjection;
+use crate::rules::RuleProfile;
+
+/// Where a figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureSource {
+    /// Read from the data.
+    Data,
+    /// Estimated with the profile's settings.
+    Estimate,
+}
+
+/// One building, in metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Building {
+    /// The id from the data (`id` or `osm_id`), else the feature's index.
+    pub source_id: String,
+    /// The footprint.
+    pub footprint: MultiPolygon<f64>,
+    /// A point inside the footprint: the building belongs to the community containing it.
+    pub representative_point: Coord<f64>,
+    /// Lower-left and upper-right corners of the footprint.
+    pub envelope: [Coord<f64>; 2],
+    /// Footprint area in m².
+    pub footprint_area_m2: f64,
+    /// Floors above ground.
+    pub floors: f64,
+    /// Footprint × floors, in m².
+    pub floor_area_m2: f64,
+    /// True when people live here: a residential use, or households given in the data.
+    pub residential: bool,
+    /// Households living here (0 when not residential).
+    pub households: u32,
+    /// Where [`Self::households`] came from.
+    pub households_source: FigureSource,
+    /// Residents living here.
+    pub residents: u32,
+    /// Where [`Self::residents`] came from.
+    pub residents_source: FigureSource,
+    /// The use, as the data names it.
+    pub building_use: Option<String>,
+    /// The residential estate (小区), if any.
+    pub estate: Option<String>,
+    /// The work unit (单位), if any.
+    pub work_unit: Option<String>,
+    /// The name, if any.
+    pub name: Option<String>,
+}
+
+/// One street, in metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Street {
+    /// The id from the data, else the feature's index.
+    pub source_id: String,
+    /// The centreline (several parts for a MultiLineString or a road-area polygon's rings).
+    pub lines: MultiLineString<f64>,
+    /// The class (primary, residential, …), if any.
+    pub class: Option<String>,
+    /// The name, if any.
+    pub name: Option<String>,
+}
+
+/// Households of a residential building from its footprint and floors, by the profile's
+/// settings: floor area × net ratio / dwelling size, rounded, at least 1.
+pub fn estimate_households(footprint_area_m2: f64, floors: f64, profile: &RuleProfile) -> u32 {
+    let floor_area = footprint_area_m2 * floors;
+    let households =
+        (floor_area * profile.estimate.net_ratio / profile.estimate.dwelling_size_m2).round();
+    // Saturating: a building of more than four billion households is bad data, not a crash.
+    (households.max(1.0).min(f64::from(u32::MAX))) as u32
+}
+
+/// Residents of a building that gives none: households × the profile's household size, rounded.
+pub fn estimate_residents(households: u32, profile: &RuleProfile) -> u32 {
+    (f64::from(households) * profile.estimate.household_size)
+        .round()
+        .min(f64::from(u32::MAX)) as u32
+}
+
+fn id_value_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> String {
+    mapping
+        .text(&feature.properties, Field::Id)
+        .or_else(|| feature.id.as_ref().and_then(crate::attributes::text_of))
+        .unwrap_or_else(|| index.to_string())
+}
+
+enum BuildingOutcome {
+    Kept(Box<Building>, Vec<BuildingNote>),
+    Skipped(GeometryProblem),
+}
+
+#[derive(Clone, Copy)]
+enum BuildingNote {
+    RingsClosed,
+    SelfIntersecting,
+    HouseholdsNotANumber,
+    FloorsNotANumber,
+}
+
+impl BuildingNote {
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            BuildingNote::RingsClosed => (
+                "have a ring whose last position differs from its first; it was closed",
+                "Close the rings in the source data (RFC 7946 requires it).",
+            ),
+            BuildingNote::SelfIntersecting => (
+                "have a self-intersecting or otherwise invalid footprint; its area may be wrong",
+                "Fix the footprints in QGIS (Vector → Geometry Tools → Fix Geometries).",
+            ),
+            BuildingNote::HouseholdsNotANumber => (
+                "have a households value that is not a number; their households were estimated",
+                "Correct the households values, or map another field with --field households=NAME.",
+            ),
+            BuildingNote::FloorsNotANumber => (
+                "have a floors value that is not a number; the default floors were used",
+                "Correct the floors values, or map another field with --field floors=NAME.",
+            ),
+        }
+    }
+}
+
+fn building_from_feature(
+    feature: &RawFeature,
+    index: usize,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+) -> BuildingOutcome {
+    let converted = match polygons_in_metres(feature.geometry.as_ref(), projection) {
+        Ok(converted) => converted,
+        Err(problem) => return BuildingOutcome::Skipped(problem),
+    };
+    let footprint = converted.polygons;
+    let (Some(interior), Some(bounds)) = (footprint.interior_point(), footprint.bounding_rect())
+    else {
+        return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
+    };
+    let mut notes = Vec::new();
+    if converted.rings_closed > 0 {
+        notes.push(BuildingNote::RingsClosed);
+    }
+    if !footprint.is_valid() {
+        notes.push(BuildingNote::SelfIntersecting);
+    }
+    let properties = &feature.properties;
+    let footprint_area_m2 = footprint.unsigned_area();
+    let floors = match mapping.number(properties, Field::Floors) {
+        Ok(Some(floors)) if floors >= 1.0 => floors,
+        Ok(Some(_)) | Ok(None) => match mapping.number(properties, Field::Height) {
+            Ok(Some(height)) if height > 0.0 => {
+                (height / profile.estimate.storey_height_m).round().max(1.0)
+            }
+            _ => f64::from(profile.estimate.default_floors),
+        },
+        Err(()) => {
+            notes.push(BuildingNote::FloorsNotANumber);
+            f64::from(profile.estimate.default_floors)
+        }
+    };
+    let building_use = mapping.text(properties, Field::Use);
+    let households_in_data = match mapping.number(properties, Field::Households) {
+        Ok(households) => households.filter(|households| *households >= 0.0),
+        Err(()) => {
+            notes.push(BuildingNote::HouseholdsNotANumber);
+            None
+        }
+    };
+    let residential_use = building_use
+        .as_deref()
+        .is_some_and(|value| profile.is_residential_use(value));
+    let (residential, households, households_source) = match households_in_data {
+        Some(households) => (
+            households > 0.0 || residential_use,
+            households.round().min(f64::from(u32::MAX)) as u32,
+            FigureSource::Data,
+        ),
+        None if residential_use => (
+            true,
+            estimate_households(footprint_area_m2, floors, profile),
+            FigureSource::Estimate,
+        ),
+        None => (false, 0, FigureSource::Data),
+    };
+    let (residents, residents_source) = match mapping.number(properties, Field::Residents) {
+        Ok(Some(residents)) if residents >= 0.0 => (
+            residents.round().min(f64::from(u32::MAX)) as u32,
+            FigureSource::Data,
+        ),
+        _ if !residential => (0, FigureSource::Data),
+        _ => (
+            estimate_residents(households, profile),
+            FigureSource::Estimate,
+        ),
+    };
+    let building = Building {
+        source_id: id_value_text(mapping, feature, index),
+        representative_point: interior.0,
+        envelope: [bounds.min(), bounds.max()],
+        footprint_area_m2,
+        floors,
+        floor_area_m2: footprint_area_m2 * floors,
+        residential,
+        households,
+        households_source,
+        residents,
+        residents_source,
+        building_use,
+        estate: mapping.text(properties, Field::Estate),
+        work_unit: mapping.text(properties, Field::WorkUnit),
+        name: mapping.text(properties, Field::Name),
+        footprint,
+    };
+    BuildingOutcome::Kept(Box::new(building), notes)
+}
+
+/// Checks that every field the mapping names explicitly is present in at least one feature.
+fn check_mapped_fields_exist(
+    raw: &RawCollection,
+    path: &Path,
+    mapping: &FieldMapping,
+    fields: &[Field],
+) -> Result<()> {
+    for field in fields {
+        let Some(source) = mapping.override_for(*field) else {
+            continue;
+        };
+        if !raw
+            .features
+            .iter()
+            .any(|feature| feature.properties.contains_key(source))
+        {
+            let mut found: Vec<&str> = raw
+                .features
+                .first()
+                .map(|feature| feature.properties.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            found.truncate(20);
+            return Err(Error::Layer {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "the field `{source}` mapped to {} is in no feature. Fields of the first feature: {}. Give the right name with --field {}=NAME.",
+                    field.key(),
+                    if found.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        found.join(", ")
+                    },
+                    field.key()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads the buildings layer: footprints in metres, households from data or estimated.
+pub fn buildings_from_collection(
+    raw: &RawCollection,
+    path: &Path,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+) -> Result<(Vec<Building>, Vec<LoadWarning>)> {
+    check_mapped_fields_exist(
+        raw,
+        path,
+        mapping,
+        &[
+            Field::Households,
+            Field::Residents,
+            Field::Floors,
+            Field::Height,
+            Field::Use,
+            Field::Estate,
+            Field::WorkUnit,
+        ],
+    )?;
+    let outcomes: Vec<BuildingOutcome> = raw
+        .features
+        .par_iter()
+        .enumerate()
+        .map(|(index, feature)| building_from_feature(feature, index, projection, mapping, profile))
+        .collect();
+    let mut warnings = WarningCollector::new(path);
+    let mut buildings = Vec::with_capacity(outcomes.len());
+    for (index, outcome) in outcomes.into_iter().enumerate() {
+        let feature = &raw.features[index];
+        match outcome {
+            BuildingOutcome::Kept(building, notes) => {
+                for note in notes {
+                    let (problem, advice) = note.describe();
+                    warnings.add(problem, advice, index, &building.source_id);
+                }
+                buildings.push(*building);
+            }
+            BuildingOutcome::Skipped(GeometryProblem::NotLonLat(position)) => {
+                return Err(Error::Feature {
+                    path: path.to_path_buf(),
+                    feature_index: index,
+                    feature_id: feature_label(
+                        feature,
+                        mapping.lookup(&feature.properties, Field::Id),
+                    ),
+                    problem: GeometryProblem::NotLonLat(position)
+                        .describe()
+                        .0
+                        .replacen("have", "has", 1)
+                        + ". "
+                        + GeometryProblem::NotLonLat(position).describe().1,
+                });
+            }
+            BuildingOutcome::Skipped(problem) => {
+                let (sentence, advice) = problem.describe();
+                let label = id_value_text(mapping, feature, index);
+                warnings.add(&sentence, advice, index, &label);
+            }
+        }
+    }
+    if buildings.is_empty() {
+        return Err(Error::Layer {
+            path: path.to_path_buf(),
+            problem: format!(
+                "no usable building footprint among {} features. The buildings layer needs Polygon or MultiPolygon features in longitude/latitude.",
+                raw.features.len()
+            ),
+        });
+    }
+    let residential = buildings
+        .iter()
+        .filter(|building| building.residential)
+        .count();
+    let estimated = buildings
+        .iter()
+        .filter(|building| {
+            building.residential && building.households_source == FigureSource::Estimate
+        })
+        .count();
+    if residential > 0 && estimated == residential {
+        warnings.add_file_problem(
+            &format!(
+                "(all residential buildings) have no household count (looked for {}); households were estimated from footprint × floors",
+                match mapping.override_for(Field::Households) {
+                    Some(source) => source.to_owned(),
+                    None => Field::Households.default_sources().join(", "),
+                }
+            ),
+            "If the households are in a field of another name, give it with --field households=NAME.",
+            estimated,
+        );
+    }
+    Ok((buildings, warnings.finish()))
+}
+
+/// Reads the streets layer: centrelines in metres.
+pub fn streets_from_collection(
+    raw: &RawCollection,
+    path: &Path,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+) -> Result<(Vec<Street>, Vec<LoadWarning>)> {
+    let mut warnings = WarningCollector::new(path);
+    let mut streets = Vec::with_capacity(raw.features.len());
+    for (index, feature) in raw.features.iter().enumerate() {
+        let source_id = id_value_text(mapping, feature, index);
+        match lines_in_metres(feature.geometry.as_ref(), projection) {
+            Ok(lines) => streets.push(Street {
+                source_id,
+                lines,
+                class: mapping.text(&feature.properties, Field::StreetClass),
+                name: mapping.text(&feature.properties, Field::Name),
+            }),
+            Err(GeometryProblem::NotLonLat(position)) => {
+                let (problem, advice) = GeometryProblem::NotLonLat(position).describe();
+                return Err(Error::Feature {
+                    path: path.to_path_buf(),
+                    feature_index: index,
+                    feature_id: source_id,
+                    problem: format!("{}. {advice}", problem.replacen("have", "has", 1)),
+                });
+            }
+            Err(problem) => {
+                let (sentence, advice) = problem.describe();
+                warnings.add(&sentence, advice, index, &source_id);
+            }
+        }
+    }
+    Ok((streets, warnings.finish()))
+}
+
+/// The base layers of a plan.
+#[derive(Debug, Clone, Default)]
+pub struct BaseLayers {
+    /// Buildings, in file order.
+    pub buildings: Vec<Building>,
+    /// Streets, in file order (empty when none were given).
+    pub streets: Vec<Street>,
+    /// The buildings file.
+    pub buildings_path: PathBuf,
+    /// The streets file, if any.
+    pub streets_path: Option<PathBuf>,
+}
+
+impl BaseLayers {
+    /// Households of every residential building.
+    pub fn total_households(&self) -> u64 {
+        self.buildings
+            .iter()
+            .map(|building| u64::from(building.households))
+            .sum()
+    }
+}

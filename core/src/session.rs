@@ -1,0 +1,355 @@
+//! The one façade the CLI and the app use: the plan with its base layers, spatial indexes, tallies
+//! and profile, loaded together and kept consistent.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Map;
+
+use crate::attributes::FieldMapping;
+use crate::error::{Error, Result};
+use crate::ids::CommunityKey;
+use crate::index::{BuildingIndex, CommunityIndex};
+use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawCollection, read_feature_collection};
+use crate::io::geometry_in::lon_lat_centre;
+use crate::io::paths::{folder_of, relative_to, resolve};
+use crate::io::plan_file::{
+    PlanFileContents, PlanSettings, communities_from_collection, save_plan_file,
+    street_offices_in_metres, take_settings,
+};
+use crate::io::warnings::LoadWarning;
+use crate::layers::{BaseLayers, buildings_from_collection, streets_from_collection};
+use crate::plan::{District, Plan, StreetOffice};
+use crate::projection::LocalProjection;
+use crate::rules::RuleProfile;
+use crate::rules::profile::DEFAULT_PROFILE_NAME;
+
+/// How long each stage of opening took, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading, parsing and projecting the files.
+    pub load_ms: f64,
+    /// Building the R-trees.
+    pub index_ms: f64,
+    /// Counting every community.
+    pub tally_ms: f64,
+}
+
+/// Layers to start a session from, as the CLI's `--buildings`, `--streets`, `--communities` give
+/// them.
+#[derive(Debug, Clone, Default)]
+pub struct LayerInputs {
+    /// Buildings (Polygon / MultiPolygon).
+    pub buildings: PathBuf,
+    /// Streets (LineString / MultiLineString, or road-area polygons).
+    pub streets: Option<PathBuf>,
+    /// Existing community boundaries (Polygon / MultiPolygon).
+    pub communities: Option<PathBuf>,
+    /// Field overrides.
+    pub fields: FieldMapping,
+}
+
+/// A plan open for checking or editing.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The plan file, once it has one.
+    pub plan_path: Option<PathBuf>,
+    /// The plan file's `shequ` member.
+    pub settings: PlanSettings,
+    /// Top-level members of the plan file other than `type`, `features` and `shequ`.
+    pub collection_members: Map<String, serde_json::Value>,
+    /// Local metres ⇄ lon/lat.
+    pub projection: LocalProjection,
+    /// Buildings and streets.
+    pub layers: BaseLayers,
+    /// The communities.
+    pub plan: Plan,
+    /// Buildings by point and by envelope.
+    pub building_index: BuildingIndex,
+    /// Communities by envelope.
+    pub community_index: CommunityIndex,
+    /// Per-community figures.
+    pub tallies: crate::tally::Tallies,
+    /// The rule profile in force.
+    pub profile: RuleProfile,
+    /// What loading found and worked around.
+    pub warnings: Vec<LoadWarning>,
+    /// How long opening took.
+    pub timings: Timings,
+}
+
+fn elapsed_ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The profile a plan names, with its overrides; `folder` resolves a profile file's path.
+pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RuleProfile> {
+    let base = match settings.profile.name.as_deref() {
+        None | Some(DEFAULT_PROFILE_NAME) => RuleProfile::nanchang_2002(),
+        Some(file) => {
+            let path = resolve(folder, file);
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            RuleProfile::from_toml(&text, &path.display().to_string())?
+        }
+    };
+    match &settings.profile.overrides {
+        None => Ok(base),
+        Some(overrides) => base.with_overrides(overrides, "the plan's profile overrides"),
+    }
+}
+
+struct ReadLayers {
+    buildings: RawCollection,
+    streets: Option<RawCollection>,
+}
+
+fn read_layers(buildings: &Path, streets: Option<&Path>) -> Result<ReadLayers> {
+    let (buildings, streets) = rayon::join(
+        || read_feature_collection(buildings, DEFAULT_MAX_FILE_BYTES),
+        || {
+            streets
+                .map(|path| read_feature_collection(path, DEFAULT_MAX_FILE_BYTES))
+                .transpose()
+        },
+    );
+    Ok(ReadLayers {
+        buildings: buildings?,
+        streets: streets?,
+    })
+}
+
+impl Session {
+    /// Opens a plan file and its layers.
+    pub fn open(plan_path: &Path) -> Result<Self> {
+        let start = Instant::now();
+        let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
+        let settings = take_settings(&mut raw_plan, plan_path)?;
+        let folder = folder_of(plan_path);
+        let profile = resolve_profile(&settings, &folder)?;
+        let buildings_path = resolve(&folder, &settings.layers.buildings);
+        let streets_path = settings
+            .layers
+            .streets
+            .as_deref()
+            .map(|streets| resolve(&folder, streets));
+        let read = read_layers(&buildings_path, streets_path.as_deref())?;
+        let collection_members = raw_plan.foreign_members.clone();
+        let mut session = Self::assemble(
+            read,
+            Some((raw_plan, plan_path.to_path_buf())),
+            settings,
+            collection_members,
+            profile,
+            buildings_path,
+            streets_path,
+        )?;
+        session.plan_path = Some(plan_path.to_path_buf());
+        session.timings.load_ms =
+            elapsed_ms(start) - session.timings.index_ms - session.timings.tally_ms;
+        Ok(session)
+    }
+
+    /// Starts a session from layers (no plan file yet), checked against `profile`.
+    pub fn from_layers(inputs: &LayerInputs, profile: RuleProfile) -> Result<Self> {
+        let start = Instant::now();
+        let read = read_layers(&inputs.buildings, inputs.streets.as_deref())?;
+        let communities = inputs
+            .communities
+            .as_deref()
+            .map(|path| {
+                read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)
+                    .map(|raw| (raw, path.to_path_buf()))
+            })
+            .transpose()?;
+        let settings = PlanSettings::new(
+            inputs.buildings.to_string_lossy().into_owned(),
+            inputs
+                .streets
+                .as_ref()
+                .map(|path| path.to_string_lossy().into_owned()),
+            inputs.fields.clone(),
+        );
+        let mut session = Self::assemble(
+            read,
+            communities,
+            settings,
+            Map::new(),
+            profile,
+            inputs.buildings.clone(),
+            inputs.streets.clone(),
+        )?;
+        session.timings.load_ms =
+            elapsed_ms(start) - session.timings.index_ms - session.timings.tally_ms;
+        Ok(session)
+    }
+
+    fn assemble(
+        read: ReadLayers,
+        communities: Option<(RawCollection, PathBuf)>,
+        settings: PlanSettings,
+        collection_members: Map<String, serde_json::Value>,
+        profile: RuleProfile,
+        buildings_path: PathBuf,
+        streets_path: Option<PathBuf>,
+    ) -> Result<Self> {
+        let mapping = settings.layers.fields.clone();
+        let (longitude, latitude) = lon_lat_centre(read.buildings.features.iter().filter_map(|feature| feature.geometry.as_ref()))
+            .ok_or_else(|| Error::Layer {
+                path: buildings_path.clone(),
+                problem: "no feature has longitude/latitude coordinates. The buildings layer needs Polygon or MultiPolygon features in WGS 84 (EPSG:4326).".to_owned(),
+            })?;
+        let projection = LocalProjection::centred_on(longitude, latitude);
+        let (buildings, mut warnings) = buildings_from_collection(
+            &read.buildings,
+            &buildings_path,
+            &projection,
+            &mapping,
+            &profile,
+        )?;
+        drop(read.buildings);
+        let streets = match (&read.streets, &streets_path) {
+            (Some(raw), Some(path)) => {
+                let (streets, street_warnings) =
+                    streets_from_collection(raw, path, &projection, &mapping)?;
+                warnings.extend(street_warnings);
+                streets
+            }
+            _ => Vec::new(),
+        };
+        let mut plan = match &communities {
+            Some((raw, path)) => {
+                let (communities, community_warnings) =
+                    communities_from_collection(raw, path, &projection, &mapping)?;
+                warnings.extend(community_warnings);
+                Plan::new(communities)
+            }
+            None => Plan::default(),
+        };
+        if let Some((_, path)) = &communities {
+            plan.street_offices = street_offices_in_metres(&settings, path, &projection)?;
+            plan.districts = settings.districts.clone();
+        }
+        add_missing_street_offices_and_districts(&mut plan);
+        let layers = BaseLayers {
+            buildings,
+            streets,
+            buildings_path,
+            streets_path,
+        };
+
+        let index_start = Instant::now();
+        let (building_index, community_index) = rayon::join(
+            || BuildingIndex::build(&layers.buildings),
+            || CommunityIndex::build(&plan),
+        );
+        let index_ms = elapsed_ms(index_start);
+
+        let tally_start = Instant::now();
+        let tallies = crate::tally::Tallies::full(
+            &plan,
+            &layers.buildings,
+            &building_index,
+            profile.geometry.cut_tolerance_m2,
+        );
+        let tally_ms = elapsed_ms(tally_start);
+
+        Ok(Self {
+            plan_path: None,
+            settings,
+            collection_members,
+            projection,
+            layers,
+            plan,
+            building_index,
+            community_index,
+            tallies,
+            profile,
+            warnings,
+            timings: Timings {
+                load_ms: 0.0,
+                index_ms,
+                tally_ms,
+            },
+        })
+    }
+
+    /// Recounts the given communities after they changed, and re-files them in the index.
+    pub fn refresh(&mut self, keys: &[CommunityKey]) {
+        for &key in keys {
+            self.community_index.refresh(&self.plan, key);
+        }
+        self.tallies.recount(
+            keys,
+            &self.plan,
+            &self.layers.buildings,
+            &self.building_index,
+            self.profile.geometry.cut_tolerance_m2,
+        );
+    }
+
+    /// Saves the plan to `path` atomically; layer paths are rewritten relative to its folder.
+    pub fn save_as(&mut self, path: &Path) -> Result<()> {
+        let folder = folder_of(path);
+        self.settings.layers.buildings = relative_to(&folder, &self.layers.buildings_path);
+        self.settings.layers.streets = self
+            .layers
+            .streets_path
+            .as_deref()
+            .map(|streets| relative_to(&folder, streets));
+        save_plan_file(
+            path,
+            &PlanFileContents {
+                settings: &self.settings,
+                collection_members: &self.collection_members,
+                plan: &self.plan,
+                projection: &self.projection,
+            },
+        )?;
+        self.plan_path = Some(path.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Street offices and districts that communities name but the plan does not list yet are added,
+/// so every name a community uses has an entry to attach a boundary or targets to.
+fn add_missing_street_offices_and_districts(plan: &mut Plan) {
+    let mut offices: Vec<(String, Option<String>)> = Vec::new();
+    let mut districts: Vec<String> = Vec::new();
+    for (_, community) in plan.communities() {
+        if let Some(office) = &community.street_office
+            && !plan
+                .street_offices
+                .iter()
+                .any(|known| &known.name == office || &known.id == office)
+            && !offices.iter().any(|(known, _)| known == office)
+        {
+            offices.push((office.clone(), community.district.clone()));
+        }
+        if let Some(district) = &community.district
+            && !plan
+                .districts
+                .iter()
+                .any(|known| &known.name == district || &known.id == district)
+            && !districts.contains(district)
+        {
+            districts.push(district.clone());
+        }
+    }
+    for (name, district) in offices {
+        plan.street_offices.push(StreetOffice {
+            id: name.clone(),
+            name,
+            district,
+            boundary: None,
+        });
+    }
+    for name in districts {
+        plan.districts.push(District {
+            id: name.clone(),
+            name,
+        });
+    }
+}

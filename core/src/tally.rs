@@ -1,0 +1,304 @@
+//! Households, residents, buildings and floor area per community, counted exactly building by
+//! building: an envelope query on the point R-tree, then an exact point-in-polygon test.
+//!
+//! A building belongs to every community whose boundary strictly contains its representative
+//! point. Where communities overlap, a building is counted in each (the overlap is a violation of
+//! its own); a building on no community's inside is unassigned. Each building keeps a count of the
+//! communities covering it, so recounting some communities updates the unassigned totals exactly.
+
+use geo::algorithm::indexed::IntervalTreeMultiPolygon;
+use geo::{Area, BooleanOps, Contains, Intersects, Polygon};
+use rayon::prelude::*;
+
+use crate::ids::CommunityKey;
+use crate::index::{BuildingIndex, aabb, boundary_envelope};
+use crate::layers::{Building, FigureSource};
+use crate::plan::{Community, Plan};
+
+/// What one community holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommunityTally {
+    /// Households of its residential buildings.
+    pub households: u64,
+    /// Residents of its buildings.
+    pub residents: u64,
+    /// All its buildings, residential or not.
+    pub buildings: u32,
+    /// Its residential buildings.
+    pub residential_buildings: u32,
+    /// Floor area of its residential buildings, m².
+    pub residential_floor_area_m2: f64,
+    /// Households that were estimated, not read.
+    pub estimated_households: u64,
+    /// Its buildings, ascending.
+    pub members: Vec<u32>,
+    /// Buildings its boundary cuts, ascending.
+    pub cut_buildings: Vec<u32>,
+}
+
+impl CommunityTally {
+    /// Share of households that were estimated (0 when there are none).
+    pub fn estimated_share(&self) -> f64 {
+        if self.households == 0 {
+            0.0
+        } else {
+            self.estimated_households as f64 / self.households as f64
+        }
+    }
+}
+
+/// Residential buildings in no community.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unassigned {
+    /// Residential buildings in no community.
+    pub residential_buildings: u64,
+    /// Their households.
+    pub households: u64,
+}
+
+/// Tallies of every community, plus what no community holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tallies {
+    per_community: Vec<CommunityTally>,
+    cover_count: Vec<u16>,
+    unassigned: Unassigned,
+}
+
+/// The buildings whose representative point lies strictly inside `community`, ascending.
+pub fn members_of(
+    community: &Community,
+    buildings: &[Building],
+    index: &BuildingIndex,
+) -> Vec<u32> {
+    let Some(envelope) = boundary_envelope(&community.boundary) else {
+        return Vec::new();
+    };
+    let mut candidates: Vec<u32> = index.points_in(envelope).collect();
+    if candidates.is_empty() {
+        return candidates;
+    }
+    // An interval tree answers point-in-polygon in O(log n) per point; building it pays off from
+    // a handful of candidates on.
+    let prepared = IntervalTreeMultiPolygon::new(&community.boundary);
+    candidates
+        .retain(|&building| prepared.contains(&buildings[building as usize].representative_point));
+    candidates.sort_unstable();
+    candidates
+}
+
+/// The buildings cut by `community`'s boundary: more than `tolerance_m2` of the footprint on each
+/// side. Candidates come from the envelope tree, segment by segment along the boundary.
+pub fn cut_by(
+    community: &Community,
+    buildings: &[Building],
+    index: &BuildingIndex,
+    tolerance_m2: f64,
+) -> Vec<u32> {
+    let mut candidates = Vec::new();
+    for polygon in &community.boundary {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for segment in ring.lines() {
+                let envelope = aabb(
+                    geo::Coord {
+                        x: segment.start.x.min(segment.end.x),
+                        y: segment.start.y.min(segment.end.y),
+                    },
+                    geo::Coord {
+                        x: segment.start.x.max(segment.end.x),
+                        y: segment.start.y.max(segment.end.y),
+                    },
+                );
+                candidates.extend(index.footprints_meeting(envelope));
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates.retain(|&candidate| {
+        let building = &buildings[candidate as usize];
+        let crosses = community.boundary.iter().any(|polygon: &Polygon<f64>| {
+            std::iter::once(polygon.exterior())
+                .chain(polygon.interiors())
+                .any(|ring| ring.intersects(&building.footprint))
+        });
+        if !crosses {
+            return false;
+        }
+        let inside = building
+            .footprint
+            .intersection(&community.boundary)
+            .unsigned_area();
+        let outside = building.footprint_area_m2 - inside;
+        inside > tolerance_m2 && outside > tolerance_m2
+    });
+    candidates
+}
+
+fn count(members: Vec<u32>, cut_buildings: Vec<u32>, buildings: &[Building]) -> CommunityTally {
+    let mut tally = CommunityTally {
+        buildings: members.len() as u32,
+        cut_buildings,
+        ..CommunityTally::default()
+    };
+    for &member in &members {
+        let building = &buildings[member as usize];
+        tally.residents += u64::from(building.residents);
+        if building.residential {
+            tally.households += u64::from(building.households);
+            tally.residential_buildings += 1;
+            tally.residential_floor_area_m2 += building.floor_area_m2;
+            if building.households_source == FigureSource::Estimate {
+                tally.estimated_households += u64::from(building.households);
+            }
+        }
+    }
+    tally.members = members;
+    tally
+}
+
+fn tally_community(
+    community: &Community,
+    buildings: &[Building],
+    index: &BuildingIndex,
+    cut_tolerance_m2: f64,
+) -> CommunityTally {
+    count(
+        members_of(community, buildings, index),
+        cut_by(community, buildings, index, cut_tolerance_m2),
+        buildings,
+    )
+}
+
+impl Tallies {
+    /// Counts every community from scratch (in parallel).
+    pub fn full(
+        plan: &Plan,
+        buildings: &[Building],
+        index: &BuildingIndex,
+        cut_tolerance_m2: f64,
+    ) -> Self {
+        let keys = plan.keys();
+        let counted: Vec<(CommunityKey, CommunityTally)> = keys
+            .par_iter()
+            .filter_map(|&key| {
+                let community = plan.community(key)?;
+                Some((
+                    key,
+                    tally_community(community, buildings, index, cut_tolerance_m2),
+                ))
+            })
+            .collect();
+        let mut tallies = Self {
+            per_community: vec![CommunityTally::default(); plan.slot_count()],
+            cover_count: vec![0; buildings.len()],
+            unassigned: Unassigned::default(),
+        };
+        for (key, tally) in counted {
+            for &member in &tally.members {
+                let cover = &mut tallies.cover_count[member as usize];
+                *cover = cover.saturating_add(1);
+            }
+            tallies.per_community[key.index()] = tally;
+        }
+        tallies.unassigned = unassigned_from_cover(&tallies.cover_count, buildings);
+        tallies
+    }
+
+    /// Recounts only `keys` (communities changed, added or removed), keeping the rest.
+    pub fn recount(
+        &mut self,
+        keys: &[CommunityKey],
+        plan: &Plan,
+        buildings: &[Building],
+        index: &BuildingIndex,
+        cut_tolerance_m2: f64,
+    ) {
+        if self.per_community.len() < plan.slot_count() {
+            self.per_community
+                .resize(plan.slot_count(), CommunityTally::default());
+        }
+        for &key in keys {
+            let old = std::mem::take(&mut self.per_community[key.index()]);
+            for member in old.members {
+                self.uncover(member, buildings);
+            }
+            let Some(community) = plan.community(key) else {
+                continue;
+            };
+            let tally = tally_community(community, buildings, index, cut_tolerance_m2);
+            for &member in &tally.members {
+                self.cover(member, buildings);
+            }
+            self.per_community[key.index()] = tally;
+        }
+    }
+
+    fn cover(&mut self, building: u32, buildings: &[Building]) {
+        let cover = &mut self.cover_count[building as usize];
+        if *cover == 0 && buildings[building as usize].residential {
+            self.unassigned.residential_buildings -= 1;
+            self.unassigned.households -= u64::from(buildings[building as usize].households);
+        }
+        *cover = cover.saturating_add(1);
+    }
+
+    fn uncover(&mut self, building: u32, buildings: &[Building]) {
+        let cover = &mut self.cover_count[building as usize];
+        *cover = cover.saturating_sub(1);
+        if *cover == 0 && buildings[building as usize].residential {
+            self.unassigned.residential_buildings += 1;
+            self.unassigned.households += u64::from(buildings[building as usize].households);
+        }
+    }
+
+    /// The tally of one community (empty for a key with no community).
+    pub fn of(&self, key: CommunityKey) -> &CommunityTally {
+        static EMPTY: CommunityTally = CommunityTally {
+            households: 0,
+            residents: 0,
+            buildings: 0,
+            residential_buildings: 0,
+            residential_floor_area_m2: 0.0,
+            estimated_households: 0,
+            members: Vec::new(),
+            cut_buildings: Vec::new(),
+        };
+        self.per_community.get(key.index()).unwrap_or(&EMPTY)
+    }
+
+    /// Residential buildings in no community.
+    pub fn unassigned(&self) -> Unassigned {
+        self.unassigned
+    }
+
+    /// How many communities contain building `building`'s point.
+    pub fn cover_count(&self, building: u32) -> u16 {
+        self.cover_count
+            .get(building as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Residential buildings in no community, ascending.
+    pub fn unassigned_buildings<'a>(
+        &'a self,
+        buildings: &'a [Building],
+    ) -> impl Iterator<Item = u32> + 'a {
+        self.cover_count
+            .iter()
+            .enumerate()
+            .filter(move |(index, cover)| **cover == 0 && buildings[*index].residential)
+            .map(|(index, _)| index as u32)
+    }
+}
+
+fn unassigned_from_cover(cover_count: &[u16], buildings: &[Building]) -> Unassigned {
+    let mut unassigned = Unassigned::default();
+    for (building, cover) in buildings.iter().zip(cover_count) {
+        if *cover == 0 && building.residential {
+            unassigned.residential_buildings += 1;
+            unassigned.households += u64::from(building.households);
+        }
+    }
+    unassigned
+}

@@ -1,0 +1,165 @@
+//! `shequ check`: load, index, tally and report.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use shequ_core::Session;
+use shequ_core::report::CheckReport;
+use shequ_core::rules::RuleProfile;
+
+use super::table::{Align, grouped, render};
+use super::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
+
+/// How the report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text tables.
+    Table,
+    /// JSON, schema `shequ.check/1`.
+    Json,
+}
+
+/// `shequ check PLAN` or `shequ check --buildings B --communities C …`.
+#[derive(Debug, Args)]
+pub struct CheckArguments {
+    /// A plan file 方案 (GeoJSON with a `shequ` member). Or give the layers below instead.
+    #[arg(value_name = "PLAN", conflicts_with = "buildings")]
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub layers: LayerArguments,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Opens the plan or the layers the arguments name.
+pub fn open_session(plan: Option<&PathBuf>, layers: &LayerArguments) -> anyhow::Result<Session> {
+    match (plan, layers.inputs()?) {
+        (Some(plan), _) => Ok(Session::open(plan)?),
+        (None, Some(inputs)) => {
+            if inputs.communities.is_none() {
+                bail!(
+                    "--communities is needed with --buildings: give the community boundaries to check (or a plan file)"
+                );
+            }
+            Ok(Session::from_layers(&inputs, RuleProfile::default())?)
+        }
+        (None, None) => {
+            bail!("give a plan file, or --buildings and --communities (see `shequ check --help`)")
+        }
+    }
+}
+
+pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
+    let session = open_session(arguments.plan.as_ref(), &arguments.layers)?;
+    let rules_start = Instant::now();
+    let rules_ms = rules_start.elapsed().as_secs_f64() * 1000.0;
+    let report = CheckReport::of(&session, rules_ms);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match arguments.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).context("writing the report")?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
+            }
+            write!(out, "{}", table_text(&session, &report))?;
+        }
+    }
+    let has_errors = !report.violations.is_empty();
+    Ok(ExitCode::from(if has_errors {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_CLEAN
+    }))
+}
+
+fn table_text(session: &Session, report: &CheckReport) -> String {
+    let mut text = String::new();
+    let rows: Vec<Vec<String>> = session
+        .plan
+        .communities()
+        .zip(&report.communities)
+        .map(|((_, community), row)| {
+            let estimated = if row.households == 0 {
+                String::new()
+            } else {
+                format!(
+                    "{:.0}%",
+                    100.0 * row.estimated_households as f64 / row.households as f64
+                )
+            };
+            vec![
+                row.id.clone(),
+                row.name.clone(),
+                community.kind.chinese().to_owned(),
+                row.street_office.clone().unwrap_or_default(),
+                grouped(row.households),
+                grouped(row.residents),
+                grouped(u64::from(row.buildings)),
+                estimated,
+            ]
+        })
+        .collect();
+    text.push_str(&render(
+        &[
+            ("id", Align::Left),
+            ("社区 community", Align::Left),
+            ("类型 type", Align::Left),
+            ("街道 street office", Align::Left),
+            ("户数 households", Align::Right),
+            ("人口 residents", Align::Right),
+            ("楼栋 buildings", Align::Right),
+            ("估算 estimated", Align::Right),
+        ],
+        &rows,
+    ));
+    if !report.street_offices.is_empty() {
+        text.push('\n');
+        let rows: Vec<Vec<String>> = report
+            .street_offices
+            .iter()
+            .map(|office| {
+                vec![
+                    office.name.clone(),
+                    office.district.clone().unwrap_or_default(),
+                    office.communities.to_string(),
+                    grouped(office.households),
+                    grouped(office.residents),
+                ]
+            })
+            .collect();
+        text.push_str(&render(
+            &[
+                ("街道 street office", Align::Left),
+                ("区 district", Align::Left),
+                ("社区 communities", Align::Right),
+                ("户数 households", Align::Right),
+                ("人口 residents", Align::Right),
+            ],
+            &rows,
+        ));
+    }
+    let total_households: u64 = report.communities.iter().map(|row| row.households).sum();
+    text.push_str(&format!(
+        "\n{} communities 社区, {} households 户 in communities; {} residential buildings with {} households in no community 未覆盖; {} buildings cut by a boundary 被边界切割.\n",
+        grouped(report.communities.len() as u64),
+        grouped(total_households),
+        grouped(report.unassigned.buildings),
+        grouped(report.unassigned.households),
+        grouped(report.cut_buildings.len() as u64),
+    ));
+    let timings = report.timings_ms;
+    text.push_str(&format!(
+        "Timings: load {:.0} ms, index {:.0} ms, tally {:.0} ms, rules {:.0} ms, total {:.0} ms.\n",
+        timings.load, timings.index, timings.tally, timings.rules, timings.total
+    ));
+    text
+}

@@ -1,0 +1,45 @@
+//! `shequ import`: a new plan file from layers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::Args;
+use shequ_core::Session;
+use shequ_core::rules::RuleProfile;
+
+use super::{EXIT_CLEAN, LayerArguments};
+
+/// `shequ import --buildings B --streets S [--communities C] --out PLAN`.
+#[derive(Debug, Args)]
+pub struct ImportArguments {
+    #[command(flatten)]
+    pub layers: LayerArguments,
+    /// The plan file to write (GeoJSON; `.shequ.geojson` by convention).
+    #[arg(long, value_name = "PLAN")]
+    pub out: PathBuf,
+}
+
+pub fn run(arguments: &ImportArguments) -> anyhow::Result<ExitCode> {
+    let Some(inputs) = arguments.layers.inputs()? else {
+        bail!("--buildings is needed: the buildings layer the plan counts households from");
+    };
+    let mut session = Session::from_layers(&inputs, RuleProfile::default())?;
+    for warning in &session.warnings {
+        eprintln!("warning: {warning}");
+    }
+    session.save_as(&arguments.out)?;
+    println!(
+        "Wrote {}: {} communities over {} buildings ({} households){}.",
+        arguments.out.display(),
+        session.plan.len(),
+        session.layers.buildings.len(),
+        session.layers.total_households(),
+        if session.layers.streets.is_empty() {
+            String::new()
+        } else {
+            format!(" and {} streets", session.layers.streets.len())
+        }
+    );
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
