@@ -389,9 +389,9 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
     let layout = Layout::new(options.buildings, community_count);
     let plants = choose_plants(community_count, &layout, options.plant_violations);
 
-    // Street offices: about eleven communities each; with plants, the last has only five (too
+    // Street offices: about ten communities each; with plants, the last has only five (too
     // few residents: a merge candidate).
-    let office_count = ((community_count as f64 / 11.0).round() as usize).max(1);
+    let office_count = ((community_count as f64 / 10.0).round() as usize).max(1);
     let mut office_sizes = vec![community_count / office_count; office_count];
     for size in office_sizes.iter_mut().take(community_count % office_count) {
         *size += 1;
@@ -454,7 +454,7 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 name: community_names[index].clone(),
                 kind,
                 new_estate: false,
-                target_households: random.between(1150, 1850),
+                target_households: random.between(1300, 1900),
                 has_buildings: true,
                 cells: layout.cells(index),
             }

@@ -173,16 +173,18 @@ fn building_from_feature(
         }
     };
     let building_use = mapping.text(properties, Field::Use);
+    let mut residential_use = building_use
+        .as_deref()
+        .is_some_and(|value| profile.is_residential_use(value));
     let households_in_data = match mapping.number(properties, Field::Households) {
         Ok(households) => households.filter(|households| *households >= 0.0),
         Err(()) => {
+            // A households field, even an unreadable one, says people live here.
             notes.push(BuildingNote::HouseholdsNotANumber);
+            residential_use = true;
             None
         }
     };
-    let residential_use = building_use
-        .as_deref()
-        .is_some_and(|value| profile.is_residential_use(value));
     let (residential, households, households_source) = match households_in_data {
         Some(households) => (
             households > 0.0 || residential_use,

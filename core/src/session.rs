@@ -199,7 +199,7 @@ impl Session {
         let (longitude, latitude) = lon_lat_centre(read.buildings.features.iter().filter_map(|feature| feature.geometry.as_ref()))
             .ok_or_else(|| Error::Layer {
                 path: buildings_path.clone(),
-                problem: "no feature has longitude/latitude coordinates. The buildings layer needs Polygon or MultiPolygon features in WGS 84 (EPSG:4326).".to_owned(),
+                problem: "no feature has coordinates. The buildings layer needs Polygon or MultiPolygon features in WGS 84 longitude/latitude (EPSG:4326).".to_owned(),
             })?;
         let projection = LocalProjection::centred_on(longitude, latitude);
         let (buildings, mut warnings) = buildings_from_collection(

@@ -199,6 +199,19 @@ pub fn parse_feature_collection(bytes: &[u8], path: &Path) -> Result<RawCollecti
             path: path.to_path_buf(),
         });
     }
+    let first = bytes
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .copied();
+    if first != Some(b'{') {
+        return Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: match first {
+                Some(b'[') => "a JSON array".to_owned(),
+                _ => "not a JSON object".to_owned(),
+            },
+        });
+    }
     let shape: CollectionShape =
         serde_json::from_slice(bytes).map_err(|error| malformed(path, &error))?;
     match (shape.kind.as_deref(), shape.features) {

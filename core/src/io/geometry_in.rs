@@ -181,12 +181,14 @@ pub fn lines_in_metres(
     Ok(MultiLineString::new(lines))
 }
 
-/// The centre of the bounding box of every lon/lat position in `geometries`, or `None` if none is.
+/// The centre of the bounding box of every finite position in `geometries`, or `None` if there is
+/// none. Positions that are not lon/lat still count here, so that the conversion that follows
+/// names the feature that has them.
 pub fn lon_lat_centre<'a>(geometries: impl Iterator<Item = &'a RawGeometry>) -> Option<(f64, f64)> {
     let mut bounds: Option<(f64, f64, f64, f64)> = None;
     for geometry in geometries {
         geometry.for_each_position(&mut |position| {
-            if !is_lon_lat(position) {
+            if !(position.longitude.is_finite() && position.latitude.is_finite()) {
                 return;
             }
             let (x, y) = (position.longitude, position.latitude);

@@ -1,0 +1,290 @@
+//! Every file of the bad-input corpus gets a clear error or warning naming the file, the feature
+//! and what to do; nothing panics, whatever the bytes.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use shequ_core::attributes::FieldMapping;
+use shequ_core::io::geojson::{parse_feature_collection, read_feature_collection};
+use shequ_core::layers::{FigureSource, buildings_from_collection};
+use shequ_core::projection::LocalProjection;
+use shequ_core::rules::RuleProfile;
+use shequ_core::session::{LayerInputs, Session};
+use shequ_core::{Error, Result};
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bad_input")
+        .join(name)
+}
+
+fn load_buildings(name: &str) -> Result<Session> {
+    Session::from_layers(
+        &LayerInputs {
+            buildings: corpus(name),
+            communities: Some(corpus("ok_communities.geojson")),
+            ..LayerInputs::default()
+        },
+        RuleProfile::default(),
+    )
+}
+
+fn load_communities(name: &str) -> Result<Session> {
+    Session::from_layers(
+        &LayerInputs {
+            buildings: corpus("ok_buildings.geojson"),
+            communities: Some(corpus(name)),
+            ..LayerInputs::default()
+        },
+        RuleProfile::default(),
+    )
+}
+
+fn error_text(result: Result<Session>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn warnings_text(session: &Session) -> String {
+    session
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_good_fixtures_load_and_count_one_building() {
+    let session = load_buildings("ok_buildings.geojson").expect("loads");
+    assert_eq!(session.layers.buildings.len(), 1);
+    assert_eq!(session.tallies.unassigned().households, 0);
+}
+
+#[test]
+fn malformed_json_names_the_file_line_and_column() {
+    let error = load_buildings("malformed.geojson").expect_err("malformed");
+    match &error {
+        Error::Malformed { line, column, .. } => assert_eq!((*line, *column), (3, 19)),
+        other => panic!("unexpected {other}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.contains("malformed.geojson") && text.contains("line 3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_file_says_it_is_empty() {
+    for name in ["empty.geojson", "whitespace_only.geojson"] {
+        let text = error_text(load_buildings(name));
+        assert!(text.contains(name) && text.contains("empty"), "{text}");
+    }
+}
+
+#[test]
+fn a_top_level_that_is_not_a_feature_collection_says_what_it_is() {
+    let text = error_text(load_buildings("single_feature.geojson"));
+    assert!(
+        text.contains("a Feature") && text.contains("FeatureCollection"),
+        "{text}"
+    );
+    let text = error_text(load_buildings("top_level_array.geojson"));
+    assert!(text.contains("a JSON array"), "{text}");
+}
+
+#[test]
+fn features_of_the_wrong_geometry_type_are_skipped_with_their_ids() {
+    let session = load_buildings("wrong_geometry_types.geojson").expect("loads the polygon");
+    assert_eq!(session.layers.buildings.len(), 1);
+    let warnings = warnings_text(&session);
+    assert!(
+        warnings.contains("Point") && warnings.contains("#1 (p1)"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("LineString") && warnings.contains("#2 (l1)"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn an_unclosed_ring_is_closed_with_a_warning() {
+    let session = load_buildings("unclosed_ring.geojson").expect("loads");
+    assert_eq!(session.layers.buildings.len(), 1);
+    assert!(
+        warnings_text(&session).contains("closed"),
+        "{}",
+        warnings_text(&session)
+    );
+}
+
+#[test]
+fn a_self_intersecting_footprint_is_kept_with_a_warning_naming_it() {
+    let session = load_buildings("self_intersecting.geojson").expect("loads");
+    let warnings = warnings_text(&session);
+    assert!(
+        warnings.contains("self-intersecting") && warnings.contains("bowtie"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_ring_with_too_few_positions_is_skipped_with_a_warning() {
+    let session = load_buildings("too_few_positions.geojson").expect("loads the good one");
+    assert_eq!(session.layers.buildings.len(), 1);
+    assert!(
+        warnings_text(&session).contains("#1 (two)"),
+        "{}",
+        warnings_text(&session)
+    );
+}
+
+#[test]
+fn projected_coordinates_are_refused_with_advice_to_reproject() {
+    let text = error_text(load_buildings("projected_coordinates.geojson"));
+    assert!(
+        text.contains("feature 0") && text.contains("utm") && text.contains("EPSG:4326"),
+        "{text}"
+    );
+}
+
+#[test]
+fn infinite_and_nan_coordinates_are_malformed_at_their_position() {
+    for name in ["infinite_coordinate.geojson", "nan_coordinate.geojson"] {
+        let error = load_buildings(name).expect_err("not a finite number");
+        assert!(
+            matches!(error, Error::Malformed { line: 1, .. }),
+            "{name}: {error}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_household_field_estimates_households_and_says_so() {
+    let session = load_buildings("missing_household_field.geojson").expect("loads");
+    let building = &session.layers.buildings[0];
+    assert_eq!(building.households_source, FigureSource::Estimate);
+    assert!(building.households >= 1);
+    let warnings = warnings_text(&session);
+    assert!(
+        warnings.contains("no household count") && warnings.contains("--field households="),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_household_value_that_is_not_a_number_is_estimated_with_a_warning() {
+    let session = load_buildings("households_not_a_number.geojson").expect("loads");
+    assert_eq!(
+        session.layers.buildings[0].households_source,
+        FigureSource::Estimate
+    );
+    assert!(
+        warnings_text(&session).contains("not a number"),
+        "{}",
+        warnings_text(&session)
+    );
+}
+
+#[test]
+fn an_unknown_geometry_type_is_named() {
+    let text = error_text(load_buildings("unknown_geometry_type.geojson"));
+    assert!(text.contains("Hexagon"), "{text}");
+}
+
+#[test]
+fn a_layer_with_no_usable_footprint_is_an_error() {
+    let text = error_text(load_buildings("null_geometry.geojson"));
+    assert!(
+        text.contains("null_geometry.geojson") && text.contains("no feature has coordinates"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    load_buildings("with_byte_order_mark.geojson").expect("loads");
+}
+
+#[test]
+fn a_community_of_an_unknown_type_is_an_error_listing_the_types() {
+    let text = error_text(load_communities("community_unknown_type.geojson"));
+    assert!(
+        text.contains("village") && text.contains("地缘型") && text.contains("feature 0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn duplicate_community_ids_are_an_error_naming_both_features() {
+    let text = error_text(load_communities("community_duplicate_ids.geojson"));
+    assert!(
+        text.contains("feature 1") && text.contains("feature 0") && text.contains("c1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_file_names_the_path() {
+    let text = error_text(load_buildings("no_such_file.geojson"));
+    assert!(
+        text.contains("no_such_file.geojson") && text.contains("cannot read"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_reading() {
+    let error =
+        read_feature_collection(&corpus("ok_buildings.geojson"), 10).expect_err("too large");
+    assert!(
+        matches!(
+            error,
+            Error::TooLarge {
+                limit_bytes: 10,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("Split the layer"));
+}
+
+#[test]
+fn a_mapped_field_that_no_feature_has_is_an_error_listing_the_fields() {
+    let result = Session::from_layers(
+        &LayerInputs {
+            buildings: corpus("ok_buildings.geojson"),
+            communities: Some(corpus("ok_communities.geojson")),
+            fields: FieldMapping::from_assignments(&["households=HH_CNT"]).expect("valid"),
+            ..LayerInputs::default()
+        },
+        RuleProfile::default(),
+    );
+    let text = error_text(result);
+    assert!(
+        text.contains("HH_CNT") && text.contains("households"),
+        "{text}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(2002), ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_truncation_or_byte_change_of_a_layer_makes_loading_panic(cut in 0usize..2000, position in 0usize..2000, byte in any::<u8>()) {
+        let mut bytes = std::fs::read(corpus("wrong_geometry_types.geojson")).expect("fixture");
+        let position = position % bytes.len();
+        bytes[position] = byte;
+        bytes.truncate(cut.max(1).min(bytes.len()));
+        let path = Path::new("mutated.geojson");
+        if let Ok(raw) = parse_feature_collection(&bytes, path) {
+            let projection = LocalProjection::centred_on(115.9, 28.6);
+            let _ = buildings_from_collection(&raw, path, &projection, &FieldMapping::default(), &RuleProfile::default());
+        }
+    }
+}
