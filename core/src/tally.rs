@@ -302,3 +302,126 @@ fn unassigned_from_cover(cover_count: &[u16], buildings: &[Building]) -> Unassig
     }
     unassigned
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{BoundingRect, Centroid, InteriorPoint, LineString, MultiPolygon, Polygon};
+    use serde_json::Map;
+
+    use crate::plan::CommunityType;
+
+    fn rectangle(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+            vec![],
+        )])
+    }
+
+    fn building(footprint: MultiPolygon<f64>, households: u32) -> Building {
+        let point = footprint.interior_point().expect("has an inside").0;
+        let bounds = footprint.bounding_rect().expect("has bounds");
+        Building {
+            source_id: "b".into(),
+            representative_point: point,
+            envelope: [bounds.min(), bounds.max()],
+            footprint_area_m2: footprint.unsigned_area(),
+            floors: 1.0,
+            floor_area_m2: footprint.unsigned_area(),
+            residential: true,
+            households,
+            households_source: FigureSource::Data,
+            residents: households * 2,
+            residents_source: FigureSource::Data,
+            building_use: None,
+            estate: None,
+            work_unit: None,
+            name: None,
+            footprint,
+        }
+    }
+
+    fn community(boundary: MultiPolygon<f64>) -> Community {
+        Community {
+            id: "c".into(),
+            name: "c".into(),
+            kind: CommunityType::Geographic,
+            street_office: None,
+            district: None,
+            new_estate: false,
+            old_town: false,
+            locked: false,
+            office_area_m2: None,
+            service_area_m2: None,
+            boundary,
+            other_properties: Map::new(),
+        }
+    }
+
+    #[test]
+    fn an_l_shaped_building_belongs_where_its_inside_is_not_where_its_centroid_is() {
+        // A thin L whose centroid lies in the notch, outside the footprint.
+        let footprint = MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![
+                (0.0, 0.0),
+                (20.0, 0.0),
+                (20.0, 2.0),
+                (2.0, 2.0),
+                (2.0, 20.0),
+                (0.0, 20.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        )]);
+        let centroid = footprint.centroid().expect("centroid").0;
+        let buildings = vec![building(footprint, 10)];
+        assert!(
+            !geo::Contains::contains(&buildings[0].footprint, &centroid),
+            "the centroid is outside the L"
+        );
+        let index = BuildingIndex::build(&buildings);
+        // A community covering only the notch (where the centroid is) gets nothing.
+        let notch = community(rectangle(3.0, 3.0, 19.0, 19.0));
+        assert!(members_of(&notch, &buildings, &index).is_empty());
+        let whole = community(rectangle(-1.0, -1.0, 21.0, 21.0));
+        assert_eq!(members_of(&whole, &buildings, &index), vec![0]);
+    }
+
+    #[test]
+    fn a_building_is_cut_only_when_more_than_the_tolerance_lies_on_each_side() {
+        let buildings = vec![
+            building(rectangle(0.0, 0.0, 10.0, 10.0), 5), // 50 m² each side of x = 5
+            building(rectangle(20.0, 0.0, 30.0, 10.0), 5), // 0.5 m² beyond x = 29.95
+        ];
+        let index = BuildingIndex::build(&buildings);
+        let half = community(rectangle(-10.0, -10.0, 5.0, 20.0));
+        assert_eq!(cut_by(&half, &buildings, &index, 1.0), vec![0]);
+        let nearly_all = community(rectangle(15.0, -10.0, 29.95, 20.0));
+        assert!(cut_by(&nearly_all, &buildings, &index, 1.0).is_empty());
+        assert_eq!(cut_by(&nearly_all, &buildings, &index, 0.1), vec![1]);
+    }
+
+    #[test]
+    fn overlapping_communities_both_count_a_shared_building_and_it_is_not_unassigned() {
+        let buildings = vec![
+            building(rectangle(4.0, 4.0, 6.0, 6.0), 7),
+            building(rectangle(40.0, 40.0, 42.0, 42.0), 3),
+        ];
+        let index = BuildingIndex::build(&buildings);
+        let plan = Plan::new(vec![
+            community(rectangle(0.0, 0.0, 10.0, 10.0)),
+            community(rectangle(3.0, 3.0, 12.0, 12.0)),
+        ]);
+        let tallies = Tallies::full(&plan, &buildings, &index, 1.0);
+        assert_eq!(tallies.of(CommunityKey(0)).households, 7);
+        assert_eq!(tallies.of(CommunityKey(1)).households, 7);
+        assert_eq!(tallies.cover_count(0), 2);
+        assert_eq!(
+            tallies.unassigned(),
+            Unassigned {
+                residential_buildings: 1,
+                households: 3
+            }
+        );
+    }
+}
