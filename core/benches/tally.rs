@@ -1,1 +1,108 @@
-fn main() {}
+//! Loading, bulk indexing, a full tally and a one-community recount at 10k and 100k buildings
+//! (and 1M with `SHEQU_BENCH_MILLION=1`), on cities from `gen-city` cached in
+//! `target/bench-cities/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use shequ_core::Session;
+use shequ_core::gen_city::{CityOptions, generate_city};
+use shequ_core::index::BuildingIndex;
+use shequ_core::tally::Tallies;
+
+fn sizes() -> Vec<usize> {
+    let mut sizes = vec![10_000, 100_000];
+    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
+        sizes.push(1_000_000);
+    }
+    sizes
+}
+
+/// The plan of a city of `buildings` buildings, generated once.
+fn city(buildings: usize) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let folder = target.join("bench-cities").join(buildings.to_string());
+    let plan = folder.join("plan.shequ.geojson");
+    if !plan.exists() {
+        generate_city(
+            &CityOptions {
+                buildings,
+                communities: None,
+                seed: 2002,
+                plant_violations: true,
+            },
+            &folder,
+        )
+        .expect("the benchmark city generates");
+    }
+    plan
+}
+
+fn benchmarks(criterion: &mut Criterion) {
+    for buildings in sizes() {
+        let plan = city(buildings);
+        let session = Session::open(&plan).expect("the benchmark city opens");
+        let tolerance = session.profile.geometry.cut_tolerance_m2;
+        let slow = buildings >= 100_000;
+
+        let mut group = criterion.benchmark_group("load");
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if slow { 30 } else { 5 }));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(buildings),
+            &plan,
+            |bencher, plan| bencher.iter(|| Session::open(plan).expect("opens")),
+        );
+        group.finish();
+
+        let mut group = criterion.benchmark_group("bulk_index");
+        group.sample_size(10);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(buildings),
+            &session,
+            |bencher, session| bencher.iter(|| BuildingIndex::build(&session.layers.buildings)),
+        );
+        group.finish();
+
+        let mut group = criterion.benchmark_group("full_tally");
+        group.sample_size(10);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(buildings),
+            &session,
+            |bencher, session| {
+                bencher.iter(|| {
+                    Tallies::full(
+                        &session.plan,
+                        &session.layers.buildings,
+                        &session.building_index,
+                        tolerance,
+                    )
+                })
+            },
+        );
+        group.finish();
+
+        let mut group = criterion.benchmark_group("recount_one_community");
+        let key = session.plan.keys()[session.plan.len() / 2];
+        let mut tallies = session.tallies.clone();
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| {
+                tallies.recount(
+                    &[key],
+                    &session.plan,
+                    &session.layers.buildings,
+                    &session.building_index,
+                    tolerance,
+                )
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, benchmarks);
+criterion_main!(benches);

@@ -125,6 +125,10 @@ impl Field {
     }
 }
 
+/// A field is present but holds no number ("many", `true`, an object…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
 /// Overrides of the default source fields, as saved in the plan file (`{"households": "HH_CNT"}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -217,11 +221,15 @@ impl FieldMapping {
     }
 
     /// The field as a number: JSON numbers, and strings that read as one ("4", " 4.5 ").
-    /// `Err(())` when present but not a number.
-    pub fn number(&self, properties: &Map<String, Value>, field: Field) -> Result<Option<f64>, ()> {
+    /// [`NotANumber`] when present but not a number.
+    pub fn number(
+        &self,
+        properties: &Map<String, Value>,
+        field: Field,
+    ) -> Result<Option<f64>, NotANumber> {
         match self.lookup(properties, field) {
             None => Ok(None),
-            Some(value) => number_of(value).map(Some).ok_or(()),
+            Some(value) => number_of(value).map(Some).ok_or(NotANumber),
         }
     }
 
@@ -303,7 +311,7 @@ mod tests {
         let props = properties(json!({"households": "many"}));
         assert_eq!(
             FieldMapping::default().number(&props, Field::Households),
-            Err(())
+            Err(NotANumber)
         );
     }
 

@@ -6,7 +6,7 @@ use geo::{Area, BoundingRect, Coord, InteriorPoint, MultiLineString, MultiPolygo
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::attributes::{Field, FieldMapping};
+use crate::attributes::{Field, FieldMapping, NotANumber};
 use crate::error::{Error, Result};
 use crate::io::geojson::{RawCollection, RawFeature, feature_label};
 use crate::io::geometry_in::{GeometryProblem, lines_in_metres, polygons_in_metres};
@@ -167,7 +167,7 @@ fn building_from_feature(
             }
             _ => f64::from(profile.estimate.default_floors),
         },
-        Err(()) => {
+        Err(NotANumber) => {
             notes.push(BuildingNote::FloorsNotANumber);
             f64::from(profile.estimate.default_floors)
         }
@@ -178,7 +178,7 @@ fn building_from_feature(
         .is_some_and(|value| profile.is_residential_use(value));
     let households_in_data = match mapping.number(properties, Field::Households) {
         Ok(households) => households.filter(|households| *households >= 0.0),
-        Err(()) => {
+        Err(NotANumber) => {
             // A households field, even an unreadable one, says people live here.
             notes.push(BuildingNote::HouseholdsNotANumber);
             residential_use = true;

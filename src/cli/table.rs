@@ -54,7 +54,7 @@ pub fn grouped(number: u64) -> String {
     let digits = number.to_string();
     let mut output = String::with_capacity(digits.len() + digits.len() / 3);
     for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
             output.push(',');
         }
         output.push(digit);

@@ -1,0 +1,166 @@
+//! The plan file: a save and reload keeps every community, unknown members and properties
+//! survive, older files load, newer ones are refused clearly, and the approval export is
+//! readable by QGIS and Excel.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use shequ_core::Session;
+use shequ_core::io::export::export_for_approval;
+use shequ_core::report::CheckReport;
+
+fn demo_folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
+}
+
+/// A copy of the demo plan in a temporary folder, with its layers beside it.
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let folder = tempfile::tempdir().expect("temp dir");
+    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
+        std::fs::copy(demo_folder().join(file), folder.path().join(file)).expect("copy");
+    }
+    let plan = folder.path().join("plan.shequ.geojson");
+    (folder, plan)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read")).expect("valid JSON")
+}
+
+#[test]
+fn saving_and_reopening_keeps_every_community_and_its_figures() {
+    let (folder, plan) = demo_copy();
+    let mut session = Session::open(&plan).expect("opens");
+    let saved = folder.path().join("saved.shequ.geojson");
+    session.save_as(&saved).expect("saves");
+    let reopened = Session::open(&saved).expect("reopens");
+    assert_eq!(reopened.plan.len(), session.plan.len());
+    for ((key, before), (again_key, after)) in
+        session.plan.communities().zip(reopened.plan.communities())
+    {
+        assert_eq!(before.id, after.id);
+        assert_eq!(before.name, after.name);
+        assert_eq!(before.kind, after.kind);
+        assert_eq!(before.street_office, after.street_office);
+        assert_eq!(
+            session.tallies.of(key).households,
+            reopened.tallies.of(again_key).households
+        );
+        for (a, b) in before.boundary.0[0]
+            .exterior()
+            .coords()
+            .zip(after.boundary.0[0].exterior().coords())
+        {
+            // Seven decimals of a degree are about a centimetre.
+            assert!(
+                (a.x - b.x).abs() < 0.02 && (a.y - b.y).abs() < 0.02,
+                "{a:?} → {b:?}"
+            );
+        }
+    }
+    assert_eq!(
+        reopened.plan.street_offices.len(),
+        session.plan.street_offices.len()
+    );
+}
+
+#[test]
+fn unknown_members_and_properties_survive_a_round_trip() {
+    let (folder, plan) = demo_copy();
+    let mut document = read_json(&plan);
+    document["crs_note"] = json!("kept at the top level");
+    document["shequ"]["accepted_exceptions_of_a_newer_version"] = json!([{"rule": "x"}]);
+    document["shequ"]["layers"]["tiles"] = json!("future.pmtiles");
+    document["features"][0]["properties"]["survey_year"] = json!(2023);
+    std::fs::write(&plan, serde_json::to_vec(&document).expect("serialise")).expect("write");
+
+    let mut session = Session::open(&plan).expect("opens");
+    let saved = folder.path().join("saved.shequ.geojson");
+    session.save_as(&saved).expect("saves");
+    let written = read_json(&saved);
+    assert_eq!(written["crs_note"], json!("kept at the top level"));
+    assert_eq!(
+        written["shequ"]["accepted_exceptions_of_a_newer_version"],
+        json!([{"rule": "x"}])
+    );
+    assert_eq!(written["shequ"]["layers"]["tiles"], json!("future.pmtiles"));
+    assert_eq!(
+        written["features"][0]["properties"]["survey_year"],
+        json!(2023)
+    );
+    assert_eq!(written["shequ"]["generator"]["command"], json!("gen-city"));
+}
+
+#[test]
+fn a_minimal_version_one_plan_without_optional_members_loads() {
+    let (folder, _) = demo_copy();
+    let plan = folder.path().join("minimal.shequ.geojson");
+    let text = r#"{"type":"FeatureCollection","shequ":{"format_version":1,"layers":{"buildings":"buildings.geojson"}},
+      "features":[{"type":"Feature","properties":{"name":"整个城市"},"geometry":{"type":"Polygon","coordinates":[[[115.85,28.63],[115.95,28.63],[115.95,28.73],[115.85,28.73],[115.85,28.63]]]}}]}"#;
+    std::fs::write(&plan, text).expect("write");
+    let session = Session::open(&plan).expect("a plan with only the required members opens");
+    assert_eq!(session.plan.len(), 1);
+    assert_eq!(
+        session.tallies.of(session.plan.keys()[0]).buildings as usize,
+        session.layers.buildings.len()
+    );
+}
+
+#[test]
+fn a_plan_of_a_newer_format_is_refused_with_advice_to_update() {
+    let (_folder, plan) = demo_copy();
+    let mut document = read_json(&plan);
+    document["shequ"]["format_version"] = json!(99);
+    std::fs::write(&plan, serde_json::to_vec(&document).expect("serialise")).expect("write");
+    let error = Session::open(&plan).expect_err("newer format");
+    assert!(error.to_string().contains("newer shequ"), "{error}");
+}
+
+#[test]
+fn a_plain_geojson_layer_is_not_mistaken_for_a_plan() {
+    let error = Session::open(&demo_folder().join("buildings.geojson")).expect_err("not a plan");
+    assert!(error.to_string().contains("shequ import"), "{error}");
+}
+
+#[test]
+fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
+    let session = Session::open(&demo_folder().join("plan.shequ.geojson")).expect("opens");
+    let report = CheckReport::of(&session, 0.0);
+    let folder = tempfile::tempdir().expect("temp dir");
+    let files = export_for_approval(&session, &report, folder.path()).expect("exports");
+
+    let geojson = read_json(&files.communities_geojson);
+    let features = geojson["features"].as_array().expect("features");
+    assert_eq!(features.len(), session.plan.len());
+    let first = &features[0]["properties"];
+    assert_eq!(first["id"], json!(report.communities[0].id));
+    assert_eq!(first["households"], json!(report.communities[0].households));
+    for key in [
+        "name",
+        "type",
+        "street_office",
+        "district",
+        "residents",
+        "buildings",
+        "estimate_share",
+        "violations",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+
+    let csv = std::fs::read(&files.communities_csv).expect("csv");
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 byte-order mark for Excel"
+    );
+    let text = String::from_utf8(csv[3..].to_vec()).expect("UTF-8");
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .expect("header")
+            .starts_with("id,name,type,street_office,district,households")
+    );
+    assert_eq!(lines.count(), session.plan.len());
+    assert!(text.contains(&report.communities[0].name));
+}

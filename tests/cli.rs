@@ -1,0 +1,306 @@
+//! The `shequ` binary end to end: check, import, export and gen-city, with their exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use geo::Contains;
+use serde_json::Value;
+use shequ_core::Session;
+
+fn shequ(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shequ"))
+        .args(arguments)
+        .output()
+        .expect("shequ runs")
+}
+
+fn sample_plan(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join(name)
+        .join("plan.shequ.geojson")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn check_json(plan: &Path) -> Value {
+    let output = shequ(&[
+        "check",
+        plan.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.code().is_some_and(|code| code <= 1),
+        "{}",
+        text(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+/// Households per community id, counted without any index: every building against every
+/// community boundary.
+fn independent_households(plan: &Path) -> Vec<(String, u64)> {
+    let session = Session::open(plan).expect("opens");
+    session
+        .plan
+        .communities()
+        .map(|(_, community)| {
+            let households = session
+                .layers
+                .buildings
+                .iter()
+                .filter(|building| {
+                    building.residential
+                        && community.boundary.contains(&building.representative_point)
+                })
+                .map(|building| u64::from(building.households))
+                .sum();
+            (community.id.clone(), households)
+        })
+        .collect()
+}
+
+fn reported_households(report: &Value) -> Vec<(String, u64)> {
+    report["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|row| {
+            (
+                row["id"].as_str().expect("id").to_owned(),
+                row["households"].as_u64().expect("households"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_json_of_the_demo_plan_matches_an_independent_count() {
+    let plan = sample_plan("nanchang-demo");
+    let report = check_json(&plan);
+    assert_eq!(report["schema"], "shequ.check/1");
+    assert_eq!(report["communities"].as_array().map(Vec::len), Some(90));
+    assert_eq!(reported_households(&report), independent_households(&plan));
+    for key in [
+        "street_offices",
+        "districts",
+        "unassigned",
+        "cut_buildings",
+        "violations",
+        "timings_ms",
+    ] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+    for key in ["load", "index", "tally", "rules", "total"] {
+        assert!(
+            report["timings_ms"][key].is_number(),
+            "missing timing {key}"
+        );
+    }
+    let first = &report["communities"][0];
+    for key in [
+        "id",
+        "name",
+        "type",
+        "street_office",
+        "district",
+        "households",
+        "residents",
+        "buildings",
+        "estimated_households",
+    ] {
+        assert!(first.get(key).is_some(), "missing community {key}");
+    }
+}
+
+#[test]
+fn check_json_of_the_porto_plan_matches_an_independent_count() {
+    let plan = sample_plan("porto");
+    let report = check_json(&plan);
+    assert_eq!(reported_households(&report), independent_households(&plan));
+    assert!(
+        report["unassigned"]["households"]
+            .as_u64()
+            .is_some_and(|households| households > 0)
+    );
+}
+
+#[test]
+fn check_prints_a_table_with_chinese_headings_and_totals() {
+    let output = shequ(&[
+        "check",
+        sample_plan("nanchang-demo").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("户数 households") && stdout.contains("东湖区"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Timings:"), "{stdout}");
+}
+
+#[test]
+fn check_with_layers_instead_of_a_plan_gives_the_same_households() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo");
+    let output = shequ(&[
+        "check",
+        "--buildings",
+        folder.join("buildings.geojson").to_str().expect("utf-8"),
+        "--communities",
+        folder.join("plan.shequ.geojson").to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.code().is_some_and(|code| code <= 1),
+        "{}",
+        text(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        reported_households(&report),
+        reported_households(&check_json(&sample_plan("nanchang-demo")))
+    );
+}
+
+#[test]
+fn bad_input_exits_with_code_two_and_names_the_file() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let broken = folder.path().join("broken.geojson");
+    std::fs::write(
+        &broken,
+        "{\"type\": \"FeatureCollection\", \"features\": [}",
+    )
+    .expect("write");
+    let output = shequ(&[
+        "check",
+        "--buildings",
+        broken.to_str().expect("utf-8"),
+        "--communities",
+        broken.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("broken.geojson") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_code_two() {
+    assert_eq!(shequ(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        shequ(&["check", "--format", "yaml", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(shequ(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn every_command_has_help_with_the_chinese_terms() {
+    let output = shequ(&["--help"]);
+    assert!(text(&output.stdout).contains("社区"));
+    for command in ["check", "import", "export", "gen-city", "profile"] {
+        let output = shequ(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let help = text(&output.stdout);
+        assert!(
+            help.chars()
+                .any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character)),
+            "{command}: {help}"
+        );
+    }
+}
+
+#[test]
+fn import_then_export_writes_a_plan_and_the_approval_files() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let porto = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/porto");
+    let plan = folder.path().join("porto.shequ.geojson");
+    let output = shequ(&[
+        "import",
+        "--buildings",
+        porto
+            .join("porto_osm_buildings.geojson")
+            .to_str()
+            .expect("utf-8"),
+        "--streets",
+        porto
+            .join("porto_osm_roads.geojson")
+            .to_str()
+            .expect("utf-8"),
+        "--communities",
+        porto
+            .join("porto_osm_parishes_pre2013.geojson")
+            .to_str()
+            .expect("utf-8"),
+        "--out",
+        plan.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(&plan).expect("plan written")).expect("JSON");
+    let buildings_path = written["shequ"]["layers"]["buildings"]
+        .as_str()
+        .expect("relative path");
+    assert!(
+        buildings_path.ends_with("porto_osm_buildings.geojson") && !buildings_path.starts_with('/'),
+        "{buildings_path}"
+    );
+
+    let export = folder.path().join("export");
+    let output = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        export.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let communities: Value = serde_json::from_slice(
+        &std::fs::read(export.join("communities.geojson")).expect("geojson"),
+    )
+    .expect("JSON");
+    assert_eq!(communities["features"].as_array().map(Vec::len), Some(4));
+    assert!(
+        std::fs::read(export.join("communities.csv"))
+            .expect("csv")
+            .starts_with(b"\xEF\xBB\xBF")
+    );
+}
+
+#[test]
+fn gen_city_writes_a_plan_that_checks() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let output = shequ(&[
+        "gen-city",
+        "--buildings",
+        "2000",
+        "--seed",
+        "5",
+        "--out",
+        folder.path().to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let report = check_json(&folder.path().join("plan.shequ.geojson"));
+    let total: u64 = reported_households(&report)
+        .iter()
+        .map(|(_, households)| households)
+        .sum();
+    assert!(total > 0);
+}
+
+#[test]
+fn profile_print_writes_the_nanchang_profile_with_its_clauses() {
+    let output = shequ(&["profile", "--print"]);
+    assert_eq!(output.status.code(), Some(0));
+    let profile = text(&output.stdout);
+    assert!(
+        profile.contains("name = \"nanchang-2002\"") && profile.contains("clause = 6"),
+        "{profile}"
+    );
+}
