@@ -118,6 +118,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An exception was asked for a violation that does not occur, or without reason or approver.
+    #[error("accept: {0}")]
+    Exception(String),
+
     /// Generating a synthetic city was asked for with impossible settings.
     #[error("gen-city: {0}")]
     Generator(String),

@@ -150,3 +150,51 @@ impl CommunityIndex {
         self.tree.size() == 0
     }
 }
+
+/// A street centreline segment with the street's index.
+pub type StreetSegment = GeomWithData<rstar::primitives::Line<[f64; 2]>, u32>;
+
+/// Street centrelines by segment, for "is this boundary on a street" and snapping.
+#[derive(Debug, Clone, Default)]
+pub struct StreetIndex {
+    tree: RTree<StreetSegment>,
+}
+
+impl StreetIndex {
+    /// Bulk-loads every segment of every street.
+    pub fn build(streets: &[crate::layers::Street]) -> Self {
+        let segments = streets
+            .iter()
+            .enumerate()
+            .flat_map(|(index, street)| {
+                street.lines.iter().flat_map(move |line| {
+                    line.lines().map(move |segment| {
+                        GeomWithData::new(
+                            rstar::primitives::Line::new(
+                                [segment.start.x, segment.start.y],
+                                [segment.end.x, segment.end.y],
+                            ),
+                            index as u32,
+                        )
+                    })
+                })
+            })
+            .collect();
+        Self {
+            tree: RTree::bulk_load(segments),
+        }
+    }
+
+    /// True when some street centreline passes within `distance` metres of `point`.
+    pub fn is_near(&self, point: Coord<f64>, distance: f64) -> bool {
+        self.tree
+            .locate_within_distance([point.x, point.y], distance * distance)
+            .next()
+            .is_some()
+    }
+
+    /// True when there are no streets.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+}

@@ -8,6 +8,8 @@
 
 pub mod attributes;
 pub mod error;
+pub mod figures;
+pub mod format;
 pub mod gen_city;
 pub mod ids;
 pub mod index;

@@ -4,9 +4,13 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::{Value, json};
 
-use crate::plan::CommunityType;
-use crate::session::Session;
+use crate::figures::AreaFigures;
+use crate::io::geojson_out::{multilinestring_json, multipolygon_json};
+use crate::projection::LocalProjection;
+use crate::rules::{AcceptedException, Location};
+use crate::session::{CheckedViolation, Session};
 
 /// The JSON schema name of the report.
 pub const CHECK_SCHEMA: &str = "shequ.check/1";
@@ -31,26 +35,6 @@ pub struct CommunityRow {
     pub residents: u64,
     /// Buildings (residential or not).
     pub buildings: u32,
-    /// Households that were estimated.
-    pub estimated_households: u64,
-}
-
-/// Totals of a street office or district.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRow {
-    /// Its name.
-    pub name: String,
-    /// The district (for a street office).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// Communities in it.
-    pub communities: u32,
-    /// Communities by type key.
-    pub communities_by_type: BTreeMap<&'static str, u32>,
-    /// Households.
-    pub households: u64,
-    /// Residents.
-    pub residents: u64,
     /// Households that were estimated.
     pub estimated_households: u64,
 }
@@ -95,44 +79,92 @@ pub struct CheckReport {
     pub schema: &'static str,
     /// One row per community, in plan order.
     pub communities: Vec<CommunityRow>,
-    /// Street-office totals, by name.
-    pub street_offices: Vec<GroupRow>,
+    /// Street-office totals with staffing and funding, by name.
+    pub street_offices: Vec<AreaFigures>,
     /// District totals, by name.
-    pub districts: Vec<GroupRow>,
+    pub districts: Vec<AreaFigures>,
+    /// Totals of the whole plan.
+    pub city: AreaFigures,
     /// Residential buildings in no community.
     pub unassigned: UnassignedRow,
     /// Buildings cut by boundaries.
     pub cut_buildings: Vec<CutRow>,
-    /// Rule violations (filled in by the rules).
-    pub violations: Vec<serde_json::Value>,
+    /// Rule violations, errors first.
+    pub violations: Vec<ViolationRow>,
+    /// Exceptions that no longer match a violation (dropped at the next save).
+    pub lapsed_exceptions: Vec<AcceptedException>,
     /// What loading found and worked around.
     pub warnings: Vec<String>,
     /// Timings.
     pub timings_ms: TimingsRow,
 }
 
-fn empty_group(name: String, district: Option<String>) -> GroupRow {
-    GroupRow {
-        name,
-        district,
-        communities: 0,
-        communities_by_type: CommunityType::ALL
-            .iter()
-            .map(|kind| (kind.key(), 0))
-            .collect(),
-        households: 0,
-        residents: 0,
-        estimated_households: 0,
+/// One violation as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ViolationRow {
+    /// The rule id.
+    pub rule: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The clause (0: none).
+    pub clause: u32,
+    /// The message in Chinese.
+    pub message_zh: String,
+    /// The message in English.
+    pub message_en: String,
+    /// Community ids.
+    pub communities: Vec<String>,
+    /// Street offices, districts or city figures.
+    pub areas: Vec<String>,
+    /// Building ids.
+    pub buildings: Vec<String>,
+    /// The figures that matter.
+    pub figures: Value,
+    /// The exception accepting it, or null.
+    pub accepted: Option<AcceptedException>,
+    /// True when it existed when the plan was opened.
+    pub pre_existing: bool,
+    /// Where it is, as a GeoJSON geometry in lon/lat.
+    pub location: Value,
+}
+
+/// A location as a GeoJSON geometry in lon/lat.
+pub fn location_json(location: &Location, projection: &LocalProjection) -> Value {
+    match location {
+        Location::Point(point) => {
+            json!({"type": "Point", "coordinates": projection.to_lon_lat_rounded(*point)})
+        }
+        Location::Areas(areas) => multipolygon_json(areas, projection),
+        Location::Lines(lines) => multilinestring_json(lines, projection),
+    }
+}
+
+impl ViolationRow {
+    /// The row of a checked violation.
+    pub fn of(checked: &CheckedViolation<'_>, projection: &LocalProjection) -> Self {
+        let violation = checked.violation;
+        Self {
+            rule: violation.rule,
+            severity: violation.severity.english(),
+            clause: violation.clause,
+            message_zh: violation.message_zh.clone(),
+            message_en: violation.message_en.clone(),
+            communities: violation.communities.clone(),
+            areas: violation.areas.clone(),
+            buildings: violation.buildings.clone(),
+            figures: violation.figures.clone(),
+            accepted: checked.accepted.cloned(),
+            pre_existing: checked.pre_existing,
+            location: location_json(&violation.location, projection),
+        }
     }
 }
 
 impl CheckReport {
-    /// Builds the report of a session; `rules_ms` is the time the rules took.
-    pub fn of(session: &Session, rules_ms: f64) -> Self {
+    /// Builds the report of a session.
+    pub fn of(session: &Session) -> Self {
         let plan = &session.plan;
         let mut communities = Vec::with_capacity(plan.len());
-        let mut offices: BTreeMap<String, GroupRow> = BTreeMap::new();
-        let mut districts: BTreeMap<String, GroupRow> = BTreeMap::new();
         let mut cuts: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for (key, community) in plan.communities() {
             let tally = session.tallies.of(key);
@@ -142,36 +174,12 @@ impl CheckReport {
                 name: community.name.clone(),
                 kind: community.kind.key(),
                 street_office: community.street_office.clone(),
-                district: district.clone(),
+                district,
                 households: tally.households,
                 residents: tally.residents,
                 buildings: tally.buildings,
                 estimated_households: tally.estimated_households,
             };
-            let add_to = |group: &mut GroupRow| {
-                group.communities += 1;
-                *group
-                    .communities_by_type
-                    .entry(community.kind.key())
-                    .or_insert(0) += 1;
-                group.households += row.households;
-                group.residents += row.residents;
-                group.estimated_households += row.estimated_households;
-            };
-            if let Some(office) = &community.street_office {
-                add_to(
-                    offices
-                        .entry(office.clone())
-                        .or_insert_with(|| empty_group(office.clone(), district.clone())),
-                );
-            }
-            if let Some(district) = &district {
-                add_to(
-                    districts
-                        .entry(district.clone())
-                        .or_insert_with(|| empty_group(district.clone(), None)),
-                );
-            }
             for &building in &tally.cut_buildings {
                 cuts.entry(building).or_default().push(community.id.clone());
             }
@@ -179,11 +187,22 @@ impl CheckReport {
         }
         let unassigned = session.tallies.unassigned();
         let timings = session.timings;
+        let figures = session.rules.figures.clone().unwrap_or_else(|| {
+            crate::figures::plan_figures(&session.plan, &session.tallies, &session.profile)
+        });
+        let mut violations: Vec<ViolationRow> = session
+            .violations()
+            .iter()
+            .map(|checked| ViolationRow::of(checked, &session.projection))
+            .collect();
+        // Errors first; within a severity, the order the rules list them in.
+        violations.sort_by_key(|row| row.severity != "error");
         Self {
             schema: CHECK_SCHEMA,
             communities,
-            street_offices: offices.into_values().collect(),
-            districts: districts.into_values().collect(),
+            street_offices: figures.street_offices,
+            districts: figures.districts,
+            city: figures.city,
             unassigned: UnassignedRow {
                 buildings: unassigned.residential_buildings,
                 households: unassigned.households,
@@ -197,14 +216,15 @@ impl CheckReport {
                     communities,
                 })
                 .collect(),
-            violations: Vec::new(),
+            violations,
+            lapsed_exceptions: session.lapsed_exceptions().into_iter().cloned().collect(),
             warnings: session.warnings.iter().map(ToString::to_string).collect(),
             timings_ms: TimingsRow {
                 load: timings.load_ms,
                 index: timings.index_ms,
                 tally: timings.tally_ms,
-                rules: rules_ms,
-                total: timings.load_ms + timings.index_ms + timings.tally_ms + rules_ms,
+                rules: timings.rules_ms,
+                total: timings.load_ms + timings.index_ms + timings.tally_ms + timings.rules_ms,
             },
         }
     }

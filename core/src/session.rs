@@ -9,7 +9,7 @@ use serde_json::Map;
 use crate::attributes::FieldMapping;
 use crate::error::{Error, Result};
 use crate::ids::CommunityKey;
-use crate::index::{BuildingIndex, CommunityIndex};
+use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
 use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawCollection, read_feature_collection};
 use crate::io::geometry_in::lon_lat_centre;
 use crate::io::paths::{folder_of, relative_to, resolve};
@@ -21,8 +21,10 @@ use crate::io::warnings::LoadWarning;
 use crate::layers::{BaseLayers, buildings_from_collection, streets_from_collection};
 use crate::plan::{District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
-use crate::rules::RuleProfile;
 use crate::rules::profile::DEFAULT_PROFILE_NAME;
+use crate::rules::{
+    AcceptedException, RuleContext, RuleProfile, RuleResults, Severity, Violation, ViolationKey,
+};
 
 /// How long each stage of opening took, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -33,6 +35,19 @@ pub struct Timings {
     pub index_ms: f64,
     /// Counting every community.
     pub tally_ms: f64,
+    /// Checking every rule.
+    pub rules_ms: f64,
+}
+
+/// A violation with what the plan says of it.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedViolation<'a> {
+    /// The violation.
+    pub violation: &'a Violation,
+    /// The exception that accepts it, if one does.
+    pub accepted: Option<&'a AcceptedException>,
+    /// True when it already existed when the plan was opened.
+    pub pre_existing: bool,
 }
 
 /// Layers to start a session from, as the CLI's `--buildings`, `--streets`, `--communities` give
@@ -68,6 +83,12 @@ pub struct Session {
     pub building_index: BuildingIndex,
     /// Communities by envelope.
     pub community_index: CommunityIndex,
+    /// Street centrelines by segment.
+    pub street_index: StreetIndex,
+    /// The violations, kept current.
+    pub rules: RuleResults,
+    /// Violations (with their figures) as they were when the plan was opened.
+    baseline: std::collections::HashSet<(ViolationKey, String)>,
     /// Per-community figures.
     pub tallies: crate::tally::Tallies,
     /// The rule profile in force.
@@ -147,8 +168,10 @@ impl Session {
             streets_path,
         )?;
         session.plan_path = Some(plan_path.to_path_buf());
-        session.timings.load_ms =
-            elapsed_ms(start) - session.timings.index_ms - session.timings.tally_ms;
+        session.timings.load_ms = elapsed_ms(start)
+            - session.timings.index_ms
+            - session.timings.tally_ms
+            - session.timings.rules_ms;
         Ok(session)
     }
 
@@ -181,8 +204,10 @@ impl Session {
             inputs.buildings.clone(),
             inputs.streets.clone(),
         )?;
-        session.timings.load_ms =
-            elapsed_ms(start) - session.timings.index_ms - session.timings.tally_ms;
+        session.timings.load_ms = elapsed_ms(start)
+            - session.timings.index_ms
+            - session.timings.tally_ms
+            - session.timings.rules_ms;
         Ok(session)
     }
 
@@ -241,9 +266,14 @@ impl Session {
         };
 
         let index_start = Instant::now();
-        let (building_index, community_index) = rayon::join(
-            || BuildingIndex::build(&layers.buildings),
-            || CommunityIndex::build(&plan),
+        let ((building_index, community_index), street_index) = rayon::join(
+            || {
+                (
+                    BuildingIndex::build(&layers.buildings),
+                    CommunityIndex::build(&plan),
+                )
+            },
+            || StreetIndex::build(&layers.streets),
         );
         let index_ms = elapsed_ms(index_start);
 
@@ -256,7 +286,7 @@ impl Session {
         );
         let tally_ms = elapsed_ms(tally_start);
 
-        Ok(Self {
+        let mut session = Self {
             plan_path: None,
             settings,
             collection_members,
@@ -265,6 +295,9 @@ impl Session {
             plan,
             building_index,
             community_index,
+            street_index,
+            rules: RuleResults::default(),
+            baseline: std::collections::HashSet::new(),
             tallies,
             profile,
             warnings,
@@ -272,11 +305,120 @@ impl Session {
                 load_ms: 0.0,
                 index_ms,
                 tally_ms,
+                rules_ms: 0.0,
             },
-        })
+        };
+        let rules_start = Instant::now();
+        session.rules = RuleResults::full(&session.rule_context());
+        session.timings.rules_ms = elapsed_ms(rules_start);
+        session.mark_baseline();
+        Ok(session)
     }
 
-    /// Recounts the given communities after they changed, and re-files them in the index.
+    /// What the rules read.
+    pub fn rule_context(&self) -> RuleContext<'_> {
+        RuleContext {
+            plan: &self.plan,
+            layers: &self.layers,
+            tallies: &self.tallies,
+            building_index: &self.building_index,
+            community_index: &self.community_index,
+            street_index: &self.street_index,
+            profile: &self.profile,
+        }
+    }
+
+    /// Takes the current violations as the ones that were there before the planner's edits.
+    pub fn mark_baseline(&mut self) {
+        self.baseline = self
+            .rules
+            .iter()
+            .map(|violation| (violation.key(), violation.figures.to_string()))
+            .collect();
+    }
+
+    /// Every violation with its exception and whether it was there when the plan was opened.
+    pub fn violations(&self) -> Vec<CheckedViolation<'_>> {
+        self.rules
+            .iter()
+            .map(|violation| CheckedViolation {
+                violation,
+                accepted: self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .find(|exception| exception.covers(violation)),
+                pre_existing: self
+                    .baseline
+                    .contains(&(violation.key(), violation.figures.to_string())),
+            })
+            .collect()
+    }
+
+    /// How many errors no exception accepts.
+    pub fn unaccepted_errors(&self) -> usize {
+        self.violations()
+            .iter()
+            .filter(|checked| {
+                checked.violation.severity == Severity::Error && checked.accepted.is_none()
+            })
+            .count()
+    }
+
+    /// Exceptions whose violation no longer occurs as accepted; they are dropped at the next save.
+    pub fn lapsed_exceptions(&self) -> Vec<&AcceptedException> {
+        self.settings
+            .exceptions
+            .iter()
+            .filter(|exception| {
+                !self
+                    .rules
+                    .iter()
+                    .any(|violation| exception.covers(violation))
+            })
+            .collect()
+    }
+
+    /// Accepts the violation with this key as it stands, with a reason, an approver and a date.
+    pub fn accept(
+        &mut self,
+        key: &ViolationKey,
+        reason: &str,
+        approver: &str,
+        date: &str,
+    ) -> Result<()> {
+        if reason.trim().is_empty() || approver.trim().is_empty() {
+            return Err(Error::Exception(
+                "an exception needs a reason and an approver".to_owned(),
+            ));
+        }
+        let violation = self.rules.iter().find(|violation| &violation.key() == key).ok_or_else(|| {
+            Error::Exception(format!(
+                "no violation of rule {} about {} occurs in this plan; check the rule id and the ids",
+                key.rule,
+                key.subjects.join(", ")
+            ))
+        })?;
+        let exception =
+            AcceptedException::accepting(violation, reason.trim(), approver.trim(), date);
+        self.settings
+            .exceptions
+            .retain(|existing| existing.key() != *key);
+        self.settings.exceptions.push(exception);
+        Ok(())
+    }
+
+    /// Withdraws the exception for this key; true when there was one.
+    pub fn revoke(&mut self, key: &ViolationKey) -> bool {
+        let before = self.settings.exceptions.len();
+        self.settings
+            .exceptions
+            .retain(|existing| existing.key() != *key);
+        self.settings.exceptions.len() != before
+    }
+
+    /// After the given communities changed: re-files them in the index, recounts them, and
+    /// re-checks the rules that concern them and their neighbours.
     pub fn refresh(&mut self, keys: &[CommunityKey]) {
         for &key in keys {
             self.community_index.refresh(&self.plan, key);
@@ -288,10 +430,21 @@ impl Session {
             &self.building_index,
             self.profile.geometry.cut_tolerance_m2,
         );
+        let mut rules = std::mem::take(&mut self.rules);
+        rules.recheck(&self.rule_context(), keys);
+        self.rules = rules;
     }
 
     /// Saves the plan to `path` atomically; layer paths are rewritten relative to its folder.
     pub fn save_as(&mut self, path: &Path) -> Result<()> {
+        let lapsed: Vec<ViolationKey> = self
+            .lapsed_exceptions()
+            .iter()
+            .map(|exception| exception.key())
+            .collect();
+        self.settings
+            .exceptions
+            .retain(|exception| !lapsed.contains(&exception.key()));
         let folder = folder_of(path);
         self.settings.layers.buildings = relative_to(&folder, &self.layers.buildings_path);
         self.settings.layers.streets = self

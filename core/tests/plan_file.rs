@@ -125,7 +125,7 @@ fn a_plain_geojson_layer_is_not_mistaken_for_a_plan() {
 #[test]
 fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
     let session = Session::open(&demo_folder().join("plan.shequ.geojson")).expect("opens");
-    let report = CheckReport::of(&session, 0.0);
+    let report = CheckReport::of(&session);
     let folder = tempfile::tempdir().expect("temp dir");
     let files = export_for_approval(&session, &report, folder.path()).expect("exports");
 

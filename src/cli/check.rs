@@ -3,15 +3,16 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use shequ_core::Session;
-use shequ_core::report::CheckReport;
+use shequ_core::report::{CheckReport, ViolationRow};
 use shequ_core::rules::RuleProfile;
 
-use super::table::{Align, grouped, render};
+use shequ_core::format::grouped;
+
+use super::table::{Align, render};
 use super::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
 
 /// How the report is printed.
@@ -34,6 +35,33 @@ pub struct CheckArguments {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Language of the messages 语言: zh or en; by default Chinese when the system locale is.
+    #[arg(long, value_enum)]
+    pub lang: Option<Language>,
+}
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    /// 中文.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// Chinese when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else English.
+    pub fn from_locale() -> Self {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+            .unwrap_or_default();
+        if locale.to_lowercase().starts_with("zh") {
+            Language::Zh
+        } else {
+            Language::En
+        }
+    }
 }
 
 /// Opens the plan or the layers the arguments name.
@@ -56,9 +84,8 @@ pub fn open_session(plan: Option<&PathBuf>, layers: &LayerArguments) -> anyhow::
 
 pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
     let session = open_session(arguments.plan.as_ref(), &arguments.layers)?;
-    let rules_start = Instant::now();
-    let rules_ms = rules_start.elapsed().as_secs_f64() * 1000.0;
-    let report = CheckReport::of(&session, rules_ms);
+    let report = CheckReport::of(&session);
+    let chinese = arguments.lang.unwrap_or_else(Language::from_locale) == Language::Zh;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match arguments.format {
@@ -71,14 +98,100 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
                 eprintln!("warning: {warning}");
             }
             write!(out, "{}", table_text(&session, &report))?;
+            write!(out, "{}", violations_text(&report, chinese))?;
         }
     }
-    let has_errors = !report.violations.is_empty();
+    let has_errors = session.unaccepted_errors() > 0;
     Ok(ExitCode::from(if has_errors {
         EXIT_VIOLATIONS
     } else {
         EXIT_CLEAN
     }))
+}
+
+fn violation_line(row: &ViolationRow, chinese: bool) -> String {
+    let message = if chinese {
+        &row.message_zh
+    } else {
+        &row.message_en
+    };
+    let marker = if row.pre_existing { "" } else { " *" };
+    format!("  [{}] {message}{marker}\n", row.rule)
+}
+
+/// Violations grouped by severity, then the accepted ones, then lapsed exceptions.
+pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
+    let mut text = String::new();
+    for (severity, heading_zh, heading_en) in
+        [("error", "错误", "Errors"), ("warning", "警告", "Warnings")]
+    {
+        let rows: Vec<&ViolationRow> = report
+            .violations
+            .iter()
+            .filter(|row| row.severity == severity && row.accepted.is_none())
+            .collect();
+        let heading = if chinese {
+            format!("{heading_zh} ({})", rows.len())
+        } else {
+            format!("{heading_en} ({})", rows.len())
+        };
+        text.push_str(&format!("\n{heading}\n"));
+        for row in rows {
+            text.push_str(&violation_line(row, chinese));
+        }
+    }
+    let accepted: Vec<&ViolationRow> = report
+        .violations
+        .iter()
+        .filter(|row| row.accepted.is_some())
+        .collect();
+    if !accepted.is_empty() {
+        text.push_str(&format!(
+            "\n{} ({})\n",
+            if chinese {
+                "已接受的例外"
+            } else {
+                "Accepted exceptions"
+            },
+            accepted.len()
+        ));
+        for row in accepted {
+            text.push_str(&violation_line(row, chinese));
+            if let Some(exception) = &row.accepted {
+                let by = if chinese { "批准" } else { "approved by" };
+                text.push_str(&format!(
+                    "      {} — {by} {}, {}\n",
+                    exception.reason, exception.approver, exception.date
+                ));
+            }
+        }
+    }
+    if !report.lapsed_exceptions.is_empty() {
+        let heading = if chinese {
+            "已失效的例外 (违规已消失或数字已变, 保存时删除)"
+        } else {
+            "Lapsed exceptions (the violation is gone or its figures changed; dropped at the next save)"
+        };
+        text.push_str(&format!(
+            "\n{heading} ({})\n",
+            report.lapsed_exceptions.len()
+        ));
+        for exception in &report.lapsed_exceptions {
+            text.push_str(&format!(
+                "  [{}] {}\n",
+                exception.rule,
+                exception.subjects.join(", ")
+            ));
+        }
+    }
+    if report.violations.iter().any(|row| !row.pre_existing) {
+        text.push_str(if chinese {
+            "\n* 打开方案后新出现\n"
+        } else {
+            "\n* new since the plan was opened\n"
+        });
+    }
+    text
 }
 
 fn table_text(session: &Session, report: &CheckReport) -> String {

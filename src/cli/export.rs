@@ -26,12 +26,13 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     for warning in &session.warnings {
         eprintln!("warning: {warning}");
     }
-    let report = CheckReport::of(&session, 0.0);
+    let report = CheckReport::of(&session);
     let files = export_for_approval(&session, &report, &arguments.out)?;
     println!(
-        "Wrote {} and {}.",
+        "Wrote {}, {} and {}.",
         files.communities_geojson.display(),
-        files.communities_csv.display()
+        files.communities_csv.display(),
+        files.summary_csv.display()
     );
     Ok(ExitCode::from(EXIT_CLEAN))
 }

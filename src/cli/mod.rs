@@ -1,5 +1,6 @@
 //! The command line: `check`, `import`, `export`, `gen-city`, `profile`.
 
+mod accept;
 mod check;
 mod export;
 mod gen_city;
@@ -43,6 +44,8 @@ pub enum Command {
     /// Start a plan file 新建方案 from layers: buildings 楼栋, streets 街巷 and optional existing
     /// community boundaries 社区边界.
     Import(import::ImportArguments),
+    /// Accept one violation 接受例外 with a reason, an approver and a date; saved in the plan.
+    Accept(accept::AcceptArguments),
     /// Write the approval export 报批导出: communities.geojson and communities.csv.
     Export(export::ExportArguments),
     /// Generate a synthetic city 生成示例城市 (streets, buildings, communities) for demos and benchmarks.
@@ -91,6 +94,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<ExitCode> {
         Command::Check(arguments) => check::run(&arguments),
         Command::Import(arguments) => import::run(&arguments),
         Command::Export(arguments) => export::run(&arguments),
+        Command::Accept(arguments) => accept::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),
         Command::Profile(arguments) => profile::run(&arguments),
     }

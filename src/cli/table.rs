@@ -49,30 +49,9 @@ pub fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     output
 }
 
-/// A whole number with thousands separators: 140,000.
-pub fn grouped(number: u64) -> String {
-    let digits = number.to_string();
-    let mut output = String::with_capacity(digits.len() + digits.len() / 3);
-    for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position).is_multiple_of(3) {
-            output.push(',');
-        }
-        output.push(digit);
-    }
-    output
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1234567), "1,234,567");
-    }
 
     #[test]
     fn chinese_cells_line_up_with_latin_ones() {

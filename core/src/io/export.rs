@@ -1,15 +1,18 @@
 //! The approval export: `communities.geojson` (RFC 7946, one Feature per community with its
-//! figures) and `communities.csv` (UTF-8 with a byte-order mark, so Excel shows Chinese text).
+//! figures and violations), `communities.csv` and `summary.csv` (street offices, districts and the
+//! whole plan with targets and funding). The CSV files are UTF-8 with a byte-order mark, so Excel
+//! shows Chinese text.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
+use crate::figures::{AreaFigures, community_figures};
 use crate::io::atomic::write_atomically;
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::plan_file::write_feature_collection;
-use crate::report::CheckReport;
+use crate::report::{CheckReport, ViolationRow};
 use crate::session::Session;
 
 /// The files an export wrote.
@@ -19,9 +22,11 @@ pub struct ExportedFiles {
     pub communities_geojson: PathBuf,
     /// `communities.csv`.
     pub communities_csv: PathBuf,
+    /// `summary.csv`.
+    pub summary_csv: PathBuf,
 }
 
-const CSV_COLUMNS: [&str; 11] = [
+const COMMUNITY_COLUMNS: [&str; 22] = [
     "id",
     "name",
     "type",
@@ -32,8 +37,130 @@ const CSV_COLUMNS: [&str; 11] = [
     "buildings",
     "estimated_households",
     "estimate_share",
-    "violations",
+    "deputy_directors",
+    "funding_yuan",
+    "city_funding_yuan",
+    "district_funding_yuan",
+    "funding_channel",
+    "required_space_m2",
+    "police_officers",
+    "errors",
+    "warnings",
+    "accepted",
+    "violations_zh",
+    "violations_en",
 ];
+
+const SUMMARY_COLUMNS: [&str; 17] = [
+    "level",
+    "name",
+    "district",
+    "communities",
+    "geographic",
+    "work_unit",
+    "residential_estate",
+    "street_offices",
+    "households",
+    "residents",
+    "budget_funding_yuan",
+    "city_funding_yuan",
+    "district_funding_yuan",
+    "work_unit_funding_yuan",
+    "deputy_directors",
+    "police_officers",
+    "violations_zh",
+];
+
+fn round_share(share: f64) -> f64 {
+    (share * 1000.0).round() / 1000.0
+}
+
+/// Violations about community `id`.
+fn violations_of<'a>(
+    report: &'a CheckReport,
+    id: &'a str,
+) -> impl Iterator<Item = &'a ViolationRow> + 'a {
+    report
+        .violations
+        .iter()
+        .filter(move |row| row.communities.iter().any(|community| community == id))
+}
+
+fn violation_json(row: &ViolationRow) -> Value {
+    json!({
+        "rule": row.rule,
+        "severity": row.severity,
+        "clause": row.clause,
+        "message_zh": row.message_zh,
+        "message_en": row.message_en,
+        "accepted": row.accepted,
+    })
+}
+
+fn joined_messages<'a>(rows: impl Iterator<Item = &'a ViolationRow>, chinese: bool) -> String {
+    rows.map(|row| {
+        if chinese {
+            row.message_zh.as_str()
+        } else {
+            row.message_en.as_str()
+        }
+    })
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |error| Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(error.to_string()),
+    }
+}
+
+/// Writes rows to a UTF-8 CSV with a byte-order mark, atomically.
+fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let mut buffer = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut buffer);
+        writer.write_record(header).map_err(csv_error(path))?;
+        for row in rows {
+            writer.write_record(row).map_err(csv_error(path))?;
+        }
+        writer.flush().map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    write_atomically(path, |file| file.write_all(&buffer))
+}
+
+fn summary_row(level: &str, area: &AreaFigures, violations: String) -> Vec<String> {
+    let by_type = |kind: &str| {
+        area.communities_by_type
+            .get(kind)
+            .copied()
+            .unwrap_or(0)
+            .to_string()
+    };
+    vec![
+        level.to_owned(),
+        area.name.clone(),
+        area.district.clone().unwrap_or_default(),
+        area.communities.to_string(),
+        by_type("geographic"),
+        by_type("work_unit"),
+        by_type("residential_estate"),
+        area.street_offices.to_string(),
+        area.households.to_string(),
+        area.residents.to_string(),
+        area.budget_funding.to_string(),
+        area.city_funding.to_string(),
+        area.district_funding.to_string(),
+        area.work_unit_funding.to_string(),
+        area.deputy_directors.to_string(),
+        area.police_officers.to_string(),
+        violations,
+    ]
+}
 
 /// Writes the approval export of `session` into `folder` (created if missing).
 pub fn export_for_approval(
@@ -47,10 +174,29 @@ pub fn export_for_approval(
     })?;
     let communities_geojson = folder.join("communities.geojson");
     let communities_csv = folder.join("communities.csv");
+    let summary_csv = folder.join("summary.csv");
 
-    let rows_with_geometry = session.plan.communities().zip(&report.communities);
-    let features = rows_with_geometry.map(|((key, community), row)| {
+    let mut csv_rows = Vec::with_capacity(session.plan.len());
+    let mut features = Vec::with_capacity(session.plan.len());
+    for ((key, community), row) in session.plan.communities().zip(&report.communities) {
         let tally = session.tallies.of(key);
+        let figures = community_figures(community, tally, &session.profile);
+        let violations: Vec<&ViolationRow> = violations_of(report, &row.id).collect();
+        let count = |severity: &str| {
+            violations
+                .iter()
+                .filter(|violation| violation.severity == severity && violation.accepted.is_none())
+                .count()
+        };
+        let accepted = violations
+            .iter()
+            .filter(|violation| violation.accepted.is_some())
+            .count();
+        let channel = if figures.budget_funded {
+            "city_and_district_budget"
+        } else {
+            "original_channel"
+        };
         let mut properties = Map::new();
         properties.insert("id".into(), json!(row.id));
         properties.insert("name".into(), json!(row.name));
@@ -69,46 +215,91 @@ pub fn export_for_approval(
             "estimate_share".into(),
             json!(round_share(tally.estimated_share())),
         );
-        properties.insert("violations".into(), Value::Array(Vec::new()));
-        json!({
+        properties.insert(
+            "figures".into(),
+            serde_json::to_value(&figures).unwrap_or(Value::Null),
+        );
+        properties.insert("funding_channel".into(), json!(channel));
+        properties.insert(
+            "violations".into(),
+            Value::Array(
+                violations
+                    .iter()
+                    .map(|violation| violation_json(violation))
+                    .collect(),
+            ),
+        );
+        features.push(json!({
             "type": "Feature",
             "properties": properties,
             "geometry": multipolygon_json(&community.boundary, &session.projection),
-        })
-    });
+        }));
+        csv_rows.push(vec![
+            row.id.clone(),
+            row.name.clone(),
+            row.kind.to_owned(),
+            row.street_office.clone().unwrap_or_default(),
+            row.district.clone().unwrap_or_default(),
+            row.households.to_string(),
+            row.residents.to_string(),
+            row.buildings.to_string(),
+            row.estimated_households.to_string(),
+            round_share(tally.estimated_share()).to_string(),
+            figures.deputy_directors.to_string(),
+            figures.funding.total().to_string(),
+            figures.city_funding.to_string(),
+            figures.district_funding.to_string(),
+            channel.to_owned(),
+            figures.required_space_m2.to_string(),
+            figures.police_officers.to_string(),
+            count("error").to_string(),
+            count("warning").to_string(),
+            accepted.to_string(),
+            joined_messages(violations.iter().copied(), true),
+            joined_messages(violations.iter().copied(), false),
+        ]);
+    }
     write_atomically(&communities_geojson, |writer| {
-        write_feature_collection(writer, &Map::new(), features)
+        write_feature_collection(writer, &Map::new(), features.into_iter())
     })?;
+    write_csv(&communities_csv, &COMMUNITY_COLUMNS, &csv_rows)?;
 
-    write_atomically(&communities_csv, |writer| {
-        writer.write_all(b"\xEF\xBB\xBF")?;
-        let mut csv_writer = csv::Writer::from_writer(writer);
-        csv_writer.write_record(CSV_COLUMNS)?;
-        for ((key, _), row) in session.plan.communities().zip(&report.communities) {
-            let share = round_share(session.tallies.of(key).estimated_share());
-            csv_writer.write_record([
-                row.id.clone(),
-                row.name.clone(),
-                row.kind.to_owned(),
-                row.street_office.clone().unwrap_or_default(),
-                row.district.clone().unwrap_or_default(),
-                row.households.to_string(),
-                row.residents.to_string(),
-                row.buildings.to_string(),
-                row.estimated_households.to_string(),
-                share.to_string(),
-                String::new(),
-            ])?;
-        }
-        csv_writer.flush()?;
-        Ok(())
-    })?;
+    let about_area = |name: &str| {
+        joined_messages(
+            report
+                .violations
+                .iter()
+                .filter(|row| row.areas.iter().any(|area| area == name)),
+            true,
+        )
+    };
+    let mut summary = Vec::new();
+    for office in &report.street_offices {
+        summary.push(summary_row(
+            "street_office",
+            office,
+            about_area(&office.name),
+        ));
+    }
+    for district in &report.districts {
+        summary.push(summary_row(
+            "district",
+            district,
+            about_area(&district.name),
+        ));
+    }
+    let city_messages = joined_messages(
+        report
+            .violations
+            .iter()
+            .filter(|row| row.areas.iter().any(|area| area.starts_with("city:"))),
+        true,
+    );
+    summary.push(summary_row("city", &report.city, city_messages));
+    write_csv(&summary_csv, &SUMMARY_COLUMNS, &summary)?;
     Ok(ExportedFiles {
         communities_geojson,
         communities_csv,
+        summary_csv,
     })
-}
-
-fn round_share(share: f64) -> f64 {
-    (share * 1000.0).round() / 1000.0
 }

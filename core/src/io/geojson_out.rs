@@ -1,7 +1,7 @@
 //! Geometry in metres to RFC 7946 GeoJSON geometry (lon/lat, 7 decimals, counter-clockwise outer
 //! rings as the RFC recommends).
 
-use geo::{LineString, MultiPolygon, Orient, orient::Direction};
+use geo::{LineString, MultiLineString, MultiPolygon, Orient, orient::Direction};
 use serde_json::{Value, json};
 
 use crate::projection::LocalProjection;
@@ -35,4 +35,12 @@ pub fn multipolygon_json(boundary: &MultiPolygon<f64>, projection: &LocalProject
     } else {
         json!({"type": "MultiPolygon", "coordinates": polygons})
     }
+}
+
+/// A MultiLineString as a GeoJSON MultiLineString geometry.
+pub fn multilinestring_json(lines: &MultiLineString<f64>, projection: &LocalProjection) -> Value {
+    json!({
+        "type": "MultiLineString",
+        "coordinates": lines.iter().map(|line| ring_json(line, projection)).collect::<Vec<_>>(),
+    })
 }

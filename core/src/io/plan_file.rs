@@ -30,6 +30,7 @@ use crate::io::geometry_in::polygons_in_metres;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::plan::{Community, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
+use crate::rules::AcceptedException;
 
 /// The plan-file format this version writes. Files of this or an older version load.
 pub const FORMAT_VERSION: u32 = 1;
@@ -98,6 +99,9 @@ pub struct PlanSettings {
     /// The rule profile.
     #[serde(default)]
     pub profile: ProfileSettings,
+    /// Violations the planners accepted, with reason, approver and date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<AcceptedException>,
     /// Members this version does not know (accepted exceptions of a newer one, …), kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -118,6 +122,7 @@ impl PlanSettings {
             street_offices: Vec::new(),
             districts: Vec::new(),
             profile: ProfileSettings::default(),
+            exceptions: Vec::new(),
             other_members: Map::new(),
         }
     }

@@ -1,5 +1,220 @@
-//! The regulation as data: the rule profile. The rules that check a plan against it build on it.
+//! The regulation as rules: the profile of numbers, one file per rule, and the engine that runs
+//! them all at load and only the affected ones after an edit.
+//!
+//! | rule | clause | severity |
+//! |---|---|---|
+//! | `community.households` | 6 | error outside the band of the type; warning for a new estate above 3,000 |
+//! | `community.empty` | 6 | error |
+//! | `street_office.residents` | 1 | warning outside 40,000 – 60,000 |
+//! | `street_office.merge_candidate` | 1 | error under 30,000 |
+//! | `district.communities`, `district.street_offices`, `city.totals` | 1, 7 | warning |
+//! | `plan.overlap` | 6 | error |
+//! | `plan.uncovered` | 5 | error |
+//! | `community.cuts_building` | 6 | warning; error for estate buildings of a residential-estate community |
+//! | `community.follows_streets` | 6 | warning |
+//! | `community.contiguous` | 6 | warning |
+//! | `community.geometry` | — | error |
+//! | `community.crosses_street_office` | 1 | error |
+//! | `community.space` | 17, 21 | warning |
 
+pub mod community_contiguous;
+pub mod community_crosses_street_office;
+pub mod community_cuts_building;
+pub mod community_empty;
+pub mod community_follows_streets;
+pub mod community_geometry;
+pub mod community_households;
+pub mod community_space;
+pub mod context;
+pub mod exceptions;
+pub mod plan_overlap;
+pub mod plan_uncovered;
 pub mod profile;
+pub mod street_office_residents;
+pub mod targets;
+pub mod violation;
 
+use std::collections::BTreeMap;
+
+use geo::{Area, Centroid, InteriorPoint};
+use rayon::prelude::*;
+
+pub use context::RuleContext;
+pub use exceptions::AcceptedException;
 pub use profile::RuleProfile;
+pub use violation::{Location, Severity, Violation, ViolationKey};
+
+use crate::figures::{PlanFigures, plan_figures};
+use crate::ids::CommunityKey;
+use crate::index::boundary_envelope;
+
+/// Every rule id, in the order violations are listed.
+pub const RULE_IDS: [&str; 15] = [
+    community_geometry::RULE,
+    community_empty::RULE,
+    community_households::RULE,
+    community_cuts_building::RULE,
+    community_follows_streets::RULE,
+    community_contiguous::RULE,
+    community_crosses_street_office::RULE,
+    community_space::RULE,
+    plan_overlap::RULE,
+    plan_uncovered::RULE,
+    street_office_residents::MERGE_RULE,
+    street_office_residents::RULE,
+    targets::DISTRICT_STREET_OFFICES,
+    targets::DISTRICT_COMMUNITIES,
+    targets::CITY_TOTALS,
+];
+
+/// A point inside a community (for zooming), or its centroid when it has no inside.
+fn community_focus(community: &crate::plan::Community) -> Location {
+    let point = community
+        .boundary
+        .iter()
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+        .and_then(|largest| largest.interior_point())
+        .or_else(|| community.boundary.centroid())
+        .map(|point| point.0)
+        .unwrap_or_default();
+    Location::Point(point)
+}
+
+/// The rules that concern one community alone.
+pub fn check_community(context: &RuleContext<'_>, key: CommunityKey) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let Some(community) = context.plan.community(key) else {
+        return out;
+    };
+    let focus = community_focus(community);
+    community_geometry::check(community, focus.clone(), &mut out);
+    community_empty::check(context, key, community, focus.clone(), &mut out);
+    community_households::check(context, key, community, focus.clone(), &mut out);
+    community_cuts_building::check(context, key, community, &mut out);
+    community_follows_streets::check(context, community, &mut out);
+    community_contiguous::check(community, context.profile.geometry.clause, &mut out);
+    community_crosses_street_office::check(context, community, &mut out);
+    community_space::check(context, key, community, focus, &mut out);
+    out
+}
+
+/// The overlap violations of `key` with each neighbour, keyed by the ordered pair.
+fn overlaps_of(
+    context: &RuleContext<'_>,
+    key: CommunityKey,
+) -> Vec<OverlapEntry> {
+    let Some(community) = context.plan.community(key) else {
+        return Vec::new();
+    };
+    let Some(envelope) = boundary_envelope(&community.boundary) else {
+        return Vec::new();
+    };
+    context
+        .community_index
+        .meeting(envelope)
+        .filter(|&other| other != key)
+        .filter_map(|other| {
+            let pair = if key < other {
+                (key, other)
+            } else {
+                (other, key)
+            };
+            plan_overlap::check_pair(context, pair.0, pair.1).map(|violation| (pair, violation))
+        })
+        .collect()
+}
+
+/// A community's own violations and the overlaps it is the first of.
+type CheckedCommunity = (CommunityKey, Vec<Violation>, Vec<OverlapEntry>);
+/// An overlap violation under its ordered pair of communities.
+type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
+
+/// The violations of a plan, kept per community so that an edit re-checks only what it touched.
+#[derive(Debug, Clone, Default)]
+pub struct RuleResults {
+    per_community: Vec<Vec<Violation>>,
+    overlaps: BTreeMap<(CommunityKey, CommunityKey), Violation>,
+    plan_level: Vec<Violation>,
+    /// Totals per street office, district and city, as of the last check.
+    pub figures: Option<PlanFigures>,
+}
+
+impl RuleResults {
+    /// Runs every rule (community rules in parallel).
+    pub fn full(context: &RuleContext<'_>) -> Self {
+        let keys = context.plan.keys();
+        let checked: Vec<CheckedCommunity> = keys
+            .par_iter()
+            .map(|&key| {
+                let overlaps = overlaps_of(context, key)
+                    .into_iter()
+                    .filter(|((first, _), _)| *first == key)
+                    .collect();
+                (key, check_community(context, key), overlaps)
+            })
+            .collect();
+        let mut results = Self {
+            per_community: vec![Vec::new(); context.plan.slot_count()],
+            ..Self::default()
+        };
+        for (key, violations, overlaps) in checked {
+            results.per_community[key.index()] = violations;
+            results.overlaps.extend(overlaps);
+        }
+        results.check_plan_level(context);
+        results
+    }
+
+    /// Re-runs the rules that concern `touched` communities and their neighbours, and the plan-wide
+    /// rules (which are sums over tallies already kept current).
+    pub fn recheck(&mut self, context: &RuleContext<'_>, touched: &[CommunityKey]) {
+        if self.per_community.len() < context.plan.slot_count() {
+            self.per_community
+                .resize(context.plan.slot_count(), Vec::new());
+        }
+        for &key in touched {
+            self.per_community[key.index()] = check_community(context, key);
+            self.overlaps
+                .retain(|(first, second), _| *first != key && *second != key);
+        }
+        for &key in touched {
+            for (pair, violation) in overlaps_of(context, key) {
+                self.overlaps.insert(pair, violation);
+            }
+        }
+        self.check_plan_level(context);
+    }
+
+    fn check_plan_level(&mut self, context: &RuleContext<'_>) {
+        let figures = plan_figures(context.plan, context.tallies, context.profile);
+        let mut out = Vec::new();
+        plan_uncovered::check(context, &mut out);
+        street_office_residents::check(context, &figures.street_offices, &mut out);
+        targets::check(context, &figures, &mut out);
+        self.plan_level = out;
+        self.figures = Some(figures);
+    }
+
+    /// Every violation: per community in plan order, then overlaps, then plan-wide ones.
+    pub fn iter(&self) -> impl Iterator<Item = &Violation> {
+        self.per_community
+            .iter()
+            .flatten()
+            .chain(self.overlaps.values())
+            .chain(&self.plan_level)
+    }
+
+    /// The violations that concern community `key` (its own, and overlaps it is part of).
+    pub fn of_community(&self, key: CommunityKey) -> impl Iterator<Item = &Violation> {
+        self.per_community
+            .get(key.index())
+            .into_iter()
+            .flatten()
+            .chain(
+                self.overlaps
+                    .iter()
+                    .filter(move |((first, second), _)| *first == key || *second == key)
+                    .map(|(_, violation)| violation),
+            )
+    }
+}

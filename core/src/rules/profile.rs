@@ -224,6 +224,8 @@ pub struct GeometryTolerances {
     pub cut_tolerance_m2: f64,
     /// Two communities overlap when they share more than this.
     pub overlap_tolerance_m2: f64,
+    /// A community lies in a street office when more than this share of its area lies there.
+    pub street_office_share_minimum: f64,
     /// A boundary stretch within this distance of a street centreline follows the street.
     pub street_distance_m: f64,
     /// A geographic community should have at least this share of its boundary on streets.
