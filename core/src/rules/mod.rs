@@ -99,10 +99,7 @@ pub fn check_community(context: &RuleContext<'_>, key: CommunityKey) -> Vec<Viol
 }
 
 /// The overlap violations of `key` with each neighbour, keyed by the ordered pair.
-fn overlaps_of(
-    context: &RuleContext<'_>,
-    key: CommunityKey,
-) -> Vec<OverlapEntry> {
+fn overlaps_of(context: &RuleContext<'_>, key: CommunityKey) -> Vec<OverlapEntry> {
     let Some(community) = context.plan.community(key) else {
         return Vec::new();
     };
