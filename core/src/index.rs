@@ -198,3 +198,18 @@ impl StreetIndex {
         self.tree.size() == 0
     }
 }
+
+impl StreetIndex {
+    /// The closest point on any street centreline within `distance` of `point`.
+    pub fn nearest_point(&self, point: Coord<f64>, distance: f64) -> Option<Coord<f64>> {
+        self.tree
+            .locate_within_distance([point.x, point.y], distance * distance)
+            .map(|segment| segment.geom().nearest_point(&[point.x, point.y]))
+            .map(|[x, y]| Coord { x, y })
+            .min_by(|a, b| {
+                (a.x - point.x)
+                    .hypot(a.y - point.y)
+                    .total_cmp(&(b.x - point.x).hypot(b.y - point.y))
+            })
+    }
+}

@@ -7,14 +7,18 @@
 //! work through [`session::Session`].
 
 pub mod attributes;
+pub mod edit;
 pub mod error;
 pub mod figures;
 pub mod format;
 pub mod gen_city;
+pub mod gesture;
+pub mod history;
 pub mod ids;
 pub mod index;
 pub mod io;
 pub mod layers;
+pub mod ops;
 pub mod plan;
 pub mod projection;
 pub mod report;

@@ -119,14 +119,24 @@ pub struct District {
     pub name: String,
 }
 
-/// The communities of a plan in stable slots, with the street offices and districts.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The communities of a plan in stable slots, with the street offices and districts. Two plans
+/// are equal when they hold the same communities in the same slots (empty slots left at the end
+/// by an undone insertion do not count).
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     slots: Vec<Option<Community>>,
     /// Street offices, in file order.
     pub street_offices: Vec<StreetOffice>,
     /// Districts, in file order.
     pub districts: Vec<District>,
+}
+
+impl PartialEq for Plan {
+    fn eq(&self, other: &Self) -> bool {
+        self.communities().eq(other.communities())
+            && self.street_offices == other.street_offices
+            && self.districts == other.districts
+    }
 }
 
 impl Plan {

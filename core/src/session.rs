@@ -87,6 +87,10 @@ pub struct Session {
     pub street_index: StreetIndex,
     /// The violations, kept current.
     pub rules: RuleResults,
+    /// Undo and redo.
+    pub history: crate::history::History,
+    /// Street blocks, derived on first use.
+    blocks: Option<crate::ops::blocks::Blocks>,
     /// Violations (with their figures) as they were when the plan was opened.
     baseline: std::collections::HashSet<(ViolationKey, String)>,
     /// Per-community figures.
@@ -298,6 +302,8 @@ impl Session {
             street_index,
             rules: RuleResults::default(),
             baseline: std::collections::HashSet::new(),
+            history: crate::history::History::default(),
+            blocks: None,
             tallies,
             profile,
             warnings,
@@ -326,6 +332,15 @@ impl Session {
             street_index: &self.street_index,
             profile: &self.profile,
         }
+    }
+
+    /// The street blocks, derived from the streets on first use.
+    pub fn blocks(&mut self) -> &crate::ops::blocks::Blocks {
+        let (buildings, streets) = (&self.layers.buildings, &self.layers.streets);
+        self.blocks.get_or_insert_with(|| {
+            let extent = crate::ops::blocks::data_extent(buildings, streets).unwrap_or_default();
+            crate::ops::blocks::Blocks::derive(streets, extent)
+        })
     }
 
     /// Takes the current violations as the ones that were there before the planner's edits.
@@ -379,7 +394,8 @@ impl Session {
             .collect()
     }
 
-    /// Accepts the violation with this key as it stands, with a reason, an approver and a date.
+    /// Accepts the violation with this key as it stands, with a reason, an approver and a date
+    /// (an undoable step).
     pub fn accept(
         &mut self,
         key: &ViolationKey,
@@ -387,34 +403,19 @@ impl Session {
         approver: &str,
         date: &str,
     ) -> Result<()> {
-        if reason.trim().is_empty() || approver.trim().is_empty() {
-            return Err(Error::Exception(
-                "an exception needs a reason and an approver".to_owned(),
-            ));
-        }
-        let violation = self.rules.iter().find(|violation| &violation.key() == key).ok_or_else(|| {
-            Error::Exception(format!(
-                "no violation of rule {} about {} occurs in this plan; check the rule id and the ids",
-                key.rule,
-                key.subjects.join(", ")
-            ))
-        })?;
-        let exception =
-            AcceptedException::accepting(violation, reason.trim(), approver.trim(), date);
-        self.settings
-            .exceptions
-            .retain(|existing| existing.key() != *key);
-        self.settings.exceptions.push(exception);
-        Ok(())
+        let command = crate::edit::Command::Accept {
+            key: key.clone(),
+            reason: reason.to_owned(),
+            approver: approver.to_owned(),
+            date: date.to_owned(),
+        };
+        self.execute("accept", command).map(|_| ())
     }
 
-    /// Withdraws the exception for this key; true when there was one.
-    pub fn revoke(&mut self, key: &ViolationKey) -> bool {
-        let before = self.settings.exceptions.len();
-        self.settings
-            .exceptions
-            .retain(|existing| existing.key() != *key);
-        self.settings.exceptions.len() != before
+    /// Withdraws the exception for this key (an undoable step).
+    pub fn revoke(&mut self, key: &ViolationKey) -> Result<()> {
+        self.execute("revoke", crate::edit::Command::Revoke { key: key.clone() })
+            .map(|_| ())
     }
 
     /// After the given communities changed: re-files them in the index, recounts them, and
@@ -462,6 +463,7 @@ impl Session {
             },
         )?;
         self.plan_path = Some(path.to_path_buf());
+        self.history.mark_saved();
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ use crate::io::atomic::write_atomically;
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::plan_file::write_feature_collection;
 use crate::report::{CheckReport, ViolationRow};
+use crate::rules::targets::targets_text;
 use crate::session::Session;
 
 /// The files an export wrote.
@@ -51,7 +52,7 @@ const COMMUNITY_COLUMNS: [&str; 22] = [
     "violations_en",
 ];
 
-const SUMMARY_COLUMNS: [&str; 17] = [
+const SUMMARY_COLUMNS: [&str; 18] = [
     "level",
     "name",
     "district",
@@ -68,6 +69,7 @@ const SUMMARY_COLUMNS: [&str; 17] = [
     "work_unit_funding_yuan",
     "deputy_directors",
     "police_officers",
+    "targets_zh",
     "violations_zh",
 ];
 
@@ -133,7 +135,12 @@ fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
     write_atomically(path, |file| file.write_all(&buffer))
 }
 
-fn summary_row(level: &str, area: &AreaFigures, violations: String) -> Vec<String> {
+fn summary_row(
+    level: &str,
+    area: &AreaFigures,
+    targets: String,
+    violations: String,
+) -> Vec<String> {
     let by_type = |kind: &str| {
         area.communities_by_type
             .get(kind)
@@ -158,6 +165,7 @@ fn summary_row(level: &str, area: &AreaFigures, violations: String) -> Vec<Strin
         area.work_unit_funding.to_string(),
         area.deputy_directors.to_string(),
         area.police_officers.to_string(),
+        targets,
         violations,
     ]
 }
@@ -278,6 +286,7 @@ pub fn export_for_approval(
         summary.push(summary_row(
             "street_office",
             office,
+            targets_text(&session.profile, "street_office", &office.name),
             about_area(&office.name),
         ));
     }
@@ -285,6 +294,7 @@ pub fn export_for_approval(
         summary.push(summary_row(
             "district",
             district,
+            targets_text(&session.profile, "district", &district.name),
             about_area(&district.name),
         ));
     }
@@ -295,7 +305,12 @@ pub fn export_for_approval(
             .filter(|row| row.areas.iter().any(|area| area.starts_with("city:"))),
         true,
     );
-    summary.push(summary_row("city", &report.city, city_messages));
+    summary.push(summary_row(
+        "city",
+        &report.city,
+        targets_text(&session.profile, "city", ""),
+        city_messages,
+    ));
     write_csv(&summary_csv, &SUMMARY_COLUMNS, &summary)?;
     Ok(ExportedFiles {
         communities_geojson,

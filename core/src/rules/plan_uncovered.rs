@@ -13,12 +13,6 @@ use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_z
 /// The rule id.
 pub const RULE: &str = "plan.uncovered";
 
-/// Buildings whose representative points are this close are one cluster, metres.
-const CLUSTER_DISTANCE_M: f64 = 60.0;
-
-/// The clause of community division (clause 5 orders it; clause 6 sets its sizes).
-const CLAUSE: u32 = 5;
-
 fn find(parent: &mut [usize], mut item: usize) -> usize {
     while parent[item] != item {
         parent[item] = parent[parent[item]];
@@ -30,6 +24,8 @@ fn find(parent: &mut [usize], mut item: usize) -> usize {
 /// Checks the whole plan.
 pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
     let buildings = &context.layers.buildings;
+    let cluster_distance = context.profile.geometry.uncovered_cluster_distance_m;
+    let clause = context.profile.geometry.uncovered_clause;
     let uncovered: Vec<u32> = context.tallies.unassigned_buildings(buildings).collect();
     if uncovered.is_empty() {
         return;
@@ -45,15 +41,15 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
     for (index, &building) in uncovered.iter().enumerate() {
         let point = buildings[building as usize].representative_point;
         let envelope = rstar::AABB::from_corners(
-            [point.x - CLUSTER_DISTANCE_M, point.y - CLUSTER_DISTANCE_M],
-            [point.x + CLUSTER_DISTANCE_M, point.y + CLUSTER_DISTANCE_M],
+            [point.x - cluster_distance, point.y - cluster_distance],
+            [point.x + cluster_distance, point.y + cluster_distance],
         );
         for neighbour in context.building_index.points_in(envelope) {
             let Some(&other) = position.get(&neighbour) else {
                 continue;
             };
             let other_point = buildings[neighbour as usize].representative_point;
-            if (other_point - point).x.hypot((other_point - point).y) <= CLUSTER_DISTANCE_M {
+            if (other_point - point).x.hypot((other_point - point).y) <= cluster_distance {
                 let (root_a, root_b) = (find(&mut parent, index), find(&mut parent, other));
                 if root_a != root_b {
                     parent[root_a.max(root_b)] = root_a.min(root_b);
@@ -90,20 +86,20 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             rule: RULE,
             case: "",
             severity: Severity::Error,
-            clause: CLAUSE,
+            clause,
             message_zh: format!(
                 "{} 栋住宅楼 ({} 户) 不属于任何社区 ({}){}",
                 grouped(ids.len() as u64),
                 grouped(households),
                 preview(&ids),
-                clause_zh(CLAUSE)
+                clause_zh(clause)
             ),
             message_en: format!(
                 "{} residential buildings ({} households) are in no community ({}){}",
                 grouped(ids.len() as u64),
                 grouped(households),
                 preview(&ids),
-                clause_en(CLAUSE)
+                clause_en(clause)
             ),
             communities: Vec::new(),
             areas: Vec::new(),

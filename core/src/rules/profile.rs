@@ -226,6 +226,10 @@ pub struct GeometryTolerances {
     pub overlap_tolerance_m2: f64,
     /// A community lies in a street office when more than this share of its area lies there.
     pub street_office_share_minimum: f64,
+    /// The clause that puts every household in a community (5).
+    pub uncovered_clause: u32,
+    /// Uncovered buildings this close to each other are reported as one cluster.
+    pub uncovered_cluster_distance_m: f64,
     /// A boundary stretch within this distance of a street centreline follows the street.
     pub street_distance_m: f64,
     /// A geographic community should have at least this share of its boundary on streets.

@@ -239,9 +239,76 @@ pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Vio
     }
 }
 
+fn about_range(about: u64, tolerance: f64) -> String {
+    let (low, high) = (
+        (about as f64 * (1.0 - tolerance)).ceil() as u64,
+        (about as f64 * (1.0 + tolerance)).floor() as u64,
+    );
+    format!("约 {} ({}–{})", grouped(about), grouped(low), grouped(high))
+}
+
+/// The targets a street office (`level` "street_office"), district or the city ("city") is held
+/// to, in Chinese, for the approval summary.
+pub fn targets_text(profile: &crate::rules::RuleProfile, level: &str, name: &str) -> String {
+    let targets = &profile.targets;
+    let tolerance = targets.about_tolerance;
+    match level {
+        "street_office" => {
+            let band = &profile.street_office_residents;
+            format!(
+                "常住人口 {}–{} 人, 不足 {} 人可考虑撤并 (第{}条)",
+                grouped(band.minimum),
+                grouped(band.maximum),
+                grouped(band.merge_candidate_below),
+                band.clause
+            )
+        }
+        "district" => {
+            let Some(target) = targets.districts.iter().find(|target| target.name == name) else {
+                return String::new();
+            };
+            let mut parts = Vec::new();
+            if let Some(about) = target.communities_about {
+                parts.push(format!("社区{} 个", about_range(about, tolerance)));
+            }
+            match (target.street_offices_minimum, target.street_offices_maximum) {
+                (Some(minimum), Some(maximum)) if minimum == maximum => {
+                    parts.push(format!("街道 {minimum} 个"))
+                }
+                (Some(minimum), Some(maximum)) => {
+                    parts.push(format!("街道 {minimum}–{maximum} 个"))
+                }
+                _ => {}
+            }
+            if let Some(about) = target.residents_per_street_office_about {
+                parts.push(format!(
+                    "每街道常住人口{} 人",
+                    about_range(about, tolerance)
+                ));
+            }
+            format!("{} (第1、{}条)", parts.join("; "), targets.clause)
+        }
+        _ => format!(
+            "街道{} 个; 社区{} 个, 其中纯居民社区{} 个, 单位社区{} 个 (第1、{}条)",
+            about_range(targets.city_street_offices_about, tolerance),
+            about_range(targets.city_communities_about, tolerance),
+            about_range(targets.city_pure_residential_about, tolerance),
+            about_range(targets.city_work_unit_about, tolerance),
+            targets.clause
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_about;
+    use super::{is_about, targets_text};
+    use crate::rules::RuleProfile;
+
+    #[test]
+    fn district_targets_read_as_the_regulation_states_them() {
+        let text = targets_text(&RuleProfile::nanchang_2002(), "district", "东湖区");
+        assert_eq!(text, "社区约 130 (117–143) 个; 街道 8–10 个 (第1、7条)");
+    }
 
     #[test]
     fn about_means_within_the_tolerance_either_side() {

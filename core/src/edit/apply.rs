@@ -1,0 +1,480 @@
+//! `apply`: the one place a plan changes. A command is resolved into primitive changes by the
+//! geometry operations, the primitives are carried out (each giving its own inverse), and the
+//! session's bookkeeping — re-index, recount, re-check the rules of the touched communities and
+//! their neighbours — is done once, at the end.
+
+use std::collections::BTreeSet;
+
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
+
+use crate::edit::command::{Command, CommunityProperties};
+use crate::error::{Error, Result};
+use crate::ids::CommunityKey;
+use crate::index::boundary_envelope;
+use crate::ops::{self, OpError, overlay, validity, vertex};
+use crate::plan::Community;
+use crate::rules::AcceptedException;
+use crate::session::Session;
+
+/// What a command changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// Communities whose boundary, attributes or existence changed.
+    pub communities: BTreeSet<CommunityKey>,
+    /// True when the accepted exceptions changed.
+    pub exceptions: bool,
+}
+
+impl Effects {
+    fn absorb(&mut self, other: Effects) {
+        self.communities.extend(other.communities);
+        self.exceptions |= other.exceptions;
+    }
+
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.communities.is_empty() && !self.exceptions
+    }
+}
+
+/// A carried-out command: how to take it back, and what it touched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The command that undoes it.
+    pub inverse: Command,
+    /// What changed.
+    pub effects: Effects,
+}
+
+/// Whether locked communities refuse the command (they do for the planner's edits; undo and redo
+/// restore states the plan has already been in, so they do not ask).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locks {
+    /// Refuse changes to locked communities.
+    Honour,
+    /// Undo and redo.
+    Ignore,
+}
+
+/// Buildings given to a community by hand get the footprint's envelope grown by this, metres.
+const BUILDING_MARGIN_M: f64 = 1.0;
+
+fn edit_error(error: OpError) -> Error {
+    Error::Edit(error.to_string())
+}
+
+impl Session {
+    /// Carries out `command`: the inverse and the effects, or an error and no change at all.
+    pub fn apply(&mut self, command: Command) -> Result<Applied> {
+        self.apply_with(command, Locks::Honour)
+    }
+
+    /// Carries out `command`, honouring locks or not.
+    pub fn apply_with(&mut self, command: Command, locks: Locks) -> Result<Applied> {
+        let (inverse, effects) = self.carry_out(command, locks)?;
+        let keys: Vec<CommunityKey> = effects.communities.iter().copied().collect();
+        if !effects.is_empty() {
+            self.refresh(&keys);
+        }
+        Ok(Applied { inverse, effects })
+    }
+
+    /// Carries out a command without the final bookkeeping; on error, whatever part of a batch was
+    /// done is undone.
+    fn carry_out(&mut self, command: Command, locks: Locks) -> Result<(Command, Effects)> {
+        match command {
+            Command::Batch(commands) => {
+                let mut inverses = Vec::with_capacity(commands.len());
+                let mut effects = Effects::default();
+                for command in commands {
+                    match self.carry_out(command, locks) {
+                        Ok((inverse, done)) => {
+                            inverses.push(inverse);
+                            effects.absorb(done);
+                        }
+                        Err(error) => {
+                            for inverse in inverses.into_iter().rev() {
+                                // Inverses of primitives just carried out always succeed.
+                                let _ = self.carry_out(inverse, Locks::Ignore);
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok((Command::Batch(inverses), effects))
+            }
+            Command::ReplaceBoundary { key, boundary } => {
+                self.check_unlocked(&[key], locks)?;
+                validity::check_boundary(&boundary).map_err(edit_error)?;
+                let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
+                let old = std::mem::replace(&mut community.boundary, boundary);
+                self.community_index.refresh(&self.plan, key);
+                Ok((
+                    Command::ReplaceBoundary { key, boundary: old },
+                    touched(key),
+                ))
+            }
+            Command::Insert { key, community } => {
+                if self.plan.community(key).is_some() {
+                    return Err(Error::Edit(format!("slot {} is taken", key.0)));
+                }
+                if self
+                    .plan
+                    .communities()
+                    .any(|(_, existing)| existing.id == community.id)
+                {
+                    return Err(Error::Edit(format!(
+                        "a community with id {} exists already",
+                        community.id
+                    )));
+                }
+                validity::check_boundary(&community.boundary).map_err(edit_error)?;
+                self.plan.restore(key, *community);
+                self.community_index.refresh(&self.plan, key);
+                Ok((Command::Remove { key }, touched(key)))
+            }
+            Command::Remove { key } => {
+                self.check_unlocked(&[key], locks)?;
+                let community = self.plan.remove(key).ok_or_else(|| missing(key))?;
+                self.community_index.refresh(&self.plan, key);
+                Ok((
+                    Command::Insert {
+                        key,
+                        community: Box::new(community),
+                    },
+                    touched(key),
+                ))
+            }
+            Command::SetProperties { key, properties } => {
+                let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
+                let old = CommunityProperties::of(community);
+                properties.apply_to(community);
+                Ok((
+                    Command::SetProperties {
+                        key,
+                        properties: Box::new(old),
+                    },
+                    touched(key),
+                ))
+            }
+            Command::SetExceptions { exceptions } => {
+                let old = std::mem::replace(&mut self.settings.exceptions, exceptions);
+                Ok((
+                    Command::SetExceptions { exceptions: old },
+                    Effects {
+                        exceptions: true,
+                        ..Effects::default()
+                    },
+                ))
+            }
+            high_level => {
+                let primitives = self.resolve(high_level, locks)?;
+                self.carry_out(Command::Batch(primitives), locks)
+            }
+        }
+    }
+
+    fn check_unlocked(&self, keys: &[CommunityKey], locks: Locks) -> Result<()> {
+        if locks == Locks::Ignore {
+            return Ok(());
+        }
+        for &key in keys {
+            if let Some(community) = self.plan.community(key)
+                && community.locked
+            {
+                return Err(Error::Edit(format!(
+                    "{} ({}) is locked; unlock it in its properties to change it",
+                    community.name, community.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn boundary_of(&self, key: CommunityKey) -> Result<&MultiPolygon<f64>> {
+        self.plan
+            .community(key)
+            .map(|community| &community.boundary)
+            .ok_or_else(|| missing(key))
+    }
+
+    /// Communities other than `except` whose envelope meets `boundary`'s.
+    fn neighbours_of(
+        &self,
+        boundary: &MultiPolygon<f64>,
+        except: &[CommunityKey],
+    ) -> Vec<CommunityKey> {
+        let Some(envelope) = boundary_envelope(boundary) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<CommunityKey> = self
+            .community_index
+            .meeting(envelope)
+            .filter(|key| !except.contains(key))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// An id not yet used, from `base`: `base-2`, `base-3`, …
+    fn fresh_id(&self, base: &str, taken_too: &[String]) -> String {
+        (2..)
+            .map(|number| format!("{base}-{number}"))
+            .find(|id| !taken_too.contains(id) && self.plan.key_of(id).is_none())
+            .unwrap_or_else(|| base.to_owned())
+    }
+
+    /// Gives `area` to community `to`, taking it from every other community that has part of it.
+    fn give_area(
+        &self,
+        area: MultiPolygon<f64>,
+        to: CommunityKey,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        let receiving = self.boundary_of(to)?;
+        let donors = self.neighbours_of(&area, &[to]);
+        self.check_unlocked(&donors, locks)?;
+        self.check_unlocked(&[to], locks)?;
+        let mut primitives = vec![Command::ReplaceBoundary {
+            key: to,
+            boundary: overlay::union(&[receiving, &area]),
+        }];
+        for donor in donors {
+            let before = self.boundary_of(donor)?;
+            let after = overlay::difference(before, &[&area]);
+            let lost = geo::Area::unsigned_area(before) - geo::Area::unsigned_area(&after);
+            if lost < validity::MINIMUM_PART_AREA_M2 {
+                continue;
+            }
+            if after.0.is_empty()
+                || geo::Area::unsigned_area(&after) < validity::MINIMUM_PART_AREA_M2
+            {
+                primitives.push(Command::Remove { key: donor });
+            } else {
+                primitives.push(Command::ReplaceBoundary {
+                    key: donor,
+                    boundary: after,
+                });
+            }
+        }
+        Ok(primitives)
+    }
+
+    /// Turns a high-level command into primitive changes, or says why it cannot be done.
+    fn resolve(&mut self, command: Command, locks: Locks) -> Result<Vec<Command>> {
+        let replace_all = |changed: Vec<(CommunityKey, MultiPolygon<f64>)>| -> Vec<Command> {
+            changed
+                .into_iter()
+                .map(|(key, boundary)| Command::ReplaceBoundary { key, boundary })
+                .collect()
+        };
+        match command {
+            Command::Create {
+                mut community,
+                avoid_overlap,
+            } => {
+                if self.plan.key_of(&community.id).is_some() {
+                    return Err(Error::Edit(format!(
+                        "a community with id {} exists already; choose another id",
+                        community.id
+                    )));
+                }
+                if avoid_overlap {
+                    let neighbours: Vec<&MultiPolygon<f64>> = self
+                        .neighbours_of(&community.boundary, &[])
+                        .into_iter()
+                        .filter_map(|key| {
+                            self.plan
+                                .community(key)
+                                .map(|neighbour| &neighbour.boundary)
+                        })
+                        .collect();
+                    community.boundary =
+                        ops::clip_against(&community.boundary, &neighbours).map_err(edit_error)?;
+                }
+                let key = CommunityKey(self.plan.slot_count() as u32);
+                Ok(vec![Command::Insert { key, community }])
+            }
+            Command::Delete { key } => Ok(vec![Command::Remove { key }]),
+            Command::MoveVertex { from, to } => {
+                let changed = vertex::move_vertex(&self.plan, &self.community_index, from, to)
+                    .map_err(edit_error)?;
+                self.check_unlocked(
+                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
+                    locks,
+                )?;
+                Ok(replace_all(changed))
+            }
+            Command::InsertVertex { start, end, at } => {
+                let changed =
+                    vertex::insert_vertex(&self.plan, &self.community_index, start, end, at)
+                        .map_err(edit_error)?;
+                self.check_unlocked(
+                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
+                    locks,
+                )?;
+                Ok(replace_all(changed))
+            }
+            Command::DeleteVertex { at } => {
+                let changed = vertex::delete_vertex(&self.plan, &self.community_index, at)
+                    .map_err(edit_error)?;
+                self.check_unlocked(
+                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
+                    locks,
+                )?;
+                Ok(replace_all(changed))
+            }
+            Command::Merge {
+                keys,
+                allow_several_parts,
+            } => {
+                self.check_unlocked(&keys, locks)?;
+                let boundaries: Vec<&MultiPolygon<f64>> = keys
+                    .iter()
+                    .map(|&key| self.boundary_of(key))
+                    .collect::<Result<_>>()?;
+                let merged = ops::merge(&boundaries, allow_several_parts).map_err(edit_error)?;
+                let mut primitives = vec![Command::ReplaceBoundary {
+                    key: keys[0],
+                    boundary: merged,
+                }];
+                primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
+                Ok(primitives)
+            }
+            Command::Split { key, line } => {
+                self.check_unlocked(&[key], locks)?;
+                let community = self
+                    .plan
+                    .community(key)
+                    .ok_or_else(|| missing(key))?
+                    .clone();
+                let pieces = ops::split(&community.boundary, &line).map_err(edit_error)?;
+                let mut primitives = vec![Command::ReplaceBoundary {
+                    key,
+                    boundary: MultiPolygon::new(vec![pieces[0].clone()]),
+                }];
+                let mut new_ids: Vec<String> = Vec::new();
+                for (number, piece) in pieces.into_iter().enumerate().skip(1) {
+                    let id = self.fresh_id(&community.id, &new_ids);
+                    new_ids.push(id.clone());
+                    let part = Community {
+                        id,
+                        name: format!("{} ({})", community.name, number + 1),
+                        boundary: MultiPolygon::new(vec![piece]),
+                        locked: false,
+                        ..community.clone()
+                    };
+                    let slot = CommunityKey((self.plan.slot_count() + number - 1) as u32);
+                    primitives.push(Command::Insert {
+                        key: slot,
+                        community: Box::new(part),
+                    });
+                }
+                Ok(primitives)
+            }
+            Command::AssignBlocks { blocks, to } => {
+                let block_polygons = self.blocks();
+                let polygons: Vec<Polygon<f64>> =
+                    blocks
+                        .iter()
+                        .map(|&block| {
+                            block_polygons.polygons.get(block).cloned().ok_or_else(|| {
+                                Error::Edit(format!("there is no street block {block}"))
+                            })
+                        })
+                        .collect::<Result<_>>()?;
+                let area = overlay::union(&[&MultiPolygon::new(polygons)]);
+                self.give_area(area, to, locks)
+            }
+            Command::AssignBuildings { buildings, to } => {
+                let mut rectangles = Vec::with_capacity(buildings.len());
+                for building in buildings {
+                    let found = self
+                        .layers
+                        .buildings
+                        .get(building as usize)
+                        .ok_or_else(|| Error::Edit(format!("there is no building {building}")))?;
+                    let [low, high] = found.envelope;
+                    let (low, high) = (
+                        Coord {
+                            x: low.x - BUILDING_MARGIN_M,
+                            y: low.y - BUILDING_MARGIN_M,
+                        },
+                        Coord {
+                            x: high.x + BUILDING_MARGIN_M,
+                            y: high.y + BUILDING_MARGIN_M,
+                        },
+                    );
+                    rectangles.push(Polygon::new(
+                        LineString::from(vec![
+                            (low.x, low.y),
+                            (high.x, low.y),
+                            (high.x, high.y),
+                            (low.x, high.y),
+                            (low.x, low.y),
+                        ]),
+                        vec![],
+                    ));
+                }
+                let area = overlay::union(&[&MultiPolygon::new(rectangles)]);
+                if area.bounding_rect().is_none() {
+                    return Ok(Vec::new());
+                }
+                self.give_area(area, to, locks)
+            }
+            Command::Accept {
+                key,
+                reason,
+                approver,
+                date,
+            } => {
+                if reason.trim().is_empty() || approver.trim().is_empty() {
+                    return Err(Error::Exception(
+                        "an exception needs a reason and an approver".to_owned(),
+                    ));
+                }
+                let violation = self.rules.iter().find(|violation| violation.key() == key).ok_or_else(|| {
+                    Error::Exception(format!(
+                        "no violation of rule {} about {} occurs in this plan; check the rule id and the ids",
+                        key.rule,
+                        key.subjects.join(", ")
+                    ))
+                })?;
+                let exception =
+                    AcceptedException::accepting(violation, reason.trim(), approver.trim(), &date);
+                let mut exceptions: Vec<AcceptedException> = self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .filter(|existing| existing.key() != key)
+                    .cloned()
+                    .collect();
+                exceptions.push(exception);
+                Ok(vec![Command::SetExceptions { exceptions }])
+            }
+            Command::Revoke { key } => {
+                let exceptions = self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .filter(|existing| existing.key() != key)
+                    .cloned()
+                    .collect();
+                Ok(vec![Command::SetExceptions { exceptions }])
+            }
+            primitive => Ok(vec![primitive]),
+        }
+    }
+}
+
+fn missing(key: CommunityKey) -> Error {
+    Error::Edit(format!("there is no community in slot {}", key.0))
+}
+
+fn touched(key: CommunityKey) -> Effects {
+    Effects {
+        communities: BTreeSet::from([key]),
+        exceptions: false,
+    }
+}

@@ -1,0 +1,92 @@
+//! Pure geometry in metres for editing: vertices moved, inserted and deleted with shared borders
+//! kept shared, merge, split by a line, clipping a new community against its neighbours, street
+//! blocks and snapping. Nothing here changes a plan; the edit commands do, with what these return.
+
+pub mod blocks;
+pub mod overlay;
+pub mod snap;
+pub mod validity;
+pub mod vertex;
+
+use geo::{Area, LineString, MultiPolygon, Polygon};
+
+/// Why a geometric operation was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OpError {
+    /// No community has a vertex at the point.
+    #[error("no community boundary has a vertex there")]
+    NoVertexThere,
+    /// No community has that edge.
+    #[error("no community boundary has that edge")]
+    NoEdgeThere,
+    /// A ring would keep fewer than three corners.
+    #[error("a boundary would keep fewer than three corners; delete the community instead")]
+    TooFewVertices,
+    /// The result would be empty.
+    #[error("the result would have no area")]
+    Empty,
+    /// The result would not be a valid polygon.
+    #[error("the result would not be a valid polygon ({0})")]
+    Invalid(String),
+    /// The result would have a sliver part.
+    #[error("the result would have a sliver of {0:.2} m²")]
+    Sliver(f64),
+    /// Communities to merge do not touch.
+    #[error(
+        "the communities do not touch, so merging them would make a community in several parts"
+    )]
+    NotTouching,
+    /// A split line does not cross the community.
+    #[error("the line does not cross the community from one side to the other")]
+    DoesNotCross,
+    /// Fewer than two communities to merge.
+    #[error("merging needs two or more communities")]
+    NothingToMerge,
+}
+
+/// The union of the boundaries; refused when they do not form one piece, unless allowed.
+pub fn merge(
+    boundaries: &[&MultiPolygon<f64>],
+    allow_several_parts: bool,
+) -> Result<MultiPolygon<f64>, OpError> {
+    if boundaries.len() < 2 {
+        return Err(OpError::NothingToMerge);
+    }
+    let merged = overlay::union(boundaries);
+    if merged.0.len() > 1 && !allow_several_parts {
+        return Err(OpError::NotTouching);
+    }
+    validity::check_boundary(&merged)?;
+    Ok(merged)
+}
+
+/// The pieces of `boundary` cut along `line`, largest first; refused when the line does not cut it.
+pub fn split(
+    boundary: &MultiPolygon<f64>,
+    line: &LineString<f64>,
+) -> Result<Vec<Polygon<f64>>, OpError> {
+    let mut pieces = overlay::slice(boundary, std::slice::from_ref(line));
+    if pieces.len() < 2 {
+        return Err(OpError::DoesNotCross);
+    }
+    pieces.sort_by(|a, b| b.unsigned_area().total_cmp(&a.unsigned_area()));
+    for piece in &pieces {
+        validity::check_boundary(&MultiPolygon::new(vec![piece.clone()]))?;
+    }
+    Ok(pieces)
+}
+
+/// A new boundary with every existing neighbour cut out of it, so drawing beside a neighbour
+/// never makes an overlap.
+pub fn clip_against(
+    drawn: &MultiPolygon<f64>,
+    neighbours: &[&MultiPolygon<f64>],
+) -> Result<MultiPolygon<f64>, OpError> {
+    let clipped = if neighbours.is_empty() {
+        drawn.clone()
+    } else {
+        overlay::difference(drawn, neighbours)
+    };
+    validity::check_boundary(&clipped)?;
+    Ok(clipped)
+}

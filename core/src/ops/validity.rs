@@ -1,0 +1,26 @@
+//! What every operation checks before it changes anything: the boundaries it would produce are
+//! valid polygons with no sliver parts.
+
+use geo::{Area, MultiPolygon, Validation};
+
+use crate::ops::OpError;
+
+/// A part smaller than this is a sliver, not a community, m².
+pub const MINIMUM_PART_AREA_M2: f64 = 1.0;
+
+/// Refuses an invalid boundary (self-intersection, too few corners) or one with a sliver part.
+pub fn check_boundary(boundary: &MultiPolygon<f64>) -> Result<(), OpError> {
+    if boundary.0.is_empty() {
+        return Err(OpError::Empty);
+    }
+    if let Some(problem) = boundary.validation_errors().first() {
+        return Err(OpError::Invalid(problem.to_string()));
+    }
+    if let Some(part) = boundary
+        .iter()
+        .find(|part| part.unsigned_area() < MINIMUM_PART_AREA_M2)
+    {
+        return Err(OpError::Sliver(part.unsigned_area()));
+    }
+    Ok(())
+}
