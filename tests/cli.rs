@@ -419,3 +419,108 @@ fn profile_print_writes_the_nanchang_profile_with_its_clauses() {
         "{profile}"
     );
 }
+
+/// A copy of the demo plan and its layers in a temporary folder.
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo");
+    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
+        std::fs::copy(demo.join(file), folder.path().join(file)).expect("copy");
+    }
+    let plan = folder.path().join("plan.shequ.geojson");
+    (folder, plan)
+}
+
+/// The lon/lat bounds of a community in a plan file: (west, south, east, north).
+fn bounds_of(plan: &Path, id: &str) -> (f64, f64, f64, f64) {
+    let document: Value =
+        serde_json::from_slice(&std::fs::read(plan).expect("read")).expect("JSON");
+    let feature = document["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|feature| feature["properties"]["id"] == id)
+        .expect("community");
+    let mut bounds = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for position in feature["geometry"]["coordinates"][0]
+        .as_array()
+        .expect("ring")
+    {
+        let (x, y) = (
+            position[0].as_f64().expect("lon"),
+            position[1].as_f64().expect("lat"),
+        );
+        bounds = (
+            bounds.0.min(x),
+            bounds.1.min(y),
+            bounds.2.max(x),
+            bounds.3.max(y),
+        );
+    }
+    bounds
+}
+
+fn households_by_id(plan: &Path) -> std::collections::BTreeMap<String, u64> {
+    reported_households(&check_json(plan)).into_iter().collect()
+}
+
+#[test]
+fn edit_merges_splits_and_assigns_blocks_from_a_script_conserving_households() {
+    let (_folder, plan) = demo_copy();
+    let plan_text = plan.to_str().expect("utf-8");
+    let before = households_by_id(&plan);
+
+    let output = shequ(&["edit", plan_text, "--merge", "SQ0041,SQ0042"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let merged = households_by_id(&plan);
+    assert!(!merged.contains_key("SQ0042"));
+    assert_eq!(merged["SQ0041"], before["SQ0041"] + before["SQ0042"]);
+
+    let (west, south, east, north) = bounds_of(&plan, "SQ0041");
+    let middle = (west + east) / 2.0;
+    let line = format!("{middle} {}, {middle} {}", south - 0.001, north + 0.001);
+    let output = shequ(&["edit", plan_text, "--split", "SQ0041", "--line", &line]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let split = households_by_id(&plan);
+    assert_eq!(
+        split["SQ0041"] + split["SQ0041-2"],
+        before["SQ0041"] + before["SQ0042"]
+    );
+
+    let (west, south, east, north) = bounds_of(&plan, "SQ0043");
+    let point = format!("{},{}", (west + east) / 2.0, (south + north) / 2.0);
+    let output = shequ(&[
+        "edit",
+        plan_text,
+        "--assign-block",
+        &point,
+        "--to",
+        "SQ0044",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let assigned = households_by_id(&plan);
+    assert!(assigned["SQ0044"] > split["SQ0044"]);
+    assert_eq!(
+        assigned["SQ0043"] + assigned["SQ0044"],
+        split["SQ0043"] + split["SQ0044"]
+    );
+}
+
+#[test]
+fn a_refused_edit_exits_2_and_leaves_the_plan_file_as_it_was() {
+    let (_folder, plan) = demo_copy();
+    let original = std::fs::read(&plan).expect("read");
+    let output = shequ(&[
+        "edit",
+        plan.to_str().expect("utf-8"),
+        "--merge",
+        "SQ0041,SQ0090",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("do not touch"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&plan).expect("read"), original);
+}

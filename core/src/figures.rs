@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ids::CommunityKey;
+use crate::index::CommunityIndex;
 use crate::plan::{Community, CommunityType, Plan};
 use crate::rules::RuleProfile;
 use crate::rules::profile::{Funding, Space, SpaceRounding, Staffing};
@@ -182,6 +183,9 @@ pub struct AreaFigures {
     pub deputy_directors: u32,
     /// Community police officers in all.
     pub police_officers: u32,
+    /// Lower-left and upper-right corners around its communities, metres (for zooming to it).
+    #[serde(skip)]
+    pub envelope: Option<[geo::Coord<f64>; 2]>,
 }
 
 impl AreaFigures {
@@ -204,10 +208,17 @@ impl AreaFigures {
             work_unit_funding: 0,
             deputy_directors: 0,
             police_officers: 0,
+            envelope: None,
         }
     }
 
-    fn add(&mut self, community: &Community, tally: &CommunityTally, figures: &CommunityFigures) {
+    fn add(
+        &mut self,
+        community: &Community,
+        tally: &CommunityTally,
+        figures: &CommunityFigures,
+        envelope: Option<[geo::Coord<f64>; 2]>,
+    ) {
         self.communities += 1;
         *self
             .communities_by_type
@@ -225,6 +236,31 @@ impl AreaFigures {
         }
         self.deputy_directors += figures.deputy_directors;
         self.police_officers += figures.police_officers;
+        if let Some([low, high]) = envelope {
+            self.envelope = Some(match self.envelope {
+                None => [low, high],
+                Some([current_low, current_high]) => [
+                    geo::Coord {
+                        x: current_low.x.min(low.x),
+                        y: current_low.y.min(low.y),
+                    },
+                    geo::Coord {
+                        x: current_high.x.max(high.x),
+                        y: current_high.y.max(high.y),
+                    },
+                ],
+            });
+        }
+    }
+
+    /// The rectangle around its communities, as a violation's location.
+    pub fn location(&self) -> crate::rules::Location {
+        let polygons = self
+            .envelope
+            .map(|[low, high]| geo::Rect::new(low, high).to_polygon())
+            .into_iter()
+            .collect();
+        crate::rules::Location::Areas(geo::MultiPolygon::new(polygons))
     }
 }
 
@@ -240,45 +276,52 @@ pub struct PlanFigures {
 }
 
 /// Adds up the figures of every community.
-pub fn plan_figures(plan: &Plan, tallies: &Tallies, profile: &RuleProfile) -> PlanFigures {
-    let mut offices: BTreeMap<String, AreaFigures> = BTreeMap::new();
-    let mut districts: BTreeMap<String, AreaFigures> = BTreeMap::new();
-    let mut city = AreaFigures::new(String::new(), None);
-    let mut offices_of_district: BTreeMap<String, std::collections::BTreeSet<String>> =
+pub fn plan_figures(
+    plan: &Plan,
+    tallies: &Tallies,
+    profile: &RuleProfile,
+    envelopes: &CommunityIndex,
+) -> PlanFigures {
+    // Keyed by borrowed names: this runs after every edit, over every community.
+    let mut offices: BTreeMap<&str, AreaFigures> = BTreeMap::new();
+    let mut districts: BTreeMap<&str, (AreaFigures, std::collections::BTreeSet<&str>)> =
         BTreeMap::new();
+    let mut city = AreaFigures::new(String::new(), None);
     for (key, community) in plan.communities() {
         let tally = tallies.of(key);
         let figures = community_figures(community, tally, profile);
-        let district = plan.district_of(community);
-        if let Some(office) = &community.street_office {
+        let district = plan.district_name_of(community);
+        let envelope = envelopes.envelope(key);
+        if let Some(office) = community.street_office.as_deref() {
             offices
-                .entry(office.clone())
-                .or_insert_with(|| AreaFigures::new(office.clone(), district.clone()))
-                .add(community, tally, &figures);
-            if let Some(district) = &district {
-                offices_of_district
-                    .entry(district.clone())
-                    .or_default()
-                    .insert(office.clone());
+                .entry(office)
+                .or_insert_with(|| AreaFigures::new(office.to_owned(), district.map(str::to_owned)))
+                .add(community, tally, &figures, envelope);
+        }
+        if let Some(district) = district {
+            let (area, district_offices) = districts.entry(district).or_insert_with(|| {
+                (
+                    AreaFigures::new(district.to_owned(), None),
+                    std::collections::BTreeSet::new(),
+                )
+            });
+            area.add(community, tally, &figures, envelope);
+            if let Some(office) = community.street_office.as_deref() {
+                district_offices.insert(office);
             }
         }
-        if let Some(district) = &district {
-            districts
-                .entry(district.clone())
-                .or_insert_with(|| AreaFigures::new(district.clone(), None))
-                .add(community, tally, &figures);
-        }
-        city.add(community, tally, &figures);
-    }
-    for (name, district) in districts.iter_mut() {
-        district.street_offices = offices_of_district
-            .get(name)
-            .map_or(0, |offices| offices.len() as u32);
+        city.add(community, tally, &figures, envelope);
     }
     city.street_offices = offices.len() as u32;
     PlanFigures {
         street_offices: offices.into_values().collect(),
-        districts: districts.into_values().collect(),
+        districts: districts
+            .into_values()
+            .map(|(mut area, district_offices)| {
+                area.street_offices = district_offices.len() as u32;
+                area
+            })
+            .collect(),
         city,
     }
 }

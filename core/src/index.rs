@@ -4,7 +4,7 @@
 
 use geo::{BoundingRect, Coord, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, RTree, RTreeObject};
 
 use crate::ids::CommunityKey;
 use crate::layers::Building;
@@ -140,6 +140,23 @@ impl CommunityIndex {
             .map(|entry| entry.data)
     }
 
+    /// The envelope `key` is filed under, as lower-left and upper-right corners.
+    pub fn envelope(&self, key: CommunityKey) -> Option<[Coord<f64>; 2]> {
+        let entry = self.filed.get(key.index())?.as_ref()?;
+        let envelope = entry.geom().envelope();
+        let (lower, upper) = (envelope.lower(), envelope.upper());
+        Some([
+            Coord {
+                x: lower[0],
+                y: lower[1],
+            },
+            Coord {
+                x: upper[0],
+                y: upper[1],
+            },
+        ])
+    }
+
     /// How many communities are filed.
     pub fn len(&self) -> usize {
         self.tree.size()
@@ -196,6 +213,26 @@ impl StreetIndex {
     /// True when there are no streets.
     pub fn is_empty(&self) -> bool {
         self.tree.size() == 0
+    }
+
+    /// The street segments whose envelope meets `envelope`, as (start, end).
+    pub fn segments_meeting(&self, envelope: AABB<[f64; 2]>) -> Vec<(Coord<f64>, Coord<f64>)> {
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|segment| {
+                let line = segment.geom();
+                (
+                    Coord {
+                        x: line.from[0],
+                        y: line.from[1],
+                    },
+                    Coord {
+                        x: line.to[0],
+                        y: line.to[1],
+                    },
+                )
+            })
+            .collect()
     }
 }
 

@@ -212,6 +212,17 @@ impl Plan {
             .map(|(key, _)| key)
     }
 
+    /// The district of a community, borrowed: its own, else its street office's.
+    pub fn district_name_of<'a>(&'a self, community: &'a Community) -> Option<&'a str> {
+        community.district.as_deref().or_else(|| {
+            let office = community.street_office.as_deref()?;
+            self.street_offices
+                .iter()
+                .find(|candidate| candidate.name == office || candidate.id == office)
+                .and_then(|office| office.district.as_deref())
+        })
+    }
+
     /// The district of a community: its own, else its street office's.
     pub fn district_of(&self, community: &Community) -> Option<String> {
         community.district.clone().or_else(|| {

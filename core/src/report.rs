@@ -188,7 +188,12 @@ impl CheckReport {
         let unassigned = session.tallies.unassigned();
         let timings = session.timings;
         let figures = session.rules.figures.clone().unwrap_or_else(|| {
-            crate::figures::plan_figures(&session.plan, &session.tallies, &session.profile)
+            crate::figures::plan_figures(
+                &session.plan,
+                &session.tallies,
+                &session.profile,
+                &session.community_index,
+            )
         });
         let mut violations: Vec<ViolationRow> = session
             .violations()

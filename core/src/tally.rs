@@ -7,7 +7,7 @@
 //! communities covering it, so recounting some communities updates the unassigned totals exactly.
 
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
-use geo::{Area, BooleanOps, Contains, Intersects, Polygon};
+use geo::{Area, BooleanOps, Contains, Intersects};
 use rayon::prelude::*;
 
 use crate::ids::CommunityKey;
@@ -62,6 +62,9 @@ pub struct Tallies {
     per_community: Vec<CommunityTally>,
     cover_count: Vec<u16>,
     unassigned: Unassigned,
+    /// The residential buildings in no community, kept as they change so that listing them does
+    /// not scan every building.
+    unassigned_set: std::collections::BTreeSet<u32>,
 }
 
 /// The buildings whose representative point lies strictly inside `community`, ascending.
@@ -94,7 +97,9 @@ pub fn cut_by(
     index: &BuildingIndex,
     tolerance_m2: f64,
 ) -> Vec<u32> {
-    let mut candidates = Vec::new();
+    // A building is a candidate only when one of the boundary's segments actually meets its
+    // footprint; testing that segment alone is far cheaper than the whole ring.
+    let mut crossing = Vec::new();
     for polygon in &community.boundary {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for segment in ring.lines() {
@@ -108,22 +113,16 @@ pub fn cut_by(
                         y: segment.start.y.max(segment.end.y),
                     },
                 );
-                candidates.extend(index.footprints_meeting(envelope));
+                crossing.extend(index.footprints_meeting(envelope).filter(|&candidate| {
+                    segment.intersects(&buildings[candidate as usize].footprint)
+                }));
             }
         }
     }
-    candidates.sort_unstable();
-    candidates.dedup();
-    candidates.retain(|&candidate| {
+    crossing.sort_unstable();
+    crossing.dedup();
+    crossing.retain(|&candidate| {
         let building = &buildings[candidate as usize];
-        let crosses = community.boundary.iter().any(|polygon: &Polygon<f64>| {
-            std::iter::once(polygon.exterior())
-                .chain(polygon.interiors())
-                .any(|ring| ring.intersects(&building.footprint))
-        });
-        if !crosses {
-            return false;
-        }
         let inside = building
             .footprint
             .intersection(&community.boundary)
@@ -131,7 +130,7 @@ pub fn cut_by(
         let outside = building.footprint_area_m2 - inside;
         inside > tolerance_m2 && outside > tolerance_m2
     });
-    candidates
+    crossing
 }
 
 fn count(members: Vec<u32>, cut_buildings: Vec<u32>, buildings: &[Building]) -> CommunityTally {
@@ -192,6 +191,7 @@ impl Tallies {
             per_community: vec![CommunityTally::default(); plan.slot_count()],
             cover_count: vec![0; buildings.len()],
             unassigned: Unassigned::default(),
+            unassigned_set: std::collections::BTreeSet::new(),
         };
         for (key, tally) in counted {
             for &member in &tally.members {
@@ -201,6 +201,13 @@ impl Tallies {
             tallies.per_community[key.index()] = tally;
         }
         tallies.unassigned = unassigned_from_cover(&tallies.cover_count, buildings);
+        tallies.unassigned_set = tallies
+            .cover_count
+            .iter()
+            .enumerate()
+            .filter(|(index, cover)| **cover == 0 && buildings[*index].residential)
+            .map(|(index, _)| index as u32)
+            .collect();
         tallies
     }
 
@@ -217,17 +224,51 @@ impl Tallies {
             self.per_community
                 .resize(plan.slot_count(), CommunityTally::default());
         }
-        for &key in keys {
+        // Counting is independent per community: done side by side, then the covers updated.
+        let counted: Vec<(CommunityKey, CommunityTally)> = keys
+            .par_iter()
+            .map(|&key| {
+                let tally = match plan.community(key) {
+                    Some(community) => {
+                        tally_community(community, buildings, index, cut_tolerance_m2)
+                    }
+                    None => CommunityTally::default(),
+                };
+                (key, tally)
+            })
+            .collect();
+        for (key, tally) in counted {
             let old = std::mem::take(&mut self.per_community[key.index()]);
-            for member in old.members {
-                self.uncover(member, buildings);
-            }
-            let Some(community) = plan.community(key) else {
-                continue;
-            };
-            let tally = tally_community(community, buildings, index, cut_tolerance_m2);
-            for &member in &tally.members {
-                self.cover(member, buildings);
+            // Both member lists are ascending: walk them together and touch only the buildings
+            // that left or joined (an edit moves a few; the rest stay covered as they were).
+            let (mut left, mut joined) = (
+                old.members.iter().peekable(),
+                tally.members.iter().peekable(),
+            );
+            loop {
+                match (left.peek(), joined.peek()) {
+                    (Some(&&was), Some(&&now)) if was == now => {
+                        left.next();
+                        joined.next();
+                    }
+                    (Some(&&was), Some(&&now)) if was < now => {
+                        self.uncover(was, buildings);
+                        left.next();
+                    }
+                    (Some(_), Some(&&now)) => {
+                        self.cover(now, buildings);
+                        joined.next();
+                    }
+                    (Some(&&was), None) => {
+                        self.uncover(was, buildings);
+                        left.next();
+                    }
+                    (None, Some(&&now)) => {
+                        self.cover(now, buildings);
+                        joined.next();
+                    }
+                    (None, None) => break,
+                }
             }
             self.per_community[key.index()] = tally;
         }
@@ -238,6 +279,7 @@ impl Tallies {
         if *cover == 0 && buildings[building as usize].residential {
             self.unassigned.residential_buildings -= 1;
             self.unassigned.households -= u64::from(buildings[building as usize].households);
+            self.unassigned_set.remove(&building);
         }
         *cover = cover.saturating_add(1);
     }
@@ -248,6 +290,7 @@ impl Tallies {
         if *cover == 0 && buildings[building as usize].residential {
             self.unassigned.residential_buildings += 1;
             self.unassigned.households += u64::from(buildings[building as usize].households);
+            self.unassigned_set.insert(building);
         }
     }
 
@@ -280,15 +323,8 @@ impl Tallies {
     }
 
     /// Residential buildings in no community, ascending.
-    pub fn unassigned_buildings<'a>(
-        &'a self,
-        buildings: &'a [Building],
-    ) -> impl Iterator<Item = u32> + 'a {
-        self.cover_count
-            .iter()
-            .enumerate()
-            .filter(move |(index, cover)| **cover == 0 && buildings[*index].residential)
-            .map(|(index, _)| index as u32)
+    pub fn unassigned_buildings(&self) -> impl Iterator<Item = u32> + '_ {
+        self.unassigned_set.iter().copied()
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod accept;
 mod check;
+mod edit;
 mod export;
 mod gen_city;
 mod import;
@@ -46,6 +47,9 @@ pub enum Command {
     Import(import::ImportArguments),
     /// Accept one violation 接受例外 with a reason, an approver and a date; saved in the plan.
     Accept(accept::AcceptArguments),
+    /// Edit a plan from a script 编辑方案: merge, split along a line, or give a street block to a
+    /// community; saved atomically.
+    Edit(edit::EditArguments),
     /// Write the approval export 报批导出: communities.geojson and communities.csv.
     Export(export::ExportArguments),
     /// Generate a synthetic city 生成示例城市 (streets, buildings, communities) for demos and benchmarks.
@@ -95,6 +99,7 @@ pub fn run(arguments: Arguments) -> anyhow::Result<ExitCode> {
         Command::Import(arguments) => import::run(&arguments),
         Command::Export(arguments) => export::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
+        Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),
         Command::Profile(arguments) => profile::run(&arguments),
     }

@@ -4,7 +4,7 @@
 //! more than the profile's share of the community's area too, so the slivers two layers digitised
 //! apart leave along a shared edge do not.
 
-use geo::{Area, BooleanOps, Intersects, MultiPolygon};
+use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon};
 use serde_json::json;
 
 use crate::plan::Community;
@@ -24,7 +24,12 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
         let Some(boundary) = &office.boundary else {
             continue;
         };
-        if !boundary.intersects(&community.boundary) {
+        let (Some(office_envelope), Some(community_envelope)) =
+            (boundary.bounding_rect(), community.boundary.bounding_rect())
+        else {
+            continue;
+        };
+        if !office_envelope.intersects(&community_envelope) {
             continue;
         }
         let shared = boundary.intersection(&community.boundary);

@@ -32,6 +32,18 @@ pub fn street_share(
             for segment in ring.lines() {
                 let length = segment.dx().hypot(segment.dy());
                 let steps = (length / STEP_M).ceil().max(1.0) as usize;
+                // The streets near this boundary segment, fetched once for all its steps.
+                let envelope = rstar::AABB::from_corners(
+                    [
+                        segment.start.x.min(segment.end.x) - distance,
+                        segment.start.y.min(segment.end.y) - distance,
+                    ],
+                    [
+                        segment.start.x.max(segment.end.x) + distance,
+                        segment.start.y.max(segment.end.y) + distance,
+                    ],
+                );
+                let nearby = context.street_index.segments_meeting(envelope);
                 for step in 0..steps {
                     let at =
                         |fraction: f64| segment.start + (segment.end - segment.start) * fraction;
@@ -42,7 +54,9 @@ pub fn street_share(
                     let middle = at((step as f64 + 0.5) / steps as f64);
                     let step_length = length / steps as f64;
                     total += step_length;
-                    if context.street_index.is_near(middle, distance) {
+                    if nearby.iter().any(|&(start, end)| {
+                        squared_distance_to_segment(middle, start, end) <= distance * distance
+                    }) {
                         near += step_length;
                         if current.len() >= 2 {
                             off_stretches.push(LineString::new(std::mem::take(&mut current)));
@@ -67,6 +81,20 @@ pub fn street_share(
     }
     let share = if total > 0.0 { near / total } else { 1.0 };
     (share, MultiLineString::new(off_stretches))
+}
+
+/// Squared distance from `point` to the segment from `start` to `end`.
+fn squared_distance_to_segment(point: Coord<f64>, start: Coord<f64>, end: Coord<f64>) -> f64 {
+    let along = end - start;
+    let length_squared = along.x * along.x + along.y * along.y;
+    let t = if length_squared > 0.0 {
+        (((point.x - start.x) * along.x + (point.y - start.y) * along.y) / length_squared)
+            .clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let closest = start + along * t;
+    (point.x - closest.x).powi(2) + (point.y - closest.y).powi(2)
 }
 
 /// Checks one community.

@@ -121,6 +121,21 @@ fn overlaps_of(context: &RuleContext<'_>, key: CommunityKey) -> Vec<OverlapEntry
         .collect()
 }
 
+/// The plan-wide rules, with the totals they were checked against.
+fn plan_level(context: &RuleContext<'_>) -> (Vec<Violation>, PlanFigures) {
+    let figures = plan_figures(
+        context.plan,
+        context.tallies,
+        context.profile,
+        context.community_index,
+    );
+    let mut out = Vec::new();
+    plan_uncovered::check(context, &mut out);
+    street_office_residents::check(context, &figures.street_offices, &mut out);
+    targets::check(context, &figures, &mut out);
+    (out, figures)
+}
+
 /// A community's own violations and the overlaps it is the first of.
 type CheckedCommunity = (CommunityKey, Vec<Violation>, Vec<OverlapEntry>);
 /// An overlap violation under its ordered pair of communities.
@@ -169,26 +184,37 @@ impl RuleResults {
             self.per_community
                 .resize(context.plan.slot_count(), Vec::new());
         }
+        // The touched communities' own rules and overlaps, and the plan-wide rules, are
+        // independent of each other: they run side by side.
+        let (checked, plan_level) = rayon::join(
+            || {
+                touched
+                    .par_iter()
+                    .map(|&key| {
+                        (
+                            key,
+                            check_community(context, key),
+                            overlaps_of(context, key),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || plan_level(context),
+        );
         for &key in touched {
-            self.per_community[key.index()] = check_community(context, key);
             self.overlaps
                 .retain(|(first, second), _| *first != key && *second != key);
         }
-        for &key in touched {
-            for (pair, violation) in overlaps_of(context, key) {
-                self.overlaps.insert(pair, violation);
-            }
+        for (key, violations, overlaps) in checked {
+            self.per_community[key.index()] = violations;
+            self.overlaps.extend(overlaps);
         }
-        self.check_plan_level(context);
+        (self.plan_level, self.figures) = (plan_level.0, Some(plan_level.1));
     }
 
     fn check_plan_level(&mut self, context: &RuleContext<'_>) {
-        let figures = plan_figures(context.plan, context.tallies, context.profile);
-        let mut out = Vec::new();
-        plan_uncovered::check(context, &mut out);
-        street_office_residents::check(context, &figures.street_offices, &mut out);
-        targets::check(context, &figures, &mut out);
-        self.plan_level = out;
+        let (violations, figures) = plan_level(context);
+        self.plan_level = violations;
         self.figures = Some(figures);
     }
 

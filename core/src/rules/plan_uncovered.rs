@@ -26,7 +26,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
     let buildings = &context.layers.buildings;
     let cluster_distance = context.profile.geometry.uncovered_cluster_distance_m;
     let clause = context.profile.geometry.uncovered_clause;
-    let uncovered: Vec<u32> = context.tallies.unassigned_buildings(buildings).collect();
+    let uncovered: Vec<u32> = context.tallies.unassigned_buildings().collect();
     if uncovered.is_empty() {
         return;
     }

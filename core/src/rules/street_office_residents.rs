@@ -2,30 +2,17 @@
 //! per street office 40,000 – 60,000 (a warning outside); under 30,000 a candidate for merging
 //! (an error, reported instead of the band warning).
 
-use geo::MultiPolygon;
 use serde_json::json;
 
 use crate::figures::AreaFigures;
 use crate::format::grouped;
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::rules::violation::{Severity, Violation, clause_en, clause_zh};
 
 /// The band rule's id.
 pub const RULE: &str = "street_office.residents";
 /// The merge rule's id.
 pub const MERGE_RULE: &str = "street_office.merge_candidate";
-
-/// The communities of a street office, drawn together, as its location.
-pub fn office_location(context: &RuleContext<'_>, office: &str) -> Location {
-    Location::Areas(MultiPolygon::new(
-        context
-            .plan
-            .communities()
-            .filter(|(_, community)| community.street_office.as_deref() == Some(office))
-            .flat_map(|(_, community)| community.boundary.0.clone())
-            .collect(),
-    ))
-}
 
 /// Checks every street office.
 pub fn check(context: &RuleContext<'_>, offices: &[AreaFigures], out: &mut Vec<Violation>) {
@@ -71,7 +58,7 @@ pub fn check(context: &RuleContext<'_>, offices: &[AreaFigures], out: &mut Vec<V
             areas: vec![office.name.clone()],
             buildings: Vec::new(),
             figures: json!({"residents": office.residents}),
-            location: office_location(context, &office.name),
+            location: office.location(),
         });
     }
 }

@@ -23,19 +23,6 @@ pub fn is_about(count: u64, target: u64, tolerance: f64) -> bool {
     (count - target).abs() <= target * tolerance + 1e-9
 }
 
-fn district_location(context: &RuleContext<'_>, district: &str) -> Location {
-    Location::Areas(MultiPolygon::new(
-        context
-            .plan
-            .communities()
-            .filter(|(_, community)| {
-                context.plan.district_of(community).as_deref() == Some(district)
-            })
-            .flat_map(|(_, community)| community.boundary.0.clone())
-            .collect(),
-    ))
-}
-
 struct Finding {
     rule: &'static str,
     clause: u32,
@@ -60,7 +47,7 @@ pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Vio
         else {
             continue;
         };
-        let location = || district_location(context, &district.name);
+        let location = || district.location();
         if let Some(about) = target.communities_about
             && !is_about(u64::from(district.communities), about, tolerance)
         {
@@ -138,7 +125,7 @@ pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Vio
                             ),
                             figures: json!({"residents": office.residents}),
                         },
-                        crate::rules::street_office_residents::office_location(context, &office.name),
+                        office.location(),
                     ));
                 }
             }

@@ -1,0 +1,183 @@
+//! Interactive edits on cities from `gen-city` (100k buildings, and 1M with
+//! `SHEQU_BENCH_MILLION=1`): one vertex move, merge, split and block assignment, each including
+//! the re-index, recount and rule re-check of the touched communities; and street-block
+//! derivation. Each edit is timed alone; its undo runs outside the timing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use geo::{BoundingRect, Centroid, Coord, LineString};
+use shequ_core::Session;
+use shequ_core::edit::{Command, Locks};
+use shequ_core::gen_city::{CityOptions, generate_city};
+use shequ_core::ops::blocks::{Blocks, data_extent};
+
+fn sizes() -> Vec<usize> {
+    let mut sizes = vec![100_000];
+    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
+        sizes.push(1_000_000);
+    }
+    sizes
+}
+
+fn city(buildings: usize) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let folder = target.join("bench-cities").join(buildings.to_string());
+    let plan = folder.join("plan.shequ.geojson");
+    if !plan.exists() {
+        generate_city(
+            &CityOptions {
+                buildings,
+                communities: None,
+                seed: 2002,
+                plant_violations: true,
+            },
+            &folder,
+        )
+        .expect("generates");
+    }
+    plan
+}
+
+/// Times `command` alone, then undoes it untimed, `iterations` times.
+fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let applied = session.apply(command.clone()).expect("the edit applies");
+        total += start.elapsed();
+        session
+            .apply_with(applied.inverse, Locks::Ignore)
+            .expect("the undo applies");
+    }
+    total
+}
+
+fn benchmarks(criterion: &mut Criterion) {
+    for buildings in sizes() {
+        let mut session = Session::open(&city(buildings)).expect("opens");
+        let keys = session.plan.keys();
+        // Two east–west neighbours in the middle of the city, with nothing planted in them.
+        let west = keys[keys.len() / 2 + 2];
+        let east = keys[keys.len() / 2 + 3];
+        let west_ring = session.plan.community(west).expect("exists").boundary.0[0]
+            .exterior()
+            .0
+            .clone();
+        let east_ring: Vec<Coord<f64>> = session.plan.community(east).expect("exists").boundary.0
+            [0]
+        .exterior()
+        .0
+        .clone();
+        let shared = *west_ring
+            .iter()
+            .find(|coord| east_ring.contains(coord))
+            .expect("a shared vertex");
+
+        let mut group = criterion.benchmark_group("vertex_move");
+        let mut toggle = false;
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| {
+                // Back and forth by a metre: every iteration is one move with its bookkeeping.
+                let (from, to) = if toggle {
+                    (
+                        Coord {
+                            x: shared.x + 1.0,
+                            y: shared.y,
+                        },
+                        shared,
+                    )
+                } else {
+                    (
+                        shared,
+                        Coord {
+                            x: shared.x + 1.0,
+                            y: shared.y,
+                        },
+                    )
+                };
+                toggle = !toggle;
+                session
+                    .apply(Command::MoveVertex { from, to })
+                    .expect("moves")
+            })
+        });
+        group.finish();
+        if toggle {
+            session
+                .apply(Command::MoveVertex {
+                    from: Coord {
+                        x: shared.x + 1.0,
+                        y: shared.y,
+                    },
+                    to: shared,
+                })
+                .expect("moves back");
+        }
+
+        let mut group = criterion.benchmark_group("merge");
+        let merge = Command::Merge {
+            keys: vec![west, east],
+            allow_several_parts: false,
+        };
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter_custom(|iterations| timed_and_undone(&mut session, &merge, iterations))
+        });
+        group.finish();
+
+        let mut group = criterion.benchmark_group("split");
+        let bounds = session
+            .plan
+            .community(west)
+            .expect("exists")
+            .boundary
+            .bounding_rect()
+            .expect("bounds");
+        let middle_x = (bounds.min().x + bounds.max().x) / 2.0 + 7.0;
+        let split = Command::Split {
+            key: west,
+            line: LineString::from(vec![
+                (middle_x, bounds.min().y - 10.0),
+                (middle_x, bounds.max().y + 10.0),
+            ]),
+        };
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter_custom(|iterations| timed_and_undone(&mut session, &split, iterations))
+        });
+        group.finish();
+
+        let mut group = criterion.benchmark_group("assign_block");
+        let inside_east = session
+            .plan
+            .community(east)
+            .expect("exists")
+            .boundary
+            .centroid()
+            .expect("centre")
+            .0;
+        let block = session.blocks().at(inside_east).expect("a block");
+        let assign = Command::AssignBlocks {
+            blocks: vec![block],
+            to: west,
+        };
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter_custom(|iterations| timed_and_undone(&mut session, &assign, iterations))
+        });
+        group.finish();
+
+        let mut group = criterion.benchmark_group("derive_blocks");
+        group.sample_size(10);
+        let extent =
+            data_extent(&session.layers.buildings, &session.layers.streets).expect("extent");
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| Blocks::derive(&session.layers.streets, extent))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, benchmarks);
+criterion_main!(benches);

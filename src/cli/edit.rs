@@ -1,0 +1,158 @@
+//! `shequ edit`: the editor's commands from a script, so a planner's change can be reproduced and
+//! reviewed: merge, split along a line, give a street block to a community. Saved atomically.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use geo::{Coord, LineString};
+use shequ_core::Session;
+use shequ_core::edit::Command;
+use shequ_core::format::grouped;
+use shequ_core::ids::CommunityKey;
+
+use super::EXIT_CLEAN;
+
+/// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT --to ID) [--out PLAN2]`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("operation").required(true).multiple(false).args(["merge", "split", "assign_block"]))]
+pub struct EditArguments {
+    /// The plan file 方案.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Merge 合并 these communities (ids, comma-separated) into the first, which keeps its id.
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub merge: Option<Vec<String>>,
+    /// With --merge: allow a result in several parts (communities that do not touch).
+    #[arg(long, requires = "merge")]
+    pub allow_several_parts: bool,
+    /// Split 拆分 this community along --line; the larger part keeps the id.
+    #[arg(long, value_name = "ID", requires = "line")]
+    pub split: Option<String>,
+    /// The split line as "LON LAT, LON LAT, …" (WGS 84), crossing the community.
+    #[arg(long, value_name = "\"LON LAT, …\"")]
+    pub line: Option<String>,
+    /// Give the street block 街区 containing this point ("LON,LAT") to the community --to.
+    #[arg(long, value_name = "LON,LAT", requires = "to")]
+    pub assign_block: Option<String>,
+    /// The community receiving the block.
+    #[arg(long, value_name = "ID")]
+    pub to: Option<String>,
+    /// Write the edited plan here instead of over PLAN.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+}
+
+fn community(session: &Session, id: &str) -> anyhow::Result<CommunityKey> {
+    session
+        .plan
+        .key_of(id.trim())
+        .with_context(|| format!("there is no community with id `{}` in the plan", id.trim()))
+}
+
+fn parse_pair(text: &str, separator: char) -> anyhow::Result<(f64, f64)> {
+    let mut parts = text
+        .trim()
+        .split(separator)
+        .map(str::trim)
+        .filter(|part| !part.is_empty());
+    let (Some(longitude), Some(latitude), None) = (parts.next(), parts.next(), parts.next()) else {
+        bail!("`{text}` is not a longitude and a latitude");
+    };
+    let longitude: f64 = longitude
+        .parse()
+        .with_context(|| format!("`{longitude}` is not a longitude"))?;
+    let latitude: f64 = latitude
+        .parse()
+        .with_context(|| format!("`{latitude}` is not a latitude"))?;
+    if !(-180.0..=180.0).contains(&longitude) || !(-90.0..=90.0).contains(&latitude) {
+        bail!("`{text}` is not a longitude/latitude position (WGS 84 degrees)");
+    }
+    Ok((longitude, latitude))
+}
+
+fn metres(session: &Session, (longitude, latitude): (f64, f64)) -> Coord<f64> {
+    session.projection.to_metres(longitude, latitude)
+}
+
+pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
+    let mut session = Session::open(&arguments.plan)?;
+    let (label, command) = if let Some(ids) = &arguments.merge {
+        let keys = ids
+            .iter()
+            .map(|id| community(&session, id))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        (
+            "合并 merge",
+            Command::Merge {
+                keys,
+                allow_several_parts: arguments.allow_several_parts,
+            },
+        )
+    } else if let (Some(id), Some(line)) = (&arguments.split, &arguments.line) {
+        let key = community(&session, id)?;
+        let points = line
+            .split(',')
+            .map(|pair| parse_pair(pair, ' ').map(|point| metres(&session, point)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        if points.len() < 2 {
+            bail!("--line needs at least two positions");
+        }
+        (
+            "拆分 split",
+            Command::Split {
+                key,
+                line: LineString::new(points),
+            },
+        )
+    } else if let (Some(point), Some(to)) = (&arguments.assign_block, &arguments.to) {
+        let key = community(&session, to)?;
+        let at = metres(&session, parse_pair(point, ',')?);
+        let block = session.blocks().at(at).with_context(|| {
+            format!("no street block contains {point}; give a point between streets")
+        })?;
+        (
+            "分配街区 assign block",
+            Command::AssignBlocks {
+                blocks: vec![block],
+                to: key,
+            },
+        )
+    } else {
+        bail!("give one of --merge, --split with --line, or --assign-block with --to");
+    };
+    let before: Vec<(String, u64)> = session
+        .plan
+        .communities()
+        .map(|(key, community)| (community.id.clone(), session.tallies.of(key).households))
+        .collect();
+    let effects = session.execute(label, command)?;
+    let out = arguments.out.as_ref().unwrap_or(&arguments.plan);
+    session.save_as(out)?;
+    println!(
+        "{label}: {} communities changed; saved {}.",
+        effects.communities.len(),
+        out.display()
+    );
+    for key in &effects.communities {
+        match session.plan.community(*key) {
+            Some(changed) => {
+                let was = before
+                    .iter()
+                    .find(|(id, _)| *id == changed.id)
+                    .map(|(_, households)| grouped(*households))
+                    .unwrap_or_else(|| "new".to_owned());
+                println!(
+                    "  {} {}: {} → {} households",
+                    changed.id,
+                    changed.name,
+                    was,
+                    grouped(session.tallies.of(*key).households)
+                );
+            }
+            None => println!("  slot {}: removed", key.0),
+        }
+    }
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
