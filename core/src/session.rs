@@ -89,6 +89,8 @@ pub struct Session {
     pub rules: RuleResults,
     /// Undo and redo.
     pub history: crate::history::History,
+    /// Bumped by every change to the plan: what the app compares to know its drawing is stale.
+    pub generation: u64,
     /// Street blocks, derived on first use.
     blocks: Option<crate::ops::blocks::Blocks>,
     /// Violations (with their figures) as they were when the plan was opened.
@@ -303,6 +305,7 @@ impl Session {
             rules: RuleResults::default(),
             baseline: std::collections::HashSet::new(),
             history: crate::history::History::default(),
+            generation: 0,
             blocks: None,
             tallies,
             profile,

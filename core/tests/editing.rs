@@ -10,7 +10,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use shequ_core::Session;
 use shequ_core::edit::{Command, CommunityProperties};
-use shequ_core::gen_city::{CityOptions, generate_city};
 use shequ_core::gesture::{ScreenTransform, VertexDrag};
 use shequ_core::ids::CommunityKey;
 use shequ_core::rules::RuleResults;
@@ -748,23 +747,13 @@ fn cases() -> u32 {
     std::env::var("SHEQU_PROPTEST_CASES")
         .ok()
         .and_then(|cases| cases.parse().ok())
-        .unwrap_or(12)
+        .unwrap_or(8)
 }
 
 #[test]
 fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
-    let folder = tempfile::tempdir().expect("temp dir");
-    generate_city(
-        &CityOptions {
-            buildings: 3000,
-            communities: Some(40),
-            seed: 3,
-            plant_violations: true,
-        },
-        folder.path(),
-    )
-    .expect("generates");
-    let original = Session::open(&folder.path().join("plan.shequ.geojson")).expect("opens");
+    // The demo plan itself: 9,000 buildings, 90 communities, with its planted violations.
+    let original = demo();
     let mut runner = TestRunner::new(Config {
         cases: cases(),
         rng_seed: RngSeed::Fixed(2002),
@@ -875,4 +864,111 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
             },
         )
         .expect("invariants hold");
+}
+
+#[test]
+fn snapping_prefers_a_vertex_to_an_edge_within_the_tolerance_and_finds_streets_and_block_corners() {
+    use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
+    let mut session = demo();
+    session.blocks();
+    let shared = shared_vertices(&session, WEST, EAST);
+    let (vertex, next) = (shared[0], shared[1]);
+    let blocks = session.blocks().clone();
+    let snap_targets = SnapTargets {
+        plan: &session.plan,
+        community_index: &session.community_index,
+        street_index: &session.street_index,
+        blocks: Some(&blocks),
+    };
+    // Three metres from a vertex, one metre from its edge: the vertex wins.
+    let direction = Coord {
+        x: next.x - vertex.x,
+        y: next.y - vertex.y,
+    };
+    let length = direction.x.hypot(direction.y);
+    let along = Coord {
+        x: vertex.x + direction.x / length * 3.0,
+        y: vertex.y + direction.y / length * 3.0,
+    };
+    let near_vertex = Coord {
+        x: along.x - direction.y / length,
+        y: along.y + direction.x / length,
+    };
+    let snapped = snap(near_vertex, 5.0, &snap_targets).expect("snaps");
+    assert_eq!(
+        (snapped.kind, snapped.point),
+        (SnapKind::CommunityVertex, vertex)
+    );
+    // Halfway along the edge, one metre off: the edge (or the street under it).
+    let middle = Coord {
+        x: (vertex.x + next.x) / 2.0 - direction.y / length,
+        y: (vertex.y + next.y) / 2.0 + direction.x / length,
+    };
+    let snapped = snap(middle, 5.0, &snap_targets).expect("snaps");
+    assert!(
+        matches!(snapped.kind, SnapKind::CommunityEdge | SnapKind::Street),
+        "{snapped:?}"
+    );
+    assert!((snapped.distance - 1.0).abs() < 1e-6);
+    // The middle of a block, far from every edge, street and corner: no snap.
+    let block_middle = session
+        .plan
+        .community(key(&session, WEST))
+        .expect("exists")
+        .boundary
+        .centroid()
+        .expect("centre")
+        .0;
+    assert!(snap(block_middle, 5.0, &snap_targets).is_none());
+    // A block corner lies where streets cross; far from communities it is what snaps.
+    let corner = blocks.polygons[0].exterior().0[0];
+    let snapped = snap(
+        Coord {
+            x: corner.x + 1.0,
+            y: corner.y + 1.0,
+        },
+        3.0,
+        &snap_targets,
+    )
+    .expect("snaps");
+    assert!(
+        matches!(
+            snapped.kind,
+            SnapKind::CommunityVertex | SnapKind::BlockCorner
+        ),
+        "{snapped:?}"
+    );
+}
+
+#[test]
+fn every_change_bumps_the_generation_and_a_refused_one_does_not() {
+    let mut session = demo();
+    let generation = session.generation;
+    let vertex = shared_vertices(&session, WEST, EAST)[1];
+    session
+        .execute(
+            "move",
+            Command::MoveVertex {
+                from: vertex,
+                to: Coord {
+                    x: vertex.x + 3.0,
+                    y: vertex.y,
+                },
+            },
+        )
+        .expect("moves");
+    assert_eq!(session.generation, generation + 1);
+    assert!(
+        session
+            .execute(
+                "move",
+                Command::MoveVertex {
+                    from: vertex,
+                    to: vertex
+                }
+            )
+            .is_err(),
+        "no vertex there any more"
+    );
+    assert_eq!(session.generation, generation + 1);
 }

@@ -75,6 +75,7 @@ impl Session {
         let keys: Vec<CommunityKey> = effects.communities.iter().copied().collect();
         if !effects.is_empty() {
             self.refresh(&keys);
+            self.generation += 1;
         }
         Ok(Applied { inverse, effects })
     }
