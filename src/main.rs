@@ -1,15 +1,35 @@
-//! `shequ` (社区): draw and check urban community boundaries. One binary: the CLI's commands
-//! here, the desktop app when run without one.
+//! `shequ` (社区): draw and check urban community boundaries. One binary: the desktop app when run
+//! without a command (on the given plan, or the bundled demo), the CLI's commands otherwise.
 
 mod cli;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The bundled demo plan, where a checkout has it.
+fn demo_plan() -> Option<PathBuf> {
+    let relative = PathBuf::from("sample_data/nanchang-demo/plan.shequ.geojson");
+    if relative.exists() {
+        return Some(relative);
+    }
+    let built_in = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data/nanchang-demo/plan.shequ.geojson");
+    built_in.exists().then_some(built_in)
+}
+
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
-    match cli::run(arguments) {
+    let outcome = match (arguments.command, arguments.plan) {
+        (Some(command), _) => cli::run(command),
+        (None, Some(plan)) if !plan.exists() => Err(anyhow::anyhow!(
+            "`{}` is neither a command nor a plan file (see `shequ --help`)",
+            plan.display()
+        )),
+        (None, plan) => shequ::app::run(plan.or_else(demo_plan)).map(|()| ExitCode::SUCCESS),
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");

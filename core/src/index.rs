@@ -215,6 +215,29 @@ impl StreetIndex {
         self.tree.size() == 0
     }
 
+    /// The street segments whose envelope meets `envelope`, as (start, end, street index).
+    pub fn segments_of_streets_meeting(
+        &self,
+        envelope: AABB<[f64; 2]>,
+    ) -> impl Iterator<Item = (Coord<f64>, Coord<f64>, u32)> + '_ {
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|segment| {
+                let line = segment.geom();
+                (
+                    Coord {
+                        x: line.from[0],
+                        y: line.from[1],
+                    },
+                    Coord {
+                        x: line.to[0],
+                        y: line.to[1],
+                    },
+                    segment.data,
+                )
+            })
+    }
+
     /// The street segments whose envelope meets `envelope`, as (start, end).
     pub fn segments_meeting(&self, envelope: AABB<[f64; 2]>) -> Vec<(Coord<f64>, Coord<f64>)> {
         self.tree

@@ -1,0 +1,624 @@
+//! The map: pan and zoom, and drawing a plan with its base layers. Buildings are culled through
+//! the R-tree to what is on screen, and above a count the map draws communities only, so no frame
+//! paints the whole city.
+
+use std::collections::HashMap;
+
+use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use geo::{Area, Contains, Coord, InteriorPoint, TriangulateEarcut};
+use rstar::AABB;
+use shequ_core::Session;
+use shequ_core::ids::CommunityKey;
+use shequ_core::rules::{Location, Severity};
+
+/// Above this many buildings on screen, the map draws communities only.
+pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
+
+/// Which layers are shown.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LayerVisibility {
+    /// Building footprints.
+    pub buildings: bool,
+    /// Street centrelines.
+    pub streets: bool,
+    /// Street blocks.
+    pub blocks: bool,
+    /// Community fills and outlines.
+    pub communities: bool,
+    /// Street-office boundaries.
+    pub street_offices: bool,
+    /// Community labels.
+    pub labels: bool,
+}
+
+impl Default for LayerVisibility {
+    fn default() -> Self {
+        Self {
+            buildings: true,
+            streets: true,
+            blocks: false,
+            communities: true,
+            street_offices: true,
+            labels: true,
+        }
+    }
+}
+
+/// A community's fill, triangulated once per change, in metres.
+struct CommunityShape {
+    triangles: Vec<[Coord<f64>; 3]>,
+    label_at: Coord<f64>,
+}
+
+/// Metres ⇄ screen points, and the view's state.
+pub struct MapView {
+    /// The point (metres) at the centre of the map.
+    pub centre: Coord<f64>,
+    /// Metres per screen point.
+    pub metres_per_point: f64,
+    /// The layers shown.
+    pub layers: LayerVisibility,
+    /// Colour communities by street office instead of by their households band.
+    pub colour_by_street_office: bool,
+    /// The map's rectangle on screen, as of the last frame.
+    pub rect: Rect,
+    /// True once the view was fitted to a plan.
+    pub fitted: bool,
+    shapes: HashMap<CommunityKey, CommunityShape>,
+    shapes_generation: Option<(u64, usize)>,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self {
+            centre: Coord { x: 0.0, y: 0.0 },
+            metres_per_point: 5.0,
+            layers: LayerVisibility::default(),
+            colour_by_street_office: false,
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            fitted: false,
+            shapes: HashMap::new(),
+            shapes_generation: None,
+        }
+    }
+}
+
+/// Colours by band status and for the layers.
+pub mod palette {
+    use eframe::egui::Color32;
+    /// Within every band.
+    pub const CLEAN: Color32 = Color32::from_rgba_premultiplied(46, 125, 50, 60);
+    /// Warnings only.
+    pub const WARNING: Color32 = Color32::from_rgba_premultiplied(160, 110, 0, 70);
+    /// Errors.
+    pub const ERROR: Color32 = Color32::from_rgba_premultiplied(170, 30, 30, 80);
+    /// Community outline.
+    pub const OUTLINE: Color32 = Color32::from_rgb(40, 60, 90);
+    /// Selection.
+    pub const SELECTED: Color32 = Color32::from_rgb(0, 120, 255);
+    /// Buildings in no community.
+    pub const UNASSIGNED_BUILDING: Color32 = Color32::from_rgb(200, 60, 60);
+}
+
+/// A colour for a name (street office), stable from run to run.
+pub fn colour_for(name: &str) -> Color32 {
+    let hash = name.bytes().fold(2166136261u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(16777619)
+    });
+    let hue = (hash % 360) as f32 / 360.0;
+    let colour: Color32 = egui::ecolor::Hsva::new(hue, 0.55, 0.75, 0.35).into();
+    colour
+}
+
+impl MapView {
+    /// The screen point of a point in metres.
+    pub fn to_screen(&self, metres: Coord<f64>) -> Pos2 {
+        let centre = self.rect.center();
+        pos2(
+            centre.x + ((metres.x - self.centre.x) / self.metres_per_point) as f32,
+            centre.y - ((metres.y - self.centre.y) / self.metres_per_point) as f32,
+        )
+    }
+
+    /// The point in metres under a screen point.
+    pub fn to_metres(&self, screen: Pos2) -> Coord<f64> {
+        let centre = self.rect.center();
+        Coord {
+            x: self.centre.x + f64::from(screen.x - centre.x) * self.metres_per_point,
+            y: self.centre.y - f64::from(screen.y - centre.y) * self.metres_per_point,
+        }
+    }
+
+    /// The core's screen transform for the same view (screen points from the map's top-left).
+    pub fn gesture_transform(&self) -> shequ_core::gesture::ScreenTransform {
+        let top_left = self.to_metres(self.rect.min);
+        shequ_core::gesture::ScreenTransform {
+            top_left,
+            pixels_per_metre: 1.0 / self.metres_per_point,
+        }
+    }
+
+    /// A screen point relative to the map's top-left corner, as the gesture transform takes it.
+    pub fn gesture_point(&self, screen: Pos2) -> [f64; 2] {
+        [
+            f64::from(screen.x - self.rect.min.x),
+            f64::from(screen.y - self.rect.min.y),
+        ]
+    }
+
+    /// The visible area in metres.
+    pub fn visible(&self) -> AABB<[f64; 2]> {
+        let (a, b) = (
+            self.to_metres(self.rect.left_bottom()),
+            self.to_metres(self.rect.right_top()),
+        );
+        AABB::from_corners([a.x, a.y], [b.x, b.y])
+    }
+
+    /// Shows `lower`–`upper` (metres) with a margin.
+    pub fn fit(&mut self, lower: Coord<f64>, upper: Coord<f64>) {
+        self.centre = Coord {
+            x: (lower.x + upper.x) / 2.0,
+            y: (lower.y + upper.y) / 2.0,
+        };
+        let width = (upper.x - lower.x).max(50.0) * 1.1;
+        let height = (upper.y - lower.y).max(50.0) * 1.1;
+        self.metres_per_point = (width / f64::from(self.rect.width().max(100.0)))
+            .max(height / f64::from(self.rect.height().max(100.0)));
+        self.fitted = true;
+    }
+
+    /// Shows every community (or every building when there is none).
+    pub fn fit_all(&mut self, session: &Session) {
+        let mut bounds: Option<[Coord<f64>; 2]> = None;
+        for (key, _) in session.plan.communities() {
+            if let Some([low, high]) = session.community_index.envelope(key) {
+                bounds = Some(match bounds {
+                    None => [low, high],
+                    Some([a, b]) => [
+                        Coord {
+                            x: a.x.min(low.x),
+                            y: a.y.min(low.y),
+                        },
+                        Coord {
+                            x: b.x.max(high.x),
+                            y: b.y.max(high.y),
+                        },
+                    ],
+                });
+            }
+        }
+        let bounds = bounds.or_else(|| {
+            shequ_core::ops::blocks::data_extent(&session.layers.buildings, &session.layers.streets)
+        });
+        if let Some([low, high]) = bounds {
+            self.fit(low, high);
+        }
+    }
+
+    /// Zooms by `factor` keeping the point under `anchor` still.
+    pub fn zoom_at(&mut self, anchor: Pos2, factor: f64) {
+        let before = self.to_metres(anchor);
+        self.metres_per_point = (self.metres_per_point / factor).clamp(0.02, 500.0);
+        let after = self.to_metres(anchor);
+        self.centre.x += before.x - after.x;
+        self.centre.y += before.y - after.y;
+    }
+
+    /// Pans by a screen offset.
+    pub fn pan_by(&mut self, delta: Vec2) {
+        self.centre.x -= f64::from(delta.x) * self.metres_per_point;
+        self.centre.y += f64::from(delta.y) * self.metres_per_point;
+    }
+
+    /// Wheel zoom around the cursor, middle-button or Space+drag pan, arrow keys.
+    pub fn navigate(&mut self, ui: &egui::Ui, response: &egui::Response) {
+        let (scroll, zoom, space, arrows) = ui.input(|input| {
+            let arrows = vec2(
+                f32::from(input.key_down(egui::Key::ArrowRight))
+                    - f32::from(input.key_down(egui::Key::ArrowLeft)),
+                f32::from(input.key_down(egui::Key::ArrowDown))
+                    - f32::from(input.key_down(egui::Key::ArrowUp)),
+            );
+            (
+                input.smooth_scroll_delta.y,
+                input.zoom_delta(),
+                input.key_down(egui::Key::Space),
+                arrows,
+            )
+        });
+        if let Some(pointer) = response.hover_pos() {
+            if scroll != 0.0 {
+                self.zoom_at(pointer, (f64::from(scroll) / 200.0).exp());
+            }
+            if zoom != 1.0 {
+                self.zoom_at(pointer, f64::from(zoom));
+            }
+        }
+        if response.dragged_by(egui::PointerButton::Middle)
+            || (space && response.dragged_by(egui::PointerButton::Primary))
+        {
+            self.pan_by(response.drag_delta());
+        }
+        if arrows != Vec2::ZERO && !ui.ctx().egui_wants_keyboard_input() {
+            self.pan_by(-arrows * 12.0);
+        }
+    }
+
+    /// The community whose inside contains `point`, the smallest when several do.
+    pub fn community_at(session: &Session, point: Coord<f64>) -> Option<CommunityKey> {
+        let envelope = AABB::from_point([point.x, point.y]);
+        session
+            .community_index
+            .meeting(envelope)
+            .filter(|&key| {
+                session
+                    .plan
+                    .community(key)
+                    .is_some_and(|community| community.boundary.contains(&point))
+            })
+            .min_by(|&a, &b| {
+                let area = |key| {
+                    session
+                        .plan
+                        .community(key)
+                        .map_or(f64::MAX, |community| community.boundary.unsigned_area())
+                };
+                area(a).total_cmp(&area(b))
+            })
+    }
+
+    fn refresh_shapes(&mut self, session: &Session) {
+        let stamp = (session.generation, session.plan.slot_count());
+        if self.shapes_generation == Some(stamp) {
+            return;
+        }
+        self.shapes.clear();
+        for (key, community) in session.plan.communities() {
+            let triangles = community
+                .boundary
+                .iter()
+                .flat_map(|polygon| {
+                    polygon
+                        .earcut_triangles_iter()
+                        .map(|triangle| [triangle.v1(), triangle.v2(), triangle.v3()])
+                })
+                .collect();
+            let label_at = community
+                .boundary
+                .iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+                .and_then(|largest| largest.interior_point())
+                .map(|point| point.0)
+                .unwrap_or_default();
+            self.shapes.insert(
+                key,
+                CommunityShape {
+                    triangles,
+                    label_at,
+                },
+            );
+        }
+        self.shapes_generation = Some(stamp);
+    }
+
+    /// Where a community's label goes, metres.
+    pub fn label_point(&mut self, session: &Session, key: CommunityKey) -> Option<Coord<f64>> {
+        self.refresh_shapes(session);
+        self.shapes.get(&key).map(|shape| shape.label_at)
+    }
+
+    /// Paints the plan. Returns how many buildings were drawn.
+    pub fn paint(
+        &mut self,
+        painter: &egui::Painter,
+        session: &Session,
+        selection: &[CommunityKey],
+        highlight: Option<&Location>,
+    ) -> usize {
+        self.refresh_shapes(session);
+        painter.rect_filled(self.rect, 0.0, Color32::from_rgb(244, 243, 238));
+        let visible = self.visible();
+        let visible_communities: Vec<CommunityKey> =
+            session.community_index.meeting(visible).collect();
+
+        // Community fills.
+        if self.layers.communities {
+            let mut mesh = Mesh::default();
+            for &key in &visible_communities {
+                let Some(community) = session.plan.community(key) else {
+                    continue;
+                };
+                let colour = if self.colour_by_street_office {
+                    colour_for(community.street_office.as_deref().unwrap_or(""))
+                } else {
+                    band_colour(session, key)
+                };
+                if let Some(shape) = self.shapes.get(&key) {
+                    for triangle in &shape.triangles {
+                        let base = mesh.vertices.len() as u32;
+                        for corner in triangle {
+                            mesh.colored_vertex(self.to_screen(*corner), colour);
+                        }
+                        mesh.add_triangle(base, base + 1, base + 2);
+                    }
+                }
+            }
+            painter.add(Shape::mesh(mesh));
+        }
+
+        // Street blocks are drawn only when asked for (they are derived on first use).
+        let mut drawn_buildings = 0;
+        if self.layers.buildings {
+            let candidates: Vec<u32> = session.building_index.footprints_meeting(visible).collect();
+            if candidates.len() <= MOST_BUILDINGS_DRAWN {
+                let mut owner: HashMap<u32, CommunityKey> = HashMap::new();
+                for &key in &visible_communities {
+                    for &member in &session.tallies.of(key).members {
+                        owner.insert(member, key);
+                    }
+                }
+                for building in candidates {
+                    let footprint = &session.layers.buildings[building as usize];
+                    let fill = match owner.get(&building) {
+                        Some(&key) => {
+                            let community = session.plan.community(key);
+                            let base = if self.colour_by_street_office {
+                                colour_for(
+                                    community
+                                        .and_then(|community| community.street_office.as_deref())
+                                        .unwrap_or(""),
+                                )
+                            } else {
+                                Color32::from_rgb(150, 160, 175)
+                            };
+                            base.to_opaque().gamma_multiply(0.9)
+                        }
+                        None if footprint.residential => palette::UNASSIGNED_BUILDING,
+                        None => Color32::from_gray(190),
+                    };
+                    for polygon in &footprint.footprint {
+                        let points: Vec<Pos2> = polygon
+                            .exterior()
+                            .coords()
+                            .skip(1)
+                            .map(|coord| self.to_screen(*coord))
+                            .collect();
+                        painter.add(Shape::convex_polygon(
+                            points,
+                            fill,
+                            Stroke::new(0.5, Color32::from_gray(90)),
+                        ));
+                    }
+                    drawn_buildings += 1;
+                }
+            }
+        }
+
+        if self.layers.streets {
+            for_each_street_segment(session, visible, |start, end, main| {
+                let width = if main { 3.0 } else { 1.5 };
+                painter.line_segment(
+                    [self.to_screen(start), self.to_screen(end)],
+                    Stroke::new(width, Color32::from_rgb(255, 255, 255)),
+                );
+                painter.line_segment(
+                    [self.to_screen(start), self.to_screen(end)],
+                    Stroke::new(width * 0.5, Color32::from_rgb(190, 170, 120)),
+                );
+            });
+        }
+
+        if self.layers.street_offices {
+            for office in &session.plan.street_offices {
+                let Some(boundary) = &office.boundary else {
+                    continue;
+                };
+                for polygon in boundary {
+                    let points: Vec<Pos2> = polygon
+                        .exterior()
+                        .coords()
+                        .map(|coord| self.to_screen(*coord))
+                        .collect();
+                    painter.add(Shape::dashed_line(
+                        &points,
+                        Stroke::new(2.0, Color32::from_rgb(120, 70, 150)),
+                        8.0,
+                        5.0,
+                    ));
+                }
+            }
+        }
+
+        // Outlines, the selection on top.
+        if self.layers.communities {
+            for &key in &visible_communities {
+                let Some(community) = session.plan.community(key) else {
+                    continue;
+                };
+                let selected = selection.contains(&key);
+                let stroke = if selected {
+                    Stroke::new(3.0, palette::SELECTED)
+                } else {
+                    Stroke::new(1.2, palette::OUTLINE)
+                };
+                for polygon in &community.boundary {
+                    let points: Vec<Pos2> = polygon
+                        .exterior()
+                        .coords()
+                        .map(|coord| self.to_screen(*coord))
+                        .collect();
+                    painter.add(Shape::line(points, stroke));
+                }
+            }
+        }
+
+        // Violations where they are.
+        for violation in session.rules.iter() {
+            let colour = if violation.severity == Severity::Error {
+                Color32::from_rgb(200, 30, 30)
+            } else {
+                Color32::from_rgb(230, 140, 0)
+            };
+            match &violation.location {
+                Location::Areas(areas)
+                    if violation.rule == "community.cuts_building"
+                        || violation.rule == "plan.uncovered"
+                        || violation.rule == "plan.overlap" =>
+                {
+                    for polygon in areas {
+                        let points: Vec<Pos2> = polygon
+                            .exterior()
+                            .coords()
+                            .map(|coord| self.to_screen(*coord))
+                            .collect();
+                        if points
+                            .iter()
+                            .all(|point| !self.rect.expand(200.0).contains(*point))
+                        {
+                            continue;
+                        }
+                        painter.add(Shape::dashed_line(
+                            &points,
+                            Stroke::new(2.0, colour),
+                            4.0,
+                            3.0,
+                        ));
+                    }
+                }
+                Location::Lines(lines) => {
+                    for line in lines {
+                        let points: Vec<Pos2> =
+                            line.coords().map(|coord| self.to_screen(*coord)).collect();
+                        painter.add(Shape::line(
+                            points,
+                            Stroke::new(4.0, colour.gamma_multiply(0.8)),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(location) = highlight
+            && let Some([low, high]) = location.bounds()
+        {
+            let rect = Rect::from_two_pos(self.to_screen(low), self.to_screen(high)).expand(6.0);
+            painter.rect_stroke(
+                rect,
+                4.0,
+                Stroke::new(2.5, palette::SELECTED),
+                egui::StrokeKind::Outside,
+            );
+        }
+
+        if self.layers.labels && self.layers.communities {
+            self.paint_labels(painter, session, &visible_communities);
+        }
+        self.paint_scale_bar(painter);
+        drawn_buildings
+    }
+
+    fn paint_labels(&self, painter: &egui::Painter, session: &Session, visible: &[CommunityKey]) {
+        let mut placed: Vec<Rect> = Vec::new();
+        let font = egui::FontId::proportional(13.0);
+        for &key in visible {
+            let (Some(community), Some(shape)) =
+                (session.plan.community(key), self.shapes.get(&key))
+            else {
+                continue;
+            };
+            let at = self.to_screen(shape.label_at);
+            if !self.rect.contains(at) {
+                continue;
+            }
+            let text = format!(
+                "{}\n{} 户",
+                community.name,
+                shequ_core::format::grouped(session.tallies.of(key).households)
+            );
+            let galley = painter.layout(text, font.clone(), Color32::from_rgb(20, 30, 50), 200.0);
+            let rect = Rect::from_center_size(at, galley.size()).expand(2.0);
+            if placed.iter().any(|other| other.intersects(rect)) {
+                continue;
+            }
+            painter.rect_filled(
+                rect,
+                3.0,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 190),
+            );
+            painter.galley(rect.min + vec2(2.0, 2.0), galley, Color32::BLACK);
+            placed.push(rect);
+        }
+    }
+
+    fn paint_scale_bar(&self, painter: &egui::Painter) {
+        // A round length about a fifth of the map's width.
+        let target = f64::from(self.rect.width()) * self.metres_per_point / 5.0;
+        let magnitude = 10f64.powf(target.log10().floor());
+        let length = [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .rev()
+            .map(|step| step * magnitude)
+            .find(|length| *length <= target)
+            .unwrap_or(magnitude);
+        let points = (length / self.metres_per_point) as f32;
+        let start = self.rect.left_bottom() + vec2(16.0, -18.0);
+        let end = start + vec2(points, 0.0);
+        let stroke = Stroke::new(2.0, Color32::from_rgb(30, 30, 30));
+        painter.line_segment([start, end], stroke);
+        painter.line_segment([start, start - vec2(0.0, 6.0)], stroke);
+        painter.line_segment([end, end - vec2(0.0, 6.0)], stroke);
+        let label = if length >= 1000.0 {
+            format!("{} km", length / 1000.0)
+        } else {
+            format!("{length} m")
+        };
+        painter.text(
+            start + vec2(points / 2.0, -10.0),
+            egui::Align2::CENTER_BOTTOM,
+            label,
+            egui::FontId::proportional(12.0),
+            Color32::from_rgb(30, 30, 30),
+        );
+    }
+
+    /// The map scale as 1:N for a screen of about 96 points per inch.
+    pub fn scale_denominator(&self) -> f64 {
+        self.metres_per_point / 0.000_264_6
+    }
+}
+
+/// A community's fill by the worst of its violations.
+pub fn band_colour(session: &Session, key: CommunityKey) -> Color32 {
+    let mut worst = None;
+    for violation in session.rules.of_community(key) {
+        if violation.severity == Severity::Error {
+            return palette::ERROR;
+        }
+        worst = Some(Severity::Warning);
+    }
+    if worst.is_some() {
+        palette::WARNING
+    } else {
+        palette::CLEAN
+    }
+}
+
+fn for_each_street_segment(
+    session: &Session,
+    visible: AABB<[f64; 2]>,
+    mut draw: impl FnMut(Coord<f64>, Coord<f64>, bool),
+) {
+    for (start, end, street) in session.street_index.segments_of_streets_meeting(visible) {
+        let class = session
+            .layers
+            .streets
+            .get(street as usize)
+            .and_then(|street| street.class.as_deref());
+        let main = matches!(
+            class,
+            Some("primary" | "trunk" | "secondary" | "motorway" | "主干路")
+        );
+        draw(start, end, main);
+    }
+}

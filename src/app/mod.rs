@@ -1,0 +1,629 @@
+//! The desktop editor: a map with tools, the community list, the inspector, the violations and a
+//! status bar, in Chinese or English. Every change goes through the session's commands, so undo,
+//! redo and the live figures work the same everywhere.
+
+pub mod fonts;
+pub mod i18n;
+pub mod map;
+mod panels;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use shequ_core::Session;
+use shequ_core::edit::Command;
+use shequ_core::ids::CommunityKey;
+use shequ_core::rules::ViolationKey;
+
+use i18n::Language;
+use map::MapView;
+pub use tools::Tool;
+
+/// How often a dirty plan is written to its recovery file.
+pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Settings kept between runs.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Preferences {
+    /// The interface language.
+    pub language: Language,
+    /// Recently opened plans, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Layer visibility.
+    pub layers: map::LayerVisibility,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            language: Language::from_locale(),
+            recent: Vec::new(),
+            layers: map::LayerVisibility::default(),
+        }
+    }
+}
+
+/// The violations panel's filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViolationFilter {
+    /// Only errors (Some(true)), only warnings (Some(false)), or both.
+    pub errors_only: Option<bool>,
+    /// Only this rule.
+    pub rule: Option<&'static str>,
+    /// Only violations about communities of this street office.
+    pub street_office: Option<String>,
+    /// Only violations that the planner's edits caused.
+    pub mine_only: bool,
+}
+
+/// A dialog in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Accept a violation: reason and approver.
+    Accept {
+        /// Which violation.
+        key: ViolationKey,
+        /// Its message, to show.
+        message: String,
+        /// Why.
+        reason: String,
+        /// Who.
+        approver: String,
+    },
+    /// Name and type a drawn community.
+    NewCommunity {
+        /// The drawn boundary, metres.
+        boundary: geo::MultiPolygon<f64>,
+        /// Its id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Its type.
+        kind: shequ_core::plan::CommunityType,
+    },
+    /// Unsaved changes on quit.
+    ConfirmQuit,
+    /// A recovery file was found.
+    OfferRecovery {
+        /// The recovery file.
+        recovery: PathBuf,
+    },
+    /// Keyboard shortcuts.
+    Shortcuts,
+    /// About, with the data licences.
+    About,
+}
+
+/// The application.
+pub struct ShequApp {
+    /// The open plan.
+    pub session: Option<Session>,
+    /// Settings kept between runs.
+    pub preferences: Preferences,
+    /// The map view.
+    pub map: MapView,
+    /// The active tool and its state.
+    pub tool: Tool,
+    /// Selected communities, in the order they were picked.
+    pub selection: Vec<CommunityKey>,
+    /// The community list's filter text.
+    pub list_filter: String,
+    /// The community list's sort column and direction.
+    pub list_sort: (panels::SortColumn, bool),
+    /// The violations panel's filters.
+    pub violation_filter: ViolationFilter,
+    /// The violation last clicked, outlined on the map.
+    pub highlighted: Option<ViolationKey>,
+    /// The dialog shown, if any.
+    pub dialog: Option<Dialog>,
+    /// The last message for the status bar (an error or a confirmation).
+    pub message: Option<String>,
+    /// The inspector's name field while it is being typed.
+    pub name_draft: Option<(CommunityKey, String)>,
+    /// The map point under the pointer, metres.
+    pub cursor: Option<geo::Coord<f64>>,
+    /// When the recovery file was last written.
+    last_autosave: Instant,
+    /// The window title last sent.
+    window_title: String,
+    /// True once quitting has been confirmed.
+    quit_confirmed: bool,
+}
+
+impl ShequApp {
+    /// An app showing `session` (or nothing).
+    pub fn new(session: Option<Session>, preferences: Preferences) -> Self {
+        let mut map = MapView::default();
+        map.layers = preferences.layers;
+        let mut app = Self {
+            session: None,
+            map,
+            preferences,
+            tool: Tool::default(),
+            selection: Vec::new(),
+            list_filter: String::new(),
+            list_sort: (panels::SortColumn::Id, true),
+            violation_filter: ViolationFilter::default(),
+            highlighted: None,
+            dialog: None,
+            message: None,
+            name_draft: None,
+            cursor: None,
+            last_autosave: Instant::now(),
+            window_title: String::new(),
+            quit_confirmed: false,
+        };
+        if let Some(session) = session {
+            app.show_session(session);
+        }
+        app
+    }
+
+    /// Makes `session` the open plan.
+    pub fn show_session(&mut self, session: Session) {
+        if let Some(path) = &session.plan_path {
+            self.remember_recent(path);
+            let recovery = recovery_path(path);
+            if recovery.exists() {
+                self.dialog = Some(Dialog::OfferRecovery { recovery });
+            }
+        }
+        self.session = Some(session);
+        self.selection.clear();
+        self.tool = Tool::default();
+        self.map.fitted = false;
+    }
+
+    /// The strings of the current language.
+    pub fn strings(&self) -> &'static i18n::Strings {
+        self.preferences.language.strings()
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = path.to_path_buf();
+        self.preferences.recent.retain(|known| *known != path);
+        self.preferences.recent.insert(0, path);
+        self.preferences.recent.truncate(10);
+    }
+
+    /// Carries out a command as one undo step; an error goes to the status bar.
+    pub fn execute(&mut self, label: &str, command: Command) -> bool {
+        let Some(session) = &mut self.session else {
+            return false;
+        };
+        match session.execute(label, command) {
+            Ok(effects) => {
+                self.selection
+                    .retain(|key| session.plan.community(*key).is_some());
+                for key in &effects.communities {
+                    if session.plan.community(*key).is_some()
+                        && !self.selection.contains(key)
+                        && label == "create"
+                    {
+                        self.selection = vec![*key];
+                    }
+                }
+                self.message = None;
+                true
+            }
+            Err(error) => {
+                self.message = Some(error.to_string());
+                false
+            }
+        }
+    }
+
+    /// Undo, reporting any error.
+    pub fn undo(&mut self) {
+        if let Some(session) = &mut self.session
+            && let Err(error) = session.undo()
+        {
+            self.message = Some(error.to_string());
+        }
+        self.drop_stale_selection();
+    }
+
+    /// Redo, reporting any error.
+    pub fn redo(&mut self) {
+        if let Some(session) = &mut self.session
+            && let Err(error) = session.redo()
+        {
+            self.message = Some(error.to_string());
+        }
+        self.drop_stale_selection();
+    }
+
+    fn drop_stale_selection(&mut self) {
+        if let Some(session) = &self.session {
+            self.selection
+                .retain(|key| session.plan.community(*key).is_some());
+        }
+    }
+
+    /// Selects one community and shows it.
+    pub fn select_and_zoom(&mut self, key: CommunityKey) {
+        self.selection = vec![key];
+        self.zoom_to_selection();
+    }
+
+    /// Zooms to the selected communities.
+    pub fn zoom_to_selection(&mut self) {
+        let Some(session) = &self.session else { return };
+        let mut bounds: Option<[geo::Coord<f64>; 2]> = None;
+        for key in &self.selection {
+            if let Some([low, high]) = session.community_index.envelope(*key) {
+                bounds = Some(match bounds {
+                    None => [low, high],
+                    Some([a, b]) => [
+                        geo::Coord {
+                            x: a.x.min(low.x),
+                            y: a.y.min(low.y),
+                        },
+                        geo::Coord {
+                            x: b.x.max(high.x),
+                            y: b.y.max(high.y),
+                        },
+                    ],
+                });
+            }
+        }
+        if let Some([low, high]) = bounds {
+            self.map.fit(low, high);
+        }
+    }
+
+    /// Saves to the plan's own file (or asks for one).
+    pub fn save(&mut self) {
+        let path = self
+            .session
+            .as_ref()
+            .and_then(|session| session.plan_path.clone());
+        match path {
+            Some(path) => self.save_to(&path),
+            None => self.save_as(),
+        }
+    }
+
+    /// Asks where to save, then saves.
+    pub fn save_as(&mut self) {
+        if let Some(path) = rfd::FileDialog::new()
+            .add_filter("shequ plan", &["geojson", "json"])
+            .set_file_name("plan.shequ.geojson")
+            .save_file()
+        {
+            self.save_to(&path);
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        match session.save_as(path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(recovery_path(path));
+                self.message = Some(format!(
+                    "{} {}",
+                    self.preferences.language.strings().saved,
+                    path.display()
+                ));
+                self.remember_recent(path);
+            }
+            Err(error) => self.message = Some(error.to_string()),
+        }
+    }
+
+    /// Opens a plan file.
+    pub fn open(&mut self, path: &Path) {
+        match Session::open(path) {
+            Ok(session) => self.show_session(session),
+            Err(error) => self.message = Some(error.to_string()),
+        }
+    }
+
+    /// Asks for a plan file, then opens it.
+    pub fn open_dialog(&mut self) {
+        if let Some(path) = rfd::FileDialog::new()
+            .add_filter("shequ plan", &["geojson", "json"])
+            .pick_file()
+        {
+            self.open(&path);
+        }
+    }
+
+    /// Asks for a folder, then writes the approval export there.
+    pub fn export_dialog(&mut self) {
+        let Some(session) = &self.session else { return };
+        let Some(folder) = rfd::FileDialog::new().pick_folder() else {
+            return;
+        };
+        let report = shequ_core::report::CheckReport::of(session);
+        match shequ_core::io::export::export_for_approval(session, &report, &folder) {
+            Ok(files) => {
+                self.message = Some(format!(
+                    "{} {}",
+                    self.strings().exported,
+                    files
+                        .communities_geojson
+                        .parent()
+                        .unwrap_or(&folder)
+                        .display()
+                ))
+            }
+            Err(error) => self.message = Some(error.to_string()),
+        }
+    }
+
+    /// Asks for buildings, streets and (optionally) existing boundaries, then starts a plan.
+    pub fn new_plan_dialog(&mut self) {
+        let Some(buildings) = rfd::FileDialog::new()
+            .set_title("楼栋 buildings")
+            .add_filter("GeoJSON", &["geojson", "json"])
+            .pick_file()
+        else {
+            return;
+        };
+        let streets = rfd::FileDialog::new()
+            .set_title("街巷 streets")
+            .add_filter("GeoJSON", &["geojson", "json"])
+            .pick_file();
+        let communities = rfd::FileDialog::new()
+            .set_title("社区边界 communities (optional)")
+            .add_filter("GeoJSON", &["geojson", "json"])
+            .pick_file();
+        let inputs = shequ_core::session::LayerInputs {
+            buildings,
+            streets,
+            communities,
+            fields: Default::default(),
+        };
+        match Session::from_layers(&inputs, shequ_core::rules::RuleProfile::default()) {
+            Ok(session) => {
+                let estimated = session
+                    .layers
+                    .buildings
+                    .iter()
+                    .filter(|building| {
+                        building.households_source == shequ_core::layers::FigureSource::Estimate
+                    })
+                    .count();
+                let warnings = session.warnings.len();
+                self.show_session(session);
+                self.message = Some(format!(
+                    "{estimated} buildings' households estimated; {warnings} load warnings"
+                ));
+            }
+            Err(error) => self.message = Some(error.to_string()),
+        }
+    }
+
+    /// Opens dropped files: a plan opens; layers start a new plan.
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|input| {
+            input
+                .raw
+                .dropped_files
+                .iter()
+                .map(|file| file.path().to_path_buf())
+                .filter(|path| !path.as_os_str().is_empty())
+                .collect()
+        });
+        let Some(first) = dropped.first() else { return };
+        let is_plan = std::fs::read(first)
+            .map(|bytes| {
+                bytes
+                    .windows(8)
+                    .take(4096)
+                    .any(|window| window == b"\"shequ\":")
+            })
+            .unwrap_or(false);
+        if is_plan {
+            self.open(first);
+        } else {
+            let inputs = shequ_core::session::LayerInputs {
+                buildings: first.clone(),
+                streets: dropped.get(1).cloned(),
+                communities: dropped.get(2).cloned(),
+                fields: Default::default(),
+            };
+            match Session::from_layers(&inputs, shequ_core::rules::RuleProfile::default()) {
+                Ok(session) => self.show_session(session),
+                Err(error) => self.message = Some(error.to_string()),
+            }
+        }
+    }
+
+    /// Writes the recovery file when the plan is dirty and the interval has passed.
+    fn autosave(&mut self) {
+        if self.last_autosave.elapsed() < AUTOSAVE_INTERVAL {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let Some(session) = &self.session else { return };
+        let (Some(path), true) = (session.plan_path.clone(), session.is_dirty()) else {
+            return;
+        };
+        let mut copy = session.clone();
+        if let Err(error) = copy.save_as(&recovery_path(&path)) {
+            self.message = Some(error.to_string());
+        }
+    }
+
+    /// The whole window's contents.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.handle_dropped_files(&ctx);
+        self.handle_shortcuts(&ctx);
+        self.autosave();
+        panels::menu_bar(self, ui);
+        panels::toolbar(self, ui);
+        panels::status_bar(self, ui);
+        panels::violations_panel(self, ui);
+        panels::left_panel(self, ui);
+        panels::inspector(self, ui);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| tools::map_area(self, ui));
+        panels::dialogs(self, &ctx);
+        let title = match &self.session {
+            Some(session) => {
+                let name = session
+                    .plan_path
+                    .as_ref()
+                    .and_then(|path| path.file_name())
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!(
+                    "{}{} — {}",
+                    if session.is_dirty() { "● " } else { "" },
+                    name,
+                    self.strings().app_title
+                )
+            }
+            None => self.strings().app_title.to_owned(),
+        };
+        // A viewport command asks for another frame: send the title only when it changes.
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+        if ctx.input(|input| input.viewport().close_requested())
+            && !self.quit_confirmed
+            && self.session.as_ref().is_some_and(Session::is_dirty)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::ConfirmQuit);
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let pressed = |modifiers: Modifiers, key: Key| {
+            ctx.input_mut(|input| input.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+        };
+        if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
+            || pressed(Modifiers::COMMAND, Key::Y)
+        {
+            self.redo();
+        }
+        if pressed(Modifiers::COMMAND, Key::Z) {
+            self.undo();
+        }
+        if pressed(Modifiers::COMMAND, Key::S) {
+            self.save();
+        }
+        if pressed(Modifiers::NONE, Key::Home)
+            && let Some(session) = &self.session
+        {
+            self.map.fit_all(session);
+        }
+        for (key, tool) in [
+            (Key::V, Tool::default()),
+            (Key::D, Tool::default_draw()),
+            (Key::E, Tool::Vertices(Default::default())),
+            (Key::S, Tool::Split(Vec::new())),
+            (Key::B, Tool::AssignBlocks),
+            (Key::R, Tool::Measure(Vec::new())),
+        ] {
+            if pressed(Modifiers::NONE, key) {
+                self.tool = tool;
+            }
+        }
+        if pressed(Modifiers::NONE, Key::M) {
+            self.merge_selection();
+        }
+    }
+
+    /// Merges the selected communities into the first selected.
+    pub fn merge_selection(&mut self) {
+        if self.selection.len() >= 2 {
+            let keys = self.selection.clone();
+            if self.execute(
+                "merge",
+                Command::Merge {
+                    keys: keys.clone(),
+                    allow_several_parts: false,
+                },
+            ) {
+                self.selection = vec![keys[0]];
+            }
+        }
+    }
+
+    /// Deletes the selected communities (one undo step).
+    pub fn delete_selection(&mut self) {
+        if self.selection.is_empty() {
+            return;
+        }
+        let commands = self
+            .selection
+            .iter()
+            .map(|&key| Command::Delete { key })
+            .collect();
+        if self.execute("delete", Command::Batch(commands)) {
+            self.selection.clear();
+        }
+    }
+}
+
+/// The recovery file beside a plan.
+pub fn recovery_path(plan: &Path) -> PathBuf {
+    let name = plan
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_owned());
+    plan.with_file_name(format!(".{name}.recovery.geojson"))
+}
+
+/// eframe's entry: the app with persisted preferences.
+pub struct DesktopApp {
+    /// The application.
+    pub app: ShequApp,
+}
+
+impl eframe::App for DesktopApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.app.preferences.layers = self.app.map.layers;
+        eframe::set_value(storage, "preferences", &self.app.preferences);
+    }
+}
+
+/// Opens the desktop window on `plan`.
+pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1480.0, 920.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("社区 shequ"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "shequ",
+        options,
+        Box::new(move |creation| {
+            fonts::install(&creation.egui_ctx);
+            let preferences: Preferences = creation
+                .storage
+                .and_then(|storage| eframe::get_value(storage, "preferences"))
+                .unwrap_or_default();
+            let (session, message) = match plan.as_deref().map(Session::open) {
+                Some(Ok(session)) => (Some(session), None),
+                Some(Err(error)) => (None, Some(error.to_string())),
+                None => (None, None),
+            };
+            let mut app = ShequApp::new(session, preferences);
+            app.message = message;
+            Ok(Box::new(DesktopApp { app }))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"))
+}

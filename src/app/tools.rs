@@ -1,0 +1,514 @@
+//! The map's tools: select, draw a community, edit vertices, split, assign street blocks and
+//! measure. Each turns pointer and key input into the session's commands.
+
+use eframe::egui::{self, Color32, Pos2, Sense, Shape, Stroke};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use shequ_core::edit::Command;
+use shequ_core::gesture::VertexDrag;
+use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
+
+use super::map::MapView;
+use super::{Dialog, ShequApp};
+
+/// How near (screen points) the pointer must be to snap or to pick a vertex or an edge.
+const PICK_RADIUS: f64 = 9.0;
+
+/// The active tool and what it has gathered so far.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tool {
+    /// Click to select; Shift adds; drag a box.
+    Select {
+        /// Where a box selection started.
+        box_start: Option<Pos2>,
+    },
+    /// Click vertices of a new community.
+    Draw(Vec<Coord<f64>>),
+    /// Drag vertices.
+    Vertices(VertexDrag),
+    /// Click points of a split line.
+    Split(Vec<Coord<f64>>),
+    /// Click or brush street blocks into the selected community.
+    AssignBlocks,
+    /// Click points to measure.
+    Measure(Vec<Coord<f64>>),
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool::Select { box_start: None }
+    }
+}
+
+impl Tool {
+    /// The draw tool with no vertex yet.
+    pub fn default_draw() -> Tool {
+        Tool::Draw(Vec::new())
+    }
+
+    /// The same tool with nothing gathered.
+    pub fn reset(&self) -> Tool {
+        match self {
+            Tool::Select { .. } => Tool::default(),
+            Tool::Draw(_) => Tool::Draw(Vec::new()),
+            Tool::Vertices(_) => Tool::Vertices(VertexDrag::default()),
+            Tool::Split(_) => Tool::Split(Vec::new()),
+            Tool::AssignBlocks => Tool::AssignBlocks,
+            Tool::Measure(_) => Tool::Measure(Vec::new()),
+        }
+    }
+
+    /// True when this is the same kind of tool as `other`.
+    pub fn same_kind(&self, other: &Tool) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+fn snapped(app: &mut ShequApp, screen: Pos2) -> (Coord<f64>, Option<SnapKind>) {
+    let point = app.map.to_metres(screen);
+    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+    let Some(session) = &app.session else {
+        return (point, None);
+    };
+    let targets = SnapTargets {
+        plan: &session.plan,
+        community_index: &session.community_index,
+        street_index: &session.street_index,
+        blocks: None,
+    };
+    match snap(point, tolerance, &targets) {
+        Some(found) => (found.point, Some(found.kind)),
+        None => (point, None),
+    }
+}
+
+/// The map: navigation, the active tool, and painting.
+pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    app.map.rect = response.rect;
+    let strings = app.strings();
+    if app.session.is_none() {
+        painter.rect_filled(response.rect, 0.0, Color32::from_rgb(244, 243, 238));
+        painter.text(
+            response.rect.center(),
+            egui::Align2::CENTER_CENTER,
+            strings.no_plan,
+            egui::FontId::proportional(18.0),
+            Color32::DARK_GRAY,
+        );
+        return;
+    }
+    if !app.map.fitted
+        && let Some(session) = &app.session
+    {
+        app.map.fit_all(session);
+    }
+    app.map.navigate(ui, &response);
+    app.cursor = response
+        .hover_pos()
+        .map(|pointer| app.map.to_metres(pointer));
+    let panning = ui.input(|input| input.key_down(egui::Key::Space))
+        || response.dragged_by(egui::PointerButton::Middle);
+    if !panning {
+        handle_tool(app, ui, &response);
+    }
+    let highlight = app.highlighted.as_ref().and_then(|key| {
+        app.session
+            .as_ref()?
+            .rules
+            .iter()
+            .find(|violation| violation.key() == *key)
+            .map(|violation| violation.location.clone())
+    });
+    if let Some(session) = &app.session {
+        app.map
+            .paint(&painter, session, &app.selection, highlight.as_ref());
+    }
+    paint_tool(app, &painter, &response);
+}
+
+fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
+    let escape = ui.input(|input| input.key_pressed(egui::Key::Escape));
+    let enter = ui.input(|input| input.key_pressed(egui::Key::Enter));
+    let backspace = !ui.ctx().egui_wants_keyboard_input()
+        && ui.input(|input| input.key_pressed(egui::Key::Backspace));
+    let delete = !ui.ctx().egui_wants_keyboard_input()
+        && ui.input(|input| input.key_pressed(egui::Key::Delete));
+    let shift = ui.input(|input| input.modifiers.shift);
+    let pointer = response.interact_pointer_pos().or(response.hover_pos());
+    let mut tool = std::mem::take(&mut app.tool);
+    match &mut tool {
+        Tool::Select { box_start } => {
+            if response.clicked()
+                && let (Some(pointer), Some(session)) = (pointer, &app.session)
+            {
+                let point = app.map.to_metres(pointer);
+                match MapView::community_at(session, point) {
+                    Some(key) if shift => {
+                        if let Some(position) =
+                            app.selection.iter().position(|selected| *selected == key)
+                        {
+                            app.selection.remove(position);
+                        } else {
+                            app.selection.push(key);
+                        }
+                    }
+                    Some(key) => app.selection = vec![key],
+                    None if !shift => app.selection.clear(),
+                    None => {}
+                }
+            }
+            if response.drag_started_by(egui::PointerButton::Primary) {
+                *box_start = response.interact_pointer_pos();
+            }
+            if response.drag_stopped()
+                && let (Some(start), Some(end), Some(session)) =
+                    (box_start.take(), pointer, &app.session)
+            {
+                let (a, b) = (app.map.to_metres(start), app.map.to_metres(end));
+                let envelope = rstar::AABB::from_corners(
+                    [a.x.min(b.x), a.y.min(b.y)],
+                    [a.x.max(b.x), a.y.max(b.y)],
+                );
+                if !shift {
+                    app.selection.clear();
+                }
+                for key in session.community_index.meeting(envelope) {
+                    if !app.selection.contains(&key) {
+                        app.selection.push(key);
+                    }
+                }
+            }
+            if delete {
+                app.delete_selection();
+            }
+        }
+        Tool::Draw(points) => {
+            if response.clicked()
+                && let Some(pointer) = pointer
+            {
+                points.push(snapped(app, pointer).0);
+            }
+            if backspace {
+                points.pop();
+            }
+            let finish = enter || response.double_clicked();
+            if finish && points.len() >= 3 {
+                let mut ring = points.clone();
+                ring.dedup();
+                ring.push(ring[0]);
+                let count = app
+                    .session
+                    .as_ref()
+                    .map_or(0, |session| session.plan.slot_count());
+                app.dialog = Some(Dialog::NewCommunity {
+                    boundary: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
+                    id: format!("NEW{:03}", count + 1),
+                    name: String::new(),
+                    kind: shequ_core::plan::CommunityType::Geographic,
+                });
+                points.clear();
+            }
+            if escape {
+                points.clear();
+            }
+        }
+        Tool::Vertices(drag) => {
+            let transform = app.map.gesture_transform();
+            if let Some(session) = &mut app.session {
+                // The vertex is picked where the button went down, not where the drag was noticed.
+                let press_origin = ui.input(|input| input.pointer.press_origin());
+                if response.drag_started_by(egui::PointerButton::Primary)
+                    && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
+                    && let Err(error) =
+                        drag.press(session, &transform, app.map.gesture_point(pointer))
+                {
+                    app.message = Some(error.to_string());
+                }
+                if drag.is_dragging()
+                    && response.dragged()
+                    && let Some(pointer) = response.interact_pointer_pos()
+                    && let Err(error) =
+                        drag.drag(session, &transform, app.map.gesture_point(pointer))
+                {
+                    app.message = Some(error.to_string());
+                }
+                if response.drag_stopped() {
+                    drag.release(session);
+                }
+                if escape && let Err(error) = drag.escape(session) {
+                    app.message = Some(error.to_string());
+                }
+            }
+            if response.double_clicked()
+                && let Some(pointer) = pointer
+            {
+                insert_vertex_near(app, pointer);
+            }
+            if delete && let Some(pointer) = response.hover_pos() {
+                delete_vertex_near(app, pointer);
+            }
+        }
+        Tool::Split(points) => {
+            if response.clicked()
+                && let Some(pointer) = pointer
+            {
+                points.push(snapped(app, pointer).0);
+            }
+            if backspace {
+                points.pop();
+            }
+            if (enter || response.double_clicked()) && points.len() >= 2 {
+                let line = LineString::new(points.clone());
+                let target = app.selection.first().copied().or_else(|| {
+                    let session = app.session.as_ref()?;
+                    let middle = Coord {
+                        x: (points[0].x + points[1].x) / 2.0,
+                        y: (points[0].y + points[1].y) / 2.0,
+                    };
+                    MapView::community_at(session, middle)
+                });
+                if let Some(key) = target {
+                    app.execute("split", Command::Split { key, line });
+                }
+                points.clear();
+            }
+            if escape {
+                points.clear();
+            }
+        }
+        Tool::AssignBlocks => {
+            let Some(&target) = app.selection.first() else {
+                if response.clicked() {
+                    app.message = Some(app.strings().assign_hint.to_owned());
+                }
+                app.tool = tool;
+                return;
+            };
+            if response.drag_started_by(egui::PointerButton::Primary)
+                && let Some(session) = &mut app.session
+            {
+                let _ = session.begin("分配街区 assign blocks");
+            }
+            if (response.clicked() || response.dragged())
+                && let (Some(pointer), Some(session)) = (pointer, &mut app.session)
+            {
+                let point = app.map.to_metres(pointer);
+                let block = session.blocks().at(point);
+                let inside = block.and_then(|block| {
+                    geo::InteriorPoint::interior_point(&session.blocks().polygons[block])
+                });
+                let already = inside.is_some_and(|inside| {
+                    use geo::Contains;
+                    session
+                        .plan
+                        .community(target)
+                        .is_some_and(|community| community.boundary.contains(&inside))
+                });
+                if let (Some(block), false) = (block, already)
+                    && let Err(error) = session.execute(
+                        "分配街区 assign blocks",
+                        Command::AssignBlocks {
+                            blocks: vec![block],
+                            to: target,
+                        },
+                    )
+                {
+                    app.message = Some(error.to_string());
+                }
+            }
+            if response.drag_stopped()
+                && let Some(session) = &mut app.session
+            {
+                session.commit();
+            }
+        }
+        Tool::Measure(points) => {
+            if response.clicked()
+                && let Some(pointer) = pointer
+            {
+                points.push(snapped(app, pointer).0);
+            }
+            if escape {
+                points.clear();
+            }
+        }
+    }
+    app.tool = tool;
+}
+
+/// An edge (start, end) and the point on it nearest the pointer.
+type EdgePick = (Coord<f64>, Coord<f64>, Coord<f64>);
+
+fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
+    let session = app.session.as_ref()?;
+    let point = app.map.to_metres(screen);
+    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+    let envelope = rstar::AABB::from_corners(
+        [point.x - tolerance, point.y - tolerance],
+        [point.x + tolerance, point.y + tolerance],
+    );
+    let mut best: Option<(f64, EdgePick)> = None;
+    for key in session.community_index.meeting(envelope) {
+        let Some(community) = session.plan.community(key) else {
+            continue;
+        };
+        for polygon in &community.boundary {
+            for segment in polygon.exterior().lines() {
+                let along = segment.end - segment.start;
+                let length_squared = along.x * along.x + along.y * along.y;
+                if length_squared == 0.0 {
+                    continue;
+                }
+                let t = (((point.x - segment.start.x) * along.x
+                    + (point.y - segment.start.y) * along.y)
+                    / length_squared)
+                    .clamp(0.05, 0.95);
+                let on = segment.start + along * t;
+                let distance = (on.x - point.x).hypot(on.y - point.y);
+                if distance <= tolerance && best.is_none_or(|(closest, _)| distance < closest) {
+                    best = Some((distance, (segment.start, segment.end, on)));
+                }
+            }
+        }
+    }
+    best.map(|(_, edge)| edge)
+}
+
+fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
+    if let Some((start, end, at)) = nearest_edge(app, screen) {
+        app.execute(
+            "插入顶点 insert vertex",
+            Command::InsertVertex { start, end, at },
+        );
+    }
+}
+
+fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
+    let Some(session) = &app.session else { return };
+    let point = app.map.to_metres(screen);
+    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+    if let Some(vertex) = shequ_core::ops::vertex::nearest_vertex(
+        &session.plan,
+        &session.community_index,
+        point,
+        tolerance,
+    ) {
+        app.execute(
+            "删除顶点 delete vertex",
+            Command::DeleteVertex { at: vertex },
+        );
+    }
+}
+
+fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Response) {
+    let hover = response.hover_pos();
+    let stroke = Stroke::new(2.0, Color32::from_rgb(0, 110, 230));
+    let points_of = |app: &ShequApp, points: &[Coord<f64>]| -> Vec<Pos2> {
+        points
+            .iter()
+            .map(|point| app.map.to_screen(*point))
+            .collect()
+    };
+    match &app.tool {
+        Tool::Draw(points) | Tool::Split(points) | Tool::Measure(points) => {
+            let mut screen = points_of(app, points);
+            let snap = hover.map(|pointer| snapped(app, pointer));
+            if let Some((at, _)) = snap {
+                screen.push(app.map.to_screen(at));
+            }
+            if matches!(app.tool, Tool::Draw(_)) && screen.len() >= 3 {
+                painter.add(Shape::convex_polygon(
+                    screen.clone(),
+                    Color32::from_rgba_unmultiplied(0, 110, 230, 30),
+                    Stroke::NONE,
+                ));
+            }
+            painter.add(Shape::line(screen.clone(), stroke));
+            for point in &screen {
+                painter.circle_filled(*point, 3.5, Color32::from_rgb(0, 110, 230));
+            }
+            if let Some((at, Some(kind))) = snap {
+                let marker = app.map.to_screen(at);
+                let colour = match kind {
+                    SnapKind::CommunityVertex | SnapKind::BlockCorner => {
+                        Color32::from_rgb(230, 0, 120)
+                    }
+                    SnapKind::CommunityEdge | SnapKind::Street => Color32::from_rgb(0, 160, 120),
+                };
+                painter.rect_stroke(
+                    egui::Rect::from_center_size(marker, egui::vec2(12.0, 12.0)),
+                    0.0,
+                    Stroke::new(2.0, colour),
+                    egui::StrokeKind::Middle,
+                );
+            }
+            if let Tool::Measure(points) = &app.tool {
+                let mut all = points.clone();
+                if let Some((at, _)) = snap {
+                    all.push(at);
+                }
+                let length: f64 = all
+                    .windows(2)
+                    .map(|pair| (pair[1].x - pair[0].x).hypot(pair[1].y - pair[0].y))
+                    .sum();
+                if let Some(last) = screen.last() {
+                    painter.text(
+                        *last + egui::vec2(10.0, -10.0),
+                        egui::Align2::LEFT_BOTTOM,
+                        format!("{length:.1} m"),
+                        egui::FontId::proportional(14.0),
+                        Color32::BLACK,
+                    );
+                }
+            }
+        }
+        Tool::Vertices(_) => {
+            // Handles on the selected communities' vertices (or all in view when zoomed in).
+            let Some(session) = &app.session else { return };
+            let zoomed_in = app.map.metres_per_point < 3.0;
+            let keys: Vec<_> = if app.selection.is_empty() && zoomed_in {
+                session.community_index.meeting(app.map.visible()).collect()
+            } else {
+                app.selection.clone()
+            };
+            for key in keys {
+                let Some(community) = session.plan.community(key) else {
+                    continue;
+                };
+                for polygon in &community.boundary {
+                    for coord in polygon.exterior().coords().skip(1) {
+                        let at = app.map.to_screen(*coord);
+                        if app.map.rect.contains(at) {
+                            painter.rect_filled(
+                                egui::Rect::from_center_size(at, egui::vec2(7.0, 7.0)),
+                                1.0,
+                                Color32::WHITE,
+                            );
+                            painter.rect_stroke(
+                                egui::Rect::from_center_size(at, egui::vec2(7.0, 7.0)),
+                                1.0,
+                                Stroke::new(1.5, Color32::from_rgb(0, 90, 200)),
+                                egui::StrokeKind::Middle,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Tool::Select {
+            box_start: Some(start),
+        } => {
+            if let Some(end) = hover {
+                let rect = egui::Rect::from_two_pos(*start, end);
+                painter.rect(
+                    rect,
+                    0.0,
+                    Color32::from_rgba_unmultiplied(0, 110, 230, 25),
+                    Stroke::new(1.0, Color32::from_rgb(0, 110, 230)),
+                    egui::StrokeKind::Middle,
+                );
+            }
+        }
+        _ => {}
+    }
+}
