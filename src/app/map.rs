@@ -14,6 +14,10 @@ use shequ_core::rules::{Location, Severity};
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
 
+/// Zoomed out beyond this (metres per screen point), buildings are too small to tell apart and
+/// the map draws communities only.
+pub const BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT: f64 = 2.5;
+
 /// Which layers are shown.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerVisibility {
@@ -64,6 +68,8 @@ pub struct MapView {
     pub rect: Rect,
     /// True once the view was fitted to a plan.
     pub fitted: bool,
+    /// Frames left in which the view fits again: the panels settle their sizes in the first few.
+    pub fit_frames_left: u8,
     shapes: HashMap<CommunityKey, CommunityShape>,
     shapes_generation: Option<(u64, usize)>,
 }
@@ -77,6 +83,7 @@ impl Default for MapView {
             colour_by_street_office: false,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             fitted: false,
+            fit_frames_left: 0,
             shapes: HashMap::new(),
             shapes_generation: None,
         }
@@ -315,6 +322,7 @@ impl MapView {
         session: &Session,
         selection: &[CommunityKey],
         highlight: Option<&Location>,
+        households_word: &str,
     ) -> usize {
         self.refresh_shapes(session);
         painter.rect_filled(self.rect, 0.0, Color32::from_rgb(244, 243, 238));
@@ -349,7 +357,8 @@ impl MapView {
 
         // Street blocks are drawn only when asked for (they are derived on first use).
         let mut drawn_buildings = 0;
-        if self.layers.buildings {
+        if self.layers.buildings && self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT
+        {
             let candidates: Vec<u32> = session.building_index.footprints_meeting(visible).collect();
             if candidates.len() <= MOST_BUILDINGS_DRAWN {
                 let mut owner: HashMap<u32, CommunityKey> = HashMap::new();
@@ -512,13 +521,19 @@ impl MapView {
         }
 
         if self.layers.labels && self.layers.communities {
-            self.paint_labels(painter, session, &visible_communities);
+            self.paint_labels(painter, session, &visible_communities, households_word);
         }
         self.paint_scale_bar(painter);
         drawn_buildings
     }
 
-    fn paint_labels(&self, painter: &egui::Painter, session: &Session, visible: &[CommunityKey]) {
+    fn paint_labels(
+        &self,
+        painter: &egui::Painter,
+        session: &Session,
+        visible: &[CommunityKey],
+        households_word: &str,
+    ) {
         let mut placed: Vec<Rect> = Vec::new();
         let font = egui::FontId::proportional(13.0);
         for &key in visible {
@@ -532,7 +547,7 @@ impl MapView {
                 continue;
             }
             let text = format!(
-                "{}\n{} 户",
+                "{}\n{} {households_word}",
                 community.name,
                 shequ_core::format::grouped(session.tallies.of(key).households)
             );

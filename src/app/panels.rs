@@ -467,7 +467,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                 .column(Column::auto().at_least(80.0))
                 .column(Column::auto().at_least(90.0))
                 .column(Column::auto().at_least(60.0))
-                .column(Column::remainder().at_least(40.0))
+                .column(Column::remainder().at_least(70.0))
                 .header(22.0, |mut header| {
                     for (column, label) in [
                         (SortColumn::Name, strings.name),

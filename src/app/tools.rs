@@ -97,12 +97,18 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
         );
         return;
     }
-    if !app.map.fitted
+    if (!app.map.fitted || app.map.fit_frames_left > 0)
         && let Some(session) = &app.session
     {
+        if !app.map.fitted {
+            app.map.fit_frames_left = 3;
+        }
         app.map.fit_all(session);
     }
     app.map.navigate(ui, &response);
+    if response.dragged() || ui.input(|input| input.smooth_scroll_delta != egui::Vec2::ZERO) {
+        app.map.fit_frames_left = 0;
+    }
     app.cursor = response
         .hover_pos()
         .map(|pointer| app.map.to_metres(pointer));
@@ -120,8 +126,13 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
             .map(|violation| violation.location.clone())
     });
     if let Some(session) = &app.session {
-        app.map
-            .paint(&painter, session, &app.selection, highlight.as_ref());
+        app.map.paint(
+            &painter,
+            session,
+            &app.selection,
+            highlight.as_ref(),
+            strings.households_unit,
+        );
     }
     paint_tool(app, &painter, &response);
 }
