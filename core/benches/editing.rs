@@ -10,7 +10,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use geo::{BoundingRect, Centroid, Coord, LineString};
 use shequ_core::Session;
 use shequ_core::edit::{Command, Locks};
-use shequ_core::gen_city::{CityOptions, generate_city};
+use shequ_core::gen_city::{CityOptions, generate_city_once};
 use shequ_core::ops::blocks::{Blocks, data_extent};
 
 fn sizes() -> Vec<usize> {
@@ -26,20 +26,17 @@ fn city(buildings: usize) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let folder = target.join("bench-cities").join(buildings.to_string());
-    let plan = folder.join("plan.shequ.geojson");
-    if !plan.exists() {
-        generate_city(
-            &CityOptions {
-                buildings,
-                communities: None,
-                seed: 2002,
-                plant_violations: true,
-            },
-            &folder,
-        )
-        .expect("generates");
-    }
-    plan
+    generate_city_once(
+        &CityOptions {
+            buildings,
+            communities: None,
+            seed: 2002,
+            plant_violations: true,
+            households_for_all: false,
+        },
+        &folder,
+    )
+    .expect("the benchmark city generates")
 }
 
 /// Times `command` alone, then undoes it untimed, `iterations` times.

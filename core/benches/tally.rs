@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
-use shequ_core::gen_city::{CityOptions, generate_city};
+use shequ_core::gen_city::{CityOptions, generate_city_once};
 use shequ_core::index::BuildingIndex;
 use shequ_core::tally::Tallies;
 
@@ -25,20 +25,17 @@ fn city(buildings: usize) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let folder = target.join("bench-cities").join(buildings.to_string());
-    let plan = folder.join("plan.shequ.geojson");
-    if !plan.exists() {
-        generate_city(
-            &CityOptions {
-                buildings,
-                communities: None,
-                seed: 2002,
-                plant_violations: true,
-            },
-            &folder,
-        )
-        .expect("the benchmark city generates");
-    }
-    plan
+    generate_city_once(
+        &CityOptions {
+            buildings,
+            communities: None,
+            seed: 2002,
+            plant_violations: true,
+            households_for_all: false,
+        },
+        &folder,
+    )
+    .expect("the benchmark city generates")
 }
 
 fn benchmarks(criterion: &mut Criterion) {

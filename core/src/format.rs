@@ -27,6 +27,14 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// True when the system locale (LC_ALL, LC_MESSAGES, LANG, the first one set) is Chinese.
+pub fn system_locale_is_chinese() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .is_some_and(|locale| locale.to_lowercase().starts_with("zh"))
+}
+
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today() -> String {
     let seconds = std::time::SystemTime::now()

@@ -240,21 +240,8 @@ impl StreetIndex {
 
     /// The street segments whose envelope meets `envelope`, as (start, end).
     pub fn segments_meeting(&self, envelope: AABB<[f64; 2]>) -> Vec<(Coord<f64>, Coord<f64>)> {
-        self.tree
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|segment| {
-                let line = segment.geom();
-                (
-                    Coord {
-                        x: line.from[0],
-                        y: line.from[1],
-                    },
-                    Coord {
-                        x: line.to[0],
-                        y: line.to[1],
-                    },
-                )
-            })
+        self.segments_of_streets_meeting(envelope)
+            .map(|(start, end, _)| (start, end))
             .collect()
     }
 }

@@ -236,6 +236,7 @@ fn after_random_changes_the_incremental_tally_and_violations_equal_a_full_recomp
             communities: Some(30),
             seed: 11,
             plant_violations: true,
+            households_for_all: false,
         },
         folder.path(),
     )

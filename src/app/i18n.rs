@@ -13,11 +13,7 @@ pub enum Language {
 impl Language {
     /// Chinese when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else English.
     pub fn from_locale() -> Self {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-            .unwrap_or_default();
-        if locale.to_lowercase().starts_with("zh") {
+        if shequ_core::format::system_locale_is_chinese() {
             Language::Chinese
         } else {
             Language::English

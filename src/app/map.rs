@@ -14,6 +14,9 @@ use shequ_core::rules::{Location, Severity};
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
 
+/// Zoomed out beyond this (metres per screen point), no streets are drawn.
+pub const STREETS_VISIBLE_BELOW_METRES_PER_POINT: f64 = 12.0;
+
 /// Zoomed out beyond this (metres per screen point), buildings are too small to tell apart and
 /// the map draws communities only.
 pub const BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT: f64 = 2.5;
@@ -404,8 +407,17 @@ impl MapView {
             }
         }
 
-        if self.layers.streets {
+        // Zoomed out, side streets are noise (and, city-wide, hundreds of thousands of segments):
+        // only main roads, and none at all at the widest zoom.
+        let streets_shown =
+            self.layers.streets && self.metres_per_point < STREETS_VISIBLE_BELOW_METRES_PER_POINT;
+        let side_streets_shown =
+            self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT * 2.0;
+        if streets_shown {
             for_each_street_segment(session, visible, |start, end, main| {
+                if !main && !side_streets_shown {
+                    return;
+                }
                 let width = if main { 3.0 } else { 1.5 };
                 painter.line_segment(
                     [self.to_screen(start), self.to_screen(end)],
@@ -424,6 +436,17 @@ impl MapView {
                     continue;
                 };
                 for polygon in boundary {
+                    // Only offices on screen: a dashed outline costs a shape per dash.
+                    let on_screen = geo::BoundingRect::bounding_rect(polygon).is_some_and(|rect| {
+                        let envelope = AABB::from_corners(
+                            [rect.min().x, rect.min().y],
+                            [rect.max().x, rect.max().y],
+                        );
+                        rstar::Envelope::intersects(&envelope, &visible)
+                    });
+                    if !on_screen {
+                        continue;
+                    }
                     let points: Vec<Pos2> = polygon
                         .exterior()
                         .coords()

@@ -128,6 +128,8 @@ pub struct ShequApp {
     last_autosave: Instant,
     /// The window title last sent.
     window_title: String,
+    /// Unaccepted errors and warnings, as of a generation of the plan.
+    totals_cache: Option<(u64, usize, (usize, usize))>,
     /// True once quitting has been confirmed.
     quit_confirmed: bool,
 }
@@ -153,6 +155,7 @@ impl ShequApp {
             cursor: None,
             last_autosave: Instant::now(),
             window_title: String::new(),
+            totals_cache: None,
             quit_confirmed: false,
         };
         if let Some(session) = session {
@@ -271,6 +274,7 @@ impl ShequApp {
         }
         if let Some([low, high]) = bounds {
             self.map.fit(low, high);
+            self.map.fit_frames_left = 0;
         }
     }
 
@@ -537,6 +541,30 @@ impl ShequApp {
         if pressed(Modifiers::NONE, Key::M) {
             self.merge_selection();
         }
+    }
+
+    /// Unaccepted errors and warnings, recounted only when the plan changed.
+    pub fn violation_totals(&mut self) -> (usize, usize) {
+        let Some(session) = &self.session else {
+            return (0, 0);
+        };
+        let stamp = (session.generation, session.settings.exceptions.len());
+        if let Some((generation, exceptions, totals)) = self.totals_cache
+            && (generation, exceptions) == stamp
+        {
+            return totals;
+        }
+        let mut totals = (0, 0);
+        for checked in session.violations() {
+            if checked.accepted.is_none() {
+                match checked.violation.severity {
+                    shequ_core::rules::Severity::Error => totals.0 += 1,
+                    shequ_core::rules::Severity::Warning => totals.1 += 1,
+                }
+            }
+        }
+        self.totals_cache = Some((stamp.0, stamp.1, totals));
+        totals
     }
 
     /// Merges the selected communities into the first selected.

@@ -321,6 +321,7 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 grouped(app.map.scale_denominator().round() as u64)
             ));
             ui.separator();
+            let (errors, warnings) = app.violation_totals();
             if let Some(session) = &app.session {
                 let selected_households: u64 = app
                     .selection
@@ -346,19 +347,6 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                     .communities()
                     .map(|(key, _)| session.tallies.of(key).households)
                     .sum();
-                let checked = session.violations();
-                let errors = checked
-                    .iter()
-                    .filter(|item| {
-                        item.violation.severity == Severity::Error && item.accepted.is_none()
-                    })
-                    .count();
-                let warnings = checked
-                    .iter()
-                    .filter(|item| {
-                        item.violation.severity == Severity::Warning && item.accepted.is_none()
-                    })
-                    .count();
                 ui.label(format!(
                     "{}: {} {} · {} {} · {} {} · {} {}",
                     strings.totals,

@@ -24,6 +24,10 @@ pub struct GenCityArguments {
     /// Do not plant deliberate violations (by default a few are, and listed in the plan).
     #[arg(long)]
     pub no_planted_violations: bool,
+    /// Give every residential building its households in the data (none left to estimate), for
+    /// exact comparisons with other tools.
+    #[arg(long)]
+    pub households_for_all: bool,
     /// The folder to write buildings.geojson, streets.geojson and plan.shequ.geojson into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -37,6 +41,7 @@ pub fn run(arguments: &GenCityArguments) -> anyhow::Result<ExitCode> {
             communities: arguments.communities,
             seed: arguments.seed,
             plant_violations: !arguments.no_planted_violations,
+            households_for_all: arguments.households_for_all,
         },
         &arguments.out,
     )?;

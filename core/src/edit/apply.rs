@@ -262,14 +262,26 @@ impl Session {
         Ok(primitives)
     }
 
+    /// The boundary replacements a vertex operation computed, once the communities it touches
+    /// are known to be unlocked.
+    fn replacements_of(
+        &self,
+        changed: Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError>,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        let changed = changed.map_err(edit_error)?;
+        self.check_unlocked(
+            &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
+            locks,
+        )?;
+        Ok(changed
+            .into_iter()
+            .map(|(key, boundary)| Command::ReplaceBoundary { key, boundary })
+            .collect())
+    }
+
     /// Turns a high-level command into primitive changes, or says why it cannot be done.
     fn resolve(&mut self, command: Command, locks: Locks) -> Result<Vec<Command>> {
-        let replace_all = |changed: Vec<(CommunityKey, MultiPolygon<f64>)>| -> Vec<Command> {
-            changed
-                .into_iter()
-                .map(|(key, boundary)| Command::ReplaceBoundary { key, boundary })
-                .collect()
-        };
         match command {
             Command::Create {
                 mut community,
@@ -299,32 +311,17 @@ impl Session {
             }
             Command::Delete { key } => Ok(vec![Command::Remove { key }]),
             Command::MoveVertex { from, to } => {
-                let changed = vertex::move_vertex(&self.plan, &self.community_index, from, to)
-                    .map_err(edit_error)?;
-                self.check_unlocked(
-                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-                    locks,
-                )?;
-                Ok(replace_all(changed))
+                let changed = vertex::move_vertex(&self.plan, &self.community_index, from, to);
+                self.replacements_of(changed, locks)
             }
             Command::InsertVertex { start, end, at } => {
                 let changed =
-                    vertex::insert_vertex(&self.plan, &self.community_index, start, end, at)
-                        .map_err(edit_error)?;
-                self.check_unlocked(
-                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-                    locks,
-                )?;
-                Ok(replace_all(changed))
+                    vertex::insert_vertex(&self.plan, &self.community_index, start, end, at);
+                self.replacements_of(changed, locks)
             }
             Command::DeleteVertex { at } => {
-                let changed = vertex::delete_vertex(&self.plan, &self.community_index, at)
-                    .map_err(edit_error)?;
-                self.check_unlocked(
-                    &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-                    locks,
-                )?;
-                Ok(replace_all(changed))
+                let changed = vertex::delete_vertex(&self.plan, &self.community_index, at);
+                self.replacements_of(changed, locks)
             }
             Command::Merge {
                 keys,

@@ -49,6 +49,9 @@ pub struct CityOptions {
     pub seed: u64,
     /// Plant deliberate violations (on for demos and tests).
     pub plant_violations: bool,
+    /// Give every residential building its households (none estimated): for comparisons with
+    /// other tools that should count exactly the same.
+    pub households_for_all: bool,
 }
 
 /// What was generated.
@@ -132,6 +135,16 @@ fn footprint(number: usize, x0: f64, y0: f64, width: f64, height: f64) -> (Vec<C
         },
     ];
     (ring, width * height - (width * 0.55) * (height * 0.55))
+}
+
+/// The plan of a city in `folder`, generated first if it is not there yet (benchmarks and
+/// comparisons reuse their cities between runs).
+pub fn generate_city_once(options: &CityOptions, folder: &Path) -> Result<std::path::PathBuf> {
+    let plan = folder.join("plan.shequ.geojson");
+    if !plan.exists() {
+        generate_city(options, folder)?;
+    }
+    Ok(plan)
 }
 
 /// Generates a city into `folder`: `buildings.geojson`, `streets.geojson` and `plan.shequ.geojson`.
@@ -350,7 +363,7 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 building.use_
             )?;
             let residential = building.use_ == "residential";
-            if residential && number % 10 == 3 {
+            if residential && number % 10 == 3 && !options.households_for_all {
                 // No count: the floors are set so that the default profile's estimate lands near
                 // the intended households.
                 let wanted = households[number] as f64 * 90.0 / (0.75 * building.footprint_area);
@@ -658,6 +671,7 @@ mod tests {
             communities: Some(40),
             seed: 7,
             plant_violations: true,
+            households_for_all: false,
         };
         generate_city(&options, first.path()).expect("generates");
         generate_city(&options, second.path()).expect("generates");
@@ -676,6 +690,7 @@ mod tests {
             communities: None,
             seed: 1,
             plant_violations: false,
+            households_for_all: false,
         };
         let summary = generate_city(&options, folder.path()).expect("generates");
         assert_eq!(summary.buildings, 1234);

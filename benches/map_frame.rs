@@ -1,0 +1,88 @@
+//! The desktop app's CPU work per frame (the whole UI: panels, map culling and drawing, and
+//! tessellation, without a GPU), on cities from `gen-city` of 100k buildings (and 1M with
+//! `SHEQU_BENCH_MILLION=1`), zoomed out to the whole city and in to a few blocks.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use eframe::egui;
+use shequ::app::{Preferences, ShequApp, fonts};
+use shequ_core::Session;
+use shequ_core::gen_city::{CityOptions, generate_city_once};
+
+fn city(buildings: usize) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let folder = target.join("bench-cities").join(buildings.to_string());
+    generate_city_once(
+        &CityOptions {
+            buildings,
+            communities: None,
+            seed: 2002,
+            plant_violations: true,
+            households_for_all: false,
+        },
+        &folder,
+    )
+    .expect("the benchmark city generates")
+}
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1600.0, 1000.0),
+        )),
+        ..Default::default()
+    }
+}
+
+/// One frame: the UI pass and its tessellation.
+fn frame(ctx: &egui::Context, app: &mut ShequApp) -> usize {
+    let output = ctx.run_ui(input(), |ui| app.show(ui));
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+fn benchmarks(criterion: &mut Criterion) {
+    let mut sizes = vec![100_000];
+    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
+        sizes.push(1_000_000);
+    }
+    for buildings in sizes {
+        let session = Session::open(&city(buildings)).expect("opens");
+        let ctx = egui::Context::default();
+        fonts::install(&ctx);
+        let mut app = ShequApp::new(Some(session), Preferences::default());
+        for _ in 0..5 {
+            frame(&ctx, &mut app);
+        }
+        let mut group = criterion.benchmark_group("map_frame_whole_city");
+        group.sample_size(20);
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| frame(&ctx, &mut app))
+        });
+        group.finish();
+
+        // A few blocks around the middle of the city: buildings drawn one by one.
+        let middle = app
+            .session
+            .as_ref()
+            .and_then(|session| session.plan.keys().get(session.plan.len() / 2).copied())
+            .expect("a community");
+        app.select_and_zoom(middle);
+        app.map.metres_per_point = 0.6;
+        for _ in 0..3 {
+            frame(&ctx, &mut app);
+        }
+        let mut group = criterion.benchmark_group("map_frame_few_blocks");
+        group.sample_size(20);
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| frame(&ctx, &mut app))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, benchmarks);
+criterion_main!(benches);

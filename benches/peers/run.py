@@ -1,0 +1,107 @@
+"""Runs `shequ check` against GeoPandas and DuckDB spatial on the same synthetic cities, in
+alternation, and prints per tool the median wall time, the peak memory and the ratio to shequ, and
+whether every tool's households per community equal shequ's exactly.
+
+    python3 benches/peers/run.py [--sizes 10000 100000 1000000] [--repeats 3]
+
+The peers install into a virtualenv this script creates (target/peers-venv); they are not build
+or test dependencies of shequ."""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+HERE = Path(__file__).resolve().parent
+SHEQU = TARGET / "release" / "shequ"
+
+
+def environment() -> Path:
+    folder = TARGET / "peers-venv"
+    python = folder / "bin" / "python"
+    if not python.exists():
+        venv.create(folder, with_pip=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "geopandas", "pyogrio", "duckdb"], check=True)
+    return python
+
+
+def city(buildings: int) -> Path:
+    # Every household in the data, no planted violations: a comparison of counting, exactly.
+    folder = TARGET / "peer-cities" / str(buildings)
+    if not (folder / "plan.shequ.geojson").exists():
+        subprocess.run(
+            [SHEQU, "gen-city", "--buildings", str(buildings), "--seed", "2002", "--no-planted-violations", "--households-for-all", "--out", folder],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return folder
+
+
+def timed(command: list) -> tuple[float, float, str]:
+    """Wall seconds, peak resident megabytes and standard output of a command."""
+    result = subprocess.run(["/usr/bin/time", "-v", *map(str, command)], capture_output=True, text=True)
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
+    hours, minutes, seconds = (float(part) if part else 0.0 for part in wall.groups())
+    memory = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) / 1024
+    return hours * 3600 + minutes * 60 + seconds, memory, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    arguments = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    python = environment()
+    print(f"{'buildings':>10}  {'tool':<10} {'median s':>9} {'load s':>7} {'peak MB':>8} {'× shequ':>8}  households equal")
+    for size in arguments.sizes:
+        folder = city(size)
+        buildings, plan = folder / "buildings.geojson", folder / "plan.shequ.geojson"
+        tools = {
+            "shequ": [SHEQU, "check", plan, "--format", "json"],
+            "geopandas": [python, HERE / "geopandas_check.py", buildings, plan],
+            "duckdb": [python, HERE / "duckdb_check.py", buildings, plan],
+        }
+        runs = {name: [] for name in tools}
+        outputs = {}
+        unavailable = {}
+        for _ in range(arguments.repeats):
+            for name, command in tools.items():
+                if name in unavailable:
+                    continue
+                wall, memory, output = timed(command)
+                report = json.loads(output)
+                if "unavailable" in report:
+                    unavailable[name] = report["unavailable"]
+                    continue
+                runs[name].append((wall, memory, report))
+                outputs[name] = report
+        shequ_households = {row["id"]: row["households"] for row in outputs["shequ"]["communities"]}
+        shequ_median = statistics.median(wall for wall, _, _ in runs["shequ"])
+        for name in tools:
+            if name in unavailable:
+                print(f"{size:>10}  {name:<10} unavailable: {unavailable[name]}")
+                continue
+            walls = [wall for wall, _, _ in runs[name]]
+            peak = max(memory for _, memory, _ in runs[name])
+            median = statistics.median(walls)
+            report = outputs[name]
+            load = report["timings_ms"]["load"] / 1000 if name == "shequ" else report["load_s"]
+            households = shequ_households if name == "shequ" else {key: value for key, value in report["households"].items()}
+            expected = {key: value for key, value in shequ_households.items() if value > 0}
+            found = {key: value for key, value in households.items() if value > 0}
+            equal = "yes" if found == expected else f"NO ({sum(1 for key in expected if found.get(key) != expected[key])} communities differ)"
+            print(f"{size:>10}  {name:<10} {median:>9.2f} {load:>7.2f} {peak:>8.0f} {median / shequ_median:>8.2f}  {equal}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
