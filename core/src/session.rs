@@ -11,14 +11,13 @@ use crate::error::{Error, Result};
 use crate::ids::CommunityKey;
 use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
 use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawCollection, read_feature_collection};
-use crate::io::geometry_in::lon_lat_centre;
 use crate::io::paths::{folder_of, relative_to, resolve};
 use crate::io::plan_file::{
     PlanFileContents, PlanSettings, communities_from_collection, save_plan_file,
     street_offices_in_metres, take_settings,
 };
 use crate::io::warnings::LoadWarning;
-use crate::layers::{BaseLayers, buildings_from_collection, streets_from_collection};
+use crate::layers::{BaseLayers, load_buildings, streets_from_collection};
 use crate::plan::{District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
 use crate::rules::profile::DEFAULT_PROFILE_NAME;
@@ -129,21 +128,32 @@ pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RulePro
 }
 
 struct ReadLayers {
-    buildings: RawCollection,
+    buildings: Vec<crate::layers::Building>,
+    warnings: Vec<LoadWarning>,
+    projection: LocalProjection,
     streets: Option<RawCollection>,
 }
 
-fn read_layers(buildings: &Path, streets: Option<&Path>) -> Result<ReadLayers> {
+/// Reads the buildings (converted as they are parsed) and the streets side by side.
+fn read_layers(
+    buildings: &Path,
+    streets: Option<&Path>,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+) -> Result<ReadLayers> {
     let (buildings, streets) = rayon::join(
-        || read_feature_collection(buildings, DEFAULT_MAX_FILE_BYTES),
+        || load_buildings(buildings, mapping, profile, DEFAULT_MAX_FILE_BYTES),
         || {
             streets
                 .map(|path| read_feature_collection(path, DEFAULT_MAX_FILE_BYTES))
                 .transpose()
         },
     );
+    let (buildings, warnings, projection) = buildings?;
     Ok(ReadLayers {
-        buildings: buildings?,
+        buildings,
+        warnings,
+        projection,
         streets: streets?,
     })
 }
@@ -162,7 +172,12 @@ impl Session {
             .streets
             .as_deref()
             .map(|streets| resolve(&folder, streets));
-        let read = read_layers(&buildings_path, streets_path.as_deref())?;
+        let read = read_layers(
+            &buildings_path,
+            streets_path.as_deref(),
+            &settings.layers.fields,
+            &profile,
+        )?;
         let collection_members = raw_plan.foreign_members.clone();
         let mut session = Self::assemble(
             read,
@@ -184,7 +199,12 @@ impl Session {
     /// Starts a session from layers (no plan file yet), checked against `profile`.
     pub fn from_layers(inputs: &LayerInputs, profile: RuleProfile) -> Result<Self> {
         let start = Instant::now();
-        let read = read_layers(&inputs.buildings, inputs.streets.as_deref())?;
+        let read = read_layers(
+            &inputs.buildings,
+            inputs.streets.as_deref(),
+            &inputs.fields,
+            &profile,
+        )?;
         let communities = inputs
             .communities
             .as_deref()
@@ -227,20 +247,8 @@ impl Session {
         streets_path: Option<PathBuf>,
     ) -> Result<Self> {
         let mapping = settings.layers.fields.clone();
-        let (longitude, latitude) = lon_lat_centre(read.buildings.features.iter().filter_map(|feature| feature.geometry.as_ref()))
-            .ok_or_else(|| Error::Layer {
-                path: buildings_path.clone(),
-                problem: "no feature has coordinates. The buildings layer needs Polygon or MultiPolygon features in WGS 84 longitude/latitude (EPSG:4326).".to_owned(),
-            })?;
-        let projection = LocalProjection::centred_on(longitude, latitude);
-        let (buildings, mut warnings) = buildings_from_collection(
-            &read.buildings,
-            &buildings_path,
-            &projection,
-            &mapping,
-            &profile,
-        )?;
-        drop(read.buildings);
+        let projection = read.projection;
+        let (buildings, mut warnings) = (read.buildings, read.warnings);
         let streets = match (&read.streets, &streets_path) {
             (Some(raw), Some(path)) => {
                 let (streets, street_warnings) =

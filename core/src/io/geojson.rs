@@ -53,8 +53,7 @@ impl<'de> Deserialize<'de> for Position {
 }
 
 /// A GeoJSON geometry as read.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RawGeometry {
     /// A point.
     Point {
@@ -91,6 +90,213 @@ pub enum RawGeometry {
         /// The members.
         geometries: Vec<RawGeometry>,
     },
+}
+
+/// Nested coordinate arrays as parsed, before the geometry's type says what they are. Parsed
+/// directly from the JSON (serde's internally tagged enums buffer every number first, which cost
+/// a third of the load time of a large layer in allocations).
+enum Coordinates {
+    Position(Position),
+    List(Vec<Coordinates>),
+}
+
+/// One element of a coordinate array: a number (of a position) or a nested array.
+enum Element {
+    Number(f64),
+    Nested(Coordinates),
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ElementVisitor;
+        impl<'de> Visitor<'de> for ElementVisitor {
+            type Value = Element;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a number or an array of coordinates")
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> std::result::Result<Element, E> {
+                Ok(Element::Number(value))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> std::result::Result<Element, E> {
+                Ok(Element::Number(value as f64))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> std::result::Result<Element, E> {
+                Ok(Element::Number(value as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                sequence: A,
+            ) -> std::result::Result<Element, A::Error> {
+                CoordinatesVisitor.visit_seq(sequence).map(Element::Nested)
+            }
+        }
+        deserializer.deserialize_any(ElementVisitor)
+    }
+}
+
+struct CoordinatesVisitor;
+
+impl<'de> Visitor<'de> for CoordinatesVisitor {
+    type Value = Coordinates;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an array of coordinates")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut sequence: A,
+    ) -> std::result::Result<Coordinates, A::Error> {
+        match sequence.next_element::<Element>()? {
+            None => Ok(Coordinates::List(Vec::new())),
+            Some(Element::Number(longitude)) => {
+                let latitude = match sequence.next_element::<Element>()? {
+                    Some(Element::Number(latitude)) => latitude,
+                    _ => {
+                        return Err(de::Error::custom(
+                            "a position needs a longitude and a latitude",
+                        ));
+                    }
+                };
+                while sequence.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Coordinates::Position(Position {
+                    longitude,
+                    latitude,
+                }))
+            }
+            Some(Element::Nested(first)) => {
+                let mut list = Vec::with_capacity(sequence.size_hint().unwrap_or(4) + 1);
+                list.push(first);
+                while let Some(next) = sequence.next_element_seed(CoordinatesSeed)? {
+                    list.push(next);
+                }
+                Ok(Coordinates::List(list))
+            }
+        }
+    }
+}
+
+struct CoordinatesSeed;
+
+impl<'de> de::DeserializeSeed<'de> for CoordinatesSeed {
+    type Value = Coordinates;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Coordinates, D::Error> {
+        deserializer.deserialize_seq(CoordinatesVisitor)
+    }
+}
+
+impl Coordinates {
+    fn position<E: de::Error>(self) -> std::result::Result<Position, E> {
+        match self {
+            Coordinates::Position(position) => Ok(position),
+            Coordinates::List(_) => {
+                Err(E::custom("expected a position [longitude, latitude] here"))
+            }
+        }
+    }
+
+    fn list<E: de::Error>(self) -> std::result::Result<Vec<Coordinates>, E> {
+        match self {
+            Coordinates::List(list) => Ok(list),
+            Coordinates::Position(_) => Err(E::custom("expected an array of positions here")),
+        }
+    }
+
+    fn positions<E: de::Error>(self) -> std::result::Result<Vec<Position>, E> {
+        self.list()?
+            .into_iter()
+            .map(Coordinates::position)
+            .collect()
+    }
+
+    fn rings<E: de::Error>(self) -> std::result::Result<Vec<Vec<Position>>, E> {
+        self.list()?
+            .into_iter()
+            .map(Coordinates::positions)
+            .collect()
+    }
+}
+
+/// The geometry types, as GeoJSON names them.
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+impl<'de> Deserialize<'de> for RawGeometry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct GeometryVisitor;
+        impl<'de> Visitor<'de> for GeometryVisitor {
+            type Value = RawGeometry;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a GeoJSON geometry")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RawGeometry, A::Error> {
+                let mut kind: Option<String> = None;
+                let mut coordinates: Option<Coordinates> = None;
+                let mut geometries: Option<Vec<RawGeometry>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "type" => kind = Some(map.next_value()?),
+                        "coordinates" => coordinates = Some(map.next_value_seed(CoordinatesSeed)?),
+                        "geometries" => geometries = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
+                if kind == "GeometryCollection" {
+                    return Ok(RawGeometry::GeometryCollection {
+                        geometries: geometries
+                            .ok_or_else(|| de::Error::missing_field("geometries"))?,
+                    });
+                }
+                if !GEOMETRY_TYPES.contains(&kind.as_str()) {
+                    return Err(de::Error::unknown_variant(&kind, &GEOMETRY_TYPES));
+                }
+                let coordinates =
+                    coordinates.ok_or_else(|| de::Error::missing_field("coordinates"))?;
+                Ok(match kind.as_str() {
+                    "Point" => RawGeometry::Point {
+                        coordinates: coordinates.position()?,
+                    },
+                    "MultiPoint" => RawGeometry::MultiPoint {
+                        coordinates: coordinates.positions()?,
+                    },
+                    "LineString" => RawGeometry::LineString {
+                        coordinates: coordinates.positions()?,
+                    },
+                    "MultiLineString" => RawGeometry::MultiLineString {
+                        coordinates: coordinates.rings()?,
+                    },
+                    "Polygon" => RawGeometry::Polygon {
+                        coordinates: coordinates.rings()?,
+                    },
+                    _ => RawGeometry::MultiPolygon {
+                        coordinates: coordinates
+                            .list()?
+                            .into_iter()
+                            .map(Coordinates::rings)
+                            .collect::<std::result::Result<_, _>>()?,
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(GeometryVisitor)
+    }
 }
 
 impl RawGeometry {
@@ -253,6 +459,183 @@ fn malformed(path: &Path, error: &serde_json::Error) -> Error {
     }
 }
 
+/// Reads a FeatureCollection feature by feature, handing the features to `consume` in chunks of
+/// `chunk_size` (with the index of the chunk's first feature), so that the whole collection is
+/// never held in memory at once. Returns the collection's foreign members.
+pub fn stream_feature_collection(
+    path: &Path,
+    max_file_bytes: u64,
+    chunk_size: usize,
+    consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<()>,
+) -> Result<Map<String, Value>> {
+    let metadata = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if metadata.len() > max_file_bytes {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            size_bytes: metadata.len(),
+            limit_bytes: max_file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::EmptyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let first = bytes
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .copied();
+    if first != Some(b'{') {
+        return Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: if first == Some(b'[') {
+                "a JSON array".to_owned()
+            } else {
+                "not a JSON object".to_owned()
+            },
+        });
+    }
+    let mut stopped: Option<Error> = None;
+    let mut seed = CollectionSeed {
+        chunk_size,
+        consume,
+        stopped: &mut stopped,
+        saw_features: false,
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let outcome = serde::de::DeserializeSeed::deserialize(&mut seed, &mut deserializer)
+        .and_then(|members| deserializer.end().map(|()| members));
+    let saw_features = seed.saw_features;
+    if let Some(error) = stopped {
+        return Err(error);
+    }
+    let (kind, foreign_members) = outcome.map_err(|error| malformed(path, &error))?;
+    match kind.as_deref() {
+        Some("FeatureCollection") if saw_features => Ok(foreign_members),
+        Some("FeatureCollection") => Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: "a FeatureCollection without \"features\"".to_owned(),
+        }),
+        Some(other) => Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: format!("a {other}"),
+        }),
+        None => Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: "an object without \"type\"".to_owned(),
+        }),
+    }
+}
+
+struct CollectionSeed<'a> {
+    chunk_size: usize,
+    consume: &'a mut dyn FnMut(usize, Vec<RawFeature>) -> Result<()>,
+    stopped: &'a mut Option<Error>,
+    saw_features: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut CollectionSeed<'_> {
+    type Value = (Option<String>, Map<String, Value>);
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut CollectionSeed<'_> {
+    type Value = (Option<String>, Map<String, Value>);
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a GeoJSON FeatureCollection")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut kind = None;
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => kind = Some(map.next_value::<String>()?),
+                "features" => {
+                    self.saw_features = true;
+                    map.next_value_seed(FeaturesSeed {
+                        collection: &mut *self,
+                    })?;
+                }
+                _ => {
+                    let value: Value = map.next_value()?;
+                    members.insert(key, value);
+                }
+            }
+        }
+        Ok((kind, members))
+    }
+}
+
+struct FeaturesSeed<'a, 'b> {
+    collection: &'a mut CollectionSeed<'b>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an array of features")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut sequence: A) -> std::result::Result<(), A::Error> {
+        let collection = self.collection;
+        let chunk_size = collection.chunk_size;
+        let mut chunk = Vec::with_capacity(chunk_size);
+        let mut first_index = 0;
+        let mut hand_over =
+            |chunk: Vec<RawFeature>, first_index: usize| -> std::result::Result<(), A::Error> {
+                if let Err(error) = (collection.consume)(first_index, chunk) {
+                    *collection.stopped = Some(error);
+                    return Err(de::Error::custom("stopped"));
+                }
+                Ok(())
+            };
+        while let Some(feature) = sequence.next_element::<RawFeature>()? {
+            chunk.push(feature);
+            if chunk.len() == chunk_size {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_size));
+                let count = full.len();
+                hand_over(full, first_index)?;
+                first_index += count;
+            }
+        }
+        if !chunk.is_empty() {
+            hand_over(chunk, first_index)?;
+        }
+        Ok(())
+    }
+}
+
 /// A label for a feature in messages: its id property, feature id, or `-`.
 pub fn feature_label(feature: &RawFeature, id_value: Option<&Value>) -> String {
     id_value
@@ -297,6 +680,36 @@ mod tests {
             Error::Malformed { line, column, .. } => assert_eq!((line, column), (2, 14)),
             other => panic!("unexpected {other}"),
         }
+    }
+
+    #[test]
+    fn geometry_members_are_read_in_any_order_with_altitudes_dropped() {
+        let collection = parse(
+            r#"{"features":[{"geometry":{"coordinates":[[[1,2,9],[3,4],[5,6],[1,2]]],"bbox":[1,2,5,6],"type":"Polygon"},"type":"Feature","properties":{}}],"type":"FeatureCollection"}"#,
+        )
+        .expect("valid");
+        let position = |longitude, latitude| Position {
+            longitude,
+            latitude,
+        };
+        assert_eq!(
+            collection.features[0].geometry,
+            Some(RawGeometry::Polygon {
+                coordinates: vec![vec![
+                    position(1.0, 2.0),
+                    position(3.0, 4.0),
+                    position(5.0, 6.0),
+                    position(1.0, 2.0)
+                ]]
+            })
+        );
+    }
+
+    #[test]
+    fn coordinates_of_the_wrong_depth_for_the_type_are_malformed() {
+        let error = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[1,2]}}]}"#)
+            .expect_err("a position is not rings");
+        assert!(matches!(error, Error::Malformed { .. }), "{error}");
     }
 
     #[test]
