@@ -447,6 +447,20 @@ impl Session {
         self.rules = rules;
     }
 
+    /// Writes the plan as it is to `path` — a recovery copy in the plan file's folder — without
+    /// making it the plan's file or marking the plan saved.
+    pub fn write_copy(&self, path: &Path) -> Result<()> {
+        save_plan_file(
+            path,
+            &PlanFileContents {
+                settings: &self.settings,
+                collection_members: &self.collection_members,
+                plan: &self.plan,
+                projection: &self.projection,
+            },
+        )
+    }
+
     /// Saves the plan to `path` atomically; layer paths are rewritten relative to its folder.
     pub fn save_as(&mut self, path: &Path) -> Result<()> {
         let lapsed: Vec<ViolationKey> = self

@@ -164,3 +164,42 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
     assert_eq!(lines.count(), session.plan.len());
     assert!(text.contains(&report.communities[0].name));
 }
+
+#[test]
+fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
+    let (folder, plan) = demo_copy();
+    let mut session = Session::open(&plan).expect("opens");
+    let key = session.plan.key_of("SQ0050").expect("exists");
+    let mut properties =
+        shequ_core::edit::CommunityProperties::of(session.plan.community(key).expect("exists"));
+    properties.name = "恢复测试社区".to_owned();
+    session
+        .execute(
+            "rename",
+            shequ_core::edit::Command::SetProperties {
+                key,
+                properties: Box::new(properties),
+            },
+        )
+        .expect("renames");
+    let recovery = folder.path().join(".plan.shequ.geojson.recovery.geojson");
+    session.write_copy(&recovery).expect("writes the copy");
+    assert!(session.is_dirty(), "a recovery copy is not a save");
+    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    let restored = Session::open(&recovery).expect("the copy opens");
+    assert_eq!(
+        restored
+            .plan
+            .community(restored.plan.key_of("SQ0050").expect("exists"))
+            .map(|community| community.name.as_str()),
+        Some("恢复测试社区")
+    );
+    let original = Session::open(&plan).expect("the plan file is untouched");
+    assert_ne!(
+        original
+            .plan
+            .community(original.plan.key_of("SQ0050").expect("exists"))
+            .map(|community| community.name.as_str()),
+        Some("恢复测试社区")
+    );
+}

@@ -449,8 +449,8 @@ impl ShequApp {
         let (Some(path), true) = (session.plan_path.clone(), session.is_dirty()) else {
             return;
         };
-        let mut copy = session.clone();
-        if let Err(error) = copy.save_as(&recovery_path(&path)) {
+        // Written beside the plan, so the layer paths (relative to the plan's folder) still hold.
+        if let Err(error) = session.write_copy(&recovery_path(&path)) {
             self.message = Some(error.to_string());
         }
     }

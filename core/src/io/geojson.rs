@@ -377,8 +377,8 @@ struct CollectionShape {
     foreign_members: Map<String, Value>,
 }
 
-/// Reads a FeatureCollection from `path`, refusing files over `max_file_bytes`.
-pub fn read_feature_collection(path: &Path, max_file_bytes: u64) -> Result<RawCollection> {
+/// The bytes of a layer file, refusing files over `max_file_bytes` before reading them.
+fn read_layer_bytes(path: &Path, max_file_bytes: u64) -> Result<Vec<u8>> {
     let metadata = std::fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -390,58 +390,66 @@ pub fn read_feature_collection(path: &Path, max_file_bytes: u64) -> Result<RawCo
             limit_bytes: max_file_bytes,
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse_feature_collection(&bytes, path)
+    })
+}
+
+/// The JSON text without a byte-order mark, once it is known to be a non-empty JSON object.
+fn json_object<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8]> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match bytes
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .copied()
+    {
+        None => Err(Error::EmptyFile {
+            path: path.to_path_buf(),
+        }),
+        Some(b'{') => Ok(bytes),
+        Some(first) => Err(Error::NotFeatureCollection {
+            path: path.to_path_buf(),
+            found: if first == b'[' {
+                "a JSON array".to_owned()
+            } else {
+                "not a JSON object".to_owned()
+            },
+        }),
+    }
+}
+
+/// Checks that an object read as a layer was a FeatureCollection with features.
+fn check_collection(kind: Option<&str>, has_features: bool, path: &Path) -> Result<()> {
+    let found = match (kind, has_features) {
+        (Some("FeatureCollection"), true) => return Ok(()),
+        (Some("FeatureCollection"), false) => "a FeatureCollection without \"features\"".to_owned(),
+        (Some(other), _) => format!("a {other}"),
+        (None, _) => "an object without \"type\"".to_owned(),
+    };
+    Err(Error::NotFeatureCollection {
+        path: path.to_path_buf(),
+        found,
+    })
+}
+
+/// Reads a FeatureCollection from `path`, refusing files over `max_file_bytes`.
+pub fn read_feature_collection(path: &Path, max_file_bytes: u64) -> Result<RawCollection> {
+    parse_feature_collection(&read_layer_bytes(path, max_file_bytes)?, path)
 }
 
 /// Parses a FeatureCollection from bytes; `path` names it in errors.
 pub fn parse_feature_collection(bytes: &[u8], path: &Path) -> Result<RawCollection> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let first = bytes
-        .iter()
-        .find(|byte| !byte.is_ascii_whitespace())
-        .copied();
-    if first != Some(b'{') {
-        return Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: match first {
-                Some(b'[') => "a JSON array".to_owned(),
-                _ => "not a JSON object".to_owned(),
-            },
-        });
-    }
+    let bytes = json_object(bytes, path)?;
     let shape: CollectionShape =
         serde_json::from_slice(bytes).map_err(|error| malformed(path, &error))?;
-    match (shape.kind.as_deref(), shape.features) {
-        (Some("FeatureCollection"), Some(features)) => {
-            let mut foreign_members = shape.foreign_members;
-            foreign_members.remove("type");
-            Ok(RawCollection {
-                features,
-                foreign_members,
-            })
-        }
-        (Some("FeatureCollection"), None) => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: "a FeatureCollection without \"features\"".to_owned(),
-        }),
-        (Some(other), _) => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: format!("a {other}"),
-        }),
-        (None, _) => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: "an object without \"type\"".to_owned(),
-        }),
-    }
+    check_collection(shape.kind.as_deref(), shape.features.is_some(), path)?;
+    let mut foreign_members = shape.foreign_members;
+    foreign_members.remove("type");
+    Ok(RawCollection {
+        features: shape.features.unwrap_or_default(),
+        foreign_members,
+    })
 }
 
 fn malformed(path: &Path, error: &serde_json::Error) -> Error {
@@ -468,41 +476,8 @@ pub fn stream_feature_collection(
     chunk_size: usize,
     consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<()>,
 ) -> Result<Map<String, Value>> {
-    let metadata = std::fs::metadata(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if metadata.len() > max_file_bytes {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size_bytes: metadata.len(),
-            limit_bytes: max_file_bytes,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let first = bytes
-        .iter()
-        .find(|byte| !byte.is_ascii_whitespace())
-        .copied();
-    if first != Some(b'{') {
-        return Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: if first == Some(b'[') {
-                "a JSON array".to_owned()
-            } else {
-                "not a JSON object".to_owned()
-            },
-        });
-    }
+    let bytes = read_layer_bytes(path, max_file_bytes)?;
+    let bytes = json_object(&bytes, path)?;
     let mut stopped: Option<Error> = None;
     let mut seed = CollectionSeed {
         chunk_size,
@@ -518,21 +493,8 @@ pub fn stream_feature_collection(
         return Err(error);
     }
     let (kind, foreign_members) = outcome.map_err(|error| malformed(path, &error))?;
-    match kind.as_deref() {
-        Some("FeatureCollection") if saw_features => Ok(foreign_members),
-        Some("FeatureCollection") => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: "a FeatureCollection without \"features\"".to_owned(),
-        }),
-        Some(other) => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: format!("a {other}"),
-        }),
-        None => Err(Error::NotFeatureCollection {
-            path: path.to_path_buf(),
-            found: "an object without \"type\"".to_owned(),
-        }),
-    }
+    check_collection(kind.as_deref(), saw_features, path)?;
+    Ok(foreign_members)
 }
 
 struct CollectionSeed<'a> {
