@@ -345,6 +345,11 @@ impl Session {
         }
     }
 
+    /// The street blocks, if they have been derived already.
+    pub fn derived_blocks(&self) -> Option<&crate::ops::blocks::Blocks> {
+        self.blocks.as_ref()
+    }
+
     /// The street blocks, derived from the streets on first use.
     pub fn blocks(&mut self) -> &crate::ops::blocks::Blocks {
         let (buildings, streets) = (&self.layers.buildings, &self.layers.streets);

@@ -358,7 +358,22 @@ impl MapView {
             painter.add(Shape::mesh(mesh));
         }
 
-        // Street blocks are drawn only when asked for (they are derived on first use).
+        // Street blocks, when asked for (derived on first use), as thin outlines.
+        if self.layers.blocks
+            && let Some(blocks) = session.derived_blocks()
+        {
+            for block in blocks.meeting(visible) {
+                let points: Vec<Pos2> = blocks.polygons[block]
+                    .exterior()
+                    .coords()
+                    .map(|coord| self.to_screen(*coord))
+                    .collect();
+                painter.add(Shape::closed_line(
+                    points,
+                    Stroke::new(1.0, Color32::from_rgb(90, 150, 160)),
+                ));
+            }
+        }
         let mut drawn_buildings = 0;
         if self.layers.buildings && self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT
         {

@@ -190,6 +190,7 @@ fn layer_checkboxes(app: &mut ShequApp, ui: &mut egui::Ui) {
     let layers = &mut app.map.layers;
     ui.checkbox(&mut layers.buildings, strings.buildings);
     ui.checkbox(&mut layers.streets, strings.streets);
+    ui.checkbox(&mut layers.blocks, strings.blocks);
     ui.checkbox(&mut layers.communities, strings.communities);
     ui.checkbox(&mut layers.street_offices, strings.street_offices);
     ui.checkbox(&mut layers.labels, strings.labels);

@@ -117,6 +117,11 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
     if !panning {
         handle_tool(app, ui, &response);
     }
+    if app.map.layers.blocks
+        && let Some(session) = &mut app.session
+    {
+        session.blocks();
+    }
     let highlight = app.highlighted.as_ref().and_then(|key| {
         app.session
             .as_ref()?
