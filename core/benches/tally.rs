@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
-use shequ_core::gen_city::{CityOptions, generate_city_once};
+use shequ_core::gen_city::benchmark_city;
 use shequ_core::index::BuildingIndex;
 use shequ_core::tally::Tallies;
 
@@ -21,19 +21,9 @@ fn sizes() -> Vec<usize> {
 
 /// The plan of a city of `buildings` buildings, generated once.
 fn city(buildings: usize) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let folder = target.join("bench-cities").join(buildings.to_string());
-    generate_city_once(
-        &CityOptions {
-            buildings,
-            communities: None,
-            seed: 2002,
-            plant_violations: true,
-            households_for_all: false,
-        },
-        &folder,
+    benchmark_city(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        buildings,
     )
     .expect("the benchmark city generates")
 }

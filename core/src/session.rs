@@ -440,6 +440,12 @@ impl Session {
         for &key in keys {
             self.community_index.refresh(&self.plan, key);
         }
+        self.recount_and_recheck(keys);
+    }
+
+    /// Recounts the given communities and re-checks their rules, their neighbours' and the
+    /// plan-wide ones; the community index must already be current.
+    pub(crate) fn recount_and_recheck(&mut self, keys: &[CommunityKey]) {
         self.tallies.recount(
             keys,
             &self.plan,

@@ -200,7 +200,6 @@ impl Tallies {
             }
             tallies.per_community[key.index()] = tally;
         }
-        tallies.unassigned = unassigned_from_cover(&tallies.cover_count, buildings);
         tallies.unassigned_set = tallies
             .cover_count
             .iter()
@@ -208,6 +207,10 @@ impl Tallies {
             .filter(|(index, cover)| **cover == 0 && buildings[*index].residential)
             .map(|(index, _)| index as u32)
             .collect();
+        for &building in &tallies.unassigned_set {
+            tallies.unassigned.residential_buildings += 1;
+            tallies.unassigned.households += u64::from(buildings[building as usize].households);
+        }
         tallies
     }
 
@@ -326,17 +329,6 @@ impl Tallies {
     pub fn unassigned_buildings(&self) -> impl Iterator<Item = u32> + '_ {
         self.unassigned_set.iter().copied()
     }
-}
-
-fn unassigned_from_cover(cover_count: &[u16], buildings: &[Building]) -> Unassigned {
-    let mut unassigned = Unassigned::default();
-    for (building, cover) in buildings.iter().zip(cover_count) {
-        if *cover == 0 && building.residential {
-            unassigned.residential_buildings += 1;
-            unassigned.households += u64::from(building.households);
-        }
-    }
-    unassigned
 }
 
 #[cfg(test)]

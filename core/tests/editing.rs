@@ -3,6 +3,8 @@
 //! step, and — for random sequences of commands — undo restores the plan exactly while the
 //! incremental tallies and violations equal a full recomputation.
 
+mod support;
+
 use std::path::Path;
 
 use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Polygon};
@@ -743,19 +745,12 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
     })
 }
 
-fn cases() -> u32 {
-    std::env::var("SHEQU_PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(8)
-}
-
 #[test]
 fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
     // The demo plan itself: 9,000 buildings, 90 communities, with its planted violations.
     let original = demo();
     let mut runner = TestRunner::new(Config {
-        cases: cases(),
+        cases: support::proptest_cases(8),
         rng_seed: RngSeed::Fixed(2002),
         ..Config::default()
     });

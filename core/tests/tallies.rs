@@ -1,6 +1,8 @@
 //! Tallies through the R-tree equal a brute-force count, and after any seeded sequence of
 //! boundary changes the incremental recount and re-check equal a full recount and re-check.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use geo::{Contains, Coord, LineString, MultiPolygon, Polygon};
@@ -220,13 +222,6 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
     }
 }
 
-fn cases() -> u32 {
-    std::env::var("SHEQU_PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(24)
-}
-
 #[test]
 fn after_random_changes_the_incremental_tally_and_violations_equal_a_full_recomputation() {
     let folder = tempfile::tempdir().expect("temp dir");
@@ -243,7 +238,7 @@ fn after_random_changes_the_incremental_tally_and_violations_equal_a_full_recomp
     .expect("generates");
     let original = Session::open(&folder.path().join("plan.shequ.geojson")).expect("opens");
     let mut runner = TestRunner::new(Config {
-        cases: cases(),
+        cases: support::proptest_cases(24),
         rng_seed: RngSeed::Fixed(2002),
         ..Config::default()
     });

@@ -74,7 +74,9 @@ impl Session {
         let (inverse, effects) = self.carry_out(command, locks)?;
         let keys: Vec<CommunityKey> = effects.communities.iter().copied().collect();
         if !effects.is_empty() {
-            self.refresh(&keys);
+            // Each primitive re-filed its community in the index already (later commands of a
+            // batch look neighbours up there), so only the counts and rules are left.
+            self.recount_and_recheck(&keys);
             self.generation += 1;
         }
         Ok(Applied { inverse, effects })

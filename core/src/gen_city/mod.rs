@@ -147,6 +147,24 @@ pub fn generate_city_once(options: &CityOptions, folder: &Path) -> Result<std::p
     Ok(plan)
 }
 
+/// The plan of the benchmarks' city of `buildings` buildings (seed 2002, violations planted),
+/// generated once into `target/bench-cities/` (or `$CARGO_TARGET_DIR/bench-cities/`).
+pub fn benchmark_city(target: &Path, buildings: usize) -> Result<std::path::PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| target.to_path_buf(), std::path::PathBuf::from);
+    let options = CityOptions {
+        buildings,
+        communities: None,
+        seed: 2002,
+        plant_violations: true,
+        households_for_all: false,
+    };
+    generate_city_once(
+        &options,
+        &target.join("bench-cities").join(buildings.to_string()),
+    )
+}
+
 /// Generates a city into `folder`: `buildings.geojson`, `streets.geojson` and `plan.shequ.geojson`.
 pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary> {
     if options.buildings == 0 {

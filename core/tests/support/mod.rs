@@ -147,3 +147,11 @@ pub fn found(session: &Session, rule: &str) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
+
+/// Cases for a property test: `default`, or `SHEQU_PROPTEST_CASES` when set.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("SHEQU_PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default)
+}
