@@ -2,3 +2,4 @@
 //! The binary (`src/main.rs`) runs it, or the CLI's commands.
 
 pub mod app;
+pub mod map_image;

@@ -386,6 +386,57 @@ fn import_then_export_writes_a_plan_and_the_approval_files() {
             .expect("csv")
             .starts_with(b"\xEF\xBB\xBF")
     );
+    assert!(
+        tiny_skia::Pixmap::load_png(export.join("map.png")).is_ok(),
+        "the export holds a readable map image"
+    );
+}
+
+/// How many pixels of `map` are within a few levels of `colour` in every channel.
+fn pixels_near(map: &tiny_skia::Pixmap, colour: [u8; 3]) -> usize {
+    map.pixels()
+        .iter()
+        .filter(|pixel| {
+            [pixel.red(), pixel.green(), pixel.blue()]
+                .iter()
+                .zip(colour)
+                .all(|(channel, wanted)| channel.abs_diff(wanted) <= 6)
+        })
+        .count()
+}
+
+#[test]
+fn export_of_the_demo_draws_a_map_sheet_with_clean_and_erring_communities() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo/plan.shequ.geojson");
+    let output = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        folder.path().to_str().expect("utf-8"),
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    for file in [
+        "communities.geojson",
+        "communities.csv",
+        "summary.csv",
+        "map.png",
+    ] {
+        assert!(folder.path().join(file).is_file(), "{file} written");
+    }
+    let map = tiny_skia::Pixmap::load_png(folder.path().join("map.png")).expect("a PNG");
+    assert_eq!((map.width(), map.height()), (2400, 1700));
+    // The translucent fills over the map's background: green where a community keeps the
+    // rules, red where it breaks one (the demo plants errors).
+    let clean = pixels_near(&map, [183, 207, 180]);
+    let erring = pixels_near(&map, [224, 163, 160]);
+    assert!(clean > 500_000, "clean fill pixels: {clean}");
+    assert!(erring > 20_000, "error fill pixels: {erring}");
+    // Black text (title, labels, legend) is drawn.
+    assert!(pixels_near(&map, [25, 30, 45]) > 5_000);
 }
 
 #[test]

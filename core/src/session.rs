@@ -386,6 +386,23 @@ impl Session {
             .collect()
     }
 
+    /// The worst severity among the violations of community `key` that no exception accepts;
+    /// `None` when it breaks no rule, or every break it makes is accepted.
+    pub fn worst_unaccepted_severity(&self, key: CommunityKey) -> Option<Severity> {
+        self.rules
+            .of_community(key)
+            .filter(|violation| {
+                !self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .any(|exception| exception.covers(violation))
+            })
+            .map(|violation| violation.severity)
+            // Errors order before warnings.
+            .min()
+    }
+
     /// How many errors no exception accepts.
     pub fn unaccepted_errors(&self) -> usize {
         self.violations()

@@ -641,19 +641,12 @@ impl MapView {
     }
 }
 
-/// A community's fill by the worst of its violations.
+/// A community's fill by the worst of its violations that no exception accepts.
 pub fn band_colour(session: &Session, key: CommunityKey) -> Color32 {
-    let mut worst = None;
-    for violation in session.rules.of_community(key) {
-        if violation.severity == Severity::Error {
-            return palette::ERROR;
-        }
-        worst = Some(Severity::Warning);
-    }
-    if worst.is_some() {
-        palette::WARNING
-    } else {
-        palette::CLEAN
+    match session.worst_unaccepted_severity(key) {
+        Some(Severity::Error) => palette::ERROR,
+        Some(_) => palette::WARNING,
+        None => palette::CLEAN,
     }
 }
 

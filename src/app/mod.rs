@@ -343,9 +343,9 @@ impl ShequApp {
         let Some(folder) = rfd::FileDialog::new().pick_folder() else {
             return;
         };
-        let report = shequ_core::report::CheckReport::of(session);
-        match shequ_core::io::export::export_for_approval(session, &report, &folder) {
-            Ok(files) => {
+        let chinese = self.preferences.language == Language::Chinese;
+        match crate::map_image::export_with_map(session, &folder, chinese) {
+            Ok((files, _map)) => {
                 self.message = Some(format!(
                     "{} {}",
                     self.strings().exported,

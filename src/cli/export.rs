@@ -4,11 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use shequ::map_image::export_with_map;
 use shequ_core::Session;
-use shequ_core::io::export::export_for_approval;
-use shequ_core::report::CheckReport;
 
 use super::EXIT_CLEAN;
+use super::check::Language;
 
 /// `shequ export PLAN --out DIR`.
 #[derive(Debug, Args)]
@@ -19,6 +19,9 @@ pub struct ExportArguments {
     /// The folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Language of the map sheet 语言: zh or en; by default Chinese when the system locale is.
+    #[arg(long, value_enum)]
+    pub lang: Option<Language>,
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
@@ -26,13 +29,14 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     for warning in &session.warnings {
         eprintln!("warning: {warning}");
     }
-    let report = CheckReport::of(&session);
-    let files = export_for_approval(&session, &report, &arguments.out)?;
+    let chinese = arguments.lang.unwrap_or_else(Language::from_locale) == Language::Zh;
+    let (files, map) = export_with_map(&session, &arguments.out, chinese)?;
     println!(
-        "Wrote {}, {} and {}.",
+        "Wrote {}, {}, {} and {}.",
         files.communities_geojson.display(),
         files.communities_csv.display(),
-        files.summary_csv.display()
+        files.summary_csv.display(),
+        map.display()
     );
     Ok(ExitCode::from(EXIT_CLEAN))
 }
