@@ -7,9 +7,12 @@ use std::path::Path;
 use eframe::egui::{self, Event, Modifiers, PointerButton, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use geo::{BoundingRect, Coord};
 use shequ::app::i18n::Language;
-use shequ::app::{Preferences, ShequApp, fonts};
+use shequ::app::tools::{Tool, measured};
+use shequ::app::{Dialog, Preferences, ShequApp, fonts, recovery_path};
 use shequ_core::Session;
+use shequ_core::edit::{Command, CommunityProperties};
 use shequ_core::format::grouped;
 
 fn demo_session() -> Session {
@@ -20,8 +23,12 @@ fn demo_session() -> Session {
 }
 
 fn harness(language: Language) -> Harness<'static, ShequApp> {
+    harness_on(demo_session(), language)
+}
+
+fn harness_on(session: Session, language: Language) -> Harness<'static, ShequApp> {
     let app = ShequApp::new(
-        Some(demo_session()),
+        Some(session),
         Preferences {
             language,
             recent: Vec::new(),
@@ -365,4 +372,307 @@ fn the_main_window_looks_as_it_did() {
     harness.remove_cursor();
     harness.run();
     harness.snapshot("main_window_en");
+}
+
+fn households_of(harness: &Harness<'_, ShequApp>, id: &str) -> u64 {
+    let session = harness.state().session.as_ref().expect("open");
+    session
+        .tallies
+        .of(session.plan.key_of(id).expect("community exists"))
+        .households
+}
+
+fn total_households(harness: &Harness<'_, ShequApp>) -> u64 {
+    let session = harness.state().session.as_ref().expect("open");
+    session
+        .plan
+        .communities()
+        .map(|(key, _)| session.tallies.of(key).households)
+        .sum()
+}
+
+fn undo_depth(harness: &Harness<'_, ShequApp>) -> usize {
+    harness
+        .state()
+        .session
+        .as_ref()
+        .expect("open")
+        .history
+        .undo_depth()
+}
+
+/// Selects a community and fits the map to it with room around it.
+fn select_and_zoom(harness: &mut Harness<'_, ShequApp>, id: &str) {
+    let key = key_of(harness, id);
+    harness.state_mut().selection = vec![key];
+    harness.state_mut().zoom_to_selection();
+    harness.run();
+    harness.state_mut().map.metres_per_point *= 1.6;
+    harness.run();
+}
+
+/// The points two communities' outer rings share.
+fn shared_vertices(harness: &Harness<'_, ShequApp>, first: &str, second: &str) -> Vec<Coord<f64>> {
+    let session = harness.state().session.as_ref().expect("open");
+    let ring = |id: &str| {
+        session
+            .plan
+            .community(session.plan.key_of(id).expect("exists"))
+            .expect("exists")
+            .boundary
+            .0[0]
+            .exterior()
+            .0
+            .clone()
+    };
+    let second_ring = ring(second);
+    ring(first)
+        .into_iter()
+        .filter(|coord| second_ring.contains(coord))
+        .collect()
+}
+
+#[test]
+fn writing_notes_in_the_inspector_keeps_them_with_the_community_as_one_step() {
+    let mut harness = harness(Language::Chinese);
+    harness.get_by_label("章江路社区").click();
+    harness.run();
+    let notes = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "备注");
+    notes.focus();
+    notes.type_text("东侧两栋待核实");
+    harness.run();
+    // Typing is not yet a step; leaving the field is.
+    assert_eq!(undo_depth(&harness), 0);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    let session = harness.state().session.as_ref().expect("open");
+    let community = session
+        .plan
+        .community(session.plan.key_of("SQ0002").expect("exists"))
+        .expect("exists");
+    assert_eq!(community.notes, "东侧两栋待核实");
+    assert_eq!(undo_depth(&harness), 1);
+}
+
+#[test]
+fn splitting_a_community_with_a_line_drawn_across_it() {
+    let mut harness = harness(Language::Chinese);
+    select_and_zoom(&mut harness, "SQ0041");
+    let (communities, households) = (
+        harness.state().session.as_ref().expect("open").plan.len(),
+        total_households(&harness),
+    );
+    let bounds = {
+        let session = harness.state().session.as_ref().expect("open");
+        session
+            .plan
+            .community(session.plan.key_of("SQ0041").expect("exists"))
+            .and_then(|community| community.boundary.bounding_rect())
+            .expect("has an extent")
+    };
+    harness.get_by_label("拆分").click();
+    harness.run();
+    let middle_y = bounds.center().y + 7.0;
+    for x in [bounds.min().x - 25.0, bounds.max().x + 25.0] {
+        let screen = harness.state().map.to_screen(Coord { x, y: middle_y });
+        click_at(&mut harness, screen);
+    }
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let session = harness.state().session.as_ref().expect("open");
+    assert_eq!(
+        session.plan.len(),
+        communities + 1,
+        "{:?}",
+        harness.state().message
+    );
+    assert_eq!(
+        total_households(&harness),
+        households,
+        "a split keeps every household"
+    );
+    assert_eq!(undo_depth(&harness), 1);
+}
+
+#[test]
+fn assigning_a_street_block_moves_its_households_into_the_selected_community() {
+    let mut harness = harness(Language::Chinese);
+    select_and_zoom(&mut harness, "SQ0041");
+    let (west, east, total) = (
+        households_of(&harness, "SQ0041"),
+        households_of(&harness, "SQ0042"),
+        total_households(&harness),
+    );
+    let shared = shared_vertices(&harness, "SQ0041", "SQ0042");
+    let edge_x = shared[0].x;
+    let middle_y = shared.iter().map(|coord| coord.y).sum::<f64>() / shared.len() as f64;
+    harness.get_by_label("分配街区").click();
+    harness.run();
+    // A point just east of the shared edge: a block of the eastern community.
+    let screen = harness.state().map.to_screen(Coord {
+        x: edge_x + 20.0,
+        y: middle_y + 3.0,
+    });
+    click_at(&mut harness, screen);
+    let (west_after, east_after) = (
+        households_of(&harness, "SQ0041"),
+        households_of(&harness, "SQ0042"),
+    );
+    assert!(
+        west_after > west,
+        "{west} -> {west_after}: {:?}",
+        harness.state().message
+    );
+    assert_eq!(
+        west_after - west,
+        east - east_after,
+        "the households moved across"
+    );
+    assert_eq!(total_households(&harness), total);
+    assert_eq!(undo_depth(&harness), 1);
+}
+
+#[test]
+fn measuring_shows_the_length_and_enclosed_area_in_the_status_bar() {
+    let mut harness = harness(Language::Chinese);
+    select_and_zoom(&mut harness, "SQ0041");
+    harness.get_by_label("量测").click();
+    harness.run();
+    let centre = harness
+        .state()
+        .map
+        .to_metres(harness.state().map.rect.center());
+    for (x, y) in [(-60.0, -40.0), (60.0, -40.0), (60.0, 40.0)] {
+        let screen = harness.state().map.to_screen(Coord {
+            x: centre.x + x,
+            y: centre.y + y,
+        });
+        click_at(&mut harness, screen);
+    }
+    let Tool::Measure(points) = &harness.state().tool else {
+        panic!("the measure tool is active");
+    };
+    assert_eq!(points.len(), 3);
+    let (length, area) = measured(points);
+    let expected = format!(
+        "长度 {length:.1} m · 面积 {} m²",
+        grouped(area.expect("three points enclose an area").round() as u64)
+    );
+    assert!(
+        harness.query_by_label(&expected).is_some(),
+        "the status bar shows {expected}"
+    );
+    assert!(harness.query_by_label("工具: 量测").is_some());
+}
+
+/// A copy of the demo (plan and layers) in a temporary folder, opened, with community SQ0050
+/// renamed and the edit written to the plan's recovery file.
+fn demo_copy_with_a_recovery_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo");
+    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
+        std::fs::copy(demo.join(file), folder.path().join(file)).expect("copy");
+    }
+    let plan = folder.path().join("plan.shequ.geojson");
+    let mut session = Session::open(&plan).expect("opens");
+    let key = session.plan.key_of("SQ0050").expect("exists");
+    let mut properties = CommunityProperties::of(session.plan.community(key).expect("exists"));
+    properties.name = "恢复测试社区".to_owned();
+    session
+        .execute(
+            "rename",
+            Command::SetProperties {
+                key,
+                properties: Box::new(properties),
+            },
+        )
+        .expect("renames");
+    session
+        .write_copy(&recovery_path(&plan))
+        .expect("writes the recovery file");
+    (folder, plan)
+}
+
+#[test]
+fn a_recovery_file_is_offered_on_open_and_restores_the_unsaved_edits() {
+    let (_folder, plan) = demo_copy_with_a_recovery_file();
+    let mut harness = harness_on(Session::open(&plan).expect("opens"), Language::Chinese);
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::OfferRecovery { .. })
+    ));
+    harness.get_by_label("恢复").click();
+    harness.run();
+    let session = harness.state().session.as_ref().expect("open");
+    let name = session
+        .plan
+        .community(session.plan.key_of("SQ0050").expect("exists"))
+        .map(|community| community.name.clone());
+    assert_eq!(name.as_deref(), Some("恢复测试社区"));
+    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    assert!(session.is_dirty(), "the restored edits still need saving");
+    assert!(harness.query_by_label("未保存").is_some());
+}
+
+#[test]
+fn discarding_a_recovery_file_keeps_the_saved_plan_and_deletes_the_file() {
+    let (_folder, plan) = demo_copy_with_a_recovery_file();
+    let mut harness = harness_on(Session::open(&plan).expect("opens"), Language::Chinese);
+    harness.get_by_label("丢弃").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert!(!recovery_path(&plan).exists());
+    let session = harness.state().session.as_ref().expect("open");
+    assert!(!session.is_dirty());
+    assert!(
+        session
+            .plan
+            .communities()
+            .all(|(_, community)| community.name != "恢复测试社区")
+    );
+}
+
+fn request_close(harness: &mut Harness<'_, ShequApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_and_cancel_keeps_the_plan_open() {
+    let mut harness = harness(Language::Chinese);
+    // Closing a clean plan asks nothing.
+    request_close(&mut harness);
+    assert!(harness.state().dialog.is_none());
+
+    harness.get_by_label("章江路社区").click();
+    harness.run();
+    harness.get_by_label("老城区").click();
+    harness.run();
+    request_close(&mut harness);
+    assert!(matches!(harness.state().dialog, Some(Dialog::ConfirmQuit)));
+    assert!(harness.query_by_label("方案有未保存的修改。").is_some());
+    harness.get_by_label("取消").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .is_some_and(Session::is_dirty)
+    );
+
+    request_close(&mut harness);
+    harness.get_by_label("不保存退出").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    // Once the planner chose to quit, the close goes through without asking again.
+    request_close(&mut harness);
+    assert!(harness.state().dialog.is_none());
 }

@@ -47,11 +47,13 @@ pub enum Field {
     OfficeArea,
     /// A community's recorded service space in m².
     ServiceArea,
+    /// A community's notes (free text the planner keeps with it).
+    Notes,
 }
 
 impl Field {
     /// Every field, for listing in help and errors.
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 19] = [
         Field::Id,
         Field::Households,
         Field::Residents,
@@ -70,6 +72,7 @@ impl Field {
         Field::Locked,
         Field::OfficeArea,
         Field::ServiceArea,
+        Field::Notes,
     ];
 
     /// The name used in `--field NAME=SOURCE` and as the canonical property name on export.
@@ -93,6 +96,7 @@ impl Field {
             Field::Locked => "locked",
             Field::OfficeArea => "office_area_m2",
             Field::ServiceArea => "service_area_m2",
+            Field::Notes => "notes",
         }
     }
 
@@ -117,6 +121,7 @@ impl Field {
             Field::Locked => &["locked", "锁定"],
             Field::OfficeArea => &["office_area_m2", "办公用房"],
             Field::ServiceArea => &["service_area_m2", "服务用房"],
+            Field::Notes => &["notes", "备注"],
         }
     }
 

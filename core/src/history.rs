@@ -85,6 +85,12 @@ impl History {
         self.saved_state = self.state;
     }
 
+    /// Records that the plan as it is now differs from its file (it was restored from a recovery
+    /// copy); no later state reads as saved until the next save.
+    pub fn mark_unsaved(&mut self) {
+        self.saved_state = self.new_state();
+    }
+
     fn new_state(&mut self) -> u64 {
         let state = self.next_state;
         self.next_state += 1;

@@ -91,6 +91,8 @@ pub struct Community {
     pub office_area_m2: Option<f64>,
     /// Recorded service space in m², if known.
     pub service_area_m2: Option<f64>,
+    /// The planner's notes (empty: none).
+    pub notes: String,
     /// The boundary, in metres.
     pub boundary: MultiPolygon<f64>,
     /// Every other property of the source feature, written back unchanged.
@@ -266,6 +268,7 @@ mod tests {
             locked: false,
             office_area_m2: None,
             service_area_m2: None,
+            notes: String::new(),
             boundary: MultiPolygon::new(vec![]),
             other_properties: Map::new(),
         };

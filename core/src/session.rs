@@ -489,6 +489,15 @@ impl Session {
         )
     }
 
+    /// Opens a recovery copy written by [`Session::write_copy`] as the plan at `plan_path` with
+    /// unsaved changes: saving writes to `plan_path`, and the title shows the plan unsaved.
+    pub fn open_recovery(recovery: &Path, plan_path: &Path) -> Result<Self> {
+        let mut session = Self::open(recovery)?;
+        session.plan_path = Some(plan_path.to_path_buf());
+        session.history.mark_unsaved();
+        Ok(session)
+    }
+
     /// Saves the plan to `path` atomically; layer paths are rewritten relative to its folder.
     pub fn save_as(&mut self, path: &Path) -> Result<()> {
         let lapsed: Vec<ViolationKey> = self

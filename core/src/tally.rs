@@ -381,6 +381,7 @@ mod tests {
             locked: false,
             office_area_m2: None,
             service_area_m2: None,
+            notes: String::new(),
             boundary,
             other_properties: Map::new(),
         }

@@ -173,6 +173,7 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
     let mut properties =
         shequ_core::edit::CommunityProperties::of(session.plan.community(key).expect("exists"));
     properties.name = "恢复测试社区".to_owned();
+    properties.notes = "东侧两栋待核实\n(街道办意见)".to_owned();
     session
         .execute(
             "rename",
@@ -186,14 +187,18 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
     session.write_copy(&recovery).expect("writes the copy");
     assert!(session.is_dirty(), "a recovery copy is not a save");
     assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
-    let restored = Session::open(&recovery).expect("the copy opens");
+    let restored = Session::open_recovery(&recovery, &plan).expect("the copy opens");
+    let community = restored
+        .plan
+        .community(restored.plan.key_of("SQ0050").expect("exists"))
+        .expect("exists");
+    assert_eq!(community.name, "恢复测试社区");
     assert_eq!(
-        restored
-            .plan
-            .community(restored.plan.key_of("SQ0050").expect("exists"))
-            .map(|community| community.name.as_str()),
-        Some("恢复测试社区")
+        community.notes, "东侧两栋待核实\n(街道办意见)",
+        "notes survive the file"
     );
+    assert!(restored.is_dirty(), "restored edits are not saved yet");
+    assert_eq!(restored.plan_path.as_deref(), Some(plan.as_path()));
     let original = Session::open(&plan).expect("the plan file is untouched");
     assert_ne!(
         original

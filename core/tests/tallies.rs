@@ -214,6 +214,7 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
                 locked: false,
                 office_area_m2: None,
                 service_area_m2: None,
+                notes: String::new(),
                 boundary: rectangle(Coord { x, y }, half_width, half_height),
                 other_properties: Map::new(),
             });

@@ -133,6 +133,10 @@ pub struct Strings {
     pub about_text: &'static str,
     pub shortcuts_text: &'static str,
     pub exported: &'static str,
+    pub notes: &'static str,
+    pub tool: &'static str,
+    pub length: &'static str,
+    pub area: &'static str,
     pub type_names: [&'static str; 3],
 }
 
@@ -240,6 +244,10 @@ pub static CHINESE: Strings = Strings {
     about_text: "社区 shequ: 城市社区边界绘制与审核工具。规则依据《南昌市关于加强城市社区建设工作实施方案》(2002)。\n示例数据: © OpenStreetMap 贡献者, ODbL 1.0 (波尔图); 南昌名称来自国家统计局 2023 区划代码。\n字体: Noto Sans CJK SC, SIL Open Font License 1.1。",
     shortcuts_text: "V 选择   D 绘制   E 顶点   S 拆分   M 合并   B 分配街区   R 量测\nCtrl+Z 撤销   Ctrl+Shift+Z / Ctrl+Y 重做   Ctrl+S 保存   Delete 删除\n滚轮缩放   中键或空格+拖动平移   方向键平移   Home 缩放到全部",
     exported: "已导出",
+    notes: "备注",
+    tool: "工具",
+    length: "长度",
+    area: "面积",
     type_names: ["地缘型", "单位型", "单元型"],
 };
 
@@ -347,5 +355,9 @@ pub static ENGLISH: Strings = Strings {
     about_text: "shequ: draw and check urban community boundaries. Rules: Nanchang implementation plan for strengthening urban community building (2002).\nSample data: © OpenStreetMap contributors, ODbL 1.0 (Porto); Nanchang names from the National Bureau of Statistics 2023 division codes.\nFont: Noto Sans CJK SC, SIL Open Font License 1.1.",
     shortcuts_text: "V select   D draw   E vertices   S split   M merge   B assign blocks   R measure\nCtrl+Z undo   Ctrl+Shift+Z / Ctrl+Y redo   Ctrl+S save   Delete delete\nWheel zooms   middle button or Space+drag pans   arrow keys pan   Home zooms to all",
     exported: "Exported",
+    notes: "Notes",
+    tool: "Tool",
+    length: "Length",
+    area: "Area",
     type_names: ["Geographic", "Work unit", "Residential estate"],
 };

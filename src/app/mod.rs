@@ -6,7 +6,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod map;
 mod panels;
-mod tools;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -122,6 +122,8 @@ pub struct ShequApp {
     pub message: Option<String>,
     /// The inspector's name field while it is being typed.
     pub name_draft: Option<(CommunityKey, String)>,
+    /// The inspector's notes field while it is being typed.
+    pub notes_draft: Option<(CommunityKey, String)>,
     /// The map point under the pointer, metres.
     pub cursor: Option<geo::Coord<f64>>,
     /// When the recovery file was last written.
@@ -152,6 +154,7 @@ impl ShequApp {
             dialog: None,
             message: None,
             name_draft: None,
+            notes_draft: None,
             cursor: None,
             last_autosave: Instant::now(),
             window_title: String::new(),

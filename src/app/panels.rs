@@ -322,6 +322,22 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 grouped(app.map.scale_denominator().round() as u64)
             ));
             ui.separator();
+            ui.label(format!("{}: {}", strings.tool, app.tool.name(strings)));
+            if let Tool::Measure(points) = &app.tool
+                && points.len() >= 2
+            {
+                let (length, area) = super::tools::measured(points);
+                ui.label(match area {
+                    Some(area) => format!(
+                        "{} {length:.1} m · {} {} m²",
+                        strings.length,
+                        strings.area,
+                        grouped(area.round() as u64)
+                    ),
+                    None => format!("{} {length:.1} m", strings.length),
+                });
+            }
+            ui.separator();
             let (errors, warnings) = app.violation_totals();
             if let Some(session) = &app.session {
                 let selected_households: u64 = app
@@ -644,36 +660,16 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                     ui.label(&community.id);
                     ui.end_row();
                     let label = ui.label(strings.name);
-                    let edit_id = egui::Id::unique("inspector name");
-                    let editing = ui.memory(|memory| memory.has_focus(edit_id));
-                    if !editing
-                        || app
-                            .name_draft
-                            .as_ref()
-                            .is_none_or(|(draft_key, _)| *draft_key != key)
+                    if let Some(name) = drafted_text_edit(
+                        ui,
+                        &mut app.name_draft,
+                        key,
+                        &community.name,
+                        TextField::Name,
+                        label.id,
+                    ) && !name.is_empty()
                     {
-                        app.name_draft = Some((key, community.name.clone()));
-                    }
-                    let mut text = app
-                        .name_draft
-                        .as_ref()
-                        .map(|(_, text)| text.clone())
-                        .unwrap_or_default();
-                    let response = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut text)
-                                .id(edit_id)
-                                .desired_width(180.0),
-                        )
-                        .labelled_by(label.id);
-                    if let Some((_, stored)) = &mut app.name_draft {
-                        stored.clone_from(&text);
-                    }
-                    let committed = response.lost_focus()
-                        || (response.has_focus()
-                            && ui.input(|input| input.key_pressed(egui::Key::Enter)));
-                    if committed && text.trim() != community.name && !text.trim().is_empty() {
-                        properties.name = text.trim().to_owned();
+                        properties.name = name;
                     }
                     ui.end_row();
                     let label = ui.label(strings.community_type);
@@ -715,6 +711,17 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                 ui.checkbox(&mut properties.old_town, strings.old_town);
                 ui.checkbox(&mut properties.locked, strings.locked);
             });
+            let label = ui.label(strings.notes);
+            if let Some(notes) = drafted_text_edit(
+                ui,
+                &mut app.notes_draft,
+                key,
+                &community.notes,
+                TextField::Notes,
+                label.id,
+            ) {
+                properties.notes = notes;
+            }
             if properties != before {
                 app.execute(
                     "修改属性 edit properties",
@@ -723,7 +730,6 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                         properties: Box::new(properties),
                     },
                 );
-                app.name_draft = None;
             }
             ui.separator();
             ui.heading(strings.figures);
@@ -1126,6 +1132,7 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                             locked: false,
                             office_area_m2: None,
                             service_area_m2: None,
+                            notes: String::new(),
                             boundary: boundary.clone(),
                             other_properties: Default::default(),
                         };
@@ -1171,13 +1178,17 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                             .session
                             .as_ref()
                             .and_then(|session| session.plan_path.clone());
-                        match shequ_core::Session::open(recovery) {
-                            Ok(mut session) => {
-                                session.plan_path = plan_path;
+                        let restored = plan_path.as_deref().map(|plan_path| {
+                            shequ_core::Session::open_recovery(recovery, plan_path)
+                        });
+                        match restored {
+                            Some(Ok(session)) => {
                                 app.session = Some(session);
+                                app.selection.clear();
                                 app.map.fitted = false;
                             }
-                            Err(error) => app.message = Some(error.to_string()),
+                            Some(Err(error)) => app.message = Some(error.to_string()),
+                            None => {}
                         }
                         keep = false;
                     }
@@ -1206,4 +1217,45 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
     if keep && app.dialog.is_none() {
         app.dialog = Some(dialog);
     }
+}
+
+/// The inspector's text fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TextField {
+    Name,
+    Notes,
+}
+
+/// A text field over `current` that edits a draft, so that typing is one undo step rather than
+/// one a key: returns the trimmed text when the planner finishes (Enter on the name, or leaving
+/// the field) and it differs from `current`.
+fn drafted_text_edit(
+    ui: &mut egui::Ui,
+    draft: &mut Option<(CommunityKey, String)>,
+    key: CommunityKey,
+    current: &str,
+    field: TextField,
+    label: egui::Id,
+) -> Option<String> {
+    let edit_id = egui::Id::unique(("inspector text", field as u8));
+    // The draft lives while the field has focus; in the frame the focus leaves (Escape,
+    // a click elsewhere), the draft is what the planner typed and is committed.
+    let mut text = match draft {
+        Some((draft_key, text)) if *draft_key == key => text.clone(),
+        _ => current.to_owned(),
+    };
+    let editor = match field {
+        TextField::Name => egui::TextEdit::singleline(&mut text).desired_width(180.0),
+        TextField::Notes => egui::TextEdit::multiline(&mut text)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    };
+    let response = ui.add(editor.id(edit_id)).labelled_by(label);
+    let committed = response.lost_focus()
+        || (field == TextField::Name
+            && response.has_focus()
+            && ui.input(|input| input.key_pressed(egui::Key::Enter)));
+    *draft = (response.has_focus() && !committed).then(|| (key, text.clone()));
+    let text = text.trim();
+    (committed && text != current).then(|| text.to_owned())
 }

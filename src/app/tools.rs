@@ -57,10 +57,35 @@ impl Tool {
         }
     }
 
+    /// The tool's name in the interface.
+    pub fn name(&self, strings: &super::i18n::Strings) -> &'static str {
+        match self {
+            Tool::Select { .. } => strings.tool_select,
+            Tool::Draw(_) => strings.tool_draw,
+            Tool::Vertices(_) => strings.tool_vertices,
+            Tool::Split(_) => strings.tool_split,
+            Tool::AssignBlocks => strings.tool_assign,
+            Tool::Measure(_) => strings.tool_measure,
+        }
+    }
+
     /// True when this is the same kind of tool as `other`.
     pub fn same_kind(&self, other: &Tool) -> bool {
         std::mem::discriminant(self) == std::mem::discriminant(other)
     }
+}
+
+/// The length (m) of the line through `points`, and the area (m²) it encloses once it has three
+/// points.
+pub fn measured(points: &[Coord<f64>]) -> (f64, Option<f64>) {
+    use geo::Area;
+    let length = points
+        .windows(2)
+        .map(|pair| (pair[1].x - pair[0].x).hypot(pair[1].y - pair[0].y))
+        .sum();
+    let area = (points.len() >= 3)
+        .then(|| Polygon::new(LineString::new(points.to_vec()), vec![]).unsigned_area());
+    (length, area)
 }
 
 fn snapped(app: &mut ShequApp, screen: Pos2) -> (Coord<f64>, Option<SnapKind>) {
@@ -463,10 +488,7 @@ fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Resp
                 if let Some((at, _)) = snap {
                     all.push(at);
                 }
-                let length: f64 = all
-                    .windows(2)
-                    .map(|pair| (pair[1].x - pair[0].x).hypot(pair[1].y - pair[0].y))
-                    .sum();
+                let (length, _) = measured(&all);
                 if let Some(last) = screen.last() {
                     painter.text(
                         *last + egui::vec2(10.0, -10.0),

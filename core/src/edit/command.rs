@@ -30,6 +30,8 @@ pub struct CommunityProperties {
     pub office_area_m2: Option<f64>,
     /// Recorded service space, m².
     pub service_area_m2: Option<f64>,
+    /// The planner's notes.
+    pub notes: String,
 }
 
 impl CommunityProperties {
@@ -45,6 +47,7 @@ impl CommunityProperties {
             locked: community.locked,
             office_area_m2: community.office_area_m2,
             service_area_m2: community.service_area_m2,
+            notes: community.notes.clone(),
         }
     }
 
@@ -59,6 +62,7 @@ impl CommunityProperties {
         community.locked = self.locked;
         community.office_area_m2 = self.office_area_m2;
         community.service_area_m2 = self.service_area_m2;
+        community.notes.clone_from(&self.notes);
     }
 }
 

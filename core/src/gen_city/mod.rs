@@ -588,6 +588,7 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 locked: false,
                 office_area_m2: community.office_area_m2,
                 service_area_m2: community.service_area_m2,
+                notes: String::new(),
                 boundary: MultiPolygon::new(
                     parts_in_metres[index]
                         .iter()

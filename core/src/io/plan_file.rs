@@ -181,7 +181,7 @@ pub fn street_offices_in_metres(
         .collect()
 }
 
-const COMMUNITY_FIELDS: [Field; 10] = [
+const COMMUNITY_FIELDS: [Field; 11] = [
     Field::Id,
     Field::Name,
     Field::CommunityType,
@@ -192,6 +192,7 @@ const COMMUNITY_FIELDS: [Field; 10] = [
     Field::Locked,
     Field::OfficeArea,
     Field::ServiceArea,
+    Field::Notes,
 ];
 
 /// Reads communities from a collection (a plan file's features or a boundaries layer).
@@ -290,6 +291,7 @@ pub fn communities_from_collection(
             locked: mapping.flag(properties, Field::Locked),
             office_area_m2,
             service_area_m2,
+            notes: mapping.text(properties, Field::Notes).unwrap_or_default(),
             boundary: converted.polygons,
             other_properties,
         });
@@ -313,6 +315,9 @@ pub fn community_properties(community: &Community) -> Map<String, Value> {
     }
     if let Some(area) = community.service_area_m2 {
         properties.insert("service_area_m2".into(), json!(area));
+    }
+    if !community.notes.is_empty() {
+        properties.insert("notes".into(), json!(community.notes));
     }
     for (key, value) in &community.other_properties {
         properties
