@@ -676,3 +676,72 @@ fn closing_with_unsaved_changes_asks_and_cancel_keeps_the_plan_open() {
     request_close(&mut harness);
     assert!(harness.state().dialog.is_none());
 }
+
+#[test]
+fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
+    let porto = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/porto");
+    let mut harness = harness(Language::Chinese);
+    harness.state_mut().start_new_plan(
+        Some(porto.join("porto_osm_buildings.geojson")),
+        Some(porto.join("porto_osm_roads.geojson")),
+        Some(porto.join("porto_osm_parishes_pre2013.geojson")),
+    );
+    harness.run();
+    // Porto's OSM buildings have no households field: every residential one is estimated,
+    // and the use is read from OSM's `building` by default.
+    assert!(harness.query_by_label("户数取自数据: 0 · 0 户").is_some());
+    let estimated_before = match &harness.state().dialog {
+        Some(Dialog::NewPlan(draft)) => {
+            let preview = draft.preview.as_ref().expect("previewed");
+            let usage = preview
+                .fields
+                .iter()
+                .find(|row| row.field == shequ_core::attributes::Field::Use)
+                .expect("a use row");
+            assert_eq!(usage.source.as_deref(), Some("building"));
+            preview.estimated.0
+        }
+        _ => panic!("the new-plan dialog is open"),
+    };
+    assert!(estimated_before > 0);
+
+    // Map households to a numeric property: those buildings now take it from the data.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "户数")
+        .click();
+    harness.run();
+    harness.get_by_label("building:levels").click();
+    harness.run();
+    let from_data = match &harness.state().dialog {
+        Some(Dialog::NewPlan(draft)) => {
+            assert_eq!(
+                draft
+                    .mapping
+                    .override_for(shequ_core::attributes::Field::Households),
+                Some("building:levels")
+            );
+            draft.preview.as_ref().expect("previewed").from_data.0
+        }
+        _ => panic!("the new-plan dialog is still open"),
+    };
+    assert!(
+        from_data > 0,
+        "buildings with levels now have households from the data"
+    );
+
+    harness.get_by_label("创建").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    let session = harness.state().session.as_ref().expect("a plan is open");
+    assert_eq!(session.plan.len(), 4, "the four parishes");
+    assert_eq!(session.layers.buildings.len(), 11_384);
+    assert_eq!(
+        session
+            .settings
+            .layers
+            .fields
+            .override_for(shequ_core::attributes::Field::Households),
+        Some("building:levels"),
+        "the mapping is kept in the plan"
+    );
+}

@@ -166,6 +166,19 @@ impl FieldMapping {
         Ok(())
     }
 
+    /// Maps `field` to the property `source`, or (with `None`) back to its default sources.
+    pub fn set_source(&mut self, field: Field, source: Option<&str>) {
+        match source {
+            Some(source) => {
+                self.overrides
+                    .insert(field.key().to_owned(), source.to_owned());
+            }
+            None => {
+                self.overrides.remove(field.key());
+            }
+        }
+    }
+
     /// Builds a mapping from `NAME=SOURCE` assignments.
     pub fn from_assignments<S: AsRef<str>>(assignments: &[S]) -> Result<Self> {
         let mut mapping = Self::default();

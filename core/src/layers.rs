@@ -1,5 +1,6 @@
 //! The base data a plan is drawn over: buildings (with their households) and streets, in metres.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use geo::{Area, BoundingRect, Coord, InteriorPoint, MultiLineString, MultiPolygon, Validation};
@@ -98,13 +99,13 @@ fn id_value_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> 
         .unwrap_or_else(|| index.to_string())
 }
 
-enum BuildingOutcome {
+pub(crate) enum BuildingOutcome {
     Kept(Box<Building>, Vec<BuildingNote>),
     Skipped(GeometryProblem),
 }
 
 #[derive(Clone, Copy)]
-enum BuildingNote {
+pub(crate) enum BuildingNote {
     RingsClosed,
     SelfIntersecting,
     HouseholdsNotANumber,
@@ -134,7 +135,7 @@ impl BuildingNote {
     }
 }
 
-fn building_from_feature(
+pub(crate) fn building_from_feature(
     feature: &RawFeature,
     index: usize,
     projection: &LocalProjection,
@@ -536,7 +537,11 @@ pub fn load_buildings(
         path,
         max_file_bytes,
         STREAM_CHUNK,
-        &mut |first_index, chunk| progress.take(first_index, chunk),
+        &mut |first_index, chunk| {
+            progress
+                .take(first_index, chunk)
+                .map(|()| ControlFlow::Continue(()))
+        },
     )?;
     progress.finish()
 }

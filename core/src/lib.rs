@@ -17,6 +17,7 @@ pub mod history;
 pub mod ids;
 pub mod index;
 pub mod io;
+pub mod layer_preview;
 pub mod layers;
 pub mod ops;
 pub mod plan;

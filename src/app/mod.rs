@@ -5,6 +5,7 @@
 pub mod fonts;
 pub mod i18n;
 pub mod map;
+pub mod new_plan;
 mod panels;
 pub mod tools;
 
@@ -90,6 +91,8 @@ pub enum Dialog {
         /// The recovery file.
         recovery: PathBuf,
     },
+    /// New plan from layers: the layers, the attribute mapping and its preview.
+    NewPlan(Box<new_plan::NewPlanDraft>),
     /// Keyboard shortcuts.
     Shortcuts,
     /// About, with the data licences.
@@ -363,47 +366,26 @@ impl ShequApp {
         }
     }
 
-    /// Asks for buildings, streets and (optionally) existing boundaries, then starts a plan.
+    /// Asks for the buildings layer, then opens "New plan from layers" on it (streets, existing
+    /// boundaries and the attribute mapping are set there).
     pub fn new_plan_dialog(&mut self) {
-        let Some(buildings) = rfd::FileDialog::new()
-            .set_title("楼栋 buildings")
-            .add_filter("GeoJSON", &["geojson", "json"])
-            .pick_file()
-        else {
-            return;
-        };
-        let streets = rfd::FileDialog::new()
-            .set_title("街巷 streets")
+        let buildings = rfd::FileDialog::new()
+            .set_title(self.strings().buildings)
             .add_filter("GeoJSON", &["geojson", "json"])
             .pick_file();
-        let communities = rfd::FileDialog::new()
-            .set_title("社区边界 communities (optional)")
-            .add_filter("GeoJSON", &["geojson", "json"])
-            .pick_file();
-        let inputs = shequ_core::session::LayerInputs {
-            buildings,
-            streets,
-            communities,
-            fields: Default::default(),
-        };
-        match Session::from_layers(&inputs, shequ_core::rules::RuleProfile::default()) {
-            Ok(session) => {
-                let estimated = session
-                    .layers
-                    .buildings
-                    .iter()
-                    .filter(|building| {
-                        building.households_source == shequ_core::layers::FigureSource::Estimate
-                    })
-                    .count();
-                let warnings = session.warnings.len();
-                self.show_session(session);
-                self.message = Some(format!(
-                    "{estimated} buildings' households estimated; {warnings} load warnings"
-                ));
-            }
-            Err(error) => self.message = Some(error.to_string()),
-        }
+        self.start_new_plan(buildings, None, None);
+    }
+
+    /// Opens "New plan from layers" on these layers.
+    pub fn start_new_plan(
+        &mut self,
+        buildings: Option<PathBuf>,
+        streets: Option<PathBuf>,
+        communities: Option<PathBuf>,
+    ) {
+        self.dialog = Some(Dialog::NewPlan(Box::new(
+            new_plan::NewPlanDraft::with_layers(buildings, streets, communities),
+        )));
     }
 
     /// Opens dropped files: a plan opens; layers start a new plan.
@@ -429,16 +411,11 @@ impl ShequApp {
         if is_plan {
             self.open(first);
         } else {
-            let inputs = shequ_core::session::LayerInputs {
-                buildings: first.clone(),
-                streets: dropped.get(1).cloned(),
-                communities: dropped.get(2).cloned(),
-                fields: Default::default(),
-            };
-            match Session::from_layers(&inputs, shequ_core::rules::RuleProfile::default()) {
-                Ok(session) => self.show_session(session),
-                Err(error) => self.message = Some(error.to_string()),
-            }
+            self.start_new_plan(
+                Some(first.clone()),
+                dropped.get(1).cloned(),
+                dropped.get(2).cloned(),
+            );
         }
     }
 

@@ -1198,6 +1198,7 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                     }
                 });
             }
+            Dialog::NewPlan(draft) => keep = super::new_plan::show(app, ui, draft),
             Dialog::Shortcuts => {
                 ui.heading(strings.shortcuts);
                 ui.label(strings.shortcuts_text);

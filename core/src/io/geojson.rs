@@ -3,6 +3,7 @@
 //! map because their keys are the user's.
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -339,7 +340,7 @@ impl RawGeometry {
 }
 
 /// One feature as read.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RawFeature {
     /// The feature-level id, if any.
     #[serde(default)]
@@ -469,12 +470,14 @@ fn malformed(path: &Path, error: &serde_json::Error) -> Error {
 
 /// Reads a FeatureCollection feature by feature, handing the features to `consume` in chunks of
 /// `chunk_size` (with the index of the chunk's first feature), so that the whole collection is
-/// never held in memory at once. Returns the collection's foreign members.
+/// never held in memory at once. `consume` may break off the read (a preview that has seen
+/// enough): the rest of the file is then not parsed, and no members are returned. Returns the
+/// collection's foreign members.
 pub fn stream_feature_collection(
     path: &Path,
     max_file_bytes: u64,
     chunk_size: usize,
-    consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<()>,
+    consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<ControlFlow<()>>,
 ) -> Result<Map<String, Value>> {
     let bytes = read_layer_bytes(path, max_file_bytes)?;
     let bytes = json_object(&bytes, path)?;
@@ -484,11 +487,15 @@ pub fn stream_feature_collection(
         consume,
         stopped: &mut stopped,
         saw_features: false,
+        broke_off: false,
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let outcome = serde::de::DeserializeSeed::deserialize(&mut seed, &mut deserializer)
         .and_then(|members| deserializer.end().map(|()| members));
     let saw_features = seed.saw_features;
+    if seed.broke_off {
+        return Ok(Map::new());
+    }
     if let Some(error) = stopped {
         return Err(error);
     }
@@ -499,9 +506,11 @@ pub fn stream_feature_collection(
 
 struct CollectionSeed<'a> {
     chunk_size: usize,
-    consume: &'a mut dyn FnMut(usize, Vec<RawFeature>) -> Result<()>,
+    consume: &'a mut dyn FnMut(usize, Vec<RawFeature>) -> Result<ControlFlow<()>>,
     stopped: &'a mut Option<Error>,
     saw_features: bool,
+    /// `consume` asked to read no further.
+    broke_off: bool,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for &mut CollectionSeed<'_> {
@@ -576,11 +585,17 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
         let mut first_index = 0;
         let mut hand_over =
             |chunk: Vec<RawFeature>, first_index: usize| -> std::result::Result<(), A::Error> {
-                if let Err(error) = (collection.consume)(first_index, chunk) {
-                    *collection.stopped = Some(error);
-                    return Err(de::Error::custom("stopped"));
+                match (collection.consume)(first_index, chunk) {
+                    Ok(ControlFlow::Continue(())) => Ok(()),
+                    Ok(ControlFlow::Break(())) => {
+                        collection.broke_off = true;
+                        Err(de::Error::custom("read no further"))
+                    }
+                    Err(error) => {
+                        *collection.stopped = Some(error);
+                        Err(de::Error::custom("stopped"))
+                    }
                 }
-                Ok(())
             };
         while let Some(feature) = sequence.next_element::<RawFeature>()? {
             chunk.push(feature);

@@ -1,0 +1,305 @@
+//! "New plan from layers": the planner picks the buildings, streets and (optionally) existing
+//! boundaries, sees which property each building field is read from with example values, can map
+//! a field to another property, and sees how many buildings' households come from the data and
+//! how many will be estimated — before the plan is made.
+
+use std::path::{Path, PathBuf};
+
+use eframe::egui::{self, Color32, RichText};
+use shequ_core::Session;
+use shequ_core::attributes::{Field, FieldMapping};
+use shequ_core::format::grouped;
+use shequ_core::layer_preview::{BuildingsPreview, BuildingsSample};
+use shequ_core::rules::RuleProfile;
+use shequ_core::session::LayerInputs;
+
+use super::ShequApp;
+use super::i18n::{Language, Strings};
+
+/// How many features of the buildings layer the preview reads.
+pub const PREVIEW_FEATURES: usize = 1_000;
+
+/// The dialog's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlanDraft {
+    /// The buildings layer.
+    pub buildings: Option<PathBuf>,
+    /// The streets layer.
+    pub streets: Option<PathBuf>,
+    /// Existing community boundaries.
+    pub communities: Option<PathBuf>,
+    /// The attribute mapping being set.
+    pub mapping: FieldMapping,
+    /// The first features of the buildings layer.
+    sample: Option<BuildingsSample>,
+    /// What the mapping makes of them.
+    pub preview: Option<BuildingsPreview>,
+    /// Why the buildings layer could not be previewed.
+    pub error: Option<String>,
+}
+
+impl NewPlanDraft {
+    /// A draft with these layers, the buildings already sampled.
+    pub fn with_layers(
+        buildings: Option<PathBuf>,
+        streets: Option<PathBuf>,
+        communities: Option<PathBuf>,
+    ) -> Self {
+        let mut draft = Self {
+            streets,
+            communities,
+            ..Self::default()
+        };
+        if let Some(buildings) = buildings {
+            draft.set_buildings(buildings);
+        }
+        draft
+    }
+
+    /// Takes `path` as the buildings layer and reads its first features.
+    pub fn set_buildings(&mut self, path: PathBuf) {
+        self.sample = None;
+        self.preview = None;
+        self.error = None;
+        match BuildingsSample::read(&path, PREVIEW_FEATURES) {
+            Ok(sample) => self.sample = Some(sample),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+        self.buildings = Some(path);
+        self.refresh_preview();
+    }
+
+    /// Maps `field` to `source` (or back to its default names) and recomputes the preview.
+    pub fn set_source(&mut self, field: Field, source: Option<&str>) {
+        self.mapping.set_source(field, source);
+        self.refresh_preview();
+    }
+
+    fn refresh_preview(&mut self) {
+        self.preview = self
+            .sample
+            .as_ref()
+            .map(|sample| sample.preview(&self.mapping, &RuleProfile::default()));
+    }
+
+    /// The plan's layers, once the buildings are chosen and readable.
+    fn inputs(&self) -> Option<LayerInputs> {
+        self.sample.as_ref()?;
+        Some(LayerInputs {
+            buildings: self.buildings.clone()?,
+            streets: self.streets.clone(),
+            communities: self.communities.clone(),
+            fields: self.mapping.clone(),
+        })
+    }
+}
+
+/// A field's name in the interface.
+pub fn field_name(field: Field, chinese: bool) -> &'static str {
+    let (zh, en) = match field {
+        Field::Households => ("户数", "Households"),
+        Field::Residents => ("人口", "Residents"),
+        Field::Floors => ("层数", "Floors"),
+        Field::Height => ("高度", "Height"),
+        Field::Use => ("用途", "Use"),
+        Field::Estate => ("小区", "Estate"),
+        Field::WorkUnit => ("单位", "Work unit"),
+        Field::Name => ("名称", "Name"),
+        Field::Id => ("编号", "Id"),
+        _ => (field.key(), field.key()),
+    };
+    if chinese { zh } else { en }
+}
+
+fn file_name(path: Option<&Path>, strings: &Strings) -> String {
+    path.and_then(Path::file_name)
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| strings.not_chosen.to_owned())
+}
+
+/// `text` cut to `most` characters, with an ellipsis when cut.
+fn shortened(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(most - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn pick_layer(title: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title(title)
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .pick_file()
+}
+
+/// Shows the dialog; false once it is closed (created or cancelled).
+pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> bool {
+    let strings = app.strings();
+    let chinese = app.preferences.language == Language::Chinese;
+    ui.set_max_width(760.0);
+    ui.heading(strings.new_plan_from_layers.trim_end_matches('…'));
+    egui::Grid::new("new plan layers")
+        .num_columns(3)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(strings.buildings);
+            ui.label(file_name(draft.buildings.as_deref(), strings));
+            if ui.button(strings.choose).clicked()
+                && let Some(path) = pick_layer(strings.buildings)
+            {
+                draft.set_buildings(path);
+            }
+            ui.end_row();
+            ui.label(strings.streets);
+            ui.label(file_name(draft.streets.as_deref(), strings));
+            ui.horizontal(|ui| {
+                if ui.button(strings.choose).clicked() {
+                    draft.streets = pick_layer(strings.streets).or(draft.streets.take());
+                }
+                if draft.streets.is_some() && ui.button(strings.clear).clicked() {
+                    draft.streets = None;
+                }
+            });
+            ui.end_row();
+            ui.label(strings.existing_boundaries);
+            ui.label(file_name(draft.communities.as_deref(), strings));
+            ui.horizontal(|ui| {
+                if ui.button(strings.choose).clicked() {
+                    draft.communities =
+                        pick_layer(strings.existing_boundaries).or(draft.communities.take());
+                }
+                if draft.communities.is_some() && ui.button(strings.clear).clicked() {
+                    draft.communities = None;
+                }
+            });
+            ui.end_row();
+        });
+    if let Some(error) = &draft.error {
+        ui.label(RichText::new(error).color(Color32::from_rgb(200, 60, 60)));
+    }
+    if let (Some(sample), Some(preview)) = (draft.sample.clone(), draft.preview.clone()) {
+        ui.separator();
+        ui.label(RichText::new(strings.attribute_mapping).strong());
+        ui.label(
+            RichText::new(format!(
+                "{} {} {}",
+                strings.previewed_features,
+                grouped(preview.features as u64),
+                if preview.whole_layer {
+                    strings.whole_layer
+                } else {
+                    strings.start_of_layer
+                }
+            ))
+            .weak(),
+        );
+        let mut change: Option<(Field, Option<String>)> = None;
+        egui::Grid::new("new plan mapping")
+            .num_columns(4)
+            .striped(true)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                ui.label(RichText::new(strings.field).strong());
+                ui.label(RichText::new(strings.source_property).strong());
+                ui.label(RichText::new(strings.with_value).strong());
+                ui.label(RichText::new(strings.examples).strong());
+                ui.end_row();
+                for row in &preview.fields {
+                    let label = ui.label(field_name(row.field, chinese));
+                    let shown = match (&row.source, row.mapped) {
+                        (Some(source), true) => source.clone(),
+                        (Some(source), false) => format!("{} ({source})", strings.automatic),
+                        (None, _) => format!("{} ({})", strings.automatic, strings.none_found),
+                    };
+                    egui::ComboBox::from_id_salt(("source", row.field.key()))
+                        .width(190.0)
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            if ui
+                                .selectable_label(!row.mapped, strings.automatic)
+                                .clicked()
+                            {
+                                change = Some((row.field, None));
+                            }
+                            for name in &sample.property_names {
+                                let chosen = row.mapped && row.source.as_ref() == Some(name);
+                                if ui.selectable_label(chosen, name).clicked() {
+                                    change = Some((row.field, Some(name.clone())));
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.label(format!(
+                        "{} / {}",
+                        grouped(row.present as u64),
+                        grouped(preview.features as u64)
+                    ));
+                    ui.label(
+                        row.examples
+                            .iter()
+                            .map(|example| shortened(example, 24))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    );
+                    ui.end_row();
+                }
+            });
+        if let Some((field, source)) = change {
+            draft.set_source(field, source.as_deref());
+        }
+        ui.separator();
+        let households = strings.households_unit;
+        ui.label(format!(
+            "{}: {} / {}",
+            strings.residential_buildings,
+            grouped(preview.residential as u64),
+            grouped(preview.buildings as u64)
+        ));
+        ui.label(format!(
+            "{}: {} · {} {households}",
+            strings.households_from_data,
+            grouped(preview.from_data.0 as u64),
+            grouped(preview.from_data.1)
+        ));
+        let estimated = format!(
+            "{}: {} · ≈ {} {households}",
+            strings.households_estimated,
+            grouped(preview.estimated.0 as u64),
+            grouped(preview.estimated.1)
+        );
+        ui.label(if preview.estimated.0 > 0 {
+            RichText::new(estimated).color(Color32::from_rgb(200, 130, 0))
+        } else {
+            RichText::new(estimated)
+        });
+    }
+    ui.separator();
+    let mut open = true;
+    ui.horizontal(|ui| {
+        let inputs = draft.inputs();
+        if ui
+            .add_enabled(inputs.is_some(), egui::Button::new(strings.create))
+            .clicked()
+            && let Some(inputs) = inputs
+        {
+            match Session::from_layers(&inputs, RuleProfile::default()) {
+                Ok(session) => {
+                    let warnings = session.warnings.len();
+                    app.show_session(session);
+                    app.message =
+                        (warnings > 0).then(|| format!("{}: {warnings}", strings.load_warnings));
+                    open = false;
+                }
+                Err(error) => draft.error = Some(error.to_string()),
+            }
+        }
+        if ui.button(strings.cancel).clicked() {
+            open = false;
+        }
+    });
+    open
+}
