@@ -9,6 +9,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
 use shequ_core::gen_city::benchmark_city;
 use shequ_core::index::BuildingIndex;
+use shequ_core::session::LayerCacheUse;
 use shequ_core::tally::Tallies;
 
 fn sizes() -> Vec<usize> {
@@ -35,16 +36,22 @@ fn benchmarks(criterion: &mut Criterion) {
         let tolerance = session.profile.geometry.cut_tolerance_m2;
         let slow = buildings >= 100_000;
 
-        let mut group = criterion.benchmark_group("load");
-        group
-            .sample_size(10)
-            .measurement_time(Duration::from_secs(if slow { 30 } else { 5 }));
-        group.bench_with_input(
-            BenchmarkId::from_parameter(buildings),
-            &plan,
-            |bencher, plan| bencher.iter(|| Session::open(plan).expect("opens")),
-        );
-        group.finish();
+        // Parsing the GeoJSON every time, and opening through the caches the first open wrote.
+        for (name, cache) in [
+            ("load", LayerCacheUse::Off),
+            ("load_from_cache", LayerCacheUse::ReadAndWrite),
+        ] {
+            let mut group = criterion.benchmark_group(name);
+            group
+                .sample_size(10)
+                .measurement_time(Duration::from_secs(if slow { 30 } else { 5 }));
+            group.bench_with_input(
+                BenchmarkId::from_parameter(buildings),
+                &plan,
+                |bencher, plan| bencher.iter(|| Session::open_with(plan, cache).expect("opens")),
+            );
+            group.finish();
+        }
 
         let mut group = criterion.benchmark_group("bulk_index");
         group.sample_size(10);

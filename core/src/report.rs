@@ -70,6 +70,8 @@ pub struct TimingsRow {
     pub rules: f64,
     /// All of it.
     pub total: f64,
+    /// True when the layers were read from their caches rather than parsed.
+    pub layers_from_cache: bool,
 }
 
 /// The whole report.
@@ -230,6 +232,7 @@ impl CheckReport {
                 tally: timings.tally_ms,
                 rules: timings.rules_ms,
                 total: timings.load_ms + timings.index_ms + timings.tally_ms + timings.rules_ms,
+                layers_from_cache: timings.layers_from_cache,
             },
         }
     }

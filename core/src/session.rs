@@ -36,6 +36,8 @@ pub struct Timings {
     pub tally_ms: f64,
     /// Checking every rule.
     pub rules_ms: f64,
+    /// True when every layer came from its cache.
+    pub layers_from_cache: bool,
 }
 
 /// A violation with what the plan says of it.
@@ -129,38 +131,135 @@ pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RulePro
 
 struct ReadLayers {
     buildings: Vec<crate::layers::Building>,
+    /// The buildings' warnings, then the streets'.
     warnings: Vec<LoadWarning>,
     projection: LocalProjection,
-    streets: Option<RawCollection>,
+    streets: Vec<crate::layers::Street>,
+    from_cache: bool,
 }
 
-/// Reads the buildings (converted as they are parsed) and the streets side by side.
+/// Whether opening may use and write the binary caches beside the layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LayerCacheUse {
+    /// Read a cache that matches; write one after parsing.
+    #[default]
+    ReadAndWrite,
+    /// Parse the GeoJSON; leave caches alone.
+    Off,
+}
+
+/// What the buildings' conversion depends on besides the file: the field mapping and the
+/// profile's estimate settings.
+fn buildings_fingerprint(mapping: &FieldMapping, profile: &RuleProfile) -> String {
+    serde_json::json!({"fields": mapping, "estimate": profile.estimate}).to_string()
+}
+
+/// What the streets' conversion depends on besides the file and the projection.
+fn streets_fingerprint(mapping: &FieldMapping) -> String {
+    serde_json::json!({ "fields": mapping }).to_string()
+}
+
+/// The streets as first found: from their cache, or parsed.
+enum StreetsRead {
+    Cached(crate::io::layer_cache::CachedStreets),
+    Parsed(RawCollection),
+}
+
+/// Reads the buildings (converted as they are parsed, or from their cache) and the streets side
+/// by side.
 fn read_layers(
-    buildings: &Path,
-    streets: Option<&Path>,
+    buildings_path: &Path,
+    streets_path: Option<&Path>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
+    cache: LayerCacheUse,
 ) -> Result<ReadLayers> {
+    use crate::io::layer_cache;
+    let caching = cache == LayerCacheUse::ReadAndWrite;
+    let buildings_fingerprint = buildings_fingerprint(mapping, profile);
+    let streets_fingerprint = streets_fingerprint(mapping);
     let (buildings, streets) = rayon::join(
-        || load_buildings(buildings, mapping, profile, DEFAULT_MAX_FILE_BYTES),
-        || {
-            streets
-                .map(|path| read_feature_collection(path, DEFAULT_MAX_FILE_BYTES))
-                .transpose()
+        || -> Result<(layer_cache::CachedBuildings, bool)> {
+            if caching
+                && let Some(cached) =
+                    layer_cache::read_buildings(buildings_path, &buildings_fingerprint)
+            {
+                return Ok((cached, true));
+            }
+            let (buildings, warnings, projection) =
+                load_buildings(buildings_path, mapping, profile, DEFAULT_MAX_FILE_BYTES)?;
+            let loaded = layer_cache::CachedBuildings {
+                buildings,
+                warnings,
+                projection,
+            };
+            if caching {
+                layer_cache::write_buildings(buildings_path, &buildings_fingerprint, &loaded);
+            }
+            Ok((loaded, false))
+        },
+        || -> Result<Option<StreetsRead>> {
+            let Some(path) = streets_path else {
+                return Ok(None);
+            };
+            if caching && let Some(cached) = layer_cache::read_streets(path, &streets_fingerprint) {
+                return Ok(Some(StreetsRead::Cached(cached)));
+            }
+            read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)
+                .map(|raw| Some(StreetsRead::Parsed(raw)))
         },
     );
-    let (buildings, warnings, projection) = buildings?;
+    let (buildings, buildings_from_cache) = buildings?;
+    let projection = buildings.projection;
+    let mut warnings = buildings.warnings;
+    let mut from_cache = buildings_from_cache;
+    let streets = match (streets?, streets_path) {
+        (Some(StreetsRead::Cached(cached)), Some(_))
+            if cached.projection_centre == projection.centre() =>
+        {
+            warnings.extend(cached.warnings);
+            cached.streets
+        }
+        (Some(read), Some(path)) => {
+            // A cache made with another projection is parsed afresh.
+            let raw = match read {
+                StreetsRead::Parsed(raw) => raw,
+                StreetsRead::Cached(_) => read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?,
+            };
+            let (streets, street_warnings) =
+                streets_from_collection(&raw, path, &projection, mapping)?;
+            if caching {
+                layer_cache::write_streets(
+                    path,
+                    &streets_fingerprint,
+                    &projection,
+                    &streets,
+                    &street_warnings,
+                );
+            }
+            from_cache = false;
+            warnings.extend(street_warnings);
+            streets
+        }
+        _ => Vec::new(),
+    };
     Ok(ReadLayers {
-        buildings,
+        buildings: buildings.buildings,
         warnings,
         projection,
-        streets: streets?,
+        streets,
+        from_cache,
     })
 }
 
 impl Session {
-    /// Opens a plan file and its layers.
+    /// Opens a plan file and its layers (through their caches).
     pub fn open(plan_path: &Path) -> Result<Self> {
+        Self::open_with(plan_path, LayerCacheUse::ReadAndWrite)
+    }
+
+    /// Opens a plan file and its layers, using the layers' caches as `cache` says.
+    pub fn open_with(plan_path: &Path, cache: LayerCacheUse) -> Result<Self> {
         let start = Instant::now();
         let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
         let settings = take_settings(&mut raw_plan, plan_path)?;
@@ -177,6 +276,7 @@ impl Session {
             streets_path.as_deref(),
             &settings.layers.fields,
             &profile,
+            cache,
         )?;
         let collection_members = raw_plan.foreign_members.clone();
         let mut session = Self::assemble(
@@ -196,14 +296,25 @@ impl Session {
         Ok(session)
     }
 
-    /// Starts a session from layers (no plan file yet), checked against `profile`.
+    /// Starts a session from layers (no plan file yet), checked against `profile`, through the
+    /// layers' caches.
     pub fn from_layers(inputs: &LayerInputs, profile: RuleProfile) -> Result<Self> {
+        Self::from_layers_with(inputs, profile, LayerCacheUse::ReadAndWrite)
+    }
+
+    /// Starts a session from layers, using their caches as `cache` says.
+    pub fn from_layers_with(
+        inputs: &LayerInputs,
+        profile: RuleProfile,
+        cache: LayerCacheUse,
+    ) -> Result<Self> {
         let start = Instant::now();
         let read = read_layers(
             &inputs.buildings,
             inputs.streets.as_deref(),
             &inputs.fields,
             &profile,
+            cache,
         )?;
         let communities = inputs
             .communities
@@ -248,16 +359,7 @@ impl Session {
     ) -> Result<Self> {
         let mapping = settings.layers.fields.clone();
         let projection = read.projection;
-        let (buildings, mut warnings) = (read.buildings, read.warnings);
-        let streets = match (&read.streets, &streets_path) {
-            (Some(raw), Some(path)) => {
-                let (streets, street_warnings) =
-                    streets_from_collection(raw, path, &projection, &mapping)?;
-                warnings.extend(street_warnings);
-                streets
-            }
-            _ => Vec::new(),
-        };
+        let (buildings, streets, mut warnings) = (read.buildings, read.streets, read.warnings);
         let mut plan = match &communities {
             Some((raw, path)) => {
                 let (communities, community_warnings) =
@@ -323,6 +425,7 @@ impl Session {
                 index_ms,
                 tally_ms,
                 rules_ms: 0.0,
+                layers_from_cache: read.from_cache,
             },
         };
         let rules_start = Instant::now();

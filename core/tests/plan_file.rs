@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use shequ_core::Session;
 use shequ_core::io::export::export_for_approval;
 use shequ_core::report::CheckReport;
+use shequ_core::session::LayerCacheUse;
 
 fn demo_folder() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
@@ -207,4 +208,51 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
             .map(|community| community.name.as_str()),
         Some("恢复测试社区")
     );
+}
+
+#[test]
+fn a_second_open_reads_the_layer_caches_and_finds_exactly_what_parsing_finds() {
+    let (folder, plan) = demo_copy();
+    let parsed = Session::open_with(&plan, LayerCacheUse::Off).expect("opens");
+    assert!(!parsed.timings.layers_from_cache);
+    let cache = |layer: &str| folder.path().join(format!(".{layer}.shequ-cache"));
+    assert!(!cache("buildings.geojson").exists(), "Off writes no cache");
+
+    let first = Session::open(&plan).expect("opens and writes the caches");
+    assert!(!first.timings.layers_from_cache);
+    assert!(cache("buildings.geojson").exists() && cache("streets.geojson").exists());
+    let second = Session::open(&plan).expect("opens from the caches");
+    assert!(second.timings.layers_from_cache);
+    assert_eq!(second.layers.buildings, parsed.layers.buildings);
+    assert_eq!(second.layers.streets, parsed.layers.streets);
+    assert_eq!(second.projection, parsed.projection);
+    let report = |session: &Session| {
+        let mut report = serde_json::to_value(CheckReport::of(session)).expect("JSON");
+        report["timings_ms"] = Value::Null;
+        report
+    };
+    assert_eq!(report(&second), report(&parsed));
+
+    // A changed layer is parsed again (and its cache rewritten).
+    let buildings = folder.path().join("buildings.geojson");
+    let mut text = std::fs::read_to_string(&buildings).expect("read");
+    text.push('\n');
+    std::fs::write(&buildings, text).expect("touch the layer");
+    let third = Session::open(&plan).expect("opens");
+    assert!(!third.timings.layers_from_cache);
+    assert_eq!(third.layers.buildings, parsed.layers.buildings);
+}
+
+#[test]
+fn a_damaged_cache_is_ignored_and_the_layer_parsed() {
+    let (folder, plan) = demo_copy();
+    let parsed = Session::open(&plan).expect("opens and writes the caches");
+    let cache = folder.path().join(".buildings.geojson.shequ-cache");
+    let mut bytes = std::fs::read(&cache).expect("cache");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&cache, bytes).expect("damage");
+    let reopened = Session::open(&plan).expect("opens");
+    assert!(!reopened.timings.layers_from_cache);
+    assert_eq!(reopened.layers.buildings, parsed.layers.buildings);
 }

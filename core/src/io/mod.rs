@@ -5,6 +5,7 @@ pub mod export;
 pub mod geojson;
 pub mod geojson_out;
 pub mod geometry_in;
+pub mod layer_cache;
 pub mod paths;
 pub mod plan_file;
 pub mod warnings;

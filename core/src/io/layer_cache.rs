@@ -1,0 +1,661 @@
+//! A binary sidecar beside each layer file (`.buildings.geojson.shequ-cache`) holding the layer
+//! as converted — footprints in metres, households, estimates, load warnings — so that a second
+//! open of the same layer decodes it in parallel instead of parsing GeoJSON again.
+//!
+//! A cache is used only when everything it was made from is unchanged: the format version, the
+//! source file's size and modification time, and a fingerprint of what the conversion depends on
+//! (the field mapping and the profile's estimate settings for buildings; the projection for
+//! streets). Every chunk carries a checksum, and any mismatch, truncation or unreadable value
+//! makes the cache count as absent: the layer is parsed again and the cache rewritten. A cache
+//! is written beside the layer when the folder allows; when it does not, layers still load, just
+//! without the shortcut next time.
+
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::UNIX_EPOCH;
+
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+use rayon::prelude::*;
+
+use crate::io::warnings::LoadWarning;
+use crate::layers::{Building, FigureSource, Street};
+use crate::projection::LocalProjection;
+
+const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
+
+/// Bumped whenever the encoding or the meaning of a cached value changes.
+const FORMAT_VERSION: u32 = 1;
+
+/// Features per chunk: the unit of checksums and of parallel decoding.
+const CHUNK_FEATURES: usize = 16_384;
+
+/// The sidecar of `layer`: `.NAME.shequ-cache` in the same folder.
+pub fn cache_path(layer: &Path) -> PathBuf {
+    let name = layer
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    layer.with_file_name(format!(".{name}.shequ-cache"))
+}
+
+/// What a cache must match: the layer file as it is now and what the conversion depends on.
+#[derive(Debug, Clone, PartialEq)]
+struct Stamp {
+    source_bytes: u64,
+    modified_seconds: u64,
+    modified_nanoseconds: u32,
+    fingerprint: String,
+}
+
+impl Stamp {
+    fn of(layer: &Path, fingerprint: String) -> Option<Self> {
+        let metadata = fs::metadata(layer).ok()?;
+        let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(Self {
+            source_bytes: metadata.len(),
+            modified_seconds: modified.as_secs(),
+            modified_nanoseconds: modified.subsec_nanos(),
+            fingerprint,
+        })
+    }
+}
+
+/// The buildings of a layer as cached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedBuildings {
+    /// The buildings, in file order.
+    pub buildings: Vec<Building>,
+    /// The warnings loading them gave.
+    pub warnings: Vec<LoadWarning>,
+    /// The projection they are in.
+    pub projection: LocalProjection,
+}
+
+/// Reads the buildings cache of `layer`, if it matches the layer and `fingerprint`.
+pub fn read_buildings(layer: &Path, fingerprint: &str) -> Option<CachedBuildings> {
+    let stamp = Stamp::of(layer, fingerprint.to_owned())?;
+    let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
+    let (centre, warnings) = read_header(&mut file, &stamp)?;
+    let buildings = read_chunks(&mut file, read_building)?;
+    Some(CachedBuildings {
+        buildings,
+        warnings,
+        projection: LocalProjection::centred_on(centre.0, centre.1),
+    })
+}
+
+/// Writes the buildings cache of `layer` (quietly giving up where the folder is read-only: the
+/// cache only saves time).
+pub fn write_buildings(layer: &Path, fingerprint: &str, cached: &CachedBuildings) {
+    let Some(stamp) = Stamp::of(layer, fingerprint.to_owned()) else {
+        return;
+    };
+    save(&cache_path(layer), |file| {
+        write_header(file, &stamp, cached.projection.centre(), &cached.warnings)?;
+        write_chunks(file, &cached.buildings, write_building)
+    });
+}
+
+/// The streets of a layer as cached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedStreets {
+    /// The streets, in file order.
+    pub streets: Vec<Street>,
+    /// The warnings loading them gave.
+    pub warnings: Vec<LoadWarning>,
+    /// The centre (longitude, latitude) of the projection they are in; a cache made with
+    /// another projection than the buildings' is not used.
+    pub projection_centre: (f64, f64),
+}
+
+/// Reads the streets cache of `layer`, if it matches the layer and `fingerprint`.
+pub fn read_streets(layer: &Path, fingerprint: &str) -> Option<CachedStreets> {
+    let stamp = Stamp::of(layer, fingerprint.to_owned())?;
+    let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
+    let (projection_centre, warnings) = read_header(&mut file, &stamp)?;
+    let streets = read_chunks(&mut file, read_street)?;
+    Some(CachedStreets {
+        streets,
+        warnings,
+        projection_centre,
+    })
+}
+
+/// Writes the streets cache of `layer`.
+pub fn write_streets(
+    layer: &Path,
+    fingerprint: &str,
+    projection: &LocalProjection,
+    streets: &[Street],
+    warnings: &[LoadWarning],
+) {
+    let Some(stamp) = Stamp::of(layer, fingerprint.to_owned()) else {
+        return;
+    };
+    save(&cache_path(layer), |file| {
+        write_header(file, &stamp, projection.centre(), warnings)?;
+        write_chunks(file, streets, write_street)
+    });
+}
+
+/// Writes a temporary file with `write` and renames it into place, so a reader never sees half
+/// a cache (no flush to disk: a cache lost in a crash is only rebuilt, and its checksums catch
+/// a damaged one). Failure is not an error for the planner, so nothing is reported.
+fn save(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let temporary = path.with_extension(format!(
+        "writing-{}-{}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = File::create(&temporary).and_then(|file| {
+        let mut file = BufWriter::with_capacity(1 << 20, file);
+        write(&mut file)?;
+        file.flush()
+    });
+    if written.is_err() || fs::rename(&temporary, path).is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+}
+
+/// The header: magic, version, then (length-prefixed) the stamp, the projection centre and the
+/// warnings.
+fn write_header(
+    file: &mut dyn Write,
+    stamp: &Stamp,
+    centre: (f64, f64),
+    warnings: &[LoadWarning],
+) -> std::io::Result<()> {
+    let mut header = Writer::default();
+    header.u64(stamp.source_bytes);
+    header.u64(stamp.modified_seconds);
+    header.u32(stamp.modified_nanoseconds);
+    header.text(&stamp.fingerprint);
+    header.f64(centre.0);
+    header.f64(centre.1);
+    header.length(warnings.len());
+    for warning in warnings {
+        header.text(&warning.path.to_string_lossy());
+        header.text(&warning.problem);
+        header.text(&warning.advice);
+        header.u64(warning.count as u64);
+        header.length(warning.first_features.len());
+        for feature in &warning.first_features {
+            header.text(feature);
+        }
+    }
+    file.write_all(MAGIC)?;
+    file.write_all(&FORMAT_VERSION.to_le_bytes())?;
+    file.write_all(&(header.bytes.len() as u64).to_le_bytes())?;
+    file.write_all(&header.bytes)
+}
+
+/// Reads `count` bytes, refusing lengths beyond what a cache could hold.
+fn read_exactly(file: &mut dyn Read, count: u64) -> Option<Vec<u8>> {
+    const MOST_BYTES: u64 = 1 << 34;
+    if count > MOST_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(count).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == count).then_some(bytes)
+}
+
+fn read_u64(file: &mut dyn Read) -> Option<u64> {
+    let bytes = read_exactly(file, 8)?;
+    Reader::new(&bytes).u64()
+}
+
+/// Checks the header against `stamp`; returns the projection centre and the warnings.
+fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<LoadWarning>)> {
+    let opening = read_exactly(file, MAGIC.len() as u64 + 4)?;
+    let mut reader = Reader::new(&opening);
+    if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != FORMAT_VERSION {
+        return None;
+    }
+    let length = read_u64(file)?;
+    let header = read_exactly(file, length)?;
+    let mut reader = Reader::new(&header);
+    let found = Stamp {
+        source_bytes: reader.u64()?,
+        modified_seconds: reader.u64()?,
+        modified_nanoseconds: reader.u32()?,
+        fingerprint: reader.text()?.to_owned(),
+    };
+    if found != *stamp {
+        return None;
+    }
+    let centre = (reader.f64()?, reader.f64()?);
+    let count = reader.length()?;
+    let mut warnings = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        let path = PathBuf::from(reader.text()?);
+        let problem = reader.text()?.to_owned();
+        let advice = reader.text()?.to_owned();
+        let features = usize::try_from(reader.u64()?).ok()?;
+        let listed = reader.length()?;
+        let first_features = (0..listed)
+            .map(|_| reader.text().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?;
+        warnings.push(LoadWarning {
+            path,
+            problem,
+            advice,
+            count: features,
+            first_features,
+        });
+    }
+    reader.is_at_end().then_some((centre, warnings))
+}
+
+/// Chunks encoded or decoded at once: enough to keep both cores busy, few enough that the
+/// buffers stay small beside the layer itself.
+const CHUNKS_AT_ONCE: usize = 4;
+
+/// Writes the feature count, then the chunks, each as (features, bytes, checksum, bytes),
+/// encoding a few chunks at a time in parallel.
+fn write_chunks<T: Sync>(
+    file: &mut dyn Write,
+    features: &[T],
+    write: fn(&mut Writer, &T),
+) -> std::io::Result<()> {
+    file.write_all(&(features.len() as u64).to_le_bytes())?;
+    for batch in features.chunks(CHUNK_FEATURES * CHUNKS_AT_ONCE) {
+        let encoded: Vec<(usize, Vec<u8>)> = batch
+            .par_chunks(CHUNK_FEATURES)
+            .map(|chunk| {
+                let mut writer = Writer::default();
+                for feature in chunk {
+                    write(&mut writer, feature);
+                }
+                (chunk.len(), writer.bytes)
+            })
+            .collect();
+        for (count, bytes) in encoded {
+            file.write_all(&(count as u64).to_le_bytes())?;
+            file.write_all(&(bytes.len() as u64).to_le_bytes())?;
+            file.write_all(&checksum(&bytes).to_le_bytes())?;
+            file.write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads what [`write_chunks`] wrote: a few chunks at a time, each checked against its checksum
+/// and decoded in parallel, appended in order.
+fn read_chunks<T: Send>(
+    file: &mut dyn Read,
+    read: fn(&mut Reader<'_>) -> Option<T>,
+) -> Option<Vec<T>> {
+    let total = usize::try_from(read_u64(file)?).ok()?;
+    let mut features = Vec::with_capacity(total.min(1 << 26));
+    while features.len() < total {
+        let mut batch = Vec::with_capacity(CHUNKS_AT_ONCE);
+        let mut batch_features = 0;
+        while batch.len() < CHUNKS_AT_ONCE && features.len() + batch_features < total {
+            let count = usize::try_from(read_u64(file)?).ok()?;
+            let length = read_u64(file)?;
+            let sum = read_u64(file)?;
+            if count == 0 || count > CHUNK_FEATURES {
+                return None;
+            }
+            batch.push((count, read_exactly(file, length)?, sum));
+            batch_features += count;
+        }
+        let decoded = batch
+            .par_iter()
+            .map(|(count, bytes, sum)| {
+                if checksum(bytes) != *sum {
+                    return None;
+                }
+                let mut reader = Reader::new(bytes);
+                let chunk = (0..*count)
+                    .map(|_| read(&mut reader))
+                    .collect::<Option<Vec<T>>>()?;
+                reader.is_at_end().then_some(chunk)
+            })
+            .collect::<Option<Vec<Vec<T>>>>()?;
+        for chunk in decoded {
+            features.extend(chunk);
+        }
+    }
+    // Nothing may follow the last chunk.
+    let mut rest = [0u8; 1];
+    (features.len() == total && file.read(&mut rest).ok()? == 0).then_some(features)
+}
+
+/// A fast 64-bit checksum of `bytes` (multiply-rotate over 8-byte words): it catches damage and
+/// truncation, not tampering.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut value = [0u8; 8];
+        value.copy_from_slice(word);
+        hash = (hash ^ u64::from_le_bytes(value))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(29);
+    }
+    for byte in words.remainder() {
+        hash = (hash ^ u64::from(*byte))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(29);
+    }
+    hash
+}
+
+fn write_building(writer: &mut Writer, building: &Building) {
+    writer.text(&building.source_id);
+    writer.length(building.footprint.0.len());
+    for polygon in &building.footprint {
+        writer.length(1 + polygon.interiors().len());
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            writer.line(ring);
+        }
+    }
+    writer.coord(building.representative_point);
+    writer.coord(building.envelope[0]);
+    writer.coord(building.envelope[1]);
+    writer.f64(building.footprint_area_m2);
+    writer.f64(building.floors);
+    writer.f64(building.floor_area_m2);
+    let flags = u8::from(building.residential)
+        | (u8::from(building.households_source == FigureSource::Estimate) << 1)
+        | (u8::from(building.residents_source == FigureSource::Estimate) << 2);
+    writer.bytes.push(flags);
+    writer.u32(building.households);
+    writer.u32(building.residents);
+    for text in [
+        &building.building_use,
+        &building.estate,
+        &building.work_unit,
+        &building.name,
+    ] {
+        writer.optional_text(text.as_deref());
+    }
+}
+
+fn read_building(reader: &mut Reader<'_>) -> Option<Building> {
+    let source_id = reader.text()?.to_owned();
+    let polygon_count = reader.length()?;
+    let mut polygons = Vec::with_capacity(polygon_count.min(1024));
+    for _ in 0..polygon_count {
+        let ring_count = reader.length()?;
+        let exterior = reader.line()?;
+        let interiors = (1..ring_count)
+            .map(|_| reader.line())
+            .collect::<Option<Vec<_>>>()?;
+        polygons.push(Polygon::new(exterior, interiors));
+    }
+    let representative_point = reader.coord()?;
+    let envelope = [reader.coord()?, reader.coord()?];
+    let footprint_area_m2 = reader.f64()?;
+    let floors = reader.f64()?;
+    let floor_area_m2 = reader.f64()?;
+    let flags = reader.take(1)?[0];
+    let source = |bit: u8| {
+        if flags & bit != 0 {
+            FigureSource::Estimate
+        } else {
+            FigureSource::Data
+        }
+    };
+    Some(Building {
+        source_id,
+        footprint: MultiPolygon::new(polygons),
+        representative_point,
+        envelope,
+        footprint_area_m2,
+        floors,
+        floor_area_m2,
+        residential: flags & 1 != 0,
+        households: reader.u32()?,
+        households_source: source(2),
+        residents: reader.u32()?,
+        residents_source: source(4),
+        building_use: reader.optional_text()?,
+        estate: reader.optional_text()?,
+        work_unit: reader.optional_text()?,
+        name: reader.optional_text()?,
+    })
+}
+
+fn write_street(writer: &mut Writer, street: &Street) {
+    writer.text(&street.source_id);
+    writer.length(street.lines.0.len());
+    for line in &street.lines {
+        writer.line(line);
+    }
+    writer.optional_text(street.class.as_deref());
+    writer.optional_text(street.name.as_deref());
+}
+
+fn read_street(reader: &mut Reader<'_>) -> Option<Street> {
+    let source_id = reader.text()?.to_owned();
+    let line_count = reader.length()?;
+    let lines = (0..line_count)
+        .map(|_| reader.line())
+        .collect::<Option<Vec<_>>>()?;
+    Some(Street {
+        source_id,
+        lines: MultiLineString::new(lines),
+        class: reader.optional_text()?,
+        name: reader.optional_text()?,
+    })
+}
+
+/// Little-endian encoding into a growing buffer.
+#[derive(Default)]
+struct Writer {
+    bytes: Vec<u8>,
+}
+
+impl Writer {
+    fn u32(&mut self, value: u32) {
+        self.bytes.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn u64(&mut self, value: u64) {
+        self.bytes.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn f64(&mut self, value: f64) {
+        self.bytes.extend_from_slice(&value.to_le_bytes());
+    }
+
+    /// Lengths and counts within one feature or header fit 32 bits (a cache refuses more).
+    fn length(&mut self, length: usize) {
+        self.u32(u32::try_from(length).unwrap_or(u32::MAX));
+    }
+
+    fn text(&mut self, text: &str) {
+        self.length(text.len());
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
+    /// `u32::MAX` stands for none.
+    fn optional_text(&mut self, text: Option<&str>) {
+        match text {
+            Some(text) => self.text(text),
+            None => self.u32(u32::MAX),
+        }
+    }
+
+    fn coord(&mut self, coord: Coord<f64>) {
+        self.f64(coord.x);
+        self.f64(coord.y);
+    }
+
+    fn line(&mut self, line: &LineString<f64>) {
+        self.length(line.0.len());
+        for coord in &line.0 {
+            self.coord(*coord);
+        }
+    }
+}
+
+/// Decoding that answers `None` rather than reading past the end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    fn is_at_end(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    fn take(&mut self, count: usize) -> Option<&'a [u8]> {
+        if count > self.bytes.len() {
+            return None;
+        }
+        let (taken, rest) = self.bytes.split_at(count);
+        self.bytes = rest;
+        Some(taken)
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        self.array().map(f64::from_le_bytes)
+    }
+
+    /// A length, no longer than what is left to read (so a damaged length cannot ask for a
+    /// huge allocation).
+    fn length(&mut self) -> Option<usize> {
+        let length = usize::try_from(self.u32()?).ok()?;
+        (length <= self.bytes.len()).then_some(length)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let length = self.length()?;
+        std::str::from_utf8(self.take(length)?).ok()
+    }
+
+    fn optional_text(&mut self) -> Option<Option<String>> {
+        let mut peek = Reader { bytes: self.bytes };
+        if peek.u32()? == u32::MAX {
+            self.bytes = peek.bytes;
+            return Some(None);
+        }
+        self.text().map(|text| Some(text.to_owned()))
+    }
+
+    fn coord(&mut self) -> Option<Coord<f64>> {
+        Some(Coord {
+            x: self.f64()?,
+            y: self.f64()?,
+        })
+    }
+
+    fn line(&mut self) -> Option<LineString<f64>> {
+        let count = self.length()?;
+        let coords = (0..count)
+            .map(|_| self.coord())
+            .collect::<Option<Vec<_>>>()?;
+        Some(LineString::new(coords))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn building(index: usize) -> Building {
+        let x = index as f64 * 20.0;
+        let ring = LineString::from(vec![(x, 0.0), (x + 10.0, 0.0), (x + 10.0, 8.0), (x, 0.0)]);
+        Building {
+            source_id: format!("B{index}"),
+            footprint: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
+            representative_point: Coord { x: x + 6.0, y: 2.0 },
+            envelope: [
+                Coord { x, y: 0.0 },
+                Coord {
+                    x: x + 10.0,
+                    y: 8.0,
+                },
+            ],
+            footprint_area_m2: 40.0,
+            floors: 6.0,
+            floor_area_m2: 240.0,
+            residential: index % 3 != 0,
+            households: index as u32,
+            households_source: if index % 2 == 0 {
+                FigureSource::Data
+            } else {
+                FigureSource::Estimate
+            },
+            residents: 2 * index as u32,
+            residents_source: FigureSource::Estimate,
+            building_use: Some("住宅".to_owned()),
+            estate: (index % 5 == 0).then(|| "滨江小区".to_owned()),
+            work_unit: None,
+            name: None,
+        }
+    }
+
+    fn layer_with_cache(count: usize) -> (tempfile::TempDir, PathBuf, CachedBuildings) {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let layer = folder.path().join("buildings.geojson");
+        fs::write(&layer, b"{\"type\":\"FeatureCollection\",\"features\":[]}").expect("layer");
+        let cached = CachedBuildings {
+            buildings: (0..count).map(building).collect(),
+            warnings: vec![LoadWarning {
+                path: layer.clone(),
+                problem: "have no floors".to_owned(),
+                advice: "map floors".to_owned(),
+                count: 2,
+                first_features: vec!["#1 (B1)".to_owned()],
+            }],
+            projection: LocalProjection::centred_on(115.9, 28.68),
+        };
+        write_buildings(&layer, "mapping A", &cached);
+        (folder, layer, cached)
+    }
+
+    #[test]
+    fn a_cache_gives_back_exactly_the_buildings_written_across_chunks() {
+        let (_folder, layer, cached) = layer_with_cache(2 * CHUNK_FEATURES + 7);
+        let read = read_buildings(&layer, "mapping A").expect("the cache is used");
+        assert_eq!(read, cached);
+    }
+
+    #[test]
+    fn a_cache_is_not_used_for_another_mapping_or_a_changed_layer() {
+        let (_folder, layer, _) = layer_with_cache(10);
+        assert!(read_buildings(&layer, "mapping B").is_none());
+        fs::write(&layer, b"{\"type\":\"FeatureCollection\",\"features\":[ ]}").expect("edit");
+        assert!(read_buildings(&layer, "mapping A").is_none());
+    }
+
+    #[test]
+    fn a_damaged_or_truncated_cache_is_not_used() {
+        let (_folder, layer, _) = layer_with_cache(100);
+        let path = cache_path(&layer);
+        let bytes = fs::read(&path).expect("cache");
+        let mut damaged = bytes.clone();
+        let middle = damaged.len() - 300;
+        damaged[middle] ^= 0x40;
+        fs::write(&path, &damaged).expect("damage");
+        assert!(read_buildings(&layer, "mapping A").is_none());
+        for length in [0, 7, 100, bytes.len() / 2, bytes.len() - 1] {
+            fs::write(&path, &bytes[..length]).expect("truncate");
+            assert!(read_buildings(&layer, "mapping A").is_none(), "{length}");
+        }
+    }
+}
