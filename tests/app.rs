@@ -9,11 +9,13 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use geo::{BoundingRect, Coord};
 use shequ::app::i18n::Language;
+use shequ::app::loading::Loading;
 use shequ::app::tools::{Tool, measured};
 use shequ::app::{Dialog, Preferences, ShequApp, fonts, recovery_path};
 use shequ_core::Session;
 use shequ_core::edit::{Command, CommunityProperties};
 use shequ_core::format::grouped;
+use shequ_core::session::LayerCacheUse;
 
 fn demo_session() -> Session {
     Session::open(
@@ -730,8 +732,9 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
     );
 
     harness.get_by_label("创建").click();
-    harness.run();
+    harness.step();
     assert!(harness.state().dialog.is_none());
+    wait_for_loading(&mut harness);
     let session = harness.state().session.as_ref().expect("a plan is open");
     assert_eq!(session.plan.len(), 4, "the four parishes");
     assert_eq!(session.layers.buildings.len(), 11_384);
@@ -744,4 +747,70 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
         Some("building:levels"),
         "the mapping is kept in the plan"
     );
+}
+
+/// Steps the app until its background load is done (at most a minute).
+fn wait_for_loading(harness: &mut Harness<'_, ShequApp>) {
+    let started = std::time::Instant::now();
+    while harness.state().loading.is_some() {
+        assert!(started.elapsed().as_secs() < 60, "the load finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn a_loading_plan_shows_a_progress_window_while_the_app_keeps_answering() {
+    let (_folder, plan) = demo_copy_with_a_recovery_file();
+    let mut harness = harness(Language::Chinese);
+    // The load waits for a signal, so the progress window can be looked at.
+    let (release, gate) = std::sync::mpsc::channel::<()>();
+    let worker_plan = plan.clone();
+    harness.state_mut().loading = Some(Loading::start(&plan, move |progress| {
+        let _ = gate.recv();
+        Session::open_watched(&worker_plan, LayerCacheUse::ReadAndWrite, progress)
+    }));
+    // A new window takes a frame to size itself before it shows.
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label("plan.shequ.geojson").is_some());
+    assert!(harness.query_by_label_contains("读取楼栋").is_some());
+    // The rest of the window still answers: the list selects while the plan loads.
+    harness.get_by_label("章江路社区").click();
+    harness.step();
+    assert_eq!(harness.state().selection.len(), 1);
+    release.send(()).expect("the worker waits");
+    wait_for_loading(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .and_then(|session| session.plan_path.as_deref()),
+        Some(plan.as_path())
+    );
+}
+
+#[test]
+fn opening_a_plan_loads_it_in_the_background_and_offers_its_recovery_file() {
+    let (_folder, plan) = demo_copy_with_a_recovery_file();
+    let mut harness = harness(Language::Chinese);
+    harness.state_mut().open(&plan);
+    wait_for_loading(&mut harness);
+    let session = harness.state().session.as_ref().expect("the plan is open");
+    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    assert!(
+        harness
+            .state()
+            .notice
+            .as_deref()
+            .is_some_and(|notice| notice.starts_with("已打开, 用时")),
+        "{:?}",
+        harness.state().notice
+    );
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::OfferRecovery { .. })
+    ));
 }

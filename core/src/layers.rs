@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use crate::attributes::{Field, FieldMapping, NotANumber};
 use crate::error::{Error, Result};
+use crate::io::feature_blocks::{Streamed, stream_features_in_parallel};
 use crate::io::geojson::{RawCollection, RawFeature, feature_label};
 use crate::io::geometry_in::{GeometryProblem, lines_in_metres, polygons_in_metres};
 use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::progress::LoadProgress;
 use crate::projection::LocalProjection;
 use crate::rules::RuleProfile;
 
@@ -567,10 +569,10 @@ impl<'a> BuildingsInProgress<'a> {
     }
 }
 
-/// Reads the buildings layer from a file feature by feature, converting each chunk (in parallel)
-/// as soon as it is parsed, so the raw collection is never held whole. (Converting on a second
-/// thread while the next chunk is parsed was measured slower on two cores: the parser is the
-/// bottleneck and the threads competed for the cores.) The projection is centred on the first
+/// Reads the buildings layer from a file block by block (features split out by a byte scanner and
+/// parsed on all cores; an unusual file goes through the serde stream reader instead), converting
+/// each chunk (in parallel) as soon as it is parsed, so neither the file nor the raw collection
+/// is ever held whole. The projection is centred on the first
 /// chunk's extent: a city is far smaller than the distance over which the transverse Mercator's
 /// scale error would matter (2.8 × 10⁻⁶ at 15 km, 1.1 × 10⁻⁵ at 30 km).
 pub fn load_buildings(
@@ -578,19 +580,54 @@ pub fn load_buildings(
     mapping: &FieldMapping,
     profile: &RuleProfile,
     max_file_bytes: u64,
+    progress: &LoadProgress,
 ) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
-    let mut progress = BuildingsInProgress::new(path, mapping, profile);
+    progress.expect_features(expected_features(path));
+    let within_limit =
+        std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
+    if within_limit {
+        let mut conversion = BuildingsInProgress::new(path, mapping, profile);
+        let streamed =
+            stream_features_in_parallel(path, STREAM_CHUNK, &mut |first_index, chunk| {
+                progress.add_features(chunk.len() as u64);
+                conversion
+                    .take(first_index, chunk)
+                    .map(|()| ControlFlow::Continue(()))
+            })?;
+        if streamed == Streamed::Done {
+            return conversion.finish();
+        }
+        // Not the plain shape: read it again with the reader that says what is wrong.
+        progress.restart_features();
+    }
+    let mut conversion = BuildingsInProgress::new(path, mapping, profile);
     crate::io::geojson::stream_feature_collection(
         path,
         max_file_bytes,
         STREAM_CHUNK,
         &mut |first_index, chunk| {
-            progress
+            progress.add_features(chunk.len() as u64);
+            conversion
                 .take(first_index, chunk)
                 .map(|()| ControlFlow::Continue(()))
         },
     )?;
-    progress.finish()
+    conversion.finish()
+}
+
+/// An estimate of the features in the layer at `path` from its first megabyte (0 when it
+/// cannot be read: the parse will say why).
+fn expected_features(path: &Path) -> u64 {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let file_bytes = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
+    let mut sample = Vec::with_capacity(1 << 20);
+    if file.take(1 << 20).read_to_end(&mut sample).is_err() {
+        return 0;
+    }
+    crate::progress::estimate_features(&sample, file_bytes)
 }
 
 /// Reads the streets layer: centrelines in metres.

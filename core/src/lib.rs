@@ -21,6 +21,7 @@ pub mod layer_preview;
 pub mod layers;
 pub mod ops;
 pub mod plan;
+pub mod progress;
 pub mod projection;
 pub mod report;
 pub mod rules;

@@ -19,6 +19,7 @@ use crate::io::plan_file::{
 use crate::io::warnings::LoadWarning;
 use crate::layers::{BaseLayers, load_buildings, streets_from_collection};
 use crate::plan::{District, Plan, StreetOffice};
+use crate::progress::{LoadProgress, LoadStage};
 use crate::projection::LocalProjection;
 use crate::rules::profile::DEFAULT_PROFILE_NAME;
 use crate::rules::{
@@ -129,13 +130,15 @@ pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RulePro
     }
 }
 
-struct ReadLayers {
+struct ReadLayers<'a> {
     buildings: Vec<crate::layers::Building>,
     /// The buildings' warnings, then the streets'.
     warnings: Vec<LoadWarning>,
     projection: LocalProjection,
     streets: Vec<crate::layers::Street>,
     from_cache: bool,
+    /// Told of the stages still to come.
+    progress: &'a LoadProgress,
 }
 
 /// Whether opening may use and write the binary caches beside the layers.
@@ -167,13 +170,15 @@ enum StreetsRead {
 
 /// Reads the buildings (converted as they are parsed, or from their cache) and the streets side
 /// by side.
-fn read_layers(
+fn read_layers<'a>(
     buildings_path: &Path,
     streets_path: Option<&Path>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
     cache: LayerCacheUse,
-) -> Result<ReadLayers> {
+    progress: &'a LoadProgress,
+) -> Result<ReadLayers<'a>> {
+    progress.enter(LoadStage::Reading);
     use crate::io::layer_cache;
     let caching = cache == LayerCacheUse::ReadAndWrite;
     let buildings_fingerprint = buildings_fingerprint(mapping, profile);
@@ -182,12 +187,17 @@ fn read_layers(
         || -> Result<(layer_cache::CachedBuildings, bool)> {
             if caching
                 && let Some(cached) =
-                    layer_cache::read_buildings(buildings_path, &buildings_fingerprint)
+                    layer_cache::read_buildings(buildings_path, &buildings_fingerprint, progress)
             {
                 return Ok((cached, true));
             }
-            let (buildings, warnings, projection) =
-                load_buildings(buildings_path, mapping, profile, DEFAULT_MAX_FILE_BYTES)?;
+            let (buildings, warnings, projection) = load_buildings(
+                buildings_path,
+                mapping,
+                profile,
+                DEFAULT_MAX_FILE_BYTES,
+                progress,
+            )?;
             let loaded = layer_cache::CachedBuildings {
                 buildings,
                 warnings,
@@ -249,6 +259,7 @@ fn read_layers(
         projection,
         streets,
         from_cache,
+        progress,
     })
 }
 
@@ -260,6 +271,16 @@ impl Session {
 
     /// Opens a plan file and its layers, using the layers' caches as `cache` says.
     pub fn open_with(plan_path: &Path, cache: LayerCacheUse) -> Result<Self> {
+        Self::open_watched(plan_path, cache, &LoadProgress::default())
+    }
+
+    /// Opens a plan file and its layers, telling `progress` how far it has got (for a progress
+    /// bar shown while this runs on another thread).
+    pub fn open_watched(
+        plan_path: &Path,
+        cache: LayerCacheUse,
+        progress: &LoadProgress,
+    ) -> Result<Self> {
         let start = Instant::now();
         let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
         let settings = take_settings(&mut raw_plan, plan_path)?;
@@ -277,6 +298,7 @@ impl Session {
             &settings.layers.fields,
             &profile,
             cache,
+            progress,
         )?;
         let collection_members = raw_plan.foreign_members.clone();
         let mut session = Self::assemble(
@@ -308,6 +330,16 @@ impl Session {
         profile: RuleProfile,
         cache: LayerCacheUse,
     ) -> Result<Self> {
+        Self::from_layers_watched(inputs, profile, cache, &LoadProgress::default())
+    }
+
+    /// Starts a session from layers, telling `progress` how far it has got.
+    pub fn from_layers_watched(
+        inputs: &LayerInputs,
+        profile: RuleProfile,
+        cache: LayerCacheUse,
+        progress: &LoadProgress,
+    ) -> Result<Self> {
         let start = Instant::now();
         let read = read_layers(
             &inputs.buildings,
@@ -315,6 +347,7 @@ impl Session {
             &inputs.fields,
             &profile,
             cache,
+            progress,
         )?;
         let communities = inputs
             .communities
@@ -349,7 +382,7 @@ impl Session {
     }
 
     fn assemble(
-        read: ReadLayers,
+        read: ReadLayers<'_>,
         communities: Option<(RawCollection, PathBuf)>,
         settings: PlanSettings,
         collection_members: Map<String, serde_json::Value>,
@@ -381,6 +414,8 @@ impl Session {
             streets_path,
         };
 
+        let progress = read.progress;
+        progress.enter(LoadStage::Indexing);
         let index_start = Instant::now();
         let ((building_index, community_index), street_index) = rayon::join(
             || {
@@ -393,6 +428,7 @@ impl Session {
         );
         let index_ms = elapsed_ms(index_start);
 
+        progress.enter(LoadStage::Counting);
         let tally_start = Instant::now();
         let tallies = crate::tally::Tallies::full(
             &plan,
@@ -428,6 +464,7 @@ impl Session {
                 layers_from_cache: read.from_cache,
             },
         };
+        progress.enter(LoadStage::Checking);
         let rules_start = Instant::now();
         session.rules = RuleResults::full(&session.rule_context());
         session.timings.rules_ms = elapsed_ms(rules_start);

@@ -4,6 +4,7 @@
 
 pub mod fonts;
 pub mod i18n;
+pub mod loading;
 pub mod map;
 pub mod new_plan;
 mod panels;
@@ -17,6 +18,7 @@ use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::ids::CommunityKey;
 use shequ_core::rules::ViolationKey;
+use shequ_core::session::LayerCacheUse;
 
 use i18n::Language;
 use map::MapView;
@@ -121,8 +123,12 @@ pub struct ShequApp {
     pub highlighted: Option<ViolationKey>,
     /// The dialog shown, if any.
     pub dialog: Option<Dialog>,
-    /// The last message for the status bar (an error or a confirmation).
+    /// The last error for the status bar.
     pub message: Option<String>,
+    /// The last confirmation for the status bar (saved, exported, opened).
+    pub notice: Option<String>,
+    /// A plan being opened in the background.
+    pub loading: Option<loading::Loading>,
     /// The inspector's name field while it is being typed.
     pub name_draft: Option<(CommunityKey, String)>,
     /// The inspector's notes field while it is being typed.
@@ -157,6 +163,8 @@ impl ShequApp {
             dialog: None,
             message: None,
             name_draft: None,
+            loading: None,
+            notice: None,
             notes_draft: None,
             cursor: None,
             last_autosave: Instant::now(),
@@ -314,7 +322,8 @@ impl ShequApp {
         match session.save_as(path) {
             Ok(()) => {
                 let _ = std::fs::remove_file(recovery_path(path));
-                self.message = Some(format!(
+                self.message = None;
+                self.notice = Some(format!(
                     "{} {}",
                     self.preferences.language.strings().saved,
                     path.display()
@@ -327,9 +336,35 @@ impl ShequApp {
 
     /// Opens a plan file.
     pub fn open(&mut self, path: &Path) {
-        match Session::open(path) {
-            Ok(session) => self.show_session(session),
-            Err(error) => self.message = Some(error.to_string()),
+        let plan = path.to_path_buf();
+        self.loading = Some(loading::Loading::start(path, move |progress| {
+            Session::open_watched(&plan, LayerCacheUse::ReadAndWrite, progress)
+        }));
+    }
+
+    /// Takes the plan a background load produced, or its error.
+    fn finish_loading(&mut self, ctx: &egui::Context) {
+        let Some(loading) = &self.loading else {
+            return;
+        };
+        match loading.poll() {
+            None => loading.show(ctx, self.strings()),
+            Some(loading::Loaded::Opened(session, took)) => {
+                self.loading = None;
+                let warnings = session.warnings.len();
+                self.show_session(*session);
+                let strings = self.strings();
+                let mut message = format!("{} {:.1} s", strings.opened_in, took.as_secs_f32());
+                if warnings > 0 {
+                    message.push_str(&format!(" · {}: {warnings}", strings.load_warnings));
+                }
+                self.message = None;
+                self.notice = Some(message);
+            }
+            Some(loading::Loaded::Failed(error)) => {
+                self.loading = None;
+                self.message = Some(error);
+            }
         }
     }
 
@@ -352,7 +387,8 @@ impl ShequApp {
         let chinese = self.preferences.language == Language::Chinese;
         match crate::map_image::export_with_map(session, &folder, chinese) {
             Ok((files, _map)) => {
-                self.message = Some(format!(
+                self.message = None;
+                self.notice = Some(format!(
                     "{} {}",
                     self.strings().exported,
                     files
@@ -438,6 +474,7 @@ impl ShequApp {
     /// The whole window's contents.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.finish_loading(&ctx);
         self.handle_dropped_files(&ctx);
         self.handle_shortcuts(&ctx);
         self.autosave();
@@ -623,13 +660,11 @@ pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
                 .storage
                 .and_then(|storage| eframe::get_value(storage, "preferences"))
                 .unwrap_or_default();
-            let (session, message) = match plan.as_deref().map(Session::open) {
-                Some(Ok(session)) => (Some(session), None),
-                Some(Err(error)) => (None, Some(error.to_string())),
-                None => (None, None),
-            };
-            let mut app = ShequApp::new(session, preferences);
-            app.message = message;
+            // The window opens at once; the plan loads behind a progress bar.
+            let mut app = ShequApp::new(None, preferences);
+            if let Some(plan) = plan {
+                app.open(&plan);
+            }
             Ok(Box::new(DesktopApp { app }))
         }),
     )

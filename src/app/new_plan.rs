@@ -11,10 +11,11 @@ use shequ_core::attributes::{Field, FieldMapping};
 use shequ_core::format::grouped;
 use shequ_core::layer_preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::rules::RuleProfile;
-use shequ_core::session::LayerInputs;
+use shequ_core::session::{LayerCacheUse, LayerInputs};
 
 use super::ShequApp;
 use super::i18n::{Language, Strings};
+use super::loading::Loading;
 
 /// How many features of the buildings layer the preview reads.
 pub const PREVIEW_FEATURES: usize = 1_000;
@@ -286,16 +287,16 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
             .clicked()
             && let Some(inputs) = inputs
         {
-            match Session::from_layers(&inputs, RuleProfile::default()) {
-                Ok(session) => {
-                    let warnings = session.warnings.len();
-                    app.show_session(session);
-                    app.message =
-                        (warnings > 0).then(|| format!("{}: {warnings}", strings.load_warnings));
-                    open = false;
-                }
-                Err(error) => draft.error = Some(error.to_string()),
-            }
+            let label = inputs.buildings.clone();
+            app.loading = Some(Loading::start(&label, move |progress| {
+                Session::from_layers_watched(
+                    &inputs,
+                    RuleProfile::default(),
+                    LayerCacheUse::ReadAndWrite,
+                    progress,
+                )
+            }));
+            open = false;
         }
         if ui.button(strings.cancel).clicked() {
             open = false;

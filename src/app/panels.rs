@@ -377,6 +377,10 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                     strings.warnings
                 ));
             }
+            if let Some(notice) = &app.notice {
+                ui.separator();
+                ui.label(notice);
+            }
             if let Some(message) = &app.message {
                 ui.separator();
                 ui.label(RichText::new(message).color(Color32::from_rgb(170, 40, 40)));

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::io::warnings::LoadWarning;
 use crate::layers::{Building, FigureSource, Street};
+use crate::progress::LoadProgress;
 use crate::projection::LocalProjection;
 
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
@@ -74,11 +75,15 @@ pub struct CachedBuildings {
 }
 
 /// Reads the buildings cache of `layer`, if it matches the layer and `fingerprint`.
-pub fn read_buildings(layer: &Path, fingerprint: &str) -> Option<CachedBuildings> {
+pub fn read_buildings(
+    layer: &Path,
+    fingerprint: &str,
+    progress: &LoadProgress,
+) -> Option<CachedBuildings> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
     let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
     let (centre, warnings) = read_header(&mut file, &stamp)?;
-    let buildings = read_chunks(&mut file, read_building)?;
+    let buildings = read_chunks(&mut file, read_building, Some(progress))?;
     Some(CachedBuildings {
         buildings,
         warnings,
@@ -115,7 +120,7 @@ pub fn read_streets(layer: &Path, fingerprint: &str) -> Option<CachedStreets> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
     let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
     let (projection_centre, warnings) = read_header(&mut file, &stamp)?;
-    let streets = read_chunks(&mut file, read_street)?;
+    let streets = read_chunks(&mut file, read_street, None)?;
     Some(CachedStreets {
         streets,
         warnings,
@@ -284,12 +289,16 @@ fn write_chunks<T: Sync>(
 }
 
 /// Reads what [`write_chunks`] wrote: a few chunks at a time, each checked against its checksum
-/// and decoded in parallel, appended in order.
+/// and decoded in parallel, appended in order (and counted in `progress`).
 fn read_chunks<T: Send>(
     file: &mut dyn Read,
     read: fn(&mut Reader<'_>) -> Option<T>,
+    progress: Option<&LoadProgress>,
 ) -> Option<Vec<T>> {
     let total = usize::try_from(read_u64(file)?).ok()?;
+    if let Some(progress) = progress {
+        progress.expect_features(total as u64);
+    }
     let mut features = Vec::with_capacity(total.min(1 << 26));
     while features.len() < total {
         let mut batch = Vec::with_capacity(CHUNKS_AT_ONCE);
@@ -319,6 +328,9 @@ fn read_chunks<T: Send>(
             .collect::<Option<Vec<Vec<T>>>>()?;
         for chunk in decoded {
             features.extend(chunk);
+        }
+        if let Some(progress) = progress {
+            progress.add_features(batch_features as u64);
         }
     }
     // Nothing may follow the last chunk.
@@ -631,16 +643,17 @@ mod tests {
     #[test]
     fn a_cache_gives_back_exactly_the_buildings_written_across_chunks() {
         let (_folder, layer, cached) = layer_with_cache(2 * CHUNK_FEATURES + 7);
-        let read = read_buildings(&layer, "mapping A").expect("the cache is used");
+        let read = read_buildings(&layer, "mapping A", &LoadProgress::default())
+            .expect("the cache is used");
         assert_eq!(read, cached);
     }
 
     #[test]
     fn a_cache_is_not_used_for_another_mapping_or_a_changed_layer() {
         let (_folder, layer, _) = layer_with_cache(10);
-        assert!(read_buildings(&layer, "mapping B").is_none());
+        assert!(read_buildings(&layer, "mapping B", &LoadProgress::default()).is_none());
         fs::write(&layer, b"{\"type\":\"FeatureCollection\",\"features\":[ ]}").expect("edit");
-        assert!(read_buildings(&layer, "mapping A").is_none());
+        assert!(read_buildings(&layer, "mapping A", &LoadProgress::default()).is_none());
     }
 
     #[test]
@@ -652,10 +665,13 @@ mod tests {
         let middle = damaged.len() - 300;
         damaged[middle] ^= 0x40;
         fs::write(&path, &damaged).expect("damage");
-        assert!(read_buildings(&layer, "mapping A").is_none());
+        assert!(read_buildings(&layer, "mapping A", &LoadProgress::default()).is_none());
         for length in [0, 7, 100, bytes.len() / 2, bytes.len() - 1] {
             fs::write(&path, &bytes[..length]).expect("truncate");
-            assert!(read_buildings(&layer, "mapping A").is_none(), "{length}");
+            assert!(
+                read_buildings(&layer, "mapping A", &LoadProgress::default()).is_none(),
+                "{length}"
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod export;
+pub mod feature_blocks;
 pub mod geojson;
 pub mod geojson_out;
 pub mod geometry_in;
