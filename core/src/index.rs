@@ -1,17 +1,14 @@
-//! R-trees: buildings by representative point and by envelope (bulk-loaded once), communities by
-//! envelope (removed and re-inserted whenever one changes: an object in an rstar tree must not
+//! R-trees: buildings by footprint envelope (bulk-loaded once), communities by envelope (removed and re-inserted whenever one changes: an object in an rstar tree must not
 //! move).
 
 use geo::{BoundingRect, Coord, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 use crate::ids::CommunityKey;
 use crate::layers::Building;
 use crate::plan::Plan;
 
-/// A building's representative point with the building's index.
-pub type BuildingPoint = GeomWithData<[f64; 2], u32>;
 /// A footprint envelope with the building's index.
 pub type BuildingEnvelope = GeomWithData<Rectangle<[f64; 2]>, u32>;
 /// A community envelope with the community's key.
@@ -29,32 +26,21 @@ pub fn boundary_envelope(boundary: &MultiPolygon<f64>) -> Option<AABB<[f64; 2]>>
         .map(|rect| aabb(rect.min(), rect.max()))
 }
 
-/// Buildings indexed twice: by the point that decides their community, and by footprint envelope
-/// (for cuts and drawing).
+/// Buildings by footprint envelope, with their representative points beside the tree. One tree
+/// answers both questions — a representative point lies inside its footprint's envelope, so the
+/// buildings whose point is in a box are among those whose envelope meets it — where a second
+/// tree by point cost 90 MB and a third of the index time at 1M buildings.
 #[derive(Debug, Clone)]
 pub struct BuildingIndex {
-    /// Representative points.
-    pub by_point: RTree<BuildingPoint>,
     /// Footprint envelopes.
     pub by_envelope: RTree<BuildingEnvelope>,
+    /// Representative points, by building index.
+    points: Vec<[f64; 2]>,
 }
 
 impl BuildingIndex {
-    /// Bulk-loads both trees.
+    /// Bulk-loads the tree.
     pub fn build(buildings: &[Building]) -> Self {
-        let points = buildings
-            .iter()
-            .enumerate()
-            .map(|(index, building)| {
-                GeomWithData::new(
-                    [
-                        building.representative_point.x,
-                        building.representative_point.y,
-                    ],
-                    index as u32,
-                )
-            })
-            .collect();
         let envelopes = buildings
             .iter()
             .enumerate()
@@ -66,19 +52,30 @@ impl BuildingIndex {
                 )
             })
             .collect();
-        let (by_point, by_envelope) =
-            rayon::join(|| RTree::bulk_load(points), || RTree::bulk_load(envelopes));
         Self {
-            by_point,
-            by_envelope,
+            by_envelope: RTree::bulk_load(envelopes),
+            points: buildings
+                .iter()
+                .map(|building| {
+                    [
+                        building.representative_point.x,
+                        building.representative_point.y,
+                    ]
+                })
+                .collect(),
         }
     }
 
-    /// Buildings whose representative point lies in `envelope`.
+    /// Buildings whose representative point lies in `envelope` (borders included).
     pub fn points_in(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
-        self.by_point
-            .locate_in_envelope(&envelope)
-            .map(|point| point.data)
+        self.by_envelope
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|rectangle| rectangle.data)
+            .filter(move |building| {
+                self.points
+                    .get(*building as usize)
+                    .is_some_and(|point| envelope.contains_point(point))
+            })
     }
 
     /// Buildings whose footprint envelope meets `envelope`.
