@@ -10,6 +10,10 @@ use shequ::app::{Preferences, ShequApp, fonts};
 use shequ_core::Session;
 use shequ_core::gen_city::benchmark_city;
 
+/// The binary's allocator, so that the figures are the ones the planner gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn city(buildings: usize) -> PathBuf {
     benchmark_city(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),

@@ -13,6 +13,10 @@ use shequ_core::edit::{Command, Locks};
 use shequ_core::gen_city::benchmark_city;
 use shequ_core::ops::blocks::{Blocks, data_extent};
 
+/// The binary's allocator, so that the figures are the ones the planner gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn sizes() -> Vec<usize> {
     let mut sizes = vec![100_000];
     if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {

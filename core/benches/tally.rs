@@ -9,8 +9,13 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
 use shequ_core::gen_city::benchmark_city;
 use shequ_core::index::BuildingIndex;
+use shequ_core::rules::{RuleContext, RuleResults};
 use shequ_core::session::LayerCacheUse;
 use shequ_core::tally::Tallies;
+
+/// The binary's allocator, so that the figures are the ones the planner gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn sizes() -> Vec<usize> {
     let mut sizes = vec![10_000, 100_000];
@@ -75,6 +80,30 @@ fn benchmarks(criterion: &mut Criterion) {
                         &session.building_index,
                         tolerance,
                     )
+                })
+            },
+        );
+        group.finish();
+
+        // What re-checking the whole plan costs: every community recounted, every rule run.
+        let mut group = criterion.benchmark_group("full_recount_and_recheck");
+        group.sample_size(10);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(buildings),
+            &session,
+            |bencher, session| {
+                bencher.iter(|| {
+                    let tallies = Tallies::full(
+                        &session.plan,
+                        &session.layers.buildings,
+                        &session.building_index,
+                        tolerance,
+                    );
+                    let context = RuleContext {
+                        tallies: &tallies,
+                        ..session.rule_context()
+                    };
+                    RuleResults::full(&context)
                 })
             },
         );

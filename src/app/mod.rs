@@ -436,15 +436,7 @@ impl ShequApp {
                 .collect()
         });
         let Some(first) = dropped.first() else { return };
-        let is_plan = std::fs::read(first)
-            .map(|bytes| {
-                bytes
-                    .windows(8)
-                    .take(4096)
-                    .any(|window| window == b"\"shequ\":")
-            })
-            .unwrap_or(false);
-        if is_plan {
+        if is_plan_file(first) {
             self.open(first);
         } else {
             self.start_new_plan(
@@ -616,6 +608,15 @@ impl ShequApp {
     }
 }
 
+/// True when `path` is a plan file (a `shequ` member near its start) rather than a layer.
+pub fn is_plan_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut start))
+        .is_ok_and(|_| start.windows(8).any(|window| window == b"\"shequ\":"))
+}
+
 /// The recovery file beside a plan.
 pub fn recovery_path(plan: &Path) -> PathBuf {
     let name = plan
@@ -642,7 +643,7 @@ impl eframe::App for DesktopApp {
     }
 }
 
-/// Opens the desktop window on `plan`.
+/// Opens the desktop window on `plan` (a plan file, or a buildings layer to start a plan from).
 pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -660,10 +661,13 @@ pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
                 .storage
                 .and_then(|storage| eframe::get_value(storage, "preferences"))
                 .unwrap_or_default();
-            // The window opens at once; the plan loads behind a progress bar.
+            // The window opens at once; the plan loads behind a progress bar. A layer rather
+            // than a plan opens "New plan from layers" on it.
             let mut app = ShequApp::new(None, preferences);
-            if let Some(plan) = plan {
-                app.open(&plan);
+            match plan {
+                Some(plan) if is_plan_file(&plan) => app.open(&plan),
+                Some(layer) => app.start_new_plan(Some(layer), None, None),
+                None => {}
             }
             Ok(Box::new(DesktopApp { app }))
         }),

@@ -28,14 +28,16 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Communities are of three types: geographic 地缘型, work-unit 单位型 and residential-estate
 /// 单元型; each belongs to a street office 街道 in a district 区. Households 户数 and residents 人口
 /// are counted building by building.
-/// Run without a command, it opens the desktop editor on PLAN (or the bundled demo plan).
+/// Run without a command, it opens the desktop editor on PLAN (or the bundled demo plan); given a
+/// buildings layer instead of a plan, it opens "New plan from layers" on it.
 #[derive(Debug, Parser)]
 #[command(name = "shequ", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Arguments {
     /// What to do; without one, the desktop editor opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The plan to open in the desktop editor 方案 (the bundled demo by default).
+    /// The plan to open in the desktop editor 方案 (the bundled demo by default), or a buildings
+    /// layer to start a plan from.
     #[arg(value_name = "PLAN")]
     pub plan: Option<PathBuf>,
 }
