@@ -58,23 +58,31 @@ fn benchmarks(criterion: &mut Criterion) {
         });
         group.finish();
 
-        // A few blocks around the middle of the city: buildings drawn one by one.
+        // Around the middle of the city at three zooms: a few blocks (buildings drawn one by
+        // one), the zoom where buildings first appear (the most drawn), and a district (streets,
+        // no buildings).
         let middle = app
             .session
             .as_ref()
             .and_then(|session| session.plan.keys().get(session.plan.len() / 2).copied())
             .expect("a community");
         app.select_and_zoom(middle);
-        app.map.metres_per_point = 0.6;
-        for _ in 0..3 {
-            frame(&ctx, &mut app);
+        for (name, metres_per_point) in [
+            ("map_frame_few_blocks", 0.6),
+            ("map_frame_buildings_appear", 2.4),
+            ("map_frame_district", 8.0),
+        ] {
+            app.map.metres_per_point = metres_per_point;
+            for _ in 0..3 {
+                frame(&ctx, &mut app);
+            }
+            let mut group = criterion.benchmark_group(name);
+            group.sample_size(20);
+            group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+                bencher.iter(|| frame(&ctx, &mut app))
+            });
+            group.finish();
         }
-        let mut group = criterion.benchmark_group("map_frame_few_blocks");
-        group.sample_size(20);
-        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
-            bencher.iter(|| frame(&ctx, &mut app))
-        });
-        group.finish();
     }
 }
 
