@@ -347,6 +347,12 @@ struct Words {
     north: &'static str,
     households: &'static str,
     untitled: &'static str,
+    communities: &'static str,
+    households_total: &'static str,
+    residents_total: &'static str,
+    errors_total: &'static str,
+    warnings_total: &'static str,
+    accepted_total: &'static str,
 }
 
 const CHINESE_WORDS: Words = Words {
@@ -361,6 +367,12 @@ const CHINESE_WORDS: Words = Words {
     north: "北",
     households: "户",
     untitled: "社区划分方案",
+    communities: "社区",
+    households_total: "户数",
+    residents_total: "人口",
+    errors_total: "错误",
+    warnings_total: "警告",
+    accepted_total: "已接受例外",
 };
 
 const ENGLISH_WORDS: Words = Words {
@@ -375,6 +387,12 @@ const ENGLISH_WORDS: Words = Words {
     north: "N",
     households: "households",
     untitled: "Community plan",
+    communities: "Communities",
+    households_total: "households",
+    residents_total: "residents",
+    errors_total: "errors",
+    warnings_total: "warnings",
+    accepted_total: "accepted exceptions",
 };
 
 /// Draws the plan's map sheet.
@@ -467,27 +485,16 @@ pub fn render_map_image(
         .iter()
         .filter(|violation| violation.accepted.is_some())
         .count();
-    let totals = if options.chinese {
-        format!(
-            "社区 {} 个 · {} 户 · {} 人 · 错误 {} · 警告 {} · 已接受例外 {}",
-            report.city.communities,
-            grouped(report.city.households),
-            grouped(report.city.residents),
-            errors,
-            warnings,
-            accepted
-        )
-    } else {
-        format!(
-            "{} communities · {} households · {} residents · {} errors · {} warnings · {} accepted exceptions",
-            report.city.communities,
-            grouped(report.city.households),
-            grouped(report.city.residents),
-            errors,
-            warnings,
-            accepted
-        )
-    };
+    let totals = [
+        (words.communities, u64::from(report.city.communities)),
+        (words.households_total, report.city.households),
+        (words.residents_total, report.city.residents),
+        (words.errors_total, errors as u64),
+        (words.warnings_total, warnings as u64),
+        (words.accepted_total, accepted as u64),
+    ]
+    .map(|(label, value)| format!("{label} {}", grouped(value)))
+    .join(" · ");
     canvas.text(&totals, map_left, height - 28.0, 24.0, palette::INK);
     let credit = "shequ 社区";
     let credit_width = canvas.text_width(credit, 20.0);

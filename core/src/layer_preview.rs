@@ -14,18 +14,13 @@ use crate::layers::{BuildingOutcome, FigureSource, building_from_feature};
 use crate::projection::LocalProjection;
 use crate::rules::RuleProfile;
 
-/// The building fields a preview shows, in the order a planner checks them.
-pub const BUILDING_FIELDS: [Field; 9] = [
-    Field::Households,
-    Field::Residents,
-    Field::Floors,
-    Field::Height,
-    Field::Use,
-    Field::Estate,
-    Field::WorkUnit,
-    Field::Name,
-    Field::Id,
-];
+/// The building fields a preview shows, in the order a planner checks them: those the counts
+/// depend on, then the name and the id.
+pub fn previewed_fields() -> impl Iterator<Item = Field> {
+    crate::layers::BUILDING_FIELDS
+        .into_iter()
+        .chain([Field::Name, Field::Id])
+}
 
 /// The first features of a buildings layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,9 +106,8 @@ impl BuildingsSample {
 
     /// What `mapping` and `profile` make of the sample.
     pub fn preview(&self, mapping: &FieldMapping, profile: &RuleProfile) -> BuildingsPreview {
-        let fields = BUILDING_FIELDS
-            .iter()
-            .map(|field| self.field_preview(*field, mapping))
+        let fields = previewed_fields()
+            .map(|field| self.field_preview(field, mapping))
             .collect();
         let mut first_position = None;
         for feature in &self.features {

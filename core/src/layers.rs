@@ -308,7 +308,7 @@ fn check_mapped_fields_exist(
 }
 
 /// Fields of the buildings layer that a mapping may name explicitly.
-const BUILDING_FIELDS: [Field; 7] = [
+pub(crate) const BUILDING_FIELDS: [Field; 7] = [
     Field::Households,
     Field::Residents,
     Field::Floors,
