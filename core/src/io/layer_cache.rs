@@ -605,9 +605,9 @@ mod tests {
             footprint_area_m2: 40.0,
             floors: 6.0,
             floor_area_m2: 240.0,
-            residential: index % 3 != 0,
+            residential: !index.is_multiple_of(3),
             households: index as u32,
-            households_source: if index % 2 == 0 {
+            households_source: if index.is_multiple_of(2) {
                 FigureSource::Data
             } else {
                 FigureSource::Estimate
@@ -615,7 +615,7 @@ mod tests {
             residents: 2 * index as u32,
             residents_source: FigureSource::Estimate,
             building_use: Some("住宅".to_owned()),
-            estate: (index % 5 == 0).then(|| "滨江小区".to_owned()),
+            estate: index.is_multiple_of(5).then(|| "滨江小区".to_owned()),
             work_unit: None,
             name: None,
         }
