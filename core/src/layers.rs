@@ -2,6 +2,7 @@
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use geo::{Area, BoundingRect, Coord, InteriorPoint, MultiLineString, MultiPolygon, Validation};
 use rayon::prelude::*;
@@ -27,11 +28,12 @@ pub enum FigureSource {
     Estimate,
 }
 
-/// One building, in metres.
+/// One building, in metres. A city holds a million of these, so rarely present texts live out of
+/// line and the use is shared between buildings with the same one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Building {
     /// The id from the data (`id` or `osm_id`), else the feature's index.
-    pub source_id: String,
+    pub source_id: Box<str>,
     /// The footprint.
     pub footprint: MultiPolygon<f64>,
     /// A point inside the footprint: the building belongs to the community containing it.
@@ -42,8 +44,6 @@ pub struct Building {
     pub footprint_area_m2: f64,
     /// Floors above ground.
     pub floors: f64,
-    /// Footprint × floors, in m².
-    pub floor_area_m2: f64,
     /// True when people live here: a residential use, or households given in the data.
     pub residential: bool,
     /// Households living here (0 when not residential).
@@ -54,14 +54,67 @@ pub struct Building {
     pub residents: u32,
     /// Where [`Self::residents`] came from.
     pub residents_source: FigureSource,
-    /// The use, as the data names it.
-    pub building_use: Option<String>,
+    /// The use, as the data names it (one shared copy per distinct use).
+    pub building_use: Option<Arc<str>>,
+    /// The estate, work unit and name, when the data gives any.
+    pub labels: Option<Box<BuildingLabels>>,
+}
+
+/// What a building may be called and belong to, beyond its use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildingLabels {
     /// The residential estate (小区), if any.
     pub estate: Option<String>,
     /// The work unit (单位), if any.
     pub work_unit: Option<String>,
     /// The name, if any.
     pub name: Option<String>,
+}
+
+impl BuildingLabels {
+    /// The labels, or `None` when there are none (so nothing is allocated).
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+impl Building {
+    /// Footprint × floors, in m².
+    pub fn floor_area_m2(&self) -> f64 {
+        self.footprint_area_m2 * self.floors
+    }
+
+    /// The residential estate (小区), if any.
+    pub fn estate(&self) -> Option<&str> {
+        self.labels.as_ref()?.estate.as_deref()
+    }
+
+    /// The work unit (单位), if any.
+    pub fn work_unit(&self) -> Option<&str> {
+        self.labels.as_ref()?.work_unit.as_deref()
+    }
+
+    /// The name, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.labels.as_ref()?.name.as_deref()
+    }
+}
+
+/// One shared copy of each distinct text (building uses repeat across a whole layer).
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    known: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// The shared copy of `text`.
+    pub(crate) fn intern(&mut self, text: &Arc<str>) -> Arc<str> {
+        if let Some(known) = self.known.get(text) {
+            return Arc::clone(known);
+        }
+        self.known.insert(Arc::clone(text));
+        Arc::clone(text)
+    }
 }
 
 /// One street, in metres.
@@ -260,21 +313,23 @@ pub(crate) fn building_from_feature(
         ),
     };
     let building = Building {
-        source_id: id_value_text(mapping, feature, index),
+        source_id: id_value_text(mapping, feature, index).into_boxed_str(),
         representative_point: interior.0,
         envelope: [bounds.min(), bounds.max()],
         footprint_area_m2,
         floors,
-        floor_area_m2: footprint_area_m2 * floors,
         residential,
         households,
         households_source,
         residents,
         residents_source,
-        building_use,
-        estate: mapping.text(properties, Field::Estate),
-        work_unit: mapping.text(properties, Field::WorkUnit),
-        name: mapping.text(properties, Field::Name),
+        building_use: building_use.map(Arc::from),
+        labels: BuildingLabels {
+            estate: mapping.text(properties, Field::Estate),
+            work_unit: mapping.text(properties, Field::WorkUnit),
+            name: mapping.text(properties, Field::Name),
+        }
+        .boxed(),
         footprint,
     };
     BuildingOutcome::Kept(Box::new(building), notes)
@@ -330,6 +385,7 @@ fn convert_chunk(
     profile: &RuleProfile,
     buildings: &mut Vec<Building>,
     warnings: &mut WarningCollector,
+    uses: &mut Interner,
 ) -> Result<()> {
     let outcomes: Vec<BuildingOutcome> = chunk
         .par_iter()
@@ -342,11 +398,12 @@ fn convert_chunk(
         let index = first_index + offset;
         let feature = &chunk[offset];
         match outcome {
-            BuildingOutcome::Kept(building, notes) => {
+            BuildingOutcome::Kept(mut building, notes) => {
                 for note in notes {
                     let (problem, advice) = note.describe();
                     warnings.add(problem, advice, index, &building.source_id);
                 }
+                building.building_use = building.building_use.map(|text| uses.intern(&text));
                 buildings.push(*building);
             }
             BuildingOutcome::Skipped(GeometryProblem::NotLonLat(position)) => {
@@ -451,6 +508,7 @@ pub fn buildings_from_collection(
         profile,
         &mut buildings,
         &mut warnings,
+        &mut Interner::default(),
     )?;
     finish_buildings(path, mapping, raw.features.len(), &buildings, &mut warnings)?;
     Ok((buildings, warnings.finish()))
@@ -471,6 +529,7 @@ struct BuildingsInProgress<'a> {
     pending: Vec<(usize, Vec<RawFeature>)>,
     buildings: Vec<Building>,
     warnings: WarningCollector,
+    uses: Interner,
     features: usize,
 }
 
@@ -491,6 +550,7 @@ impl<'a> BuildingsInProgress<'a> {
             pending: Vec::new(),
             buildings: Vec::new(),
             warnings: WarningCollector::new(path),
+            uses: Interner::default(),
             features: 0,
         }
     }
@@ -528,6 +588,7 @@ impl<'a> BuildingsInProgress<'a> {
                 self.profile,
                 &mut self.buildings,
                 &mut self.warnings,
+                &mut self.uses,
             )?;
         }
         convert_chunk(
@@ -539,6 +600,7 @@ impl<'a> BuildingsInProgress<'a> {
             self.profile,
             &mut self.buildings,
             &mut self.warnings,
+            &mut self.uses,
         )
     }
 

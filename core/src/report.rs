@@ -219,7 +219,7 @@ impl CheckReport {
                 .map(|(building, communities)| CutRow {
                     building: session.layers.buildings[building as usize]
                         .source_id
-                        .clone(),
+                        .to_string(),
                     communities,
                 })
                 .collect(),

@@ -145,7 +145,7 @@ fn count(members: Vec<u32>, cut_buildings: Vec<u32>, buildings: &[Building]) -> 
         if building.residential {
             tally.households += u64::from(building.households);
             tally.residential_buildings += 1;
-            tally.residential_floor_area_m2 += building.floor_area_m2;
+            tally.residential_floor_area_m2 += building.floor_area_m2();
             if building.households_source == FigureSource::Estimate {
                 tally.estimated_households += u64::from(building.households);
             }
@@ -355,16 +355,13 @@ mod tests {
             envelope: [bounds.min(), bounds.max()],
             footprint_area_m2: footprint.unsigned_area(),
             floors: 1.0,
-            floor_area_m2: footprint.unsigned_area(),
             residential: true,
             households,
             households_source: FigureSource::Data,
             residents: households * 2,
             residents_source: FigureSource::Data,
             building_use: None,
-            estate: None,
-            work_unit: None,
-            name: None,
+            labels: None,
             footprint,
         }
     }

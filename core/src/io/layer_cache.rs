@@ -13,6 +13,7 @@
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
@@ -20,14 +21,14 @@ use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 use crate::io::warnings::LoadWarning;
-use crate::layers::{Building, FigureSource, Street};
+use crate::layers::{Building, BuildingLabels, FigureSource, Interner, Street};
 use crate::progress::LoadProgress;
 use crate::projection::LocalProjection;
 
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
 
 /// Bumped whenever the encoding or the meaning of a cached value changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Features per chunk: the unit of checksums and of parallel decoding.
 const CHUNK_FEATURES: usize = 16_384;
@@ -292,7 +293,7 @@ fn write_chunks<T: Sync>(
 /// and decoded in parallel, appended in order (and counted in `progress`).
 fn read_chunks<T: Send>(
     file: &mut dyn Read,
-    read: fn(&mut Reader<'_>) -> Option<T>,
+    read: fn(&mut Reader<'_>, &mut Interner) -> Option<T>,
     progress: Option<&LoadProgress>,
 ) -> Option<Vec<T>> {
     let total = usize::try_from(read_u64(file)?).ok()?;
@@ -320,8 +321,9 @@ fn read_chunks<T: Send>(
                     return None;
                 }
                 let mut reader = Reader::new(bytes);
+                let mut uses = Interner::default();
                 let chunk = (0..*count)
-                    .map(|_| read(&mut reader))
+                    .map(|_| read(&mut reader, &mut uses))
                     .collect::<Option<Vec<T>>>()?;
                 reader.is_at_end().then_some(chunk)
             })
@@ -372,7 +374,6 @@ fn write_building(writer: &mut Writer, building: &Building) {
     writer.coord(building.envelope[1]);
     writer.f64(building.footprint_area_m2);
     writer.f64(building.floors);
-    writer.f64(building.floor_area_m2);
     let flags = u8::from(building.residential)
         | (u8::from(building.households_source == FigureSource::Estimate) << 1)
         | (u8::from(building.residents_source == FigureSource::Estimate) << 2);
@@ -380,17 +381,17 @@ fn write_building(writer: &mut Writer, building: &Building) {
     writer.u32(building.households);
     writer.u32(building.residents);
     for text in [
-        &building.building_use,
-        &building.estate,
-        &building.work_unit,
-        &building.name,
+        building.building_use.as_deref(),
+        building.estate(),
+        building.work_unit(),
+        building.name(),
     ] {
-        writer.optional_text(text.as_deref());
+        writer.optional_text(text);
     }
 }
 
-fn read_building(reader: &mut Reader<'_>) -> Option<Building> {
-    let source_id = reader.text()?.to_owned();
+fn read_building(reader: &mut Reader<'_>, uses: &mut Interner) -> Option<Building> {
+    let source_id = Box::from(reader.text()?);
     let polygon_count = reader.length()?;
     let mut polygons = Vec::with_capacity(polygon_count.min(1024));
     for _ in 0..polygon_count {
@@ -405,7 +406,6 @@ fn read_building(reader: &mut Reader<'_>) -> Option<Building> {
     let envelope = [reader.coord()?, reader.coord()?];
     let footprint_area_m2 = reader.f64()?;
     let floors = reader.f64()?;
-    let floor_area_m2 = reader.f64()?;
     let flags = reader.take(1)?[0];
     let source = |bit: u8| {
         if flags & bit != 0 {
@@ -421,16 +421,20 @@ fn read_building(reader: &mut Reader<'_>) -> Option<Building> {
         envelope,
         footprint_area_m2,
         floors,
-        floor_area_m2,
         residential: flags & 1 != 0,
         households: reader.u32()?,
         households_source: source(2),
         residents: reader.u32()?,
         residents_source: source(4),
-        building_use: reader.optional_text()?,
-        estate: reader.optional_text()?,
-        work_unit: reader.optional_text()?,
-        name: reader.optional_text()?,
+        building_use: reader
+            .optional_text()?
+            .map(|text| uses.intern(&Arc::from(text))),
+        labels: BuildingLabels {
+            estate: reader.optional_text()?,
+            work_unit: reader.optional_text()?,
+            name: reader.optional_text()?,
+        }
+        .boxed(),
     })
 }
 
@@ -444,7 +448,7 @@ fn write_street(writer: &mut Writer, street: &Street) {
     writer.optional_text(street.name.as_deref());
 }
 
-fn read_street(reader: &mut Reader<'_>) -> Option<Street> {
+fn read_street(reader: &mut Reader<'_>, _uses: &mut Interner) -> Option<Street> {
     let source_id = reader.text()?.to_owned();
     let line_count = reader.length()?;
     let lines = (0..line_count)
@@ -592,7 +596,7 @@ mod tests {
         let x = index as f64 * 20.0;
         let ring = LineString::from(vec![(x, 0.0), (x + 10.0, 0.0), (x + 10.0, 8.0), (x, 0.0)]);
         Building {
-            source_id: format!("B{index}"),
+            source_id: format!("B{index}").into_boxed_str(),
             footprint: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
             representative_point: Coord { x: x + 6.0, y: 2.0 },
             envelope: [
@@ -604,7 +608,6 @@ mod tests {
             ],
             footprint_area_m2: 40.0,
             floors: 6.0,
-            floor_area_m2: 240.0,
             residential: !index.is_multiple_of(3),
             households: index as u32,
             households_source: if index.is_multiple_of(2) {
@@ -614,10 +617,12 @@ mod tests {
             },
             residents: 2 * index as u32,
             residents_source: FigureSource::Estimate,
-            building_use: Some("住宅".to_owned()),
-            estate: index.is_multiple_of(5).then(|| "滨江小区".to_owned()),
-            work_unit: None,
-            name: None,
+            building_use: Some(Arc::from("住宅")),
+            labels: BuildingLabels {
+                estate: index.is_multiple_of(5).then(|| "滨江小区".to_owned()),
+                ..BuildingLabels::default()
+            }
+            .boxed(),
         }
     }
 

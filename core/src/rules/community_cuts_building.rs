@@ -28,7 +28,7 @@ pub fn check(
     let estate_community = community.kind == CommunityType::ResidentialEstate;
     let (estate_cuts, other_cuts): (Vec<u32>, Vec<u32>) = cut
         .iter()
-        .partition(|&&building| estate_community && buildings[building as usize].estate.is_some());
+        .partition(|&&building| estate_community && buildings[building as usize].estate().is_some());
     let clause = context.profile.geometry.clause;
     for (cuts, severity) in [
         (estate_cuts, Severity::Error),
@@ -39,7 +39,7 @@ pub fn check(
         }
         let ids: Vec<String> = cuts
             .iter()
-            .map(|&building| buildings[building as usize].source_id.clone())
+            .map(|&building| buildings[building as usize].source_id.to_string())
             .collect();
         let footprints = MultiPolygon::new(
             cuts.iter()

@@ -70,7 +70,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             .sum();
         let ids: Vec<String> = members
             .iter()
-            .map(|&building| buildings[building as usize].source_id.clone())
+            .map(|&building| buildings[building as usize].source_id.to_string())
             .collect();
         let corners: Vec<Point<f64>> = members
             .iter()
