@@ -306,13 +306,10 @@ fn plan_extent(session: &Session) -> Option<Rect<f64>> {
         )
     })
     .or_else(|| {
-        union(
-            &mut session
-                .layers
-                .buildings
-                .iter()
-                .map(|building| Rect::new(building.envelope[0], building.envelope[1])),
-        )
+        union(&mut session.layers.buildings.iter().map(|building| {
+            let [lower, upper] = building.envelope();
+            Rect::new(lower, upper)
+        }))
     })
 }
 

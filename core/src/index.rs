@@ -45,7 +45,7 @@ impl BuildingIndex {
             .iter()
             .enumerate()
             .map(|(index, building)| {
-                let [lower, upper] = building.envelope;
+                let [lower, upper] = building.envelope();
                 GeomWithData::new(
                     Rectangle::from_corners([lower.x, lower.y], [upper.x, upper.y]),
                     index as u32,

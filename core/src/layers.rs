@@ -38,8 +38,6 @@ pub struct Building {
     pub footprint: MultiPolygon<f64>,
     /// A point inside the footprint: the building belongs to the community containing it.
     pub representative_point: Coord<f64>,
-    /// Lower-left and upper-right corners of the footprint.
-    pub envelope: [Coord<f64>; 2],
     /// Footprint area in m².
     pub footprint_area_m2: f64,
     /// Floors above ground.
@@ -79,6 +77,15 @@ impl BuildingLabels {
 }
 
 impl Building {
+    /// Lower-left and upper-right corners of the footprint (computed: a million buildings need
+    /// not carry them, the R-tree holds them).
+    pub fn envelope(&self) -> [Coord<f64>; 2] {
+        match self.footprint.bounding_rect() {
+            Some(bounds) => [bounds.min(), bounds.max()],
+            None => [self.representative_point; 2],
+        }
+    }
+
     /// Footprint × floors, in m².
     pub fn floor_area_m2(&self) -> f64 {
         self.footprint_area_m2 * self.floors
@@ -249,8 +256,7 @@ pub(crate) fn building_from_feature(
         Err(problem) => return BuildingOutcome::Skipped(problem),
     };
     let footprint = converted.polygons;
-    let (Some(interior), Some(bounds)) = (footprint.interior_point(), footprint.bounding_rect())
-    else {
+    let (Some(interior), Some(_)) = (footprint.interior_point(), footprint.bounding_rect()) else {
         return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
     };
     let mut notes = Vec::new();
@@ -315,7 +321,6 @@ pub(crate) fn building_from_feature(
     let building = Building {
         source_id: id_value_text(mapping, feature, index).into_boxed_str(),
         representative_point: interior.0,
-        envelope: [bounds.min(), bounds.max()],
         footprint_area_m2,
         floors,
         residential,

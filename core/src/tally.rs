@@ -334,7 +334,7 @@ impl Tallies {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{BoundingRect, Centroid, InteriorPoint, LineString, MultiPolygon, Polygon};
+    use geo::{Centroid, InteriorPoint, LineString, MultiPolygon, Polygon};
     use serde_json::Map;
 
     use crate::plan::CommunityType;
@@ -348,11 +348,9 @@ mod tests {
 
     fn building(footprint: MultiPolygon<f64>, households: u32) -> Building {
         let point = footprint.interior_point().expect("has an inside").0;
-        let bounds = footprint.bounding_rect().expect("has bounds");
         Building {
             source_id: "b".into(),
             representative_point: point,
-            envelope: [bounds.min(), bounds.max()],
             footprint_area_m2: footprint.unsigned_area(),
             floors: 1.0,
             residential: true,

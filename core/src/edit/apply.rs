@@ -395,7 +395,7 @@ impl Session {
                         .buildings
                         .get(building as usize)
                         .ok_or_else(|| Error::Edit(format!("there is no building {building}")))?;
-                    let [low, high] = found.envelope;
+                    let [low, high] = found.envelope();
                     let (low, high) = (
                         Coord {
                             x: low.x - BUILDING_MARGIN_M,

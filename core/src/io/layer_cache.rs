@@ -28,7 +28,7 @@ use crate::projection::LocalProjection;
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
 
 /// Bumped whenever the encoding or the meaning of a cached value changes.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// Features per chunk: the unit of checksums and of parallel decoding.
 const CHUNK_FEATURES: usize = 16_384;
@@ -370,8 +370,6 @@ fn write_building(writer: &mut Writer, building: &Building) {
         }
     }
     writer.coord(building.representative_point);
-    writer.coord(building.envelope[0]);
-    writer.coord(building.envelope[1]);
     writer.f64(building.footprint_area_m2);
     writer.f64(building.floors);
     let flags = u8::from(building.residential)
@@ -403,7 +401,6 @@ fn read_building(reader: &mut Reader<'_>, uses: &mut Interner) -> Option<Buildin
         polygons.push(Polygon::new(exterior, interiors));
     }
     let representative_point = reader.coord()?;
-    let envelope = [reader.coord()?, reader.coord()?];
     let footprint_area_m2 = reader.f64()?;
     let floors = reader.f64()?;
     let flags = reader.take(1)?[0];
@@ -418,7 +415,6 @@ fn read_building(reader: &mut Reader<'_>, uses: &mut Interner) -> Option<Buildin
         source_id,
         footprint: MultiPolygon::new(polygons),
         representative_point,
-        envelope,
         footprint_area_m2,
         floors,
         residential: flags & 1 != 0,
@@ -599,13 +595,6 @@ mod tests {
             source_id: format!("B{index}").into_boxed_str(),
             footprint: MultiPolygon::new(vec![Polygon::new(ring, vec![])]),
             representative_point: Coord { x: x + 6.0, y: 2.0 },
-            envelope: [
-                Coord { x, y: 0.0 },
-                Coord {
-                    x: x + 10.0,
-                    y: 8.0,
-                },
-            ],
             footprint_area_m2: 40.0,
             floors: 6.0,
             residential: !index.is_multiple_of(3),

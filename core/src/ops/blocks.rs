@@ -37,7 +37,8 @@ pub fn data_extent(buildings: &[Building], streets: &[Street]) -> Option<[Coord<
         });
     };
     for building in buildings {
-        grow(building.envelope[0], building.envelope[1]);
+        let [lower, upper] = building.envelope();
+        grow(lower, upper);
     }
     for street in streets {
         if let Some(rect) = street.lines.bounding_rect() {

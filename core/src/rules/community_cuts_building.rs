@@ -26,9 +26,9 @@ pub fn check(
     }
     let buildings = &context.layers.buildings;
     let estate_community = community.kind == CommunityType::ResidentialEstate;
-    let (estate_cuts, other_cuts): (Vec<u32>, Vec<u32>) = cut
-        .iter()
-        .partition(|&&building| estate_community && buildings[building as usize].estate().is_some());
+    let (estate_cuts, other_cuts): (Vec<u32>, Vec<u32>) = cut.iter().partition(|&&building| {
+        estate_community && buildings[building as usize].estate().is_some()
+    });
     let clause = context.profile.geometry.clause;
     for (cuts, severity) in [
         (estate_cuts, Severity::Error),

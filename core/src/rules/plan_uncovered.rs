@@ -2,7 +2,7 @@
 //! clusters of buildings near each other, each with its households. Every household must belong
 //! to a community.
 
-use geo::{ConvexHull, Coord, MultiPoint, MultiPolygon, Point};
+use geo::{ConvexHull, MultiPoint, MultiPolygon, Point};
 use serde_json::json;
 
 use crate::format::grouped;
@@ -74,12 +74,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             .collect();
         let corners: Vec<Point<f64>> = members
             .iter()
-            .flat_map(|&building| {
-                buildings[building as usize]
-                    .envelope
-                    .iter()
-                    .map(|corner: &Coord<f64>| Point(*corner))
-            })
+            .flat_map(|&building| buildings[building as usize].envelope().map(Point))
             .collect();
         let hull = MultiPoint::new(corners).convex_hull();
         out.push(Violation {
