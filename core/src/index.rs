@@ -9,8 +9,34 @@ use crate::ids::CommunityKey;
 use crate::layers::Building;
 use crate::plan::Plan;
 
-/// A footprint envelope with the building's index.
-pub type BuildingEnvelope = GeomWithData<Rectangle<[f64; 2]>, u32>;
+/// A footprint envelope in single precision, rounded outward, with the building's index: half
+/// the tree's memory, and every query is widened the same way, so it finds at least the buildings
+/// the exact envelopes would (callers then test exactly).
+pub type BuildingEnvelope = GeomWithData<Rectangle<[f32; 2]>, u32>;
+
+/// The single-precision box holding the double-precision one from `lower` to `upper`.
+fn widened(lower: [f64; 2], upper: [f64; 2]) -> AABB<[f32; 2]> {
+    let down = |value: f64| {
+        let narrowed = value as f32;
+        if f64::from(narrowed) > value {
+            narrowed.next_down()
+        } else {
+            narrowed
+        }
+    };
+    let up = |value: f64| {
+        let narrowed = value as f32;
+        if f64::from(narrowed) < value {
+            narrowed.next_up()
+        } else {
+            narrowed
+        }
+    };
+    AABB::from_corners(
+        [down(lower[0]), down(lower[1])],
+        [up(upper[0]), up(upper[1])],
+    )
+}
 /// A community envelope with the community's key.
 pub type CommunityEnvelope = GeomWithData<Rectangle<[f64; 2]>, CommunityKey>;
 
@@ -47,7 +73,7 @@ impl BuildingIndex {
             .map(|(index, building)| {
                 let [lower, upper] = building.envelope();
                 GeomWithData::new(
-                    Rectangle::from_corners([lower.x, lower.y], [upper.x, upper.y]),
+                    Rectangle::from_aabb(widened([lower.x, lower.y], [upper.x, upper.y])),
                     index as u32,
                 )
             })
@@ -68,20 +94,18 @@ impl BuildingIndex {
 
     /// Buildings whose representative point lies in `envelope` (borders included).
     pub fn points_in(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
-        self.by_envelope
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|rectangle| rectangle.data)
-            .filter(move |building| {
-                self.points
-                    .get(*building as usize)
-                    .is_some_and(|point| envelope.contains_point(point))
-            })
+        self.footprints_meeting(envelope).filter(move |building| {
+            self.points
+                .get(*building as usize)
+                .is_some_and(|point| envelope.contains_point(point))
+        })
     }
 
     /// Buildings whose footprint envelope meets `envelope`.
+    /// (A superset by a few millimetres at most: the tree is single precision, rounded outward.)
     pub fn footprints_meeting(&self, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
         self.by_envelope
-            .locate_in_envelope_intersecting(&envelope)
+            .locate_in_envelope_intersecting(&widened(envelope.lower(), envelope.upper()))
             .map(|rectangle| rectangle.data)
     }
 }
