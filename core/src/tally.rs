@@ -1,5 +1,6 @@
 //! Households, residents, buildings and floor area per community, counted exactly building by
-//! building: an envelope query on the point R-tree, then an exact point-in-polygon test.
+//! building: an envelope query on the building R-tree (filtered by representative point), then an
+//! exact point-in-polygon test.
 //!
 //! A building belongs to every community whose boundary strictly contains its representative
 //! point. Where communities overlap, a building is counted in each (the overlap is a violation of

@@ -31,7 +31,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
         return;
     }
     // Union-find over the uncovered buildings, joining those within the cluster distance; the
-    // point R-tree finds the neighbours.
+    // building R-tree (filtered by representative point) finds the neighbours.
     let position: std::collections::HashMap<u32, usize> = uncovered
         .iter()
         .enumerate()
