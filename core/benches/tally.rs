@@ -67,21 +67,20 @@ fn benchmarks(criterion: &mut Criterion) {
         );
         group.finish();
 
+        let full_tally = |session: &Session| {
+            Tallies::full(
+                &session.plan,
+                &session.layers.buildings,
+                &session.building_index,
+                tolerance,
+            )
+        };
         let mut group = criterion.benchmark_group("full_tally");
         group.sample_size(10);
         group.bench_with_input(
             BenchmarkId::from_parameter(buildings),
             &session,
-            |bencher, session| {
-                bencher.iter(|| {
-                    Tallies::full(
-                        &session.plan,
-                        &session.layers.buildings,
-                        &session.building_index,
-                        tolerance,
-                    )
-                })
-            },
+            |bencher, session| bencher.iter(|| full_tally(session)),
         );
         group.finish();
 
@@ -93,12 +92,7 @@ fn benchmarks(criterion: &mut Criterion) {
             &session,
             |bencher, session| {
                 bencher.iter(|| {
-                    let tallies = Tallies::full(
-                        &session.plan,
-                        &session.layers.buildings,
-                        &session.building_index,
-                        tolerance,
-                    );
+                    let tallies = full_tally(session);
                     let context = RuleContext {
                         tallies: &tallies,
                         ..session.rule_context()
