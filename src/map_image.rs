@@ -537,10 +537,7 @@ fn count_violations(report: &CheckReport, severity: &str, accepted: bool) -> usi
 fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Words) {
     // Streets under the communities' translucent fills.
     for street in &session.layers.streets {
-        let main = matches!(
-            street.class.as_deref(),
-            Some("primary" | "trunk" | "secondary" | "motorway" | "主干路")
-        );
+        let main = street.is_main();
         let mut builder = PathBuilder::new();
         for line in &street.lines {
             add_line(&mut builder, frame, line);

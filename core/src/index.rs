@@ -1,5 +1,5 @@
-//! R-trees: buildings by footprint envelope (bulk-loaded once), communities by envelope (removed and re-inserted whenever one changes: an object in an rstar tree must not
-//! move).
+//! R-trees: buildings by footprint envelope (bulk-loaded once), communities by envelope (removed
+//! and re-inserted whenever one changes: an object in an rstar tree must not move).
 
 use geo::{BoundingRect, Coord, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};

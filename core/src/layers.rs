@@ -114,13 +114,14 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
-    /// The shared copy of `text`.
-    pub(crate) fn intern(&mut self, text: &Arc<str>) -> Arc<str> {
+    /// The shared copy of `text` (allocated only the first time it is seen).
+    pub(crate) fn intern(&mut self, text: &str) -> Arc<str> {
         if let Some(known) = self.known.get(text) {
             return Arc::clone(known);
         }
-        self.known.insert(Arc::clone(text));
-        Arc::clone(text)
+        let shared: Arc<str> = Arc::from(text);
+        self.known.insert(Arc::clone(&shared));
+        shared
     }
 }
 
@@ -135,6 +136,16 @@ pub struct Street {
     pub class: Option<String>,
     /// The name, if any.
     pub name: Option<String>,
+}
+
+impl Street {
+    /// True for a main road (drawn wider on the map and the map sheet).
+    pub fn is_main(&self) -> bool {
+        matches!(
+            self.class.as_deref(),
+            Some("primary" | "trunk" | "secondary" | "motorway" | "主干路")
+        )
+    }
 }
 
 /// Households of a residential building from its footprint and floors, by the profile's
@@ -256,7 +267,8 @@ pub(crate) fn building_from_feature(
         Err(problem) => return BuildingOutcome::Skipped(problem),
     };
     let footprint = converted.polygons;
-    let (Some(interior), Some(_)) = (footprint.interior_point(), footprint.bounding_rect()) else {
+    // A footprint with an interior point has positions, hence an envelope.
+    let Some(interior) = footprint.interior_point() else {
         return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
     };
     let mut notes = Vec::new();
@@ -609,6 +621,18 @@ impl<'a> BuildingsInProgress<'a> {
         )
     }
 
+    /// Counts a parsed chunk in `progress` and converts it; the load never breaks off.
+    fn take_counted(
+        &mut self,
+        progress: &LoadProgress,
+        first_index: usize,
+        chunk: Vec<RawFeature>,
+    ) -> Result<ControlFlow<()>> {
+        progress.add_features(chunk.len() as u64);
+        self.take(first_index, chunk)
+            .map(|()| ControlFlow::Continue(()))
+    }
+
     fn finish(mut self) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
         let Some(projection) = self.projection else {
             return Err(Error::Layer {
@@ -654,13 +678,9 @@ pub fn load_buildings(
         std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
     if within_limit {
         let mut conversion = BuildingsInProgress::new(path, mapping, profile);
-        let streamed =
-            stream_features_in_parallel(path, STREAM_CHUNK, &mut |first_index, chunk| {
-                progress.add_features(chunk.len() as u64);
-                conversion
-                    .take(first_index, chunk)
-                    .map(|()| ControlFlow::Continue(()))
-            })?;
+        let streamed = stream_features_in_parallel(path, STREAM_CHUNK, &mut |first, chunk| {
+            conversion.take_counted(progress, first, chunk)
+        })?;
         if streamed == Streamed::Done {
             return conversion.finish();
         }
@@ -672,12 +692,7 @@ pub fn load_buildings(
         path,
         max_file_bytes,
         STREAM_CHUNK,
-        &mut |first_index, chunk| {
-            progress.add_features(chunk.len() as u64);
-            conversion
-                .take(first_index, chunk)
-                .map(|()| ControlFlow::Continue(()))
-        },
+        &mut |first, chunk| conversion.take_counted(progress, first, chunk),
     )?;
     conversion.finish()
 }

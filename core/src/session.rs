@@ -178,8 +178,8 @@ fn read_layers<'a>(
     cache: LayerCacheUse,
     progress: &'a LoadProgress,
 ) -> Result<ReadLayers<'a>> {
-    progress.enter(LoadStage::Reading);
     use crate::io::layer_cache;
+    progress.enter(LoadStage::Reading);
     let caching = cache == LayerCacheUse::ReadAndWrite;
     let buildings_fingerprint = buildings_fingerprint(mapping, profile);
     let streets_fingerprint = streets_fingerprint(mapping);

@@ -9,6 +9,7 @@ use geo::{Area, Contains, Coord, InteriorPoint, TriangulateEarcut};
 use rstar::AABB;
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
+use shequ_core::layers::Street;
 use shequ_core::rules::{Location, Severity};
 
 /// Above this many buildings on screen, the map draws communities only.
@@ -656,15 +657,11 @@ fn for_each_street_segment(
     mut draw: impl FnMut(Coord<f64>, Coord<f64>, bool),
 ) {
     for (start, end, street) in session.street_index.segments_of_streets_meeting(visible) {
-        let class = session
+        let main = session
             .layers
             .streets
             .get(street as usize)
-            .and_then(|street| street.class.as_deref());
-        let main = matches!(
-            class,
-            Some("primary" | "trunk" | "secondary" | "motorway" | "主干路")
-        );
+            .is_some_and(Street::is_main);
         draw(start, end, main);
     }
 }

@@ -13,7 +13,6 @@
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
@@ -422,9 +421,7 @@ fn read_building(reader: &mut Reader<'_>, uses: &mut Interner) -> Option<Buildin
         households_source: source(2),
         residents: reader.u32()?,
         residents_source: source(4),
-        building_use: reader
-            .optional_text()?
-            .map(|text| uses.intern(&Arc::from(text))),
+        building_use: reader.optional_text()?.map(|text| uses.intern(&text)),
         labels: BuildingLabels {
             estate: reader.optional_text()?,
             work_unit: reader.optional_text()?,
@@ -586,6 +583,8 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn building(index: usize) -> Building {
