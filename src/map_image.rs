@@ -475,13 +475,9 @@ pub fn render_map_image(
     canvas.stroke_rectangle(map_left, map_top, map_width, map_height, palette::INK);
 
     // Totals along the foot of the sheet.
-    let errors = count_violations(report, "error", false);
-    let warnings = count_violations(report, "warning", false);
-    let accepted = report
-        .violations
-        .iter()
-        .filter(|violation| violation.accepted.is_some())
-        .count();
+    let errors = report.unaccepted("error").count();
+    let warnings = report.unaccepted("warning").count();
+    let accepted = report.accepted().count();
     let totals = [
         (words.communities, u64::from(report.city.communities)),
         (words.households_total, report.city.households),
@@ -522,16 +518,6 @@ fn map_mask(
         Transform::identity(),
     );
     Some(mask)
-}
-
-fn count_violations(report: &CheckReport, severity: &str, accepted: bool) -> usize {
-    report
-        .violations
-        .iter()
-        .filter(|violation| {
-            violation.severity == severity && violation.accepted.is_some() == accepted
-        })
-        .count()
 }
 
 fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Words) {

@@ -163,6 +163,18 @@ impl ViolationRow {
 }
 
 impl CheckReport {
+    /// The violations of `severity` (`error` or `warning`) that no exception accepts.
+    pub fn unaccepted<'a>(&'a self, severity: &'a str) -> impl Iterator<Item = &'a ViolationRow> {
+        self.violations
+            .iter()
+            .filter(move |row| row.severity == severity && row.accepted.is_none())
+    }
+
+    /// The violations an exception accepts.
+    pub fn accepted(&self) -> impl Iterator<Item = &ViolationRow> {
+        self.violations.iter().filter(|row| row.accepted.is_some())
+    }
+
     /// Builds the report of a session.
     pub fn of(session: &Session) -> Self {
         let plan = &session.plan;

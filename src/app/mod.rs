@@ -193,6 +193,12 @@ impl ShequApp {
         self.map.fitted = false;
     }
 
+    /// Shows a confirmation in the status bar, in place of any earlier error.
+    fn notify(&mut self, notice: String) {
+        self.message = None;
+        self.notice = Some(notice);
+    }
+
     /// The strings of the current language.
     pub fn strings(&self) -> &'static i18n::Strings {
         self.preferences.language.strings()
@@ -322,12 +328,7 @@ impl ShequApp {
         match session.save_as(path) {
             Ok(()) => {
                 let _ = std::fs::remove_file(recovery_path(path));
-                self.message = None;
-                self.notice = Some(format!(
-                    "{} {}",
-                    self.preferences.language.strings().saved,
-                    path.display()
-                ));
+                self.notify(format!("{} {}", self.strings().saved, path.display()));
                 self.remember_recent(path);
             }
             Err(error) => self.message = Some(error.to_string()),
@@ -358,8 +359,7 @@ impl ShequApp {
                 if warnings > 0 {
                     message.push_str(&format!(" · {}: {warnings}", strings.load_warnings));
                 }
-                self.message = None;
-                self.notice = Some(message);
+                self.notify(message);
             }
             Some(loading::Loaded::Failed(error)) => {
                 self.loading = None;
@@ -386,18 +386,7 @@ impl ShequApp {
         };
         let chinese = self.preferences.language == Language::Chinese;
         match crate::map_image::export_with_map(session, &folder, chinese) {
-            Ok((files, _map)) => {
-                self.message = None;
-                self.notice = Some(format!(
-                    "{} {}",
-                    self.strings().exported,
-                    files
-                        .communities_geojson
-                        .parent()
-                        .unwrap_or(&folder)
-                        .display()
-                ))
-            }
+            Ok(_) => self.notify(format!("{} {}", self.strings().exported, folder.display())),
             Err(error) => self.message = Some(error.to_string()),
         }
     }

@@ -139,11 +139,7 @@ pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
     for (severity, heading_zh, heading_en) in
         [("error", "错误", "Errors"), ("warning", "警告", "Warnings")]
     {
-        let rows: Vec<&ViolationRow> = report
-            .violations
-            .iter()
-            .filter(|row| row.severity == severity && row.accepted.is_none())
-            .collect();
+        let rows: Vec<&ViolationRow> = report.unaccepted(severity).collect();
         let heading = if chinese {
             format!("{heading_zh} ({})", rows.len())
         } else {
@@ -154,11 +150,7 @@ pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
             text.push_str(&violation_line(row, chinese));
         }
     }
-    let accepted: Vec<&ViolationRow> = report
-        .violations
-        .iter()
-        .filter(|row| row.accepted.is_some())
-        .collect();
+    let accepted: Vec<&ViolationRow> = report.accepted().collect();
     if !accepted.is_empty() {
         text.push_str(&format!(
             "\n{} ({})\n",
