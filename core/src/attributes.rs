@@ -240,25 +240,39 @@ impl FieldMapping {
 
     /// The field as a number: JSON numbers, and strings that read as one ("4", " 4.5 ").
     /// [`NotANumber`] when present but not a number.
-    pub fn number(
+    pub fn number<P: FieldValues + ?Sized>(
         &self,
-        properties: &Map<String, Value>,
+        properties: &P,
         field: Field,
     ) -> Result<Option<f64>, NotANumber> {
-        match self.lookup(properties, field) {
+        match properties.field_value(self, field) {
             None => Ok(None),
             Some(value) => number_of(value).map(Some).ok_or(NotANumber),
         }
     }
 
     /// The field as text: strings as they are, numbers written out.
-    pub fn text(&self, properties: &Map<String, Value>, field: Field) -> Option<String> {
-        self.lookup(properties, field).and_then(text_of)
+    pub fn text<P: FieldValues + ?Sized>(&self, properties: &P, field: Field) -> Option<String> {
+        properties.field_value(self, field).and_then(text_of)
     }
 
     /// The field as a flag: true, "true", "yes", "是", 1.
     pub fn flag(&self, properties: &Map<String, Value>, field: Field) -> bool {
         self.lookup(properties, field).is_some_and(flag_of)
+    }
+}
+
+/// Where a feature's field values are looked up: a property map, or the few properties a fast
+/// reader kept (see `io::flat_features`).
+pub trait FieldValues {
+    /// The value of `field` as `mapping` reads it: the override's source if one is set, else the
+    /// first default source present and not null.
+    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<&Value>;
+}
+
+impl FieldValues for Map<String, Value> {
+    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<&Value> {
+        mapping.lookup(self, field)
     }
 }
 

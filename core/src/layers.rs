@@ -4,15 +4,21 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use geo::{Area, BoundingRect, Coord, InteriorPoint, MultiLineString, MultiPolygon, Validation};
+use geo::{Area, BoundingRect, Coord, MultiLineString, MultiPolygon, Validation};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::attributes::{Field, FieldMapping, NotANumber};
+use serde_json::Value;
+
+use crate::attributes::{Field, FieldMapping, FieldValues, NotANumber};
 use crate::error::{Error, Result};
-use crate::io::feature_blocks::{Streamed, stream_features_in_parallel};
-use crate::io::geojson::{RawCollection, RawFeature, feature_label};
-use crate::io::geometry_in::{GeometryProblem, lines_in_metres, polygons_in_metres};
+use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
+use crate::io::flat_features::{FeatureView, ParsedFeatures, PropertySlots};
+use crate::io::geojson::{Position, RawCollection, RawFeature, feature_label, label_of};
+use crate::io::geometry_in::{
+    ConvertedPolygons, GeometryProblem, LonLatBounds, flat_polygons_in_metres, lines_in_metres,
+    polygons_in_metres,
+};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::progress::LoadProgress;
 use crate::projection::LocalProjection;
@@ -165,15 +171,26 @@ pub fn estimate_residents(households: u32, profile: &RuleProfile) -> u32 {
         .min(f64::from(u32::MAX)) as u32
 }
 
-fn id_value_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> String {
+fn id_value_text<P: FieldValues + ?Sized>(
+    mapping: &FieldMapping,
+    properties: &P,
+    feature_id: Option<&Value>,
+    index: usize,
+) -> String {
     mapping
-        .text(&feature.properties, Field::Id)
-        .or_else(|| feature.id.as_ref().and_then(crate::attributes::text_of))
+        .text(properties, Field::Id)
+        .or_else(|| feature_id.and_then(crate::attributes::text_of))
         .unwrap_or_else(|| index.to_string())
 }
 
+fn raw_id_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> String {
+    id_value_text(mapping, &feature.properties, feature.id.as_ref(), index)
+}
+
+// A kept building moves into the layer at once; boxing it would cost an allocation per building.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum BuildingOutcome {
-    Kept(Box<Building>, Vec<BuildingNote>),
+    Kept(Building, Vec<BuildingNote>),
     Skipped(GeometryProblem),
 }
 
@@ -262,94 +279,157 @@ pub(crate) fn building_from_feature(
     mapping: &FieldMapping,
     profile: &RuleProfile,
 ) -> BuildingOutcome {
-    let converted = match polygons_in_metres(feature.geometry.as_ref(), projection) {
-        Ok(converted) => converted,
-        Err(problem) => return BuildingOutcome::Skipped(problem),
+    building_from_view(
+        FeatureView::Raw(feature),
+        index,
+        projection,
+        mapping,
+        profile,
+        &mut Interner::default(),
+    )
+}
+
+fn building_from_view(
+    feature: FeatureView<'_>,
+    index: usize,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+    uses: &mut Interner,
+) -> BuildingOutcome {
+    let parts = BuildingParts {
+        index,
+        mapping,
+        profile,
+        uses,
     };
-    let footprint = converted.polygons;
-    // A footprint with an interior point has positions, hence an envelope.
-    let Some(interior) = footprint.interior_point() else {
-        return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
-    };
-    let mut notes = Vec::new();
-    if converted.rings_closed > 0 {
-        notes.push(BuildingNote::RingsClosed);
+    match feature {
+        FeatureView::Raw(feature) => parts.building(
+            polygons_in_metres(feature.geometry.as_ref(), projection),
+            &feature.properties,
+            feature.id.as_ref(),
+        ),
+        FeatureView::Flat {
+            id,
+            properties,
+            polygons,
+        } => parts.building(
+            flat_polygons_in_metres(polygons, projection),
+            &properties,
+            id,
+        ),
     }
-    if !footprint_is_valid(&footprint) {
-        notes.push(BuildingNote::SelfIntersecting);
-    }
-    let properties = &feature.properties;
-    let footprint_area_m2 = footprint.unsigned_area();
-    let floors = match mapping.number(properties, Field::Floors) {
-        Ok(Some(floors)) if floors >= 1.0 => floors,
-        Ok(Some(_)) | Ok(None) => match mapping.number(properties, Field::Height) {
-            Ok(Some(height)) if height > 0.0 => {
-                (height / profile.estimate.storey_height_m).round().max(1.0)
+}
+
+/// What a building is made with besides its feature's geometry and properties.
+struct BuildingParts<'a> {
+    index: usize,
+    mapping: &'a FieldMapping,
+    profile: &'a RuleProfile,
+    uses: &'a mut Interner,
+}
+
+impl BuildingParts<'_> {
+    fn building<P: FieldValues + ?Sized>(
+        self,
+        converted: std::result::Result<ConvertedPolygons, GeometryProblem>,
+        properties: &P,
+        feature_id: Option<&Value>,
+    ) -> BuildingOutcome {
+        let BuildingParts {
+            index,
+            mapping,
+            profile,
+            uses,
+        } = self;
+        let converted = match converted {
+            Ok(converted) => converted,
+            Err(problem) => return BuildingOutcome::Skipped(problem),
+        };
+        let footprint = converted.polygons;
+        // A footprint with an interior point has positions, hence an envelope.
+        let Some(interior) = crate::representative_point::representative_point(&footprint) else {
+            return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
+        };
+        let mut notes = Vec::new();
+        if converted.rings_closed > 0 {
+            notes.push(BuildingNote::RingsClosed);
+        }
+        if !footprint_is_valid(&footprint) {
+            notes.push(BuildingNote::SelfIntersecting);
+        }
+        let footprint_area_m2 = footprint.unsigned_area();
+        let floors = match mapping.number(properties, Field::Floors) {
+            Ok(Some(floors)) if floors >= 1.0 => floors,
+            Ok(Some(_)) | Ok(None) => match mapping.number(properties, Field::Height) {
+                Ok(Some(height)) if height > 0.0 => {
+                    (height / profile.estimate.storey_height_m).round().max(1.0)
+                }
+                _ => f64::from(profile.estimate.default_floors),
+            },
+            Err(NotANumber) => {
+                notes.push(BuildingNote::FloorsNotANumber);
+                f64::from(profile.estimate.default_floors)
             }
-            _ => f64::from(profile.estimate.default_floors),
-        },
-        Err(NotANumber) => {
-            notes.push(BuildingNote::FloorsNotANumber);
-            f64::from(profile.estimate.default_floors)
-        }
-    };
-    let building_use = mapping.text(properties, Field::Use);
-    let mut residential_use = building_use
-        .as_deref()
-        .is_some_and(|value| profile.is_residential_use(value));
-    let households_in_data = match mapping.number(properties, Field::Households) {
-        Ok(households) => households.filter(|households| *households >= 0.0),
-        Err(NotANumber) => {
-            // A households field, even an unreadable one, says people live here.
-            notes.push(BuildingNote::HouseholdsNotANumber);
-            residential_use = true;
-            None
-        }
-    };
-    let (residential, households, households_source) = match households_in_data {
-        Some(households) => (
-            households > 0.0 || residential_use,
-            households.round().min(f64::from(u32::MAX)) as u32,
-            FigureSource::Data,
-        ),
-        None if residential_use => (
-            true,
-            estimate_households(footprint_area_m2, floors, profile),
-            FigureSource::Estimate,
-        ),
-        None => (false, 0, FigureSource::Data),
-    };
-    let (residents, residents_source) = match mapping.number(properties, Field::Residents) {
-        Ok(Some(residents)) if residents >= 0.0 => (
-            residents.round().min(f64::from(u32::MAX)) as u32,
-            FigureSource::Data,
-        ),
-        _ if !residential => (0, FigureSource::Data),
-        _ => (
-            estimate_residents(households, profile),
-            FigureSource::Estimate,
-        ),
-    };
-    let building = Building {
-        source_id: id_value_text(mapping, feature, index).into_boxed_str(),
-        representative_point: interior.0,
-        footprint_area_m2,
-        floors,
-        residential,
-        households,
-        households_source,
-        residents,
-        residents_source,
-        building_use: building_use.map(Arc::from),
-        labels: BuildingLabels {
-            estate: mapping.text(properties, Field::Estate),
-            work_unit: mapping.text(properties, Field::WorkUnit),
-            name: mapping.text(properties, Field::Name),
-        }
-        .boxed(),
-        footprint,
-    };
-    BuildingOutcome::Kept(Box::new(building), notes)
+        };
+        let building_use = mapping.text(properties, Field::Use);
+        let mut residential_use = building_use
+            .as_deref()
+            .is_some_and(|value| profile.is_residential_use(value));
+        let households_in_data = match mapping.number(properties, Field::Households) {
+            Ok(households) => households.filter(|households| *households >= 0.0),
+            Err(NotANumber) => {
+                // A households field, even an unreadable one, says people live here.
+                notes.push(BuildingNote::HouseholdsNotANumber);
+                residential_use = true;
+                None
+            }
+        };
+        let (residential, households, households_source) = match households_in_data {
+            Some(households) => (
+                households > 0.0 || residential_use,
+                households.round().min(f64::from(u32::MAX)) as u32,
+                FigureSource::Data,
+            ),
+            None if residential_use => (
+                true,
+                estimate_households(footprint_area_m2, floors, profile),
+                FigureSource::Estimate,
+            ),
+            None => (false, 0, FigureSource::Data),
+        };
+        let (residents, residents_source) = match mapping.number(properties, Field::Residents) {
+            Ok(Some(residents)) if residents >= 0.0 => (
+                residents.round().min(f64::from(u32::MAX)) as u32,
+                FigureSource::Data,
+            ),
+            _ if !residential => (0, FigureSource::Data),
+            _ => (
+                estimate_residents(households, profile),
+                FigureSource::Estimate,
+            ),
+        };
+        let building = Building {
+            source_id: id_value_text(mapping, properties, feature_id, index).into_boxed_str(),
+            representative_point: interior,
+            footprint_area_m2,
+            floors,
+            residential,
+            households,
+            households_source,
+            residents,
+            residents_source,
+            building_use: building_use.map(|text| uses.intern(&text)),
+            labels: BuildingLabels {
+                estate: mapping.text(properties, Field::Estate),
+                work_unit: mapping.text(properties, Field::WorkUnit),
+                name: mapping.text(properties, Field::Name),
+            }
+            .boxed(),
+            footprint,
+        };
+        BuildingOutcome::Kept(building, notes)
+    }
 }
 
 /// Checks that every field the mapping names explicitly is present in at least one feature.
@@ -379,6 +459,19 @@ fn check_mapped_fields_exist(
     Ok(())
 }
 
+/// Fields a building is made from: those a mapping may name, with its id and name.
+const READ_FIELDS: [Field; 9] = [
+    Field::Id,
+    Field::Households,
+    Field::Residents,
+    Field::Floors,
+    Field::Height,
+    Field::Use,
+    Field::Estate,
+    Field::WorkUnit,
+    Field::Name,
+];
+
 /// Fields of the buildings layer that a mapping may name explicitly.
 pub(crate) const BUILDING_FIELDS: [Field; 7] = [
     Field::Households,
@@ -390,58 +483,104 @@ pub(crate) const BUILDING_FIELDS: [Field; 7] = [
     Field::WorkUnit,
 ];
 
-/// Converts a chunk of features (the first at `first_index`) into buildings, in parallel,
-/// recording what was skipped or repaired.
-#[allow(clippy::too_many_arguments)]
-fn convert_chunk(
-    chunk: &[RawFeature],
+/// What a feature said while it was converted, besides the building it gave.
+enum ConversionEvent {
+    /// The building at this position of the run's buildings was repaired or estimated.
+    Note(BuildingNote, usize),
+    /// The feature was skipped; its label.
+    Skipped(GeometryProblem, String),
+    /// A position is not longitude/latitude: the layer cannot be read. The feature's label.
+    NotLonLat(Position, String),
+}
+
+/// The buildings of a run of features, and what the features said, by feature index.
+struct ConvertedRun {
+    buildings: Vec<Building>,
+    events: Vec<(usize, ConversionEvent)>,
+}
+
+/// Converts `count` features (the first at `first_index`, each given by `feature`) in order.
+fn convert_run<'a>(
+    count: usize,
+    feature: impl Fn(usize) -> FeatureView<'a>,
     first_index: usize,
-    path: &Path,
     projection: &LocalProjection,
     mapping: &FieldMapping,
     profile: &RuleProfile,
-    buildings: &mut Vec<Building>,
-    warnings: &mut WarningCollector,
-    uses: &mut Interner,
-) -> Result<()> {
-    let outcomes: Vec<BuildingOutcome> = chunk
-        .par_iter()
-        .enumerate()
-        .map(|(offset, feature)| {
-            building_from_feature(feature, first_index + offset, projection, mapping, profile)
-        })
-        .collect();
-    for (offset, outcome) in outcomes.into_iter().enumerate() {
+) -> ConvertedRun {
+    let mut run = ConvertedRun {
+        buildings: Vec::with_capacity(count),
+        events: Vec::new(),
+    };
+    let mut uses = Interner::default();
+    for offset in 0..count {
         let index = first_index + offset;
-        let feature = &chunk[offset];
-        match outcome {
-            BuildingOutcome::Kept(mut building, notes) => {
+        let view = feature(offset);
+        match building_from_view(view, index, projection, mapping, profile, &mut uses) {
+            BuildingOutcome::Kept(building, notes) => {
                 for note in notes {
-                    let (problem, advice) = note.describe();
-                    warnings.add(problem, advice, index, &building.source_id);
+                    run.events
+                        .push((index, ConversionEvent::Note(note, run.buildings.len())));
                 }
-                building.building_use = building.building_use.map(|text| uses.intern(&text));
-                buildings.push(*building);
+                run.buildings.push(building);
             }
             BuildingOutcome::Skipped(GeometryProblem::NotLonLat(position)) => {
+                let label = match view {
+                    FeatureView::Raw(feature) => {
+                        feature_label(feature, mapping.lookup(&feature.properties, Field::Id))
+                    }
+                    FeatureView::Flat { id, properties, .. } => {
+                        label_of(properties.field_value(mapping, Field::Id), id)
+                    }
+                };
+                run.events
+                    .push((index, ConversionEvent::NotLonLat(position, label)));
+            }
+            BuildingOutcome::Skipped(problem) => {
+                let label = match view {
+                    FeatureView::Raw(feature) => raw_id_text(mapping, feature, index),
+                    FeatureView::Flat { id, properties, .. } => {
+                        id_value_text(mapping, &properties, id, index)
+                    }
+                };
+                run.events
+                    .push((index, ConversionEvent::Skipped(problem, label)));
+            }
+        }
+    }
+    run
+}
+
+/// Adds a converted run to the layer in progress, recording what its features said; a position
+/// that is not longitude/latitude is an error naming the feature.
+fn add_run(
+    mut run: ConvertedRun,
+    path: &Path,
+    buildings: &mut Vec<Building>,
+    warnings: &mut WarningCollector,
+) -> Result<()> {
+    for (index, event) in run.events {
+        match event {
+            ConversionEvent::Note(note, building) => {
+                let (problem, advice) = note.describe();
+                warnings.add(problem, advice, index, &run.buildings[building].source_id);
+            }
+            ConversionEvent::Skipped(problem, label) => {
+                let (sentence, advice) = problem.describe();
+                warnings.add(&sentence, advice, index, &label);
+            }
+            ConversionEvent::NotLonLat(position, label) => {
                 let (problem, advice) = GeometryProblem::NotLonLat(position).describe();
                 return Err(Error::Feature {
                     path: path.to_path_buf(),
                     feature_index: index,
-                    feature_id: feature_label(
-                        feature,
-                        mapping.lookup(&feature.properties, Field::Id),
-                    ),
+                    feature_id: label,
                     problem: format!("{}. {advice}", problem.replacen("have", "has", 1)),
                 });
             }
-            BuildingOutcome::Skipped(problem) => {
-                let (sentence, advice) = problem.describe();
-                let label = id_value_text(mapping, feature, index);
-                warnings.add(&sentence, advice, index, &label);
-            }
         }
     }
+    buildings.append(&mut run.buildings);
     Ok(())
 }
 
@@ -516,124 +655,206 @@ pub fn buildings_from_collection(
     check_mapped_fields_exist(raw, path, mapping, &BUILDING_FIELDS)?;
     let mut warnings = WarningCollector::new(path);
     let mut buildings = Vec::with_capacity(raw.features.len());
-    convert_chunk(
-        &raw.features,
-        0,
-        path,
-        projection,
-        mapping,
-        profile,
-        &mut buildings,
-        &mut warnings,
-        &mut Interner::default(),
-    )?;
+    let features = &raw.features;
+    let runs: Vec<ConvertedRun> = features
+        .par_chunks(CONVERTED_TOGETHER)
+        .enumerate()
+        .map(|(number, run)| {
+            convert_run(
+                run.len(),
+                |offset| FeatureView::Raw(&run[offset]),
+                number * CONVERTED_TOGETHER,
+                projection,
+                mapping,
+                profile,
+            )
+        })
+        .collect();
+    for run in runs {
+        add_run(run, path, &mut buildings, &mut warnings)?;
+    }
     finish_buildings(path, mapping, raw.features.len(), &buildings, &mut warnings)?;
     Ok((buildings, warnings.finish()))
 }
 
 /// Features parsed before being converted: bounded, so a large layer is never whole in memory.
+/// The first this many features with coordinates fix the projection, whichever reader parsed them.
 const STREAM_CHUNK: usize = 16_384;
+
+/// Features converted as one task on one core.
+const CONVERTED_TOGETHER: usize = 4_096;
 
 /// Buildings converted so far while a layer streams in.
 struct BuildingsInProgress<'a> {
     path: &'a Path,
     mapping: &'a FieldMapping,
     profile: &'a RuleProfile,
+    slots: PropertySlots,
     mapped: Vec<(Field, &'a str)>,
     seen: Vec<bool>,
     first_keys: Option<Vec<String>>,
     projection: Option<LocalProjection>,
-    pending: Vec<(usize, Vec<RawFeature>)>,
+    /// Runs parsed before the projection was known, in order from the first feature.
+    pending: Vec<(usize, ParsedFeatures)>,
     buildings: Vec<Building>,
     warnings: WarningCollector,
-    uses: Interner,
     features: usize,
 }
 
 impl<'a> BuildingsInProgress<'a> {
-    fn new(path: &'a Path, mapping: &'a FieldMapping, profile: &'a RuleProfile) -> Self {
+    fn new(
+        path: &'a Path,
+        mapping: &'a FieldMapping,
+        profile: &'a RuleProfile,
+        expected_features: u64,
+    ) -> Self {
         let mapped: Vec<(Field, &str)> = BUILDING_FIELDS
             .iter()
             .filter_map(|field| mapping.override_for(*field).map(|source| (*field, source)))
             .collect();
+        // The estimate is close; a little room spares a copy of the whole layer when it is low.
+        let capacity = usize::try_from(expected_features + expected_features / 32).unwrap_or(0);
         Self {
             path,
             mapping,
             profile,
+            slots: PropertySlots::new(mapping, &READ_FIELDS),
             seen: vec![false; mapped.len()],
             mapped,
             first_keys: None,
             projection: None,
             pending: Vec::new(),
-            buildings: Vec::new(),
+            buildings: Vec::with_capacity(capacity),
             warnings: WarningCollector::new(path),
-            uses: Interner::default(),
             features: 0,
         }
     }
 
-    /// Converts one chunk (the first chunk with coordinates fixes the projection).
-    fn take(&mut self, first_index: usize, chunk: Vec<RawFeature>) -> Result<()> {
-        self.features += chunk.len();
-        if self.first_keys.is_none()
-            && let Some(first) = chunk.first()
-        {
-            self.first_keys = Some(first.properties.keys().cloned().collect());
-        }
-        for feature in &chunk {
+    /// Takes runs of parsed features in file order, converting them once the projection is
+    /// known (the first [`STREAM_CHUNK`] features with coordinates fix it).
+    fn take(&mut self, runs: Vec<(usize, ParsedFeatures)>) -> Result<()> {
+        for (first_index, run) in &runs {
+            self.features += run.len();
+            if *first_index == 0 && self.first_keys.is_none() {
+                self.first_keys = run.first_keys();
+            }
             for (position, (_, source)) in self.mapped.iter().enumerate() {
-                self.seen[position] |= feature.properties.contains_key(*source);
+                if self.seen[position] {
+                    continue;
+                }
+                self.seen[position] =
+                    (0..run.len()).any(|offset| match run.view(offset, &self.slots) {
+                        FeatureView::Raw(feature) => feature.properties.contains_key(*source),
+                        FeatureView::Flat { properties, .. } => properties.contains_key(source),
+                    });
             }
         }
+        if self.projection.is_some() {
+            return self.convert(runs);
+        }
+        self.pending.extend(runs);
+        self.projection = self.projection_of_pending(false);
         if self.projection.is_none() {
-            self.projection = crate::io::geometry_in::lon_lat_centre(
-                chunk.iter().filter_map(|feature| feature.geometry.as_ref()),
-            )
-            .map(|(longitude, latitude)| LocalProjection::centred_on(longitude, latitude));
-        }
-        let Some(projection) = self.projection else {
-            self.pending.push((first_index, chunk));
             return Ok(());
-        };
-        for (first, waiting) in std::mem::take(&mut self.pending) {
-            convert_chunk(
-                &waiting,
-                first,
-                self.path,
-                &projection,
-                self.mapping,
-                self.profile,
-                &mut self.buildings,
-                &mut self.warnings,
-                &mut self.uses,
-            )?;
         }
-        convert_chunk(
-            &chunk,
-            first_index,
-            self.path,
-            &projection,
-            self.mapping,
-            self.profile,
-            &mut self.buildings,
-            &mut self.warnings,
-            &mut self.uses,
-        )
+        let pending = std::mem::take(&mut self.pending);
+        self.convert(pending)
     }
 
-    /// Counts a parsed chunk in `progress` and converts it; the load never breaks off.
+    /// The projection centred on the first full window of [`STREAM_CHUNK`] features that has
+    /// coordinates (or, at the end of the file, the last window however short).
+    fn projection_of_pending(&self, file_ended: bool) -> Option<LocalProjection> {
+        let available: usize = self.pending.iter().map(|(_, run)| run.len()).sum();
+        let mut window_start = 0;
+        while window_start < available {
+            let window_end = window_start + STREAM_CHUNK;
+            if window_end > available && !file_ended {
+                return None;
+            }
+            let mut bounds = LonLatBounds::default();
+            for (first_index, run) in &self.pending {
+                for offset in 0..run.len() {
+                    if !(window_start..window_end).contains(&(first_index + offset)) {
+                        continue;
+                    }
+                    match run.view(offset, &self.slots) {
+                        FeatureView::Raw(feature) => {
+                            if let Some(geometry) = &feature.geometry {
+                                geometry.for_each_position(&mut |position| bounds.add(position));
+                            }
+                        }
+                        FeatureView::Flat {
+                            polygons: Some(polygons),
+                            ..
+                        } => polygons
+                            .positions()
+                            .iter()
+                            .for_each(|position| bounds.add(*position)),
+                        FeatureView::Flat { polygons: None, .. } => {}
+                    }
+                }
+            }
+            if let Some((longitude, latitude)) = bounds.centre() {
+                return Some(LocalProjection::centred_on(longitude, latitude));
+            }
+            window_start = window_end;
+        }
+        None
+    }
+
+    /// Converts runs on all cores, a few thousand features to a task, and adds them in order.
+    fn convert(&mut self, runs: Vec<(usize, ParsedFeatures)>) -> Result<()> {
+        let Some(projection) = self.projection else {
+            return Ok(());
+        };
+        let slots = &self.slots;
+        let tasks: Vec<(usize, &ParsedFeatures, std::ops::Range<usize>)> = runs
+            .iter()
+            .flat_map(|(first_index, run)| {
+                (0..run.len())
+                    .step_by(CONVERTED_TOGETHER)
+                    .map(move |start| {
+                        let end = (start + CONVERTED_TOGETHER).min(run.len());
+                        (*first_index, run, start..end)
+                    })
+            })
+            .collect();
+        let converted: Vec<ConvertedRun> = tasks
+            .par_iter()
+            .map(|(first_index, run, range)| {
+                convert_run(
+                    range.len(),
+                    |offset| run.view(range.start + offset, slots),
+                    first_index + range.start,
+                    &projection,
+                    self.mapping,
+                    self.profile,
+                )
+            })
+            .collect();
+        for run in converted {
+            add_run(run, self.path, &mut self.buildings, &mut self.warnings)?;
+        }
+        Ok(())
+    }
+
+    /// Counts parsed runs in `progress` and takes them.
     fn take_counted(
         &mut self,
         progress: &LoadProgress,
-        first_index: usize,
-        chunk: Vec<RawFeature>,
-    ) -> Result<ControlFlow<()>> {
-        progress.add_features(chunk.len() as u64);
-        self.take(first_index, chunk)
-            .map(|()| ControlFlow::Continue(()))
+        runs: Vec<(usize, ParsedFeatures)>,
+    ) -> Result<()> {
+        let count: usize = runs.iter().map(|(_, run)| run.len()).sum();
+        progress.add_features(count as u64);
+        self.take(runs)
     }
 
     fn finish(mut self) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
+        if self.projection.is_none() {
+            self.projection = self.projection_of_pending(true);
+            let pending = std::mem::take(&mut self.pending);
+            self.convert(pending)?;
+        }
         let Some(projection) = self.projection else {
             return Err(Error::Layer {
                 path: self.path.to_path_buf(),
@@ -656,16 +877,19 @@ impl<'a> BuildingsInProgress<'a> {
             &self.buildings,
             &mut self.warnings,
         )?;
+        if self.buildings.capacity() > self.buildings.len() + self.buildings.len() / 16 {
+            self.buildings.shrink_to_fit();
+        }
         Ok((self.buildings, self.warnings.finish(), projection))
     }
 }
 
-/// Reads the buildings layer from a file block by block (features split out by a byte scanner and
-/// parsed on all cores; an unusual file goes through the serde stream reader instead), converting
-/// each chunk (in parallel) as soon as it is parsed, so neither the file nor the raw collection
-/// is ever held whole. The projection is centred on the first
-/// chunk's extent: a city is far smaller than the distance over which the transverse Mercator's
-/// scale error would matter (2.8 × 10⁻⁶ at 15 km, 1.1 × 10⁻⁵ at 30 km).
+/// Reads the buildings layer from a file block by block (features parsed flat on all cores; an
+/// unusual file goes through the serde stream reader instead), converting them on all cores as
+/// soon as they are parsed, so neither the file nor the parsed features are ever held whole. The
+/// projection is centred on the first [`STREAM_CHUNK`] features' extent: a city is far smaller
+/// than the distance over which the transverse Mercator's scale error would matter (2.8 × 10⁻⁶
+/// at 15 km, 1.1 × 10⁻⁵ at 30 km).
 pub fn load_buildings(
     path: &Path,
     mapping: &FieldMapping,
@@ -673,13 +897,15 @@ pub fn load_buildings(
     max_file_bytes: u64,
     progress: &LoadProgress,
 ) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
-    progress.expect_features(expected_features(path));
+    let expected = expected_features(path);
+    progress.expect_features(expected);
     let within_limit =
         std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
     if within_limit {
-        let mut conversion = BuildingsInProgress::new(path, mapping, profile);
-        let streamed = stream_features_in_parallel(path, STREAM_CHUNK, &mut |first, chunk| {
-            conversion.take_counted(progress, first, chunk)
+        let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
+        let slots = conversion.slots.clone();
+        let streamed = read_features_in_parallel(path, &slots, &mut |runs| {
+            conversion.take_counted(progress, runs)
         })?;
         if streamed == Streamed::Done {
             return conversion.finish();
@@ -687,12 +913,15 @@ pub fn load_buildings(
         // Not the plain shape: read it again with the reader that says what is wrong.
         progress.restart_features();
     }
-    let mut conversion = BuildingsInProgress::new(path, mapping, profile);
+    let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
     crate::io::geojson::stream_feature_collection(
         path,
         max_file_bytes,
         STREAM_CHUNK,
-        &mut |first, chunk| conversion.take_counted(progress, first, chunk),
+        &mut |first, chunk| {
+            conversion.take_counted(progress, vec![(first, ParsedFeatures::from_raw(chunk))])?;
+            Ok(ControlFlow::Continue(()))
+        },
     )?;
     conversion.finish()
 }
@@ -722,7 +951,7 @@ pub fn streets_from_collection(
     let mut warnings = WarningCollector::new(path);
     let mut streets = Vec::with_capacity(raw.features.len());
     for (index, feature) in raw.features.iter().enumerate() {
-        let source_id = id_value_text(mapping, feature, index);
+        let source_id = raw_id_text(mapping, feature, index);
         match lines_in_metres(feature.geometry.as_ref(), projection) {
             Ok(lines) => streets.push(Street {
                 source_id,

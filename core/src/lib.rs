@@ -24,6 +24,7 @@ pub mod plan;
 pub mod progress;
 pub mod projection;
 pub mod report;
+pub mod representative_point;
 pub mod rules;
 pub mod session;
 pub mod tally;

@@ -1,9 +1,11 @@
-//! Reading a FeatureCollection block by block on every core: a byte scanner finds where each
-//! feature of the `features` array begins and ends (tracking strings and nesting only), and the
-//! features of a block are then parsed in parallel. The file is never held whole, and parsing —
-//! the bulk of a load — uses both cores.
+//! Reading a FeatureCollection block by block on every core. A small state machine follows the
+//! collection's own members; where the `features` array begins, each block's features are parsed
+//! flat (see [`crate::io::flat_features`]) in pieces, one per core and more: every piece but the
+//! first starts at a guessed feature boundary (`}`, `,`, `{`), and its features are kept only
+//! when the piece before ended exactly there — otherwise that piece is parsed again from where
+//! the one before really ended. The file is never held whole, and no single core reads it all.
 //!
-//! The scanner understands the ordinary shape of a FeatureCollection. Anything else — a
+//! The state machine understands the ordinary shape of a FeatureCollection. Anything else — a
 //! feature that is not an object, a second `features` member, a `type` other than
 //! `FeatureCollection`, a feature that does not parse, text after the collection — makes it
 //! answer [`Streamed::NotSimple`], and the caller reads the file with the serde stream reader,
@@ -11,17 +13,24 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::ops::ControlFlow;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::io::geojson::RawFeature;
+use crate::io::flat_features::{
+    ParsedFeatures, PropertySlots, RunEnd, likely_feature_start, parse_run,
+};
 
 /// Bytes read at a time.
 const BLOCK_BYTES: usize = 8 << 20;
 
+/// Pieces a block's features are split into for each core (more than one, so that a core that
+/// finishes early takes another).
+const PIECES_PER_CORE: usize = 4;
+
+/// Text shorter than this is parsed as one piece.
+const SMALLEST_SPLIT: usize = 256 << 10;
 /// How a parallel read ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
@@ -30,6 +39,15 @@ pub enum Streamed {
     /// The file is not of the shape the scanner reads; nothing can be concluded from what was
     /// handed over, and the file must be read another way.
     NotSimple,
+}
+
+/// Where a scan of the collection's structure stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scanned {
+    /// A feature begins at this index of the buffer.
+    FeatureAt(usize),
+    /// The whole buffer was scanned.
+    Through,
 }
 
 /// Where the scanner is in the collection's structure.
@@ -53,8 +71,6 @@ enum Place {
     FeaturesOpen,
     /// After a comma in the `features` array: a feature.
     ExpectFeature,
-    /// Inside a feature object.
-    InFeature,
     /// After a feature: `,` or the array's end.
     AfterFeature,
     /// After the closing brace: whitespace only.
@@ -64,7 +80,7 @@ enum Place {
 /// The scanner's state, carried from block to block.
 struct Scanner {
     place: Place,
-    /// Nesting depth inside the current top-level value or feature.
+    /// Nesting depth inside the current top-level value.
     depth: u32,
     in_string: bool,
     escaped: bool,
@@ -72,7 +88,7 @@ struct Scanner {
     key_start: Option<u64>,
     /// The last top-level key read.
     key: Vec<u8>,
-    /// Absolute offset where the current top-level value or feature began.
+    /// Absolute offset where the current top-level value began.
     value_start: u64,
     saw_features: bool,
     type_value: Option<Vec<u8>>,
@@ -94,15 +110,9 @@ impl Scanner {
     }
 
     /// Scans `buffer` from index `from` (the buffer holds the file from absolute offset
-    /// `buffer_start`), adding the absolute ranges of complete features to `features`. `None`
-    /// when the text is not of the simple shape.
-    fn scan(
-        &mut self,
-        buffer: &[u8],
-        buffer_start: u64,
-        from: usize,
-        features: &mut Vec<(u64, u64)>,
-    ) -> Option<()> {
+    /// `buffer_start`) up to the next feature or the end of the buffer. `None` when the text is
+    /// not of the simple shape.
+    fn scan(&mut self, buffer: &[u8], buffer_start: u64, from: usize) -> Option<Scanned> {
         let mut index = from;
         while index < buffer.len() {
             let byte = buffer[index];
@@ -128,7 +138,7 @@ impl Scanner {
             }
             let space = byte.is_ascii_whitespace();
             match (self.place, byte) {
-                (_, _) if space && !matches!(self.place, Place::InValue | Place::InFeature) => {}
+                (_, _) if space && self.place != Place::InValue => {}
                 (Place::Start, b'{') => self.place = Place::ExpectFirstKey,
                 // A byte-order mark.
                 (Place::Start, 0xEF) if at == 0 => {}
@@ -157,30 +167,16 @@ impl Scanner {
                 (Place::InValue, _) => self.in_value(buffer, buffer_start, at, byte)?,
                 (Place::AfterValue, b',') => self.place = Place::ExpectKey,
                 (Place::FeaturesOpen | Place::ExpectFeature, b'{') => {
-                    self.value_start = at;
-                    self.depth = 1;
-                    self.place = Place::InFeature;
+                    self.place = Place::ExpectFeature;
+                    return Some(Scanned::FeatureAt(index));
                 }
                 (Place::FeaturesOpen | Place::AfterFeature, b']') => self.place = Place::AfterValue,
                 (Place::AfterFeature, b',') => self.place = Place::ExpectFeature,
-                (Place::InFeature, b'"') => self.in_string = true,
-                (Place::InFeature, b'{' | b'[') => self.depth += 1,
-                (Place::InFeature, b'}' | b']') => {
-                    self.depth = self.depth.checked_sub(1)?;
-                    if self.depth == 0 {
-                        if byte != b'}' {
-                            return None;
-                        }
-                        features.push((self.value_start, at + 1));
-                        self.place = Place::AfterFeature;
-                    }
-                }
-                (Place::InFeature, _) => {}
                 _ => return None,
             }
             index += 1;
         }
-        Some(())
+        Some(Scanned::Through)
     }
 
     /// One byte of a top-level value other than `features`.
@@ -240,7 +236,7 @@ impl Scanner {
     fn needed_from(&self, scanned_to: u64) -> u64 {
         match (self.place, self.key_start) {
             (_, Some(start)) => start,
-            (Place::InValue | Place::InFeature, None) => self.value_start,
+            (Place::InValue, None) => self.value_start,
             _ => scanned_to,
         }
     }
@@ -259,22 +255,22 @@ fn slice(buffer: &[u8], buffer_start: u64, start: u64, end: u64) -> Option<&[u8]
     buffer.get(start..end)
 }
 
-/// Reads the FeatureCollection at `path` block by block, parsing each block's features on all
-/// cores and handing them to `consume` in chunks of exactly `chunk_size` (the last one shorter),
-/// with the index of each chunk's first feature — the same chunks the serde stream reader gives.
-pub fn stream_features_in_parallel(
+/// Reads the FeatureCollection at `path` block by block, parsing each block's features flat on
+/// all cores (keeping the properties `slots` names) and handing them to `consume` in file order,
+/// a block's pieces at a time, each with the index of its first feature.
+pub fn read_features_in_parallel(
     path: &Path,
-    chunk_size: usize,
-    consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<ControlFlow<()>>,
+    slots: &PropertySlots,
+    consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
 ) -> Result<Streamed> {
-    stream_in_blocks(path, chunk_size, BLOCK_BYTES, consume)
+    read_in_blocks(path, slots, BLOCK_BYTES, consume)
 }
 
-fn stream_in_blocks(
+fn read_in_blocks(
     path: &Path,
-    chunk_size: usize,
+    slots: &PropertySlots,
     block_bytes: usize,
-    consume: &mut dyn FnMut(usize, Vec<RawFeature>) -> Result<ControlFlow<()>>,
+    consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
 ) -> Result<Streamed> {
     let read_error = |source| Error::Read {
         path: path.to_path_buf(),
@@ -284,43 +280,55 @@ fn stream_in_blocks(
     let mut scanner = Scanner::new();
     let mut buffer: Vec<u8> = Vec::new();
     let mut buffer_start: u64 = 0;
-    let mut pending: Vec<RawFeature> = Vec::new();
     let mut handed_over = 0;
+    // A feature that did not fit in the last block begins here.
+    let mut unfinished_feature: Option<u64> = None;
     loop {
-        let scan_from = buffer.len();
+        let mut index = match unfinished_feature.take() {
+            Some(start) => usize::try_from(start - buffer_start).unwrap_or(0),
+            None => buffer.len(),
+        };
+        // Room for a block and what the last one left over, kept from block to block: a buffer
+        // grown afresh for each block costs the kernel a page clearing of every byte read.
+        if buffer.capacity() < buffer.len() + block_bytes {
+            buffer.reserve(buffer.len() + 2 * block_bytes);
+        }
         let read = (&mut file)
             .take(block_bytes as u64)
             .read_to_end(&mut buffer)
             .map_err(read_error)?;
-        let mut features = Vec::new();
-        if scanner
-            .scan(&buffer, buffer_start, scan_from, &mut features)
-            .is_none()
-        {
-            return Ok(Streamed::NotSimple);
-        }
-        let parsed: Option<Vec<RawFeature>> = features
-            .par_iter()
-            .map(|(start, end)| {
-                serde_json::from_slice(slice(&buffer, buffer_start, *start, *end)?).ok()
-            })
-            .collect();
-        let Some(parsed) = parsed else {
-            return Ok(Streamed::NotSimple);
-        };
-        pending.extend(parsed);
-        while pending.len() >= chunk_size {
-            let rest = pending.split_off(chunk_size);
-            let chunk = std::mem::replace(&mut pending, rest);
-            let count = chunk.len();
-            if consume(handed_over, chunk)?.is_break() {
-                return Ok(Streamed::Done);
+        loop {
+            let Some(scanned) = scanner.scan(&buffer, buffer_start, index) else {
+                return Ok(Streamed::NotSimple);
+            };
+            let Scanned::FeatureAt(start) = scanned else {
+                break;
+            };
+            let (runs, end) = parse_in_pieces(&buffer, start, slots, handed_over == 0);
+            let mut numbered = Vec::with_capacity(runs.len());
+            for run in runs {
+                let count = run.len();
+                numbered.push((handed_over, run));
+                handed_over += count;
             }
-            handed_over += count;
+            if !numbered.is_empty() {
+                consume(numbered)?;
+            }
+            match end {
+                RunEnd::AfterFeature(after) => {
+                    scanner.place = Place::AfterFeature;
+                    index = after;
+                }
+                RunEnd::Incomplete(at) => {
+                    unfinished_feature = Some(buffer_start + at as u64);
+                    break;
+                }
+                RunEnd::NextAt(_) | RunEnd::NotSimple => return Ok(Streamed::NotSimple),
+            }
         }
-        // Keep only what an unfinished feature or string still needs.
+        // Keep only what an unfinished feature, key or value still needs.
         let scanned_to = buffer_start + buffer.len() as u64;
-        let keep_from = scanner.needed_from(scanned_to);
+        let keep_from = unfinished_feature.unwrap_or_else(|| scanner.needed_from(scanned_to));
         let drop = usize::try_from(keep_from - buffer_start).unwrap_or(buffer.len());
         buffer.drain(..drop.min(buffer.len()));
         buffer_start += drop as u64;
@@ -328,39 +336,175 @@ fn stream_in_blocks(
             break;
         }
     }
-    if !scanner.finished_well() || !buffer.iter().all(u8::is_ascii_whitespace) {
+    if unfinished_feature.is_some()
+        || !scanner.finished_well()
+        || !buffer.iter().all(u8::is_ascii_whitespace)
+    {
         return Ok(Streamed::NotSimple);
-    }
-    if !pending.is_empty() {
-        // The last chunk: whether the consumer would stop after it changes nothing.
-        let _last = consume(handed_over, pending)?;
     }
     Ok(Streamed::Done)
 }
 
+/// Parses the features from `start` (a feature's `{`) to the end of `buffer` in pieces on all
+/// cores, as one run would: the runs in order, and how the last one ended.
+fn parse_in_pieces(
+    buffer: &[u8],
+    start: usize,
+    slots: &PropertySlots,
+    keep_first_keys: bool,
+) -> (Vec<ParsedFeatures>, RunEnd) {
+    let length = buffer.len() - start;
+    let pieces = if length < SMALLEST_SPLIT {
+        1
+    } else {
+        rayon::current_num_threads() * PIECES_PER_CORE
+    };
+    let mut starts = vec![start];
+    for piece in 1..pieces {
+        let nominal = start + length / pieces * piece;
+        let Some(guess) = likely_feature_start(buffer, nominal) else {
+            break;
+        };
+        if starts.last().is_some_and(|last| guess > *last) {
+            starts.push(guess);
+        }
+    }
+    let stop_of = |piece: usize| starts.get(piece + 1).copied().unwrap_or(usize::MAX);
+    let mut parsed: Vec<(ParsedFeatures, RunEnd)> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(piece, piece_start)| {
+            parse_run(
+                buffer,
+                *piece_start,
+                stop_of(piece),
+                slots,
+                keep_first_keys && piece == 0,
+            )
+        })
+        .collect();
+    let mut runs = Vec::with_capacity(starts.len());
+    let mut piece = 0;
+    loop {
+        let (run, end) = std::mem::replace(
+            &mut parsed[piece],
+            (ParsedFeatures::default(), RunEnd::NotSimple),
+        );
+        if !run.is_empty() {
+            runs.push(run);
+        }
+        let RunEnd::NextAt(next) = end else {
+            return (runs, end);
+        };
+        piece += 1;
+        if starts[piece] != next {
+            // The guess was wrong: parse this piece again from where the features really go on.
+            parsed[piece] = parse_run(buffer, next, stop_of(piece), slots, false);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::io::geojson::stream_feature_collection;
+    use std::ops::ControlFlow;
 
-    /// The features found with blocks of every size from one byte up, which must all agree.
-    fn features_of(text: &str) -> (Streamed, Vec<RawFeature>) {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::attributes::{Field, FieldMapping};
+    use crate::io::flat_features::FeatureView;
+    use crate::io::geojson::{Position, RawFeature, RawGeometry, stream_feature_collection};
+
+    /// A feature as both readers must agree on it: id, the read properties present (last
+    /// value of a repeated key), and polygons.
+    type Seen = (
+        Option<Value>,
+        Vec<(String, Value)>,
+        Option<Vec<Vec<Vec<Position>>>>,
+    );
+
+    const KEYS: [&str; 4] = ["id", "building", "floors", "households"];
+
+    fn slots() -> PropertySlots {
+        PropertySlots::new(
+            &FieldMapping::default(),
+            &[Field::Id, Field::Households, Field::Floors, Field::Use],
+        )
+    }
+
+    fn seen_raw(feature: &RawFeature) -> Seen {
+        let properties = KEYS
+            .iter()
+            .filter_map(|key| Some((key.to_string(), feature.properties.get(*key)?.clone())))
+            .collect();
+        let polygons = match &feature.geometry {
+            Some(RawGeometry::Polygon { coordinates }) => Some(vec![coordinates.clone()]),
+            Some(RawGeometry::MultiPolygon { coordinates }) => Some(coordinates.clone()),
+            _ => None,
+        };
+        (feature.id.clone(), properties, polygons)
+    }
+
+    fn seen_view(view: FeatureView<'_>) -> Seen {
+        let FeatureView::Flat {
+            id,
+            properties,
+            polygons,
+        } = view
+        else {
+            let FeatureView::Raw(feature) = view else {
+                unreachable!()
+            };
+            return seen_raw(feature);
+        };
+        let mapping = FieldMapping::default();
+        let properties = KEYS
+            .iter()
+            .zip([Field::Id, Field::Use, Field::Floors, Field::Households])
+            .filter(|(key, _)| properties.contains_key(key))
+            .map(|(key, field)| {
+                let value =
+                    crate::attributes::FieldValues::field_value(&properties, &mapping, field)
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                (key.to_string(), value)
+            })
+            .collect();
+        let polygons = polygons.map(|polygons| {
+            polygons
+                .polygons()
+                .map(|rings| rings.map(<[Position]>::to_vec).collect())
+                .collect()
+        });
+        (id.cloned(), properties, polygons)
+    }
+
+    fn written(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let folder = tempfile::tempdir().expect("temp dir");
         let path = folder.path().join("layer.geojson");
         std::fs::write(&path, text).expect("write");
+        (folder, path)
+    }
+
+    /// The features found with blocks of the given sizes, which must all agree.
+    fn features_of(text: &str, block_sizes: &[usize]) -> (Streamed, Vec<Seen>) {
+        let (_folder, path) = written(text);
+        let slots = slots();
         let read = |block_bytes: usize| {
             let mut all = Vec::new();
-            let outcome = stream_in_blocks(&path, 2, block_bytes, &mut |first, chunk| {
-                assert_eq!(first, all.len());
-                all.extend(chunk);
-                Ok(ControlFlow::Continue(()))
+            let outcome = read_in_blocks(&path, &slots, block_bytes, &mut |runs| {
+                for (first, run) in runs {
+                    assert_eq!(first, all.len());
+                    all.extend((0..run.len()).map(|offset| seen_view(run.view(offset, &slots))));
+                }
+                Ok(())
             })
             .expect("reads");
             (outcome, all)
         };
         let whole = read(BLOCK_BYTES);
-        for block_bytes in [1, 2, 3, 7, 16, 61, 200] {
-            let (outcome, features) = read(block_bytes);
+        for block_bytes in block_sizes {
+            let (outcome, features) = read(*block_bytes);
             assert_eq!(outcome, whole.0, "blocks of {block_bytes}");
             if outcome == Streamed::Done {
                 assert_eq!(features, whole.1, "blocks of {block_bytes}");
@@ -369,13 +513,11 @@ mod tests {
         whole
     }
 
-    fn serde_features(text: &str) -> Vec<RawFeature> {
-        let folder = tempfile::tempdir().expect("temp dir");
-        let path = folder.path().join("layer.geojson");
-        std::fs::write(&path, text).expect("write");
+    fn serde_features(text: &str) -> Vec<Seen> {
+        let (_folder, path) = written(text);
         let mut all = Vec::new();
         stream_feature_collection(&path, u64::MAX, 2, &mut |_, chunk| {
-            all.extend(chunk);
+            all.extend(chunk.iter().map(seen_raw));
             Ok(ControlFlow::Continue(()))
         })
         .expect("parses");
@@ -383,19 +525,45 @@ mod tests {
     }
 
     #[test]
-    fn features_are_found_as_the_serde_reader_finds_them() {
+    fn features_are_read_as_the_serde_reader_reads_them() {
         let text = r#"﻿ { "name": "b", "crs": {"type": "name", "properties": {"name": "x}]"}},
             "features": [
-              {"type": "Feature", "id": 1, "properties": {"n": "a \"quoted\" }{ brace", "k": [1, {"x": 2}]},
+              {"type": "Feature", "id": 1, "properties": {"building": "a \"quoted\" }{ brace", "k": [1, {"x": 2}], "floors": 1.5e1},
                "geometry": {"type": "Point", "coordinates": [115.9, 28.6]}},
               {"type":"Feature","properties":null,"geometry":null} ,
-              {"type":"Feature","properties":{"名称":"八一广场"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}
+              {"type":"Feature","properties":{"名称":"八一广场","households":"\u0033","floors":-2,"floors":4},
+               "geometry":{"coordinates":[[[1,2],[3,4],[5,6]]],"type":"Polygon"}},
+              {"type":"Feature","id":"x","properties":{"id":"B\u00e9","building":"住宅"},
+               "geometry":{"type":"MultiPolygon","bbox":[0,0,1,1],"coordinates":[[[[1.25,2.5,9],[3,4],[5,6],[1.25,2.5]],[]],[]]}}
             ], "type": "FeatureCollection", "bbox": [1, 2, 3, 4] }
         "#;
-        let (outcome, features) = features_of(text);
+        let (outcome, features) = features_of(text, &[1, 2, 3, 7, 16, 61, 200]);
         assert_eq!(outcome, Streamed::Done);
         assert_eq!(features, serde_features(text));
-        assert_eq!(features.len(), 3);
+        assert_eq!(features.len(), 4);
+    }
+
+    #[test]
+    fn a_large_collection_split_at_wrong_guesses_reads_as_serde_reads_it() {
+        // Properties holding arrays of objects and strings with `},{` make false feature
+        // boundaries; the pieces that start there must be found out and parsed again.
+        let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for index in 0..4_000 {
+            if index > 0 {
+                text.push_str(if index % 3 == 0 { ",\n" } else { "," });
+            }
+            let x = 115.0 + f64::from(index) * 1e-4;
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"id":"B{index}","parts":[{{"a":1}},{{"b":"}},{{"}}],"households":{index},"note":"}} , {{"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},28.5],[{x2},28.5],[{x2},28.6],[{x},28.5]]]}}}}"#,
+                x2 = x + 5e-5
+            ));
+        }
+        text.push_str("]}");
+        assert!(text.len() > 2 * SMALLEST_SPLIT);
+        let (outcome, features) = features_of(&text, &[100_000, 300_000, 1 << 20]);
+        assert_eq!(outcome, Streamed::Done);
+        assert_eq!(features.len(), 4_000);
+        assert_eq!(features, serde_features(&text));
     }
 
     #[test]
@@ -409,8 +577,12 @@ mod tests {
             r#"{"type":"FeatureCollection","features":[],"features":[]}"#,
             r#"[]"#,
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":tru}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"properties":{}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,6]]]}},]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,1e999]]]}}]}"#,
+            "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"a\":\"tab\there\"}}]}",
         ] {
-            assert_eq!(features_of(text).0, Streamed::NotSimple, "{text}");
+            assert_eq!(features_of(text, &[1, 7]).0, Streamed::NotSimple, "{text}");
         }
     }
 }

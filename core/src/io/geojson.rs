@@ -615,8 +615,13 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
 
 /// A label for a feature in messages: its id property, feature id, or `-`.
 pub fn feature_label(feature: &RawFeature, id_value: Option<&Value>) -> String {
+    label_of(id_value, feature.id.as_ref())
+}
+
+/// A label for a feature in messages from its id property and its feature-level id.
+pub fn label_of(id_value: Option<&Value>, feature_id: Option<&Value>) -> String {
     id_value
-        .or(feature.id.as_ref())
+        .or(feature_id)
         .and_then(crate::attributes::text_of)
         .unwrap_or_else(|| "-".to_owned())
 }

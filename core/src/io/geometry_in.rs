@@ -4,6 +4,7 @@
 
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 
+use crate::io::flat_features::FlatPolygons;
 use crate::io::geojson::{Position, RawGeometry};
 use crate::projection::LocalProjection;
 
@@ -106,20 +107,24 @@ fn ring(
     Ok(LineString::new(coords))
 }
 
-fn polygon(
-    rings: &[Vec<Position>],
+fn polygon<'a>(
+    rings: impl IntoIterator<Item = &'a [Position]>,
     projection: &LocalProjection,
     rings_closed: &mut usize,
 ) -> Result<Polygon<f64>, GeometryProblem> {
-    let Some((exterior, holes)) = rings.split_first() else {
+    let mut rings = rings.into_iter();
+    let Some(exterior) = rings.next() else {
         return Err(GeometryProblem::TooFewPositions);
     };
     let exterior = ring(exterior, projection, rings_closed)?;
-    let holes = holes
-        .iter()
+    let holes = rings
         .map(|hole| ring(hole, projection, rings_closed))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Polygon::new(exterior, holes))
+}
+
+fn rings_of(rings: &[Vec<Position>]) -> impl Iterator<Item = &[Position]> {
+    rings.iter().map(Vec::as_slice)
 }
 
 /// A Polygon or MultiPolygon geometry in metres.
@@ -132,16 +137,47 @@ pub fn polygons_in_metres(
     let mut rings_closed = 0;
     let polygons = match geometry {
         RawGeometry::Polygon { coordinates } => {
-            vec![polygon(coordinates, projection, &mut rings_closed)?]
+            vec![polygon(
+                rings_of(coordinates),
+                projection,
+                &mut rings_closed,
+            )?]
         }
         RawGeometry::MultiPolygon { coordinates } => coordinates
             .iter()
-            .map(|rings| polygon(rings, projection, &mut rings_closed))
+            .map(|rings| polygon(rings_of(rings), projection, &mut rings_closed))
             .collect::<Result<Vec<_>, _>>()?,
         other => return Err(GeometryProblem::WrongType(other.type_name())),
     };
     Ok(ConvertedPolygons {
         polygons: MultiPolygon::new(polygons),
+        rings_closed,
+    })
+}
+
+/// The polygons of a feature read flat (`None`: no geometry) in metres, exactly as
+/// [`polygons_in_metres`] converts the same polygons read by serde.
+pub fn flat_polygons_in_metres(
+    polygons: Option<FlatPolygons<'_>>,
+    projection: &LocalProjection,
+) -> Result<ConvertedPolygons, GeometryProblem> {
+    let polygons = polygons.ok_or(GeometryProblem::Missing)?;
+    if let Some(position) = polygons
+        .positions()
+        .iter()
+        .find(|position| !is_lon_lat(**position))
+    {
+        return Err(GeometryProblem::NotLonLat(*position));
+    }
+    let mut rings_closed = 0;
+    // Exactly as many as there are: collecting results would leave room for four polygons in
+    // every footprint, 144 bytes a building for nothing.
+    let mut converted = Vec::with_capacity(polygons.count());
+    for rings in polygons.polygons() {
+        converted.push(polygon(rings, projection, &mut rings_closed)?);
+    }
+    Ok(ConvertedPolygons {
+        polygons: MultiPolygon::new(converted),
         rings_closed,
     })
 }
@@ -181,26 +217,43 @@ pub fn lines_in_metres(
     Ok(MultiLineString::new(lines))
 }
 
-/// The centre of the bounding box of every finite position in `geometries`, or `None` if there is
-/// none. Positions that are not lon/lat still count here, so that the conversion that follows
-/// names the feature that has them.
-pub fn lon_lat_centre<'a>(geometries: impl Iterator<Item = &'a RawGeometry>) -> Option<(f64, f64)> {
-    let mut bounds: Option<(f64, f64, f64, f64)> = None;
-    for geometry in geometries {
-        geometry.for_each_position(&mut |position| {
-            if !(position.longitude.is_finite() && position.latitude.is_finite()) {
-                return;
+/// The bounding box of finite longitude/latitude positions, growing as positions are added.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LonLatBounds {
+    bounds: Option<(f64, f64, f64, f64)>,
+}
+
+impl LonLatBounds {
+    /// Takes `position` in when it is finite. Positions that are not lon/lat still count, so that
+    /// the conversion that follows names the feature that has them.
+    pub fn add(&mut self, position: Position) {
+        if !(position.longitude.is_finite() && position.latitude.is_finite()) {
+            return;
+        }
+        let (x, y) = (position.longitude, position.latitude);
+        self.bounds = Some(match self.bounds {
+            None => (x, y, x, y),
+            Some((min_x, min_y, max_x, max_y)) => {
+                (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y))
             }
-            let (x, y) = (position.longitude, position.latitude);
-            bounds = Some(match bounds {
-                None => (x, y, x, y),
-                Some((min_x, min_y, max_x, max_y)) => {
-                    (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y))
-                }
-            });
         });
     }
-    bounds.map(|(min_x, min_y, max_x, max_y)| ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
+
+    /// The centre, or `None` when no position was taken in.
+    pub fn centre(&self) -> Option<(f64, f64)> {
+        self.bounds
+            .map(|(min_x, min_y, max_x, max_y)| ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
+    }
+}
+
+/// The centre of the bounding box of every finite position in `geometries`, or `None` if there is
+/// none.
+pub fn lon_lat_centre<'a>(geometries: impl Iterator<Item = &'a RawGeometry>) -> Option<(f64, f64)> {
+    let mut bounds = LonLatBounds::default();
+    for geometry in geometries {
+        geometry.for_each_position(&mut |position| bounds.add(position));
+    }
+    bounds.centre()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod export;
 pub mod feature_blocks;
+pub mod flat_features;
 pub mod geojson;
 pub mod geojson_out;
 pub mod geometry_in;

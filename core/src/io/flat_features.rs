@@ -1,0 +1,985 @@
+//! Plain polygon features parsed straight into flat arrays: positions, ring and polygon ends, and
+//! only the properties a conversion reads (each under a slot number), with no map, vector or
+//! string per feature beyond the values kept. A million buildings are parsed several times
+//! faster this way than through typed serde structs with a property map each.
+//!
+//! The reader is strict and modest: it takes the ordinary shape of a Polygon or MultiPolygon
+//! feature and answers [`Stop::Unusual`] for anything else — another geometry type, an escaped
+//! key, coordinates before the type, a duplicate member, a number with an exponent in the
+//! coordinates. Such a feature is then parsed by serde on its own (see [`parse_run`]), so the
+//! outcome is always the one serde would give; the reader never accepts text serde would refuse.
+
+use std::ops::Range;
+
+use serde_json::{Number, Value};
+
+use crate::attributes::{Field, FieldMapping, FieldValues};
+use crate::io::geojson::{Position, RawFeature};
+
+/// Nesting deeper than this inside a skipped value is left to serde (whose own limit is 128).
+const MAX_SKIPPED_DEPTH: u32 = 64;
+
+/// Why the reader stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The text ran out: the value continues in bytes not read yet.
+    End,
+    /// Not the shape this reader takes; serde must judge it.
+    Unusual,
+}
+
+type Parse<T> = std::result::Result<T, Stop>;
+
+/// The property keys a conversion reads, each under a slot number.
+#[derive(Debug, Clone)]
+pub struct PropertySlots {
+    keys: Vec<Box<str>>,
+    /// For each field read, the slots of its sources in the order they are looked for.
+    fields: Vec<(Field, Vec<u8>)>,
+}
+
+impl PropertySlots {
+    /// The slots for `fields` as `mapping` reads them: an override's source, else the defaults.
+    pub fn new(mapping: &FieldMapping, fields: &[Field]) -> Self {
+        let mut slots = Self {
+            keys: Vec::new(),
+            fields: Vec::new(),
+        };
+        for field in fields {
+            let sources: Vec<&str> = match mapping.override_for(*field) {
+                Some(source) => vec![source],
+                None => field.default_sources().to_vec(),
+            };
+            let numbers = sources
+                .into_iter()
+                .map(|source| slots.slot_for(source))
+                .collect();
+            slots.fields.push((*field, numbers));
+        }
+        slots
+    }
+
+    fn slot_for(&mut self, key: &str) -> u8 {
+        if let Some(slot) = self.slot_of(key.as_bytes()) {
+            return slot;
+        }
+        self.keys.push(key.into());
+        // Nine fields of at most three sources each: far below 256.
+        u8::try_from(self.keys.len() - 1).unwrap_or(u8::MAX)
+    }
+
+    /// The slot of a property key, if the conversion reads it.
+    pub fn slot_of(&self, key: &[u8]) -> Option<u8> {
+        self.keys
+            .iter()
+            .position(|known| known.as_bytes() == key)
+            .and_then(|slot| u8::try_from(slot).ok())
+    }
+
+    fn sources_of(&self, field: Field) -> &[u8] {
+        self.fields
+            .iter()
+            .find(|(known, _)| *known == field)
+            .map_or(&[], |(_, slots)| slots.as_slice())
+    }
+}
+
+/// The properties of one flat feature that the conversion reads.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotValues<'a> {
+    slots: &'a PropertySlots,
+    values: &'a [(u8, Value)],
+}
+
+impl SlotValues<'_> {
+    /// True when the feature has the property `key`, even as `null`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.slots
+            .slot_of(key.as_bytes())
+            .is_some_and(|slot| self.values.iter().any(|(found, _)| *found == slot))
+    }
+}
+
+impl FieldValues for SlotValues<'_> {
+    /// The value as [`FieldMapping::lookup`] finds it in a property map. The slots were made from
+    /// the same mapping, so `_mapping` is not consulted again.
+    fn field_value(&self, _mapping: &FieldMapping, field: Field) -> Option<&Value> {
+        self.slots.sources_of(field).iter().find_map(|slot| {
+            // A repeated key keeps its last value, as in a JSON map.
+            self.values
+                .iter()
+                .rev()
+                .find(|(found, _)| found == slot)
+                .map(|(_, value)| value)
+                .filter(|value| !value.is_null())
+        })
+    }
+}
+
+/// The polygons of one flat feature.
+#[derive(Debug, Clone, Copy)]
+pub struct FlatPolygons<'a> {
+    features: &'a ParsedFeatures,
+    first_polygon: u32,
+    end_polygon: u32,
+}
+
+impl<'a> FlatPolygons<'a> {
+    /// Every position of the feature, in file order.
+    pub fn positions(&self) -> &'a [Position] {
+        let features = self.features;
+        let first_ring = features.first_ring_of(self.first_polygon);
+        let end_ring = features.first_ring_of(self.end_polygon);
+        let start = features.first_position_of(first_ring);
+        let end = features.first_position_of(end_ring);
+        &features.positions[start..end]
+    }
+
+    /// How many polygons.
+    pub fn count(&self) -> usize {
+        (self.end_polygon - self.first_polygon) as usize
+    }
+
+    /// Each polygon's rings (outer ring first), as position slices.
+    pub fn polygons(&self) -> impl Iterator<Item = impl Iterator<Item = &'a [Position]>> + 'a {
+        let features = self.features;
+        (self.first_polygon..self.end_polygon).map(move |polygon| {
+            let rings = features.first_ring_of(polygon)..features.first_ring_of(polygon + 1);
+            rings.map(move |ring| {
+                let start = features.first_position_of(ring);
+                let end = features.first_position_of(ring + 1);
+                &features.positions[start..end]
+            })
+        })
+    }
+}
+
+/// One feature as the conversion sees it.
+#[derive(Debug, Clone, Copy)]
+pub enum FeatureView<'a> {
+    /// Parsed flat.
+    Flat {
+        /// The feature-level id, if any.
+        id: Option<&'a Value>,
+        /// The properties read.
+        properties: SlotValues<'a>,
+        /// The polygons; `None` when the geometry is `null` or absent.
+        polygons: Option<FlatPolygons<'a>>,
+    },
+    /// An unusual feature, parsed by serde.
+    Raw(&'a RawFeature),
+}
+
+#[derive(Debug)]
+enum ParsedFeature {
+    Flat {
+        id: Option<Value>,
+        polygons: Option<Range<u32>>,
+        values: Range<u32>,
+    },
+    Raw(Box<RawFeature>),
+}
+
+/// A run of features parsed flat (with the odd one parsed by serde).
+#[derive(Debug, Default)]
+pub struct ParsedFeatures {
+    features: Vec<ParsedFeature>,
+    positions: Vec<Position>,
+    /// Where each ring's positions end.
+    ring_ends: Vec<u32>,
+    /// Where each polygon's rings end.
+    polygon_ends: Vec<u32>,
+    values: Vec<(u8, Value)>,
+    /// Every property key of the run's first feature, when asked for.
+    first_keys: Option<Vec<String>>,
+}
+
+/// Lengths of the arrays before a feature, to take back a feature that turned out unusual.
+#[derive(Clone, Copy)]
+struct Marks {
+    positions: usize,
+    ring_ends: usize,
+    polygon_ends: usize,
+    values: usize,
+}
+
+impl ParsedFeatures {
+    /// How many features.
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// Features parsed by serde, taken as they are.
+    pub fn from_raw(features: Vec<RawFeature>) -> Self {
+        Self {
+            features: features
+                .into_iter()
+                .map(|feature| ParsedFeature::Raw(Box::new(feature)))
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The property keys of the first feature, when they were asked for.
+    pub fn first_keys(&self) -> Option<Vec<String>> {
+        match self.features.first()? {
+            ParsedFeature::Raw(feature) => Some(feature.properties.keys().cloned().collect()),
+            ParsedFeature::Flat { .. } => self.first_keys.clone(),
+        }
+    }
+
+    /// The feature at `index`, read through `slots` (the slots it was parsed with).
+    pub fn view<'a>(&'a self, index: usize, slots: &'a PropertySlots) -> FeatureView<'a> {
+        match &self.features[index] {
+            ParsedFeature::Raw(feature) => FeatureView::Raw(feature),
+            ParsedFeature::Flat {
+                id,
+                polygons,
+                values,
+            } => FeatureView::Flat {
+                id: id.as_ref(),
+                properties: SlotValues {
+                    slots,
+                    values: &self.values[values.start as usize..values.end as usize],
+                },
+                polygons: polygons.as_ref().map(|polygons| FlatPolygons {
+                    features: self,
+                    first_polygon: polygons.start,
+                    end_polygon: polygons.end,
+                }),
+            },
+        }
+    }
+
+    fn first_ring_of(&self, polygon: u32) -> u32 {
+        match polygon.checked_sub(1) {
+            None => 0,
+            Some(previous) => self.polygon_ends[previous as usize],
+        }
+    }
+
+    fn first_position_of(&self, ring: u32) -> usize {
+        match ring.checked_sub(1) {
+            None => 0,
+            Some(previous) => self.ring_ends[previous as usize] as usize,
+        }
+    }
+
+    fn marks(&self) -> Marks {
+        Marks {
+            positions: self.positions.len(),
+            ring_ends: self.ring_ends.len(),
+            polygon_ends: self.polygon_ends.len(),
+            values: self.values.len(),
+        }
+    }
+
+    fn roll_back(&mut self, marks: Marks) {
+        self.positions.truncate(marks.positions);
+        self.ring_ends.truncate(marks.ring_ends);
+        self.polygon_ends.truncate(marks.polygon_ends);
+        self.values.truncate(marks.values);
+    }
+
+    fn count(items: usize) -> Parse<u32> {
+        u32::try_from(items).map_err(|_| Stop::Unusual)
+    }
+}
+
+/// A position in the text being parsed.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+fn is_digit(byte: Option<&u8>) -> bool {
+    byte.is_some_and(u8::is_ascii_digit)
+}
+
+fn text(bytes: &[u8]) -> Parse<&str> {
+    std::str::from_utf8(bytes).map_err(|_| Stop::Unusual)
+}
+
+/// Exactly what serde makes of a value's text.
+fn serde_value(bytes: &[u8]) -> Parse<Value> {
+    serde_json::from_slice(bytes).map_err(|_| Stop::Unusual)
+}
+
+/// Powers of ten a double holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A coordinate's value, correctly rounded (as serde reads it with `float_roundtrip`). Digits
+/// that fit a double's mantissa, divided by an exact power of ten, are one correctly rounded
+/// division (Clinger's fast path); anything longer goes to the standard library's parser.
+fn coordinate(number: &[u8]) -> Parse<f64> {
+    let (negative, digits) = match number.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, number),
+    };
+    let mut mantissa: u64 = 0;
+    let mut fraction_digits = 0usize;
+    let mut in_fraction = false;
+    let mut significant = 0usize;
+    for &byte in digits {
+        match byte {
+            b'.' => in_fraction = true,
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(byte - b'0');
+                significant += usize::from(mantissa != 0);
+                fraction_digits += usize::from(in_fraction);
+                if significant > 15 {
+                    return slow_coordinate(number);
+                }
+            }
+            // An exponent: rare in coordinates, and serde refuses some that overflow.
+            _ => return Err(Stop::Unusual),
+        }
+    }
+    let Some(power) = EXACT_POWERS_OF_TEN.get(fraction_digits) else {
+        return slow_coordinate(number);
+    };
+    let magnitude = mantissa as f64 / power;
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+fn slow_coordinate(number: &[u8]) -> Parse<f64> {
+    let value: f64 = text(number)?.parse().map_err(|_| Stop::Unusual)?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Stop::Unusual)
+    }
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Parse<u8> {
+        self.bytes.get(self.at).copied().ok_or(Stop::End)
+    }
+
+    fn skip_space(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn next_non_space(&mut self) -> Parse<u8> {
+        self.skip_space();
+        self.peek()
+    }
+
+    fn expect(&mut self, byte: u8) -> Parse<()> {
+        if self.next_non_space()? == byte {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(Stop::Unusual)
+        }
+    }
+
+    /// After a member or element: true for a comma (more follow), false for `close`.
+    fn more(&mut self, close: u8) -> Parse<bool> {
+        let byte = self.next_non_space()?;
+        self.at += 1;
+        match byte {
+            b',' => Ok(true),
+            _ if byte == close => Ok(false),
+            _ => Err(Stop::Unusual),
+        }
+    }
+
+    /// A string at the cursor (which is at its opening quote): its raw contents and whether it
+    /// holds an escape.
+    fn string(&mut self) -> Parse<(&'a [u8], bool)> {
+        if self.next_non_space()? != b'"' {
+            return Err(Stop::Unusual);
+        }
+        let start = self.at + 1;
+        let mut index = start;
+        let mut escaped = false;
+        loop {
+            match *self.bytes.get(index).ok_or(Stop::End)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    index += 2;
+                }
+                0..=0x1F => return Err(Stop::Unusual),
+                _ => index += 1,
+            }
+        }
+        self.at = index + 1;
+        Ok((&self.bytes[start..index], escaped))
+    }
+
+    /// A key without escapes, as text, followed by its colon.
+    fn key(&mut self) -> Parse<&'a [u8]> {
+        let (key, escaped) = self.string()?;
+        if escaped {
+            return Err(Stop::Unusual);
+        }
+        text(key)?;
+        self.expect(b':')?;
+        Ok(key)
+    }
+
+    /// A string skipped: checked as serde checks it.
+    fn skip_string(&mut self) -> Parse<()> {
+        let start = self.at;
+        let (contents, escaped) = self.string()?;
+        if escaped {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&self.bytes[start..self.at])
+                .map_err(|_| Stop::Unusual)?;
+        } else {
+            text(contents)?;
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Parse<()> {
+        let available = &self.bytes[self.at..];
+        if available.starts_with(word) {
+            self.at += word.len();
+            Ok(())
+        } else if word.starts_with(available) {
+            Err(Stop::End)
+        } else {
+            Err(Stop::Unusual)
+        }
+    }
+
+    /// A number's text, by the JSON grammar.
+    fn number(&mut self) -> Parse<&'a [u8]> {
+        let bytes = self.bytes;
+        let start = self.at;
+        let mut index = start;
+        if bytes.get(index) == Some(&b'-') {
+            index += 1;
+        }
+        match bytes.get(index) {
+            Some(b'0') => index += 1,
+            Some(b'1'..=b'9') => {
+                while is_digit(bytes.get(index)) {
+                    index += 1;
+                }
+            }
+            Some(_) => return Err(Stop::Unusual),
+            None => return Err(Stop::End),
+        }
+        if bytes.get(index) == Some(&b'.') {
+            index += 1;
+            let digits = index;
+            while is_digit(bytes.get(index)) {
+                index += 1;
+            }
+            if index == digits {
+                return Err(if index >= bytes.len() {
+                    Stop::End
+                } else {
+                    Stop::Unusual
+                });
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(index) {
+            index += 1;
+            if let Some(b'+' | b'-') = bytes.get(index) {
+                index += 1;
+            }
+            let digits = index;
+            while is_digit(bytes.get(index)) {
+                index += 1;
+            }
+            if index == digits {
+                return Err(if index >= bytes.len() {
+                    Stop::End
+                } else {
+                    Stop::Unusual
+                });
+            }
+        }
+        if index >= bytes.len() {
+            // The number may go on in the next block.
+            return Err(Stop::End);
+        }
+        self.at = index;
+        Ok(&bytes[start..index])
+    }
+
+    /// Any JSON value, checked and passed over.
+    fn skip_value(&mut self, depth: u32) -> Parse<()> {
+        if depth > MAX_SKIPPED_DEPTH {
+            return Err(Stop::Unusual);
+        }
+        match self.next_non_space()? {
+            b'"' => self.skip_string(),
+            b'{' => {
+                self.at += 1;
+                if self.next_non_space()? == b'}' {
+                    self.at += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_string()?;
+                    self.expect(b':')?;
+                    self.skip_value(depth + 1)?;
+                    if !self.more(b'}')? {
+                        return Ok(());
+                    }
+                }
+            }
+            b'[' => {
+                self.at += 1;
+                if self.next_non_space()? == b']' {
+                    self.at += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_value(depth + 1)?;
+                    if !self.more(b']')? {
+                        return Ok(());
+                    }
+                }
+            }
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'-' | b'0'..=b'9' => self.number().map(|_| ()),
+            _ => Err(Stop::Unusual),
+        }
+    }
+
+    /// A value kept: exactly the `Value` serde would make of it.
+    fn value(&mut self) -> Parse<Value> {
+        let start = self.at;
+        match self.next_non_space()? {
+            b'"' => {
+                let quoted = self.at;
+                let (contents, escaped) = self.string()?;
+                if escaped {
+                    serde_value(&self.bytes[quoted..self.at])
+                } else {
+                    Ok(Value::String(text(contents)?.to_owned()))
+                }
+            }
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'-' | b'0'..=b'9' => {
+                let number = self.number()?;
+                // A plain count fits a u64, as serde reads it; anything else serde reads itself.
+                if number.len() <= 19 && number.iter().all(u8::is_ascii_digit) {
+                    let count = number
+                        .iter()
+                        .fold(0u64, |count, digit| count * 10 + u64::from(digit - b'0'));
+                    Ok(Value::Number(Number::from(count)))
+                } else {
+                    serde_value(number)
+                }
+            }
+            _ => {
+                self.skip_value(1)?;
+                serde_value(&self.bytes[start..self.at])
+            }
+        }
+    }
+
+    /// A feature object (the cursor at its `{`), added to `out`.
+    fn feature(
+        &mut self,
+        slots: &PropertySlots,
+        out: &mut ParsedFeatures,
+        keep_keys: bool,
+    ) -> Parse<()> {
+        self.expect(b'{')?;
+        let values_start = ParsedFeatures::count(out.values.len())?;
+        let mut id: Option<Option<Value>> = None;
+        let mut polygons: Option<Option<Range<u32>>> = None;
+        let mut saw_properties = false;
+        if self.next_non_space()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                match self.key()? {
+                    b"id" if id.is_none() => {
+                        id = Some(Some(self.value()?).filter(|value| !value.is_null()));
+                    }
+                    b"properties" if !saw_properties => {
+                        saw_properties = true;
+                        self.properties(slots, out, keep_keys)?;
+                    }
+                    b"geometry" if polygons.is_none() => polygons = Some(self.geometry(out)?),
+                    // A repeated member: serde refuses it.
+                    b"id" | b"properties" | b"geometry" => return Err(Stop::Unusual),
+                    _ => self.skip_value(1)?,
+                }
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        if keep_keys && !saw_properties {
+            out.first_keys = Some(Vec::new());
+        }
+        out.features.push(ParsedFeature::Flat {
+            id: id.flatten(),
+            polygons: polygons.flatten(),
+            values: values_start..ParsedFeatures::count(out.values.len())?,
+        });
+        Ok(())
+    }
+
+    fn properties(
+        &mut self,
+        slots: &PropertySlots,
+        out: &mut ParsedFeatures,
+        keep_keys: bool,
+    ) -> Parse<()> {
+        let mut keys = keep_keys.then(Vec::new);
+        match self.next_non_space()? {
+            b'n' => self.literal(b"null")?,
+            b'{' => {
+                self.at += 1;
+                if self.next_non_space()? == b'}' {
+                    self.at += 1;
+                } else {
+                    loop {
+                        let key = self.key()?;
+                        match slots.slot_of(key) {
+                            Some(slot) => {
+                                let value = self.value()?;
+                                out.values.push((slot, value));
+                            }
+                            None => self.skip_value(2)?,
+                        }
+                        if let Some(keys) = keys.as_mut() {
+                            let key = text(key)?.to_owned();
+                            if !keys.contains(&key) {
+                                keys.push(key);
+                            }
+                        }
+                        if !self.more(b'}')? {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => return Err(Stop::Unusual),
+        }
+        if keys.is_some() {
+            out.first_keys = keys;
+        }
+        Ok(())
+    }
+
+    /// A geometry: `null`, or a Polygon or MultiPolygon whose type comes before its
+    /// coordinates. The polygons it added to `out`.
+    fn geometry(&mut self, out: &mut ParsedFeatures) -> Parse<Option<Range<u32>>> {
+        if self.next_non_space()? == b'n' {
+            self.literal(b"null")?;
+            return Ok(None);
+        }
+        self.expect(b'{')?;
+        let mut multi: Option<bool> = None;
+        let mut polygons: Option<Range<u32>> = None;
+        loop {
+            match self.key()? {
+                b"type" if multi.is_none() => {
+                    let (kind, escaped) = self.string()?;
+                    multi = match (kind, escaped) {
+                        (b"Polygon", false) => Some(false),
+                        (b"MultiPolygon", false) => Some(true),
+                        _ => return Err(Stop::Unusual),
+                    };
+                }
+                b"coordinates" if polygons.is_none() => {
+                    let first = ParsedFeatures::count(out.polygon_ends.len())?;
+                    match multi {
+                        Some(false) => self.rings(out)?,
+                        Some(true) => {
+                            self.expect(b'[')?;
+                            if self.next_non_space()? == b']' {
+                                self.at += 1;
+                            } else {
+                                loop {
+                                    self.rings(out)?;
+                                    if !self.more(b']')? {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        None => return Err(Stop::Unusual),
+                    }
+                    polygons = Some(first..ParsedFeatures::count(out.polygon_ends.len())?);
+                }
+                // Repeated members, and a collection's members, are for serde.
+                b"type" | b"coordinates" | b"geometries" => return Err(Stop::Unusual),
+                _ => self.skip_value(3)?,
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        polygons.ok_or(Stop::Unusual).map(Some)
+    }
+
+    /// One polygon's rings.
+    fn rings(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
+        self.expect(b'[')?;
+        if self.next_non_space()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                self.ring(out)?;
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        out.polygon_ends
+            .push(ParsedFeatures::count(out.ring_ends.len())?);
+        Ok(())
+    }
+
+    fn ring(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
+        self.expect(b'[')?;
+        if self.next_non_space()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                self.position(out)?;
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        out.ring_ends
+            .push(ParsedFeatures::count(out.positions.len())?);
+        Ok(())
+    }
+
+    /// `[longitude, latitude, …]`: anything after the latitude is passed over.
+    fn position(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
+        self.expect(b'[')?;
+        self.skip_space();
+        let longitude = coordinate(self.number()?)?;
+        self.expect(b',')?;
+        self.skip_space();
+        let latitude = coordinate(self.number()?)?;
+        while self.more(b']')? {
+            self.skip_value(5)?;
+        }
+        out.positions.push(Position {
+            longitude,
+            latitude,
+        });
+        Ok(())
+    }
+}
+
+/// How a run of features ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunEnd {
+    /// The next feature begins at this offset (its `{`), at or after where the run was to stop.
+    NextAt(usize),
+    /// The last feature read ends just before this offset; what follows is not `, {`.
+    AfterFeature(usize),
+    /// The feature beginning at this offset is not complete in the text.
+    Incomplete(usize),
+    /// The text is not a run of features: serde must read the file.
+    NotSimple,
+}
+
+/// Parses the features from `start` (a feature's `{`) on, as long as they follow one another
+/// with commas, stopping at the first feature that begins at or after `stop_before`. A feature
+/// the flat reader does not take is parsed by serde on its own. With `keep_first_keys`, the
+/// first feature's property keys are kept too.
+pub(crate) fn parse_run(
+    bytes: &[u8],
+    start: usize,
+    stop_before: usize,
+    slots: &PropertySlots,
+    keep_first_keys: bool,
+) -> (ParsedFeatures, RunEnd) {
+    let mut out = ParsedFeatures::default();
+    let mut cursor = Cursor { bytes, at: start };
+    loop {
+        cursor.skip_space();
+        let feature_start = cursor.at;
+        if feature_start >= stop_before {
+            return (out, RunEnd::NextAt(feature_start));
+        }
+        let marks = out.marks();
+        let keep_keys = keep_first_keys && out.is_empty();
+        match cursor.feature(slots, &mut out, keep_keys) {
+            Ok(()) => {}
+            Err(Stop::End) => {
+                out.roll_back(marks);
+                return (out, RunEnd::Incomplete(feature_start));
+            }
+            Err(Stop::Unusual) => {
+                out.roll_back(marks);
+                cursor.at = feature_start;
+                match cursor.skip_value(1) {
+                    Ok(()) => {}
+                    Err(Stop::End) => return (out, RunEnd::Incomplete(feature_start)),
+                    Err(Stop::Unusual) => return (out, RunEnd::NotSimple),
+                }
+                match serde_json::from_slice::<RawFeature>(&bytes[feature_start..cursor.at]) {
+                    Ok(feature) => out.features.push(ParsedFeature::Raw(Box::new(feature))),
+                    Err(_) => return (out, RunEnd::NotSimple),
+                }
+            }
+        }
+        let after_feature = cursor.at;
+        let followed = cursor.next_non_space() == Ok(b',') && {
+            cursor.at += 1;
+            cursor.next_non_space() == Ok(b'{')
+        };
+        if !followed {
+            return (out, RunEnd::AfterFeature(after_feature));
+        }
+    }
+}
+
+/// Where to start looking for features in a piece of text: just after `}` `,` `{` (with any
+/// whitespace between), the usual way one feature follows another. A guess: the caller keeps a
+/// piece's features only when the run before it ended exactly there.
+pub(crate) fn likely_feature_start(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut search = from;
+    loop {
+        let comma = search + bytes.get(search..)?.iter().position(|byte| *byte == b',')?;
+        let before = bytes[..comma]
+            .iter()
+            .rev()
+            .find(|byte| !byte.is_ascii_whitespace());
+        let after = bytes[comma + 1..]
+            .iter()
+            .position(|byte| !byte.is_ascii_whitespace())
+            .map(|offset| comma + 1 + offset);
+        if before == Some(&b'}')
+            && let Some(after) = after
+            && bytes[after] == b'{'
+        {
+            return Some(after);
+        }
+        search = comma + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots() -> PropertySlots {
+        PropertySlots::new(
+            &FieldMapping::default(),
+            &[Field::Id, Field::Households, Field::Floors, Field::Use],
+        )
+    }
+
+    #[test]
+    fn coordinates_are_read_exactly_as_the_standard_parser_reads_them() {
+        for number in [
+            "115.7229623",
+            "-0.5",
+            "0",
+            "28.533723",
+            "179.99999999999999",
+            "0.000000000000000000000001",
+            "12345678901234567890",
+            "-33.8688197",
+            "1.0000000000000002",
+        ] {
+            let expected: f64 = number.parse().expect("a number");
+            assert_eq!(
+                coordinate(number.as_bytes()).map(f64::to_bits),
+                Ok(expected.to_bits()),
+                "{number}"
+            );
+        }
+        assert_eq!(coordinate(b"1e5"), Err(Stop::Unusual));
+    }
+
+    #[test]
+    fn a_plain_polygon_feature_is_read_flat() {
+        let text = br#"{"type":"Feature","id":7,"properties":{"id":"B1","building":"residential","floors":16,"households":2,"extra":[1,{"a":null}]},"geometry":{"type":"Polygon","coordinates":[[[1.5,2,9],[3,4],[5,6],[1.5,2]],[]]}} ,"#;
+        let slots = slots();
+        let (parsed, end) = parse_run(text, 0, usize::MAX, &slots, true);
+        assert_eq!(end, RunEnd::AfterFeature(text.len() - 2));
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(
+            parsed.first_keys(),
+            Some(
+                ["id", "building", "floors", "households", "extra"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
+        let FeatureView::Flat {
+            id,
+            properties,
+            polygons: Some(polygons),
+        } = parsed.view(0, &slots)
+        else {
+            panic!("read flat");
+        };
+        assert_eq!(id, Some(&Value::from(7)));
+        let mapping = FieldMapping::default();
+        assert_eq!(mapping.number(&properties, Field::Floors), Ok(Some(16.0)));
+        assert_eq!(
+            mapping.text(&properties, Field::Use).as_deref(),
+            Some("residential")
+        );
+        assert!(properties.contains_key("households"));
+        let rings: Vec<Vec<&[Position]>> =
+            polygons.polygons().map(|rings| rings.collect()).collect();
+        assert_eq!(rings.len(), 1);
+        assert_eq!(rings[0].len(), 2);
+        assert_eq!(rings[0][0].len(), 4);
+        assert!(rings[0][1].is_empty());
+        assert_eq!(polygons.positions().len(), 4);
+        assert_eq!(polygons.positions()[0].longitude, 1.5);
+    }
+
+    #[test]
+    fn unusual_features_are_parsed_by_serde_and_broken_ones_stop_the_run() {
+        let slots = slots();
+        let point = br#"{"type":"Feature","properties":{"n\u0061me":"x"},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+        let (parsed, end) = parse_run(point, 0, usize::MAX, &slots, false);
+        assert_eq!(end, RunEnd::AfterFeature(point.len()));
+        assert!(matches!(parsed.view(0, &slots), FeatureView::Raw(_)));
+
+        let broken = br#"{"type":"Feature","properties":{"a":tru},"geometry":null}"#;
+        assert_eq!(
+            parse_run(broken, 0, usize::MAX, &slots, false).1,
+            RunEnd::NotSimple
+        );
+        let cut = br#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Polygon","coordinates":[[[1,2"#;
+        assert_eq!(
+            parse_run(cut, 0, usize::MAX, &slots, false).1,
+            RunEnd::Incomplete(0)
+        );
+    }
+
+    #[test]
+    fn a_likely_feature_start_follows_a_closing_brace_and_a_comma() {
+        let text = br#"[1, 2], {"a": "},{"} ,
+            {"b": 1}"#;
+        // The first guess is inside a string: the caller finds it out.
+        assert_eq!(likely_feature_start(text, 0), Some(17));
+        assert_eq!(
+            likely_feature_start(text, 18),
+            Some(text.len() - 8),
+            "the next one"
+        );
+        assert_eq!(likely_feature_start(text, text.len() - 7), None);
+    }
+}
