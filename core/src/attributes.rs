@@ -247,13 +247,15 @@ impl FieldMapping {
     ) -> Result<Option<f64>, NotANumber> {
         match properties.field_value(self, field) {
             None => Ok(None),
-            Some(value) => number_of(value).map(Some).ok_or(NotANumber),
+            Some(value) => value.number().map(Some).ok_or(NotANumber),
         }
     }
 
     /// The field as text: strings as they are, numbers written out.
     pub fn text<P: FieldValues + ?Sized>(&self, properties: &P, field: Field) -> Option<String> {
-        properties.field_value(self, field).and_then(text_of)
+        properties
+            .field_value(self, field)
+            .and_then(FieldValue::text)
     }
 
     /// The field as a flag: true, "true", "yes", "是", 1.
@@ -262,50 +264,103 @@ impl FieldMapping {
     }
 }
 
+/// A property value as a conversion reads it: a JSON value as parsed, or one of the plain values
+/// a fast reader keeps without building a JSON value (see `io::flat_features`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldValue<'a> {
+    /// A JSON value.
+    Json(&'a Value),
+    /// A string.
+    Text(&'a str),
+    /// A whole number of at most 19 digits, as JSON writes a count.
+    Count(u64),
+    /// `true` or `false`.
+    Flag(bool),
+}
+
+impl<'a> FieldValue<'a> {
+    /// The value as a finite number, if it is one: numbers, and strings that read as one.
+    pub fn number(self) -> Option<f64> {
+        let number = match self {
+            FieldValue::Json(Value::Number(number)) => number.as_f64(),
+            FieldValue::Json(Value::String(text)) => text.trim().parse::<f64>().ok(),
+            FieldValue::Text(text) => text.trim().parse::<f64>().ok(),
+            FieldValue::Count(count) => Some(count as f64),
+            FieldValue::Json(_) | FieldValue::Flag(_) => None,
+        }?;
+        number.is_finite().then_some(number)
+    }
+
+    /// The value as text, borrowed where it can be: strings trimmed (none when blank),
+    /// numbers written out.
+    pub fn text_borrowed(self) -> Option<std::borrow::Cow<'a, str>> {
+        use std::borrow::Cow;
+        match self {
+            FieldValue::Json(Value::String(text)) => non_blank(text).map(Cow::Borrowed),
+            FieldValue::Text(text) => non_blank(text).map(Cow::Borrowed),
+            FieldValue::Json(Value::Number(number)) => Some(Cow::Owned(number.to_string())),
+            FieldValue::Count(count) => Some(Cow::Owned(count.to_string())),
+            FieldValue::Json(_) | FieldValue::Flag(_) => None,
+        }
+    }
+
+    /// The value as text: strings trimmed (none when blank), numbers written out.
+    pub fn text(self) -> Option<String> {
+        self.text_borrowed().map(std::borrow::Cow::into_owned)
+    }
+
+    /// The value as a flag: true, "true", "yes", "是", a number other than 0.
+    pub fn flag(self) -> bool {
+        let text = match self {
+            FieldValue::Json(Value::Bool(flag)) => return *flag,
+            FieldValue::Flag(flag) => return flag,
+            FieldValue::Json(Value::Number(number)) => {
+                return number.as_f64().is_some_and(|number| number != 0.0);
+            }
+            FieldValue::Count(count) => return count != 0,
+            FieldValue::Json(Value::String(text)) => text.as_str(),
+            FieldValue::Text(text) => text,
+            FieldValue::Json(_) => return false,
+        };
+        matches!(
+            text.trim().to_lowercase().as_str(),
+            "true" | "yes" | "y" | "1" | "是"
+        )
+    }
+}
+
+fn non_blank(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty()).then_some(text)
+}
+
 /// Where a feature's field values are looked up: a property map, or the few properties a fast
 /// reader kept (see `io::flat_features`).
 pub trait FieldValues {
     /// The value of `field` as `mapping` reads it: the override's source if one is set, else the
     /// first default source present and not null.
-    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<&Value>;
+    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<FieldValue<'_>>;
 }
 
 impl FieldValues for Map<String, Value> {
-    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<&Value> {
-        mapping.lookup(self, field)
+    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<FieldValue<'_>> {
+        mapping.lookup(self, field).map(FieldValue::Json)
     }
 }
 
 /// A JSON value read as a finite number, if it is one.
 pub fn number_of(value: &Value) -> Option<f64> {
-    let number = match value {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok(),
-        _ => None,
-    }?;
-    number.is_finite().then_some(number)
+    FieldValue::Json(value).number()
 }
 
 /// A JSON value read as text, if it is a string or a number.
 pub fn text_of(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
+    FieldValue::Json(value).text()
 }
 
 /// A JSON value read as a flag.
 pub fn flag_of(value: &Value) -> bool {
-    match value {
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|number| number != 0.0),
-        Value::String(text) => matches!(
-            text.trim().to_lowercase().as_str(),
-            "true" | "yes" | "y" | "1" | "是"
-        ),
-        _ => false,
-    }
+    FieldValue::Json(value).flag()
 }
 
 #[cfg(test)]

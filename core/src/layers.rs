@@ -8,16 +8,16 @@ use geo::{Area, BoundingRect, Coord, MultiLineString, MultiPolygon, Validation};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use serde_json::Value;
-
-use crate::attributes::{Field, FieldMapping, FieldValues, NotANumber};
+use crate::attributes::{Field, FieldMapping, FieldValue, FieldValues, NotANumber};
 use crate::error::{Error, Result};
 use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
-use crate::io::flat_features::{FeatureView, ParsedFeatures, PropertySlots};
+use crate::io::flat_features::{
+    FeatureView, GeometryFamily, ParsedFeatures, PropertySlots, Reading,
+};
 use crate::io::geojson::{Position, RawCollection, RawFeature, feature_label, label_of};
 use crate::io::geometry_in::{
-    ConvertedPolygons, GeometryProblem, LonLatBounds, flat_polygons_in_metres, lines_in_metres,
-    polygons_in_metres,
+    ConvertedPolygons, GeometryProblem, LonLatBounds, flat_lines_in_metres,
+    flat_polygons_in_metres, lines_in_metres, polygons_in_metres,
 };
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::progress::LoadProgress;
@@ -174,17 +174,22 @@ pub fn estimate_residents(households: u32, profile: &RuleProfile) -> u32 {
 fn id_value_text<P: FieldValues + ?Sized>(
     mapping: &FieldMapping,
     properties: &P,
-    feature_id: Option<&Value>,
+    feature_id: Option<FieldValue<'_>>,
     index: usize,
 ) -> String {
     mapping
         .text(properties, Field::Id)
-        .or_else(|| feature_id.and_then(crate::attributes::text_of))
+        .or_else(|| feature_id.and_then(FieldValue::text))
         .unwrap_or_else(|| index.to_string())
 }
 
 fn raw_id_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> String {
-    id_value_text(mapping, &feature.properties, feature.id.as_ref(), index)
+    id_value_text(
+        mapping,
+        &feature.properties,
+        feature.id.as_ref().map(FieldValue::Json),
+        index,
+    )
 }
 
 // A kept building moves into the layer at once; boxing it would cost an allocation per building.
@@ -307,7 +312,7 @@ fn building_from_view(
         FeatureView::Raw(feature) => parts.building(
             polygons_in_metres(feature.geometry.as_ref(), projection),
             &feature.properties,
-            feature.id.as_ref(),
+            feature.id.as_ref().map(FieldValue::Json),
         ),
         FeatureView::Flat {
             id,
@@ -334,7 +339,7 @@ impl BuildingParts<'_> {
         self,
         converted: std::result::Result<ConvertedPolygons, GeometryProblem>,
         properties: &P,
-        feature_id: Option<&Value>,
+        feature_id: Option<FieldValue<'_>>,
     ) -> BuildingOutcome {
         let BuildingParts {
             index,
@@ -372,7 +377,10 @@ impl BuildingParts<'_> {
                 f64::from(profile.estimate.default_floors)
             }
         };
-        let building_use = mapping.text(properties, Field::Use);
+        // Borrowed: the use is interned, so a million buildings need not allocate it each.
+        let building_use = properties
+            .field_value(mapping, Field::Use)
+            .and_then(FieldValue::text_borrowed);
         let mut residential_use = building_use
             .as_deref()
             .is_some_and(|value| profile.is_residential_use(value));
@@ -904,7 +912,11 @@ pub fn load_buildings(
     if within_limit {
         let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
         let slots = conversion.slots.clone();
-        let streamed = read_features_in_parallel(path, &slots, &mut |runs| {
+        let reading = Reading {
+            slots: &slots,
+            family: GeometryFamily::Polygons,
+        };
+        let streamed = read_features_in_parallel(path, reading, &mut |runs| {
             conversion.take_counted(progress, runs)
         })?;
         if streamed == Streamed::Done {
@@ -941,25 +953,136 @@ fn expected_features(path: &Path) -> u64 {
     crate::progress::estimate_features(&sample, file_bytes)
 }
 
-/// Reads the streets layer: centrelines in metres.
-pub fn streets_from_collection(
-    raw: &RawCollection,
+/// Street properties read: id, class and name.
+const STREET_FIELDS: [Field; 3] = [Field::Id, Field::StreetClass, Field::Name];
+
+/// A streets layer parsed and waiting for the buildings' projection to be converted.
+pub enum ParsedStreets {
+    /// Parsed flat, in runs from the first feature on.
+    Flat {
+        /// The runs in file order.
+        runs: Vec<ParsedFeatures>,
+        /// The properties the runs kept.
+        slots: PropertySlots,
+    },
+    /// Parsed by serde: a file of unusual shape.
+    Raw(RawCollection),
+}
+
+/// Parses the streets layer at `path` (flat on all cores; an unusual file by serde, which says
+/// what is wrong), refusing files over `max_file_bytes`.
+pub fn parse_streets(
+    path: &Path,
+    mapping: &FieldMapping,
+    max_file_bytes: u64,
+) -> Result<ParsedStreets> {
+    let within_limit =
+        std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
+    if within_limit {
+        let slots = PropertySlots::new(mapping, &STREET_FIELDS);
+        let reading = Reading {
+            slots: &slots,
+            family: GeometryFamily::Lines,
+        };
+        let mut runs = Vec::new();
+        let streamed = read_features_in_parallel(path, reading, &mut |parsed| {
+            runs.extend(parsed.into_iter().map(|(_, run)| run));
+            Ok(())
+        })?;
+        if streamed == Streamed::Done {
+            return Ok(ParsedStreets::Flat { runs, slots });
+        }
+    }
+    crate::io::geojson::read_feature_collection(path, max_file_bytes).map(ParsedStreets::Raw)
+}
+
+/// Converts a parsed streets layer: centrelines in metres.
+pub fn streets_from_parsed(
+    parsed: &ParsedStreets,
     path: &Path,
     projection: &LocalProjection,
     mapping: &FieldMapping,
 ) -> Result<(Vec<Street>, Vec<LoadWarning>)> {
+    let (runs, slots) = match parsed {
+        ParsedStreets::Raw(raw) => return streets_from_collection(raw, path, projection, mapping),
+        ParsedStreets::Flat { runs, slots } => (runs, slots),
+    };
+    let mut first_indices = Vec::with_capacity(runs.len());
+    let mut features = 0;
+    for run in runs {
+        first_indices.push(features);
+        features += run.len();
+    }
+    let converted: Vec<Vec<StreetOutcome>> = runs
+        .par_iter()
+        .zip(first_indices)
+        .map(|(run, first_index)| {
+            (0..run.len())
+                .map(|offset| {
+                    street_from_view(
+                        run.view(offset, slots),
+                        first_index + offset,
+                        projection,
+                        mapping,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    add_streets(converted.into_iter().flatten(), features, path)
+}
+
+/// A street, or why its feature was not one (with the feature's id).
+type StreetOutcome = std::result::Result<Street, (GeometryProblem, String)>;
+
+fn street_from_view(
+    feature: FeatureView<'_>,
+    index: usize,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+) -> StreetOutcome {
+    let (source_id, lines, class, name) = match feature {
+        FeatureView::Raw(feature) => (
+            raw_id_text(mapping, feature, index),
+            lines_in_metres(feature.geometry.as_ref(), projection),
+            mapping.text(&feature.properties, Field::StreetClass),
+            mapping.text(&feature.properties, Field::Name),
+        ),
+        FeatureView::Flat {
+            id,
+            properties,
+            polygons,
+        } => (
+            id_value_text(mapping, &properties, id, index),
+            flat_lines_in_metres(polygons, projection),
+            mapping.text(&properties, Field::StreetClass),
+            mapping.text(&properties, Field::Name),
+        ),
+    };
+    match lines {
+        Ok(lines) => Ok(Street {
+            source_id,
+            lines,
+            class,
+            name,
+        }),
+        Err(problem) => Err((problem, source_id)),
+    }
+}
+
+/// The streets in file order, with what was skipped as warnings; a position that is not
+/// longitude/latitude is an error naming the feature.
+fn add_streets(
+    outcomes: impl Iterator<Item = StreetOutcome>,
+    features: usize,
+    path: &Path,
+) -> Result<(Vec<Street>, Vec<LoadWarning>)> {
     let mut warnings = WarningCollector::new(path);
-    let mut streets = Vec::with_capacity(raw.features.len());
-    for (index, feature) in raw.features.iter().enumerate() {
-        let source_id = raw_id_text(mapping, feature, index);
-        match lines_in_metres(feature.geometry.as_ref(), projection) {
-            Ok(lines) => streets.push(Street {
-                source_id,
-                lines,
-                class: mapping.text(&feature.properties, Field::StreetClass),
-                name: mapping.text(&feature.properties, Field::Name),
-            }),
-            Err(GeometryProblem::NotLonLat(position)) => {
+    let mut streets = Vec::with_capacity(features);
+    for (index, outcome) in outcomes.enumerate() {
+        match outcome {
+            Ok(street) => streets.push(street),
+            Err((GeometryProblem::NotLonLat(position), source_id)) => {
                 let (problem, advice) = GeometryProblem::NotLonLat(position).describe();
                 return Err(Error::Feature {
                     path: path.to_path_buf(),
@@ -968,13 +1091,26 @@ pub fn streets_from_collection(
                     problem: format!("{}. {advice}", problem.replacen("have", "has", 1)),
                 });
             }
-            Err(problem) => {
+            Err((problem, source_id)) => {
                 let (sentence, advice) = problem.describe();
                 warnings.add(&sentence, advice, index, &source_id);
             }
         }
     }
     Ok((streets, warnings.finish()))
+}
+
+/// Reads the streets layer: centrelines in metres.
+pub fn streets_from_collection(
+    raw: &RawCollection,
+    path: &Path,
+    projection: &LocalProjection,
+    mapping: &FieldMapping,
+) -> Result<(Vec<Street>, Vec<LoadWarning>)> {
+    let outcomes = raw.features.iter().enumerate().map(|(index, feature)| {
+        street_from_view(FeatureView::Raw(feature), index, projection, mapping)
+    });
+    add_streets(outcomes, raw.features.len(), path)
 }
 
 /// The base layers of a plan.
@@ -1004,6 +1140,127 @@ impl BaseLayers {
 mod tests {
     use super::*;
     use geo::{LineString, Polygon};
+
+    /// A layer of the shapes both readers must agree on: flat features, ones only serde reads,
+    /// repeated keys, escapes, nulls, holes, unclosed rings and skipped geometries.
+    const MIXED_BUILDINGS: &str = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","id":17,"properties":{"building":"residential","floors":6,"households":"12"},
+         "geometry":{"type":"Polygon","coordinates":[[[115.90,28.60],[115.9003,28.60],[115.9003,28.6002],[115.90,28.6002],[115.90,28.60]]]}},
+        {"type":"Feature","properties":{"id":"B\u0032","building":"\u4f4f\u5b85","floors":null,"height":21.5,"小区":"青山湖"},
+         "geometry":{"type":"MultiPolygon","coordinates":[[[[115.901,28.60],[115.9016,28.60],[115.9016,28.6006],[115.901,28.6006]],
+           [[115.9012,28.6002],[115.9014,28.6002],[115.9014,28.6004],[115.9012,28.6004],[115.9012,28.6002]]],
+           [[[115.902,28.60],[115.9022,28.60],[115.9022,28.6002],[115.902,28.60]]]]}},
+        {"type":"Feature","properties":{"id":"B3","building":"office","households":4,"households":"many"},
+         "geometry":{"type":"Polygon","coordinates":[[[115.903,28.60],[115.9033,28.6003],[115.9033,28.60],[115.903,28.6003],[115.903,28.60]]]}},
+        {"type":"Feature","properties":{"id":"P1","building":"residential"},"geometry":{"type":"Point","coordinates":[115.9,28.6]}},
+        {"type":"Feature","properties":null,"geometry":null},
+        {"type":"Feature","properties":{"id":"B6","residents":7,"building":"apartments"},
+         "geometry":{"coordinates":[[[115.904,28.60],[115.9043,28.60],[115.9043,28.6003],[115.904,28.60]]],"type":"Polygon"}},
+        {"type":"Feature","properties":{"id":"B7"},"geometry":{"type":"Polygon","coordinates":[[[115.905,28.60],[115.905,28.60]]]}}
+    ]}"#;
+
+    #[test]
+    fn buildings_read_flat_equal_buildings_read_by_serde() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("buildings.geojson");
+        std::fs::write(&path, MIXED_BUILDINGS).expect("write");
+        let mapping = FieldMapping::default();
+        let profile = RuleProfile::default();
+        let slots = PropertySlots::new(&mapping, &READ_FIELDS);
+        let reading = Reading {
+            slots: &slots,
+            family: GeometryFamily::Polygons,
+        };
+        assert_eq!(
+            read_features_in_parallel(&path, reading, &mut |_| Ok(())).expect("reads"),
+            Streamed::Done,
+            "the flat reader takes the layer (asking serde for the odd feature)"
+        );
+        let (flat, flat_warnings, projection) = load_buildings(
+            &path,
+            &mapping,
+            &profile,
+            u64::MAX,
+            &LoadProgress::default(),
+        )
+        .expect("loads");
+        let raw = crate::io::geojson::read_feature_collection(&path, u64::MAX).expect("parses");
+        let (serde, serde_warnings) =
+            buildings_from_collection(&raw, &path, &projection, &mapping, &profile)
+                .expect("converts");
+        assert_eq!(flat, serde);
+        assert_eq!(flat_warnings, serde_warnings);
+        assert_eq!(
+            flat.len(),
+            4,
+            "the point, the null and the two-position ring are skipped"
+        );
+        assert_eq!(flat[0].source_id.as_ref(), "17");
+        assert_eq!(flat[1].source_id.as_ref(), "B2");
+        assert_eq!(flat[1].estate(), Some("青山湖"));
+        assert!(
+            flat[1].residential,
+            "住宅 spelt with escapes is residential"
+        );
+    }
+
+    #[test]
+    fn a_position_that_is_not_longitude_latitude_is_the_same_error_either_way() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":"A"},"geometry":{"type":"Polygon","coordinates":[[[115.9,28.6],[115.91,28.6],[115.91,28.61],[115.9,28.6]]]}},
+            {"type":"Feature","properties":{"id":"Z9"},"geometry":{"type":"Polygon","coordinates":[[[500000,3000000],[500010,3000000],[500010,3000010],[500000,3000000]]]}}
+        ]}"#;
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("buildings.geojson");
+        std::fs::write(&path, text).expect("write");
+        let flat = load_buildings(
+            &path,
+            &FieldMapping::default(),
+            &RuleProfile::default(),
+            u64::MAX,
+            &LoadProgress::default(),
+        )
+        .expect_err("not lon/lat")
+        .to_string();
+        let raw = crate::io::geojson::read_feature_collection(&path, u64::MAX).expect("parses");
+        let projection = LocalProjection::centred_on(115.9, 28.6);
+        let serde = buildings_from_collection(
+            &raw,
+            &path,
+            &projection,
+            &FieldMapping::default(),
+            &RuleProfile::default(),
+        )
+        .expect_err("not lon/lat")
+        .to_string();
+        assert_eq!(flat, serde);
+        assert!(flat.contains("Z9"), "{flat}");
+    }
+
+    #[test]
+    fn streets_read_flat_equal_streets_read_by_serde() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","id":"s1","properties":{"highway":"primary","name":"八一大道"},"geometry":{"type":"LineString","coordinates":[[115.9,28.6],[115.91,28.6],[115.91,28.6]]}},
+            {"type":"Feature","properties":{"fclass":"residential","name":"\u6587\u6559\u8def","id":5},"geometry":{"type":"MultiLineString","coordinates":[[[115.9,28.61],[115.91,28.61]],[[115.92,28.61],[115.93,28.62]]]}},
+            {"type":"Feature","properties":{"name":"广场"},"geometry":{"type":"Polygon","coordinates":[[[115.9,28.6],[115.901,28.6],[115.901,28.601],[115.9,28.6]]]}},
+            {"type":"Feature","properties":{"name":"断头路"},"geometry":{"type":"LineString","coordinates":[[115.9,28.6]]}},
+            {"type":"Feature","properties":{},"geometry":null}
+        ]}"#;
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("streets.geojson");
+        std::fs::write(&path, text).expect("write");
+        let mapping = FieldMapping::default();
+        let projection = LocalProjection::centred_on(115.9, 28.6);
+        let parsed = parse_streets(&path, &mapping, u64::MAX).expect("parses");
+        assert!(matches!(parsed, ParsedStreets::Flat { .. }));
+        let flat = streets_from_parsed(&parsed, &path, &projection, &mapping).expect("converts");
+        let raw = crate::io::geojson::read_feature_collection(&path, u64::MAX).expect("parses");
+        let serde = streets_from_collection(&raw, &path, &projection, &mapping).expect("converts");
+        assert_eq!(flat, serde);
+        assert_eq!(flat.0.len(), 3);
+        assert_eq!(flat.0[1].name.as_deref(), Some("文教路"));
+        assert_eq!(flat.0[1].lines.0.len(), 2);
+    }
 
     #[test]
     fn small_rings_are_judged_as_geo_judges_them() {

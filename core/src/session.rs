@@ -17,7 +17,9 @@ use crate::io::plan_file::{
     street_offices_in_metres, take_settings,
 };
 use crate::io::warnings::LoadWarning;
-use crate::layers::{BaseLayers, load_buildings, streets_from_collection};
+use crate::layers::{
+    BaseLayers, ParsedStreets, load_buildings, parse_streets, streets_from_parsed,
+};
 use crate::plan::{District, Plan, StreetOffice};
 use crate::progress::{LoadProgress, LoadStage};
 use crate::projection::LocalProjection;
@@ -165,7 +167,7 @@ fn streets_fingerprint(mapping: &FieldMapping) -> String {
 /// The streets as first found: from their cache, or parsed.
 enum StreetsRead {
     Cached(crate::io::layer_cache::CachedStreets),
-    Parsed(RawCollection),
+    Parsed(ParsedStreets),
 }
 
 /// Reads the buildings (converted as they are parsed, or from their cache) and the streets side
@@ -215,8 +217,8 @@ fn read_layers<'a>(
             if caching && let Some(cached) = layer_cache::read_streets(path, &streets_fingerprint) {
                 return Ok(Some(StreetsRead::Cached(cached)));
             }
-            read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)
-                .map(|raw| Some(StreetsRead::Parsed(raw)))
+            parse_streets(path, mapping, DEFAULT_MAX_FILE_BYTES)
+                .map(|parsed| Some(StreetsRead::Parsed(parsed)))
         },
     );
     let (buildings, buildings_from_cache) = buildings?;
@@ -232,12 +234,12 @@ fn read_layers<'a>(
         }
         (Some(read), Some(path)) => {
             // A cache made with another projection is parsed afresh.
-            let raw = match read {
-                StreetsRead::Parsed(raw) => raw,
-                StreetsRead::Cached(_) => read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?,
+            let parsed = match read {
+                StreetsRead::Parsed(parsed) => parsed,
+                StreetsRead::Cached(_) => parse_streets(path, mapping, DEFAULT_MAX_FILE_BYTES)?,
             };
             let (streets, street_warnings) =
-                streets_from_collection(&raw, path, &projection, mapping)?;
+                streets_from_parsed(&parsed, path, &projection, mapping)?;
             if caching {
                 layer_cache::write_streets(
                     path,

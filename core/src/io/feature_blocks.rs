@@ -18,9 +18,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::io::flat_features::{
-    ParsedFeatures, PropertySlots, RunEnd, likely_feature_start, parse_run,
-};
+use crate::io::flat_features::{ParsedFeatures, Reading, RunEnd, likely_feature_start, parse_run};
 
 /// Bytes read at a time.
 const BLOCK_BYTES: usize = 8 << 20;
@@ -256,19 +254,19 @@ fn slice(buffer: &[u8], buffer_start: u64, start: u64, end: u64) -> Option<&[u8]
 }
 
 /// Reads the FeatureCollection at `path` block by block, parsing each block's features flat on
-/// all cores (keeping the properties `slots` names) and handing them to `consume` in file order,
-/// a block's pieces at a time, each with the index of its first feature.
+/// all cores as `reading` says and handing them to `consume` in file order, a block's pieces at
+/// a time, each with the index of its first feature.
 pub fn read_features_in_parallel(
     path: &Path,
-    slots: &PropertySlots,
+    reading: Reading<'_>,
     consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
 ) -> Result<Streamed> {
-    read_in_blocks(path, slots, BLOCK_BYTES, consume)
+    read_in_blocks(path, reading, BLOCK_BYTES, consume)
 }
 
 fn read_in_blocks(
     path: &Path,
-    slots: &PropertySlots,
+    reading: Reading<'_>,
     block_bytes: usize,
     consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
 ) -> Result<Streamed> {
@@ -304,7 +302,7 @@ fn read_in_blocks(
             let Scanned::FeatureAt(start) = scanned else {
                 break;
             };
-            let (runs, end) = parse_in_pieces(&buffer, start, slots, handed_over == 0);
+            let (runs, end) = parse_in_pieces(&buffer, start, reading, handed_over == 0);
             let mut numbered = Vec::with_capacity(runs.len());
             for run in runs {
                 let count = run.len();
@@ -350,7 +348,7 @@ fn read_in_blocks(
 fn parse_in_pieces(
     buffer: &[u8],
     start: usize,
-    slots: &PropertySlots,
+    reading: Reading<'_>,
     keep_first_keys: bool,
 ) -> (Vec<ParsedFeatures>, RunEnd) {
     let length = buffer.len() - start;
@@ -378,7 +376,7 @@ fn parse_in_pieces(
                 buffer,
                 *piece_start,
                 stop_of(piece),
-                slots,
+                reading,
                 keep_first_keys && piece == 0,
             )
         })
@@ -399,7 +397,7 @@ fn parse_in_pieces(
         piece += 1;
         if starts[piece] != next {
             // The guess was wrong: parse this piece again from where the features really go on.
-            parsed[piece] = parse_run(buffer, next, stop_of(piece), slots, false);
+            parsed[piece] = parse_run(buffer, next, stop_of(piece), reading, false);
         }
     }
 }
@@ -411,8 +409,8 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::attributes::{Field, FieldMapping};
-    use crate::io::flat_features::FeatureView;
+    use crate::attributes::{Field, FieldMapping, FieldValue};
+    use crate::io::flat_features::{FeatureView, GeometryFamily, PropertySlots};
     use crate::io::geojson::{Position, RawFeature, RawGeometry, stream_feature_collection};
 
     /// A feature as both readers must agree on it: id, the read properties present (last
@@ -465,8 +463,7 @@ mod tests {
             .map(|(key, field)| {
                 let value =
                     crate::attributes::FieldValues::field_value(&properties, &mapping, field)
-                        .cloned()
-                        .unwrap_or(Value::Null);
+                        .map_or(Value::Null, json_of);
                 (key.to_string(), value)
             })
             .collect();
@@ -476,7 +473,16 @@ mod tests {
                 .map(|rings| rings.map(<[Position]>::to_vec).collect())
                 .collect()
         });
-        (id.cloned(), properties, polygons)
+        (id.map(json_of), properties, polygons)
+    }
+
+    fn json_of(value: FieldValue<'_>) -> Value {
+        match value {
+            FieldValue::Json(value) => value.clone(),
+            FieldValue::Text(text) => Value::from(text),
+            FieldValue::Count(count) => Value::from(count),
+            FieldValue::Flag(flag) => Value::from(flag),
+        }
     }
 
     fn written(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -492,7 +498,11 @@ mod tests {
         let slots = slots();
         let read = |block_bytes: usize| {
             let mut all = Vec::new();
-            let outcome = read_in_blocks(&path, &slots, block_bytes, &mut |runs| {
+            let reading = Reading {
+                slots: &slots,
+                family: GeometryFamily::Polygons,
+            };
+            let outcome = read_in_blocks(&path, reading, block_bytes, &mut |runs| {
                 for (first, run) in runs {
                     assert_eq!(first, all.len());
                     all.extend((0..run.len()).map(|offset| seen_view(run.view(offset, &slots))));

@@ -11,13 +11,22 @@
 
 use std::ops::Range;
 
-use serde_json::{Number, Value};
+use serde_json::Value;
 
-use crate::attributes::{Field, FieldMapping, FieldValues};
+use crate::attributes::{Field, FieldMapping, FieldValue, FieldValues};
 use crate::io::geojson::{Position, RawFeature};
 
 /// Nesting deeper than this inside a skipped value is left to serde (whose own limit is 128).
 const MAX_SKIPPED_DEPTH: u32 = 64;
+
+/// Which geometries a layer's features are read flat with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeometryFamily {
+    /// Polygon and MultiPolygon (buildings).
+    Polygons,
+    /// LineString and MultiLineString (streets), each line kept as one ring of one polygon.
+    Lines,
+}
 
 /// Why the reader stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,11 +93,25 @@ impl PropertySlots {
     }
 }
 
+/// A property value kept without building a JSON value: texts live in their run's text buffer,
+/// and only an unusual value (an escaped string, a fraction, an array…) is a `Value`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kept {
+    Null,
+    Flag(bool),
+    Count(u64),
+    /// A byte range of the run's text buffer.
+    Text(u32, u32),
+    /// An index into the run's JSON values.
+    Json(u32),
+}
+
 /// The properties of one flat feature that the conversion reads.
 #[derive(Debug, Clone, Copy)]
 pub struct SlotValues<'a> {
     slots: &'a PropertySlots,
-    values: &'a [(u8, Value)],
+    values: &'a [(u8, Kept)],
+    features: &'a ParsedFeatures,
 }
 
 impl SlotValues<'_> {
@@ -103,15 +126,11 @@ impl SlotValues<'_> {
 impl FieldValues for SlotValues<'_> {
     /// The value as [`FieldMapping::lookup`] finds it in a property map. The slots were made from
     /// the same mapping, so `_mapping` is not consulted again.
-    fn field_value(&self, _mapping: &FieldMapping, field: Field) -> Option<&Value> {
+    fn field_value(&self, _mapping: &FieldMapping, field: Field) -> Option<FieldValue<'_>> {
         self.slots.sources_of(field).iter().find_map(|slot| {
             // A repeated key keeps its last value, as in a JSON map.
-            self.values
-                .iter()
-                .rev()
-                .find(|(found, _)| found == slot)
-                .map(|(_, value)| value)
-                .filter(|value| !value.is_null())
+            let (_, kept) = self.values.iter().rev().find(|(found, _)| found == slot)?;
+            self.features.field_value(*kept)
         })
     }
 }
@@ -160,7 +179,7 @@ pub enum FeatureView<'a> {
     /// Parsed flat.
     Flat {
         /// The feature-level id, if any.
-        id: Option<&'a Value>,
+        id: Option<FieldValue<'a>>,
         /// The properties read.
         properties: SlotValues<'a>,
         /// The polygons; `None` when the geometry is `null` or absent.
@@ -173,7 +192,7 @@ pub enum FeatureView<'a> {
 #[derive(Debug)]
 enum ParsedFeature {
     Flat {
-        id: Option<Value>,
+        id: Kept,
         polygons: Option<Range<u32>>,
         values: Range<u32>,
     },
@@ -189,7 +208,11 @@ pub struct ParsedFeatures {
     ring_ends: Vec<u32>,
     /// Where each polygon's rings end.
     polygon_ends: Vec<u32>,
-    values: Vec<(u8, Value)>,
+    values: Vec<(u8, Kept)>,
+    /// The texts of the kept values, one after another.
+    texts: String,
+    /// The kept values that are JSON values.
+    json: Vec<Value>,
     /// Every property key of the run's first feature, when asked for.
     first_keys: Option<Vec<String>>,
 }
@@ -201,6 +224,8 @@ struct Marks {
     ring_ends: usize,
     polygon_ends: usize,
     values: usize,
+    texts: usize,
+    json: usize,
 }
 
 impl ParsedFeatures {
@@ -242,10 +267,11 @@ impl ParsedFeatures {
                 polygons,
                 values,
             } => FeatureView::Flat {
-                id: id.as_ref(),
+                id: self.field_value(*id),
                 properties: SlotValues {
                     slots,
                     values: &self.values[values.start as usize..values.end as usize],
+                    features: self,
                 },
                 polygons: polygons.as_ref().map(|polygons| FlatPolygons {
                     features: self,
@@ -276,6 +302,8 @@ impl ParsedFeatures {
             ring_ends: self.ring_ends.len(),
             polygon_ends: self.polygon_ends.len(),
             values: self.values.len(),
+            texts: self.texts.len(),
+            json: self.json.len(),
         }
     }
 
@@ -284,6 +312,41 @@ impl ParsedFeatures {
         self.ring_ends.truncate(marks.ring_ends);
         self.polygon_ends.truncate(marks.polygon_ends);
         self.values.truncate(marks.values);
+        self.texts.truncate(marks.texts);
+        self.json.truncate(marks.json);
+    }
+
+    /// Room for the features of `bytes` of text, judged from ordinary layers (a position takes
+    /// some 24 bytes, a feature a few hundred), so that the arrays seldom grow and copy.
+    fn with_room_for(bytes: usize) -> Self {
+        Self {
+            features: Vec::with_capacity(bytes / 256),
+            positions: Vec::with_capacity(bytes / 24),
+            ring_ends: Vec::with_capacity(bytes / 256),
+            polygon_ends: Vec::with_capacity(bytes / 256),
+            values: Vec::with_capacity(bytes / 64),
+            texts: String::with_capacity(bytes / 16),
+            ..Self::default()
+        }
+    }
+
+    /// A kept value as the conversion reads it (`None` for null).
+    fn field_value(&self, kept: Kept) -> Option<FieldValue<'_>> {
+        match kept {
+            Kept::Null => None,
+            Kept::Flag(flag) => Some(FieldValue::Flag(flag)),
+            Kept::Count(count) => Some(FieldValue::Count(count)),
+            Kept::Text(start, end) => self
+                .texts
+                .get(start as usize..end as usize)
+                .map(FieldValue::Text),
+            Kept::Json(index) => self.json.get(index as usize).map(FieldValue::Json),
+        }
+    }
+
+    fn keep_json(&mut self, value: Value) -> Parse<Kept> {
+        self.json.push(value);
+        Ok(Kept::Json(Self::count(self.json.len() - 1)?))
     }
 
     fn count(items: usize) -> Parse<u32> {
@@ -295,6 +358,7 @@ impl ParsedFeatures {
 struct Cursor<'a> {
     bytes: &'a [u8],
     at: usize,
+    family: GeometryFamily,
 }
 
 fn is_digit(byte: Option<&u8>) -> bool {
@@ -555,37 +619,45 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A value kept: exactly the `Value` serde would make of it.
-    fn value(&mut self) -> Parse<Value> {
+    /// A value kept: what serde would make of it, held as plainly as it can be.
+    fn value(&mut self, out: &mut ParsedFeatures) -> Parse<Kept> {
         let start = self.at;
         match self.next_non_space()? {
             b'"' => {
                 let quoted = self.at;
                 let (contents, escaped) = self.string()?;
                 if escaped {
-                    serde_value(&self.bytes[quoted..self.at])
+                    match serde_value(&self.bytes[quoted..self.at])? {
+                        Value::String(text) => {
+                            let start = ParsedFeatures::count(out.texts.len())?;
+                            out.texts.push_str(&text);
+                            Ok(Kept::Text(start, ParsedFeatures::count(out.texts.len())?))
+                        }
+                        _ => Err(Stop::Unusual),
+                    }
                 } else {
-                    Ok(Value::String(text(contents)?.to_owned()))
+                    let start = ParsedFeatures::count(out.texts.len())?;
+                    out.texts.push_str(text(contents)?);
+                    Ok(Kept::Text(start, ParsedFeatures::count(out.texts.len())?))
                 }
             }
-            b'n' => self.literal(b"null").map(|()| Value::Null),
-            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
-            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Kept::Null),
+            b't' => self.literal(b"true").map(|()| Kept::Flag(true)),
+            b'f' => self.literal(b"false").map(|()| Kept::Flag(false)),
             b'-' | b'0'..=b'9' => {
                 let number = self.number()?;
                 // A plain count fits a u64, as serde reads it; anything else serde reads itself.
                 if number.len() <= 19 && number.iter().all(u8::is_ascii_digit) {
-                    let count = number
-                        .iter()
-                        .fold(0u64, |count, digit| count * 10 + u64::from(digit - b'0'));
-                    Ok(Value::Number(Number::from(count)))
+                    Ok(Kept::Count(number.iter().fold(0u64, |count, digit| {
+                        count * 10 + u64::from(digit - b'0')
+                    })))
                 } else {
-                    serde_value(number)
+                    out.keep_json(serde_value(number)?)
                 }
             }
             _ => {
                 self.skip_value(1)?;
-                serde_value(&self.bytes[start..self.at])
+                out.keep_json(serde_value(&self.bytes[start..self.at])?)
             }
         }
     }
@@ -599,7 +671,7 @@ impl<'a> Cursor<'a> {
     ) -> Parse<()> {
         self.expect(b'{')?;
         let values_start = ParsedFeatures::count(out.values.len())?;
-        let mut id: Option<Option<Value>> = None;
+        let mut id: Option<Kept> = None;
         let mut polygons: Option<Option<Range<u32>>> = None;
         let mut saw_properties = false;
         if self.next_non_space()? == b'}' {
@@ -607,9 +679,7 @@ impl<'a> Cursor<'a> {
         } else {
             loop {
                 match self.key()? {
-                    b"id" if id.is_none() => {
-                        id = Some(Some(self.value()?).filter(|value| !value.is_null()));
-                    }
+                    b"id" if id.is_none() => id = Some(self.value(out)?),
                     b"properties" if !saw_properties => {
                         saw_properties = true;
                         self.properties(slots, out, keep_keys)?;
@@ -628,7 +698,7 @@ impl<'a> Cursor<'a> {
             out.first_keys = Some(Vec::new());
         }
         out.features.push(ParsedFeature::Flat {
-            id: id.flatten(),
+            id: id.unwrap_or(Kept::Null),
             polygons: polygons.flatten(),
             values: values_start..ParsedFeatures::count(out.values.len())?,
         });
@@ -653,7 +723,7 @@ impl<'a> Cursor<'a> {
                         let key = self.key()?;
                         match slots.slot_of(key) {
                             Some(slot) => {
-                                let value = self.value()?;
+                                let value = self.value(out)?;
                                 out.values.push((slot, value));
                             }
                             None => self.skip_value(2)?,
@@ -678,31 +748,39 @@ impl<'a> Cursor<'a> {
         Ok(())
     }
 
-    /// A geometry: `null`, or a Polygon or MultiPolygon whose type comes before its
-    /// coordinates. The polygons it added to `out`.
+    /// A geometry: `null`, or one of the family's types, the type before the coordinates. The
+    /// polygons it added to `out` (a line is a polygon of one ring, a MultiLineString one
+    /// polygon of several).
     fn geometry(&mut self, out: &mut ParsedFeatures) -> Parse<Option<Range<u32>>> {
         if self.next_non_space()? == b'n' {
             self.literal(b"null")?;
             return Ok(None);
         }
         self.expect(b'{')?;
-        let mut multi: Option<bool> = None;
+        let mut kind: Option<&[u8]> = None;
         let mut polygons: Option<Range<u32>> = None;
         loop {
             match self.key()? {
-                b"type" if multi.is_none() => {
-                    let (kind, escaped) = self.string()?;
-                    multi = match (kind, escaped) {
-                        (b"Polygon", false) => Some(false),
-                        (b"MultiPolygon", false) => Some(true),
+                b"type" if kind.is_none() => {
+                    let (name, escaped) = self.string()?;
+                    kind = match (self.family, name, escaped) {
+                        (GeometryFamily::Polygons, b"Polygon" | b"MultiPolygon", false)
+                        | (GeometryFamily::Lines, b"LineString" | b"MultiLineString", false) => {
+                            Some(name)
+                        }
                         _ => return Err(Stop::Unusual),
                     };
                 }
                 b"coordinates" if polygons.is_none() => {
                     let first = ParsedFeatures::count(out.polygon_ends.len())?;
-                    match multi {
-                        Some(false) => self.rings(out)?,
-                        Some(true) => {
+                    match kind {
+                        Some(b"Polygon" | b"MultiLineString") => self.rings(out)?,
+                        Some(b"LineString") => {
+                            self.ring(out)?;
+                            out.polygon_ends
+                                .push(ParsedFeatures::count(out.ring_ends.len())?);
+                        }
+                        Some(_) => {
                             self.expect(b'[')?;
                             if self.next_non_space()? == b']' {
                                 self.at += 1;
@@ -784,6 +862,15 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// What a layer's features are read flat with.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    /// The properties kept.
+    pub slots: &'a PropertySlots,
+    /// The geometries read flat.
+    pub family: GeometryFamily,
+}
+
 /// How a run of features ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RunEnd {
@@ -805,11 +892,16 @@ pub(crate) fn parse_run(
     bytes: &[u8],
     start: usize,
     stop_before: usize,
-    slots: &PropertySlots,
+    reading: Reading<'_>,
     keep_first_keys: bool,
 ) -> (ParsedFeatures, RunEnd) {
-    let mut out = ParsedFeatures::default();
-    let mut cursor = Cursor { bytes, at: start };
+    let Reading { slots, family } = reading;
+    let mut out = ParsedFeatures::with_room_for(stop_before.min(bytes.len()).saturating_sub(start));
+    let mut cursor = Cursor {
+        bytes,
+        at: start,
+        family,
+    };
     loop {
         cursor.skip_space();
         let feature_start = cursor.at;
@@ -885,6 +977,40 @@ mod tests {
         )
     }
 
+    fn polygons(slots: &PropertySlots) -> Reading<'_> {
+        Reading {
+            slots,
+            family: GeometryFamily::Polygons,
+        }
+    }
+
+    #[test]
+    fn lines_are_read_as_polygons_of_one_ring_each() {
+        let slots = slots();
+        let reading = Reading {
+            slots: &slots,
+            family: GeometryFamily::Lines,
+        };
+        let text = br#"{"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}},{"geometry":{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8],[9,10]]]}},{"geometry":{"type":"Polygon","coordinates":[]}}"#;
+        let (parsed, _) = parse_run(text, 0, usize::MAX, reading, false);
+        let lines = |index| match parsed.view(index, &slots) {
+            FeatureView::Flat {
+                polygons: Some(polygons),
+                ..
+            } => polygons
+                .polygons()
+                .map(|rings| rings.map(<[Position]>::len).collect::<Vec<_>>())
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(lines(0), vec![vec![2]]);
+        assert_eq!(lines(1), vec![vec![2, 3]]);
+        assert!(
+            matches!(parsed.view(2, &slots), FeatureView::Raw(_)),
+            "a road area is for serde"
+        );
+    }
+
     #[test]
     fn coordinates_are_read_exactly_as_the_standard_parser_reads_them() {
         for number in [
@@ -912,7 +1038,7 @@ mod tests {
     fn a_plain_polygon_feature_is_read_flat() {
         let text = br#"{"type":"Feature","id":7,"properties":{"id":"B1","building":"residential","floors":16,"households":2,"extra":[1,{"a":null}]},"geometry":{"type":"Polygon","coordinates":[[[1.5,2,9],[3,4],[5,6],[1.5,2]],[]]}} ,"#;
         let slots = slots();
-        let (parsed, end) = parse_run(text, 0, usize::MAX, &slots, true);
+        let (parsed, end) = parse_run(text, 0, usize::MAX, polygons(&slots), true);
         assert_eq!(end, RunEnd::AfterFeature(text.len() - 2));
         assert_eq!(parsed.len(), 1);
         assert_eq!(
@@ -931,7 +1057,7 @@ mod tests {
         else {
             panic!("read flat");
         };
-        assert_eq!(id, Some(&Value::from(7)));
+        assert_eq!(id, Some(FieldValue::Count(7)));
         let mapping = FieldMapping::default();
         assert_eq!(mapping.number(&properties, Field::Floors), Ok(Some(16.0)));
         assert_eq!(
@@ -953,18 +1079,18 @@ mod tests {
     fn unusual_features_are_parsed_by_serde_and_broken_ones_stop_the_run() {
         let slots = slots();
         let point = br#"{"type":"Feature","properties":{"n\u0061me":"x"},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
-        let (parsed, end) = parse_run(point, 0, usize::MAX, &slots, false);
+        let (parsed, end) = parse_run(point, 0, usize::MAX, polygons(&slots), false);
         assert_eq!(end, RunEnd::AfterFeature(point.len()));
         assert!(matches!(parsed.view(0, &slots), FeatureView::Raw(_)));
 
         let broken = br#"{"type":"Feature","properties":{"a":tru},"geometry":null}"#;
         assert_eq!(
-            parse_run(broken, 0, usize::MAX, &slots, false).1,
+            parse_run(broken, 0, usize::MAX, polygons(&slots), false).1,
             RunEnd::NotSimple
         );
         let cut = br#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Polygon","coordinates":[[[1,2"#;
         assert_eq!(
-            parse_run(cut, 0, usize::MAX, &slots, false).1,
+            parse_run(cut, 0, usize::MAX, polygons(&slots), false).1,
             RunEnd::Incomplete(0)
         );
     }

@@ -615,14 +615,21 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
 
 /// A label for a feature in messages: its id property, feature id, or `-`.
 pub fn feature_label(feature: &RawFeature, id_value: Option<&Value>) -> String {
-    label_of(id_value, feature.id.as_ref())
+    use crate::attributes::FieldValue;
+    label_of(
+        id_value.map(FieldValue::Json),
+        feature.id.as_ref().map(FieldValue::Json),
+    )
 }
 
 /// A label for a feature in messages from its id property and its feature-level id.
-pub fn label_of(id_value: Option<&Value>, feature_id: Option<&Value>) -> String {
+pub fn label_of(
+    id_value: Option<crate::attributes::FieldValue<'_>>,
+    feature_id: Option<crate::attributes::FieldValue<'_>>,
+) -> String {
     id_value
         .or(feature_id)
-        .and_then(crate::attributes::text_of)
+        .and_then(crate::attributes::FieldValue::text)
         .unwrap_or_else(|| "-".to_owned())
 }
 

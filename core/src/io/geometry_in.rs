@@ -190,15 +190,7 @@ pub fn lines_in_metres(
 ) -> Result<MultiLineString<f64>, GeometryProblem> {
     let geometry = geometry.ok_or(GeometryProblem::Missing)?;
     check_lon_lat(geometry)?;
-    let line = |positions: &[Position]| {
-        let mut coords = project(positions, projection);
-        coords.dedup();
-        if coords.len() < 2 {
-            Err(GeometryProblem::TooFewPositions)
-        } else {
-            Ok(LineString::new(coords))
-        }
-    };
+    let line = |positions: &[Position]| line_in_metres(positions, projection);
     let lines = match geometry {
         RawGeometry::LineString { coordinates } => vec![line(coordinates)?],
         RawGeometry::MultiLineString { coordinates } | RawGeometry::Polygon { coordinates } => {
@@ -215,6 +207,43 @@ pub fn lines_in_metres(
         other => return Err(GeometryProblem::WrongType(other.type_name())),
     };
     Ok(MultiLineString::new(lines))
+}
+
+/// The lines of a feature read flat (each a one-ring polygon; `None`: no geometry) in metres,
+/// exactly as [`lines_in_metres`] converts the same lines read by serde.
+pub fn flat_lines_in_metres(
+    lines: Option<FlatPolygons<'_>>,
+    projection: &LocalProjection,
+) -> Result<MultiLineString<f64>, GeometryProblem> {
+    let lines = lines.ok_or(GeometryProblem::Missing)?;
+    if let Some(position) = lines
+        .positions()
+        .iter()
+        .find(|position| !is_lon_lat(**position))
+    {
+        return Err(GeometryProblem::NotLonLat(*position));
+    }
+    let mut converted = Vec::new();
+    for parts in lines.polygons() {
+        for part in parts {
+            converted.push(line_in_metres(part, projection)?);
+        }
+    }
+    converted.shrink_to_fit();
+    Ok(MultiLineString::new(converted))
+}
+
+fn line_in_metres(
+    positions: &[Position],
+    projection: &LocalProjection,
+) -> Result<LineString<f64>, GeometryProblem> {
+    let mut coords = project(positions, projection);
+    coords.dedup();
+    if coords.len() < 2 {
+        Err(GeometryProblem::TooFewPositions)
+    } else {
+        Ok(LineString::new(coords))
+    }
 }
 
 /// The bounding box of finite longitude/latitude positions, growing as positions are added.
