@@ -690,7 +690,7 @@ pub fn buildings_from_collection(
 const STREAM_CHUNK: usize = 16_384;
 
 /// Features converted as one task on one core.
-const CONVERTED_TOGETHER: usize = 4_096;
+const CONVERTED_TOGETHER: usize = 1_024;
 
 /// Buildings converted so far while a layer streams in.
 struct BuildingsInProgress<'a> {

@@ -100,8 +100,9 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
     let session = open_session(arguments.plan.as_ref(), &arguments.layers, cache)?;
     let report = CheckReport::of(&session);
     let chinese = arguments.lang.unwrap_or_else(Language::from_locale) == Language::Zh;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: standard output flushes at every line, a write call for each of a report's
+    // fifteen thousand lines at 1,000 communities.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match arguments.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report).context("writing the report")?;
@@ -115,7 +116,11 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
             write!(out, "{}", violations_text(&report, chinese))?;
         }
     }
+    out.flush().context("writing the report")?;
     let has_errors = session.unaccepted_errors() > 0;
+    // The process ends next: handing a city's million buildings back to the allocator one by one
+    // would only delay the exit.
+    std::mem::forget(session);
     Ok(ExitCode::from(if has_errors {
         EXIT_VIOLATIONS
     } else {

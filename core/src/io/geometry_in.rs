@@ -275,16 +275,6 @@ impl LonLatBounds {
     }
 }
 
-/// The centre of the bounding box of every finite position in `geometries`, or `None` if there is
-/// none.
-pub fn lon_lat_centre<'a>(geometries: impl Iterator<Item = &'a RawGeometry>) -> Option<(f64, f64)> {
-    let mut bounds = LonLatBounds::default();
-    for geometry in geometries {
-        geometry.for_each_position(&mut |position| bounds.add(position));
-    }
-    bounds.centre()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
