@@ -25,7 +25,7 @@ const BLOCK_BYTES: usize = 8 << 20;
 
 /// Pieces a block's features are split into for each core (more than one, so that a core that
 /// finishes early takes another).
-const PIECES_PER_CORE: usize = 4;
+const PIECES_PER_CORE: usize = 8;
 
 /// Text shorter than this is parsed as one piece.
 const SMALLEST_SPLIT: usize = 256 << 10;
