@@ -467,19 +467,6 @@ fn check_mapped_fields_exist(
     Ok(())
 }
 
-/// Fields a building is made from: those a mapping may name, with its id and name.
-const READ_FIELDS: [Field; 9] = [
-    Field::Id,
-    Field::Households,
-    Field::Residents,
-    Field::Floors,
-    Field::Height,
-    Field::Use,
-    Field::Estate,
-    Field::WorkUnit,
-    Field::Name,
-];
-
 /// Fields of the buildings layer that a mapping may name explicitly.
 pub(crate) const BUILDING_FIELDS: [Field; 7] = [
     Field::Households,
@@ -490,6 +477,14 @@ pub(crate) const BUILDING_FIELDS: [Field; 7] = [
     Field::Estate,
     Field::WorkUnit,
 ];
+
+/// The properties a building is made from: those a mapping may name, its id and its name.
+fn building_slots(mapping: &FieldMapping) -> PropertySlots {
+    PropertySlots::new(
+        mapping,
+        BUILDING_FIELDS.into_iter().chain([Field::Id, Field::Name]),
+    )
+}
 
 /// What a feature said while it was converted, besides the building it gave.
 enum ConversionEvent {
@@ -726,7 +721,7 @@ impl<'a> BuildingsInProgress<'a> {
             path,
             mapping,
             profile,
-            slots: PropertySlots::new(mapping, &READ_FIELDS),
+            slots: building_slots(mapping),
             seen: vec![false; mapped.len()],
             mapped,
             first_keys: None,
@@ -979,7 +974,7 @@ pub fn parse_streets(
     let within_limit =
         std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
     if within_limit {
-        let slots = PropertySlots::new(mapping, &STREET_FIELDS);
+        let slots = PropertySlots::new(mapping, STREET_FIELDS);
         let reading = Reading {
             slots: &slots,
             family: GeometryFamily::Lines,
@@ -1166,7 +1161,7 @@ mod tests {
         std::fs::write(&path, MIXED_BUILDINGS).expect("write");
         let mapping = FieldMapping::default();
         let profile = RuleProfile::default();
-        let slots = PropertySlots::new(&mapping, &READ_FIELDS);
+        let slots = building_slots(&mapping);
         let reading = Reading {
             slots: &slots,
             family: GeometryFamily::Polygons,

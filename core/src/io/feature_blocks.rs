@@ -426,7 +426,7 @@ mod tests {
     fn slots() -> PropertySlots {
         PropertySlots::new(
             &FieldMapping::default(),
-            &[Field::Id, Field::Households, Field::Floors, Field::Use],
+            [Field::Id, Field::Households, Field::Floors, Field::Use],
         )
     }
 

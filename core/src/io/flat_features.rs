@@ -49,13 +49,13 @@ pub struct PropertySlots {
 
 impl PropertySlots {
     /// The slots for `fields` as `mapping` reads them: an override's source, else the defaults.
-    pub fn new(mapping: &FieldMapping, fields: &[Field]) -> Self {
+    pub fn new(mapping: &FieldMapping, fields: impl IntoIterator<Item = Field>) -> Self {
         let mut slots = Self {
             keys: Vec::new(),
             fields: Vec::new(),
         };
         for field in fields {
-            let sources: Vec<&str> = match mapping.override_for(*field) {
+            let sources: Vec<&str> = match mapping.override_for(field) {
                 Some(source) => vec![source],
                 None => field.default_sources().to_vec(),
             };
@@ -63,7 +63,7 @@ impl PropertySlots {
                 .into_iter()
                 .map(|source| slots.slot_for(source))
                 .collect();
-            slots.fields.push((*field, numbers));
+            slots.fields.push((field, numbers));
         }
         slots
     }
@@ -537,36 +537,27 @@ impl<'a> Cursor<'a> {
             Some(_) => return Err(Stop::Unusual),
             None => return Err(Stop::End),
         }
-        if bytes.get(index) == Some(&b'.') {
-            index += 1;
-            let digits = index;
+        // One digit or more, from `index` on: where they end.
+        let digits = |mut index: usize| -> Parse<usize> {
+            let first = index;
             while is_digit(bytes.get(index)) {
                 index += 1;
             }
-            if index == digits {
-                return Err(if index >= bytes.len() {
-                    Stop::End
-                } else {
-                    Stop::Unusual
-                });
+            match (index > first, index >= bytes.len()) {
+                (true, _) => Ok(index),
+                (false, true) => Err(Stop::End),
+                (false, false) => Err(Stop::Unusual),
             }
+        };
+        if bytes.get(index) == Some(&b'.') {
+            index = digits(index + 1)?;
         }
         if let Some(b'e' | b'E') = bytes.get(index) {
             index += 1;
             if let Some(b'+' | b'-') = bytes.get(index) {
                 index += 1;
             }
-            let digits = index;
-            while is_digit(bytes.get(index)) {
-                index += 1;
-            }
-            if index == digits {
-                return Err(if index >= bytes.len() {
-                    Stop::End
-                } else {
-                    Stop::Unusual
-                });
-            }
+            index = digits(index)?;
         }
         if index >= bytes.len() {
             // The number may go on in the next block.
@@ -780,19 +771,7 @@ impl<'a> Cursor<'a> {
                             out.polygon_ends
                                 .push(ParsedFeatures::count(out.ring_ends.len())?);
                         }
-                        Some(_) => {
-                            self.expect(b'[')?;
-                            if self.next_non_space()? == b']' {
-                                self.at += 1;
-                            } else {
-                                loop {
-                                    self.rings(out)?;
-                                    if !self.more(b']')? {
-                                        break;
-                                    }
-                                }
-                            }
-                        }
+                        Some(_) => self.array(out, Self::rings)?,
                         None => return Err(Stop::Unusual),
                     }
                     polygons = Some(first..ParsedFeatures::count(out.polygon_ends.len())?);
@@ -808,36 +787,35 @@ impl<'a> Cursor<'a> {
         polygons.ok_or(Stop::Unusual).map(Some)
     }
 
-    /// One polygon's rings.
-    fn rings(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
+    /// An array (the cursor before its `[`) whose elements `element` reads.
+    fn array(
+        &mut self,
+        out: &mut ParsedFeatures,
+        element: fn(&mut Self, &mut ParsedFeatures) -> Parse<()>,
+    ) -> Parse<()> {
         self.expect(b'[')?;
         if self.next_non_space()? == b']' {
             self.at += 1;
-        } else {
-            loop {
-                self.ring(out)?;
-                if !self.more(b']')? {
-                    break;
-                }
+            return Ok(());
+        }
+        loop {
+            element(self, out)?;
+            if !self.more(b']')? {
+                return Ok(());
             }
         }
+    }
+
+    /// One polygon's rings.
+    fn rings(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
+        self.array(out, Self::ring)?;
         out.polygon_ends
             .push(ParsedFeatures::count(out.ring_ends.len())?);
         Ok(())
     }
 
     fn ring(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
-        self.expect(b'[')?;
-        if self.next_non_space()? == b']' {
-            self.at += 1;
-        } else {
-            loop {
-                self.position(out)?;
-                if !self.more(b']')? {
-                    break;
-                }
-            }
-        }
+        self.array(out, Self::position)?;
         out.ring_ends
             .push(ParsedFeatures::count(out.positions.len())?);
         Ok(())
@@ -973,7 +951,7 @@ mod tests {
     fn slots() -> PropertySlots {
         PropertySlots::new(
             &FieldMapping::default(),
-            &[Field::Id, Field::Households, Field::Floors, Field::Use],
+            [Field::Id, Field::Households, Field::Floors, Field::Use],
         )
     }
 

@@ -75,6 +75,14 @@ pub fn check_lon_lat(geometry: &RawGeometry) -> Result<(), GeometryProblem> {
     bad.map_or(Ok(()), |position| Err(GeometryProblem::NotLonLat(position)))
 }
 
+/// Checks that every one of `positions` is longitude/latitude, naming the first that is not.
+fn check_positions_lon_lat(positions: &[Position]) -> Result<(), GeometryProblem> {
+    match positions.iter().find(|position| !is_lon_lat(**position)) {
+        Some(position) => Err(GeometryProblem::NotLonLat(*position)),
+        None => Ok(()),
+    }
+}
+
 fn project(positions: &[Position], projection: &LocalProjection) -> Vec<Coord<f64>> {
     positions
         .iter()
@@ -162,13 +170,7 @@ pub fn flat_polygons_in_metres(
     projection: &LocalProjection,
 ) -> Result<ConvertedPolygons, GeometryProblem> {
     let polygons = polygons.ok_or(GeometryProblem::Missing)?;
-    if let Some(position) = polygons
-        .positions()
-        .iter()
-        .find(|position| !is_lon_lat(**position))
-    {
-        return Err(GeometryProblem::NotLonLat(*position));
-    }
+    check_positions_lon_lat(polygons.positions())?;
     let mut rings_closed = 0;
     // Exactly as many as there are: collecting results would leave room for four polygons in
     // every footprint, 144 bytes a building for nothing.
@@ -216,13 +218,7 @@ pub fn flat_lines_in_metres(
     projection: &LocalProjection,
 ) -> Result<MultiLineString<f64>, GeometryProblem> {
     let lines = lines.ok_or(GeometryProblem::Missing)?;
-    if let Some(position) = lines
-        .positions()
-        .iter()
-        .find(|position| !is_lon_lat(**position))
-    {
-        return Err(GeometryProblem::NotLonLat(*position));
-    }
+    check_positions_lon_lat(lines.positions())?;
     let mut converted = Vec::new();
     for parts in lines.polygons() {
         for part in parts {
