@@ -264,8 +264,18 @@ fn simple_ring_is_valid(ring: &[Coord<f64>]) -> bool {
         return false;
     }
     let count = edges.len();
+    // Edges whose boxes are apart cannot meet: most pairs are settled by comparisons alone.
+    let apart = |a: &Line<f64>, b: &Line<f64>| {
+        a.start.x.max(a.end.x) < b.start.x.min(b.end.x)
+            || b.start.x.max(b.end.x) < a.start.x.min(a.end.x)
+            || a.start.y.max(a.end.y) < b.start.y.min(b.end.y)
+            || b.start.y.max(b.end.y) < a.start.y.min(a.end.y)
+    };
     for first in 0..count {
         for second in first + 1..count {
+            if apart(&edges[first], &edges[second]) {
+                continue;
+            }
             let adjacent = second == first + 1 || (first == 0 && second == count - 1);
             match line_intersection(edges[first], edges[second]) {
                 None => {}

@@ -270,11 +270,60 @@ fn read_in_blocks(
     block_bytes: usize,
     consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
 ) -> Result<Streamed> {
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    std::thread::scope(|scope| {
+        let blocks = read_ahead(scope, file, block_bytes);
+        parse_blocks(path, &blocks, reading, consume)
+    })
+}
+
+/// Blocks read ahead of the parse, and the buffers handed back to be read into again.
+struct BlocksAhead {
+    read: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    used: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+/// Reads `file` a block at a time on a thread of its own, one block ahead of the parse: the
+/// copy out of the page cache (a tenth of a second for 286 MB) then overlaps the parse instead
+/// of holding up both cores between blocks. An empty block marks the end of the file.
+fn read_ahead<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    mut file: File,
+    block_bytes: usize,
+) -> BlocksAhead {
+    let (send_block, read) = std::sync::mpsc::sync_channel(1);
+    let (used, take_used) = std::sync::mpsc::channel::<Vec<u8>>();
+    scope.spawn(move || {
+        loop {
+            // A buffer the parse is done with, so that no block needs fresh pages.
+            let mut block = take_used
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(block_bytes));
+            block.clear();
+            let outcome = (&mut file).take(block_bytes as u64).read_to_end(&mut block);
+            let last = !matches!(outcome, Ok(read) if read > 0);
+            // The parse stopped early when nobody receives: nothing more to read for.
+            if send_block.send(outcome.map(|_| block)).is_err() || last {
+                return;
+            }
+        }
+    });
+    BlocksAhead { read, used }
+}
+
+fn parse_blocks(
+    path: &Path,
+    blocks: &BlocksAhead,
+    reading: Reading<'_>,
+    consume: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
+) -> Result<Streamed> {
     let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(read_error)?;
     let mut scanner = Scanner::new();
     let mut buffer: Vec<u8> = Vec::new();
     let mut buffer_start: u64 = 0;
@@ -286,15 +335,15 @@ fn read_in_blocks(
             Some(start) => usize::try_from(start - buffer_start).unwrap_or(0),
             None => buffer.len(),
         };
-        // Room for a block and what the last one left over, kept from block to block: a buffer
-        // grown afresh for each block costs the kernel a page clearing of every byte read.
-        if buffer.capacity() < buffer.len() + block_bytes {
-            buffer.reserve(buffer.len() + 2 * block_bytes);
-        }
-        let read = (&mut file)
-            .take(block_bytes as u64)
-            .read_to_end(&mut buffer)
-            .map_err(read_error)?;
+        let block = match blocks.read.recv() {
+            Ok(block) => block.map_err(read_error)?,
+            // The reader ended without a word: it met the end of the file.
+            Err(_) => Vec::new(),
+        };
+        let read = block.len();
+        buffer.extend_from_slice(&block);
+        // Handed back to be read into again; the reader may have finished already.
+        let _ = blocks.used.send(block);
         loop {
             let Some(scanned) = scanner.scan(&buffer, buffer_start, index) else {
                 return Ok(Streamed::NotSimple);
