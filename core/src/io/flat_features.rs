@@ -576,34 +576,12 @@ impl<'a> Cursor<'a> {
         }
         match self.next_non_space()? {
             b'"' => self.skip_string(),
-            b'{' => {
-                self.at += 1;
-                if self.next_non_space()? == b'}' {
-                    self.at += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.skip_string()?;
-                    self.expect(b':')?;
-                    self.skip_value(depth + 1)?;
-                    if !self.more(b'}')? {
-                        return Ok(());
-                    }
-                }
-            }
-            b'[' => {
-                self.at += 1;
-                if self.next_non_space()? == b']' {
-                    self.at += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.skip_value(depth + 1)?;
-                    if !self.more(b']')? {
-                        return Ok(());
-                    }
-                }
-            }
+            b'{' => self.object(|cursor| {
+                cursor.skip_string()?;
+                cursor.expect(b':')?;
+                cursor.skip_value(depth + 1)
+            }),
+            b'[' => self.array(|cursor| cursor.skip_value(depth + 1)),
             b'n' => self.literal(b"null"),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
@@ -662,31 +640,24 @@ impl<'a> Cursor<'a> {
         out: &mut ParsedFeatures,
         keep_keys: bool,
     ) -> Parse<()> {
-        self.expect(b'{')?;
         let values_start = ParsedFeatures::count(out.values.len())?;
         let mut id: Option<Kept> = None;
         let mut polygons: Option<Option<Range<u32>>> = None;
         let mut saw_properties = false;
-        if self.next_non_space()? == b'}' {
-            self.at += 1;
-        } else {
-            loop {
-                match self.key()? {
-                    b"id" if id.is_none() => id = Some(self.value(out)?),
-                    b"properties" if !saw_properties => {
-                        saw_properties = true;
-                        self.properties(slots, out, keep_keys)?;
-                    }
-                    b"geometry" if polygons.is_none() => polygons = Some(self.geometry(out)?),
-                    // A repeated member: serde refuses it.
-                    b"id" | b"properties" | b"geometry" => return Err(Stop::Unusual),
-                    _ => self.skip_value(1)?,
+        self.object(|cursor| {
+            match cursor.key()? {
+                b"id" if id.is_none() => id = Some(cursor.value(out)?),
+                b"properties" if !saw_properties => {
+                    saw_properties = true;
+                    cursor.properties(slots, out, keep_keys)?;
                 }
-                if !self.more(b'}')? {
-                    break;
-                }
+                b"geometry" if polygons.is_none() => polygons = Some(cursor.geometry(out)?),
+                // A repeated member: serde refuses it.
+                b"id" | b"properties" | b"geometry" => return Err(Stop::Unusual),
+                _ => cursor.skip_value(1)?,
             }
-        }
+            Ok(())
+        })?;
         if keep_keys && !saw_properties {
             out.first_keys = Some(Vec::new());
         }
@@ -707,32 +678,23 @@ impl<'a> Cursor<'a> {
         let mut keys = keep_keys.then(Vec::new);
         match self.next_non_space()? {
             b'n' => self.literal(b"null")?,
-            b'{' => {
-                self.at += 1;
-                if self.next_non_space()? == b'}' {
-                    self.at += 1;
-                } else {
-                    loop {
-                        let key = self.key()?;
-                        match slots.slot_of(key) {
-                            Some(slot) => {
-                                let value = self.value(out)?;
-                                out.values.push((slot, value));
-                            }
-                            None => self.skip_value(2)?,
-                        }
-                        if let Some(keys) = keys.as_mut() {
-                            let key = text(key)?.to_owned();
-                            if !keys.contains(&key) {
-                                keys.push(key);
-                            }
-                        }
-                        if !self.more(b'}')? {
-                            break;
-                        }
+            b'{' => self.object(|cursor| {
+                let key = cursor.key()?;
+                match slots.slot_of(key) {
+                    Some(slot) => {
+                        let value = cursor.value(out)?;
+                        out.values.push((slot, value));
+                    }
+                    None => cursor.skip_value(2)?,
+                }
+                if let Some(keys) = keys.as_mut() {
+                    let key = text(key)?.to_owned();
+                    if !keys.contains(&key) {
+                        keys.push(key);
                     }
                 }
-            }
+                Ok(())
+            })?,
             _ => return Err(Stop::Unusual),
         }
         if keys.is_some() {
@@ -749,14 +711,13 @@ impl<'a> Cursor<'a> {
             self.literal(b"null")?;
             return Ok(None);
         }
-        self.expect(b'{')?;
         let mut kind: Option<&[u8]> = None;
         let mut polygons: Option<Range<u32>> = None;
-        loop {
-            match self.key()? {
+        self.object(|cursor| {
+            match cursor.key()? {
                 b"type" if kind.is_none() => {
-                    let (name, escaped) = self.string()?;
-                    kind = match (self.family, name, escaped) {
+                    let (name, escaped) = cursor.string()?;
+                    kind = match (cursor.family, name, escaped) {
                         (GeometryFamily::Polygons, b"Polygon" | b"MultiPolygon", false)
                         | (GeometryFamily::Lines, b"LineString" | b"MultiLineString", false) => {
                             Some(name)
@@ -767,57 +728,67 @@ impl<'a> Cursor<'a> {
                 b"coordinates" if polygons.is_none() => {
                     let first = ParsedFeatures::count(out.polygon_ends.len())?;
                     match kind {
-                        Some(b"Polygon" | b"MultiLineString") => self.rings(out)?,
+                        Some(b"Polygon" | b"MultiLineString") => cursor.rings(out)?,
                         Some(b"LineString") => {
-                            self.ring(out)?;
+                            cursor.ring(out)?;
                             out.polygon_ends
                                 .push(ParsedFeatures::count(out.ring_ends.len())?);
                         }
-                        Some(_) => self.array(out, Self::rings)?,
+                        Some(_) => cursor.array(|cursor| cursor.rings(out))?,
                         None => return Err(Stop::Unusual),
                     }
                     polygons = Some(first..ParsedFeatures::count(out.polygon_ends.len())?);
                 }
                 // Repeated members, and a collection's members, are for serde.
                 b"type" | b"coordinates" | b"geometries" => return Err(Stop::Unusual),
-                _ => self.skip_value(3)?,
+                _ => cursor.skip_value(3)?,
             }
-            if !self.more(b'}')? {
-                break;
-            }
-        }
+            Ok(())
+        })?;
         polygons.ok_or(Stop::Unusual).map(Some)
     }
 
-    /// An array (the cursor before its `[`) whose elements `element` reads.
-    fn array(
+    /// An object or array (the cursor before its `open`) whose members or elements `each` reads
+    /// one after another (a member from its key on); the cursor ends after `close`.
+    fn sequence(
         &mut self,
-        out: &mut ParsedFeatures,
-        element: fn(&mut Self, &mut ParsedFeatures) -> Parse<()>,
+        open: u8,
+        close: u8,
+        mut each: impl FnMut(&mut Self) -> Parse<()>,
     ) -> Parse<()> {
-        self.expect(b'[')?;
-        if self.next_non_space()? == b']' {
+        self.expect(open)?;
+        if self.next_non_space()? == close {
             self.at += 1;
             return Ok(());
         }
         loop {
-            element(self, out)?;
-            if !self.more(b']')? {
+            each(self)?;
+            if !self.more(close)? {
                 return Ok(());
             }
         }
     }
 
+    /// An object whose members `each` reads.
+    fn object(&mut self, each: impl FnMut(&mut Self) -> Parse<()>) -> Parse<()> {
+        self.sequence(b'{', b'}', each)
+    }
+
+    /// An array whose elements `each` reads.
+    fn array(&mut self, each: impl FnMut(&mut Self) -> Parse<()>) -> Parse<()> {
+        self.sequence(b'[', b']', each)
+    }
+
     /// One polygon's rings.
     fn rings(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
-        self.array(out, Self::ring)?;
+        self.array(|cursor| cursor.ring(out))?;
         out.polygon_ends
             .push(ParsedFeatures::count(out.ring_ends.len())?);
         Ok(())
     }
 
     fn ring(&mut self, out: &mut ParsedFeatures) -> Parse<()> {
-        self.array(out, Self::position)?;
+        self.array(|cursor| cursor.position(out))?;
         out.ring_ends
             .push(ParsedFeatures::count(out.positions.len())?);
         Ok(())
