@@ -14,10 +14,10 @@ use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
 use crate::io::flat_features::{
     FeatureView, GeometryFamily, ParsedFeatures, PropertySlots, Reading,
 };
-use crate::io::geojson::{Position, RawCollection, RawFeature, feature_label, label_of};
+use crate::io::geojson::{Position, RawCollection, RawFeature, label_of};
 use crate::io::geometry_in::{
-    ConvertedPolygons, GeometryProblem, LonLatBounds, flat_lines_in_metres,
-    flat_polygons_in_metres, lines_in_metres, polygons_in_metres,
+    GeometryProblem, LonLatBounds, flat_lines_in_metres, flat_polygons_in_metres, lines_in_metres,
+    polygons_in_metres,
 };
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::progress::LoadProgress;
@@ -171,25 +171,12 @@ pub fn estimate_residents(households: u32, profile: &RuleProfile) -> u32 {
         .min(f64::from(u32::MAX)) as u32
 }
 
-fn id_value_text<P: FieldValues + ?Sized>(
-    mapping: &FieldMapping,
-    properties: &P,
-    feature_id: Option<FieldValue<'_>>,
-    index: usize,
-) -> String {
+/// A feature's id: its id property, else its feature-level id, else its index.
+fn id_value_text(mapping: &FieldMapping, feature: &FeatureView<'_>, index: usize) -> String {
     mapping
-        .text(properties, Field::Id)
-        .or_else(|| feature_id.and_then(FieldValue::text))
+        .text(feature, Field::Id)
+        .or_else(|| feature.feature_id().and_then(FieldValue::text))
         .unwrap_or_else(|| index.to_string())
-}
-
-fn raw_id_text(mapping: &FieldMapping, feature: &RawFeature, index: usize) -> String {
-    id_value_text(
-        mapping,
-        &feature.properties,
-        feature.id.as_ref().map(FieldValue::Json),
-        index,
-    )
 }
 
 // A kept building moves into the layer at once; boxing it would cost an allocation per building.
@@ -312,142 +299,100 @@ fn building_from_view(
     profile: &RuleProfile,
     uses: &mut Interner,
 ) -> BuildingOutcome {
-    let parts = BuildingParts {
-        index,
-        mapping,
-        profile,
-        uses,
+    let converted = match feature {
+        FeatureView::Raw(raw) => polygons_in_metres(raw.geometry.as_ref(), projection),
+        FeatureView::Flat { polygons, .. } => flat_polygons_in_metres(polygons, projection),
     };
-    match feature {
-        FeatureView::Raw(feature) => parts.building(
-            polygons_in_metres(feature.geometry.as_ref(), projection),
-            &feature.properties,
-            feature.id.as_ref().map(FieldValue::Json),
-        ),
-        FeatureView::Flat {
-            id,
-            properties,
-            polygons,
-        } => parts.building(
-            flat_polygons_in_metres(polygons, projection),
-            &properties,
-            id,
-        ),
+    let converted = match converted {
+        Ok(converted) => converted,
+        Err(problem) => return BuildingOutcome::Skipped(problem),
+    };
+    let footprint = converted.polygons;
+    // A footprint with an interior point has positions, hence an envelope.
+    let Some(interior) = crate::representative_point::representative_point(&footprint) else {
+        return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
+    };
+    let mut notes = Vec::new();
+    if converted.rings_closed > 0 {
+        notes.push(BuildingNote::RingsClosed);
     }
-}
-
-/// What a building is made with besides its feature's geometry and properties.
-struct BuildingParts<'a> {
-    index: usize,
-    mapping: &'a FieldMapping,
-    profile: &'a RuleProfile,
-    uses: &'a mut Interner,
-}
-
-impl BuildingParts<'_> {
-    fn building<P: FieldValues + ?Sized>(
-        self,
-        converted: std::result::Result<ConvertedPolygons, GeometryProblem>,
-        properties: &P,
-        feature_id: Option<FieldValue<'_>>,
-    ) -> BuildingOutcome {
-        let BuildingParts {
-            index,
-            mapping,
-            profile,
-            uses,
-        } = self;
-        let converted = match converted {
-            Ok(converted) => converted,
-            Err(problem) => return BuildingOutcome::Skipped(problem),
-        };
-        let footprint = converted.polygons;
-        // A footprint with an interior point has positions, hence an envelope.
-        let Some(interior) = crate::representative_point::representative_point(&footprint) else {
-            return BuildingOutcome::Skipped(GeometryProblem::TooFewPositions);
-        };
-        let mut notes = Vec::new();
-        if converted.rings_closed > 0 {
-            notes.push(BuildingNote::RingsClosed);
-        }
-        if !footprint_is_valid(&footprint) {
-            notes.push(BuildingNote::SelfIntersecting);
-        }
-        let footprint_area_m2 = footprint.unsigned_area();
-        let floors = match mapping.number(properties, Field::Floors) {
-            Ok(Some(floors)) if floors >= 1.0 => floors,
-            Ok(Some(_)) | Ok(None) => match mapping.number(properties, Field::Height) {
-                Ok(Some(height)) if height > 0.0 => {
-                    (height / profile.estimate.storey_height_m).round().max(1.0)
-                }
-                _ => f64::from(profile.estimate.default_floors),
-            },
-            Err(NotANumber) => {
-                notes.push(BuildingNote::FloorsNotANumber);
-                f64::from(profile.estimate.default_floors)
-            }
-        };
-        // Borrowed: the use is interned, so a million buildings need not allocate it each.
-        let building_use = properties
-            .field_value(mapping, Field::Use)
-            .and_then(FieldValue::text_borrowed);
-        let mut residential_use = building_use
-            .as_deref()
-            .is_some_and(|value| profile.is_residential_use(value));
-        let households_in_data = match mapping.number(properties, Field::Households) {
-            Ok(households) => households.filter(|households| *households >= 0.0),
-            Err(NotANumber) => {
-                // A households field, even an unreadable one, says people live here.
-                notes.push(BuildingNote::HouseholdsNotANumber);
-                residential_use = true;
-                None
-            }
-        };
-        let (residential, households, households_source) = match households_in_data {
-            Some(households) => (
-                households > 0.0 || residential_use,
-                households.round().min(f64::from(u32::MAX)) as u32,
-                FigureSource::Data,
-            ),
-            None if residential_use => (
-                true,
-                estimate_households(footprint_area_m2, floors, profile),
-                FigureSource::Estimate,
-            ),
-            None => (false, 0, FigureSource::Data),
-        };
-        let (residents, residents_source) = match mapping.number(properties, Field::Residents) {
-            Ok(Some(residents)) if residents >= 0.0 => (
-                residents.round().min(f64::from(u32::MAX)) as u32,
-                FigureSource::Data,
-            ),
-            _ if !residential => (0, FigureSource::Data),
-            _ => (
-                estimate_residents(households, profile),
-                FigureSource::Estimate,
-            ),
-        };
-        let building = Building {
-            source_id: id_value_text(mapping, properties, feature_id, index).into_boxed_str(),
-            representative_point: interior,
-            footprint_area_m2,
-            floors,
-            residential,
-            households,
-            households_source,
-            residents,
-            residents_source,
-            building_use: building_use.map(|text| uses.intern(&text)),
-            labels: BuildingLabels {
-                estate: mapping.text(properties, Field::Estate),
-                work_unit: mapping.text(properties, Field::WorkUnit),
-                name: mapping.text(properties, Field::Name),
-            }
-            .boxed(),
-            footprint,
-        };
-        BuildingOutcome::Kept(building, notes)
+    if !footprint_is_valid(&footprint) {
+        notes.push(BuildingNote::SelfIntersecting);
     }
+    let footprint_area_m2 = footprint.unsigned_area();
+    let floors = match mapping.number(&feature, Field::Floors) {
+        Ok(Some(floors)) if floors >= 1.0 => floors,
+        Ok(Some(_)) | Ok(None) => match mapping.number(&feature, Field::Height) {
+            Ok(Some(height)) if height > 0.0 => {
+                (height / profile.estimate.storey_height_m).round().max(1.0)
+            }
+            _ => f64::from(profile.estimate.default_floors),
+        },
+        Err(NotANumber) => {
+            notes.push(BuildingNote::FloorsNotANumber);
+            f64::from(profile.estimate.default_floors)
+        }
+    };
+    // Borrowed: the use is interned, so a million buildings need not allocate it each.
+    let building_use = feature
+        .field_value(mapping, Field::Use)
+        .and_then(FieldValue::text_borrowed);
+    let mut residential_use = building_use
+        .as_deref()
+        .is_some_and(|value| profile.is_residential_use(value));
+    let households_in_data = match mapping.number(&feature, Field::Households) {
+        Ok(households) => households.filter(|households| *households >= 0.0),
+        Err(NotANumber) => {
+            // A households field, even an unreadable one, says people live here.
+            notes.push(BuildingNote::HouseholdsNotANumber);
+            residential_use = true;
+            None
+        }
+    };
+    let (residential, households, households_source) = match households_in_data {
+        Some(households) => (
+            households > 0.0 || residential_use,
+            households.round().min(f64::from(u32::MAX)) as u32,
+            FigureSource::Data,
+        ),
+        None if residential_use => (
+            true,
+            estimate_households(footprint_area_m2, floors, profile),
+            FigureSource::Estimate,
+        ),
+        None => (false, 0, FigureSource::Data),
+    };
+    let (residents, residents_source) = match mapping.number(&feature, Field::Residents) {
+        Ok(Some(residents)) if residents >= 0.0 => (
+            residents.round().min(f64::from(u32::MAX)) as u32,
+            FigureSource::Data,
+        ),
+        _ if !residential => (0, FigureSource::Data),
+        _ => (
+            estimate_residents(households, profile),
+            FigureSource::Estimate,
+        ),
+    };
+    let building = Building {
+        source_id: id_value_text(mapping, &feature, index).into_boxed_str(),
+        representative_point: interior,
+        footprint_area_m2,
+        floors,
+        residential,
+        households,
+        households_source,
+        residents,
+        residents_source,
+        building_use: building_use.map(|text| uses.intern(&text)),
+        labels: BuildingLabels {
+            estate: mapping.text(&feature, Field::Estate),
+            work_unit: mapping.text(&feature, Field::WorkUnit),
+            name: mapping.text(&feature, Field::Name),
+        }
+        .boxed(),
+        footprint,
+    };
+    BuildingOutcome::Kept(building, notes)
 }
 
 /// Checks that every field the mapping names explicitly is present in at least one feature.
@@ -538,24 +483,12 @@ fn convert_run<'a>(
                 run.buildings.push(building);
             }
             BuildingOutcome::Skipped(GeometryProblem::NotLonLat(position)) => {
-                let label = match view {
-                    FeatureView::Raw(feature) => {
-                        feature_label(feature, mapping.lookup(&feature.properties, Field::Id))
-                    }
-                    FeatureView::Flat { id, properties, .. } => {
-                        label_of(properties.field_value(mapping, Field::Id), id)
-                    }
-                };
+                let label = label_of(view.field_value(mapping, Field::Id), view.feature_id());
                 run.events
                     .push((index, ConversionEvent::NotLonLat(position, label)));
             }
             BuildingOutcome::Skipped(problem) => {
-                let label = match view {
-                    FeatureView::Raw(feature) => raw_id_text(mapping, feature, index),
-                    FeatureView::Flat { id, properties, .. } => {
-                        id_value_text(mapping, &properties, id, index)
-                    }
-                };
+                let label = id_value_text(mapping, &view, index);
                 run.events
                     .push((index, ConversionEvent::Skipped(problem, label)));
             }
@@ -768,10 +701,7 @@ impl<'a> BuildingsInProgress<'a> {
                     continue;
                 }
                 self.seen[position] =
-                    (0..run.len()).any(|offset| match run.view(offset, &self.slots) {
-                        FeatureView::Raw(feature) => feature.properties.contains_key(*source),
-                        FeatureView::Flat { properties, .. } => properties.contains_key(source),
-                    });
+                    (0..run.len()).any(|offset| run.view(offset, &self.slots).contains_key(source));
             }
         }
         if self.projection.is_some() {
@@ -802,21 +732,8 @@ impl<'a> BuildingsInProgress<'a> {
                     if !(window_start..window_end).contains(&(first_index + offset)) {
                         continue;
                     }
-                    match run.view(offset, &self.slots) {
-                        FeatureView::Raw(feature) => {
-                            if let Some(geometry) = &feature.geometry {
-                                geometry.for_each_position(&mut |position| bounds.add(position));
-                            }
-                        }
-                        FeatureView::Flat {
-                            polygons: Some(polygons),
-                            ..
-                        } => polygons
-                            .positions()
-                            .iter()
-                            .for_each(|position| bounds.add(*position)),
-                        FeatureView::Flat { polygons: None, .. } => {}
-                    }
+                    run.view(offset, &self.slots)
+                        .for_each_position(&mut |position| bounds.add(position));
                 }
             }
             if let Some((longitude, latitude)) = bounds.centre() {
@@ -1072,30 +989,17 @@ fn street_from_view(
     projection: &LocalProjection,
     mapping: &FieldMapping,
 ) -> StreetOutcome {
-    let (source_id, lines, class, name) = match feature {
-        FeatureView::Raw(feature) => (
-            raw_id_text(mapping, feature, index),
-            lines_in_metres(feature.geometry.as_ref(), projection),
-            mapping.text(&feature.properties, Field::StreetClass),
-            mapping.text(&feature.properties, Field::Name),
-        ),
-        FeatureView::Flat {
-            id,
-            properties,
-            polygons,
-        } => (
-            id_value_text(mapping, &properties, id, index),
-            flat_lines_in_metres(polygons, projection),
-            mapping.text(&properties, Field::StreetClass),
-            mapping.text(&properties, Field::Name),
-        ),
+    let source_id = id_value_text(mapping, &feature, index);
+    let lines = match feature {
+        FeatureView::Raw(raw) => lines_in_metres(raw.geometry.as_ref(), projection),
+        FeatureView::Flat { polygons, .. } => flat_lines_in_metres(polygons, projection),
     };
     match lines {
         Ok(lines) => Ok(Street {
             source_id,
             lines,
-            class,
-            name,
+            class: mapping.text(&feature, Field::StreetClass),
+            name: mapping.text(&feature, Field::Name),
         }),
         Err(problem) => Err((problem, source_id)),
     }

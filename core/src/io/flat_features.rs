@@ -191,6 +191,48 @@ pub enum FeatureView<'a> {
     Raw(&'a RawFeature),
 }
 
+impl<'a> FeatureView<'a> {
+    /// The feature-level id, if any.
+    pub fn feature_id(&self) -> Option<FieldValue<'a>> {
+        match *self {
+            FeatureView::Flat { id, .. } => id,
+            FeatureView::Raw(feature) => feature.id.as_ref().map(FieldValue::Json),
+        }
+    }
+
+    /// True when the feature has the property `key`, even as `null`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        match self {
+            FeatureView::Flat { properties, .. } => properties.contains_key(key),
+            FeatureView::Raw(feature) => feature.properties.contains_key(key),
+        }
+    }
+
+    /// Calls `visit` with every position of the geometry, in file order.
+    pub fn for_each_position(&self, visit: &mut impl FnMut(Position)) {
+        match self {
+            FeatureView::Flat { polygons, .. } => polygons
+                .iter()
+                .flat_map(FlatPolygons::positions)
+                .for_each(|position| visit(*position)),
+            FeatureView::Raw(feature) => {
+                if let Some(geometry) = &feature.geometry {
+                    geometry.for_each_position(visit);
+                }
+            }
+        }
+    }
+}
+
+impl FieldValues for FeatureView<'_> {
+    fn field_value(&self, mapping: &FieldMapping, field: Field) -> Option<FieldValue<'_>> {
+        match self {
+            FeatureView::Flat { properties, .. } => properties.field_value(mapping, field),
+            FeatureView::Raw(feature) => feature.properties.field_value(mapping, field),
+        }
+    }
+}
+
 #[derive(Debug)]
 enum ParsedFeature {
     Flat {
