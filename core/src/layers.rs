@@ -497,6 +497,16 @@ fn convert_run<'a>(
     run
 }
 
+/// The error of a layer whose feature at `index` has a position that is not longitude/latitude.
+fn not_lon_lat(path: &Path, index: usize, feature_id: String, position: Position) -> Error {
+    Error::Feature {
+        path: path.to_path_buf(),
+        feature_index: index,
+        feature_id,
+        problem: GeometryProblem::NotLonLat(position).describe_one(),
+    }
+}
+
 /// Adds converted runs to the layer in progress, in order.
 fn add_runs(
     runs: Vec<ConvertedRun>,
@@ -527,13 +537,7 @@ fn add_run(
                 warnings.add(&sentence, advice, index, &label);
             }
             ConversionEvent::NotLonLat(position, label) => {
-                let (problem, advice) = GeometryProblem::NotLonLat(position).describe();
-                return Err(Error::Feature {
-                    path: path.to_path_buf(),
-                    feature_index: index,
-                    feature_id: label,
-                    problem: format!("{}. {advice}", problem.replacen("have", "has", 1)),
-                });
+                return Err(not_lon_lat(path, index, label, position));
             }
         }
     }
@@ -1018,13 +1022,7 @@ fn add_streets(
         match outcome {
             Ok(street) => streets.push(street),
             Err((GeometryProblem::NotLonLat(position), source_id)) => {
-                let (problem, advice) = GeometryProblem::NotLonLat(position).describe();
-                return Err(Error::Feature {
-                    path: path.to_path_buf(),
-                    feature_index: index,
-                    feature_id: source_id,
-                    problem: format!("{}. {advice}", problem.replacen("have", "has", 1)),
-                });
+                return Err(not_lon_lat(path, index, source_id, position));
             }
             Err((problem, source_id)) => {
                 let (sentence, advice) = problem.describe();

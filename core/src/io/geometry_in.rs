@@ -22,6 +22,12 @@ pub enum GeometryProblem {
 }
 
 impl GeometryProblem {
+    /// The problem of one feature and what to do, as one text ("has a position … . Reproject …").
+    pub fn describe_one(&self) -> String {
+        let (sentence, advice) = self.describe();
+        format!("{}. {advice}", sentence.replacen("have", "has", 1))
+    }
+
     /// A sentence for a load warning or error, and what to do.
     pub fn describe(&self) -> (String, &'static str) {
         match self {

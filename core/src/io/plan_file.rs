@@ -171,7 +171,7 @@ pub fn street_offices_in_metres(
                     })?;
                     let converted = polygons_in_metres(Some(&geometry), projection).map_err(|problem| Error::Plan {
                         path: path.to_path_buf(),
-                        problem: format!("street office {}: its boundary {}. {}", record.id, problem.describe().0.replacen("have", "has", 1), problem.describe().1),
+                        problem: format!("street office {}: its boundary {}", record.id, problem.describe_one()),
                     })?;
                     Some(converted.polygons)
                 }
@@ -224,12 +224,9 @@ pub fn communities_from_collection(
         }
         let converted =
             polygons_in_metres(feature.geometry.as_ref(), projection).map_err(|problem| {
-                let (sentence, advice) = problem.describe();
                 feature_error(format!(
-                    "this community's boundary {}. {advice}",
-                    sentence
-                        .replacen("have", "has", 1)
-                        .replace(" and were skipped", "")
+                    "this community's boundary {}",
+                    problem.describe_one().replace(" and were skipped", "")
                 ))
             })?;
         if converted.rings_closed > 0 {
