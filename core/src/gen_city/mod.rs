@@ -8,7 +8,7 @@
 mod grid;
 mod names;
 mod plants;
-mod random;
+pub(crate) mod random;
 mod write;
 
 use std::collections::BTreeMap;

@@ -27,7 +27,7 @@ use crate::projection::LocalProjection;
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
 
 /// Bumped whenever the encoding or the meaning of a cached value changes.
-const FORMAT_VERSION: u32 = 5;
+const FORMAT_VERSION: u32 = 6;
 
 /// Features per chunk: the unit of checksums and of parallel decoding.
 const CHUNK_FEATURES: usize = 16_384;
