@@ -29,10 +29,11 @@ const PIECES_PER_CORE: usize = 8;
 
 /// Text shorter than this is parsed as one piece.
 const SMALLEST_SPLIT: usize = 256 << 10;
+
 /// How a parallel read ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
-    /// Every feature was handed over (or the consumer broke off).
+    /// Every feature was handed over.
     Done,
     /// The file is not of the shape the scanner reads; nothing can be concluded from what was
     /// handed over, and the file must be read another way.
