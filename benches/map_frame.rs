@@ -64,7 +64,7 @@ fn benchmarks(criterion: &mut Criterion) {
         let middle = app
             .session
             .as_ref()
-            .and_then(|session| session.plan.keys().get(session.plan.len() / 2).copied())
+            .and_then(|session| session.plan().keys().get(session.plan().len() / 2).copied())
             .expect("a community");
         app.select_and_zoom(middle);
         for (name, metres_per_point) in [

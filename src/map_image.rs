@@ -10,11 +10,12 @@ use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use anyhow::Context;
 use geo::{Area, BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect};
 use shequ_core::Session;
+use shequ_core::export::{ExportedFiles, export_for_approval};
 use shequ_core::format::grouped;
 use shequ_core::io::atomic::write_atomically;
-use shequ_core::io::export::{ExportedFiles, export_for_approval};
+use shequ_core::lang::Language;
 use shequ_core::report::CheckReport;
-use shequ_core::rules::Severity;
+use shequ_core::violation::Severity;
 use tiny_skia::{
     FillRule, Mask, Paint, PathBuilder, Pixmap, PremultipliedColorU8, Stroke, StrokeDash, Transform,
 };
@@ -31,19 +32,19 @@ pub struct MapImageOptions {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Chinese text (else English).
-    pub chinese: bool,
+    /// The language of the sheet's text.
+    pub language: Language,
     /// The date printed on the sheet (YYYY-MM-DD).
     pub date: String,
 }
 
 impl MapImageOptions {
     /// An A4-landscape-shaped sheet (2400 × 1700 px, ≈ 200 dpi) dated today.
-    pub fn sheet(chinese: bool) -> Self {
+    pub fn sheet(language: Language) -> Self {
         Self {
             width: 2400,
             height: 1700,
-            chinese,
+            language,
             date: shequ_core::format::today(),
         }
     }
@@ -292,21 +293,21 @@ fn plan_extent(session: &Session) -> Option<Rect<f64>> {
     };
     union(
         &mut session
-            .plan
+            .plan()
             .communities()
             .filter_map(|(_, community)| community.boundary.bounding_rect()),
     )
     .or_else(|| {
         union(
             &mut session
-                .plan
+                .plan()
                 .street_offices
                 .iter()
                 .filter_map(|office| office.boundary.as_ref()?.bounding_rect()),
         )
     })
     .or_else(|| {
-        union(&mut session.layers.buildings.iter().map(|building| {
+        union(&mut session.layers().buildings.iter().map(|building| {
             let [lower, upper] = building.envelope();
             Rect::new(lower, upper)
         }))
@@ -398,10 +399,9 @@ pub fn render_map_image(
     report: &CheckReport,
     options: &MapImageOptions,
 ) -> anyhow::Result<Pixmap> {
-    let words = if options.chinese {
-        &CHINESE_WORDS
-    } else {
-        &ENGLISH_WORDS
+    let words = match options.language {
+        Language::Chinese => &CHINESE_WORDS,
+        Language::English => &ENGLISH_WORDS,
     };
     let pixmap = Pixmap::new(options.width, options.height)
         .context("the map image must be at least 1 × 1 pixels")?;
@@ -427,12 +427,12 @@ pub fn render_map_image(
 
     // Title, subtitle and date.
     let title = session
-        .settings
+        .settings()
         .title
         .clone()
         .or_else(|| {
             session
-                .plan_path
+                .plan_path()
                 .as_ref()
                 .and_then(|path| path.file_stem())
                 .map(|stem| stem.to_string_lossy().trim_end_matches(".shequ").to_owned())
@@ -522,7 +522,7 @@ fn map_mask(
 
 fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Words) {
     // Streets under the communities' translucent fills.
-    for street in &session.layers.streets {
+    for street in &session.layers().streets {
         let main = street.is_main();
         let mut builder = PathBuilder::new();
         for line in &street.lines {
@@ -537,13 +537,13 @@ fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Word
             canvas.stroke(&path, colour, width, None);
         }
     }
-    for (key, community) in session.plan.communities() {
+    for (key, community) in session.plan().communities() {
         if let Some(path) = multipolygon_path(frame, &community.boundary) {
             canvas.fill(&path, fill_for(session.worst_unaccepted_severity(key)));
             canvas.stroke(&path, palette::OUTLINE, 1.4, None);
         }
     }
-    for office in &session.plan.street_offices {
+    for office in &session.plan().street_offices {
         if let Some(path) = office
             .boundary
             .as_ref()
@@ -559,7 +559,7 @@ fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Word
 /// would overlap one already placed is left out.
 fn draw_labels(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Words) {
     let mut communities: Vec<_> = session
-        .plan
+        .plan()
         .communities()
         .map(|(key, community)| (key, community, community.boundary.unsigned_area()))
         .collect();
@@ -573,7 +573,7 @@ fn draw_labels(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Wo
         let (x, y) = frame.pixel(anchor.0);
         let figure = format!(
             "{} {}",
-            grouped(session.tallies.of(key).households),
+            grouped(session.tallies().of(key).households),
             words.households
         );
         let box_width = canvas
@@ -783,12 +783,12 @@ pub fn write_map_image(
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
-    chinese: bool,
+    language: Language,
 ) -> anyhow::Result<(ExportedFiles, PathBuf)> {
     let report = CheckReport::of(session);
     let files = export_for_approval(session, &report, folder)?;
     let map = folder.join(MAP_IMAGE_FILE_NAME);
-    write_map_image(session, &report, &MapImageOptions::sheet(chinese), &map)?;
+    write_map_image(session, &report, &MapImageOptions::sheet(language), &map)?;
     Ok((files, map))
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use eframe::egui::{self, Event, Modifiers, PointerButton, Pos2, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use geo::{BoundingRect, Coord};
 use shequ::app::i18n::Language;
 use shequ::app::loading::Loading;
@@ -15,7 +15,7 @@ use shequ::app::{Dialog, Preferences, ShequApp, fonts, recovery_path};
 use shequ_core::Session;
 use shequ_core::edit::{Command, CommunityProperties};
 use shequ_core::format::grouped;
-use shequ_core::session::LayerCacheUse;
+use shequ_core::session::OpenOptions;
 
 fn demo_session() -> Session {
     Session::open(
@@ -50,7 +50,7 @@ fn key_of(harness: &Harness<'_, ShequApp>, id: &str) -> shequ_core::ids::Communi
         .state()
         .session
         .as_ref()
-        .and_then(|session| session.plan.key_of(id))
+        .and_then(|session| session.plan().key_of(id))
         .expect("community exists")
 }
 
@@ -89,7 +89,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .state()
         .session
         .as_ref()
-        .and_then(|session| session.plan.community(key))
+        .and_then(|session| session.plan().community(key))
         .map(|community| community.name.clone());
     assert_eq!(renamed.as_deref(), Some("章江路社区新"));
 
@@ -100,7 +100,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
             .state()
             .session
             .as_ref()
-            .and_then(|session| session.plan.community(key))
+            .and_then(|session| session.plan().community(key))
             .is_some_and(|community| community.old_town)
     );
 
@@ -112,7 +112,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .state()
         .session
         .as_ref()
-        .and_then(|session| session.plan.community(key))
+        .and_then(|session| session.plan().community(key))
         .map(|community| community.name.clone());
     assert_eq!(name_now.as_deref(), Some("章江路社区"));
     harness.get_by_label("重做").click();
@@ -121,7 +121,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .state()
         .session
         .as_ref()
-        .and_then(|session| session.plan.community(key))
+        .and_then(|session| session.plan().community(key))
         .map(|community| community.name.clone());
     assert_eq!(name_again.as_deref(), Some("章江路社区新"));
 }
@@ -133,8 +133,18 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
     let (first_name, second_name) = {
         let session = harness.state().session.as_ref().expect("open");
         (
-            session.plan.community(first).expect("exists").name.clone(),
-            session.plan.community(second).expect("exists").name.clone(),
+            session
+                .plan()
+                .community(first)
+                .expect("exists")
+                .name
+                .clone(),
+            session
+                .plan()
+                .community(second)
+                .expect("exists")
+                .name
+                .clone(),
         )
     };
     let filter = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "筛选");
@@ -156,10 +166,11 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
             .session
             .as_ref()
             .expect("open")
-            .plan
+            .plan()
             .community(second)
             .is_none()
     );
+    assert_edit_menu_undoes(&mut harness, "合并");
     harness.get_by_label("撤销").click();
     harness.run();
     assert!(
@@ -168,7 +179,7 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
             .session
             .as_ref()
             .expect("open")
-            .plan
+            .plan()
             .community(second)
             .is_some()
     );
@@ -184,8 +195,8 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     let centre = {
         let session = harness.state().session.as_ref().expect("open");
         let park = session
-            .plan
-            .community(session.plan.key_of("SQ0014").expect("planted"))
+            .plan()
+            .community(session.plan().key_of("SQ0014").expect("planted"))
             .expect("exists");
         let bounds = geo::BoundingRect::bounding_rect(&park.boundary).expect("bounds");
         bounds.center()
@@ -220,7 +231,7 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     let session = harness.state().session.as_ref().expect("open");
     assert!(
         session
-            .plan
+            .plan()
             .communities()
             .any(|(_, community)| community.name == "滨江新社区"),
         "{:?}",
@@ -239,10 +250,10 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
     harness.run();
     let (vertex, before) = {
         let session = harness.state().session.as_ref().expect("open");
-        let west_ring = &session.plan.community(west).expect("exists").boundary.0[0]
+        let west_ring = &session.plan().community(west).expect("exists").boundary.0[0]
             .exterior()
             .0;
-        let east_ring = &session.plan.community(east).expect("exists").boundary.0[0]
+        let east_ring = &session.plan().community(east).expect("exists").boundary.0[0]
             .exterior()
             .0;
         let shared: Vec<_> = west_ring
@@ -252,7 +263,7 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
             .collect();
         (
             shared[shared.len() / 2],
-            session.tallies.of(west).households,
+            session.tallies().of(west).households,
         )
     };
     assert!(
@@ -278,7 +289,7 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
         .session
         .as_ref()
         .expect("open")
-        .tallies
+        .tallies()
         .of(west)
         .households;
     assert_ne!(
@@ -295,11 +306,14 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
             .session
             .as_ref()
             .expect("open")
-            .history
+            .history()
             .undo_depth(),
         1,
         "the drag is one undo step"
     );
+    harness.get_by_label("选择").click();
+    harness.run();
+    assert_edit_menu_undoes(&mut harness, "移动顶点");
 }
 
 #[test]
@@ -338,7 +352,7 @@ fn accepting_a_violation_with_a_reason_and_an_approver() {
             .session
             .as_ref()
             .expect("open")
-            .settings
+            .settings()
             .exceptions
             .len(),
         1
@@ -376,20 +390,38 @@ fn the_main_window_looks_as_it_did() {
     harness.snapshot("main_window_en");
 }
 
+/// Opens the Edit menu and checks that its Undo item names `step` ("撤销 合并"), then closes it.
+fn assert_edit_menu_undoes(harness: &mut Harness<'_, ShequApp>, step: &str) {
+    harness.get_by_label("编辑").click();
+    harness.run();
+    // The menu item's accessible name carries its shortcut.
+    let label = format!("撤销 {step} Ctrl+Z");
+    let offered: Vec<String> = harness
+        .query_all_by_label_contains("撤销")
+        .filter_map(|node| node.accesskit_node().label())
+        .collect();
+    assert!(
+        offered.contains(&label),
+        "the Edit menu offers {label}: {offered:?}"
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+}
+
 fn households_of(harness: &Harness<'_, ShequApp>, id: &str) -> u64 {
     let session = harness.state().session.as_ref().expect("open");
     session
-        .tallies
-        .of(session.plan.key_of(id).expect("community exists"))
+        .tallies()
+        .of(session.plan().key_of(id).expect("community exists"))
         .households
 }
 
 fn total_households(harness: &Harness<'_, ShequApp>) -> u64 {
     let session = harness.state().session.as_ref().expect("open");
     session
-        .plan
+        .plan()
         .communities()
-        .map(|(key, _)| session.tallies.of(key).households)
+        .map(|(key, _)| session.tallies().of(key).households)
         .sum()
 }
 
@@ -399,7 +431,7 @@ fn undo_depth(harness: &Harness<'_, ShequApp>) -> usize {
         .session
         .as_ref()
         .expect("open")
-        .history
+        .history()
         .undo_depth()
 }
 
@@ -418,8 +450,8 @@ fn shared_vertices(harness: &Harness<'_, ShequApp>, first: &str, second: &str) -
     let session = harness.state().session.as_ref().expect("open");
     let ring = |id: &str| {
         session
-            .plan
-            .community(session.plan.key_of(id).expect("exists"))
+            .plan()
+            .community(session.plan().key_of(id).expect("exists"))
             .expect("exists")
             .boundary
             .0[0]
@@ -449,8 +481,8 @@ fn writing_notes_in_the_inspector_keeps_them_with_the_community_as_one_step() {
     harness.run();
     let session = harness.state().session.as_ref().expect("open");
     let community = session
-        .plan
-        .community(session.plan.key_of("SQ0002").expect("exists"))
+        .plan()
+        .community(session.plan().key_of("SQ0002").expect("exists"))
         .expect("exists");
     assert_eq!(community.notes, "东侧两栋待核实");
     assert_eq!(undo_depth(&harness), 1);
@@ -461,14 +493,14 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
     let mut harness = harness(Language::Chinese);
     select_and_zoom(&mut harness, "SQ0041");
     let (communities, households) = (
-        harness.state().session.as_ref().expect("open").plan.len(),
+        harness.state().session.as_ref().expect("open").plan().len(),
         total_households(&harness),
     );
     let bounds = {
         let session = harness.state().session.as_ref().expect("open");
         session
-            .plan
-            .community(session.plan.key_of("SQ0041").expect("exists"))
+            .plan()
+            .community(session.plan().key_of("SQ0041").expect("exists"))
             .and_then(|community| community.boundary.bounding_rect())
             .expect("has an extent")
     };
@@ -483,7 +515,7 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
     harness.run();
     let session = harness.state().session.as_ref().expect("open");
     assert_eq!(
-        session.plan.len(),
+        session.plan().len(),
         communities + 1,
         "{:?}",
         harness.state().message
@@ -494,6 +526,7 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
         "a split keeps every household"
     );
     assert_eq!(undo_depth(&harness), 1);
+    assert_edit_menu_undoes(&mut harness, "拆分");
 }
 
 #[test]
@@ -577,17 +610,14 @@ fn demo_copy_with_a_recovery_file() -> (tempfile::TempDir, std::path::PathBuf) {
     }
     let plan = folder.path().join("plan.shequ.geojson");
     let mut session = Session::open(&plan).expect("opens");
-    let key = session.plan.key_of("SQ0050").expect("exists");
-    let mut properties = CommunityProperties::of(session.plan.community(key).expect("exists"));
+    let key = session.plan().key_of("SQ0050").expect("exists");
+    let mut properties = CommunityProperties::of(session.plan().community(key).expect("exists"));
     properties.name = "恢复测试社区".to_owned();
     session
-        .execute(
-            "rename",
-            Command::SetProperties {
-                key,
-                properties: Box::new(properties),
-            },
-        )
+        .execute(Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        })
         .expect("renames");
     session
         .write_copy(&recovery_path(&plan))
@@ -607,11 +637,11 @@ fn a_recovery_file_is_offered_on_open_and_restores_the_unsaved_edits() {
     harness.run();
     let session = harness.state().session.as_ref().expect("open");
     let name = session
-        .plan
-        .community(session.plan.key_of("SQ0050").expect("exists"))
+        .plan()
+        .community(session.plan().key_of("SQ0050").expect("exists"))
         .map(|community| community.name.clone());
     assert_eq!(name.as_deref(), Some("恢复测试社区"));
-    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    assert_eq!(session.plan_path(), Some(plan.as_path()));
     assert!(session.is_dirty(), "the restored edits still need saving");
     assert!(harness.query_by_label("未保存").is_some());
 }
@@ -628,7 +658,7 @@ fn discarding_a_recovery_file_keeps_the_saved_plan_and_deletes_the_file() {
     assert!(!session.is_dirty());
     assert!(
         session
-            .plan
+            .plan()
             .communities()
             .all(|(_, community)| community.name != "恢复测试社区")
     );
@@ -736,11 +766,11 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
     assert!(harness.state().dialog.is_none());
     wait_for_loading(&mut harness);
     let session = harness.state().session.as_ref().expect("a plan is open");
-    assert_eq!(session.plan.len(), 4, "the four parishes");
-    assert_eq!(session.layers.buildings.len(), 11_384);
+    assert_eq!(session.plan().len(), 4, "the four parishes");
+    assert_eq!(session.layers().buildings.len(), 11_384);
     assert_eq!(
         session
-            .settings
+            .settings()
             .layers
             .fields
             .override_for(shequ_core::attributes::Field::Households),
@@ -769,7 +799,13 @@ fn a_loading_plan_shows_a_progress_window_while_the_app_keeps_answering() {
     let worker_plan = plan.clone();
     harness.state_mut().loading = Some(Loading::start(&plan, move |progress| {
         let _ = gate.recv();
-        Session::open_watched(&worker_plan, LayerCacheUse::ReadAndWrite, progress)
+        Session::open_with(
+            &worker_plan,
+            OpenOptions {
+                progress: Some(progress),
+                ..OpenOptions::default()
+            },
+        )
     }));
     // A new window takes a frame to size itself before it shows.
     harness.step();
@@ -787,7 +823,7 @@ fn a_loading_plan_shows_a_progress_window_while_the_app_keeps_answering() {
             .state()
             .session
             .as_ref()
-            .and_then(|session| session.plan_path.as_deref()),
+            .and_then(|session| session.plan_path()),
         Some(plan.as_path())
     );
 }
@@ -799,7 +835,7 @@ fn opening_a_plan_loads_it_in_the_background_and_offers_its_recovery_file() {
     harness.state_mut().open(&plan);
     wait_for_loading(&mut harness);
     let session = harness.state().session.as_ref().expect("the plan is open");
-    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    assert_eq!(session.plan_path(), Some(plan.as_path()));
     assert!(
         harness
             .state()
@@ -813,4 +849,24 @@ fn opening_a_plan_loads_it_in_the_background_and_offers_its_recovery_file() {
         harness.state().dialog,
         Some(Dialog::OfferRecovery { .. })
     ));
+}
+
+#[test]
+fn preferences_load_from_empty_and_older_settings_keeping_what_they_have() {
+    let empty: Preferences = serde_json::from_str("{}").expect("empty settings load");
+    assert!(empty.recent.is_empty());
+    // An older settings file: no layer visibility yet, and one layer switch missing.
+    let older: Preferences =
+        serde_json::from_str(r#"{"language": "English", "recent": ["/plans/east.shequ.geojson"]}"#)
+            .expect("older settings load");
+    assert_eq!(older.language, Language::English);
+    assert_eq!(
+        older.recent,
+        vec![std::path::PathBuf::from("/plans/east.shequ.geojson")]
+    );
+    let partial: Preferences =
+        serde_json::from_str(r#"{"language": "Chinese", "layers": {"buildings": false}}"#)
+            .expect("partial layer settings load");
+    assert!(!partial.layers.buildings);
+    assert!(partial.layers.streets, "a missing layer takes its default");
 }

@@ -45,11 +45,11 @@ fn check_json(plan: &Path) -> Value {
 fn independent_households(plan: &Path) -> Vec<(String, u64)> {
     let session = Session::open(plan).expect("opens");
     session
-        .plan
+        .plan()
         .communities()
         .map(|(_, community)| {
             let households = session
-                .layers
+                .layers()
                 .buildings
                 .iter()
                 .filter(|building| {
@@ -574,4 +574,24 @@ fn a_refused_edit_exits_2_and_leaves_the_plan_file_as_it_was() {
         text(&output.stderr)
     );
     assert_eq!(std::fs::read(&plan).expect("read"), original);
+}
+
+#[test]
+fn a_merge_naming_a_community_twice_exits_2_names_it_and_leaves_the_plan_file_as_it_was() {
+    let (_folder, plan) = demo_copy();
+    let original = std::fs::read(&plan).expect("read");
+    for ids in [
+        "SQ0001,SQ0001",
+        "SQ0001,SQ0002,SQ0001",
+        "SQ0002,SQ0001,SQ0001",
+    ] {
+        let output = shequ(&["edit", plan.to_str().expect("utf-8"), "--merge", ids]);
+        assert_eq!(output.status.code(), Some(2), "{ids}");
+        let message = text(&output.stderr);
+        assert!(
+            message.contains("SQ0001") && message.contains("more than once"),
+            "{ids}: {message}"
+        );
+        assert_eq!(std::fs::read(&plan).expect("read"), original, "{ids}");
+    }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use geo::{BoundingRect, Centroid, Coord, LineString};
 use shequ_core::Session;
-use shequ_core::edit::{Command, Locks};
+use shequ_core::edit::Command;
 use shequ_core::gen_city::benchmark_city;
 use shequ_core::ops::blocks::{Blocks, data_extent};
 
@@ -38,11 +38,9 @@ fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -
     let mut total = Duration::ZERO;
     for _ in 0..iterations {
         let start = Instant::now();
-        let applied = session.apply(command.clone()).expect("the edit applies");
+        session.execute(command.clone()).expect("the edit applies");
         total += start.elapsed();
-        session
-            .apply_with(applied.inverse, Locks::Ignore)
-            .expect("the undo applies");
+        session.undo().expect("the undo applies");
     }
     total
 }
@@ -50,15 +48,15 @@ fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -
 fn benchmarks(criterion: &mut Criterion) {
     for buildings in sizes() {
         let mut session = Session::open(&city(buildings)).expect("opens");
-        let keys = session.plan.keys();
+        let keys = session.plan().keys();
         // Two east–west neighbours in the middle of the city, with nothing planted in them.
         let west = keys[keys.len() / 2 + 2];
         let east = keys[keys.len() / 2 + 3];
-        let west_ring = session.plan.community(west).expect("exists").boundary.0[0]
+        let west_ring = session.plan().community(west).expect("exists").boundary.0[0]
             .exterior()
             .0
             .clone();
-        let east_ring: Vec<Coord<f64>> = session.plan.community(east).expect("exists").boundary.0
+        let east_ring: Vec<Coord<f64>> = session.plan().community(east).expect("exists").boundary.0
             [0]
         .exterior()
         .0
@@ -92,14 +90,14 @@ fn benchmarks(criterion: &mut Criterion) {
                 };
                 toggle = !toggle;
                 session
-                    .apply(Command::MoveVertex { from, to })
+                    .execute(Command::MoveVertex { from, to })
                     .expect("moves")
             })
         });
         group.finish();
         if toggle {
             session
-                .apply(Command::MoveVertex {
+                .execute(Command::MoveVertex {
                     from: Coord {
                         x: shared.x + 1.0,
                         y: shared.y,
@@ -121,7 +119,7 @@ fn benchmarks(criterion: &mut Criterion) {
 
         let mut group = criterion.benchmark_group("split");
         let bounds = session
-            .plan
+            .plan()
             .community(west)
             .expect("exists")
             .boundary
@@ -142,7 +140,7 @@ fn benchmarks(criterion: &mut Criterion) {
 
         let mut group = criterion.benchmark_group("assign_block");
         let inside_east = session
-            .plan
+            .plan()
             .community(east)
             .expect("exists")
             .boundary
@@ -162,9 +160,9 @@ fn benchmarks(criterion: &mut Criterion) {
         let mut group = criterion.benchmark_group("derive_blocks");
         group.sample_size(10);
         let extent =
-            data_extent(&session.layers.buildings, &session.layers.streets).expect("extent");
+            data_extent(&session.layers().buildings, &session.layers().streets).expect("extent");
         group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
-            bencher.iter(|| Blocks::derive(&session.layers.streets, extent))
+            bencher.iter(|| Blocks::derive(&session.layers().streets, extent))
         });
         group.finish();
     }

@@ -9,8 +9,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
 use shequ_core::gen_city::benchmark_city;
 use shequ_core::index::BuildingIndex;
+use shequ_core::load::LayerCacheUse;
 use shequ_core::rules::{RuleContext, RuleResults};
-use shequ_core::session::LayerCacheUse;
+use shequ_core::session::OpenOptions;
 use shequ_core::tally::Tallies;
 
 /// The binary's allocator, so that the figures are the ones the planner gets.
@@ -38,7 +39,7 @@ fn benchmarks(criterion: &mut Criterion) {
     for buildings in sizes() {
         let plan = city(buildings);
         let session = Session::open(&plan).expect("the benchmark city opens");
-        let tolerance = session.profile.geometry.cut_tolerance_m2;
+        let tolerance = session.profile().geometry.cut_tolerance_m2;
         let slow = buildings >= 100_000;
 
         // Parsing the GeoJSON every time, and opening through the caches the first open wrote.
@@ -53,7 +54,18 @@ fn benchmarks(criterion: &mut Criterion) {
             group.bench_with_input(
                 BenchmarkId::from_parameter(buildings),
                 &plan,
-                |bencher, plan| bencher.iter(|| Session::open_with(plan, cache).expect("opens")),
+                |bencher, plan| {
+                    bencher.iter(|| {
+                        Session::open_with(
+                            plan,
+                            OpenOptions {
+                                cache,
+                                ..OpenOptions::default()
+                            },
+                        )
+                        .expect("opens")
+                    })
+                },
             );
             group.finish();
         }
@@ -63,15 +75,15 @@ fn benchmarks(criterion: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter(buildings),
             &session,
-            |bencher, session| bencher.iter(|| BuildingIndex::build(&session.layers.buildings)),
+            |bencher, session| bencher.iter(|| BuildingIndex::build(&session.layers().buildings)),
         );
         group.finish();
 
         let full_tally = |session: &Session| {
             Tallies::full(
-                &session.plan,
-                &session.layers.buildings,
-                &session.building_index,
+                session.plan(),
+                &session.layers().buildings,
+                session.building_index(),
                 tolerance,
             )
         };
@@ -104,15 +116,15 @@ fn benchmarks(criterion: &mut Criterion) {
         group.finish();
 
         let mut group = criterion.benchmark_group("recount_one_community");
-        let key = session.plan.keys()[session.plan.len() / 2];
-        let mut tallies = session.tallies.clone();
+        let key = session.plan().keys()[session.plan().len() / 2];
+        let mut tallies = session.tallies().clone();
         group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
             bencher.iter(|| {
                 tallies.recount(
                     &[key],
-                    &session.plan,
-                    &session.layers.buildings,
-                    &session.building_index,
+                    session.plan(),
+                    &session.layers().buildings,
+                    session.building_index(),
                     tolerance,
                 )
             })

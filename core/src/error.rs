@@ -118,14 +118,6 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// An edit was refused; nothing changed.
-    #[error("edit refused: {0}")]
-    Edit(String),
-
-    /// An exception was asked for a violation that does not occur, or without reason or approver.
-    #[error("accept: {0}")]
-    Exception(String),
-
     /// Generating a synthetic city was asked for with impossible settings.
     #[error("gen-city: {0}")]
     Generator(String),

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::ids::CommunityKey;
 use crate::index::CommunityIndex;
 use crate::plan::{Community, CommunityType, Plan};
-use crate::rules::RuleProfile;
-use crate::rules::profile::{Funding, Space, SpaceRounding, Staffing};
+use crate::profile::RuleProfile;
+use crate::profile::{Funding, Space, SpaceRounding, Staffing};
 use crate::tally::{CommunityTally, Tallies};
 
 /// Office and service space a community needs for its residential floor area (clause 17):
@@ -254,13 +254,13 @@ impl AreaFigures {
     }
 
     /// The rectangle around its communities, as a violation's location.
-    pub fn location(&self) -> crate::rules::Location {
+    pub fn location(&self) -> crate::violation::Location {
         let polygons = self
             .envelope
             .map(|[low, high]| geo::Rect::new(low, high).to_polygon())
             .into_iter()
             .collect();
-        crate::rules::Location::Areas(geo::MultiPolygon::new(polygons))
+        crate::violation::Location::Areas(geo::MultiPolygon::new(polygons))
     }
 }
 

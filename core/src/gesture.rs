@@ -4,8 +4,8 @@
 
 use geo::Coord;
 
-use crate::edit::Command;
-use crate::error::Result;
+use crate::edit::{Command, EditError, Step};
+type Result<T> = std::result::Result<T, EditError>;
 use crate::ops::vertex::nearest_vertex;
 use crate::session::Session;
 
@@ -63,11 +63,11 @@ impl VertexDrag {
         let point = transform.to_metres(screen);
         let tolerance = GRAB_RADIUS_PIXELS / transform.pixels_per_metre;
         let Some(vertex) =
-            nearest_vertex(&session.plan, &session.community_index, point, tolerance)
+            nearest_vertex(session.plan(), session.community_index(), point, tolerance)
         else {
             return Ok(false);
         };
-        session.begin("移动顶点 move vertex")?;
+        session.begin(Step::MoveVertex)?;
         self.grabbed = Some(vertex);
         Ok(true)
     }
@@ -85,10 +85,7 @@ impl VertexDrag {
             return Ok(());
         };
         let to = transform.to_metres(screen);
-        if session
-            .execute("移动顶点 move vertex", Command::MoveVertex { from, to })
-            .is_ok()
-        {
+        if session.execute(Command::MoveVertex { from, to }).is_ok() {
             self.grabbed = Some(to);
         }
         Ok(())

@@ -1,11 +1,11 @@
 //! Undo and redo: stacks of inverse commands, transactions that make a whole drag one step, and
 //! a state number that tells whether the plan differs from what was last saved (undoing back to
-//! the saved state reads as clean).
+//! the saved state reads as clean). A plain stack type: it carries nothing out itself; the
+//! session applies the commands it hands back.
 
-use crate::edit::apply::{Effects, Locks};
-use crate::edit::command::Command;
-use crate::error::{Error, Result};
-use crate::session::Session;
+use std::collections::VecDeque;
+
+use crate::edit::{Command, EditError, Step};
 
 /// The most steps kept; older ones are forgotten.
 pub const HISTORY_LIMIT: usize = 10_000;
@@ -13,8 +13,8 @@ pub const HISTORY_LIMIT: usize = 10_000;
 /// One undoable step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
-    /// What the planner did, for the Edit menu ("移动顶点", "Merge").
-    pub label: String,
+    /// What the planner did, for the Edit menu ("移动顶点", "move vertex").
+    pub step: Step,
     /// The command that takes it back (or, on the redo stack, does it again).
     pub command: Command,
     /// The plan's state number before the step.
@@ -25,7 +25,7 @@ pub struct HistoryEntry {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Transaction {
-    label: String,
+    step: Step,
     inverses: Vec<Command>,
     state_before: u64,
 }
@@ -33,7 +33,8 @@ struct Transaction {
 /// The undo and redo stacks of a session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
-    undo: Vec<HistoryEntry>,
+    /// Oldest first; a deque, so that forgetting the oldest step past the limit is cheap.
+    undo: VecDeque<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     open: Option<Transaction>,
     state: u64,
@@ -44,7 +45,7 @@ pub struct History {
 impl Default for History {
     fn default() -> Self {
         Self {
-            undo: Vec::new(),
+            undo: VecDeque::new(),
             redo: Vec::new(),
             open: None,
             state: 0,
@@ -55,14 +56,14 @@ impl Default for History {
 }
 
 impl History {
-    /// The label of the step Undo would take back.
-    pub fn undo_label(&self) -> Option<&str> {
-        self.undo.last().map(|entry| entry.label.as_str())
+    /// The step Undo would take back.
+    pub fn undo_step(&self) -> Option<Step> {
+        self.undo.back().map(|entry| entry.step)
     }
 
-    /// The label of the step Redo would do again.
-    pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(|entry| entry.label.as_str())
+    /// The step Redo would do again.
+    pub fn redo_step(&self) -> Option<Step> {
+        self.redo.last().map(|entry| entry.step)
     }
 
     /// How many steps can be undone.
@@ -97,54 +98,40 @@ impl History {
         state
     }
 
-    fn push_undo(&mut self, entry: HistoryEntry) {
-        self.undo.push(entry);
-        if self.undo.len() > HISTORY_LIMIT {
-            self.undo.remove(0);
-        }
-    }
-}
-
-impl Session {
-    /// Carries out a planner's command and records it for undo (inside the open transaction, if
-    /// any). Returns what changed.
-    pub fn execute(&mut self, label: &str, command: Command) -> Result<Effects> {
-        let applied = self.apply(command)?;
-        if applied.effects.is_empty() {
-            return Ok(applied.effects);
-        }
-        let state_before = self.history.state;
-        let state_after = self.history.new_state();
-        self.history.state = state_after;
-        self.history.redo.clear();
-        match &mut self.history.open {
-            Some(transaction) => transaction.inverses.push(applied.inverse),
-            None => self.history.push_undo(HistoryEntry {
-                label: label.to_owned(),
-                command: applied.inverse,
+    /// Records a step just carried out, given the command that takes it back: inside the open
+    /// transaction if there is one, else as an undo step of its own. Redo is forgotten.
+    pub fn record(&mut self, step: Step, inverse: Command) {
+        let state_before = self.state;
+        let state_after = self.new_state();
+        self.state = state_after;
+        self.redo.clear();
+        match &mut self.open {
+            Some(transaction) => transaction.inverses.push(inverse),
+            None => self.push_undo(HistoryEntry {
+                step,
+                command: inverse,
                 state_before,
                 state_after,
             }),
         }
-        Ok(applied.effects)
     }
 
-    /// Opens a transaction: every command until [`Session::commit`] becomes one undo step.
-    pub fn begin(&mut self, label: &str) -> Result<()> {
-        if self.history.open.is_some() {
-            return Err(Error::Edit("a transaction is already open".to_owned()));
+    /// Opens a transaction: every step recorded until [`History::commit`] becomes one.
+    pub fn begin(&mut self, step: Step) -> Result<(), EditError> {
+        if self.open.is_some() {
+            return Err(EditError::TransactionOpen);
         }
-        self.history.open = Some(Transaction {
-            label: label.to_owned(),
+        self.open = Some(Transaction {
+            step,
             inverses: Vec::new(),
-            state_before: self.history.state,
+            state_before: self.state,
         });
         Ok(())
     }
 
-    /// Closes the transaction as one undo step (none if it changed nothing).
+    /// Closes the transaction as one undo step (none if it recorded nothing).
     pub fn commit(&mut self) {
-        let Some(transaction) = self.history.open.take() else {
+        let Some(transaction) = self.open.take() else {
             return;
         };
         if transaction.inverses.is_empty() {
@@ -152,60 +139,71 @@ impl Session {
         }
         let mut inverses = transaction.inverses;
         inverses.reverse();
-        let state_after = self.history.state;
-        self.history.push_undo(HistoryEntry {
-            label: transaction.label,
+        let state_after = self.state;
+        self.push_undo(HistoryEntry {
+            step: transaction.step,
             command: Command::Batch(inverses),
             state_before: transaction.state_before,
             state_after,
         });
     }
 
-    /// Closes the transaction by taking back everything done in it (Esc during a drag).
-    pub fn abort(&mut self) -> Result<()> {
-        let Some(transaction) = self.history.open.take() else {
-            return Ok(());
-        };
+    /// Closes the transaction without a step and returns the command that takes back everything
+    /// recorded in it (`None` when nothing was); the state returns to where it began. The caller
+    /// carries the command out.
+    pub fn abort(&mut self) -> Option<Command> {
+        let transaction = self.open.take()?;
+        self.state = transaction.state_before;
         let mut inverses = transaction.inverses;
         inverses.reverse();
-        if !inverses.is_empty() {
-            self.apply_with(Command::Batch(inverses), Locks::Ignore)?;
-        }
-        self.history.state = transaction.state_before;
-        Ok(())
+        (!inverses.is_empty()).then_some(Command::Batch(inverses))
     }
 
-    /// Takes back the last step; false when there is none.
-    pub fn undo(&mut self) -> Result<bool> {
+    /// Takes the last undo step off its stack (closing an open transaction first); the caller
+    /// carries its command out and hands the inverse to [`History::undone`].
+    pub fn take_undo(&mut self) -> Option<HistoryEntry> {
         self.commit();
-        let Some(entry) = self.history.undo.pop() else {
-            return Ok(false);
-        };
-        let applied = self.apply_with(entry.command.clone(), Locks::Ignore)?;
-        self.history.state = entry.state_before;
-        self.history.redo.push(HistoryEntry {
-            command: applied.inverse,
-            ..entry
-        });
-        Ok(true)
+        self.undo.pop_back()
     }
 
-    /// Does the last undone step again; false when there is none.
-    pub fn redo(&mut self) -> Result<bool> {
-        let Some(entry) = self.history.redo.pop() else {
-            return Ok(false);
-        };
-        let applied = self.apply_with(entry.command.clone(), Locks::Ignore)?;
-        self.history.state = entry.state_after;
-        self.history.push_undo(HistoryEntry {
-            command: applied.inverse,
+    /// Records that `entry`, taken by [`History::take_undo`], was undone; `redo` does it again.
+    pub fn undone(&mut self, entry: HistoryEntry, redo: Command) {
+        self.state = entry.state_before;
+        self.redo.push(HistoryEntry {
+            command: redo,
             ..entry
         });
-        Ok(true)
     }
 
-    /// True when the plan differs from what was last saved or opened.
-    pub fn is_dirty(&self) -> bool {
-        self.history.is_dirty()
+    /// Takes the last undone step off the redo stack; the caller carries its command out and
+    /// hands the inverse to [`History::redone`].
+    pub fn take_redo(&mut self) -> Option<HistoryEntry> {
+        self.redo.pop()
+    }
+
+    /// Records that `entry`, taken by [`History::take_redo`], was done again; `undo` takes it back.
+    pub fn redone(&mut self, entry: HistoryEntry, undo: Command) {
+        self.state = entry.state_after;
+        self.push_undo(HistoryEntry {
+            command: undo,
+            ..entry
+        });
+    }
+
+    /// Puts a step taken by [`History::take_undo`] or [`History::take_redo`] back where it was,
+    /// when carrying it out failed.
+    pub fn put_back(&mut self, entry: HistoryEntry, onto_undo: bool) {
+        if onto_undo {
+            self.undo.push_back(entry);
+        } else {
+            self.redo.push(entry);
+        }
+    }
+
+    fn push_undo(&mut self, entry: HistoryEntry) {
+        self.undo.push_back(entry);
+        if self.undo.len() > HISTORY_LIMIT {
+            self.undo.pop_front();
+        }
     }
 }

@@ -6,28 +6,47 @@
 //! `shequ` member; the approval export writes GeoJSON and CSV. The desktop app and the CLI both
 //! work through [`session::Session`].
 
-pub mod attributes;
-pub mod edit;
-pub mod error;
-pub mod figures;
-pub mod format;
-pub mod gen_city;
-pub mod gesture;
-pub mod history;
+// Each module below imports only modules listed above it (`tests/layering.rs` checks this).
+
+// Foundations: no knowledge of plans.
 pub mod ids;
-pub mod index;
-pub mod io;
-pub mod layer_preview;
-pub mod layers;
-pub mod ops;
-pub mod plan;
+pub mod error;
+pub mod format;
+pub mod lang;
 pub mod progress;
 pub mod projection;
-pub mod report;
-pub mod representative_point;
-pub mod rules;
-pub mod session;
+pub mod random;
+pub mod geometry;
+pub mod profile;
+pub mod attributes;
+
+// The model: what a plan is made of.
+pub mod layers;
+pub mod plan;
+pub mod violation;
+pub mod exception;
+
+// Files: formats, then layer files to base layers.
+pub mod io;
+pub mod load;
+
+// Counting and checking.
+pub mod index;
 pub mod tally;
+pub mod figures;
+pub mod rules;
+
+// Changing a plan.
+pub mod ops;
+pub mod edit;
+pub mod history;
+
+// The façade and what is built on it.
+pub mod session;
+pub mod report;
+pub mod export;
+pub mod gesture;
+pub mod gen_city;
 
 pub use error::{Error, Result};
 pub use session::Session;

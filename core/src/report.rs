@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::exception::AcceptedException;
 use crate::figures::AreaFigures;
 use crate::io::geojson_out::{multilinestring_json, multipolygon_json};
 use crate::projection::LocalProjection;
-use crate::rules::{AcceptedException, Location};
 use crate::session::{CheckedViolation, Session};
+use crate::violation::Location;
 
 /// The JSON schema name of the report.
 pub const CHECK_SCHEMA: &str = "shequ.check/1";
@@ -177,11 +178,11 @@ impl CheckReport {
 
     /// Builds the report of a session.
     pub fn of(session: &Session) -> Self {
-        let plan = &session.plan;
+        let plan = session.plan();
         let mut communities = Vec::with_capacity(plan.len());
         let mut cuts: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for (key, community) in plan.communities() {
-            let tally = session.tallies.of(key);
+            let tally = session.tallies().of(key);
             let district = plan.district_of(community);
             let row = CommunityRow {
                 id: community.id.clone(),
@@ -199,20 +200,20 @@ impl CheckReport {
             }
             communities.push(row);
         }
-        let unassigned = session.tallies.unassigned();
-        let timings = session.timings;
-        let figures = session.rules.figures.clone().unwrap_or_else(|| {
+        let unassigned = session.tallies().unassigned();
+        let timings = session.timings();
+        let figures = session.rules().figures.clone().unwrap_or_else(|| {
             crate::figures::plan_figures(
-                &session.plan,
-                &session.tallies,
-                &session.profile,
-                &session.community_index,
+                session.plan(),
+                session.tallies(),
+                session.profile(),
+                session.community_index(),
             )
         });
         let mut violations: Vec<ViolationRow> = session
             .violations()
             .iter()
-            .map(|checked| ViolationRow::of(checked, &session.projection))
+            .map(|checked| ViolationRow::of(checked, session.projection()))
             .collect();
         // Errors first; within a severity, the order the rules list them in.
         violations.sort_by_key(|row| row.severity != "error");
@@ -229,7 +230,7 @@ impl CheckReport {
             cut_buildings: cuts
                 .into_iter()
                 .map(|(building, communities)| CutRow {
-                    building: session.layers.buildings[building as usize]
+                    building: session.layers().buildings[building as usize]
                         .source_id
                         .to_string(),
                     communities,
@@ -237,7 +238,7 @@ impl CheckReport {
                 .collect(),
             violations,
             lapsed_exceptions: session.lapsed_exceptions().into_iter().cloned().collect(),
-            warnings: session.warnings.iter().map(ToString::to_string).collect(),
+            warnings: session.warnings().iter().map(ToString::to_string).collect(),
             timings_ms: TimingsRow {
                 load: timings.load_ms,
                 index: timings.index_ms,

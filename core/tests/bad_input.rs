@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use shequ_core::attributes::FieldMapping;
 use shequ_core::io::geojson::{parse_feature_collection, read_feature_collection};
-use shequ_core::layers::{FigureSource, buildings_from_collection};
+use shequ_core::layers::FigureSource;
+use shequ_core::load::buildings::buildings_from_collection;
+use shequ_core::profile::RuleProfile;
 use shequ_core::projection::LocalProjection;
-use shequ_core::rules::RuleProfile;
-use shequ_core::session::{LayerInputs, Session};
+use shequ_core::session::{LayerInputs, OpenOptions, Session};
 use shequ_core::{Error, Result};
 
 fn corpus(name: &str) -> PathBuf {
@@ -26,6 +27,7 @@ fn load_buildings(name: &str) -> Result<Session> {
             ..LayerInputs::default()
         },
         RuleProfile::default(),
+        OpenOptions::default(),
     )
 }
 
@@ -37,6 +39,7 @@ fn load_communities(name: &str) -> Result<Session> {
             ..LayerInputs::default()
         },
         RuleProfile::default(),
+        OpenOptions::default(),
     )
 }
 
@@ -49,7 +52,7 @@ fn error_text(result: Result<Session>) -> String {
 
 fn warnings_text(session: &Session) -> String {
     session
-        .warnings
+        .warnings()
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -59,8 +62,8 @@ fn warnings_text(session: &Session) -> String {
 #[test]
 fn the_good_fixtures_load_and_count_one_building() {
     let session = load_buildings("ok_buildings.geojson").expect("loads");
-    assert_eq!(session.layers.buildings.len(), 1);
-    assert_eq!(session.tallies.unassigned().households, 0);
+    assert_eq!(session.layers().buildings.len(), 1);
+    assert_eq!(session.tallies().unassigned().households, 0);
 }
 
 #[test]
@@ -99,7 +102,7 @@ fn a_top_level_that_is_not_a_feature_collection_says_what_it_is() {
 #[test]
 fn features_of_the_wrong_geometry_type_are_skipped_with_their_ids() {
     let session = load_buildings("wrong_geometry_types.geojson").expect("loads the polygon");
-    assert_eq!(session.layers.buildings.len(), 1);
+    assert_eq!(session.layers().buildings.len(), 1);
     let warnings = warnings_text(&session);
     assert!(
         warnings.contains("Point") && warnings.contains("#1 (p1)"),
@@ -114,7 +117,7 @@ fn features_of_the_wrong_geometry_type_are_skipped_with_their_ids() {
 #[test]
 fn an_unclosed_ring_is_closed_with_a_warning() {
     let session = load_buildings("unclosed_ring.geojson").expect("loads");
-    assert_eq!(session.layers.buildings.len(), 1);
+    assert_eq!(session.layers().buildings.len(), 1);
     assert!(
         warnings_text(&session).contains("closed"),
         "{}",
@@ -135,7 +138,7 @@ fn a_self_intersecting_footprint_is_kept_with_a_warning_naming_it() {
 #[test]
 fn a_ring_with_too_few_positions_is_skipped_with_a_warning() {
     let session = load_buildings("too_few_positions.geojson").expect("loads the good one");
-    assert_eq!(session.layers.buildings.len(), 1);
+    assert_eq!(session.layers().buildings.len(), 1);
     assert!(
         warnings_text(&session).contains("#1 (two)"),
         "{}",
@@ -166,7 +169,7 @@ fn infinite_and_nan_coordinates_are_malformed_at_their_position() {
 #[test]
 fn a_missing_household_field_estimates_households_and_says_so() {
     let session = load_buildings("missing_household_field.geojson").expect("loads");
-    let building = &session.layers.buildings[0];
+    let building = &session.layers().buildings[0];
     assert_eq!(building.households_source, FigureSource::Estimate);
     assert!(building.households >= 1);
     let warnings = warnings_text(&session);
@@ -180,7 +183,7 @@ fn a_missing_household_field_estimates_households_and_says_so() {
 fn a_household_value_that_is_not_a_number_is_estimated_with_a_warning() {
     let session = load_buildings("households_not_a_number.geojson").expect("loads");
     assert_eq!(
-        session.layers.buildings[0].households_source,
+        session.layers().buildings[0].households_source,
         FigureSource::Estimate
     );
     assert!(
@@ -264,6 +267,7 @@ fn a_mapped_field_that_no_feature_has_is_an_error_listing_the_fields() {
             ..LayerInputs::default()
         },
         RuleProfile::default(),
+        OpenOptions::default(),
     );
     let text = error_text(result);
     assert!(

@@ -11,7 +11,7 @@ use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Polygon
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use shequ_core::Session;
-use shequ_core::edit::{Command, CommunityProperties};
+use shequ_core::edit::{Command, CommunityProperties, EditError};
 use shequ_core::gesture::{ScreenTransform, VertexDrag};
 use shequ_core::ids::CommunityKey;
 use shequ_core::rules::RuleResults;
@@ -24,19 +24,19 @@ fn demo() -> Session {
 }
 
 fn key(session: &Session, id: &str) -> CommunityKey {
-    session.plan.key_of(id).expect("community exists")
+    session.plan().key_of(id).expect("community exists")
 }
 
 fn households(session: &Session, ids: &[&str]) -> u64 {
     ids.iter()
-        .filter_map(|id| session.plan.key_of(id))
-        .map(|key| session.tallies.of(key).households)
+        .filter_map(|id| session.plan().key_of(id))
+        .map(|key| session.tallies().of(key).households)
         .sum()
 }
 
 fn area(session: &Session, id: &str) -> f64 {
     session
-        .plan
+        .plan()
         .community(key(session, id))
         .expect("exists")
         .boundary
@@ -47,7 +47,7 @@ fn area(session: &Session, id: &str) -> f64 {
 fn shared_vertices(session: &Session, a: &str, b: &str) -> Vec<Coord<f64>> {
     let coords = |id: &str| -> Vec<Coord<f64>> {
         session
-            .plan
+            .plan()
             .community(key(session, id))
             .expect("exists")
             .boundary
@@ -68,7 +68,7 @@ fn shared_vertices(session: &Session, a: &str, b: &str) -> Vec<Coord<f64>> {
 
 fn overlap_pairs(session: &Session) -> Vec<(Vec<String>, f64)> {
     session
-        .rules
+        .rules()
         .iter()
         .filter(|violation| violation.rule == "plan.overlap")
         .map(|violation| {
@@ -96,7 +96,7 @@ fn moving_a_shared_vertex_moves_it_on_both_sides_and_opens_no_gap() {
         y: vertex.y + 10.0,
     };
     let effects = session
-        .execute("move", Command::MoveVertex { from: vertex, to })
+        .execute(Command::MoveVertex { from: vertex, to })
         .expect("moves");
     assert_eq!(effects.communities.len(), 2);
     assert!(shared_vertices(&session, WEST, EAST).contains(&to));
@@ -119,22 +119,19 @@ fn inserting_a_vertex_on_a_shared_edge_inserts_it_on_both_sides() {
         y: (start.y + end.y) / 2.0,
     };
     session
-        .execute("insert", Command::InsertVertex { start, end, at })
+        .execute(Command::InsertVertex { start, end, at })
         .expect("inserts");
     assert!(shared_vertices(&session, WEST, EAST).contains(&at));
     // Moving the new vertex keeps the border closed.
     let total = area(&session, WEST) + area(&session, EAST);
     session
-        .execute(
-            "move",
-            Command::MoveVertex {
-                from: at,
-                to: Coord {
-                    x: at.x - 20.0,
-                    y: at.y,
-                },
+        .execute(Command::MoveVertex {
+            from: at,
+            to: Coord {
+                x: at.x - 20.0,
+                y: at.y,
             },
-        )
+        })
         .expect("moves");
     assert!((area(&session, WEST) + area(&session, EAST) - total).abs() < 1e-6);
 }
@@ -145,7 +142,7 @@ fn deleting_a_shared_vertex_removes_it_from_both_sides() {
     let shared = shared_vertices(&session, WEST, EAST);
     let vertex = shared[shared.len() / 2];
     session
-        .execute("delete vertex", Command::DeleteVertex { at: vertex })
+        .execute(Command::DeleteVertex { at: vertex })
         .expect("deletes");
     assert!(!shared_vertices(&session, WEST, EAST).contains(&vertex));
     assert!(
@@ -158,23 +155,20 @@ fn deleting_a_shared_vertex_removes_it_from_both_sides() {
 #[test]
 fn merging_neighbours_keeps_the_first_id_and_conserves_households() {
     let mut session = demo();
-    let before = session.plan.clone();
+    let before = session.plan().clone();
     let households_before = households(&session, &[WEST, EAST]);
     let keys = vec![key(&session, WEST), key(&session, EAST)];
     session
-        .execute(
-            "merge",
-            Command::Merge {
-                keys,
-                allow_several_parts: false,
-            },
-        )
+        .execute(Command::Merge {
+            keys,
+            allow_several_parts: false,
+        })
         .expect("merges");
-    assert!(session.plan.key_of(EAST).is_none());
+    assert!(session.plan().key_of(EAST).is_none());
     assert_eq!(households(&session, &[WEST]), households_before);
     assert_eq!(
         session
-            .plan
+            .plan()
             .community(key(&session, WEST))
             .expect("kept")
             .boundary
@@ -183,39 +177,62 @@ fn merging_neighbours_keeps_the_first_id_and_conserves_households() {
         1
     );
     session.undo().expect("undoes");
-    assert_eq!(session.plan, before);
+    assert_eq!(session.plan(), &before);
     session.redo().expect("redoes");
-    assert!(session.plan.key_of(EAST).is_none());
+    assert!(session.plan().key_of(EAST).is_none());
+}
+
+#[test]
+fn a_repeated_id_in_a_merge_is_refused_and_the_plan_is_unchanged() {
+    let mut session = demo();
+    let before = session.plan().clone();
+    let undo_depth = session.history().undo_depth();
+    let uncovered_before = session.tallies().unassigned().households;
+    let (west, east) = (key(&session, WEST), key(&session, EAST));
+    for keys in [
+        vec![west, west],
+        vec![west, east, west],
+        vec![east, west, west],
+    ] {
+        let error = session
+            .execute(Command::Merge {
+                keys: keys.clone(),
+                allow_several_parts: false,
+            })
+            .expect_err("a community named twice must be refused");
+        assert!(
+            matches!(error, EditError::RepeatedInMerge { .. }),
+            "{keys:?}: {error}"
+        );
+        assert!(error.to_string().contains("more than once"), "{error}");
+        assert_eq!(session.plan(), &before);
+        assert_eq!(session.tallies().unassigned().households, uncovered_before);
+        assert_eq!(session.history().undo_depth(), undo_depth);
+    }
 }
 
 #[test]
 fn merging_communities_that_do_not_touch_is_refused_unless_allowed() {
     let mut session = demo();
-    let before = session.plan.clone();
+    let before = session.plan().clone();
     let keys = vec![key(&session, WEST), key(&session, "SQ0090")];
     let error = session
-        .execute(
-            "merge",
-            Command::Merge {
-                keys: keys.clone(),
-                allow_several_parts: false,
-            },
-        )
+        .execute(Command::Merge {
+            keys: keys.clone(),
+            allow_several_parts: false,
+        })
         .expect_err("apart");
     assert!(error.to_string().contains("do not touch"), "{error}");
-    assert_eq!(session.plan, before);
+    assert_eq!(session.plan(), &before);
     session
-        .execute(
-            "merge",
-            Command::Merge {
-                keys,
-                allow_several_parts: true,
-            },
-        )
+        .execute(Command::Merge {
+            keys,
+            allow_several_parts: true,
+        })
         .expect("allowed");
     assert_eq!(
         session
-            .plan
+            .plan()
             .community(key(&session, WEST))
             .expect("kept")
             .boundary
@@ -229,7 +246,7 @@ fn merging_communities_that_do_not_touch_is_refused_unless_allowed() {
 fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id() {
     let mut session = demo();
     let community = session
-        .plan
+        .plan()
         .community(key(&session, WEST))
         .expect("exists")
         .clone();
@@ -238,13 +255,10 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
     let y = bounds.min().y + bounds.height() * 0.35;
     let line = LineString::from(vec![(bounds.min().x - 10.0, y), (bounds.max().x + 10.0, y)]);
     session
-        .execute(
-            "split",
-            Command::Split {
-                key: key(&session, WEST),
-                line,
-            },
-        )
+        .execute(Command::Split {
+            key: key(&session, WEST),
+            line,
+        })
         .expect("splits");
     let part = format!("{WEST}-2");
     assert!(area(&session, WEST) > area(&session, &part));
@@ -254,13 +268,10 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
         (bounds.min().x - 100.0, y),
     ]);
     let error = session
-        .execute(
-            "split",
-            Command::Split {
-                key: key(&session, WEST),
-                line: outside,
-            },
-        )
+        .execute(Command::Split {
+            key: key(&session, WEST),
+            line: outside,
+        })
         .expect_err("no crossing");
     assert!(error.to_string().contains("does not cross"), "{error}");
 }
@@ -269,7 +280,7 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
 fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
     let mut session = demo();
     let centre = session
-        .plan
+        .plan()
         .community(key(&session, WEST))
         .expect("exists")
         .boundary
@@ -287,7 +298,7 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
         vec![],
     )]);
     let mut community = session
-        .plan
+        .plan()
         .community(key(&session, WEST))
         .expect("exists")
         .clone();
@@ -295,13 +306,10 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
     community.boundary = drawn;
     let overlaps_before = overlap_pairs(&session).len();
     session
-        .execute(
-            "create",
-            Command::Create {
-                community: Box::new(community.clone()),
-                avoid_overlap: true,
-            },
-        )
+        .execute(Command::Create {
+            community: Box::new(community.clone()),
+            avoid_overlap: true,
+        })
         .expect_err("entirely inside others");
     community.boundary = MultiPolygon::new(vec![Polygon::new(
         LineString::from(vec![
@@ -314,23 +322,20 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
         vec![],
     )]);
     session
-        .execute(
-            "create",
-            Command::Create {
-                community: Box::new(community),
-                avoid_overlap: true,
-            },
-        )
+        .execute(Command::Create {
+            community: Box::new(community),
+            avoid_overlap: true,
+        })
         .expect("creates the part outside");
     assert_eq!(overlap_pairs(&session).len(), overlaps_before);
-    assert!(session.plan.key_of("NEW1").is_some());
+    assert!(session.plan().key_of("NEW1").is_some());
 }
 
 #[test]
 fn assigning_a_street_block_moves_its_households_to_the_receiving_community() {
     let mut session = demo();
     let east = session
-        .plan
+        .plan()
         .community(key(&session, EAST))
         .expect("exists")
         .clone();
@@ -339,13 +344,10 @@ fn assigning_a_street_block_moves_its_households_to_the_receiving_community() {
     let total = households(&session, &[WEST, EAST]);
     let east_before = households(&session, &[EAST]);
     session
-        .execute(
-            "assign",
-            Command::AssignBlocks {
-                blocks: vec![block],
-                to: key(&session, WEST),
-            },
-        )
+        .execute(Command::AssignBlocks {
+            blocks: vec![block],
+            to: key(&session, WEST),
+        })
         .expect("assigns");
     assert!(households(&session, &[EAST]) < east_before);
     assert_eq!(households(&session, &[WEST, EAST]), total);
@@ -364,41 +366,39 @@ fn assigning_a_street_block_moves_its_households_to_the_receiving_community() {
 #[test]
 fn a_locked_community_refuses_edits_and_nothing_changes() {
     let mut session = demo();
-    let mut properties =
-        CommunityProperties::of(session.plan.community(key(&session, WEST)).expect("exists"));
+    let mut properties = CommunityProperties::of(
+        session
+            .plan()
+            .community(key(&session, WEST))
+            .expect("exists"),
+    );
     properties.locked = true;
     session
-        .execute(
-            "lock",
-            Command::SetProperties {
-                key: key(&session, WEST),
-                properties: Box::new(properties),
-            },
-        )
+        .execute(Command::SetProperties {
+            key: key(&session, WEST),
+            properties: Box::new(properties),
+        })
         .expect("locks");
-    let before = session.plan.clone();
+    let before = session.plan().clone();
     let vertex = shared_vertices(&session, WEST, EAST)[0];
     let error = session
-        .execute(
-            "move",
-            Command::MoveVertex {
-                from: vertex,
-                to: Coord {
-                    x: vertex.x + 5.0,
-                    y: vertex.y,
-                },
+        .execute(Command::MoveVertex {
+            from: vertex,
+            to: Coord {
+                x: vertex.x + 5.0,
+                y: vertex.y,
             },
-        )
+        })
         .expect_err("locked");
     assert!(error.to_string().contains("locked"), "{error}");
-    assert_eq!(session.plan, before);
+    assert_eq!(session.plan(), &before);
 }
 
 #[test]
 fn a_move_that_would_make_the_boundary_cross_itself_is_refused_and_changes_nothing() {
     let mut session = demo();
-    let before = session.plan.clone();
-    let tallies_before = session.tallies.clone();
+    let before = session.plan().clone();
+    let tallies_before = session.tallies().clone();
     let vertex = shared_vertices(&session, WEST, EAST)[1];
     let far = Coord {
         x: vertex.x - 2_000.0,
@@ -406,23 +406,20 @@ fn a_move_that_would_make_the_boundary_cross_itself_is_refused_and_changes_nothi
     };
     assert!(
         session
-            .execute(
-                "move",
-                Command::MoveVertex {
-                    from: vertex,
-                    to: far
-                }
-            )
+            .execute(Command::MoveVertex {
+                from: vertex,
+                to: far
+            })
             .is_err()
     );
-    assert_eq!(session.plan, before);
-    assert_eq!(session.tallies, tallies_before);
-    assert_eq!(session.history.undo_depth(), 0);
+    assert_eq!(session.plan(), &before);
+    assert_eq!(session.tallies(), &tallies_before);
+    assert_eq!(session.history().undo_depth(), 0);
 }
 
 fn transform_around(session: &Session, id: &str) -> ScreenTransform {
     let bounds = session
-        .plan
+        .plan()
         .community(key(session, id))
         .expect("exists")
         .boundary
@@ -440,7 +437,7 @@ fn transform_around(session: &Session, id: &str) -> ScreenTransform {
 #[test]
 fn dragging_a_shared_vertex_and_releasing_is_one_undo_step() {
     let mut session = demo();
-    let before = session.plan.clone();
+    let before = session.plan().clone();
     let transform = transform_around(&session, WEST);
     let vertex = shared_vertices(&session, WEST, EAST)[1];
     let start = transform.to_screen(vertex);
@@ -461,11 +458,11 @@ fn dragging_a_shared_vertex_and_releasing_is_one_undo_step() {
         })
         .collect();
     drag.release(&mut session);
-    assert_eq!(session.history.undo_depth(), 1);
+    assert_eq!(session.history().undo_depth(), 1);
     assert!(session.is_dirty());
     assert!(households_during.iter().all(|&households| households > 0));
     session.undo().expect("undoes");
-    assert_eq!(session.plan, before);
+    assert_eq!(session.plan(), &before);
     assert!(
         !session.is_dirty(),
         "back at the opened state reads as clean"
@@ -475,51 +472,48 @@ fn dragging_a_shared_vertex_and_releasing_is_one_undo_step() {
 #[test]
 fn escape_in_the_middle_of_a_drag_leaves_the_plan_unchanged() {
     let mut session = demo();
-    let before = session.plan.clone();
-    let tallies_before = session.tallies.clone();
+    let before = session.plan().clone();
+    let tallies_before = session.tallies().clone();
     let transform = transform_around(&session, WEST);
     let start = transform.to_screen(shared_vertices(&session, WEST, EAST)[1]);
     let mut drag = VertexDrag::default();
     assert!(drag.press(&mut session, &transform, start).expect("press"));
     drag.drag(&mut session, &transform, [start[0] + 40.0, start[1] + 10.0])
         .expect("drag");
-    assert_ne!(session.plan, before);
+    assert_ne!(session.plan(), &before);
     drag.escape(&mut session).expect("escape");
-    assert_eq!(session.plan, before);
-    assert_eq!(session.tallies, tallies_before);
-    assert_eq!(session.history.undo_depth(), 0);
+    assert_eq!(session.plan(), &before);
+    assert_eq!(session.tallies(), &tallies_before);
+    assert_eq!(session.history().undo_depth(), 0);
     assert!(!session.is_dirty());
 }
 
 #[test]
 fn a_transaction_that_changed_nothing_leaves_no_undo_step() {
     let mut session = demo();
-    session.begin("nothing").expect("opens");
+    session.begin(shequ_core::edit::Step::Edit).expect("opens");
     session.commit();
-    assert_eq!(session.history.undo_depth(), 0);
+    assert_eq!(session.history().undo_depth(), 0);
 }
 
 #[test]
 fn a_thousand_steps_can_be_undone() {
     let mut session = demo();
-    let before = session.plan.clone();
+    let before = session.plan().clone();
     let target = key(&session, WEST);
     for step in 0..1000 {
         let mut properties =
-            CommunityProperties::of(session.plan.community(target).expect("exists"));
+            CommunityProperties::of(session.plan().community(target).expect("exists"));
         properties.name = format!("名称{step}");
         session
-            .execute(
-                "rename",
-                Command::SetProperties {
-                    key: target,
-                    properties: Box::new(properties),
-                },
-            )
+            .execute(Command::SetProperties {
+                key: target,
+                properties: Box::new(properties),
+            })
             .expect("renames");
     }
     while session.undo().expect("undoes") {}
-    assert_eq!(session.plan, before);
+    assert_eq!(session.plan(), &before);
 }
 
 #[test]
@@ -533,16 +527,13 @@ fn saving_marks_the_plan_clean_and_the_next_edit_dirty() {
     let mut session = Session::open(&path).expect("opens");
     let vertex = shared_vertices(&session, WEST, EAST)[1];
     session
-        .execute(
-            "move",
-            Command::MoveVertex {
-                from: vertex,
-                to: Coord {
-                    x: vertex.x + 5.0,
-                    y: vertex.y,
-                },
+        .execute(Command::MoveVertex {
+            from: vertex,
+            to: Coord {
+                x: vertex.x + 5.0,
+                y: vertex.y,
             },
-        )
+        })
         .expect("moves");
     assert!(session.is_dirty());
     session.save_as(&path).expect("saves");
@@ -615,14 +606,14 @@ fn random_strategy() -> impl Strategy<Value = Random> {
 
 /// The command a random choice stands for on this session, if it can be formed.
 fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option<Command> {
-    let keys = session.plan.keys();
+    let keys = session.plan().keys();
     if keys.is_empty() {
         return None;
     }
     let pick = |index: usize| keys[index % keys.len()];
     let exterior = |session: &Session, key: CommunityKey| -> Vec<Coord<f64>> {
         session
-            .plan
+            .plan()
             .community(key)
             .map(|community| community.boundary.0[0].exterior().0.clone())
             .unwrap_or_default()
@@ -669,9 +660,9 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
         } => {
             let first = pick(community);
             let envelope =
-                shequ_core::index::boundary_envelope(&session.plan.community(first)?.boundary)?;
+                shequ_core::index::boundary_envelope(&session.plan().community(first)?.boundary)?;
             let neighbours: Vec<CommunityKey> = session
-                .community_index
+                .community_index()
                 .meeting(envelope)
                 .filter(|&other| other != first)
                 .collect();
@@ -687,7 +678,7 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
             vertical,
         } => {
             let key = pick(community);
-            let bounds = session.plan.community(key)?.boundary.bounding_rect()?;
+            let bounds = session.plan().community(key)?.boundary.bounding_rect()?;
             let (low, high) = (bounds.min(), bounds.max());
             let line = if vertical {
                 let x = low.x + (high.x - low.x) * fraction;
@@ -704,7 +695,7 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
             width,
             height,
         } => {
-            let mut community = session.plan.community(keys[0])?.clone();
+            let mut community = session.plan().community(keys[0])?.clone();
             community.id = format!("R{counter}");
             community.locked = false;
             community.boundary = MultiPolygon::new(vec![Polygon::new(
@@ -727,7 +718,7 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
         },
         Random::Rename { community } => {
             let key = pick(community);
-            let mut properties = CommunityProperties::of(session.plan.community(key)?);
+            let mut properties = CommunityProperties::of(session.plan().community(key)?);
             properties.name = format!("改名{counter}");
             properties.old_town = !properties.old_town;
             Command::SetProperties {
@@ -763,20 +754,20 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                     let Some(command) = command_for(&mut session, random, counter) else {
                         continue;
                     };
-                    let plan_before = session.plan.clone();
+                    let plan_before = session.plan().clone();
                     let overlaps_before = overlap_pairs(&session);
                     let involved: Vec<String> = match &command {
                         Command::Merge { keys, .. } => keys
                             .iter()
                             .filter_map(|key| {
                                 session
-                                    .plan
+                                    .plan()
                                     .community(*key)
                                     .map(|community| community.id.clone())
                             })
                             .collect(),
                         Command::Split { key, .. } => session
-                            .plan
+                            .plan()
                             .community(*key)
                             .map(|community| vec![community.id.clone()])
                             .unwrap_or_default(),
@@ -784,12 +775,12 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                     };
                     let households_before: u64 = involved
                         .iter()
-                        .filter_map(|id| session.plan.key_of(id))
-                        .map(|key| session.tallies.of(key).households)
+                        .filter_map(|id| session.plan().key_of(id))
+                        .map(|key| session.tallies().of(key).households)
                         .sum();
-                    match session.execute("random", command.clone()) {
+                    match session.execute(command.clone()) {
                         Err(_) => prop_assert_eq!(
-                            &session.plan,
+                            session.plan(),
                             &plan_before,
                             "a refused {:?} changed the plan",
                             command
@@ -797,15 +788,20 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                         Ok(_) => {
                             // Incremental tallies and violations equal a full recomputation.
                             let full = Tallies::full(
-                                &session.plan,
-                                &session.layers.buildings,
-                                &session.building_index,
-                                session.profile.geometry.cut_tolerance_m2,
+                                session.plan(),
+                                &session.layers().buildings,
+                                session.building_index(),
+                                session.profile().geometry.cut_tolerance_m2,
                             );
-                            prop_assert_eq!(&session.tallies, &full, "tallies after {:?}", command);
+                            prop_assert_eq!(
+                                session.tallies(),
+                                &full,
+                                "tallies after {:?}",
+                                command
+                            );
                             let recomputed = RuleResults::full(&session.rule_context());
                             prop_assert_eq!(
-                                session.rules.iter().collect::<Vec<_>>(),
+                                session.rules().iter().collect::<Vec<_>>(),
                                 recomputed.iter().collect::<Vec<_>>(),
                                 "violations after {:?}",
                                 command
@@ -814,7 +810,7 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                             if !involved.is_empty() {
                                 let survivor = &involved[0];
                                 let after: u64 = session
-                                    .plan
+                                    .plan()
                                     .communities()
                                     .filter(|(_, community)| {
                                         community.id == *survivor
@@ -823,7 +819,7 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                                                     .communities()
                                                     .any(|(_, old)| old.id == community.id)
                                     })
-                                    .map(|(key, _)| session.tallies.of(key).households)
+                                    .map(|(key, _)| session.tallies().of(key).households)
                                     .sum();
                                 prop_assert_eq!(
                                     after,
@@ -850,11 +846,14 @@ fn random_command_sequences_keep_every_invariant_and_undo_restores_the_plan() {
                 }
                 while session.undo().expect("undo works") {}
                 prop_assert_eq!(
-                    &session.plan,
-                    &original.plan,
+                    session.plan(),
+                    original.plan(),
                     "undoing everything restores the plan"
                 );
-                prop_assert_eq!(&session.settings.exceptions, &original.settings.exceptions);
+                prop_assert_eq!(
+                    &session.settings().exceptions,
+                    &original.settings().exceptions
+                );
                 Ok(())
             },
         )
@@ -870,9 +869,9 @@ fn snapping_prefers_a_vertex_to_an_edge_within_the_tolerance_and_finds_streets_a
     let (vertex, next) = (shared[0], shared[1]);
     let blocks = session.blocks().clone();
     let snap_targets = SnapTargets {
-        plan: &session.plan,
-        community_index: &session.community_index,
-        street_index: &session.street_index,
+        plan: session.plan(),
+        community_index: session.community_index(),
+        street_index: session.street_index(),
         blocks: Some(&blocks),
     };
     // Three metres from a vertex, one metre from its edge: the vertex wins.
@@ -907,7 +906,7 @@ fn snapping_prefers_a_vertex_to_an_edge_within_the_tolerance_and_finds_streets_a
     assert!((snapped.distance - 1.0).abs() < 1e-6);
     // The middle of a block, far from every edge, street and corner: no snap.
     let block_middle = session
-        .plan
+        .plan()
         .community(key(&session, WEST))
         .expect("exists")
         .boundary
@@ -938,32 +937,26 @@ fn snapping_prefers_a_vertex_to_an_edge_within_the_tolerance_and_finds_streets_a
 #[test]
 fn every_change_bumps_the_generation_and_a_refused_one_does_not() {
     let mut session = demo();
-    let generation = session.generation;
+    let generation = session.generation();
     let vertex = shared_vertices(&session, WEST, EAST)[1];
     session
-        .execute(
-            "move",
-            Command::MoveVertex {
-                from: vertex,
-                to: Coord {
-                    x: vertex.x + 3.0,
-                    y: vertex.y,
-                },
+        .execute(Command::MoveVertex {
+            from: vertex,
+            to: Coord {
+                x: vertex.x + 3.0,
+                y: vertex.y,
             },
-        )
+        })
         .expect("moves");
-    assert_eq!(session.generation, generation + 1);
+    assert_eq!(session.generation(), generation + 1);
     assert!(
         session
-            .execute(
-                "move",
-                Command::MoveVertex {
-                    from: vertex,
-                    to: vertex
-                }
-            )
+            .execute(Command::MoveVertex {
+                from: vertex,
+                to: vertex
+            })
             .is_err(),
         "no vertex there any more"
     );
-    assert_eq!(session.generation, generation + 1);
+    assert_eq!(session.generation(), generation + 1);
 }

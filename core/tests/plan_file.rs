@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use shequ_core::Session;
-use shequ_core::io::export::export_for_approval;
+use shequ_core::export::export_for_approval;
+use shequ_core::load::LayerCacheUse;
 use shequ_core::report::CheckReport;
-use shequ_core::session::LayerCacheUse;
+use shequ_core::session::OpenOptions;
 
 fn demo_folder() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
@@ -35,17 +36,19 @@ fn saving_and_reopening_keeps_every_community_and_its_figures() {
     let saved = folder.path().join("saved.shequ.geojson");
     session.save_as(&saved).expect("saves");
     let reopened = Session::open(&saved).expect("reopens");
-    assert_eq!(reopened.plan.len(), session.plan.len());
-    for ((key, before), (again_key, after)) in
-        session.plan.communities().zip(reopened.plan.communities())
+    assert_eq!(reopened.plan().len(), session.plan().len());
+    for ((key, before), (again_key, after)) in session
+        .plan()
+        .communities()
+        .zip(reopened.plan().communities())
     {
         assert_eq!(before.id, after.id);
         assert_eq!(before.name, after.name);
         assert_eq!(before.kind, after.kind);
         assert_eq!(before.street_office, after.street_office);
         assert_eq!(
-            session.tallies.of(key).households,
-            reopened.tallies.of(again_key).households
+            session.tallies().of(key).households,
+            reopened.tallies().of(again_key).households
         );
         for (a, b) in before.boundary.0[0]
             .exterior()
@@ -60,8 +63,8 @@ fn saving_and_reopening_keeps_every_community_and_its_figures() {
         }
     }
     assert_eq!(
-        reopened.plan.street_offices.len(),
-        session.plan.street_offices.len()
+        reopened.plan().street_offices.len(),
+        session.plan().street_offices.len()
     );
 }
 
@@ -100,10 +103,10 @@ fn a_minimal_version_one_plan_without_optional_members_loads() {
       "features":[{"type":"Feature","properties":{"name":"整个城市"},"geometry":{"type":"Polygon","coordinates":[[[115.85,28.63],[115.95,28.63],[115.95,28.73],[115.85,28.73],[115.85,28.63]]]}}]}"#;
     std::fs::write(&plan, text).expect("write");
     let session = Session::open(&plan).expect("a plan with only the required members opens");
-    assert_eq!(session.plan.len(), 1);
+    assert_eq!(session.plan().len(), 1);
     assert_eq!(
-        session.tallies.of(session.plan.keys()[0]).buildings as usize,
-        session.layers.buildings.len()
+        session.tallies().of(session.plan().keys()[0]).buildings as usize,
+        session.layers().buildings.len()
     );
 }
 
@@ -132,7 +135,7 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
 
     let geojson = read_json(&files.communities_geojson);
     let features = geojson["features"].as_array().expect("features");
-    assert_eq!(features.len(), session.plan.len());
+    assert_eq!(features.len(), session.plan().len());
     let first = &features[0]["properties"];
     assert_eq!(first["id"], json!(report.communities[0].id));
     assert_eq!(first["households"], json!(report.communities[0].households));
@@ -162,7 +165,7 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
             .expect("header")
             .starts_with("id,name,type,street_office,district,households")
     );
-    assert_eq!(lines.count(), session.plan.len());
+    assert_eq!(lines.count(), session.plan().len());
     assert!(text.contains(&report.communities[0].name));
 }
 
@@ -170,28 +173,25 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
 fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
     let (folder, plan) = demo_copy();
     let mut session = Session::open(&plan).expect("opens");
-    let key = session.plan.key_of("SQ0050").expect("exists");
+    let key = session.plan().key_of("SQ0050").expect("exists");
     let mut properties =
-        shequ_core::edit::CommunityProperties::of(session.plan.community(key).expect("exists"));
+        shequ_core::edit::CommunityProperties::of(session.plan().community(key).expect("exists"));
     properties.name = "恢复测试社区".to_owned();
     properties.notes = "东侧两栋待核实\n(街道办意见)".to_owned();
     session
-        .execute(
-            "rename",
-            shequ_core::edit::Command::SetProperties {
-                key,
-                properties: Box::new(properties),
-            },
-        )
+        .execute(shequ_core::edit::Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        })
         .expect("renames");
     let recovery = folder.path().join(".plan.shequ.geojson.recovery.geojson");
     session.write_copy(&recovery).expect("writes the copy");
     assert!(session.is_dirty(), "a recovery copy is not a save");
-    assert_eq!(session.plan_path.as_deref(), Some(plan.as_path()));
+    assert_eq!(session.plan_path(), Some(plan.as_path()));
     let restored = Session::open_recovery(&recovery, &plan).expect("the copy opens");
     let community = restored
-        .plan
-        .community(restored.plan.key_of("SQ0050").expect("exists"))
+        .plan()
+        .community(restored.plan().key_of("SQ0050").expect("exists"))
         .expect("exists");
     assert_eq!(community.name, "恢复测试社区");
     assert_eq!(
@@ -199,12 +199,12 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
         "notes survive the file"
     );
     assert!(restored.is_dirty(), "restored edits are not saved yet");
-    assert_eq!(restored.plan_path.as_deref(), Some(plan.as_path()));
+    assert_eq!(restored.plan_path(), Some(plan.as_path()));
     let original = Session::open(&plan).expect("the plan file is untouched");
     assert_ne!(
         original
-            .plan
-            .community(original.plan.key_of("SQ0050").expect("exists"))
+            .plan()
+            .community(original.plan().key_of("SQ0050").expect("exists"))
             .map(|community| community.name.as_str()),
         Some("恢复测试社区")
     );
@@ -213,19 +213,26 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
 #[test]
 fn a_second_open_reads_the_layer_caches_and_finds_exactly_what_parsing_finds() {
     let (folder, plan) = demo_copy();
-    let parsed = Session::open_with(&plan, LayerCacheUse::Off).expect("opens");
-    assert!(!parsed.timings.layers_from_cache);
+    let parsed = Session::open_with(
+        &plan,
+        OpenOptions {
+            cache: LayerCacheUse::Off,
+            ..OpenOptions::default()
+        },
+    )
+    .expect("opens");
+    assert!(!parsed.timings().layers_from_cache);
     let cache = |layer: &str| folder.path().join(format!(".{layer}.shequ-cache"));
     assert!(!cache("buildings.geojson").exists(), "Off writes no cache");
 
     let first = Session::open(&plan).expect("opens and writes the caches");
-    assert!(!first.timings.layers_from_cache);
+    assert!(!first.timings().layers_from_cache);
     assert!(cache("buildings.geojson").exists() && cache("streets.geojson").exists());
     let second = Session::open(&plan).expect("opens from the caches");
-    assert!(second.timings.layers_from_cache);
-    assert_eq!(second.layers.buildings, parsed.layers.buildings);
-    assert_eq!(second.layers.streets, parsed.layers.streets);
-    assert_eq!(second.projection, parsed.projection);
+    assert!(second.timings().layers_from_cache);
+    assert_eq!(second.layers().buildings, parsed.layers().buildings);
+    assert_eq!(second.layers().streets, parsed.layers().streets);
+    assert_eq!(second.projection(), parsed.projection());
     let report = |session: &Session| {
         let mut report = serde_json::to_value(CheckReport::of(session)).expect("JSON");
         report["timings_ms"] = Value::Null;
@@ -239,8 +246,8 @@ fn a_second_open_reads_the_layer_caches_and_finds_exactly_what_parsing_finds() {
     text.push('\n');
     std::fs::write(&buildings, text).expect("touch the layer");
     let third = Session::open(&plan).expect("opens");
-    assert!(!third.timings.layers_from_cache);
-    assert_eq!(third.layers.buildings, parsed.layers.buildings);
+    assert!(!third.timings().layers_from_cache);
+    assert_eq!(third.layers().buildings, parsed.layers().buildings);
 }
 
 #[test]
@@ -253,6 +260,6 @@ fn a_damaged_cache_is_ignored_and_the_layer_parsed() {
     bytes[middle] ^= 0xff;
     std::fs::write(&cache, bytes).expect("damage");
     let reopened = Session::open(&plan).expect("opens");
-    assert!(!reopened.timings.layers_from_cache);
-    assert_eq!(reopened.layers.buildings, parsed.layers.buildings);
+    assert!(!reopened.timings().layers_from_cache);
+    assert_eq!(reopened.layers().buildings, parsed.layers().buildings);
 }

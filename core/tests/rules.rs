@@ -5,7 +5,8 @@ mod support;
 
 use serde_json::json;
 use shequ_core::Session;
-use shequ_core::rules::{RuleProfile, Severity};
+use shequ_core::profile::RuleProfile;
+use shequ_core::violation::Severity;
 use support::{World, found, rectangle, ring};
 
 /// A world of one 100 m square community per entry, side by side, each with one building of the
@@ -86,7 +87,7 @@ fn community_households_flags_only_communities_outside_their_band() {
 fn the_household_message_gives_the_figures_and_the_clause_in_both_languages() {
     let (_folder, session) = communities_with_households(&[("dh", "geographic", 2340, json!({}))]);
     let violation = session
-        .rules
+        .rules()
         .iter()
         .find(|violation| violation.rule == "community.households")
         .expect("flagged");
@@ -253,8 +254,8 @@ fn uncovered_residential_buildings_form_clusters_with_their_households() {
         )
         .community("a", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
-    let clusters: Vec<&shequ_core::rules::Violation> = session
-        .rules
+    let clusters: Vec<&shequ_core::violation::Violation> = session
+        .rules()
         .iter()
         .filter(|violation| violation.rule == "plan.uncovered")
         .collect();
@@ -262,7 +263,7 @@ fn uncovered_residential_buildings_form_clusters_with_their_households() {
     assert_eq!(clusters[0].buildings, vec!["out1", "out2"]);
     assert_eq!(clusters[0].figures["households"], 50);
     assert_eq!(clusters[1].buildings, vec!["far"]);
-    assert_eq!(session.tallies.unassigned().households, 57);
+    assert_eq!(session.tallies().unassigned().households, 57);
 }
 
 #[test]
@@ -281,8 +282,8 @@ fn a_boundary_cutting_a_building_warns_and_an_estate_cut_in_an_estate_community_
         .community("geo", "geographic", (0.0, 0.0, 100.0, 100.0))
         .community("estate", "residential_estate", (200.0, 0.0, 300.0, 100.0))
         .open();
-    let cuts: Vec<&shequ_core::rules::Violation> = session
-        .rules
+    let cuts: Vec<&shequ_core::violation::Violation> = session
+        .rules()
         .iter()
         .filter(|violation| violation.rule == "community.cuts_building")
         .collect();
@@ -316,7 +317,7 @@ fn a_geographic_community_must_mostly_follow_streets_within_the_distance() {
         .street((0.0, -10.0), (0.0, 110.0))
         .open();
     let violation = two_sides
-        .rules
+        .rules()
         .iter()
         .find(|violation| violation.rule == "community.follows_streets")
         .expect("50 % on streets");
@@ -424,7 +425,7 @@ fn recorded_space_below_the_clause_17_and_21_requirements_warns() {
     let (_c, larger) = build(11, 50.0, 100.0, false);
     assert_eq!(
         larger
-            .rules
+            .rules()
             .iter()
             .find(|violation| violation.rule == "community.space")
             .map(|violation| violation.figures["required_m2"].clone()),
@@ -432,7 +433,7 @@ fn recorded_space_below_the_clause_17_and_21_requirements_warns() {
     );
     let (_d, old_town_short) = build(10, 49.0, 151.0, true);
     let cases: Vec<&str> = old_town_short
-        .rules
+        .rules()
         .iter()
         .filter(|violation| violation.rule == "community.space")
         .map(|violation| violation.case)
@@ -591,7 +592,7 @@ fn an_accepted_violation_is_listed_apart_and_lapses_when_its_figures_change() {
     let (folder, mut session) =
         communities_with_households(&[("big", "geographic", 2400, json!({}))]);
     let violation = session
-        .rules
+        .rules()
         .iter()
         .find(|violation| violation.rule == "community.households")
         .expect("flagged")
@@ -660,13 +661,15 @@ fn violations_present_at_opening_are_pre_existing_and_new_ones_are_not() {
     );
     // Community a is moved a kilometre west, off its building: it becomes empty and the building
     // uncovered.
-    let key = session.plan.key_of("a").expect("a");
-    session.plan.community_mut(key).expect("a").boundary.0[0].exterior_mut(|ring| {
-        for coord in ring.0.iter_mut() {
-            coord.x -= 1000.0;
-        }
+    let key = session.plan().key_of("a").expect("a");
+    session.change_plan_directly(|plan| {
+        plan.community_mut(key).expect("a").boundary.0[0].exterior_mut(|ring| {
+            for coord in ring.0.iter_mut() {
+                coord.x -= 1000.0;
+            }
+        });
+        vec![key]
     });
-    session.refresh(&[key]);
     let new_rules: Vec<&str> = session
         .violations()
         .iter()
@@ -685,7 +688,7 @@ fn the_demo_plan_reports_every_planted_violation_by_id_and_most_communities_are_
     let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../sample_data/nanchang-demo/plan.shequ.geojson");
     let session = Session::open(&plan).expect("demo opens");
-    let planted = session.settings.other_members["generator"]["planted"]
+    let planted = session.settings().other_members["generator"]["planted"]
         .as_object()
         .expect("planted")
         .clone();
@@ -699,7 +702,7 @@ fn the_demo_plan_reports_every_planted_violation_by_id_and_most_communities_are_
             .filter_map(|id| id.as_str().map(str::to_owned))
             .collect();
         let flagged: Vec<String> = session
-            .rules
+            .rules()
             .iter()
             .filter(|violation| violation.rule == rule)
             .flat_map(|violation| {
@@ -712,7 +715,10 @@ fn the_demo_plan_reports_every_planted_violation_by_id_and_most_communities_are_
             })
             .collect();
         let flagged_uncovered = rule == "plan.uncovered"
-            && session.rules.iter().any(|violation| violation.rule == rule);
+            && session
+                .rules()
+                .iter()
+                .any(|violation| violation.rule == rule);
         for id in expected {
             assert!(
                 flagged.contains(&id) || flagged_uncovered,
@@ -721,14 +727,14 @@ fn the_demo_plan_reports_every_planted_violation_by_id_and_most_communities_are_
         }
     }
     let with_violations: std::collections::HashSet<String> = session
-        .rules
+        .rules()
         .iter()
         .flat_map(|violation| violation.communities.clone())
         .collect();
     assert!(
-        with_violations.len() * 4 <= session.plan.len(),
+        with_violations.len() * 4 <= session.plan().len(),
         "{} of {} communities have violations",
         with_violations.len(),
-        session.plan.len()
+        session.plan().len()
     );
 }

@@ -12,7 +12,7 @@ use serde_json::Map;
 use shequ_core::Session;
 use shequ_core::gen_city::{CityOptions, generate_city};
 use shequ_core::ids::CommunityKey;
-use shequ_core::plan::{Community, CommunityType};
+use shequ_core::plan::{Community, CommunityType, Plan};
 use shequ_core::rules::RuleResults;
 use shequ_core::tally::Tallies;
 
@@ -27,11 +27,11 @@ fn sample_plan(name: &str) -> PathBuf {
 /// community with geo's plain polygon test, no index.
 fn brute_force_households(session: &Session) -> Vec<(String, u64)> {
     session
-        .plan
+        .plan()
         .communities()
         .map(|(_, community)| {
             let households = session
-                .layers
+                .layers()
                 .buildings
                 .iter()
                 .filter(|building| {
@@ -47,9 +47,9 @@ fn brute_force_households(session: &Session) -> Vec<(String, u64)> {
 
 fn indexed_households(session: &Session) -> Vec<(String, u64)> {
     session
-        .plan
+        .plan()
         .communities()
-        .map(|(key, community)| (community.id.clone(), session.tallies.of(key).households))
+        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
         .collect()
 }
 
@@ -74,9 +74,9 @@ fn the_porto_plan_tallies_equal_a_brute_force_count() {
 #[test]
 fn the_demo_plan_has_its_planted_uncovered_corner_and_cut_buildings() {
     let session = Session::open(&sample_plan("nanchang-demo")).expect("demo opens");
-    assert!(session.tallies.unassigned().residential_buildings > 0);
+    assert!(session.tallies().unassigned().residential_buildings > 0);
     let planted =
-        &session.settings.other_members["generator"]["planted"]["community.cuts_building"];
+        &session.settings().other_members["generator"]["planted"]["community.cuts_building"];
     let cut_ids: Vec<&str> = planted
         .as_array()
         .expect("planted cuts")
@@ -85,8 +85,8 @@ fn the_demo_plan_has_its_planted_uncovered_corner_and_cut_buildings() {
         .collect();
     assert_eq!(cut_ids.len(), 2);
     let cut_by = |id: &str| {
-        let key = session.plan.key_of(id).expect("planted community exists");
-        session.tallies.of(key).cut_buildings.len()
+        let key = session.plan().key_of(id).expect("planted community exists");
+        session.tallies().of(key).cut_buildings.len()
     };
     for id in cut_ids {
         assert!(cut_by(id) > 0, "{id} cuts nothing");
@@ -144,9 +144,9 @@ fn change_strategy() -> impl Strategy<Value = Change> {
     ]
 }
 
-/// Applies `change`; returns the keys it touched.
-fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
-    let keys = session.plan.keys();
+/// Applies `change` to the plan directly; returns the keys it touched.
+fn apply(plan: &mut Plan, change: &Change) -> Vec<CommunityKey> {
+    let keys = plan.keys();
     let pick = |index: usize| keys.get(index % keys.len().max(1)).copied();
     match *change {
         Change::MoveVertex {
@@ -158,7 +158,7 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
             let Some(key) = pick(community) else {
                 return Vec::new();
             };
-            let Some(found) = session.plan.community_mut(key) else {
+            let Some(found) = plan.community_mut(key) else {
                 return Vec::new();
             };
             let Some(polygon) = found.boundary.0.first_mut() else {
@@ -183,7 +183,7 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
             let Some(key) = pick(community) else {
                 return Vec::new();
             };
-            let Some(found) = session.plan.community_mut(key) else {
+            let Some(found) = plan.community_mut(key) else {
                 return Vec::new();
             };
             let centre = found.boundary.0[0].exterior().0[0];
@@ -194,7 +194,7 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
             let Some(key) = pick(community) else {
                 return Vec::new();
             };
-            session.plan.remove(key);
+            plan.remove(key);
             vec![key]
         }
         Change::Add {
@@ -203,8 +203,8 @@ fn apply(session: &mut Session, change: &Change) -> Vec<CommunityKey> {
             half_width,
             half_height,
         } => {
-            let key = session.plan.insert(Community {
-                id: format!("new{}", session.plan.slot_count()),
+            let key = plan.insert(Community {
+                id: format!("new{}", plan.slot_count()),
                 name: "新社区".into(),
                 kind: CommunityType::Geographic,
                 street_office: None,
@@ -249,17 +249,16 @@ fn after_random_changes_the_incremental_tally_and_violations_equal_a_full_recomp
             |changes| {
                 let mut session = original.clone();
                 for change in &changes {
-                    let touched = apply(&mut session, change);
-                    session.refresh(&touched);
+                    session.change_plan_directly(|plan| apply(plan, change));
                     let full = Tallies::full(
-                        &session.plan,
-                        &session.layers.buildings,
-                        &session.building_index,
-                        session.profile.geometry.cut_tolerance_m2,
+                        session.plan(),
+                        &session.layers().buildings,
+                        session.building_index(),
+                        session.profile().geometry.cut_tolerance_m2,
                     );
-                    prop_assert_eq!(&session.tallies, &full, "after {:?}", change);
+                    prop_assert_eq!(session.tallies(), &full, "after {:?}", change);
                     let all_rules = RuleResults::full(&session.rule_context());
-                    let incremental: Vec<_> = session.rules.iter().collect();
+                    let incremental: Vec<_> = session.rules().iter().collect();
                     let recomputed: Vec<_> = all_rules.iter().collect();
                     prop_assert_eq!(incremental, recomputed, "violations after {:?}", change);
                 }
@@ -267,4 +266,93 @@ fn after_random_changes_the_incremental_tally_and_violations_equal_a_full_recomp
             },
         )
         .expect("incremental equals full");
+}
+
+/// Households per community and the violations (rule, ids, message) of a session.
+fn outcome(session: &Session) -> (Vec<(String, u64)>, Vec<String>) {
+    let households = session
+        .plan()
+        .communities()
+        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
+        .collect();
+    let mut violations: Vec<String> = session
+        .rules()
+        .iter()
+        .map(|violation| format!("{:?} {}", violation.key(), violation.message_en))
+        .collect();
+    violations.sort();
+    (households, violations)
+}
+
+#[test]
+fn stray_buildings_far_away_and_a_shuffled_order_change_no_count_and_are_named_in_a_warning() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let demo = sample_plan("nanchang-demo");
+    let demo_folder = demo.parent().expect("folder");
+    for name in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
+        std::fs::copy(demo_folder.join(name), folder.path().join(name)).expect("copy");
+    }
+    let plan = folder.path().join("plan.shequ.geojson");
+    let expected = outcome(&Session::open(&plan).expect("demo opens"));
+
+    let buildings_path = folder.path().join("buildings.geojson");
+    let mut layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&buildings_path).expect("read"))
+            .expect("json");
+    let features = layer["features"].as_array_mut().expect("features");
+    let mut random = proptest::test_runner::TestRng::deterministic_rng(
+        proptest::test_runner::RngAlgorithm::ChaCha,
+    );
+    for index in (1..features.len()).rev() {
+        features.swap(index, (random.next_u64() % (index as u64 + 1)) as usize);
+    }
+    // A building at 0, 0 (a classic export error), one with longitude and latitude swapped, and
+    // one on another continent, all in front, where they used to decide the projection.
+    for (id, longitude, latitude) in [
+        ("STRAY-NULL-ISLAND", 0.0, 0.0),
+        ("STRAY-SWAPPED", 28.68, 115.9 - 90.0),
+        ("STRAY-FAR", -70.0, 40.0),
+    ] {
+        let ring: Vec<[f64; 2]> = [(0.0, 0.0), (0.0002, 0.0), (0.0002, 0.0002), (0.0, 0.0)]
+            .iter()
+            .map(|(x, y)| [longitude + x, latitude + y])
+            .collect();
+        features.insert(
+            0,
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {"id": id, "building": "residential", "households": 500},
+                "geometry": {"type": "Polygon", "coordinates": [ring]}
+            }),
+        );
+    }
+    std::fs::write(&buildings_path, serde_json::to_vec(&layer).expect("json")).expect("write");
+
+    let session = Session::open(&plan).expect("the shuffled layer opens");
+    let found = outcome(&session);
+    let different_households: Vec<_> = found
+        .0
+        .iter()
+        .zip(&expected.0)
+        .filter(|(found, expected)| found != expected)
+        .collect();
+    let only_found: Vec<_> = found.1.iter().filter(|v| !expected.1.contains(v)).collect();
+    let only_expected: Vec<_> = expected.1.iter().filter(|v| !found.1.contains(v)).collect();
+    assert!(
+        different_households.is_empty() && only_found.is_empty() && only_expected.is_empty(),
+        "households differ: {different_households:?}\nnew violations: {only_found:#?}\ngone violations: {only_expected:#?}"
+    );
+    let warning = session
+        .warnings()
+        .iter()
+        .find(|warning| {
+            warning
+                .problem
+                .contains("150 km from the rest of the layer")
+        })
+        .expect("the stray buildings are named in a warning");
+    assert_eq!(warning.count, 3, "{warning}");
+    for id in ["STRAY-NULL-ISLAND", "STRAY-SWAPPED", "STRAY-FAR"] {
+        assert!(warning.to_string().contains(id), "{warning}");
+    }
 }

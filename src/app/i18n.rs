@@ -1,31 +1,13 @@
 //! Every string the window shows, in one table per language. Chinese by default when the system
 //! locale is Chinese, English otherwise, switchable at run time.
 
-/// The interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Language {
-    /// 中文 (简体).
-    Chinese,
-    /// English.
-    English,
-}
+pub use shequ_core::lang::Language;
 
-impl Language {
-    /// Chinese when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else English.
-    pub fn from_locale() -> Self {
-        if shequ_core::format::system_locale_is_chinese() {
-            Language::Chinese
-        } else {
-            Language::English
-        }
-    }
-
-    /// The table of this language.
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Language::Chinese => &CHINESE,
-            Language::English => &ENGLISH,
-        }
+/// The table of `language`.
+pub fn strings_of(language: Language) -> &'static Strings {
+    match language {
+        Language::Chinese => &CHINESE,
+        Language::English => &ENGLISH,
     }
 }
 

@@ -10,7 +10,7 @@ use rstar::AABB;
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 use shequ_core::layers::Street;
-use shequ_core::rules::{Location, Severity};
+use shequ_core::violation::{Location, Severity};
 
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
@@ -22,8 +22,9 @@ pub const STREETS_VISIBLE_BELOW_METRES_PER_POINT: f64 = 12.0;
 /// the map draws communities only.
 pub const BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT: f64 = 2.5;
 
-/// Which layers are shown.
+/// Which layers are shown (a layer missing from saved settings takes its default).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LayerVisibility {
     /// Building footprints.
     pub buildings: bool,
@@ -182,8 +183,8 @@ impl MapView {
     /// Shows every community (or every building when there is none).
     pub fn fit_all(&mut self, session: &Session) {
         let mut bounds: Option<[Coord<f64>; 2]> = None;
-        for (key, _) in session.plan.communities() {
-            if let Some([low, high]) = session.community_index.envelope(key) {
+        for (key, _) in session.plan().communities() {
+            if let Some([low, high]) = session.community_index().envelope(key) {
                 bounds = Some(match bounds {
                     None => [low, high],
                     Some([a, b]) => [
@@ -200,7 +201,10 @@ impl MapView {
             }
         }
         let bounds = bounds.or_else(|| {
-            shequ_core::ops::blocks::data_extent(&session.layers.buildings, &session.layers.streets)
+            shequ_core::ops::blocks::data_extent(
+                &session.layers().buildings,
+                &session.layers().streets,
+            )
         });
         if let Some([low, high]) = bounds {
             self.fit(low, high);
@@ -260,18 +264,18 @@ impl MapView {
     pub fn community_at(session: &Session, point: Coord<f64>) -> Option<CommunityKey> {
         let envelope = AABB::from_point([point.x, point.y]);
         session
-            .community_index
+            .community_index()
             .meeting(envelope)
             .filter(|&key| {
                 session
-                    .plan
+                    .plan()
                     .community(key)
                     .is_some_and(|community| community.boundary.contains(&point))
             })
             .min_by(|&a, &b| {
                 let area = |key| {
                     session
-                        .plan
+                        .plan()
                         .community(key)
                         .map_or(f64::MAX, |community| community.boundary.unsigned_area())
                 };
@@ -280,12 +284,12 @@ impl MapView {
     }
 
     fn refresh_shapes(&mut self, session: &Session) {
-        let stamp = (session.generation, session.plan.slot_count());
+        let stamp = (session.generation(), session.plan().slot_count());
         if self.shapes_generation == Some(stamp) {
             return;
         }
         self.shapes.clear();
-        for (key, community) in session.plan.communities() {
+        for (key, community) in session.plan().communities() {
             let triangles = community
                 .boundary
                 .iter()
@@ -332,13 +336,13 @@ impl MapView {
         painter.rect_filled(self.rect, 0.0, Color32::from_rgb(244, 243, 238));
         let visible = self.visible();
         let visible_communities: Vec<CommunityKey> =
-            session.community_index.meeting(visible).collect();
+            session.community_index().meeting(visible).collect();
 
         // Community fills.
         if self.layers.communities {
             let mut mesh = Mesh::default();
             for &key in &visible_communities {
-                let Some(community) = session.plan.community(key) else {
+                let Some(community) = session.plan().community(key) else {
                     continue;
                 };
                 let colour = if self.colour_by_street_office {
@@ -378,19 +382,22 @@ impl MapView {
         let mut drawn_buildings = 0;
         if self.layers.buildings && self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT
         {
-            let candidates: Vec<u32> = session.building_index.footprints_meeting(visible).collect();
+            let candidates: Vec<u32> = session
+                .building_index()
+                .footprints_meeting(visible)
+                .collect();
             if candidates.len() <= MOST_BUILDINGS_DRAWN {
                 let mut owner: HashMap<u32, CommunityKey> = HashMap::new();
                 for &key in &visible_communities {
-                    for &member in &session.tallies.of(key).members {
+                    for &member in &session.tallies().of(key).members {
                         owner.insert(member, key);
                     }
                 }
                 for building in candidates {
-                    let footprint = &session.layers.buildings[building as usize];
+                    let footprint = &session.layers().buildings[building as usize];
                     let fill = match owner.get(&building) {
                         Some(&key) => {
-                            let community = session.plan.community(key);
+                            let community = session.plan().community(key);
                             let base = if self.colour_by_street_office {
                                 colour_for(
                                     community
@@ -447,7 +454,7 @@ impl MapView {
         }
 
         if self.layers.street_offices {
-            for office in &session.plan.street_offices {
+            for office in &session.plan().street_offices {
                 let Some(boundary) = &office.boundary else {
                     continue;
                 };
@@ -481,7 +488,7 @@ impl MapView {
         // Outlines, the selection on top.
         if self.layers.communities {
             for &key in &visible_communities {
-                let Some(community) = session.plan.community(key) else {
+                let Some(community) = session.plan().community(key) else {
                     continue;
                 };
                 let selected = selection.contains(&key);
@@ -502,7 +509,7 @@ impl MapView {
         }
 
         // Violations where they are.
-        for violation in session.rules.iter() {
+        for violation in session.rules().iter() {
             let colour = if violation.severity == Severity::Error {
                 Color32::from_rgb(200, 30, 30)
             } else {
@@ -577,7 +584,7 @@ impl MapView {
         let font = egui::FontId::proportional(13.0);
         for &key in visible {
             let (Some(community), Some(shape)) =
-                (session.plan.community(key), self.shapes.get(&key))
+                (session.plan().community(key), self.shapes.get(&key))
             else {
                 continue;
             };
@@ -588,7 +595,7 @@ impl MapView {
             let text = format!(
                 "{}\n{} {households_word}",
                 community.name,
-                shequ_core::format::grouped(session.tallies.of(key).households)
+                shequ_core::format::grouped(session.tallies().of(key).households)
             );
             let galley = painter.layout(text, font.clone(), Color32::from_rgb(20, 30, 50), 200.0);
             let rect = Rect::from_center_size(at, galley.size()).expand(2.0);
@@ -656,9 +663,9 @@ fn for_each_street_segment(
     visible: AABB<[f64; 2]>,
     mut draw: impl FnMut(Coord<f64>, Coord<f64>, bool),
 ) {
-    for (start, end, street) in session.street_index.segments_of_streets_meeting(visible) {
+    for (start, end, street) in session.street_index().segments_of_streets_meeting(visible) {
         let main = session
-            .layers
+            .layers()
             .streets
             .get(street as usize)
             .is_some_and(Street::is_main);

@@ -17,8 +17,8 @@ use eframe::egui;
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::ids::CommunityKey;
-use shequ_core::rules::ViolationKey;
-use shequ_core::session::LayerCacheUse;
+use shequ_core::session::OpenOptions;
+use shequ_core::violation::ViolationKey;
 
 use i18n::Language;
 use map::MapView;
@@ -27,8 +27,10 @@ pub use tools::Tool;
 /// How often a dirty plan is written to its recovery file.
 pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
 
-/// Settings kept between runs.
+/// Settings kept between runs. Every field has a default, so a settings file from an older or
+/// newer version loads with what it has rather than being discarded whole.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Preferences {
     /// The interface language.
     pub language: Language,
@@ -180,7 +182,7 @@ impl ShequApp {
 
     /// Makes `session` the open plan.
     pub fn show_session(&mut self, session: Session) {
-        if let Some(path) = &session.plan_path {
+        if let Some(path) = session.plan_path() {
             self.remember_recent(path);
             let recovery = recovery_path(path);
             if recovery.exists() {
@@ -201,7 +203,7 @@ impl ShequApp {
 
     /// The strings of the current language.
     pub fn strings(&self) -> &'static i18n::Strings {
-        self.preferences.language.strings()
+        i18n::strings_of(self.preferences.language)
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -212,18 +214,19 @@ impl ShequApp {
     }
 
     /// Carries out a command as one undo step; an error goes to the status bar.
-    pub fn execute(&mut self, label: &str, command: Command) -> bool {
+    pub fn execute(&mut self, command: Command) -> bool {
         let Some(session) = &mut self.session else {
             return false;
         };
-        match session.execute(label, command) {
+        let creates = matches!(command, Command::Create { .. });
+        match session.execute(command) {
             Ok(effects) => {
                 self.selection
-                    .retain(|key| session.plan.community(*key).is_some());
+                    .retain(|key| session.plan().community(*key).is_some());
                 for key in &effects.communities {
-                    if session.plan.community(*key).is_some()
+                    if session.plan().community(*key).is_some()
                         && !self.selection.contains(key)
-                        && label == "create"
+                        && creates
                     {
                         self.selection = vec![*key];
                     }
@@ -232,7 +235,7 @@ impl ShequApp {
                 true
             }
             Err(error) => {
-                self.message = Some(error.to_string());
+                self.message = Some(error.describe(self.preferences.language));
                 false
             }
         }
@@ -261,7 +264,7 @@ impl ShequApp {
     fn drop_stale_selection(&mut self) {
         if let Some(session) = &self.session {
             self.selection
-                .retain(|key| session.plan.community(*key).is_some());
+                .retain(|key| session.plan().community(*key).is_some());
         }
     }
 
@@ -276,7 +279,7 @@ impl ShequApp {
         let Some(session) = &self.session else { return };
         let mut bounds: Option<[geo::Coord<f64>; 2]> = None;
         for key in &self.selection {
-            if let Some([low, high]) = session.community_index.envelope(*key) {
+            if let Some([low, high]) = session.community_index().envelope(*key) {
                 bounds = Some(match bounds {
                     None => [low, high],
                     Some([a, b]) => [
@@ -303,7 +306,7 @@ impl ShequApp {
         let path = self
             .session
             .as_ref()
-            .and_then(|session| session.plan_path.clone());
+            .and_then(|session| session.plan_path().map(Path::to_path_buf));
         match path {
             Some(path) => self.save_to(&path),
             None => self.save_as(),
@@ -339,7 +342,13 @@ impl ShequApp {
     pub fn open(&mut self, path: &Path) {
         let plan = path.to_path_buf();
         self.loading = Some(loading::Loading::start(path, move |progress| {
-            Session::open_watched(&plan, LayerCacheUse::ReadAndWrite, progress)
+            Session::open_with(
+                &plan,
+                OpenOptions {
+                    progress: Some(progress),
+                    ..OpenOptions::default()
+                },
+            )
         }));
     }
 
@@ -352,7 +361,7 @@ impl ShequApp {
             None => loading.show(ctx, self.strings()),
             Some(loading::Loaded::Opened(session, took)) => {
                 self.loading = None;
-                let warnings = session.warnings.len();
+                let warnings = session.warnings().len();
                 self.show_session(*session);
                 let strings = self.strings();
                 let mut message = format!("{} {:.1} s", strings.opened_in, took.as_secs_f32());
@@ -384,8 +393,7 @@ impl ShequApp {
         let Some(folder) = rfd::FileDialog::new().pick_folder() else {
             return;
         };
-        let chinese = self.preferences.language == Language::Chinese;
-        match crate::map_image::export_with_map(session, &folder, chinese) {
+        match crate::map_image::export_with_map(session, &folder, self.preferences.language) {
             Ok(_) => self.notify(format!("{} {}", self.strings().exported, folder.display())),
             Err(error) => self.message = Some(error.to_string()),
         }
@@ -443,11 +451,11 @@ impl ShequApp {
         }
         self.last_autosave = Instant::now();
         let Some(session) = &self.session else { return };
-        let (Some(path), true) = (session.plan_path.clone(), session.is_dirty()) else {
+        let (Some(path), true) = (session.plan_path(), session.is_dirty()) else {
             return;
         };
         // Written beside the plan, so the layer paths (relative to the plan's folder) still hold.
-        if let Err(error) = session.write_copy(&recovery_path(&path)) {
+        if let Err(error) = session.write_copy(&recovery_path(path)) {
             self.message = Some(error.to_string());
         }
     }
@@ -472,7 +480,7 @@ impl ShequApp {
         let title = match &self.session {
             Some(session) => {
                 let name = session
-                    .plan_path
+                    .plan_path()
                     .as_ref()
                     .and_then(|path| path.file_name())
                     .map(|name| name.to_string_lossy().into_owned())
@@ -546,7 +554,7 @@ impl ShequApp {
         let Some(session) = &self.session else {
             return (0, 0);
         };
-        let stamp = (session.generation, session.settings.exceptions.len());
+        let stamp = (session.generation(), session.settings().exceptions.len());
         if let Some((generation, exceptions, totals)) = self.totals_cache
             && (generation, exceptions) == stamp
         {
@@ -556,8 +564,8 @@ impl ShequApp {
         for checked in session.violations() {
             if checked.accepted.is_none() {
                 match checked.violation.severity {
-                    shequ_core::rules::Severity::Error => totals.0 += 1,
-                    shequ_core::rules::Severity::Warning => totals.1 += 1,
+                    shequ_core::violation::Severity::Error => totals.0 += 1,
+                    shequ_core::violation::Severity::Warning => totals.1 += 1,
                 }
             }
         }
@@ -569,13 +577,10 @@ impl ShequApp {
     pub fn merge_selection(&mut self) {
         if self.selection.len() >= 2 {
             let keys = self.selection.clone();
-            if self.execute(
-                "merge",
-                Command::Merge {
-                    keys: keys.clone(),
-                    allow_several_parts: false,
-                },
-            ) {
+            if self.execute(Command::Merge {
+                keys: keys.clone(),
+                allow_several_parts: false,
+            }) {
                 self.selection = vec![keys[0]];
             }
         }
@@ -591,7 +596,7 @@ impl ShequApp {
             .iter()
             .map(|&key| Command::Delete { key })
             .collect();
-        if self.execute("delete", Command::Batch(commands)) {
+        if self.execute(Command::Batch(commands)) {
             self.selection.clear();
         }
     }

@@ -9,9 +9,9 @@ use eframe::egui::{self, Color32, RichText};
 use shequ_core::Session;
 use shequ_core::attributes::{Field, FieldMapping};
 use shequ_core::format::grouped;
-use shequ_core::layer_preview::{BuildingsPreview, BuildingsSample};
-use shequ_core::rules::RuleProfile;
-use shequ_core::session::{LayerCacheUse, LayerInputs};
+use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
+use shequ_core::profile::RuleProfile;
+use shequ_core::session::{LayerInputs, OpenOptions};
 
 use super::ShequApp;
 use super::i18n::{Language, Strings};
@@ -96,7 +96,7 @@ impl NewPlanDraft {
 }
 
 /// A field's name in the interface.
-pub fn field_name(field: Field, chinese: bool) -> &'static str {
+pub fn field_name(field: Field, language: Language) -> &'static str {
     let (zh, en) = match field {
         Field::Households => ("户数", "Households"),
         Field::Residents => ("人口", "Residents"),
@@ -109,7 +109,7 @@ pub fn field_name(field: Field, chinese: bool) -> &'static str {
         Field::Id => ("编号", "Id"),
         _ => (field.key(), field.key()),
     };
-    if chinese { zh } else { en }
+    language.pick(zh, en)
 }
 
 fn file_name(path: Option<&Path>, strings: &Strings) -> String {
@@ -139,7 +139,7 @@ fn pick_layer(title: &str) -> Option<PathBuf> {
 /// Shows the dialog; false once it is closed (created or cancelled).
 pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> bool {
     let strings = app.strings();
-    let chinese = app.preferences.language == Language::Chinese;
+    let language = app.preferences.language;
     ui.set_max_width(760.0);
     ui.heading(strings.new_plan_from_layers.trim_end_matches('…'));
     egui::Grid::new("new plan layers")
@@ -209,7 +209,7 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
                 ui.label(RichText::new(strings.examples).strong());
                 ui.end_row();
                 for row in &preview.fields {
-                    let label = ui.label(field_name(row.field, chinese));
+                    let label = ui.label(field_name(row.field, language));
                     let shown = match (&row.source, row.mapped) {
                         (Some(source), true) => source.clone(),
                         (Some(source), false) => format!("{} ({source})", strings.automatic),
@@ -289,11 +289,13 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
         {
             let label = inputs.buildings.clone();
             app.loading = Some(Loading::start(&label, move |progress| {
-                Session::from_layers_watched(
+                Session::from_layers(
                     &inputs,
                     RuleProfile::default(),
-                    LayerCacheUse::ReadAndWrite,
-                    progress,
+                    OpenOptions {
+                        progress: Some(progress),
+                        ..OpenOptions::default()
+                    },
                 )
             }));
             open = false;

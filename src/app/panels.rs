@@ -8,7 +8,7 @@ use shequ_core::figures::community_figures;
 use shequ_core::format::{grouped, today};
 use shequ_core::ids::CommunityKey;
 use shequ_core::plan::{Community, CommunityType};
-use shequ_core::rules::Severity;
+use shequ_core::violation::Severity;
 
 use super::i18n::Language;
 use super::tools::Tool;
@@ -96,9 +96,16 @@ pub fn menu_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                     .session
                     .as_ref()
                     .map(|session| {
+                        let language = app.preferences.language;
                         (
-                            session.history.undo_label().map(str::to_owned),
-                            session.history.redo_label().map(str::to_owned),
+                            session
+                                .history()
+                                .undo_step()
+                                .map(|step| step.describe(language)),
+                            session
+                                .history()
+                                .redo_step()
+                                .map(|step| step.describe(language)),
                         )
                     })
                     .unwrap_or_default();
@@ -273,11 +280,11 @@ pub fn toolbar(app: &mut ShequApp, ui: &mut egui::Ui) {
             let can_undo = app
                 .session
                 .as_ref()
-                .is_some_and(|session| session.history.undo_label().is_some());
+                .is_some_and(|session| session.history().undo_step().is_some());
             let can_redo = app
                 .session
                 .as_ref()
-                .is_some_and(|session| session.history.redo_label().is_some());
+                .is_some_and(|session| session.history().redo_step().is_some());
             if ui
                 .add_enabled(can_undo, egui::Button::new(strings.undo))
                 .on_hover_text("Ctrl+Z")
@@ -312,7 +319,7 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             if let (Some(cursor), Some(session)) = (app.cursor, &app.session) {
-                let (longitude, latitude) = session.projection.to_lon_lat(cursor);
+                let (longitude, latitude) = session.projection().to_lon_lat(cursor);
                 ui.monospace(format!("{longitude:.6}, {latitude:.6}"));
             }
             ui.separator();
@@ -343,7 +350,7 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 let selected_households: u64 = app
                     .selection
                     .iter()
-                    .map(|key| session.tallies.of(*key).households)
+                    .map(|key| session.tallies().of(*key).households)
                     .sum();
                 ui.label(format!(
                     "{}: {} · {} {}",
@@ -360,14 +367,14 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 });
                 ui.separator();
                 let households: u64 = session
-                    .plan
+                    .plan()
                     .communities()
-                    .map(|(key, _)| session.tallies.of(key).households)
+                    .map(|(key, _)| session.tallies().of(key).households)
                     .sum();
                 ui.label(format!(
                     "{}: {} {} · {} {} · {} {} · {} {}",
                     strings.totals,
-                    session.plan.len(),
+                    session.plan().len(),
                     strings.communities,
                     grouped(households),
                     strings.households,
@@ -394,7 +401,7 @@ fn violation_counts(app: &ShequApp, key: CommunityKey) -> (usize, usize) {
         return (0, 0);
     };
     session
-        .rules
+        .rules()
         .of_community(key)
         .fold((0, 0), |(errors, warnings), violation| {
             match violation.severity {
@@ -427,7 +434,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
             let Some(session) = &app.session else { return };
             let filter = app.list_filter.trim().to_lowercase();
             let mut rows: Vec<(CommunityKey, &Community)> = session
-                .plan
+                .plan()
                 .communities()
                 .filter(|(_, community)| {
                     filter.is_empty()
@@ -448,15 +455,15 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                     SortColumn::Type => a.kind.cmp(&b.kind),
                     SortColumn::StreetOffice => a.street_office.cmp(&b.street_office),
                     SortColumn::Households => session
-                        .tallies
+                        .tallies()
                         .of(*a_key)
                         .households
-                        .cmp(&session.tallies.of(*b_key).households),
+                        .cmp(&session.tallies().of(*b_key).households),
                     SortColumn::Residents => session
-                        .tallies
+                        .tallies()
                         .of(*a_key)
                         .residents
-                        .cmp(&session.tallies.of(*b_key).residents),
+                        .cmp(&session.tallies().of(*b_key).residents),
                     SortColumn::Violations => counts(*a_key).cmp(&counts(*b_key)),
                 };
                 if ascending {
@@ -465,7 +472,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                     ordering.reverse()
                 }
             });
-            let band = &session.profile.community_households;
+            let band = &session.profile().community_households;
             let mut clicked = None;
             let mut sort_clicked = None;
             TableBuilder::new(ui)
@@ -505,7 +512,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                     body.rows(22.0, rows.len(), |mut row| {
                         let (key, community) = rows[row.index()];
                         row.set_selected(app.selection.contains(&key));
-                        let tally = session.tallies.of(key);
+                        let tally = session.tallies().of(key);
                         row.col(|ui| {
                             let selected = app.selection.contains(&key);
                             if ui
@@ -625,32 +632,30 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                     ui.label(format!("{} ({})", strings.several_selected, keys.len()));
                     let households: u64 = keys
                         .iter()
-                        .map(|key| session.tallies.of(*key).households)
+                        .map(|key| session.tallies().of(*key).households)
                         .sum();
                     ui.label(format!("{}: {}", strings.households, grouped(households)));
                     return;
                 }
             };
-            let Some(community) = session.plan.community(key).cloned() else {
+            let Some(community) = session.plan().community(key).cloned() else {
                 return;
             };
-            let tally = session.tallies.of(key).clone();
-            let figures = community_figures(&community, &tally, &session.profile);
+            let tally = session.tallies().of(key).clone();
+            let figures = community_figures(&community, &tally, session.profile());
             let offices: Vec<String> = session
-                .plan
+                .plan()
                 .street_offices
                 .iter()
                 .map(|office| office.name.clone())
                 .collect();
             let violations: Vec<(Severity, String)> = session
-                .rules
+                .rules()
                 .of_community(key)
                 .map(|violation| {
                     (
                         violation.severity,
-                        violation
-                            .message(app.preferences.language == Language::Chinese)
-                            .to_owned(),
+                        violation.message(app.preferences.language).to_owned(),
                     )
                 })
                 .collect();
@@ -727,13 +732,10 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                 properties.notes = notes;
             }
             if properties != before {
-                app.execute(
-                    "修改属性 edit properties",
-                    Command::SetProperties {
-                        key,
-                        properties: Box::new(properties),
-                    },
-                );
+                app.execute(Command::SetProperties {
+                    key,
+                    properties: Box::new(properties),
+                });
             }
             ui.separator();
             ui.heading(strings.figures);
@@ -802,7 +804,7 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
 
 /// One line of the violations panel: key, severity, clause, rule, message, exception, communities.
 type ViolationLine = (
-    shequ_core::rules::ViolationKey,
+    shequ_core::violation::ViolationKey,
     Severity,
     u32,
     &'static str,
@@ -820,9 +822,9 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
         .default_size(190.0)
         .show(ui, |ui| {
             let Some(session) = &app.session else { return };
-            let chinese = app.preferences.language == Language::Chinese;
+            let language = app.preferences.language;
             let offices: Vec<String> = session
-                .plan
+                .plan()
                 .street_offices
                 .iter()
                 .map(|office| office.name.clone())
@@ -912,9 +914,9 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         checked.violation.areas.contains(office)
                             || checked.violation.communities.iter().any(|id| {
                                 session
-                                    .plan
+                                    .plan()
                                     .key_of(id)
-                                    .and_then(|key| session.plan.community(key))
+                                    .and_then(|key| session.plan().community(key))
                                     .and_then(|community| community.street_office.as_ref())
                                     == Some(office)
                             })
@@ -927,7 +929,7 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         violation.severity,
                         violation.clause,
                         violation.rule,
-                        violation.message(chinese).to_owned(),
+                        violation.message(language).to_owned(),
                         checked.accepted.map(|exception| {
                             format!(
                                 "{} — {} {}",
@@ -953,10 +955,9 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                             ui.label(RichText::new(symbol).color(colour));
                             ui.label(RichText::new(rule).monospace().weak());
                             if clause > 0 {
-                                ui.label(if chinese {
-                                    format!("第{clause}条")
-                                } else {
-                                    format!("cl. {clause}")
+                                ui.label(match language {
+                                    Language::Chinese => format!("第{clause}条"),
+                                    Language::English => format!("cl. {clause}"),
                                 });
                             }
                             let selected = app.highlighted.as_ref() == Some(&key);
@@ -983,14 +984,14 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                 app.highlighted = Some(key.clone());
                 let keys: Vec<CommunityKey> = communities
                     .iter()
-                    .filter_map(|id| app.session.as_ref()?.plan.key_of(id))
+                    .filter_map(|id| app.session.as_ref()?.plan().key_of(id))
                     .collect();
                 if !keys.is_empty() {
                     app.selection = keys;
                 }
                 let bounds = app.session.as_ref().and_then(|session| {
                     session
-                        .rules
+                        .rules()
                         .iter()
                         .find(|violation| violation.key() == key)
                         .and_then(|violation| violation.location.bounds())
@@ -1023,13 +1024,13 @@ fn open_accept_dialog(app: &mut ShequApp) {
     let Some(key) = app.highlighted.clone() else {
         return;
     };
-    let chinese = app.preferences.language == Language::Chinese;
+    let language = app.preferences.language;
     let message = app.session.as_ref().and_then(|session| {
         session
-            .rules
+            .rules()
             .iter()
             .find(|violation| violation.key() == key)
-            .map(|violation| violation.message(chinese).to_owned())
+            .map(|violation| violation.message(language).to_owned())
     });
     if let Some(message) = message {
         app.dialog = Some(Dialog::Accept {
@@ -1076,7 +1077,7 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                             approver: approver.clone(),
                             date: today(),
                         };
-                        app.execute("接受例外 accept", command);
+                        app.execute(command);
                         keep = false;
                     }
                     if ui.button(strings.cancel).clicked() {
@@ -1123,7 +1124,7 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                         let office = app
                             .selection
                             .first()
-                            .and_then(|key| app.session.as_ref()?.plan.community(*key))
+                            .and_then(|key| app.session.as_ref()?.plan().community(*key))
                             .and_then(|community| community.street_office.clone());
                         let community = Community {
                             id: id.trim().to_owned(),
@@ -1140,13 +1141,10 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                             boundary: boundary.clone(),
                             other_properties: Default::default(),
                         };
-                        app.execute(
-                            "create",
-                            Command::Create {
-                                community: Box::new(community),
-                                avoid_overlap: true,
-                            },
-                        );
+                        app.execute(Command::Create {
+                            community: Box::new(community),
+                            avoid_overlap: true,
+                        });
                         keep = false;
                     }
                     if ui.button(strings.cancel).clicked() {
@@ -1178,11 +1176,9 @@ pub fn dialogs(app: &mut ShequApp, ctx: &egui::Context) {
                 ui.label(recovery.display().to_string());
                 ui.horizontal(|ui| {
                     if ui.button(strings.restore).clicked() {
-                        let plan_path = app
-                            .session
-                            .as_ref()
-                            .and_then(|session| session.plan_path.clone());
-                        let restored = plan_path.as_deref().map(|plan_path| {
+                        let plan_path =
+                            app.session.as_ref().and_then(|session| session.plan_path());
+                        let restored = plan_path.map(|plan_path| {
                             shequ_core::Session::open_recovery(recovery, plan_path)
                         });
                         match restored {

@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, Color32, Pos2, Sense, Shape, Stroke};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use shequ_core::edit::Command;
+use shequ_core::edit::{Command, Step};
 use shequ_core::gesture::VertexDrag;
 use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
 
@@ -95,9 +95,9 @@ fn snapped(app: &mut ShequApp, screen: Pos2) -> (Coord<f64>, Option<SnapKind>) {
         return (point, None);
     };
     let targets = SnapTargets {
-        plan: &session.plan,
-        community_index: &session.community_index,
-        street_index: &session.street_index,
+        plan: session.plan(),
+        community_index: session.community_index(),
+        street_index: session.street_index(),
         blocks: None,
     };
     match snap(point, tolerance, &targets) {
@@ -150,7 +150,7 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
     let highlight = app.highlighted.as_ref().and_then(|key| {
         app.session
             .as_ref()?
-            .rules
+            .rules()
             .iter()
             .find(|violation| violation.key() == *key)
             .map(|violation| violation.location.clone())
@@ -213,7 +213,7 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                 if !shift {
                     app.selection.clear();
                 }
-                for key in session.community_index.meeting(envelope) {
+                for key in session.community_index().meeting(envelope) {
                     if !app.selection.contains(&key) {
                         app.selection.push(key);
                     }
@@ -240,7 +240,7 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                 let count = app
                     .session
                     .as_ref()
-                    .map_or(0, |session| session.plan.slot_count());
+                    .map_or(0, |session| session.plan().slot_count());
                 app.dialog = Some(Dialog::NewCommunity {
                     boundary: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
                     id: format!("NEW{:03}", count + 1),
@@ -309,7 +309,7 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                     MapView::community_at(session, middle)
                 });
                 if let Some(key) = target {
-                    app.execute("split", Command::Split { key, line });
+                    app.execute(Command::Split { key, line });
                 }
                 points.clear();
             }
@@ -328,7 +328,12 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
             if response.drag_started_by(egui::PointerButton::Primary)
                 && let Some(session) = &mut app.session
             {
-                let _ = session.begin("分配街区 assign blocks");
+                // A brush stroke is one undo step. A transaction left open by a stroke whose
+                // release was never seen is closed first, so a new stroke can always begin.
+                session.commit();
+                if let Err(error) = session.begin(Step::AssignBlocks) {
+                    app.message = Some(error.describe(app.preferences.language));
+                }
             }
             if (response.clicked() || response.dragged())
                 && let (Some(pointer), Some(session)) = (pointer, &mut app.session)
@@ -341,20 +346,17 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                 let already = inside.is_some_and(|inside| {
                     use geo::Contains;
                     session
-                        .plan
+                        .plan()
                         .community(target)
                         .is_some_and(|community| community.boundary.contains(&inside))
                 });
                 if let (Some(block), false) = (block, already)
-                    && let Err(error) = session.execute(
-                        "分配街区 assign blocks",
-                        Command::AssignBlocks {
-                            blocks: vec![block],
-                            to: target,
-                        },
-                    )
+                    && let Err(error) = session.execute(Command::AssignBlocks {
+                        blocks: vec![block],
+                        to: target,
+                    })
                 {
-                    app.message = Some(error.to_string());
+                    app.message = Some(error.describe(app.preferences.language));
                 }
             }
             if response.drag_stopped()
@@ -389,8 +391,8 @@ fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
         [point.x + tolerance, point.y + tolerance],
     );
     let mut best: Option<(f64, EdgePick)> = None;
-    for key in session.community_index.meeting(envelope) {
-        let Some(community) = session.plan.community(key) else {
+    for key in session.community_index().meeting(envelope) {
+        let Some(community) = session.plan().community(key) else {
             continue;
         };
         for polygon in &community.boundary {
@@ -417,10 +419,7 @@ fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
 
 fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
     if let Some((start, end, at)) = nearest_edge(app, screen) {
-        app.execute(
-            "插入顶点 insert vertex",
-            Command::InsertVertex { start, end, at },
-        );
+        app.execute(Command::InsertVertex { start, end, at });
     }
 }
 
@@ -429,15 +428,12 @@ fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
     let point = app.map.to_metres(screen);
     let tolerance = PICK_RADIUS * app.map.metres_per_point;
     if let Some(vertex) = shequ_core::ops::vertex::nearest_vertex(
-        &session.plan,
-        &session.community_index,
+        session.plan(),
+        session.community_index(),
         point,
         tolerance,
     ) {
-        app.execute(
-            "删除顶点 delete vertex",
-            Command::DeleteVertex { at: vertex },
-        );
+        app.execute(Command::DeleteVertex { at: vertex });
     }
 }
 
@@ -505,12 +501,15 @@ fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Resp
             let Some(session) = &app.session else { return };
             let zoomed_in = app.map.metres_per_point < 3.0;
             let keys: Vec<_> = if app.selection.is_empty() && zoomed_in {
-                session.community_index.meeting(app.map.visible()).collect()
+                session
+                    .community_index()
+                    .meeting(app.map.visible())
+                    .collect()
             } else {
                 app.selection.clone()
             };
             for key in keys {
-                let Some(community) = session.plan.community(key) else {
+                let Some(community) = session.plan().community(key) else {
                     continue;
                 };
                 for polygon in &community.boundary {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use shequ_core::Session;
 use shequ_core::format::today;
-use shequ_core::rules::ViolationKey;
+use shequ_core::violation::ViolationKey;
 
 use super::EXIT_CLEAN;
 

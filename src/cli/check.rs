@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use shequ_core::Session;
+use shequ_core::load::LayerCacheUse;
+use shequ_core::profile::RuleProfile;
 use shequ_core::report::{CheckReport, ViolationRow};
-use shequ_core::rules::RuleProfile;
-use shequ_core::session::LayerCacheUse;
+use shequ_core::session::OpenOptions;
 
 use shequ_core::format::grouped;
+use shequ_core::lang::Language;
 
 use super::table::{Align, render};
 use super::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
@@ -37,7 +39,7 @@ pub struct CheckArguments {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Language of the messages 语言: zh or en; by default Chinese when the system locale is.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = language_parser())]
     pub lang: Option<Language>,
     /// Parse the layers' GeoJSON even where a cache beside them matches, and write no cache
     /// (the cache, `.NAME.shequ-cache`, makes a second check of the same layers much faster).
@@ -45,24 +47,16 @@ pub struct CheckArguments {
     pub no_cache: bool,
 }
 
-/// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Language {
-    /// 中文.
-    Zh,
-    /// English.
-    En,
-}
-
-impl Language {
-    /// Chinese when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else English.
-    pub fn from_locale() -> Self {
-        if shequ_core::format::system_locale_is_chinese() {
-            Language::Zh
+/// `--lang zh|en`, listed in the help.
+pub fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["zh", "en"]).map(|value| {
+        if value == "zh" {
+            Language::Chinese
         } else {
-            Language::En
+            Language::English
         }
-    }
+    })
 }
 
 /// Opens the plan or the layers the arguments name.
@@ -71,18 +65,22 @@ pub fn open_session(
     layers: &LayerArguments,
     cache: LayerCacheUse,
 ) -> anyhow::Result<Session> {
+    let options = OpenOptions {
+        cache,
+        ..OpenOptions::default()
+    };
     match (plan, layers.inputs()?) {
-        (Some(plan), _) => Ok(Session::open_with(plan, cache)?),
+        (Some(plan), _) => Ok(Session::open_with(plan, options)?),
         (None, Some(inputs)) => {
             if inputs.communities.is_none() {
                 bail!(
                     "--communities is needed with --buildings: give the community boundaries to check (or a plan file)"
                 );
             }
-            Ok(Session::from_layers_with(
+            Ok(Session::from_layers(
                 &inputs,
                 RuleProfile::default(),
-                cache,
+                options,
             )?)
         }
         (None, None) => {
@@ -99,7 +97,7 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
     };
     let session = open_session(arguments.plan.as_ref(), &arguments.layers, cache)?;
     let report = CheckReport::of(&session);
-    let chinese = arguments.lang.unwrap_or_else(Language::from_locale) == Language::Zh;
+    let language = arguments.lang.unwrap_or_else(Language::from_locale);
     // Buffered: standard output flushes at every line, a write call for each of a report's
     // fifteen thousand lines at 1,000 communities.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -113,7 +111,7 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
                 eprintln!("warning: {warning}");
             }
             write!(out, "{}", table_text(&session, &report))?;
-            write!(out, "{}", violations_text(&report, chinese))?;
+            write!(out, "{}", violations_text(&report, language))?;
         }
     }
     out.flush().context("writing the report")?;
@@ -128,48 +126,36 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
     }))
 }
 
-fn violation_line(row: &ViolationRow, chinese: bool) -> String {
-    let message = if chinese {
-        &row.message_zh
-    } else {
-        &row.message_en
-    };
+fn violation_line(row: &ViolationRow, language: Language) -> String {
+    let message = language.pick(&row.message_zh, &row.message_en);
     let marker = if row.pre_existing { "" } else { " *" };
     format!("  [{}] {message}{marker}\n", row.rule)
 }
 
 /// Violations grouped by severity, then the accepted ones, then lapsed exceptions.
-pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
+pub fn violations_text(report: &CheckReport, language: Language) -> String {
     let mut text = String::new();
     for (severity, heading_zh, heading_en) in
         [("error", "错误", "Errors"), ("warning", "警告", "Warnings")]
     {
         let rows: Vec<&ViolationRow> = report.unaccepted(severity).collect();
-        let heading = if chinese {
-            format!("{heading_zh} ({})", rows.len())
-        } else {
-            format!("{heading_en} ({})", rows.len())
-        };
+        let heading = format!("{} ({})", language.pick(heading_zh, heading_en), rows.len());
         text.push_str(&format!("\n{heading}\n"));
         for row in rows {
-            text.push_str(&violation_line(row, chinese));
+            text.push_str(&violation_line(row, language));
         }
     }
     let accepted: Vec<&ViolationRow> = report.accepted().collect();
     if !accepted.is_empty() {
         text.push_str(&format!(
             "\n{} ({})\n",
-            if chinese {
-                "已接受的例外"
-            } else {
-                "Accepted exceptions"
-            },
+            language.pick("已接受的例外", "Accepted exceptions"),
             accepted.len()
         ));
         for row in accepted {
-            text.push_str(&violation_line(row, chinese));
+            text.push_str(&violation_line(row, language));
             if let Some(exception) = &row.accepted {
-                let by = if chinese { "批准" } else { "approved by" };
+                let by = language.pick("批准", "approved by");
                 text.push_str(&format!(
                     "      {} — {by} {}, {}\n",
                     exception.reason, exception.approver, exception.date
@@ -178,11 +164,10 @@ pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
         }
     }
     if !report.lapsed_exceptions.is_empty() {
-        let heading = if chinese {
-            "已失效的例外 (违规已消失或数字已变, 保存时删除)"
-        } else {
-            "Lapsed exceptions (the violation is gone or its figures changed; dropped at the next save)"
-        };
+        let heading = language.pick(
+            "已失效的例外 (违规已消失或数字已变, 保存时删除)",
+            "Lapsed exceptions (the violation is gone or its figures changed; dropped at the next save)",
+        );
         text.push_str(&format!(
             "\n{heading} ({})\n",
             report.lapsed_exceptions.len()
@@ -196,11 +181,10 @@ pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
         }
     }
     if report.violations.iter().any(|row| !row.pre_existing) {
-        text.push_str(if chinese {
-            "\n* 打开方案后新出现\n"
-        } else {
-            "\n* new since the plan was opened\n"
-        });
+        text.push_str(language.pick(
+            "\n* 打开方案后新出现\n",
+            "\n* new since the plan was opened\n",
+        ));
     }
     text
 }
@@ -208,7 +192,7 @@ pub fn violations_text(report: &CheckReport, chinese: bool) -> String {
 fn table_text(session: &Session, report: &CheckReport) -> String {
     let mut text = String::new();
     let rows: Vec<Vec<String>> = session
-        .plan
+        .plan()
         .communities()
         .zip(&report.communities)
         .map(|((_, community), row)| {

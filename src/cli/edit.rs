@@ -11,6 +11,7 @@ use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::format::grouped;
 use shequ_core::ids::CommunityKey;
+use shequ_core::lang::Language;
 
 use super::EXIT_CLEAN;
 
@@ -46,7 +47,7 @@ pub struct EditArguments {
 
 fn community(session: &Session, id: &str) -> anyhow::Result<CommunityKey> {
     session
-        .plan
+        .plan()
         .key_of(id.trim())
         .with_context(|| format!("there is no community with id `{}` in the plan", id.trim()))
 }
@@ -73,23 +74,20 @@ fn parse_pair(text: &str, separator: char) -> anyhow::Result<(f64, f64)> {
 }
 
 fn metres(session: &Session, (longitude, latitude): (f64, f64)) -> Coord<f64> {
-    session.projection.to_metres(longitude, latitude)
+    session.projection().to_metres(longitude, latitude)
 }
 
 pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     let mut session = Session::open(&arguments.plan)?;
-    let (label, command) = if let Some(ids) = &arguments.merge {
+    let command = if let Some(ids) = &arguments.merge {
         let keys = ids
             .iter()
             .map(|id| community(&session, id))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        (
-            "合并 merge",
-            Command::Merge {
-                keys,
-                allow_several_parts: arguments.allow_several_parts,
-            },
-        )
+        Command::Merge {
+            keys,
+            allow_several_parts: arguments.allow_several_parts,
+        }
     } else if let (Some(id), Some(line)) = (&arguments.split, &arguments.line) {
         let key = community(&session, id)?;
         let points = line
@@ -99,35 +97,35 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         if points.len() < 2 {
             bail!("--line needs at least two positions");
         }
-        (
-            "拆分 split",
-            Command::Split {
-                key,
-                line: LineString::new(points),
-            },
-        )
+        Command::Split {
+            key,
+            line: LineString::new(points),
+        }
     } else if let (Some(point), Some(to)) = (&arguments.assign_block, &arguments.to) {
         let key = community(&session, to)?;
         let at = metres(&session, parse_pair(point, ',')?);
         let block = session.blocks().at(at).with_context(|| {
             format!("no street block contains {point}; give a point between streets")
         })?;
-        (
-            "分配街区 assign block",
-            Command::AssignBlocks {
-                blocks: vec![block],
-                to: key,
-            },
-        )
+        Command::AssignBlocks {
+            blocks: vec![block],
+            to: key,
+        }
     } else {
         bail!("give one of --merge, --split with --line, or --assign-block with --to");
     };
     let before: Vec<(String, u64)> = session
-        .plan
+        .plan()
         .communities()
-        .map(|(key, community)| (community.id.clone(), session.tallies.of(key).households))
+        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
         .collect();
-    let effects = session.execute(label, command)?;
+    let step = command.step();
+    let label = format!(
+        "{} {}",
+        step.describe(Language::Chinese),
+        step.describe(Language::English)
+    );
+    let effects = session.execute(command)?;
     let out = arguments.out.as_ref().unwrap_or(&arguments.plan);
     session.save_as(out)?;
     println!(
@@ -136,7 +134,7 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         out.display()
     );
     for key in &effects.communities {
-        match session.plan.community(*key) {
+        match session.plan().community(*key) {
             Some(changed) => {
                 let was = before
                     .iter()
@@ -148,7 +146,7 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
                     changed.id,
                     changed.name,
                     was,
-                    grouped(session.tallies.of(*key).households)
+                    grouped(session.tallies().of(*key).households)
                 );
             }
             None => println!("  slot {}: removed", key.0),

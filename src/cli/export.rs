@@ -8,7 +8,9 @@ use shequ::map_image::export_with_map;
 use shequ_core::Session;
 
 use super::EXIT_CLEAN;
-use super::check::Language;
+use shequ_core::lang::Language;
+
+use super::check::language_parser;
 
 /// `shequ export PLAN --out DIR`.
 #[derive(Debug, Args)]
@@ -20,17 +22,17 @@ pub struct ExportArguments {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Language of the map sheet 语言: zh or en; by default Chinese when the system locale is.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = language_parser())]
     pub lang: Option<Language>,
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let session = Session::open(&arguments.plan)?;
-    for warning in &session.warnings {
+    for warning in session.warnings() {
         eprintln!("warning: {warning}");
     }
-    let chinese = arguments.lang.unwrap_or_else(Language::from_locale) == Language::Zh;
-    let (files, map) = export_with_map(&session, &arguments.out, chinese)?;
+    let language = arguments.lang.unwrap_or_else(Language::from_locale);
+    let (files, map) = export_with_map(&session, &arguments.out, language)?;
     println!(
         "Wrote {}, {}, {} and {}.",
         files.communities_geojson.display(),

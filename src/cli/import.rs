@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Args;
 use shequ_core::Session;
-use shequ_core::rules::RuleProfile;
+use shequ_core::profile::RuleProfile;
+use shequ_core::session::OpenOptions;
 
 use super::{EXIT_CLEAN, LayerArguments};
 
@@ -24,21 +25,22 @@ pub fn run(arguments: &ImportArguments) -> anyhow::Result<ExitCode> {
     let Some(inputs) = arguments.layers.inputs()? else {
         bail!("--buildings is needed: the buildings layer the plan counts households from");
     };
-    let mut session = Session::from_layers(&inputs, RuleProfile::default())?;
-    for warning in &session.warnings {
+    let mut session =
+        Session::from_layers(&inputs, RuleProfile::default(), OpenOptions::default())?;
+    for warning in session.warnings() {
         eprintln!("warning: {warning}");
     }
     session.save_as(&arguments.out)?;
     println!(
         "Wrote {}: {} communities over {} buildings ({} households){}.",
         arguments.out.display(),
-        session.plan.len(),
-        session.layers.buildings.len(),
-        session.layers.total_households(),
-        if session.layers.streets.is_empty() {
+        session.plan().len(),
+        session.layers().buildings.len(),
+        session.layers().total_households(),
+        if session.layers().streets.is_empty() {
             String::new()
         } else {
-            format!(" and {} streets", session.layers.streets.len())
+            format!(" and {} streets", session.layers().streets.len())
         }
     );
     Ok(ExitCode::from(EXIT_CLEAN))

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use shequ_core::rules::RuleProfile;
-use shequ_core::rules::profile::NANCHANG_2002_TOML;
+use shequ_core::profile::NANCHANG_2002_TOML;
+use shequ_core::profile::RuleProfile;
 
 use super::EXIT_CLEAN;
 

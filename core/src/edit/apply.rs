@@ -1,20 +1,26 @@
 //! `apply`: the one place a plan changes. A command is resolved into primitive changes by the
-//! geometry operations, the primitives are carried out (each giving its own inverse), and the
-//! session's bookkeeping — re-index, recount, re-check the rules of the touched communities and
-//! their neighbours — is done once, at the end.
+//! geometry operations and the primitives are carried out on an [`EditTarget`] (the parts of a
+//! session an edit may touch), each giving its own inverse. The session's bookkeeping — recount
+//! and re-check the touched communities and their neighbours — is done once, by the session,
+//! after.
 
 use std::collections::BTreeSet;
 
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 
+use crate::edit::EditError;
 use crate::edit::command::{Command, CommunityProperties};
-use crate::error::{Error, Result};
+use crate::exception::AcceptedException;
+use crate::geometry::overlay;
 use crate::ids::CommunityKey;
-use crate::index::boundary_envelope;
-use crate::ops::{self, OpError, overlay, validity, vertex};
-use crate::plan::Community;
-use crate::rules::AcceptedException;
-use crate::session::Session;
+use crate::index::{CommunityIndex, boundary_envelope};
+use crate::layers::Building;
+use crate::ops::blocks::Blocks;
+use crate::ops::{self, OpError, validity, vertex};
+use crate::plan::{Community, Plan};
+use crate::rules::RuleResults;
+
+type Result<T> = std::result::Result<T, EditError>;
 
 /// What a command changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,31 +65,37 @@ pub enum Locks {
 /// Buildings given to a community by hand get the footprint's envelope grown by this, metres.
 const BUILDING_MARGIN_M: f64 = 1.0;
 
-fn edit_error(error: OpError) -> Error {
-    Error::Edit(error.to_string())
+fn edit_error(error: OpError) -> EditError {
+    EditError::Geometry(error)
 }
 
-impl Session {
-    /// Carries out `command`: the inverse and the effects, or an error and no change at all.
-    pub fn apply(&mut self, command: Command) -> Result<Applied> {
-        self.apply_with(command, Locks::Honour)
-    }
+/// The parts of a session an edit may change (the plan, the community index, the exceptions) and
+/// those it reads (buildings, street blocks, the current violations), borrowed for one command.
+pub struct EditTarget<'a> {
+    /// The communities.
+    pub plan: &'a mut Plan,
+    /// Communities by envelope: each primitive re-files its community, so that the later
+    /// commands of a batch find their neighbours.
+    pub community_index: &'a mut CommunityIndex,
+    /// The accepted exceptions.
+    pub exceptions: &'a mut Vec<AcceptedException>,
+    /// The buildings (assigning buildings by hand reads their envelopes).
+    pub buildings: &'a [Building],
+    /// The street blocks, where they have been derived (assigning blocks needs them).
+    pub blocks: Option<&'a Blocks>,
+    /// The violations as they stand (accepting one reads it).
+    pub violations: &'a RuleResults,
+}
 
-    /// Carries out `command`, honouring locks or not.
-    pub fn apply_with(&mut self, command: Command, locks: Locks) -> Result<Applied> {
+impl EditTarget<'_> {
+    /// Carries out `command`: its inverse and what it touched, or an error and no change at all
+    /// (whatever part of a batch was done is undone). Counting and checking are the caller's.
+    pub fn apply(&mut self, command: Command, locks: Locks) -> Result<Applied> {
         let (inverse, effects) = self.carry_out(command, locks)?;
-        let keys: Vec<CommunityKey> = effects.communities.iter().copied().collect();
-        if !effects.is_empty() {
-            // Each primitive re-filed its community in the index already (later commands of a
-            // batch look neighbours up there), so only the counts and rules are left.
-            self.recount_and_recheck(&keys);
-            self.generation += 1;
-        }
         Ok(Applied { inverse, effects })
     }
 
-    /// Carries out a command without the final bookkeeping; on error, whatever part of a batch was
-    /// done is undone.
+    /// Carries out a command; on error, whatever part of a batch was done is undone.
     fn carry_out(&mut self, command: Command, locks: Locks) -> Result<(Command, Effects)> {
         match command {
             Command::Batch(commands) => {
@@ -112,7 +124,7 @@ impl Session {
                 validity::check_boundary(&boundary).map_err(edit_error)?;
                 let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
                 let old = std::mem::replace(&mut community.boundary, boundary);
-                self.community_index.refresh(&self.plan, key);
+                self.community_index.refresh(self.plan, key);
                 Ok((
                     Command::ReplaceBoundary { key, boundary: old },
                     touched(key),
@@ -120,27 +132,26 @@ impl Session {
             }
             Command::Insert { key, community } => {
                 if self.plan.community(key).is_some() {
-                    return Err(Error::Edit(format!("slot {} is taken", key.0)));
+                    return Err(EditError::SlotTaken { slot: key.0 });
                 }
                 if self
                     .plan
                     .communities()
                     .any(|(_, existing)| existing.id == community.id)
                 {
-                    return Err(Error::Edit(format!(
-                        "a community with id {} exists already",
-                        community.id
-                    )));
+                    return Err(EditError::IdTaken {
+                        id: community.id.clone(),
+                    });
                 }
                 validity::check_boundary(&community.boundary).map_err(edit_error)?;
                 self.plan.restore(key, *community);
-                self.community_index.refresh(&self.plan, key);
+                self.community_index.refresh(self.plan, key);
                 Ok((Command::Remove { key }, touched(key)))
             }
             Command::Remove { key } => {
                 self.check_unlocked(&[key], locks)?;
                 let community = self.plan.remove(key).ok_or_else(|| missing(key))?;
-                self.community_index.refresh(&self.plan, key);
+                self.community_index.refresh(self.plan, key);
                 Ok((
                     Command::Insert {
                         key,
@@ -162,7 +173,7 @@ impl Session {
                 ))
             }
             Command::SetExceptions { exceptions } => {
-                let old = std::mem::replace(&mut self.settings.exceptions, exceptions);
+                let old = std::mem::replace(self.exceptions, exceptions);
                 Ok((
                     Command::SetExceptions { exceptions: old },
                     Effects {
@@ -186,10 +197,26 @@ impl Session {
             if let Some(community) = self.plan.community(key)
                 && community.locked
             {
-                return Err(Error::Edit(format!(
-                    "{} ({}) is locked; unlock it in its properties to change it",
-                    community.name, community.id
-                )));
+                return Err(EditError::Locked {
+                    id: community.id.clone(),
+                    name: community.name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a merge that names a community twice: the survivor would be removed as one of
+    /// the absorbed, or an absorbed one removed twice, and households would silently go uncovered.
+    fn check_each_once(&self, keys: &[CommunityKey]) -> Result<()> {
+        let mut seen = BTreeSet::new();
+        for &key in keys {
+            if !seen.insert(key) {
+                let community = self.plan.community(key).ok_or_else(|| missing(key))?;
+                return Err(EditError::RepeatedInMerge {
+                    id: community.id.clone(),
+                    name: community.name.clone(),
+                });
             }
         }
         Ok(())
@@ -268,7 +295,7 @@ impl Session {
     /// are known to be unlocked.
     fn replacements_of(
         &self,
-        changed: Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError>,
+        changed: std::result::Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError>,
         locks: Locks,
     ) -> Result<Vec<Command>> {
         let changed = changed.map_err(edit_error)?;
@@ -290,10 +317,9 @@ impl Session {
                 avoid_overlap,
             } => {
                 if self.plan.key_of(&community.id).is_some() {
-                    return Err(Error::Edit(format!(
-                        "a community with id {} exists already; choose another id",
-                        community.id
-                    )));
+                    return Err(EditError::IdTaken {
+                        id: community.id.clone(),
+                    });
                 }
                 if avoid_overlap {
                     let neighbours: Vec<&MultiPolygon<f64>> = self
@@ -313,16 +339,16 @@ impl Session {
             }
             Command::Delete { key } => Ok(vec![Command::Remove { key }]),
             Command::MoveVertex { from, to } => {
-                let changed = vertex::move_vertex(&self.plan, &self.community_index, from, to);
+                let changed = vertex::move_vertex(self.plan, self.community_index, from, to);
                 self.replacements_of(changed, locks)
             }
             Command::InsertVertex { start, end, at } => {
                 let changed =
-                    vertex::insert_vertex(&self.plan, &self.community_index, start, end, at);
+                    vertex::insert_vertex(self.plan, self.community_index, start, end, at);
                 self.replacements_of(changed, locks)
             }
             Command::DeleteVertex { at } => {
-                let changed = vertex::delete_vertex(&self.plan, &self.community_index, at);
+                let changed = vertex::delete_vertex(self.plan, self.community_index, at);
                 self.replacements_of(changed, locks)
             }
             Command::Merge {
@@ -330,6 +356,7 @@ impl Session {
                 allow_several_parts,
             } => {
                 self.check_unlocked(&keys, locks)?;
+                self.check_each_once(&keys)?;
                 let boundaries: Vec<&MultiPolygon<f64>> = keys
                     .iter()
                     .map(|&key| self.boundary_of(key))
@@ -374,16 +401,17 @@ impl Session {
                 Ok(primitives)
             }
             Command::AssignBlocks { blocks, to } => {
-                let block_polygons = self.blocks();
-                let polygons: Vec<Polygon<f64>> =
-                    blocks
-                        .iter()
-                        .map(|&block| {
-                            block_polygons.polygons.get(block).cloned().ok_or_else(|| {
-                                Error::Edit(format!("there is no street block {block}"))
-                            })
-                        })
-                        .collect::<Result<_>>()?;
+                let block_polygons = self.blocks.ok_or(EditError::BlocksNotDerived)?;
+                let polygons: Vec<Polygon<f64>> = blocks
+                    .iter()
+                    .map(|&block| {
+                        block_polygons
+                            .polygons
+                            .get(block)
+                            .cloned()
+                            .ok_or(EditError::NoSuchBlock { block })
+                    })
+                    .collect::<Result<_>>()?;
                 let area = overlay::union(&[&MultiPolygon::new(polygons)]);
                 self.give_area(area, to, locks)
             }
@@ -391,10 +419,9 @@ impl Session {
                 let mut rectangles = Vec::with_capacity(buildings.len());
                 for building in buildings {
                     let found = self
-                        .layers
                         .buildings
                         .get(building as usize)
-                        .ok_or_else(|| Error::Edit(format!("there is no building {building}")))?;
+                        .ok_or(EditError::NoSuchBuilding { building })?;
                     let [low, high] = found.envelope();
                     let (low, high) = (
                         Coord {
@@ -430,21 +457,19 @@ impl Session {
                 date,
             } => {
                 if reason.trim().is_empty() || approver.trim().is_empty() {
-                    return Err(Error::Exception(
-                        "an exception needs a reason and an approver".to_owned(),
-                    ));
+                    return Err(EditError::ExceptionWithoutReasonOrApprover);
                 }
-                let violation = self.rules.iter().find(|violation| violation.key() == key).ok_or_else(|| {
-                    Error::Exception(format!(
-                        "no violation of rule {} about {} occurs in this plan; check the rule id and the ids",
-                        key.rule,
-                        key.subjects.join(", ")
-                    ))
-                })?;
+                let violation = self
+                    .violations
+                    .iter()
+                    .find(|violation| violation.key() == key)
+                    .ok_or_else(|| EditError::NoSuchViolation {
+                        rule: key.rule.clone(),
+                        subjects: key.subjects.join(", "),
+                    })?;
                 let exception =
                     AcceptedException::accepting(violation, reason.trim(), approver.trim(), &date);
                 let mut exceptions: Vec<AcceptedException> = self
-                    .settings
                     .exceptions
                     .iter()
                     .filter(|existing| existing.key() != key)
@@ -455,7 +480,6 @@ impl Session {
             }
             Command::Revoke { key } => {
                 let exceptions = self
-                    .settings
                     .exceptions
                     .iter()
                     .filter(|existing| existing.key() != key)
@@ -468,8 +492,8 @@ impl Session {
     }
 }
 
-fn missing(key: CommunityKey) -> Error {
-    Error::Edit(format!("there is no community in slot {}", key.0))
+fn missing(key: CommunityKey) -> EditError {
+    EditError::NoSuchCommunity { slot: key.0 }
 }
 
 fn touched(key: CommunityKey) -> Effects {

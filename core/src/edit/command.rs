@@ -5,9 +5,11 @@
 
 use geo::{Coord, LineString};
 
+use crate::exception::AcceptedException;
 use crate::ids::CommunityKey;
+use crate::lang::Language;
 use crate::plan::{Community, CommunityType};
-use crate::rules::{AcceptedException, ViolationKey};
+use crate::violation::ViolationKey;
 
 /// A community's own attributes, as the inspector edits them.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,4 +181,102 @@ pub enum Command {
         /// Which violation's exception.
         key: ViolationKey,
     },
+}
+
+/// What kind of step a command is, as the Edit menu names it ("撤销 合并", "Undo merge").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A new community drawn.
+    Create,
+    /// Communities deleted.
+    Delete,
+    /// A vertex moved (a whole drag is one step).
+    MoveVertex,
+    /// A vertex inserted.
+    InsertVertex,
+    /// A vertex deleted.
+    DeleteVertex,
+    /// Communities merged.
+    Merge,
+    /// A community split.
+    Split,
+    /// Street blocks given to a community.
+    AssignBlocks,
+    /// Buildings given to a community.
+    AssignBuildings,
+    /// A community's attributes changed.
+    EditProperties,
+    /// A violation accepted.
+    Accept,
+    /// An exception withdrawn.
+    Revoke,
+    /// A boundary replaced.
+    ReplaceBoundary,
+    /// Several changes at once.
+    Edit,
+}
+
+impl Step {
+    /// The step's name in `language`.
+    pub fn describe(self, language: Language) -> &'static str {
+        let (chinese, english) = match self {
+            Step::Create => ("新建社区", "new community"),
+            Step::Delete => ("删除社区", "delete"),
+            Step::MoveVertex => ("移动顶点", "move vertex"),
+            Step::InsertVertex => ("插入顶点", "insert vertex"),
+            Step::DeleteVertex => ("删除顶点", "delete vertex"),
+            Step::Merge => ("合并", "merge"),
+            Step::Split => ("拆分", "split"),
+            Step::AssignBlocks => ("分配街区", "assign blocks"),
+            Step::AssignBuildings => ("分配建筑", "assign buildings"),
+            Step::EditProperties => ("修改属性", "edit attributes"),
+            Step::Accept => ("接受例外", "accept exception"),
+            Step::Revoke => ("撤回例外", "revoke exception"),
+            Step::ReplaceBoundary => ("修改边界", "change boundary"),
+            Step::Edit => ("编辑", "edit"),
+        };
+        language.pick(chinese, english)
+    }
+}
+
+impl Command {
+    /// What kind of step this command is.
+    pub fn step(&self) -> Step {
+        match self {
+            Command::ReplaceBoundary { .. } => Step::ReplaceBoundary,
+            Command::Insert { .. } | Command::Create { .. } => Step::Create,
+            Command::Remove { .. } | Command::Delete { .. } => Step::Delete,
+            Command::SetProperties { .. } => Step::EditProperties,
+            Command::SetExceptions { .. } => Step::Edit,
+            Command::Batch(commands) => match commands.split_first() {
+                Some((first, rest)) if rest.iter().all(|other| other.step() == first.step()) => {
+                    first.step()
+                }
+                _ => Step::Edit,
+            },
+            Command::MoveVertex { .. } => Step::MoveVertex,
+            Command::InsertVertex { .. } => Step::InsertVertex,
+            Command::DeleteVertex { .. } => Step::DeleteVertex,
+            Command::Merge { .. } => Step::Merge,
+            Command::Split { .. } => Step::Split,
+            Command::AssignBlocks { .. } => Step::AssignBlocks,
+            Command::AssignBuildings { .. } => Step::AssignBuildings,
+            Command::Accept { .. } => Step::Accept,
+            Command::Revoke { .. } => Step::Revoke,
+        }
+    }
+
+    /// The command's name in `language`, for the Edit menu.
+    pub fn describe(&self, language: Language) -> &'static str {
+        self.step().describe(language)
+    }
+
+    /// True when carrying it out needs the street blocks.
+    pub fn needs_blocks(&self) -> bool {
+        match self {
+            Command::AssignBlocks { .. } => true,
+            Command::Batch(commands) => commands.iter().any(Command::needs_blocks),
+            _ => false,
+        }
+    }
 }

@@ -1,8 +1,10 @@
-//! Editing: every change to a plan is a [`Command`] carried out by [`crate::session::Session::apply`],
-//! which returns its inverse and what it touched.
+//! Editing: every change to a plan is a [`Command`] carried out on an [`EditTarget`], which
+//! returns its inverse and what it touched; the session's `execute` is the one caller.
 
 pub mod apply;
 pub mod command;
+pub mod error;
 
-pub use apply::{Applied, Effects, Locks};
-pub use command::{Command, CommunityProperties};
+pub use apply::{Applied, EditTarget, Effects, Locks};
+pub use command::{Command, CommunityProperties, Step};
+pub use error::EditError;

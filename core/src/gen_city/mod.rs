@@ -8,7 +8,6 @@
 mod grid;
 mod names;
 mod plants;
-pub(crate) mod random;
 mod write;
 
 use std::collections::BTreeMap;
@@ -22,9 +21,9 @@ use crate::io::atomic::write_atomically;
 use crate::io::plan_file::{PlanFileContents, PlanSettings, StreetOfficeRecord, save_plan_file};
 use crate::plan::{Community, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
+use crate::random::SplitMix64;
 use grid::{BLOCK_PITCH, Layout, grid_to_metres, outline_of_cells};
 use names::Names;
-use random::SplitMix64;
 use write::{write_position, write_positions};
 
 /// Centre of the generated city: Nanchang's old town (八一广场).

@@ -19,6 +19,8 @@ pub enum GeometryProblem {
     NotLonLat(Position),
     /// The feature has no geometry.
     Missing,
+    /// The feature lies far from the rest of the layer.
+    FarFromTheRest,
 }
 
 impl GeometryProblem {
@@ -49,6 +51,13 @@ impl GeometryProblem {
             GeometryProblem::Missing => (
                 "have no geometry and were skipped".to_owned(),
                 "Draw or restore their geometry, or remove them from the file.",
+            ),
+            GeometryProblem::FarFromTheRest => (
+                format!(
+                    "lie more than {} km from the rest of the layer and were left out",
+                    OUTLIER_DISTANCE_M / 1000.0
+                ),
+                "Check their coordinates in QGIS: a position at 0, 0 or with longitude and latitude swapped is a common export error.",
             ),
         }
     }
@@ -248,33 +257,100 @@ fn line_in_metres(
     }
 }
 
-/// The bounding box of finite longitude/latitude positions, growing as positions are added.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LonLatBounds {
-    bounds: Option<(f64, f64, f64, f64)>,
+/// Features farther than this from the middle of a layer are not part of the city being planned:
+/// they are left out of the projection's centre and of the layer, each named in a warning. A
+/// community plan covers a district or a city (Shanghai's Pudong is about 50 km across), and the
+/// local projection's scale error at this distance is still only 2.8 × 10⁻⁴.
+pub const OUTLIER_DISTANCE_M: f64 = 150_000.0;
+
+/// Metres per degree of latitude (and of longitude at the equator), close enough to tell a
+/// feature a few kilometres away from one on another continent.
+const METRES_PER_DEGREE: f64 = 111_320.0;
+
+/// Where a layer's projection is centred, chosen so that a few stray features cannot move it: the
+/// median of the features' first positions (each axis on its own) finds the city, and the centre
+/// is the middle of the extent of the features within [`OUTLIER_DISTANCE_M`] of that median. For
+/// a layer with no stray feature this is the middle of its whole extent, as before; it does not
+/// depend on the order of the features taken in.
+#[derive(Debug, Clone, Default)]
+pub struct LayerCentre {
+    features: Vec<FeatureExtent>,
+    feature_open: bool,
 }
 
-impl LonLatBounds {
-    /// Takes `position` in when it is finite. Positions that are not lon/lat still count, so that
-    /// the conversion that follows names the feature that has them.
-    pub fn add(&mut self, position: Position) {
-        if !(position.longitude.is_finite() && position.latitude.is_finite()) {
-            return;
-        }
-        let (x, y) = (position.longitude, position.latitude);
-        self.bounds = Some(match self.bounds {
-            None => (x, y, x, y),
-            Some((min_x, min_y, max_x, max_y)) => {
-                (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y))
-            }
-        });
+/// A feature's first finite position and the bounding box of all of them.
+#[derive(Debug, Clone, Copy)]
+struct FeatureExtent {
+    first: Position,
+    bounds: (f64, f64, f64, f64),
+}
+
+impl LayerCentre {
+    /// Starts the next feature: the positions added until the next call are its own.
+    pub fn begin_feature(&mut self) {
+        self.feature_open = false;
     }
 
-    /// The centre, or `None` when no position was taken in.
-    pub fn centre(&self) -> Option<(f64, f64)> {
-        self.bounds
-            .map(|(min_x, min_y, max_x, max_y)| ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
+    /// Takes `position` of the current feature in when it is finite. Positions that are not
+    /// lon/lat still count, so that the conversion that follows names the feature that has them.
+    pub fn add(&mut self, position: Position) {
+        let (x, y) = (position.longitude, position.latitude);
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        match self.features.last_mut() {
+            Some(feature) if self.feature_open => {
+                let (min_x, min_y, max_x, max_y) = feature.bounds;
+                feature.bounds = (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y));
+            }
+            _ => {
+                self.features.push(FeatureExtent {
+                    first: position,
+                    bounds: (x, y, x, y),
+                });
+                self.feature_open = true;
+            }
+        }
     }
+
+    /// The centre as (longitude, latitude), or `None` when no feature had a finite position.
+    pub fn centre(&self) -> Option<(f64, f64)> {
+        let median = |axis: fn(&Position) -> f64| -> Option<f64> {
+            let mut values: Vec<f64> = self.features.iter().map(|f| axis(&f.first)).collect();
+            if values.is_empty() {
+                return None;
+            }
+            let middle = (values.len() - 1) / 2;
+            let (_, value, _) = values.select_nth_unstable_by(middle, f64::total_cmp);
+            Some(*value)
+        };
+        let median_longitude = median(|position| position.longitude)?;
+        let median_latitude = median(|position| position.latitude)?;
+        let longitude_scale = median_latitude.to_radians().cos().abs().max(0.01);
+        let near = |position: &Position| {
+            let east = (position.longitude - median_longitude) * longitude_scale;
+            let north = position.latitude - median_latitude;
+            east.hypot(north) * METRES_PER_DEGREE <= OUTLIER_DISTANCE_M
+        };
+        // The feature holding the median of both axes may not exist, but the features near the
+        // median always include some: otherwise fall back on the whole extent.
+        let mut inliers = self.features.iter().filter(|f| near(&f.first)).peekable();
+        let chosen: Box<dyn Iterator<Item = &FeatureExtent>> = if inliers.peek().is_some() {
+            Box::new(inliers)
+        } else {
+            Box::new(self.features.iter())
+        };
+        let (min_x, min_y, max_x, max_y) = chosen
+            .map(|feature| feature.bounds)
+            .reduce(|(a, b, c, d), (e, f, g, h)| (a.min(e), b.min(f), c.max(g), d.max(h)))?;
+        Some(((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
+    }
+}
+
+/// True when a projected position lies within [`OUTLIER_DISTANCE_M`] of the projection's centre
+/// (false for positions the projection could not place at all).
+pub fn near_the_centre(position: Coord<f64>) -> bool {
+    position.x.hypot(position.y) <= OUTLIER_DISTANCE_M
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::attributes::{Field, FieldMapping, number_of};
 use crate::error::{Error, Result};
+use crate::exception::AcceptedException;
 use crate::io::atomic::write_atomically;
 use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
@@ -30,7 +31,6 @@ use crate::io::geometry_in::polygons_in_metres;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::plan::{Community, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
-use crate::rules::AcceptedException;
 
 /// The plan-file format this version writes. Files of this or an older version load.
 pub const FORMAT_VERSION: u32 = 1;

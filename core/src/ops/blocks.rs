@@ -6,8 +6,8 @@ use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+use crate::geometry::overlay::slice;
 use crate::layers::{Building, Street};
-use crate::ops::overlay::slice;
 use crate::ops::validity::MINIMUM_PART_AREA_M2;
 
 /// The street blocks, indexed by envelope.

@@ -3,12 +3,15 @@
 //! blocks and snapping. Nothing here changes a plan; the edit commands do, with what these return.
 
 pub mod blocks;
-pub mod overlay;
 pub mod snap;
 pub mod validity;
 pub mod vertex;
 
 use geo::{Area, LineString, MultiPolygon, Polygon};
+
+use crate::geometry::overlay;
+use crate::geometry::problem::BoundaryProblem;
+use crate::lang::Language;
 
 /// Why a geometric operation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -26,8 +29,13 @@ pub enum OpError {
     #[error("the result would have no area")]
     Empty,
     /// The result would not be a valid polygon.
-    #[error("the result would not be a valid polygon ({0})")]
-    Invalid(String),
+    #[error("the result would not be a valid polygon ({detail})")]
+    Invalid {
+        /// What is wrong.
+        problem: BoundaryProblem,
+        /// geo's own words for it, with the part and ring.
+        detail: String,
+    },
     /// The result would have a sliver part.
     #[error("the result would have a sliver of {0:.2} m²")]
     Sliver(f64),
@@ -42,6 +50,28 @@ pub enum OpError {
     /// Fewer than two communities to merge.
     #[error("merging needs two or more communities")]
     NothingToMerge,
+}
+
+impl OpError {
+    /// The refusal in `language` (the English is the error's own text).
+    pub fn describe(&self, language: Language) -> String {
+        if language == Language::English {
+            return self.to_string();
+        }
+        match self {
+            OpError::NoVertexThere => "那里没有社区边界的顶点".to_owned(),
+            OpError::NoEdgeThere => "没有这样的社区边界边".to_owned(),
+            OpError::TooFewVertices => "边界将少于三个角点; 请改为删除该社区".to_owned(),
+            OpError::Empty => "结果没有面积".to_owned(),
+            OpError::Invalid { problem, .. } => {
+                format!("结果不是有效多边形 ({})", problem.describe(language))
+            }
+            OpError::Sliver(area) => format!("结果会留下 {area:.2} 平方米的碎片"),
+            OpError::NotTouching => "这些社区互不相接, 合并后会成为多块的社区".to_owned(),
+            OpError::DoesNotCross => "拆分线没有从一侧穿过社区到另一侧".to_owned(),
+            OpError::NothingToMerge => "合并需要两个或更多社区".to_owned(),
+        }
+    }
 }
 
 /// The union of the boundaries; refused when they do not form one piece, unless allowed.

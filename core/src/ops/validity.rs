@@ -3,6 +3,7 @@
 
 use geo::{Area, MultiPolygon, Validation};
 
+use crate::geometry::problem::BoundaryProblem;
 use crate::ops::OpError;
 
 /// A part smaller than this is a sliver, not a community, m².
@@ -14,7 +15,10 @@ pub fn check_boundary(boundary: &MultiPolygon<f64>) -> Result<(), OpError> {
         return Err(OpError::Empty);
     }
     if let Some(problem) = boundary.validation_errors().first() {
-        return Err(OpError::Invalid(problem.to_string()));
+        return Err(OpError::Invalid {
+            problem: BoundaryProblem::of(problem),
+            detail: problem.to_string(),
+        });
     }
     if let Some(part) = boundary
         .iter()

@@ -4,7 +4,7 @@ use geo::{Area, MultiPolygon};
 use serde_json::json;
 
 use crate::plan::Community;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// The rule id.
 pub const RULE: &str = "community.contiguous";

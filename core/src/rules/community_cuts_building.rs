@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::ids::CommunityKey;
 use crate::plan::{Community, CommunityType};
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// The rule id.
 pub const RULE: &str = "community.cuts_building";
@@ -37,10 +37,12 @@ pub fn check(
         if cuts.is_empty() {
             continue;
         }
-        let ids: Vec<String> = cuts
+        // By id, not by file order, so that the message does not change with the file's order.
+        let mut ids: Vec<String> = cuts
             .iter()
             .map(|&building| buildings[building as usize].source_id.to_string())
             .collect();
+        ids.sort();
         let footprints = MultiPolygon::new(
             cuts.iter()
                 .flat_map(|&building| buildings[building as usize].footprint.0.clone())

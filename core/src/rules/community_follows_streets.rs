@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::format::percent;
 use crate::plan::{Community, CommunityType};
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// The rule id.
 pub const RULE: &str = "community.follows_streets";

@@ -4,8 +4,10 @@
 use geo::Validation;
 use serde_json::json;
 
+use crate::geometry::problem::BoundaryProblem;
+use crate::lang::Language;
 use crate::plan::Community;
-use crate::rules::violation::{Location, Severity, Violation};
+use crate::violation::{Location, Severity, Violation};
 
 /// The rule id.
 pub const RULE: &str = "community.geometry";
@@ -21,7 +23,11 @@ pub fn check(community: &Community, focus: Location, out: &mut Vec<Violation>) {
         case: "",
         severity: Severity::Error,
         clause: 0,
-        message_zh: format!("{}: 边界几何无效 ({first}), 户数统计不可靠, 请修正边界", community.name),
+        message_zh: format!(
+            "{}: 边界几何无效 ({}), 户数统计不可靠, 请修正边界",
+            community.name,
+            BoundaryProblem::of(first).describe(Language::Chinese)
+        ),
         message_en: format!("{}: the boundary is not a valid polygon ({first}); its counts cannot be trusted, fix the boundary", community.name),
         communities: vec![community.id.clone()],
         areas: Vec::new(),

@@ -8,7 +8,7 @@ use crate::format::grouped;
 use crate::ids::CommunityKey;
 use crate::plan::{Community, CommunityType};
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// The rule id.
 pub const RULE: &str = "community.households";

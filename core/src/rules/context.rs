@@ -3,7 +3,7 @@
 use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
 use crate::layers::BaseLayers;
 use crate::plan::Plan;
-use crate::rules::RuleProfile;
+use crate::profile::RuleProfile;
 use crate::tally::Tallies;
 
 /// A read-only view of a session for the rules.

@@ -1,5 +1,6 @@
-//! The regulation as rules: the profile of numbers, one file per rule, and the engine that runs
-//! them all at load and only the affected ones after an edit.
+//! The regulation as rules: one file per rule, and the engine that runs them all at load and only
+//! the affected ones after an edit. The numbers come from [`crate::profile`]; what a broken rule
+//! says is a [`crate::violation::Violation`].
 //!
 //! | rule | clause | severity |
 //! |---|---|---|
@@ -26,13 +27,10 @@ pub mod community_geometry;
 pub mod community_households;
 pub mod community_space;
 pub mod context;
-pub mod exceptions;
 pub mod plan_overlap;
 pub mod plan_uncovered;
-pub mod profile;
 pub mod street_office_residents;
 pub mod targets;
-pub mod violation;
 
 use std::collections::BTreeMap;
 
@@ -40,13 +38,11 @@ use geo::{Area, Centroid, InteriorPoint};
 use rayon::prelude::*;
 
 pub use context::RuleContext;
-pub use exceptions::AcceptedException;
-pub use profile::RuleProfile;
-pub use violation::{Location, Severity, Violation, ViolationKey};
 
 use crate::figures::{PlanFigures, plan_figures};
 use crate::ids::CommunityKey;
 use crate::index::boundary_envelope;
+use crate::violation::{Location, Violation};
 
 /// Every rule id, in the order violations are listed.
 pub const RULE_IDS: [&str; 15] = [

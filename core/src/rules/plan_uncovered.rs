@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::format::grouped;
 use crate::rules::community_cuts_building::preview;
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// The rule id.
 pub const RULE: &str = "plan.uncovered";
@@ -68,10 +68,13 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             .iter()
             .map(|&building| u64::from(buildings[building as usize].households))
             .sum();
-        let ids: Vec<String> = members
+        // Listed by id, not by file order: the cluster's key (its first building) and its message
+        // must not change when the same buildings come in another order.
+        let mut ids: Vec<String> = members
             .iter()
             .map(|&building| buildings[building as usize].source_id.to_string())
             .collect();
+        ids.sort();
         let corners: Vec<Point<f64>> = members
             .iter()
             .flat_map(|&building| buildings[building as usize].envelope().map(Point))

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::figures::AreaFigures;
 use crate::format::grouped;
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Severity, Violation, clause_en, clause_zh};
 
 /// The band rule's id.
 pub const RULE: &str = "street_office.residents";

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::figures::PlanFigures;
 use crate::format::grouped;
 use crate::rules::context::RuleContext;
-use crate::rules::violation::{Location, Severity, Violation, clause_en, clause_zh};
+use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
 /// Communities per district.
 pub const DISTRICT_COMMUNITIES: &str = "district.communities";
@@ -236,7 +236,7 @@ fn about_range(about: u64, tolerance: f64) -> String {
 
 /// The targets a street office (`level` "street_office"), district or the city ("city") is held
 /// to, in Chinese, for the approval summary.
-pub fn targets_text(profile: &crate::rules::RuleProfile, level: &str, name: &str) -> String {
+pub fn targets_text(profile: &crate::profile::RuleProfile, level: &str, name: &str) -> String {
     let targets = &profile.targets;
     let tolerance = targets.about_tolerance;
     match level {
@@ -289,7 +289,7 @@ pub fn targets_text(profile: &crate::rules::RuleProfile, level: &str, name: &str
 #[cfg(test)]
 mod tests {
     use super::{is_about, targets_text};
-    use crate::rules::RuleProfile;
+    use crate::profile::RuleProfile;
 
     #[test]
     fn district_targets_read_as_the_regulation_states_them() {

@@ -137,7 +137,7 @@ impl World {
 /// The violations of `rule` as (severity, subject ids) pairs.
 pub fn found(session: &Session, rule: &str) -> Vec<(String, Vec<String>)> {
     session
-        .rules
+        .rules()
         .iter()
         .filter(|violation| violation.rule == rule)
         .map(|violation| {

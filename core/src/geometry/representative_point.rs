@@ -139,7 +139,7 @@ mod tests {
         // reproducible. Random rings are seldom valid: 40,000 give some three thousand valid
         // footprints to compare with geo, and every invalid one must still get a point of its
         // own (geo's `relate` panics on some of them).
-        let mut random = crate::gen_city::random::SplitMix64(0x1e57_0a11);
+        let mut random = crate::random::SplitMix64(0x1e57_0a11);
         let mut next = |below: u64| random.next_u64() % below;
         let (mut compared, mut invalid) = (0, 0);
         for _ in 0..40_000 {
@@ -163,7 +163,7 @@ mod tests {
                     .collect(),
             );
             let found = representative_point(&footprint);
-            if !crate::layers::footprint_is_valid(&footprint) {
+            if !crate::geometry::footprint::footprint_is_valid(&footprint) {
                 assert!(found.is_some(), "{footprint:?}");
                 invalid += 1;
                 continue;

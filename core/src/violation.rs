@@ -5,6 +5,8 @@ use geo::{BoundingRect, Centroid, Coord, MultiLineString, MultiPolygon};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::lang::Language;
+
 /// How bad a violation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,12 +133,8 @@ impl Violation {
     }
 
     /// The message in the language asked for.
-    pub fn message(&self, chinese: bool) -> &str {
-        if chinese {
-            &self.message_zh
-        } else {
-            &self.message_en
-        }
+    pub fn message(&self, language: Language) -> &str {
+        language.pick(&self.message_zh, &self.message_en)
     }
 }
 

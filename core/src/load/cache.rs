@@ -5,8 +5,10 @@
 //! A cache is used only when everything it was made from is unchanged: the format version, the
 //! source file's size and modification time, and a fingerprint of what the conversion depends on
 //! (the field mapping and the profile's estimate settings for buildings; the projection for
-//! streets). Every chunk carries a checksum, and any mismatch, truncation or unreadable value
-//! makes the cache count as absent: the layer is parsed again and the cache rewritten. A cache
+//! streets). The header (stamp, projection centre, warnings), the feature count and every chunk
+//! carry checksums, counts and lengths are bounded by the cache file's own size, and any
+//! mismatch, truncation or unreadable value makes the cache count as absent: the layer is parsed
+//! again and the cache rewritten. A cache
 //! is written beside the layer when the folder allows; when it does not, layers still load, just
 //! without the shortcut next time.
 
@@ -27,7 +29,7 @@ use crate::projection::LocalProjection;
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
 
 /// Bumped whenever the encoding or the meaning of a cached value changes.
-const FORMAT_VERSION: u32 = 6;
+const FORMAT_VERSION: u32 = 7;
 
 /// Features per chunk: the unit of checksums and of parallel decoding.
 const CHUNK_FEATURES: usize = 16_384;
@@ -81,9 +83,9 @@ pub fn read_buildings(
     progress: &LoadProgress,
 ) -> Option<CachedBuildings> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
-    let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
+    let (mut file, file_bytes) = open_cache(layer)?;
     let (centre, warnings) = read_header(&mut file, &stamp)?;
-    let buildings = read_chunks(&mut file, read_building, Some(progress))?;
+    let buildings = read_chunks(&mut file, file_bytes, read_building, Some(progress))?;
     Some(CachedBuildings {
         buildings,
         warnings,
@@ -118,9 +120,9 @@ pub struct CachedStreets {
 /// Reads the streets cache of `layer`, if it matches the layer and `fingerprint`.
 pub fn read_streets(layer: &Path, fingerprint: &str) -> Option<CachedStreets> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
-    let mut file = BufReader::new(File::open(cache_path(layer)).ok()?);
+    let (mut file, file_bytes) = open_cache(layer)?;
     let (projection_centre, warnings) = read_header(&mut file, &stamp)?;
-    let streets = read_chunks(&mut file, read_street, None)?;
+    let streets = read_chunks(&mut file, file_bytes, read_street, None)?;
     Some(CachedStreets {
         streets,
         warnings,
@@ -145,6 +147,16 @@ pub fn write_streets(
     });
 }
 
+/// The cache of `layer`, opened for reading, and its size in bytes (which bounds every count and
+/// length read from it).
+fn open_cache(layer: &Path) -> Option<(BufReader<File>, u64)> {
+    let file = File::open(cache_path(layer)).ok()?;
+    let metadata = file.metadata().ok()?;
+    metadata
+        .is_file()
+        .then(|| (BufReader::new(file), metadata.len()))
+}
+
 /// Writes a temporary file with `write` and renames it into place, so a reader never sees half
 /// a cache (no flush to disk: a cache lost in a crash is only rebuilt, and its checksums catch
 /// a damaged one). Failure is not an error for the planner, so nothing is reported.
@@ -166,7 +178,7 @@ fn save(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
 }
 
 /// The header: magic, version, then (length-prefixed) the stamp, the projection centre and the
-/// warnings.
+/// warnings, then the checksum of the magic, the version, the length and the header.
 fn write_header(
     file: &mut dyn Write,
     stamp: &Stamp,
@@ -191,10 +203,18 @@ fn write_header(
             header.text(feature);
         }
     }
-    file.write_all(MAGIC)?;
-    file.write_all(&FORMAT_VERSION.to_le_bytes())?;
-    file.write_all(&(header.bytes.len() as u64).to_le_bytes())?;
-    file.write_all(&header.bytes)
+    let mut opening = MAGIC.to_vec();
+    opening.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    opening.extend_from_slice(&(header.bytes.len() as u64).to_le_bytes());
+    file.write_all(&opening)?;
+    file.write_all(&header.bytes)?;
+    file.write_all(&header_checksum(&opening, &header.bytes).to_le_bytes())
+}
+
+/// The checksum of a header: its opening (magic, version, length) and its bytes, so that a
+/// damaged length is caught as surely as a damaged projection centre.
+fn header_checksum(opening: &[u8], header: &[u8]) -> u64 {
+    checksum(opening) ^ checksum(header).rotate_left(17)
 }
 
 /// Reads `count` bytes, refusing lengths beyond what a cache could hold.
@@ -215,13 +235,16 @@ fn read_u64(file: &mut dyn Read) -> Option<u64> {
 
 /// Checks the header against `stamp`; returns the projection centre and the warnings.
 fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<LoadWarning>)> {
-    let opening = read_exactly(file, MAGIC.len() as u64 + 4)?;
+    let opening = read_exactly(file, MAGIC.len() as u64 + 4 + 8)?;
     let mut reader = Reader::new(&opening);
     if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != FORMAT_VERSION {
         return None;
     }
-    let length = read_u64(file)?;
+    let length = reader.u64()?;
     let header = read_exactly(file, length)?;
+    if read_u64(file)? != header_checksum(&opening, &header) {
+        return None;
+    }
     let mut reader = Reader::new(&header);
     let found = Stamp {
         source_bytes: reader.u64()?,
@@ -233,6 +256,10 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
         return None;
     }
     let centre = (reader.f64()?, reader.f64()?);
+    let on_earth = (-180.0..=180.0).contains(&centre.0) && (-90.0..=90.0).contains(&centre.1);
+    if !on_earth {
+        return None;
+    }
     let count = reader.length()?;
     let mut warnings = Vec::with_capacity(count.min(1024));
     for _ in 0..count {
@@ -259,14 +286,16 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
 /// buffers stay small beside the layer itself.
 const CHUNKS_AT_ONCE: usize = 4;
 
-/// Writes the feature count, then the chunks, each as (features, bytes, checksum, bytes),
-/// encoding a few chunks at a time in parallel.
+/// Writes the feature count and its checksum, then the chunks, each as (features, bytes,
+/// checksum, bytes), encoding a few chunks at a time in parallel.
 fn write_chunks<T: Sync>(
     file: &mut dyn Write,
     features: &[T],
     write: fn(&mut Writer, &T),
 ) -> std::io::Result<()> {
-    file.write_all(&(features.len() as u64).to_le_bytes())?;
+    let total = (features.len() as u64).to_le_bytes();
+    file.write_all(&total)?;
+    file.write_all(&checksum(&total).to_le_bytes())?;
     for batch in features.chunks(CHUNK_FEATURES * CHUNKS_AT_ONCE) {
         let encoded: Vec<(usize, Vec<u8>)> = batch
             .par_chunks(CHUNK_FEATURES)
@@ -292,14 +321,27 @@ fn write_chunks<T: Sync>(
 /// and decoded in parallel, appended in order (and counted in `progress`).
 fn read_chunks<T: Send>(
     file: &mut dyn Read,
+    file_bytes: u64,
     read: fn(&mut Reader<'_>, &mut Interner) -> Option<T>,
     progress: Option<&LoadProgress>,
 ) -> Option<Vec<T>> {
-    let total = usize::try_from(read_u64(file)?).ok()?;
+    let total_bytes = read_exactly(file, 8)?;
+    if read_u64(file)? != checksum(&total_bytes) {
+        return None;
+    }
+    let total = Reader::new(&total_bytes).u64()?;
+    // Every feature takes at least this many bytes (its id's length and its count of rings or
+    // lines), so a count beyond the file's size is damage, and room is never reserved for more
+    // features than the file can hold.
+    const FEWEST_BYTES_PER_FEATURE: u64 = 8;
+    if total > file_bytes / FEWEST_BYTES_PER_FEATURE {
+        return None;
+    }
+    let total = usize::try_from(total).ok()?;
     if let Some(progress) = progress {
         progress.expect_features(total as u64);
     }
-    let mut features = Vec::with_capacity(total.min(1 << 26));
+    let mut features = Vec::with_capacity(total);
     while features.len() < total {
         let mut batch = Vec::with_capacity(CHUNKS_AT_ONCE);
         let mut batch_features = 0;
@@ -307,7 +349,7 @@ fn read_chunks<T: Send>(
             let count = usize::try_from(read_u64(file)?).ok()?;
             let length = read_u64(file)?;
             let sum = read_u64(file)?;
-            if count == 0 || count > CHUNK_FEATURES {
+            if count == 0 || count > CHUNK_FEATURES || length > file_bytes {
                 return None;
             }
             batch.push((count, read_exactly(file, length)?, sum));
@@ -666,5 +708,40 @@ mod tests {
                 "{length}"
             );
         }
+    }
+
+    #[test]
+    fn a_single_flipped_bit_anywhere_in_a_cache_header_count_or_chunk_makes_it_unused() {
+        let (_folder, layer, _) = layer_with_cache(3);
+        let path = cache_path(&layer);
+        let bytes = fs::read(&path).expect("cache");
+        for position in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut damaged = bytes.clone();
+                damaged[position] ^= 1 << bit;
+                fs::write(&path, &damaged).expect("damage");
+                assert!(
+                    read_buildings(&layer, "mapping A", &LoadProgress::default()).is_none(),
+                    "byte {position} bit {bit} of {} went unnoticed",
+                    bytes.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_feature_count_beyond_the_file_size_is_refused_without_reserving_room_for_it() {
+        let (_folder, layer, _) = layer_with_cache(3);
+        let path = cache_path(&layer);
+        let mut bytes = fs::read(&path).expect("cache");
+        // The count follows the header and its checksum; give it a matching checksum, as a
+        // damage that fooled the checksum would, and a count of a billion features.
+        let header_length = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+        let count_at = 20 + header_length as usize + 8;
+        let huge = 1_000_000_000u64.to_le_bytes();
+        bytes[count_at..count_at + 8].copy_from_slice(&huge);
+        bytes[count_at + 8..count_at + 16].copy_from_slice(&checksum(&huge).to_le_bytes());
+        fs::write(&path, &bytes).expect("tamper");
+        assert!(read_buildings(&layer, "mapping A", &LoadProgress::default()).is_none());
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::rules::violation::{Violation, ViolationKey};
+use crate::violation::{Violation, ViolationKey};
 
 /// One accepted violation, as saved in the plan file's `shequ.exceptions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

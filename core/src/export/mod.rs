@@ -12,6 +12,7 @@ use crate::figures::{AreaFigures, community_figures};
 use crate::io::atomic::write_atomically;
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::plan_file::write_feature_collection;
+use crate::lang::Language;
 use crate::report::{CheckReport, ViolationRow};
 use crate::rules::targets::targets_text;
 use crate::session::Session;
@@ -99,16 +100,10 @@ fn violation_json(row: &ViolationRow) -> Value {
     })
 }
 
-fn joined_messages<'a>(rows: impl Iterator<Item = &'a ViolationRow>, chinese: bool) -> String {
-    rows.map(|row| {
-        if chinese {
-            row.message_zh.as_str()
-        } else {
-            row.message_en.as_str()
-        }
-    })
-    .collect::<Vec<_>>()
-    .join("; ")
+fn joined_messages<'a>(rows: impl Iterator<Item = &'a ViolationRow>, language: Language) -> String {
+    rows.map(|row| language.pick(&row.message_zh, &row.message_en))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
@@ -184,11 +179,11 @@ pub fn export_for_approval(
     let communities_csv = folder.join("communities.csv");
     let summary_csv = folder.join("summary.csv");
 
-    let mut csv_rows = Vec::with_capacity(session.plan.len());
-    let mut features = Vec::with_capacity(session.plan.len());
-    for ((key, community), row) in session.plan.communities().zip(&report.communities) {
-        let tally = session.tallies.of(key);
-        let figures = community_figures(community, tally, &session.profile);
+    let mut csv_rows = Vec::with_capacity(session.plan().len());
+    let mut features = Vec::with_capacity(session.plan().len());
+    for ((key, community), row) in session.plan().communities().zip(&report.communities) {
+        let tally = session.tallies().of(key);
+        let figures = community_figures(community, tally, session.profile());
         let violations: Vec<&ViolationRow> = violations_of(report, &row.id).collect();
         let count = |severity: &str| {
             violations
@@ -240,7 +235,7 @@ pub fn export_for_approval(
         features.push(json!({
             "type": "Feature",
             "properties": properties,
-            "geometry": multipolygon_json(&community.boundary, &session.projection),
+            "geometry": multipolygon_json(&community.boundary, session.projection()),
         }));
         csv_rows.push(vec![
             row.id.clone(),
@@ -263,8 +258,8 @@ pub fn export_for_approval(
             count("error").to_string(),
             count("warning").to_string(),
             accepted.to_string(),
-            joined_messages(violations.iter().copied(), true),
-            joined_messages(violations.iter().copied(), false),
+            joined_messages(violations.iter().copied(), Language::Chinese),
+            joined_messages(violations.iter().copied(), Language::English),
         ]);
     }
     write_atomically(&communities_geojson, |writer| {
@@ -278,7 +273,7 @@ pub fn export_for_approval(
                 .violations
                 .iter()
                 .filter(|row| row.areas.iter().any(|area| area == name)),
-            true,
+            Language::Chinese,
         )
     };
     let mut summary = Vec::new();
@@ -286,7 +281,7 @@ pub fn export_for_approval(
         summary.push(summary_row(
             "street_office",
             office,
-            targets_text(&session.profile, "street_office", &office.name),
+            targets_text(session.profile(), "street_office", &office.name),
             about_area(&office.name),
         ));
     }
@@ -294,7 +289,7 @@ pub fn export_for_approval(
         summary.push(summary_row(
             "district",
             district,
-            targets_text(&session.profile, "district", &district.name),
+            targets_text(session.profile(), "district", &district.name),
             about_area(&district.name),
         ));
     }
@@ -303,12 +298,12 @@ pub fn export_for_approval(
             .violations
             .iter()
             .filter(|row| row.areas.iter().any(|area| area.starts_with("city:"))),
-        true,
+        Language::Chinese,
     );
     summary.push(summary_row(
         "city",
         &report.city,
-        targets_text(&session.profile, "city", ""),
+        targets_text(session.profile(), "city", ""),
         city_messages,
     ));
     write_csv(&summary_csv, &SUMMARY_COLUMNS, &summary)?;

@@ -10,14 +10,15 @@ use std::path::Path;
 use crate::attributes::{Field, FieldMapping, text_of};
 use crate::error::Result;
 use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawFeature, stream_feature_collection};
-use crate::layers::{BuildingOutcome, FigureSource, building_from_feature};
+use crate::layers::FigureSource;
+use crate::load::buildings::{BuildingOutcome, building_from_feature};
+use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
-use crate::rules::RuleProfile;
 
 /// The building fields a preview shows, in the order a planner checks them: those the counts
 /// depend on, then the name and the id.
 pub fn previewed_fields() -> impl Iterator<Item = Field> {
-    crate::layers::BUILDING_FIELDS
+    crate::load::buildings::BUILDING_FIELDS
         .into_iter()
         .chain([Field::Name, Field::Id])
 }

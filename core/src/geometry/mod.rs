@@ -1,0 +1,8 @@
+//! Small geometry of the core's own, below everything that knows what a building or a community
+//! is: a footprint's representative point and validity, what makes a boundary invalid, and the
+//! polygon overlay (union, difference, slicing) through i_overlay.
+
+pub mod footprint;
+pub mod overlay;
+pub mod problem;
+pub mod representative_point;

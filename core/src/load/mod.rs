@@ -1,0 +1,158 @@
+//! Layer files to base layers: buildings (converted as they are parsed, or from their cache) and
+//! streets (likewise, in the buildings' projection), with the warnings loading gave.
+
+pub mod buildings;
+pub mod cache;
+pub mod preview;
+pub mod streets;
+
+use std::path::Path;
+
+use crate::attributes::FieldMapping;
+use crate::error::Result;
+use crate::io::geojson::DEFAULT_MAX_FILE_BYTES;
+use crate::io::warnings::LoadWarning;
+use crate::layers::{Building, Street};
+use crate::profile::RuleProfile;
+use crate::progress::{LoadProgress, LoadStage};
+use crate::projection::LocalProjection;
+
+pub use buildings::load_buildings;
+pub use streets::{ParsedStreets, parse_streets, streets_from_parsed};
+
+/// The layers as read, before they are assembled into a session.
+pub struct ReadLayers<'a> {
+    /// The buildings, in file order.
+    pub buildings: Vec<Building>,
+    /// The buildings' warnings, then the streets'.
+    pub warnings: Vec<LoadWarning>,
+    /// The projection the buildings fixed, which the streets are in too.
+    pub projection: LocalProjection,
+    /// The streets, in file order.
+    pub streets: Vec<Street>,
+    /// True when every layer came from its cache.
+    pub from_cache: bool,
+    /// Told of the stages still to come.
+    pub progress: &'a LoadProgress,
+}
+
+/// Whether opening may use and write the binary caches beside the layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LayerCacheUse {
+    /// Read a cache that matches; write one after parsing.
+    #[default]
+    ReadAndWrite,
+    /// Parse the GeoJSON; leave caches alone.
+    Off,
+}
+
+/// What the buildings' conversion depends on besides the file: the field mapping and the
+/// profile's estimate settings.
+fn buildings_fingerprint(mapping: &FieldMapping, profile: &RuleProfile) -> String {
+    serde_json::json!({"fields": mapping, "estimate": profile.estimate}).to_string()
+}
+
+/// What the streets' conversion depends on besides the file and the projection.
+fn streets_fingerprint(mapping: &FieldMapping) -> String {
+    serde_json::json!({ "fields": mapping }).to_string()
+}
+
+/// The streets as first found: from their cache, or parsed.
+enum StreetsRead {
+    Cached(cache::CachedStreets),
+    Parsed(ParsedStreets),
+}
+
+/// Reads the buildings (converted as they are parsed, or from their cache) and the streets side
+/// by side.
+pub fn read_layers<'a>(
+    buildings_path: &Path,
+    streets_path: Option<&Path>,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+    cache: LayerCacheUse,
+    progress: &'a LoadProgress,
+) -> Result<ReadLayers<'a>> {
+    progress.enter(LoadStage::Reading);
+    let caching = cache == LayerCacheUse::ReadAndWrite;
+    let buildings_fingerprint = buildings_fingerprint(mapping, profile);
+    let streets_fingerprint = streets_fingerprint(mapping);
+    let (buildings, streets) = rayon::join(
+        || -> Result<(cache::CachedBuildings, bool)> {
+            if caching
+                && let Some(cached) =
+                    cache::read_buildings(buildings_path, &buildings_fingerprint, progress)
+            {
+                return Ok((cached, true));
+            }
+            let (buildings, warnings, projection) = load_buildings(
+                buildings_path,
+                mapping,
+                profile,
+                DEFAULT_MAX_FILE_BYTES,
+                progress,
+            )?;
+            let loaded = cache::CachedBuildings {
+                buildings,
+                warnings,
+                projection,
+            };
+            if caching {
+                cache::write_buildings(buildings_path, &buildings_fingerprint, &loaded);
+            }
+            Ok((loaded, false))
+        },
+        || -> Result<Option<StreetsRead>> {
+            let Some(path) = streets_path else {
+                return Ok(None);
+            };
+            if caching && let Some(cached) = cache::read_streets(path, &streets_fingerprint) {
+                return Ok(Some(StreetsRead::Cached(cached)));
+            }
+            parse_streets(path, mapping, DEFAULT_MAX_FILE_BYTES)
+                .map(|parsed| Some(StreetsRead::Parsed(parsed)))
+        },
+    );
+    let (buildings, buildings_from_cache) = buildings?;
+    let projection = buildings.projection;
+    let mut warnings = buildings.warnings;
+    let mut from_cache = buildings_from_cache;
+    let streets = match (streets?, streets_path) {
+        (Some(StreetsRead::Cached(cached)), Some(_))
+            if cached.projection_centre == projection.centre() =>
+        {
+            warnings.extend(cached.warnings);
+            cached.streets
+        }
+        (Some(read), Some(path)) => {
+            // A cache made with another projection is parsed afresh.
+            let parsed = match read {
+                StreetsRead::Parsed(parsed) => parsed,
+                StreetsRead::Cached(_) => parse_streets(path, mapping, DEFAULT_MAX_FILE_BYTES)?,
+            };
+            let (streets, street_warnings) =
+                streets_from_parsed(&parsed, path, &projection, mapping)?;
+            if caching {
+                cache::write_streets(
+                    path,
+                    &streets_fingerprint,
+                    &projection,
+                    &streets,
+                    &street_warnings,
+                );
+            }
+            from_cache = false;
+            warnings.extend(street_warnings);
+            streets
+        }
+        _ => Vec::new(),
+    };
+    Ok(ReadLayers {
+        buildings: buildings.buildings,
+        warnings,
+        projection,
+        streets,
+        from_cache,
+        progress,
+    })
+}

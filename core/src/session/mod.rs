@@ -1,0 +1,134 @@
+//! The one façade the CLI and the app use: the plan with its base layers, spatial indexes, tallies
+//! and profile, loaded together and kept consistent.
+//!
+//! `open` reads a plan or layers, `editing` is the only place the plan changes, `queries` answers
+//! what panels and reports read, `save` writes it back.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Map;
+
+use crate::attributes::FieldMapping;
+use crate::error::{Error, Result};
+use crate::exception::AcceptedException;
+use crate::history::History;
+use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
+use crate::io::paths::resolve;
+use crate::io::plan_file::PlanSettings;
+use crate::io::warnings::LoadWarning;
+use crate::layers::BaseLayers;
+use crate::ops::blocks::Blocks;
+use crate::plan::Plan;
+use crate::profile::{DEFAULT_PROFILE_NAME, RuleProfile};
+use crate::projection::LocalProjection;
+use crate::rules::RuleResults;
+use crate::tally::Tallies;
+use crate::violation::{Violation, ViolationKey};
+
+mod editing;
+mod open;
+mod queries;
+mod save;
+
+pub use open::OpenOptions;
+
+/// How long each stage of opening took, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading, parsing and projecting the files.
+    pub load_ms: f64,
+    /// Building the R-trees.
+    pub index_ms: f64,
+    /// Counting every community.
+    pub tally_ms: f64,
+    /// Checking every rule.
+    pub rules_ms: f64,
+    /// True when every layer came from its cache.
+    pub layers_from_cache: bool,
+}
+
+/// A violation with what the plan says of it.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedViolation<'a> {
+    /// The violation.
+    pub violation: &'a Violation,
+    /// The exception that accepts it, if one does.
+    pub accepted: Option<&'a AcceptedException>,
+    /// True when it already existed when the plan was opened.
+    pub pre_existing: bool,
+}
+
+/// Layers to start a session from, as the CLI's `--buildings`, `--streets`, `--communities` give
+/// them.
+#[derive(Debug, Clone, Default)]
+pub struct LayerInputs {
+    /// Buildings (Polygon / MultiPolygon).
+    pub buildings: PathBuf,
+    /// Streets (LineString / MultiLineString, or road-area polygons).
+    pub streets: Option<PathBuf>,
+    /// Existing community boundaries (Polygon / MultiPolygon).
+    pub communities: Option<PathBuf>,
+    /// Field overrides.
+    pub fields: FieldMapping,
+}
+
+/// A plan open for checking or editing: the one façade the CLI and the app use. Its parts are
+/// read through accessors; the plan changes only through [`Session::execute`] (and undo, redo).
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The plan file, once it has one.
+    plan_path: Option<PathBuf>,
+    /// The plan file's `shequ` member.
+    settings: PlanSettings,
+    /// Top-level members of the plan file other than `type`, `features` and `shequ`.
+    collection_members: Map<String, serde_json::Value>,
+    /// Local metres ⇄ lon/lat.
+    projection: LocalProjection,
+    /// Buildings and streets.
+    layers: BaseLayers,
+    /// The communities.
+    plan: Plan,
+    /// Buildings by point and by envelope.
+    building_index: BuildingIndex,
+    /// Communities by envelope.
+    community_index: CommunityIndex,
+    /// Street centrelines by segment.
+    street_index: StreetIndex,
+    /// The violations, kept current.
+    rules: RuleResults,
+    /// Undo and redo.
+    history: History,
+    /// Bumped by every change to the plan: what the app compares to know its drawing is stale.
+    generation: u64,
+    /// Street blocks, derived on first use.
+    blocks: Option<Blocks>,
+    /// Violations (with their figures) as they were when the plan was opened.
+    baseline: std::collections::HashSet<(ViolationKey, String)>,
+    /// Per-community figures.
+    tallies: Tallies,
+    /// The rule profile in force.
+    profile: RuleProfile,
+    /// What loading found and worked around.
+    warnings: Vec<LoadWarning>,
+    /// How long opening took.
+    timings: Timings,
+}
+
+/// The profile a plan names, with its overrides; `folder` resolves a profile file's path.
+pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RuleProfile> {
+    let base = match settings.profile.name.as_deref() {
+        None | Some(DEFAULT_PROFILE_NAME) => RuleProfile::nanchang_2002(),
+        Some(file) => {
+            let path = resolve(folder, file);
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            RuleProfile::from_toml(&text, &path.display().to_string())?
+        }
+    };
+    match &settings.profile.overrides {
+        None => Ok(base),
+        Some(overrides) => base.with_overrides(overrides, "the plan's profile overrides"),
+    }
+}

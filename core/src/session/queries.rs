@@ -1,0 +1,206 @@
+//! What panels, reports and the CLI read: the session's parts, the violations with their
+//! exceptions, the street blocks.
+
+use std::path::Path;
+
+use serde_json::Map;
+
+use crate::exception::AcceptedException;
+use crate::history::History;
+use crate::ids::CommunityKey;
+use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
+use crate::io::plan_file::PlanSettings;
+use crate::io::warnings::LoadWarning;
+use crate::layers::BaseLayers;
+use crate::ops::blocks::Blocks;
+use crate::plan::Plan;
+use crate::profile::RuleProfile;
+use crate::projection::LocalProjection;
+use crate::rules::{RuleContext, RuleResults};
+use crate::tally::Tallies;
+use crate::violation::Severity;
+
+use super::{CheckedViolation, Session, Timings};
+
+impl Session {
+    /// The plan file, once the plan has one.
+    pub fn plan_path(&self) -> Option<&Path> {
+        self.plan_path.as_deref()
+    }
+
+    /// The plan file's `shequ` member: layers, field overrides, street offices, districts,
+    /// profile and exceptions.
+    pub fn settings(&self) -> &PlanSettings {
+        &self.settings
+    }
+
+    /// Top-level members of the plan file other than `type`, `features` and `shequ`.
+    pub fn collection_members(&self) -> &Map<String, serde_json::Value> {
+        &self.collection_members
+    }
+
+    /// Local metres ⇄ lon/lat.
+    pub fn projection(&self) -> &LocalProjection {
+        &self.projection
+    }
+
+    /// Buildings and streets.
+    pub fn layers(&self) -> &BaseLayers {
+        &self.layers
+    }
+
+    /// The communities, street offices and districts.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Buildings by point and by envelope.
+    pub fn building_index(&self) -> &BuildingIndex {
+        &self.building_index
+    }
+
+    /// Communities by envelope.
+    pub fn community_index(&self) -> &CommunityIndex {
+        &self.community_index
+    }
+
+    /// Street centrelines by segment.
+    pub fn street_index(&self) -> &StreetIndex {
+        &self.street_index
+    }
+
+    /// The violations, kept current.
+    pub fn rules(&self) -> &RuleResults {
+        &self.rules
+    }
+
+    /// Undo and redo.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Bumped by every change to the plan: what the app compares to know its drawing is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Per-community figures.
+    pub fn tallies(&self) -> &Tallies {
+        &self.tallies
+    }
+
+    /// The rule profile in force.
+    pub fn profile(&self) -> &RuleProfile {
+        &self.profile
+    }
+
+    /// What loading found and worked around.
+    pub fn warnings(&self) -> &[LoadWarning] {
+        &self.warnings
+    }
+
+    /// How long opening took.
+    pub fn timings(&self) -> Timings {
+        self.timings
+    }
+
+    /// True when the plan differs from what was last saved or opened.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// What the rules read.
+    pub fn rule_context(&self) -> RuleContext<'_> {
+        RuleContext {
+            plan: &self.plan,
+            layers: &self.layers,
+            tallies: &self.tallies,
+            building_index: &self.building_index,
+            community_index: &self.community_index,
+            street_index: &self.street_index,
+            profile: &self.profile,
+        }
+    }
+
+    /// The street blocks, if they have been derived already.
+    pub fn derived_blocks(&self) -> Option<&Blocks> {
+        self.blocks.as_ref()
+    }
+
+    /// The street blocks, derived from the streets on first use.
+    pub fn blocks(&mut self) -> &Blocks {
+        let (buildings, streets) = (&self.layers.buildings, &self.layers.streets);
+        self.blocks.get_or_insert_with(|| {
+            let extent = crate::ops::blocks::data_extent(buildings, streets).unwrap_or_default();
+            Blocks::derive(streets, extent)
+        })
+    }
+
+    /// Takes the current violations as the ones that were there before the planner's edits.
+    pub fn mark_baseline(&mut self) {
+        self.baseline = self
+            .rules
+            .iter()
+            .map(|violation| (violation.key(), violation.figures.to_string()))
+            .collect();
+    }
+
+    /// Every violation with its exception and whether it was there when the plan was opened.
+    pub fn violations(&self) -> Vec<CheckedViolation<'_>> {
+        self.rules
+            .iter()
+            .map(|violation| CheckedViolation {
+                violation,
+                accepted: self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .find(|exception| exception.covers(violation)),
+                pre_existing: self
+                    .baseline
+                    .contains(&(violation.key(), violation.figures.to_string())),
+            })
+            .collect()
+    }
+
+    /// The worst severity among the violations of community `key` that no exception accepts;
+    /// `None` when it breaks no rule, or every break it makes is accepted.
+    pub fn worst_unaccepted_severity(&self, key: CommunityKey) -> Option<Severity> {
+        self.rules
+            .of_community(key)
+            .filter(|violation| {
+                !self
+                    .settings
+                    .exceptions
+                    .iter()
+                    .any(|exception| exception.covers(violation))
+            })
+            .map(|violation| violation.severity)
+            // Errors order before warnings.
+            .min()
+    }
+
+    /// How many errors no exception accepts.
+    pub fn unaccepted_errors(&self) -> usize {
+        self.violations()
+            .iter()
+            .filter(|checked| {
+                checked.violation.severity == Severity::Error && checked.accepted.is_none()
+            })
+            .count()
+    }
+
+    /// Exceptions whose violation no longer occurs as accepted; they are dropped at the next save.
+    pub fn lapsed_exceptions(&self) -> Vec<&AcceptedException> {
+        self.settings
+            .exceptions
+            .iter()
+            .filter(|exception| {
+                !self
+                    .rules
+                    .iter()
+                    .any(|violation| exception.covers(violation))
+            })
+            .collect()
+    }
+}
