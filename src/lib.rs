@@ -3,3 +3,4 @@
 
 pub mod app;
 pub mod map_image;
+pub mod theme;

@@ -63,29 +63,28 @@ impl Colour {
     }
 }
 
-/// The map's palette, the same hues as the desktop map's.
+/// The sheet's colours, from the one palette of map, panels and sheet.
 mod palette {
     use super::Colour;
-    pub const PAPER: Colour = Colour(255, 255, 255, 255);
-    pub const MAP_BACKGROUND: Colour = Colour(246, 245, 240, 255);
-    pub const CLEAN: Colour = Colour(46, 125, 50, 80);
-    pub const WARNING: Colour = Colour(200, 140, 0, 95);
-    pub const ERROR: Colour = Colour(190, 35, 35, 100);
-    pub const OUTLINE: Colour = Colour(40, 60, 90, 255);
-    pub const STREET: Colour = Colour(200, 200, 200, 255);
-    pub const MAIN_STREET: Colour = Colour(190, 170, 120, 255);
-    pub const STREET_OFFICE: Colour = Colour(120, 70, 150, 255);
-    pub const INK: Colour = Colour(25, 30, 45, 255);
-    pub const MUTED_INK: Colour = Colour(90, 95, 110, 255);
-    pub const LABEL_BACKGROUND: Colour = Colour(255, 255, 255, 200);
-}
+    use crate::theme::{self, Rgba};
 
-/// The map's fill for a community by the worst of its unaccepted violations.
-fn fill_for(severity: Option<Severity>) -> Colour {
-    match severity {
-        Some(Severity::Error) => palette::ERROR,
-        Some(Severity::Warning) => palette::WARNING,
-        None => palette::CLEAN,
+    const fn colour(rgba: Rgba) -> Colour {
+        Colour(rgba.0, rgba.1, rgba.2, rgba.3)
+    }
+
+    pub const PAPER: Colour = colour(theme::PAPER);
+    pub const MAP_BACKGROUND: Colour = colour(theme::MAP_BACKGROUND);
+    pub const OUTLINE: Colour = colour(theme::OUTLINE);
+    pub const STREET: Colour = colour(theme::STREET);
+    pub const MAIN_STREET: Colour = colour(theme::MAIN_STREET);
+    pub const STREET_OFFICE: Colour = colour(theme::STREET_OFFICE);
+    pub const INK: Colour = colour(theme::INK);
+    pub const MUTED_INK: Colour = colour(theme::MUTED_INK);
+    pub const LABEL_BACKGROUND: Colour = colour(theme::LABEL_BACKGROUND);
+
+    /// A community's fill.
+    pub fn fill(worst: Option<shequ_core::violation::Severity>) -> Colour {
+        colour(theme::community_fill(worst))
     }
 }
 
@@ -539,7 +538,7 @@ fn draw_plan(canvas: &mut Canvas, session: &Session, frame: &Frame, words: &Word
     }
     for (key, community) in session.plan().communities() {
         if let Some(path) = multipolygon_path(frame, &community.boundary) {
-            canvas.fill(&path, fill_for(session.worst_unaccepted_severity(key)));
+            canvas.fill(&path, palette::fill(session.worst_unaccepted_severity(key)));
             canvas.stroke(&path, palette::OUTLINE, 1.4, None);
         }
     }
@@ -698,9 +697,15 @@ fn draw_north_arrow(canvas: &mut Canvas, centre_x: f32, top: f32, words: &Words)
 /// The legend box, its lower left corner at (`left`, `bottom`).
 fn draw_legend(canvas: &mut Canvas, left: f32, bottom: f32, words: &Words) {
     let entries: [(&str, LegendSymbol); 5] = [
-        (words.clean, LegendSymbol::Fill(palette::CLEAN)),
-        (words.warnings, LegendSymbol::Fill(palette::WARNING)),
-        (words.errors, LegendSymbol::Fill(palette::ERROR)),
+        (words.clean, LegendSymbol::Fill(palette::fill(None))),
+        (
+            words.warnings,
+            LegendSymbol::Fill(palette::fill(Some(Severity::Warning))),
+        ),
+        (
+            words.errors,
+            LegendSymbol::Fill(palette::fill(Some(Severity::Error))),
+        ),
         (
             words.street_office,
             LegendSymbol::Line(palette::STREET_OFFICE, 3.5, true),

@@ -431,8 +431,25 @@ fn export_of_the_demo_draws_a_map_sheet_with_clean_and_erring_communities() {
     assert_eq!((map.width(), map.height()), (2400, 1700));
     // The translucent fills over the map's background: green where a community keeps the
     // rules, red where it breaks one (the demo plants errors).
-    let clean = pixels_near(&map, [183, 207, 180]);
-    let erring = pixels_near(&map, [224, 163, 160]);
+    let over_background = |fill: shequ::theme::Rgba| {
+        let background = shequ::theme::MAP_BACKGROUND;
+        let opacity = f32::from(fill.3) / 255.0;
+        let blend = |under: u8, over: u8| {
+            (f32::from(under) * (1.0 - opacity) + f32::from(over) * opacity).round() as u8
+        };
+        [
+            blend(background.0, fill.0),
+            blend(background.1, fill.1),
+            blend(background.2, fill.2),
+        ]
+    };
+    let clean = pixels_near(&map, over_background(shequ::theme::community_fill(None)));
+    let erring = pixels_near(
+        &map,
+        over_background(shequ::theme::community_fill(Some(
+            shequ_core::violation::Severity::Error,
+        ))),
+    );
     assert!(clean > 500_000, "clean fill pixels: {clean}");
     assert!(erring > 20_000, "error fill pixels: {erring}");
     // Black text (title, labels, legend) is drawn.

@@ -2,7 +2,11 @@
 alternation, and prints per tool the median wall time, the peak memory and the ratio to shequ, and
 whether every tool's households per community equal shequ's exactly.
 
-    python3 benches/peers/run.py [--sizes 10000 100000 1000000] [--repeats 3]
+    python3 benches/peers/run.py [--sizes 10000 100000 1000000] [--repeats 3] [--baseline OLD_SHEQU]
+
+With --baseline, an older shequ binary runs too (cold and warm, on its own copy of each city so
+that the two binaries' layer caches do not replace each other), in alternation with the current
+one: the A/B comparison a change's note reports.
 
 The peers install into a virtualenv this script creates (target/peers-venv); they are not build
 or test dependencies of shequ."""
@@ -43,6 +47,17 @@ def city(buildings: int) -> Path:
     return folder
 
 
+def baseline_copy(folder: Path) -> Path:
+    """The city's layers and plan copied beside it (times kept), for the baseline binary's caches."""
+    import shutil
+    copy = folder.with_name(folder.name + "-baseline")
+    copy.mkdir(exist_ok=True)
+    for name in ("buildings.geojson", "streets.geojson", "plan.shequ.geojson"):
+        if (folder / name).exists() and not (copy / name).exists():
+            shutil.copy2(folder / name, copy / name)
+    return copy
+
+
 def timed(command: list) -> tuple[float, float, str]:
     """Wall seconds, peak resident megabytes and standard output of a command."""
     result = subprocess.run(["/usr/bin/time", "-v", *map(str, command)], capture_output=True, text=True)
@@ -58,9 +73,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="an older shequ binary to compare with")
+    parser.add_argument("--binary", type=Path, help="the shequ binary to measure (default: build this checkout's release binary)")
+    parser.add_argument("--no-peers", action="store_true", help="run only shequ (and the baseline)")
     arguments = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    python = environment()
+    global SHEQU
+    if arguments.binary:
+        SHEQU = arguments.binary
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    python = None if arguments.no_peers else environment()
     print(f"{'buildings':>10}  {'tool':<10} {'median s':>9} {'load s':>7} {'peak MB':>8} {'× shequ':>8} {'× warm':>7} {'MB × shequ':>10}  households equal")
     for size in arguments.sizes:
         folder = city(size)
@@ -71,9 +93,15 @@ def main() -> None:
         tools = {
             "shequ": [SHEQU, "check", plan, "--format", "json", "--no-cache"],
             "shequ-warm": [SHEQU, "check", plan, "--format", "json"],
-            "geopandas": [python, HERE / "geopandas_check.py", buildings, plan],
-            "duckdb": [python, HERE / "duckdb_check.py", buildings, plan],
         }
+        if arguments.baseline:
+            baseline_plan = baseline_copy(folder) / "plan.shequ.geojson"
+            subprocess.run([arguments.baseline, "check", baseline_plan, "--format", "json"], check=False, stdout=subprocess.DEVNULL)
+            tools["baseline"] = [arguments.baseline, "check", baseline_plan, "--format", "json", "--no-cache"]
+            tools["base-warm"] = [arguments.baseline, "check", baseline_plan, "--format", "json"]
+        if python:
+            tools["geopandas"] = [python, HERE / "geopandas_check.py", buildings, plan]
+            tools["duckdb"] = [python, HERE / "duckdb_check.py", buildings, plan]
         runs = {name: [] for name in tools}
         outputs = {}
         unavailable = {}
@@ -100,7 +128,7 @@ def main() -> None:
             peak = max(memory for _, memory, _ in runs[name])
             median = statistics.median(walls)
             report = outputs[name]
-            if name.startswith("shequ"):
+            if name.startswith(("shequ", "base")):
                 load = report["timings_ms"]["load"] / 1000
                 households = {row["id"]: row["households"] for row in report["communities"]}
             else:

@@ -99,6 +99,33 @@ pub struct Community {
     pub other_properties: Map<String, Value>,
 }
 
+impl Community {
+    /// A community with just an id, a name, a type and a boundary: no street office or district
+    /// yet, not a new estate, not in the old town, unlocked, no recorded space, no notes.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        kind: CommunityType,
+        boundary: MultiPolygon<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            street_office: None,
+            district: None,
+            new_estate: false,
+            old_town: false,
+            locked: false,
+            office_area_m2: None,
+            service_area_m2: None,
+            notes: String::new(),
+            boundary,
+            other_properties: Map::new(),
+        }
+    }
+}
+
 /// A street office (街道办事处).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreetOffice {
@@ -257,21 +284,12 @@ mod tests {
 
     #[test]
     fn a_removed_slot_is_not_reused() {
-        let community = Community {
-            id: "a".into(),
-            name: "A".into(),
-            kind: CommunityType::Geographic,
-            street_office: None,
-            district: None,
-            new_estate: false,
-            old_town: false,
-            locked: false,
-            office_area_m2: None,
-            service_area_m2: None,
-            notes: String::new(),
-            boundary: MultiPolygon::new(vec![]),
-            other_properties: Map::new(),
-        };
+        let community = Community::new(
+            "a",
+            "A",
+            CommunityType::Geographic,
+            MultiPolygon::new(vec![]),
+        );
         let mut plan = Plan::new(vec![community.clone()]);
         let removed = plan.remove(CommunityKey(0)).expect("was there");
         let key = plan.insert(community);

@@ -336,7 +336,6 @@ impl Tallies {
 mod tests {
     use super::*;
     use geo::{Centroid, InteriorPoint, LineString, MultiPolygon, Polygon};
-    use serde_json::Map;
 
     use crate::plan::CommunityType;
 
@@ -366,21 +365,7 @@ mod tests {
     }
 
     fn community(boundary: MultiPolygon<f64>) -> Community {
-        Community {
-            id: "c".into(),
-            name: "c".into(),
-            kind: CommunityType::Geographic,
-            street_office: None,
-            district: None,
-            new_estate: false,
-            old_town: false,
-            locked: false,
-            office_area_m2: None,
-            service_area_m2: None,
-            notes: String::new(),
-            boundary,
-            other_properties: Map::new(),
-        }
+        Community::new("c", "c", CommunityType::Geographic, boundary)
     }
 
     #[test]

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use geo::{Contains, Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use serde_json::Map;
 use shequ_core::Session;
 use shequ_core::gen_city::{CityOptions, generate_city};
 use shequ_core::ids::CommunityKey;
@@ -203,21 +202,12 @@ fn apply(plan: &mut Plan, change: &Change) -> Vec<CommunityKey> {
             half_width,
             half_height,
         } => {
-            let key = plan.insert(Community {
-                id: format!("new{}", plan.slot_count()),
-                name: "新社区".into(),
-                kind: CommunityType::Geographic,
-                street_office: None,
-                district: None,
-                new_estate: false,
-                old_town: false,
-                locked: false,
-                office_area_m2: None,
-                service_area_m2: None,
-                notes: String::new(),
-                boundary: rectangle(Coord { x, y }, half_width, half_height),
-                other_properties: Map::new(),
-            });
+            let key = plan.insert(Community::new(
+                format!("new{}", plan.slot_count()),
+                "新社区",
+                CommunityType::Geographic,
+                rectangle(Coord { x, y }, half_width, half_height),
+            ));
             vec![key]
         }
     }

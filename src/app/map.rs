@@ -8,9 +8,11 @@ use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, pos2, v
 use geo::{Area, Contains, Coord, InteriorPoint, TriangulateEarcut};
 use rstar::AABB;
 use shequ_core::Session;
+
+use crate::theme;
 use shequ_core::ids::CommunityKey;
 use shequ_core::layers::Street;
-use shequ_core::violation::{Location, Severity};
+use shequ_core::violation::Location;
 
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
@@ -93,23 +95,6 @@ impl Default for MapView {
             shapes_generation: None,
         }
     }
-}
-
-/// Colours by band status and for the layers.
-pub mod palette {
-    use eframe::egui::Color32;
-    /// Within every band.
-    pub const CLEAN: Color32 = Color32::from_rgba_premultiplied(46, 125, 50, 60);
-    /// Warnings only.
-    pub const WARNING: Color32 = Color32::from_rgba_premultiplied(160, 110, 0, 70);
-    /// Errors.
-    pub const ERROR: Color32 = Color32::from_rgba_premultiplied(170, 30, 30, 80);
-    /// Community outline.
-    pub const OUTLINE: Color32 = Color32::from_rgb(40, 60, 90);
-    /// Selection.
-    pub const SELECTED: Color32 = Color32::from_rgb(0, 120, 255);
-    /// Buildings in no community.
-    pub const UNASSIGNED_BUILDING: Color32 = Color32::from_rgb(200, 60, 60);
 }
 
 /// A colour for a name (street office), stable from run to run.
@@ -333,7 +318,7 @@ impl MapView {
         households_word: &str,
     ) -> usize {
         self.refresh_shapes(session);
-        painter.rect_filled(self.rect, 0.0, Color32::from_rgb(244, 243, 238));
+        painter.rect_filled(self.rect, 0.0, theme::MAP_BACKGROUND.egui());
         let visible = self.visible();
         let visible_communities: Vec<CommunityKey> =
             session.community_index().meeting(visible).collect();
@@ -375,7 +360,7 @@ impl MapView {
                     .collect();
                 painter.add(Shape::closed_line(
                     points,
-                    Stroke::new(1.0, Color32::from_rgb(90, 150, 160)),
+                    Stroke::new(1.0, theme::BLOCK.egui()),
                 ));
             }
         }
@@ -405,11 +390,11 @@ impl MapView {
                                         .unwrap_or(""),
                                 )
                             } else {
-                                Color32::from_rgb(150, 160, 175)
+                                theme::BUILDING.egui()
                             };
                             base.to_opaque().gamma_multiply(0.9)
                         }
-                        None if footprint.residential => palette::UNASSIGNED_BUILDING,
+                        None if footprint.residential => theme::UNASSIGNED_BUILDING.egui(),
                         None => Color32::from_gray(190),
                     };
                     for polygon in &footprint.footprint {
@@ -444,11 +429,11 @@ impl MapView {
                 let width = if main { 3.0 } else { 1.5 };
                 painter.line_segment(
                     [self.to_screen(start), self.to_screen(end)],
-                    Stroke::new(width, Color32::from_rgb(255, 255, 255)),
+                    Stroke::new(width, theme::STREET_CASING.egui()),
                 );
                 painter.line_segment(
                     [self.to_screen(start), self.to_screen(end)],
-                    Stroke::new(width * 0.5, Color32::from_rgb(190, 170, 120)),
+                    Stroke::new(width * 0.5, theme::MAIN_STREET.egui()),
                 );
             });
         }
@@ -477,7 +462,7 @@ impl MapView {
                         .collect();
                     painter.add(Shape::dashed_line(
                         &points,
-                        Stroke::new(2.0, Color32::from_rgb(120, 70, 150)),
+                        Stroke::new(2.0, theme::STREET_OFFICE.egui()),
                         8.0,
                         5.0,
                     ));
@@ -493,9 +478,9 @@ impl MapView {
                 };
                 let selected = selection.contains(&key);
                 let stroke = if selected {
-                    Stroke::new(3.0, palette::SELECTED)
+                    Stroke::new(3.0, theme::SELECTED.egui())
                 } else {
-                    Stroke::new(1.2, palette::OUTLINE)
+                    Stroke::new(1.2, theme::OUTLINE.egui())
                 };
                 for polygon in &community.boundary {
                     let points: Vec<Pos2> = polygon
@@ -510,11 +495,7 @@ impl MapView {
 
         // Violations where they are.
         for violation in session.rules().iter() {
-            let colour = if violation.severity == Severity::Error {
-                Color32::from_rgb(200, 30, 30)
-            } else {
-                Color32::from_rgb(230, 140, 0)
-            };
+            let colour = theme::severity_ink(violation.severity).egui();
             match &violation.location {
                 Location::Areas(areas)
                     if violation.rule == "community.cuts_building"
@@ -561,7 +542,7 @@ impl MapView {
             painter.rect_stroke(
                 rect,
                 4.0,
-                Stroke::new(2.5, palette::SELECTED),
+                Stroke::new(2.5, theme::SELECTED.egui()),
                 egui::StrokeKind::Outside,
             );
         }
@@ -597,16 +578,12 @@ impl MapView {
                 community.name,
                 shequ_core::format::grouped(session.tallies().of(key).households)
             );
-            let galley = painter.layout(text, font.clone(), Color32::from_rgb(20, 30, 50), 200.0);
+            let galley = painter.layout(text, font.clone(), theme::INK.egui(), 200.0);
             let rect = Rect::from_center_size(at, galley.size()).expand(2.0);
             if placed.iter().any(|other| other.intersects(rect)) {
                 continue;
             }
-            painter.rect_filled(
-                rect,
-                3.0,
-                Color32::from_rgba_unmultiplied(255, 255, 255, 190),
-            );
+            painter.rect_filled(rect, 3.0, theme::LABEL_BACKGROUND.egui());
             painter.galley(rect.min + vec2(2.0, 2.0), galley, Color32::BLACK);
             placed.push(rect);
         }
@@ -625,7 +602,7 @@ impl MapView {
         let points = (length / self.metres_per_point) as f32;
         let start = self.rect.left_bottom() + vec2(16.0, -18.0);
         let end = start + vec2(points, 0.0);
-        let stroke = Stroke::new(2.0, Color32::from_rgb(30, 30, 30));
+        let stroke = Stroke::new(2.0, theme::INK.egui());
         painter.line_segment([start, end], stroke);
         painter.line_segment([start, start - vec2(0.0, 6.0)], stroke);
         painter.line_segment([end, end - vec2(0.0, 6.0)], stroke);
@@ -639,7 +616,7 @@ impl MapView {
             egui::Align2::CENTER_BOTTOM,
             label,
             egui::FontId::proportional(12.0),
-            Color32::from_rgb(30, 30, 30),
+            theme::INK.egui(),
         );
     }
 
@@ -651,11 +628,7 @@ impl MapView {
 
 /// A community's fill by the worst of its violations that no exception accepts.
 pub fn band_colour(session: &Session, key: CommunityKey) -> Color32 {
-    match session.worst_unaccepted_severity(key) {
-        Some(Severity::Error) => palette::ERROR,
-        Some(_) => palette::WARNING,
-        None => palette::CLEAN,
-    }
+    theme::community_fill(session.worst_unaccepted_severity(key)).egui()
 }
 
 fn for_each_street_segment(

@@ -2,25 +2,28 @@
 //! status bar, in Chinese or English. Every change goes through the session's commands, so undo,
 //! redo and the live figures work the same everywhere.
 
+pub mod dialogs;
 pub mod fonts;
 pub mod i18n;
+pub mod intent;
 pub mod loading;
 pub mod map;
-pub mod new_plan;
 mod panels;
 pub mod tools;
+mod update;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use shequ_core::Session;
-use shequ_core::edit::Command;
 use shequ_core::ids::CommunityKey;
 use shequ_core::session::OpenOptions;
 use shequ_core::violation::ViolationKey;
 
+use dialogs::new_plan;
 use i18n::Language;
+use intent::Intent;
 use map::MapView;
 pub use tools::Tool;
 
@@ -211,61 +214,6 @@ impl ShequApp {
         self.preferences.recent.retain(|known| *known != path);
         self.preferences.recent.insert(0, path);
         self.preferences.recent.truncate(10);
-    }
-
-    /// Carries out a command as one undo step; an error goes to the status bar.
-    pub fn execute(&mut self, command: Command) -> bool {
-        let Some(session) = &mut self.session else {
-            return false;
-        };
-        let creates = matches!(command, Command::Create { .. });
-        match session.execute(command) {
-            Ok(effects) => {
-                self.selection
-                    .retain(|key| session.plan().community(*key).is_some());
-                for key in &effects.communities {
-                    if session.plan().community(*key).is_some()
-                        && !self.selection.contains(key)
-                        && creates
-                    {
-                        self.selection = vec![*key];
-                    }
-                }
-                self.message = None;
-                true
-            }
-            Err(error) => {
-                self.message = Some(error.describe(self.preferences.language));
-                false
-            }
-        }
-    }
-
-    /// Undo, reporting any error.
-    pub fn undo(&mut self) {
-        if let Some(session) = &mut self.session
-            && let Err(error) = session.undo()
-        {
-            self.message = Some(error.to_string());
-        }
-        self.drop_stale_selection();
-    }
-
-    /// Redo, reporting any error.
-    pub fn redo(&mut self) {
-        if let Some(session) = &mut self.session
-            && let Err(error) = session.redo()
-        {
-            self.message = Some(error.to_string());
-        }
-        self.drop_stale_selection();
-    }
-
-    fn drop_stale_selection(&mut self) {
-        if let Some(session) = &self.session {
-            self.selection
-                .retain(|key| session.plan().community(*key).is_some());
-        }
     }
 
     /// Selects one community and shows it.
@@ -476,7 +424,7 @@ impl ShequApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| tools::map_area(self, ui));
-        panels::dialogs(self, &ctx);
+        dialogs::show(self, &ctx);
         let title = match &self.session {
             Some(session) => {
                 let name = session
@@ -519,10 +467,10 @@ impl ShequApp {
         if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
             || pressed(Modifiers::COMMAND, Key::Y)
         {
-            self.redo();
+            self.apply(Intent::Redo);
         }
         if pressed(Modifiers::COMMAND, Key::Z) {
-            self.undo();
+            self.apply(Intent::Undo);
         }
         if pressed(Modifiers::COMMAND, Key::S) {
             self.save();
@@ -532,16 +480,9 @@ impl ShequApp {
         {
             self.map.fit_all(session);
         }
-        for (key, tool) in [
-            (Key::V, Tool::default()),
-            (Key::D, Tool::default_draw()),
-            (Key::E, Tool::Vertices(Default::default())),
-            (Key::S, Tool::Split(Vec::new())),
-            (Key::B, Tool::AssignBlocks),
-            (Key::R, Tool::Measure(Vec::new())),
-        ] {
-            if pressed(Modifiers::NONE, key) {
-                self.tool = tool;
+        for entry in &tools::TOOLS {
+            if pressed(Modifiers::NONE, entry.key) {
+                self.tool = entry.kind.start();
             }
         }
         if pressed(Modifiers::NONE, Key::M) {
@@ -571,34 +512,6 @@ impl ShequApp {
         }
         self.totals_cache = Some((stamp.0, stamp.1, totals));
         totals
-    }
-
-    /// Merges the selected communities into the first selected.
-    pub fn merge_selection(&mut self) {
-        if self.selection.len() >= 2 {
-            let keys = self.selection.clone();
-            if self.execute(Command::Merge {
-                keys: keys.clone(),
-                allow_several_parts: false,
-            }) {
-                self.selection = vec![keys[0]];
-            }
-        }
-    }
-
-    /// Deletes the selected communities (one undo step).
-    pub fn delete_selection(&mut self) {
-        if self.selection.is_empty() {
-            return;
-        }
-        let commands = self
-            .selection
-            .iter()
-            .map(|&key| Command::Delete { key })
-            .collect();
-        if self.execute(Command::Batch(commands)) {
-            self.selection.clear();
-        }
     }
 }
 

@@ -4,11 +4,15 @@
 use eframe::egui::{self, Color32, Pos2, Sense, Shape, Stroke};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use shequ_core::edit::{Command, Step};
+
+use super::intent::{DragEvent, Intent};
 use shequ_core::gesture::VertexDrag;
 use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
 
+use super::i18n::Strings;
 use super::map::MapView;
 use super::{Dialog, ShequApp};
+use crate::theme;
 
 /// How near (screen points) the pointer must be to snap or to pick a vertex or an edge.
 const PICK_RADIUS: f64 = 9.0;
@@ -39,40 +43,130 @@ impl Default for Tool {
     }
 }
 
+/// A kind of tool, without what it gathers while in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolKind {
+    /// Select.
+    Select,
+    /// Draw a new community.
+    Draw,
+    /// Drag, insert and delete vertices.
+    Vertices,
+    /// Split along a line.
+    Split,
+    /// Assign street blocks.
+    AssignBlocks,
+    /// Measure.
+    Measure,
+}
+
+/// One row of the tool table: what the toolbar, the keyboard and the shortcuts list show.
+pub struct ToolEntry {
+    /// The tool.
+    pub kind: ToolKind,
+    /// Its key.
+    pub key: egui::Key,
+    /// Its name in the interface.
+    pub name: fn(&Strings) -> &'static str,
+    /// How it is used, for its tooltip and the status bar.
+    pub hint: fn(&Strings) -> &'static str,
+}
+
+/// The tools, in toolbar order: the one table the toolbar, the shortcuts and their list read.
+pub const TOOLS: [ToolEntry; 6] = [
+    ToolEntry {
+        kind: ToolKind::Select,
+        key: egui::Key::V,
+        name: |strings| strings.tool_select,
+        hint: |strings| strings.select_hint,
+    },
+    ToolEntry {
+        kind: ToolKind::Draw,
+        key: egui::Key::D,
+        name: |strings| strings.tool_draw,
+        hint: |strings| strings.draw_hint,
+    },
+    ToolEntry {
+        kind: ToolKind::Vertices,
+        key: egui::Key::E,
+        name: |strings| strings.tool_vertices,
+        hint: |strings| strings.vertices_hint,
+    },
+    ToolEntry {
+        kind: ToolKind::Split,
+        key: egui::Key::S,
+        name: |strings| strings.tool_split,
+        hint: |strings| strings.split_hint,
+    },
+    ToolEntry {
+        kind: ToolKind::AssignBlocks,
+        key: egui::Key::B,
+        name: |strings| strings.tool_assign,
+        hint: |strings| strings.assign_hint,
+    },
+    ToolEntry {
+        kind: ToolKind::Measure,
+        key: egui::Key::R,
+        name: |strings| strings.tool_measure,
+        hint: |strings| strings.measure_hint,
+    },
+];
+
+impl ToolKind {
+    /// The tool with nothing gathered yet.
+    pub fn start(self) -> Tool {
+        match self {
+            ToolKind::Select => Tool::default(),
+            ToolKind::Draw => Tool::Draw(Vec::new()),
+            ToolKind::Vertices => Tool::Vertices(VertexDrag::default()),
+            ToolKind::Split => Tool::Split(Vec::new()),
+            ToolKind::AssignBlocks => Tool::AssignBlocks,
+            ToolKind::Measure => Tool::Measure(Vec::new()),
+        }
+    }
+
+    /// Its row of [`TOOLS`].
+    pub fn entry(self) -> &'static ToolEntry {
+        TOOLS
+            .iter()
+            .find(|entry| entry.kind == self)
+            .unwrap_or(&TOOLS[0])
+    }
+}
+
 impl Tool {
-    /// The draw tool with no vertex yet.
-    pub fn default_draw() -> Tool {
-        Tool::Draw(Vec::new())
+    /// What kind of tool this is.
+    pub fn kind(&self) -> ToolKind {
+        match self {
+            Tool::Select { .. } => ToolKind::Select,
+            Tool::Draw(_) => ToolKind::Draw,
+            Tool::Vertices(_) => ToolKind::Vertices,
+            Tool::Split(_) => ToolKind::Split,
+            Tool::AssignBlocks => ToolKind::AssignBlocks,
+            Tool::Measure(_) => ToolKind::Measure,
+        }
     }
 
     /// The same tool with nothing gathered.
     pub fn reset(&self) -> Tool {
-        match self {
-            Tool::Select { .. } => Tool::default(),
-            Tool::Draw(_) => Tool::Draw(Vec::new()),
-            Tool::Vertices(_) => Tool::Vertices(VertexDrag::default()),
-            Tool::Split(_) => Tool::Split(Vec::new()),
-            Tool::AssignBlocks => Tool::AssignBlocks,
-            Tool::Measure(_) => Tool::Measure(Vec::new()),
-        }
+        self.kind().start()
     }
 
     /// The tool's name in the interface.
-    pub fn name(&self, strings: &super::i18n::Strings) -> &'static str {
-        match self {
-            Tool::Select { .. } => strings.tool_select,
-            Tool::Draw(_) => strings.tool_draw,
-            Tool::Vertices(_) => strings.tool_vertices,
-            Tool::Split(_) => strings.tool_split,
-            Tool::AssignBlocks => strings.tool_assign,
-            Tool::Measure(_) => strings.tool_measure,
-        }
+    pub fn name(&self, strings: &Strings) -> &'static str {
+        (self.kind().entry().name)(strings)
     }
+}
 
-    /// True when this is the same kind of tool as `other`.
-    pub fn same_kind(&self, other: &Tool) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
-    }
+/// The tools and their keys as one line for the shortcuts list ("V 选择   D 绘制 …"), with
+/// merge, which is a key but no tool.
+pub fn tool_keys_line(strings: &Strings) -> String {
+    TOOLS
+        .iter()
+        .map(|entry| format!("{} {}", entry.key.name(), (entry.name)(strings)))
+        .chain(std::iter::once(format!("M {}", strings.tool_merge)))
+        .collect::<Vec<_>>()
+        .join("   ")
 }
 
 /// The length (m) of the line through `points`, and the area (m²) it encloses once it has three
@@ -112,7 +206,7 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
     app.map.rect = response.rect;
     let strings = app.strings();
     if app.session.is_none() {
-        painter.rect_filled(response.rect, 0.0, Color32::from_rgb(244, 243, 238));
+        painter.rect_filled(response.rect, 0.0, theme::MAP_BACKGROUND.egui());
         painter.text(
             response.rect.center(),
             egui::Align2::CENTER_CENTER,
@@ -176,6 +270,10 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
         && ui.input(|input| input.key_pressed(egui::Key::Delete));
     let shift = ui.input(|input| input.modifiers.shift);
     let pointer = response.interact_pointer_pos().or(response.hover_pos());
+    if matches!(app.tool, Tool::Vertices(_)) {
+        vertex_tool(app, ui, response, pointer, escape, delete);
+        return;
+    }
     let mut tool = std::mem::take(&mut app.tool);
     match &mut tool {
         Tool::Select { box_start } => {
@@ -253,42 +351,8 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                 points.clear();
             }
         }
-        Tool::Vertices(drag) => {
-            let transform = app.map.gesture_transform();
-            if let Some(session) = &mut app.session {
-                // The vertex is picked where the button went down, not where the drag was noticed.
-                let press_origin = ui.input(|input| input.pointer.press_origin());
-                if response.drag_started_by(egui::PointerButton::Primary)
-                    && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
-                    && let Err(error) =
-                        drag.press(session, &transform, app.map.gesture_point(pointer))
-                {
-                    app.message = Some(error.to_string());
-                }
-                if drag.is_dragging()
-                    && response.dragged()
-                    && let Some(pointer) = response.interact_pointer_pos()
-                    && let Err(error) =
-                        drag.drag(session, &transform, app.map.gesture_point(pointer))
-                {
-                    app.message = Some(error.to_string());
-                }
-                if response.drag_stopped() {
-                    drag.release(session);
-                }
-                if escape && let Err(error) = drag.escape(session) {
-                    app.message = Some(error.to_string());
-                }
-            }
-            if response.double_clicked()
-                && let Some(pointer) = pointer
-            {
-                insert_vertex_near(app, pointer);
-            }
-            if delete && let Some(pointer) = response.hover_pos() {
-                delete_vertex_near(app, pointer);
-            }
-        }
+        // Handled before the tool is taken out: its drag is reached through the app.
+        Tool::Vertices(_) => {}
         Tool::Split(points) => {
             if response.clicked()
                 && let Some(pointer) = pointer
@@ -309,7 +373,7 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                     MapView::community_at(session, middle)
                 });
                 if let Some(key) = target {
-                    app.execute(Command::Split { key, line });
+                    app.apply(Intent::Edit(Command::Split { key, line }));
                 }
                 points.clear();
             }
@@ -325,15 +389,9 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                 app.tool = tool;
                 return;
             };
-            if response.drag_started_by(egui::PointerButton::Primary)
-                && let Some(session) = &mut app.session
-            {
-                // A brush stroke is one undo step. A transaction left open by a stroke whose
-                // release was never seen is closed first, so a new stroke can always begin.
-                session.commit();
-                if let Err(error) = session.begin(Step::AssignBlocks) {
-                    app.message = Some(error.describe(app.preferences.language));
-                }
+            if response.drag_started_by(egui::PointerButton::Primary) {
+                // A brush stroke is one undo step.
+                app.apply(Intent::BeginStep(Step::AssignBlocks));
             }
             if (response.clicked() || response.dragged())
                 && let (Some(pointer), Some(session)) = (pointer, &mut app.session)
@@ -350,19 +408,15 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
                         .community(target)
                         .is_some_and(|community| community.boundary.contains(&inside))
                 });
-                if let (Some(block), false) = (block, already)
-                    && let Err(error) = session.execute(Command::AssignBlocks {
+                if let (Some(block), false) = (block, already) {
+                    app.apply(Intent::Edit(Command::AssignBlocks {
                         blocks: vec![block],
                         to: target,
-                    })
-                {
-                    app.message = Some(error.describe(app.preferences.language));
+                    }));
                 }
             }
-            if response.drag_stopped()
-                && let Some(session) = &mut app.session
-            {
-                session.commit();
+            if response.drag_stopped() {
+                app.apply(Intent::EndStep);
             }
         }
         Tool::Measure(points) => {
@@ -377,6 +431,49 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
         }
     }
     app.tool = tool;
+}
+
+/// The vertex tool: drag a vertex (shared ones move together), double-click an edge to insert
+/// one, Delete removes the hovered one, Esc aborts a drag.
+fn vertex_tool(
+    app: &mut ShequApp,
+    ui: &egui::Ui,
+    response: &egui::Response,
+    pointer: Option<Pos2>,
+    escape: bool,
+    delete: bool,
+) {
+    let transform = app.map.gesture_transform();
+    let dragging = matches!(&app.tool, Tool::Vertices(drag) if drag.is_dragging());
+    // The vertex is picked where the button went down, not where the drag was noticed.
+    let press_origin = ui.input(|input| input.pointer.press_origin());
+    if response.drag_started_by(egui::PointerButton::Primary)
+        && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
+    {
+        let screen = app.map.gesture_point(pointer);
+        app.apply(Intent::Drag(DragEvent::Press(transform, screen)));
+    }
+    if dragging
+        && response.dragged()
+        && let Some(pointer) = response.interact_pointer_pos()
+    {
+        let screen = app.map.gesture_point(pointer);
+        app.apply(Intent::Drag(DragEvent::Move(transform, screen)));
+    }
+    if response.drag_stopped() {
+        app.apply(Intent::Drag(DragEvent::Release));
+    }
+    if escape {
+        app.apply(Intent::Drag(DragEvent::Escape));
+    }
+    if response.double_clicked()
+        && let Some(pointer) = pointer
+    {
+        insert_vertex_near(app, pointer);
+    }
+    if delete && let Some(pointer) = response.hover_pos() {
+        delete_vertex_near(app, pointer);
+    }
 }
 
 /// An edge (start, end) and the point on it nearest the pointer.
@@ -419,7 +516,7 @@ fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
 
 fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
     if let Some((start, end, at)) = nearest_edge(app, screen) {
-        app.execute(Command::InsertVertex { start, end, at });
+        app.apply(Intent::Edit(Command::InsertVertex { start, end, at }));
     }
 }
 
@@ -433,13 +530,13 @@ fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
         point,
         tolerance,
     ) {
-        app.execute(Command::DeleteVertex { at: vertex });
+        app.apply(Intent::Edit(Command::DeleteVertex { at: vertex }));
     }
 }
 
 fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Response) {
     let hover = response.hover_pos();
-    let stroke = Stroke::new(2.0, Color32::from_rgb(0, 110, 230));
+    let stroke = Stroke::new(2.0, theme::DRAFT.egui());
     let points_of = |app: &ShequApp, points: &[Coord<f64>]| -> Vec<Pos2> {
         points
             .iter()
@@ -456,21 +553,19 @@ fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Resp
             if matches!(app.tool, Tool::Draw(_)) && screen.len() >= 3 {
                 painter.add(Shape::convex_polygon(
                     screen.clone(),
-                    Color32::from_rgba_unmultiplied(0, 110, 230, 30),
+                    theme::DRAFT.with_alpha(30).egui(),
                     Stroke::NONE,
                 ));
             }
             painter.add(Shape::line(screen.clone(), stroke));
             for point in &screen {
-                painter.circle_filled(*point, 3.5, Color32::from_rgb(0, 110, 230));
+                painter.circle_filled(*point, 3.5, theme::DRAFT.egui());
             }
             if let Some((at, Some(kind))) = snap {
                 let marker = app.map.to_screen(at);
                 let colour = match kind {
-                    SnapKind::CommunityVertex | SnapKind::BlockCorner => {
-                        Color32::from_rgb(230, 0, 120)
-                    }
-                    SnapKind::CommunityEdge | SnapKind::Street => Color32::from_rgb(0, 160, 120),
+                    SnapKind::CommunityVertex | SnapKind::BlockCorner => theme::SNAP_VERTEX.egui(),
+                    SnapKind::CommunityEdge | SnapKind::Street => theme::SNAP_EDGE.egui(),
                 };
                 painter.rect_stroke(
                     egui::Rect::from_center_size(marker, egui::vec2(12.0, 12.0)),
@@ -524,7 +619,7 @@ fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Resp
                             painter.rect_stroke(
                                 egui::Rect::from_center_size(at, egui::vec2(7.0, 7.0)),
                                 1.0,
-                                Stroke::new(1.5, Color32::from_rgb(0, 90, 200)),
+                                Stroke::new(1.5, theme::SELECTED.egui()),
                                 egui::StrokeKind::Middle,
                             );
                         }
@@ -540,8 +635,8 @@ fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Resp
                 painter.rect(
                     rect,
                     0.0,
-                    Color32::from_rgba_unmultiplied(0, 110, 230, 25),
-                    Stroke::new(1.0, Color32::from_rgb(0, 110, 230)),
+                    theme::DRAFT.with_alpha(25).egui(),
+                    Stroke::new(1.0, theme::DRAFT.egui()),
                     egui::StrokeKind::Middle,
                 );
             }

@@ -42,6 +42,7 @@ pub use context::RuleContext;
 use crate::figures::{PlanFigures, plan_figures};
 use crate::ids::CommunityKey;
 use crate::index::boundary_envelope;
+use crate::lang::Language;
 use crate::violation::{Location, Violation};
 
 /// Every rule id, in the order violations are listed.
@@ -62,6 +63,30 @@ pub const RULE_IDS: [&str; 15] = [
     targets::DISTRICT_COMMUNITIES,
     targets::CITY_TOTALS,
 ];
+
+/// A rule's name for people, in `language` (the id stays what JSON, exceptions and the CLI use).
+/// An id no rule has is given back as it is.
+pub fn rule_name(rule: &str, language: Language) -> &str {
+    let (chinese, english) = match rule {
+        community_geometry::RULE => ("边界几何", "boundary geometry"),
+        community_empty::RULE => ("空社区", "empty community"),
+        community_households::RULE => ("社区户数", "community households"),
+        community_cuts_building::RULE => ("切割楼栋", "cuts buildings"),
+        community_follows_streets::RULE => ("沿街巷划界", "follows streets"),
+        community_contiguous::RULE => ("社区连片", "contiguous"),
+        community_crosses_street_office::RULE => ("跨街道", "crosses street offices"),
+        community_space::RULE => ("办公服务用房", "office and service space"),
+        plan_overlap::RULE => ("社区重叠", "overlap"),
+        plan_uncovered::RULE => ("未划入社区的住宅", "homes in no community"),
+        street_office_residents::MERGE_RULE => ("街道宜合并", "street office to merge"),
+        street_office_residents::RULE => ("街道人口", "street office residents"),
+        targets::DISTRICT_STREET_OFFICES => ("区街道数", "district street offices"),
+        targets::DISTRICT_COMMUNITIES => ("区社区数", "district communities"),
+        targets::CITY_TOTALS => ("全市总量", "city totals"),
+        _ => return rule,
+    };
+    language.pick(chinese, english)
+}
 
 /// A point inside a community (for zooming), or its centroid when it has no inside.
 fn community_focus(community: &crate::plan::Community) -> Location {
@@ -235,5 +260,22 @@ impl RuleResults {
                     .filter(move |((first, second), _)| *first == key || *second == key)
                     .map(|(_, violation)| violation),
             )
+    }
+}
+
+#[cfg(test)]
+mod rule_name_tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_chinese_and_an_english_name() {
+        for rule in RULE_IDS {
+            let chinese = rule_name(rule, Language::Chinese);
+            let english = rule_name(rule, Language::English);
+            assert_ne!(chinese, rule, "{rule} has a Chinese name");
+            assert_ne!(english, rule, "{rule} has an English name");
+            assert!(!chinese.is_ascii(), "{chinese}");
+        }
+        assert_eq!(rule_name("no.such_rule", Language::Chinese), "no.such_rule");
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use eframe::egui::{self, Color32, RichText};
+use eframe::egui::{self, RichText};
 use shequ_core::Session;
 use shequ_core::attributes::{Field, FieldMapping};
 use shequ_core::format::grouped;
@@ -13,9 +13,10 @@ use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::{LayerInputs, OpenOptions};
 
-use super::ShequApp;
-use super::i18n::{Language, Strings};
-use super::loading::Loading;
+use crate::app::ShequApp;
+use crate::app::i18n::{Language, Strings};
+use crate::app::loading::Loading;
+use crate::theme;
 
 /// How many features of the buildings layer the preview reads.
 pub const PREVIEW_FEATURES: usize = 1_000;
@@ -179,7 +180,7 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
             ui.end_row();
         });
     if let Some(error) = &draft.error {
-        ui.label(RichText::new(error).color(Color32::from_rgb(200, 60, 60)));
+        ui.label(RichText::new(error).color(theme::ERROR.egui()));
     }
     if let (Some(sample), Some(preview)) = (draft.sample.clone(), draft.preview.clone()) {
         ui.separator();
@@ -273,7 +274,7 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
             grouped(preview.estimated.1)
         );
         ui.label(if preview.estimated.0 > 0 {
-            RichText::new(estimated).color(Color32::from_rgb(200, 130, 0))
+            RichText::new(estimated).color(theme::WARNING.egui())
         } else {
             RichText::new(estimated)
         });

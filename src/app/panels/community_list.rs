@@ -1,0 +1,228 @@
+//! The left panel: layers and the sortable, filterable community list.
+
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
+use shequ_core::format::grouped;
+use shequ_core::ids::CommunityKey;
+use shequ_core::plan::{Community, CommunityType};
+use shequ_core::violation::Severity;
+
+use crate::app::ShequApp;
+use crate::theme;
+
+use super::*;
+
+fn violation_counts(app: &ShequApp, key: CommunityKey) -> (usize, usize) {
+    let Some(session) = &app.session else {
+        return (0, 0);
+    };
+    session
+        .rules()
+        .of_community(key)
+        .fold((0, 0), |(errors, warnings), violation| {
+            match violation.severity {
+                Severity::Error => (errors + 1, warnings),
+                Severity::Warning => (errors, warnings + 1),
+            }
+        })
+}
+
+/// Layers and the sortable, filterable community list.
+pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
+    let strings = app.strings();
+    egui::Panel::left("communities")
+        .resizable(true)
+        .default_size(430.0)
+        .show(ui, |ui| {
+            egui::CollapsingHeader::new(strings.layers)
+                .default_open(false)
+                .show(ui, |ui| layer_checkboxes(app, ui));
+            ui.horizontal(|ui| {
+                ui.heading(strings.communities);
+                let label = ui.label(strings.filter);
+                ui.add(
+                    egui::TextEdit::singleline(&mut app.list_filter)
+                        .hint_text(strings.filter)
+                        .desired_width(160.0),
+                )
+                .labelled_by(label.id);
+            });
+            let Some(session) = &app.session else { return };
+            let filter = app.list_filter.trim().to_lowercase();
+            let mut rows: Vec<(CommunityKey, &Community)> = session
+                .plan()
+                .communities()
+                .filter(|(_, community)| {
+                    filter.is_empty()
+                        || community.name.to_lowercase().contains(&filter)
+                        || community.id.to_lowercase().contains(&filter)
+                        || community
+                            .street_office
+                            .as_deref()
+                            .is_some_and(|office| office.to_lowercase().contains(&filter))
+                })
+                .collect();
+            let (column, ascending) = app.list_sort;
+            let counts = |key: CommunityKey| violation_counts(app, key);
+            rows.sort_by(|(a_key, a), (b_key, b)| {
+                let ordering = match column {
+                    SortColumn::Id => a.id.cmp(&b.id),
+                    SortColumn::Name => a.name.cmp(&b.name),
+                    SortColumn::Type => a.kind.cmp(&b.kind),
+                    SortColumn::StreetOffice => a.street_office.cmp(&b.street_office),
+                    SortColumn::Households => session
+                        .tallies()
+                        .of(*a_key)
+                        .households
+                        .cmp(&session.tallies().of(*b_key).households),
+                    SortColumn::Residents => session
+                        .tallies()
+                        .of(*a_key)
+                        .residents
+                        .cmp(&session.tallies().of(*b_key).residents),
+                    SortColumn::Violations => counts(*a_key).cmp(&counts(*b_key)),
+                };
+                if ascending {
+                    ordering
+                } else {
+                    ordering.reverse()
+                }
+            });
+            let band = &session.profile().community_households;
+            let mut clicked = None;
+            let mut sort_clicked = None;
+            TableBuilder::new(ui)
+                .striped(true)
+                .sense(egui::Sense::click())
+                .column(Column::auto().at_least(110.0))
+                .column(Column::auto().at_least(56.0))
+                .column(Column::auto().at_least(80.0))
+                .column(Column::auto().at_least(90.0))
+                .column(Column::auto().at_least(60.0))
+                .column(Column::remainder().at_least(70.0))
+                .header(22.0, |mut header| {
+                    for (column, label) in [
+                        (SortColumn::Name, strings.name),
+                        (SortColumn::Type, strings.community_type),
+                        (SortColumn::StreetOffice, strings.street_office),
+                        (SortColumn::Households, strings.households),
+                        (SortColumn::Residents, strings.residents),
+                        (SortColumn::Violations, strings.violations),
+                    ] {
+                        header.col(|ui| {
+                            let arrow = if app.list_sort.0 == column {
+                                if app.list_sort.1 { " ▲" } else { " ▼" }
+                            } else {
+                                ""
+                            };
+                            if ui
+                                .button(RichText::new(format!("{label}{arrow}")).strong())
+                                .clicked()
+                            {
+                                sort_clicked = Some(column);
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, rows.len(), |mut row| {
+                        let (key, community) = rows[row.index()];
+                        row.set_selected(app.selection.contains(&key));
+                        let tally = session.tallies().of(key);
+                        row.col(|ui| {
+                            let selected = app.selection.contains(&key);
+                            if ui
+                                .add(
+                                    egui::Button::selectable(selected, &community.name)
+                                        .frame_when_inactive(false),
+                                )
+                                .clicked()
+                            {
+                                let shift = ui.input(|input| input.modifiers.shift);
+                                clicked = Some((key, shift));
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(type_name(app, community.kind));
+                        });
+                        row.col(|ui| {
+                            ui.label(community.street_office.as_deref().unwrap_or(""));
+                        });
+                        row.col(|ui| {
+                            let maximum = band.maximum.max(1) as f32;
+                            let share = (tally.households as f32 / (maximum * 1.5)).clamp(0.0, 1.0);
+                            let colour = if tally.households < band.minimum
+                                || (tally.households > band.maximum
+                                    && !community.new_estate
+                                    && community.kind != CommunityType::WorkUnit)
+                            {
+                                theme::ERROR.egui()
+                            } else {
+                                theme::CLEAN.egui()
+                            };
+                            let (rect, _) = ui
+                                .allocate_exact_size(egui::vec2(90.0, 16.0), egui::Sense::hover());
+                            ui.painter().rect_filled(
+                                egui::Rect::from_min_size(
+                                    rect.min,
+                                    egui::vec2(rect.width() * share, rect.height()),
+                                ),
+                                2.0,
+                                colour.gamma_multiply(0.5),
+                            );
+                            let text_colour = ui.visuals().text_color();
+                            ui.painter().text(
+                                rect.right_center(),
+                                egui::Align2::RIGHT_CENTER,
+                                grouped(tally.households),
+                                egui::FontId::proportional(13.0),
+                                text_colour,
+                            );
+                        });
+                        row.col(|ui| {
+                            ui.label(grouped(tally.residents));
+                        });
+                        row.col(|ui| {
+                            let (errors, warnings) = counts(key);
+                            if errors > 0 {
+                                ui.label(
+                                    RichText::new(format!("● {errors}")).color(theme::ERROR.egui()),
+                                );
+                            }
+                            if warnings > 0 {
+                                ui.label(
+                                    RichText::new(format!("▲ {warnings}"))
+                                        .color(theme::WARNING.egui()),
+                                );
+                            }
+                        });
+                        if row.response().clicked() {
+                            clicked = Some((
+                                key,
+                                row.response().ctx.input(|input| input.modifiers.shift),
+                            ));
+                        }
+                    });
+                });
+            if let Some(column) = sort_clicked {
+                app.list_sort = if app.list_sort.0 == column {
+                    (column, !app.list_sort.1)
+                } else {
+                    (column, true)
+                };
+            }
+            match clicked {
+                Some((key, true)) => {
+                    if let Some(position) =
+                        app.selection.iter().position(|selected| *selected == key)
+                    {
+                        app.selection.remove(position);
+                    } else {
+                        app.selection.push(key);
+                    }
+                }
+                Some((key, false)) => app.select_and_zoom(key),
+                None => {}
+            }
+        });
+}

@@ -1,0 +1,83 @@
+//! One palette for the desktop map, the panels and the printed map sheet: severity inks and
+//! fills, selection, outlines, streets and street offices. Colours are plain RGBA (not
+//! premultiplied); the map and the sheet convert them for their painters.
+
+use shequ_core::violation::Severity;
+
+/// A colour: red, green, blue and opacity, 0–255, not premultiplied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgba(pub u8, pub u8, pub u8, pub u8);
+
+impl Rgba {
+    /// The same colour with another opacity.
+    pub const fn with_alpha(self, alpha: u8) -> Self {
+        Rgba(self.0, self.1, self.2, alpha)
+    }
+
+    /// For egui's painters and labels.
+    pub fn egui(self) -> eframe::egui::Color32 {
+        eframe::egui::Color32::from_rgba_unmultiplied(self.0, self.1, self.2, self.3)
+    }
+}
+
+/// An error: text, markers and outlines.
+pub const ERROR: Rgba = Rgba(200, 40, 40, 255);
+/// A warning.
+pub const WARNING: Rgba = Rgba(200, 130, 0, 255);
+/// Within every band, or nothing wrong.
+pub const CLEAN: Rgba = Rgba(46, 125, 50, 255);
+/// Unsaved changes in the status bar.
+pub const UNSAVED: Rgba = Rgba(200, 120, 0, 255);
+
+/// The ink of a severity (text, markers, outlines of violation areas).
+pub fn severity_ink(severity: Severity) -> Rgba {
+    match severity {
+        Severity::Error => ERROR,
+        Severity::Warning => WARNING,
+    }
+}
+
+/// A community's fill by the worst violation no exception accepts: translucent, so that the
+/// buildings and streets under it still show.
+pub fn community_fill(worst: Option<Severity>) -> Rgba {
+    match worst {
+        Some(Severity::Error) => ERROR.with_alpha(90),
+        Some(Severity::Warning) => WARNING.with_alpha(85),
+        None => CLEAN.with_alpha(70),
+    }
+}
+
+/// The selected communities' outline, and what a tool draws (lines, points, areas).
+pub const SELECTED: Rgba = Rgba(0, 120, 255, 255);
+/// A tool's draft: the line being drawn, the points clicked.
+pub const DRAFT: Rgba = Rgba(0, 110, 230, 255);
+/// Snapping to a vertex or a block corner.
+pub const SNAP_VERTEX: Rgba = Rgba(230, 0, 120, 255);
+/// Snapping to an edge or a street.
+pub const SNAP_EDGE: Rgba = Rgba(0, 160, 120, 255);
+/// Community outlines.
+pub const OUTLINE: Rgba = Rgba(40, 60, 90, 255);
+/// Residential buildings in no community.
+pub const UNASSIGNED_BUILDING: Rgba = Rgba(200, 60, 60, 255);
+/// Other buildings.
+pub const BUILDING: Rgba = Rgba(150, 160, 175, 255);
+/// Street blocks.
+pub const BLOCK: Rgba = Rgba(90, 150, 160, 255);
+/// Streets' casing and fill.
+pub const STREET_CASING: Rgba = Rgba(255, 255, 255, 255);
+/// Main streets.
+pub const MAIN_STREET: Rgba = Rgba(190, 170, 120, 255);
+/// Other streets (on the sheet).
+pub const STREET: Rgba = Rgba(200, 200, 200, 255);
+/// Street-office boundaries.
+pub const STREET_OFFICE: Rgba = Rgba(120, 70, 150, 255);
+/// The map's background.
+pub const MAP_BACKGROUND: Rgba = Rgba(244, 243, 238, 255);
+/// Text on the map and the sheet.
+pub const INK: Rgba = Rgba(25, 30, 45, 255);
+/// Secondary text on the sheet.
+pub const MUTED_INK: Rgba = Rgba(90, 95, 110, 255);
+/// Behind labels.
+pub const LABEL_BACKGROUND: Rgba = Rgba(255, 255, 255, 195);
+/// The sheet's paper.
+pub const PAPER: Rgba = Rgba(255, 255, 255, 255);
