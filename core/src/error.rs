@@ -52,6 +52,15 @@ pub enum Error {
         message: String,
     },
 
+    /// The file is not UTF-8 text.
+    #[error("{path}: {problem}.")]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// Which encoding it looks like and what to do.
+        problem: String,
+    },
+
     /// The top level of the file is not a FeatureCollection.
     #[error(
         "{path}: the top level is {found}, not a GeoJSON FeatureCollection. Save the layer as a FeatureCollection (QGIS: Export → Save Features As… → GeoJSON)."

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use shequ_core::attributes::FieldMapping;
+use shequ_core::ids::CommunityKey;
 use shequ_core::io::geojson::{parse_feature_collection, read_feature_collection};
 use shequ_core::layers::FigureSource;
 use shequ_core::load::buildings::buildings_from_collection;
@@ -291,4 +292,160 @@ proptest! {
             let _ = buildings_from_collection(&raw, path, &projection, &FieldMapping::default(), &RuleProfile::default());
         }
     }
+}
+
+/// A buildings layer of footprints side by side inside `ok_communities.geojson`'s community, one
+/// per set of properties, written as raw bytes (so that tests can put other encodings in).
+fn buildings_file(folder: &Path, properties: &[&[u8]]) -> PathBuf {
+    let mut text = br#"{"type":"FeatureCollection","features":["#.to_vec();
+    for (index, props) in properties.iter().enumerate() {
+        if index > 0 {
+            text.push(b',');
+        }
+        let west = 115.8992 + index as f64 * 0.0002;
+        text.extend(br#"{"type":"Feature","properties":"#);
+        text.extend(*props);
+        text.extend(
+            format!(
+                r#","geometry":{{"type":"Polygon","coordinates":[[[{west},28.5995],[{east},28.5995],[{east},28.5996],[{west},28.5996],[{west},28.5995]]]}}}}"#,
+                east = west + 0.0001
+            )
+            .as_bytes(),
+        );
+    }
+    text.extend(b"]}");
+    let path = folder.join("buildings.geojson");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+fn open_buildings(path: &Path, unknown_use_is_residential: bool) -> Result<Session> {
+    Session::from_layers(
+        &LayerInputs {
+            buildings: path.to_path_buf(),
+            communities: Some(corpus("ok_communities.geojson")),
+            unknown_use_is_residential,
+            ..LayerInputs::default()
+        },
+        RuleProfile::default(),
+        OpenOptions {
+            cache: shequ_core::load::LayerCacheUse::Off,
+            ..OpenOptions::default()
+        },
+    )
+}
+
+#[test]
+fn impossible_households_residents_floors_and_heights_are_warnings_naming_the_feature() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = buildings_file(
+        folder.path(),
+        &[
+            br#"{"id":"HUGE","building":"residential","households":1e20}"#,
+            br#"{"id":"NEGATIVE","building":"residential","households":-5}"#,
+            br#"{"id":"CROWD","building":"residential","households":10,"residents":-3}"#,
+            br#"{"id":"TOWER","building":"residential","households":10,"floors":1e300}"#,
+            br#"{"id":"SPIRE","building":"residential","height":5000}"#,
+            br#"{"id":"FINE","building":"residential","households":12}"#,
+        ],
+    );
+    let session = open_buildings(&path, false).expect("loads");
+    let warnings = warnings_text(&session);
+    for (id, words) in [
+        ("HUGE", "above 30,000"),
+        ("NEGATIVE", "negative households"),
+        ("CROWD", "residents value"),
+        ("TOWER", "floors value"),
+        ("SPIRE", "a height that"),
+    ] {
+        let line = warnings
+            .lines()
+            .find(|line| line.contains(words))
+            .unwrap_or_else(|| panic!("a warning says {words}: {warnings}"));
+        assert!(line.contains(id), "{line}");
+    }
+    assert!(!warnings.contains("FINE"), "{warnings}");
+    let huge = &session.layers().buildings[0];
+    assert!(
+        huge.households < 30_000 && huge.households_source == FigureSource::Estimate,
+        "1e20 households is estimated instead: {}",
+        huge.households
+    );
+    let tower = &session.layers().buildings[3];
+    assert!(tower.floors < 250.0, "{}", tower.floors);
+}
+
+#[test]
+fn gbk_text_read_as_utf8_is_a_warning_that_names_gbk_and_the_chinese_it_holds() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    // "住宅" in GBK is two valid UTF-8 characters of other scripts: no parser complains.
+    let gbk_use = encoding_rs::GBK.encode("住宅").0.into_owned();
+    assert!(std::str::from_utf8(&gbk_use).is_ok());
+    let mut properties = br#"{"id":"G1","building":""#.to_vec();
+    properties.extend(&gbk_use);
+    properties.extend(br#""}"#);
+    let path = buildings_file(folder.path(), &[&properties]);
+    let session = open_buildings(&path, false).expect("loads");
+    let warnings = warnings_text(&session);
+    assert!(
+        warnings.contains("GBK") && warnings.contains("住宅") && warnings.contains("G1"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_layer_without_uses_says_so_and_can_count_them_as_homes() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = buildings_file(
+        folder.path(),
+        &[
+            br#"{"id":"A","height":18}"#,
+            br#"{"id":"B","height":21}"#,
+            br#"{"id":"C","height":9}"#,
+        ],
+    );
+    let session = open_buildings(&path, false).expect("loads");
+    let warnings = warnings_text(&session);
+    assert!(
+        warnings.contains("no use") && warnings.contains("unknown_use_is_residential"),
+        "{warnings}"
+    );
+    assert_eq!(session.tallies().of(CommunityKey(0)).households, 0);
+    let counted = open_buildings(&path, true).expect("loads");
+    assert!(counted.tallies().of(CommunityKey(0)).households > 0);
+    assert_eq!(
+        counted.settings().profile.overrides,
+        Some(serde_json::json!({"estimate": {"unknown_use_is_residential": true}})),
+        "the choice is kept with the plan"
+    );
+    assert!(!warnings_text(&counted).contains("no use"));
+}
+
+#[test]
+fn a_gbk_or_utf16_file_is_an_encoding_error_that_names_the_encoding() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    // "楼栋" in GBK is not valid UTF-8.
+    let mut properties = br#"{"id":"X","name":""#.to_vec();
+    properties.extend(encoding_rs::GBK.encode("滕王阁楼栋").0.as_ref());
+    properties.extend(br#"","households":3}"#);
+    let path = buildings_file(folder.path(), &[&properties]);
+    let message = error_text(open_buildings(&path, false));
+    assert!(
+        message.contains("not UTF-8")
+            && message.contains("GBK")
+            && message.contains("buildings.geojson"),
+        "{message}"
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            std::fs::read_to_string(corpus("ok_buildings.geojson"))
+                .expect("read")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    std::fs::write(&path, utf16).expect("write");
+    let message = error_text(open_buildings(&path, false));
+    assert!(message.contains("UTF-16"), "{message}");
 }

@@ -81,6 +81,11 @@ pub struct LayerArguments {
     /// street_office, district, new_estate, old_town, locked, office_area_m2, service_area_m2.
     #[arg(long = "field", value_name = "NAME=SOURCE")]
     pub fields: Vec<String>,
+    /// Count buildings that have no use (用途) as residential, their households estimated from
+    /// footprint × floors: for footprint layers without uses, where nearly every building is
+    /// housing. Recorded in the plan's profile overrides.
+    #[arg(long)]
+    pub unknown_use_residential: bool,
 }
 
 impl LayerArguments {
@@ -94,6 +99,7 @@ impl LayerArguments {
             streets: self.streets.clone(),
             communities: self.communities.clone(),
             fields: FieldMapping::from_assignments(&self.fields)?,
+            unknown_use_is_residential: self.unknown_use_residential,
         }))
     }
 }

@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::io::encoding::file_encoding_problem;
 
 /// The largest layer file read unless the caller says otherwise: 4 GiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 << 30;
@@ -409,6 +410,10 @@ fn json_object<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8]> {
             path: path.to_path_buf(),
         }),
         Some(b'{') => Ok(bytes),
+        Some(_) if let Some(problem) = file_encoding_problem(bytes) => Err(Error::Encoding {
+            path: path.to_path_buf(),
+            problem,
+        }),
         Some(first) => Err(Error::NotFeatureCollection {
             path: path.to_path_buf(),
             found: if first == b'[' {
@@ -443,7 +448,7 @@ pub fn read_feature_collection(path: &Path, max_file_bytes: u64) -> Result<RawCo
 pub fn parse_feature_collection(bytes: &[u8], path: &Path) -> Result<RawCollection> {
     let bytes = json_object(bytes, path)?;
     let shape: CollectionShape =
-        serde_json::from_slice(bytes).map_err(|error| malformed(path, &error))?;
+        serde_json::from_slice(bytes).map_err(|error| malformed(path, bytes, &error))?;
     check_collection(shape.kind.as_deref(), shape.features.is_some(), path)?;
     let mut foreign_members = shape.foreign_members;
     foreign_members.remove("type");
@@ -453,7 +458,13 @@ pub fn parse_feature_collection(bytes: &[u8], path: &Path) -> Result<RawCollecti
     })
 }
 
-fn malformed(path: &Path, error: &serde_json::Error) -> Error {
+fn malformed(path: &Path, bytes: &[u8], error: &serde_json::Error) -> Error {
+    if let Some(problem) = file_encoding_problem(bytes) {
+        return Error::Encoding {
+            path: path.to_path_buf(),
+            problem,
+        };
+    }
     // serde_json appends " at line L column C" to its message; the error carries them apart.
     let message = error.to_string();
     let message = message
@@ -499,7 +510,7 @@ pub fn stream_feature_collection(
     if let Some(error) = stopped {
         return Err(error);
     }
-    let (kind, foreign_members) = outcome.map_err(|error| malformed(path, &error))?;
+    let (kind, foreign_members) = outcome.map_err(|error| malformed(path, bytes, &error))?;
     check_collection(kind.as_deref(), saw_features, path)?;
     Ok(foreign_members)
 }

@@ -2,6 +2,7 @@
 //! to metres, the plan file, atomic writes. Nothing here knows sessions or rules.
 
 pub mod atomic;
+pub mod encoding;
 pub mod feature_blocks;
 pub mod flat_features;
 pub mod geojson;

@@ -28,10 +28,12 @@ pub struct LoadWarning {
 impl fmt::Display for LoadWarning {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}: {} feature", self.path.display(), self.count)?;
-        if self.count != 1 {
-            write!(formatter, "s")?;
+        if self.count == 1 {
+            // Problems are written for several features ("have …").
+            write!(formatter, " {}", self.problem.replacen("have ", "has ", 1))?;
+        } else {
+            write!(formatter, "s {}", self.problem)?;
         }
-        write!(formatter, " {}", self.problem)?;
         if !self.first_features.is_empty() {
             write!(formatter, " (first: {}", self.first_features.join(", "))?;
             if self.count > self.first_features.len() {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::attributes::{Field, FieldMapping, FieldValue, FieldValues, NotANumber};
 use crate::error::{Error, Result};
 use crate::geometry::footprint::footprint_is_valid;
+use crate::io::encoding::misread_gbk;
 use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
 use crate::io::flat_features::{
     FeatureView, GeometryFamily, ParsedFeatures, PropertySlots, Reading,
@@ -46,17 +47,36 @@ pub(crate) enum BuildingOutcome {
     Skipped(GeometryProblem),
 }
 
-#[derive(Clone, Copy)]
+/// What a feature's values said that a planner must hear about: each becomes a load warning
+/// naming the feature.
+#[derive(Clone, PartialEq)]
 pub(crate) enum BuildingNote {
     RingsClosed,
     SelfIntersecting,
     HouseholdsNotANumber,
+    HouseholdsNegative,
+    HouseholdsImplausible,
+    ResidentsImplausible,
     FloorsNotANumber,
+    FloorsImplausible,
+    HeightImplausible,
+    /// The use reads like GBK bytes taken for UTF-8: as read, and as GBK.
+    UseLooksLikeGbk(String, String),
 }
 
+/// More households than any one building holds (the largest residential complexes under one roof
+/// have under 10,000): a value above this is an error in the data, or the wrong field.
+pub const MOST_HOUSEHOLDS_IN_A_BUILDING: f64 = 30_000.0;
+/// More residents than any one building holds.
+pub const MOST_RESIDENTS_IN_A_BUILDING: f64 = 100_000.0;
+/// More floors than any building has (the tallest have about 160).
+pub const MOST_FLOORS: f64 = 250.0;
+/// Taller than any building, metres.
+pub const MOST_HEIGHT_M: f64 = 1_000.0;
+
 impl BuildingNote {
-    fn describe(self) -> (&'static str, &'static str) {
-        match self {
+    fn describe(&self) -> (std::borrow::Cow<'static, str>, &'static str) {
+        let (problem, advice) = match self {
             BuildingNote::RingsClosed => (
                 "have a ring whose last position differs from its first; it was closed",
                 "Close the rings in the source data (RFC 7946 requires it).",
@@ -69,11 +89,41 @@ impl BuildingNote {
                 "have a households value that is not a number; their households were estimated",
                 "Correct the households values, or map another field with --field households=NAME.",
             ),
+            BuildingNote::HouseholdsNegative => (
+                "have a negative households value; their households were estimated",
+                "Correct the households values in the source data.",
+            ),
+            BuildingNote::HouseholdsImplausible => (
+                "have a households value above 30,000 for one building, which no building holds; their households were estimated",
+                "Correct the households values, or map the right field with --field households=NAME.",
+            ),
+            BuildingNote::ResidentsImplausible => (
+                "have a residents value that is negative or above 100,000 for one building; their residents were estimated",
+                "Correct the residents values, or map the right field with --field residents=NAME.",
+            ),
             BuildingNote::FloorsNotANumber => (
                 "have a floors value that is not a number; the default floors were used",
                 "Correct the floors values, or map another field with --field floors=NAME.",
             ),
-        }
+            BuildingNote::FloorsImplausible => (
+                "have a floors value that is negative or above 250; the height or the default floors were used",
+                "Correct the floors values, or map the right field with --field floors=NAME.",
+            ),
+            BuildingNote::HeightImplausible => (
+                "have a height that is negative or above 1,000 m; it was not used",
+                "Correct the heights (in metres), or map the right field with --field height=NAME.",
+            ),
+            BuildingNote::UseLooksLikeGbk(read, chinese) => {
+                return (
+                    format!(
+                        "have the use \"{read}\", which looks like GBK text read as UTF-8 (as GBK it reads \"{chinese}\"); it was not recognised"
+                    )
+                    .into(),
+                    "The file was saved as GBK: convert it to UTF-8 (iconv -f GB18030 -t UTF-8, or QGIS: Save Features As… with encoding UTF-8) and open it again.",
+                );
+            }
+        };
+        (problem.into(), advice)
     }
 }
 
@@ -131,30 +181,58 @@ fn building_from_view(
         notes.push(BuildingNote::SelfIntersecting);
     }
     let footprint_area_m2 = footprint.unsigned_area();
-    let floors = match mapping.number(&feature, Field::Floors) {
-        Ok(Some(floors)) if floors >= 1.0 => floors,
-        Ok(Some(_)) | Ok(None) => match mapping.number(&feature, Field::Height) {
-            Ok(Some(height)) if height > 0.0 => {
-                (height / profile.estimate.storey_height_m).round().max(1.0)
-            }
-            _ => f64::from(profile.estimate.default_floors),
-        },
+    let floors_in_data = match mapping.number(&feature, Field::Floors) {
+        Ok(Some(floors)) if (1.0..=MOST_FLOORS).contains(&floors) => Some(floors),
+        // No floors (0 is how much data says "unknown"): the height or the default.
+        Ok(Some(floors)) if (0.0..1.0).contains(&floors) => None,
+        Ok(None) => None,
+        Ok(Some(_)) => {
+            notes.push(BuildingNote::FloorsImplausible);
+            None
+        }
         Err(NotANumber) => {
             notes.push(BuildingNote::FloorsNotANumber);
-            f64::from(profile.estimate.default_floors)
+            None
         }
     };
+    let floors = floors_in_data.unwrap_or_else(|| match mapping.number(&feature, Field::Height) {
+        Ok(Some(height)) if height > 0.0 && height <= MOST_HEIGHT_M => {
+            (height / profile.estimate.storey_height_m).round().max(1.0)
+        }
+        Ok(Some(height)) if height != 0.0 => {
+            notes.push(BuildingNote::HeightImplausible);
+            f64::from(profile.estimate.default_floors)
+        }
+        _ => f64::from(profile.estimate.default_floors),
+    });
     // Borrowed: the use is interned, so a million buildings need not allocate it each.
     let building_use = feature
         .field_value(mapping, Field::Use)
         .and_then(FieldValue::text_borrowed);
-    let mut residential_use = building_use
-        .as_deref()
-        .is_some_and(|value| profile.is_residential_use(value));
+    if let Some(chinese) = building_use.as_deref().and_then(misread_gbk) {
+        let read = building_use.as_deref().unwrap_or_default().to_owned();
+        notes.push(BuildingNote::UseLooksLikeGbk(read, chinese));
+    }
+    let mut residential_use = match building_use.as_deref() {
+        Some(value) => profile.is_residential_use(value),
+        None => profile.estimate.unknown_use_is_residential,
+    };
+    // A households field, even an unusable value, says people live here.
     let households_in_data = match mapping.number(&feature, Field::Households) {
-        Ok(households) => households.filter(|households| *households >= 0.0),
+        Ok(Some(households)) if (0.0..=MOST_HOUSEHOLDS_IN_A_BUILDING).contains(&households) => {
+            Some(households)
+        }
+        Ok(None) => None,
+        Ok(Some(households)) => {
+            notes.push(if households < 0.0 {
+                BuildingNote::HouseholdsNegative
+            } else {
+                BuildingNote::HouseholdsImplausible
+            });
+            residential_use = true;
+            None
+        }
         Err(NotANumber) => {
-            // A households field, even an unreadable one, says people live here.
             notes.push(BuildingNote::HouseholdsNotANumber);
             residential_use = true;
             None
@@ -163,7 +241,8 @@ fn building_from_view(
     let (residential, households, households_source) = match households_in_data {
         Some(households) => (
             households > 0.0 || residential_use,
-            households.round().min(f64::from(u32::MAX)) as u32,
+            // Within 0 ..= MOST_HOUSEHOLDS_IN_A_BUILDING, so the cast is exact.
+            households.round() as u32,
             FigureSource::Data,
         ),
         None if residential_use => (
@@ -173,13 +252,21 @@ fn building_from_view(
         ),
         None => (false, 0, FigureSource::Data),
     };
-    let (residents, residents_source) = match mapping.number(&feature, Field::Residents) {
-        Ok(Some(residents)) if residents >= 0.0 => (
-            residents.round().min(f64::from(u32::MAX)) as u32,
-            FigureSource::Data,
-        ),
-        _ if !residential => (0, FigureSource::Data),
-        _ => (
+    let residents_in_data = match mapping.number(&feature, Field::Residents) {
+        Ok(Some(residents)) if (0.0..=MOST_RESIDENTS_IN_A_BUILDING).contains(&residents) => {
+            Some(residents)
+        }
+        Ok(Some(_)) => {
+            notes.push(BuildingNote::ResidentsImplausible);
+            None
+        }
+        _ => None,
+    };
+    let (residents, residents_source) = match residents_in_data {
+        // Within 0 ..= MOST_RESIDENTS_IN_A_BUILDING, so the cast is exact.
+        Some(residents) => (residents.round() as u32, FigureSource::Data),
+        None if !residential => (0, FigureSource::Data),
+        None => (
             estimate_residents(households, profile),
             FigureSource::Estimate,
         ),
@@ -346,7 +433,7 @@ fn add_run(
         match event {
             ConversionEvent::Note(note, building) => {
                 let (problem, advice) = note.describe();
-                warnings.add(problem, advice, index, &run.buildings[building].source_id);
+                warnings.add(&problem, advice, index, &run.buildings[building].source_id);
             }
             ConversionEvent::Skipped(problem, label) => {
                 let (sentence, advice) = problem.describe();
@@ -387,6 +474,13 @@ fn finish_buildings(
             building.residential && building.households_source == FigureSource::Estimate
         })
         .count();
+    let without_use = buildings
+        .iter()
+        .filter(|building| building.building_use.is_none() && !building.residential)
+        .count();
+    if let Some((problem, advice)) = no_use_warning(without_use, buildings.len(), mapping) {
+        warnings.add_file_problem(&problem, advice, without_use);
+    }
     if residential > 0 && estimated == residential {
         warnings.add_file_problem(
             &format!(
@@ -401,6 +495,28 @@ fn finish_buildings(
         );
     }
     Ok(())
+}
+
+/// The warning for a layer where most buildings have neither a use nor a household count, so
+/// that they count as no homes at all: `without` of `total` buildings.
+pub fn no_use_warning(
+    without: usize,
+    total: usize,
+    mapping: &FieldMapping,
+) -> Option<(String, &'static str)> {
+    (total > 0 && without * 2 > total).then(|| {
+        (
+            format!(
+                "(of {} buildings) have no use (looked for {}) and no household count, so they count as non-residential, with no households",
+                crate::format::grouped(total as u64),
+                match mapping.override_for(Field::Use) {
+                    Some(source) => source.to_owned(),
+                    None => Field::Use.default_sources().join(", "),
+                }
+            ),
+            "Map the field that holds the use with --field use=NAME, or, where nearly every building is housing, count them as homes with households estimated: --unknown-use-residential (in the app: New plan from layers; in a plan's profile: unknown_use_is_residential = true under [estimate]).",
+        )
+    })
 }
 
 fn missing_field_error(path: &Path, field: Field, source: &str, first_keys: &[String]) -> Error {

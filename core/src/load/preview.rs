@@ -10,8 +10,9 @@ use std::path::Path;
 use crate::attributes::{Field, FieldMapping, text_of};
 use crate::error::Result;
 use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawFeature, stream_feature_collection};
+use crate::io::geometry_in::LayerCentre;
 use crate::layers::FigureSource;
-use crate::load::buildings::{BuildingOutcome, building_from_feature};
+use crate::load::buildings::{BuildingOutcome, building_from_feature, no_use_warning};
 use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
 
@@ -65,6 +66,10 @@ pub struct BuildingsPreview {
     pub from_data: (usize, u64),
     /// Residential buildings whose households will be estimated, and the estimate.
     pub estimated: (usize, u64),
+    /// Buildings with neither a use nor a household count (they count as no homes).
+    pub without_use: usize,
+    /// What loading will warn of when most buildings have neither, and what to do.
+    pub no_use_warning: Option<String>,
 }
 
 impl BuildingsSample {
@@ -110,20 +115,16 @@ impl BuildingsSample {
         let fields = previewed_fields()
             .map(|field| self.field_preview(field, mapping))
             .collect();
-        let mut first_position = None;
+        // Centred as loading will centre it, so that a stray first feature moves nothing.
+        let mut centre = LayerCentre::default();
         for feature in &self.features {
+            centre.begin_feature();
             if let Some(geometry) = &feature.geometry {
-                geometry.for_each_position(&mut |position| {
-                    first_position.get_or_insert(position);
-                });
-            }
-            if first_position.is_some() {
-                break;
+                geometry.for_each_position(&mut |position| centre.add(position));
             }
         }
-        let projection = first_position
-            .map(|position| LocalProjection::centred_on(position.longitude, position.latitude))
-            .unwrap_or_else(|| LocalProjection::centred_on(0.0, 0.0));
+        let (longitude, latitude) = centre.centre().unwrap_or((0.0, 0.0));
+        let projection = LocalProjection::centred_on(longitude, latitude);
         let mut preview = BuildingsPreview {
             features: self.features.len(),
             whole_layer: self.whole_layer,
@@ -132,6 +133,8 @@ impl BuildingsSample {
             residential: 0,
             from_data: (0, 0),
             estimated: (0, 0),
+            without_use: 0,
+            no_use_warning: None,
         };
         for (index, feature) in self.features.iter().enumerate() {
             let BuildingOutcome::Kept(building, _) =
@@ -141,6 +144,7 @@ impl BuildingsSample {
             };
             preview.buildings += 1;
             if !building.residential {
+                preview.without_use += usize::from(building.building_use.is_none());
                 continue;
             }
             preview.residential += 1;
@@ -151,6 +155,13 @@ impl BuildingsSample {
             tally.0 += 1;
             tally.1 += u64::from(building.households);
         }
+        preview.no_use_warning = no_use_warning(preview.without_use, preview.buildings, mapping)
+            .map(|(problem, advice)| {
+                format!(
+                    "{} buildings {problem}. {advice}",
+                    crate::format::grouped(preview.without_use as u64)
+                )
+            });
         preview
     }
 

@@ -212,6 +212,10 @@ pub struct Estimate {
     pub storey_height_m: f64,
     /// Residents per household where a building gives none.
     pub household_size: f64,
+    /// Count a building with no use value as residential (its households estimated). Off by
+    /// default: a layer without uses then counts no homes, and loading says so loudly.
+    #[serde(default)]
+    pub unknown_use_is_residential: bool,
 }
 
 /// Geometric tolerances.

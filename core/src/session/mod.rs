@@ -70,6 +70,9 @@ pub struct LayerInputs {
     pub communities: Option<PathBuf>,
     /// Field overrides.
     pub fields: FieldMapping,
+    /// Count buildings with no use as residential (the profile's `unknown_use_is_residential`),
+    /// recorded in the plan's profile overrides so that the saved plan counts the same.
+    pub unknown_use_is_residential: bool,
 }
 
 /// A plan open for checking or editing: the one façade the CLI and the app use. Its parts are

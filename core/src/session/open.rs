@@ -86,9 +86,12 @@ impl Session {
     /// `options` say.
     pub fn from_layers(
         inputs: &LayerInputs,
-        profile: RuleProfile,
+        mut profile: RuleProfile,
         options: OpenOptions<'_>,
     ) -> Result<Self> {
+        if inputs.unknown_use_is_residential {
+            profile.estimate.unknown_use_is_residential = true;
+        }
         let unwatched = LoadProgress::default();
         let progress = options.progress.unwrap_or(&unwatched);
         let start = Instant::now();
@@ -108,7 +111,7 @@ impl Session {
                     .map(|raw| (raw, path.to_path_buf()))
             })
             .transpose()?;
-        let settings = PlanSettings::new(
+        let mut settings = PlanSettings::new(
             inputs.buildings.to_string_lossy().into_owned(),
             inputs
                 .streets
@@ -116,6 +119,11 @@ impl Session {
                 .map(|path| path.to_string_lossy().into_owned()),
             inputs.fields.clone(),
         );
+        if inputs.unknown_use_is_residential {
+            settings.profile.overrides = Some(serde_json::json!({
+                "estimate": {"unknown_use_is_residential": true}
+            }));
+        }
         let mut session = Self::assemble(
             read,
             communities,

@@ -38,6 +38,8 @@ pub struct NewPlanDraft {
     pub preview: Option<BuildingsPreview>,
     /// Why the buildings layer could not be previewed.
     pub error: Option<String>,
+    /// Count buildings without a use as residential.
+    pub unknown_use_is_residential: bool,
 }
 
 impl NewPlanDraft {
@@ -77,11 +79,19 @@ impl NewPlanDraft {
         self.refresh_preview();
     }
 
+    /// Counts buildings without a use as residential (or not) and recomputes the preview.
+    pub fn set_unknown_use_is_residential(&mut self, residential: bool) {
+        self.unknown_use_is_residential = residential;
+        self.refresh_preview();
+    }
+
     fn refresh_preview(&mut self) {
+        let mut profile = RuleProfile::default();
+        profile.estimate.unknown_use_is_residential = self.unknown_use_is_residential;
         self.preview = self
             .sample
             .as_ref()
-            .map(|sample| sample.preview(&self.mapping, &RuleProfile::default()));
+            .map(|sample| sample.preview(&self.mapping, &profile));
     }
 
     /// The plan's layers, once the buildings are chosen and readable.
@@ -92,6 +102,7 @@ impl NewPlanDraft {
             streets: self.streets.clone(),
             communities: self.communities.clone(),
             fields: self.mapping.clone(),
+            unknown_use_is_residential: self.unknown_use_is_residential,
         })
     }
 }
@@ -278,6 +289,25 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
         } else {
             RichText::new(estimated)
         });
+        if preview.no_use_warning.is_some() || draft.unknown_use_is_residential {
+            if preview.no_use_warning.is_some() {
+                ui.label(
+                    RichText::new(
+                        strings
+                            .no_use_warning
+                            .replace("{}", &grouped(preview.without_use as u64)),
+                    )
+                    .color(theme::ERROR.egui()),
+                );
+            }
+            let mut residential = draft.unknown_use_is_residential;
+            if ui
+                .checkbox(&mut residential, strings.unknown_use_residential)
+                .changed()
+            {
+                draft.set_unknown_use_is_residential(residential);
+            }
+        }
     }
     ui.separator();
     let mut open = true;
