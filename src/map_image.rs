@@ -10,7 +10,7 @@ use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use anyhow::Context;
 use geo::{Area, BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect};
 use shequ_core::Session;
-use shequ_core::export::{ExportedFiles, export_for_approval};
+use shequ_core::export::{ExportedFiles, export_for_approval, finish_export};
 use shequ_core::format::grouped;
 use shequ_core::io::atomic::write_atomically;
 use shequ_core::lang::Language;
@@ -784,7 +784,8 @@ pub fn write_map_image(
     Ok(())
 }
 
-/// The approval export (GeoJSON, CSV) and the map sheet beside it, in `folder`.
+/// The approval export (GeoJSON, CSV) and the map sheet beside it, in `folder`, with the
+/// manifest written last.
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
@@ -794,6 +795,16 @@ pub fn export_with_map(
     let files = export_for_approval(session, &report, folder)?;
     let map = folder.join(MAP_IMAGE_FILE_NAME);
     write_map_image(session, &report, &MapImageOptions::sheet(language), &map)?;
+    finish_export(
+        folder,
+        session,
+        &[
+            &files.communities_geojson,
+            &files.communities_csv,
+            &files.summary_csv,
+            &map,
+        ],
+    )?;
     Ok((files, map))
 }
 

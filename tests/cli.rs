@@ -612,3 +612,109 @@ fn a_merge_naming_a_community_twice_exits_2_names_it_and_leaves_the_plan_file_as
         assert_eq!(std::fs::read(&plan).expect("read"), original, "{ids}");
     }
 }
+
+#[test]
+fn export_writes_its_manifest_last_and_refuses_a_file_as_its_folder() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let out = folder.path().join("approval");
+    let output = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|file| file["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "communities.geojson",
+            "communities.csv",
+            "summary.csv",
+            "map.png"
+        ]
+    );
+    let file = folder.path().join("a-file");
+    std::fs::write(&file, b"keep me").expect("write");
+    let output = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("folder"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), b"keep me");
+}
+
+#[test]
+fn import_and_gen_city_refuse_to_overwrite_without_force() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let out = folder.path().to_str().expect("utf-8");
+    let first = shequ(&["gen-city", "--buildings", "1000", "--out", out]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let again = shequ(&["gen-city", "--buildings", "1000", "--out", out]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("--force"),
+        "{}",
+        text(&again.stderr)
+    );
+    let forced = shequ(&["gen-city", "--buildings", "1000", "--out", out, "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    let plan = folder.path().join("plan.shequ.geojson");
+    let before = std::fs::read(&plan).expect("plan");
+    let buildings = folder.path().join("buildings.geojson");
+    let import = shequ(&[
+        "import",
+        "--buildings",
+        buildings.to_str().expect("utf-8"),
+        "--out",
+        plan.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(import.status.code(), Some(2));
+    assert!(
+        text(&import.stderr).contains("--force"),
+        "{}",
+        text(&import.stderr)
+    );
+    assert_eq!(std::fs::read(&plan).expect("plan"), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_a_layer_is_refused_at_once_with_the_path_named() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let communities = folder.path().join("communities.geojson");
+    std::fs::write(
+        &communities,
+        br#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .expect("write");
+    let output = shequ(&[
+        "check",
+        "--buildings",
+        "/dev/zero",
+        "--communities",
+        communities.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = text(&output.stderr);
+    assert!(
+        message.contains("/dev/zero") && message.contains("device"),
+        "{message}"
+    );
+}

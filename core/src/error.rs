@@ -17,6 +17,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The path names a device, a pipe, a socket or a folder rather than a file.
+    #[error("{path} is {kind}, not a file: give the path of a GeoJSON, plan or profile file.")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+
     /// The file has no bytes, or only white space.
     #[error("{path}: the file is empty. Export the layer again as a GeoJSON FeatureCollection.")]
     EmptyFile {

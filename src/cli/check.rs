@@ -15,7 +15,7 @@ use shequ_core::session::OpenOptions;
 use shequ_core::format::grouped;
 use shequ_core::lang::Language;
 
-use super::table::{Align, render};
+use super::table::{Align, WIDEST_MESSAGE, printable, printable_within, render};
 use super::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
 
 /// How the report is printed.
@@ -108,7 +108,13 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
         }
         Format::Table => {
             for warning in &report.warnings {
-                eprintln!("warning: {warning}");
+                eprintln!(
+                    "warning: {}",
+                    super::table::printable_within(
+                        &warning.to_string(),
+                        super::table::WIDEST_MESSAGE
+                    )
+                );
             }
             write!(out, "{}", table_text(&session, &report))?;
             write!(out, "{}", violations_text(&report, language))?;
@@ -129,7 +135,11 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
 fn violation_line(row: &ViolationRow, language: Language) -> String {
     let message = language.pick(&row.message_zh, &row.message_en);
     let marker = if row.pre_existing { "" } else { " *" };
-    format!("  [{}] {message}{marker}\n", row.rule)
+    format!(
+        "  [{}] {}{marker}\n",
+        row.rule,
+        printable_within(message, WIDEST_MESSAGE)
+    )
 }
 
 /// Violations grouped by severity, then the accepted ones, then lapsed exceptions.
@@ -158,7 +168,9 @@ pub fn violations_text(report: &CheckReport, language: Language) -> String {
                 let by = language.pick("批准", "approved by");
                 text.push_str(&format!(
                     "      {} — {by} {}, {}\n",
-                    exception.reason, exception.approver, exception.date
+                    printable_within(&exception.reason, WIDEST_MESSAGE),
+                    printable(&exception.approver),
+                    printable(&exception.date)
                 ));
             }
         }

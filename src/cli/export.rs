@@ -29,16 +29,23 @@ pub struct ExportArguments {
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let session = Session::open(&arguments.plan)?;
     for warning in session.warnings() {
-        eprintln!("warning: {warning}");
+        eprintln!(
+            "warning: {}",
+            super::table::printable_within(&warning.to_string(), super::table::WIDEST_MESSAGE)
+        );
     }
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     let (files, map) = export_with_map(&session, &arguments.out, language)?;
     println!(
-        "Wrote {}, {}, {} and {}.",
+        "Wrote {}, {}, {} and {}, then {} (the list of a complete export).",
         files.communities_geojson.display(),
         files.communities_csv.display(),
         files.summary_csv.display(),
-        map.display()
+        map.display(),
+        arguments
+            .out
+            .join(shequ_core::export::MANIFEST_FILE_NAME)
+            .display()
     );
     Ok(ExitCode::from(EXIT_CLEAN))
 }

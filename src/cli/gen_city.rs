@@ -31,10 +31,24 @@ pub struct GenCityArguments {
     /// The folder to write buildings.geojson, streets.geojson and plan.shequ.geojson into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace the files of a city generated there before (by default they are refused).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(arguments: &GenCityArguments) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
+    let existing: Vec<&str> = ["buildings.geojson", "streets.geojson", "plan.shequ.geojson"]
+        .into_iter()
+        .filter(|name| arguments.out.join(name).exists())
+        .collect();
+    if !existing.is_empty() && !arguments.force {
+        anyhow::bail!(
+            "{} holds {} already: give another --out, or --force to replace them",
+            arguments.out.display(),
+            existing.join(", ")
+        );
+    }
     let summary = generate_city(
         &CityOptions {
             buildings: arguments.buildings,

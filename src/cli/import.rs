@@ -19,16 +19,28 @@ pub struct ImportArguments {
     /// The plan file to write (GeoJSON; `.shequ.geojson` by convention).
     #[arg(long, value_name = "PLAN")]
     pub out: PathBuf,
+    /// Replace `--out` if it exists already (by default an existing file is refused).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(arguments: &ImportArguments) -> anyhow::Result<ExitCode> {
+    if arguments.out.exists() && !arguments.force {
+        bail!(
+            "{} exists already: give another --out, or --force to replace it",
+            arguments.out.display()
+        );
+    }
     let Some(inputs) = arguments.layers.inputs()? else {
         bail!("--buildings is needed: the buildings layer the plan counts households from");
     };
     let mut session =
         Session::from_layers(&inputs, RuleProfile::default(), OpenOptions::default())?;
     for warning in session.warnings() {
-        eprintln!("warning: {warning}");
+        eprintln!(
+            "warning: {}",
+            super::table::printable_within(&warning.to_string(), super::table::WIDEST_MESSAGE)
+        );
     }
     session.save_as(&arguments.out)?;
     println!(

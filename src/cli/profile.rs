@@ -23,6 +23,7 @@ pub struct ProfileArguments {
 
 pub fn run(arguments: &ProfileArguments) -> anyhow::Result<ExitCode> {
     if let Some(path) = &arguments.check {
+        shequ_core::io::paths::regular_file_size(path)?;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read the profile", path.display()))?;
         let profile = RuleProfile::from_toml(&text, &path.display().to_string())?;

@@ -114,13 +114,27 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 }
 
 /// Writes rows to a UTF-8 CSV with a byte-order mark, atomically.
+/// A cell as Excel may safely open it: text that begins like a formula (`=`, `+`, `-`, `@`, a tab
+/// or a carriage return) gets a leading apostrophe, as OWASP advises, so that a community named
+/// `=HYPERLINK(…)` stays text. Numbers, negative ones included, are left as they are.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula_like && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
     let mut buffer = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut buffer);
         writer.write_record(header).map_err(csv_error(path))?;
         for row in rows {
-            writer.write_record(row).map_err(csv_error(path))?;
+            writer
+                .write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
+                .map_err(csv_error(path))?;
         }
         writer.flush().map_err(|source| Error::Write {
             path: path.to_path_buf(),
@@ -165,16 +179,78 @@ fn summary_row(
     ]
 }
 
-/// Writes the approval export of `session` into `folder` (created if missing).
+/// The export's manifest: written last, so that a folder holding one holds a whole export.
+pub const MANIFEST_FILE_NAME: &str = "manifest.json";
+
+/// Readies `folder` for an export: refuses a path that is a file, creates the folder, and
+/// removes the manifest of an earlier export, so that an export that fails part-way leaves no
+/// manifest beside a mix of old and new files.
+pub fn begin_export(folder: &Path) -> Result<()> {
+    if folder.exists() && !folder.is_dir() {
+        return Err(Error::Write {
+            path: folder.to_path_buf(),
+            source: std::io::Error::other(
+                "this is a file; the export needs a folder to write its files into (give --out a folder)",
+            ),
+        });
+    }
+    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+        path: folder.to_path_buf(),
+        source,
+    })?;
+    match std::fs::remove_file(folder.join(MANIFEST_FILE_NAME)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(Error::Write {
+            path: folder.join(MANIFEST_FILE_NAME),
+            source: error,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the manifest (each file's name, size and checksum) once every file of the export is in
+/// place: the mark of a complete export.
+pub fn finish_export(folder: &Path, session: &Session, files: &[&Path]) -> Result<PathBuf> {
+    let mut listed = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = std::fs::read(file).map_err(|source| Error::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        listed.push(json!({
+            "name": file.file_name().map(|name| name.to_string_lossy().into_owned()),
+            "bytes": bytes.len(),
+            "fnv1a64": format!("{:016x}", fnv1a64(&bytes)),
+        }));
+    }
+    let manifest = json!({
+        "schema": "shequ.export/1",
+        "plan": session.plan_path().map(|path| path.display().to_string()),
+        "date": crate::format::today(),
+        "files": listed,
+    });
+    let path = folder.join(MANIFEST_FILE_NAME);
+    write_atomically(&path, |file| {
+        serde_json::to_writer_pretty(&mut *file, &manifest).map_err(std::io::Error::other)?;
+        file.write_all(b"\n")
+    })?;
+    Ok(path)
+}
+
+/// FNV-1a, 64 bits: enough to tell one export's file from another's.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Writes the approval export of `session` into `folder` (created if missing); the caller adds
+/// its own files and then [`finish_export`].
 pub fn export_for_approval(
     session: &Session,
     report: &CheckReport,
     folder: &Path,
 ) -> Result<ExportedFiles> {
-    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
-        path: folder.to_path_buf(),
-        source,
-    })?;
+    begin_export(folder)?;
     let communities_geojson = folder.join("communities.geojson");
     let communities_csv = folder.join("communities.csv");
     let summary_csv = folder.join("summary.csv");
@@ -312,4 +388,18 @@ pub fn export_for_approval(
         communities_csv,
         summary_csv,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_begins_like_a_formula_is_kept_as_text_and_numbers_stay_numbers() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("+86 123"), "'+86 123");
+        assert_eq!(spreadsheet_safe("-5"), "-5");
+        assert_eq!(spreadsheet_safe("南湖路社区"), "南湖路社区");
+    }
 }

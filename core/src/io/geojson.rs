@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::io::encoding::file_encoding_problem;
+use crate::io::paths::regular_file_size;
 
 /// The largest layer file read unless the caller says otherwise: 4 GiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 << 30;
@@ -381,21 +382,31 @@ struct CollectionShape {
 
 /// The bytes of a layer file, refusing files over `max_file_bytes` before reading them.
 fn read_layer_bytes(path: &Path, max_file_bytes: u64) -> Result<Vec<u8>> {
-    let metadata = std::fs::metadata(path).map_err(|source| Error::Read {
+    use std::io::Read;
+    let size = regular_file_size(path)?;
+    let too_large = |size_bytes| Error::TooLarge {
         path: path.to_path_buf(),
-        source,
-    })?;
-    if metadata.len() > max_file_bytes {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size_bytes: metadata.len(),
-            limit_bytes: max_file_bytes,
-        });
+        size_bytes,
+        limit_bytes: max_file_bytes,
+    };
+    if size > max_file_bytes {
+        return Err(too_large(size));
     }
-    std::fs::read(path).map_err(|source| Error::Read {
+    let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    // The limit holds while reading too: a file that grows past it is not read to the end.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::fs::File::open(path)
+        .map_err(read_error)?
+        .take(max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The JSON text without a byte-order mark, once it is known to be a non-empty JSON object.

@@ -3,6 +3,50 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::error::{Error, Result};
+
+/// The size of the regular file at `path`; a device (`/dev/zero`), a named pipe, a socket or a
+/// folder is refused at once, before anything opens it (reading a device never ends, and opening
+/// a pipe waits for a writer).
+pub fn regular_file_size(path: &Path) -> Result<u64> {
+    let metadata = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if metadata.is_file() {
+        return Ok(metadata.len());
+    }
+    let kind = if metadata.is_dir() {
+        "a folder"
+    } else {
+        special_file_kind(&metadata)
+    };
+    Err(Error::NotAFile {
+        path: path.to_path_buf(),
+        kind,
+    })
+}
+
+#[cfg(unix)]
+fn special_file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let file_type = metadata.file_type();
+    if file_type.is_fifo() {
+        "a named pipe"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_metadata: &std::fs::Metadata) -> &'static str {
+    "not a regular file"
+}
+
 /// The folder a file is in (`.` for a bare file name).
 pub fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -67,5 +111,29 @@ mod tests {
             &root.path().join("data/buildings.geojson"),
         );
         assert_eq!(relative, "../data/buildings.geojson");
+    }
+}
+
+#[cfg(all(test, unix))]
+mod special_file_tests {
+    use super::*;
+
+    #[test]
+    fn a_device_and_a_folder_are_refused_and_a_file_gives_its_size() {
+        let message = regular_file_size(Path::new("/dev/zero"))
+            .expect_err("a device")
+            .to_string();
+        assert!(
+            message.contains("/dev/zero") && message.contains("a device"),
+            "{message}"
+        );
+        let folder = tempfile::tempdir().expect("temp dir");
+        let message = regular_file_size(folder.path())
+            .expect_err("a folder")
+            .to_string();
+        assert!(message.contains("a folder"), "{message}");
+        let file = folder.path().join("plan.geojson");
+        std::fs::write(&file, b"{}").expect("write");
+        assert_eq!(regular_file_size(&file).expect("a file"), 2);
     }
 }

@@ -20,6 +20,7 @@ use crate::io::geojson::{Position, RawCollection, RawFeature, label_of};
 use crate::io::geometry_in::{
     GeometryProblem, LayerCentre, flat_polygons_in_metres, near_the_centre, polygons_in_metres,
 };
+use crate::io::paths::regular_file_size;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::{
     Building, BuildingLabels, FigureSource, Interner, estimate_households, estimate_residents,
@@ -791,10 +792,9 @@ pub fn load_buildings(
     max_file_bytes: u64,
     progress: &LoadProgress,
 ) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
+    let within_limit = regular_file_size(path)? <= max_file_bytes;
     let expected = expected_features(path);
     progress.expect_features(expected);
-    let within_limit =
-        std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
     if within_limit {
         let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
         let slots = conversion.slots.clone();

@@ -12,6 +12,7 @@ use crate::io::flat_features::{
 };
 use crate::io::geojson::RawCollection;
 use crate::io::geometry_in::{GeometryProblem, flat_lines_in_metres, lines_in_metres};
+use crate::io::paths::regular_file_size;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::Street;
 use crate::load::buildings::{id_value_text, not_lon_lat};
@@ -40,8 +41,7 @@ pub fn parse_streets(
     mapping: &FieldMapping,
     max_file_bytes: u64,
 ) -> Result<ParsedStreets> {
-    let within_limit =
-        std::fs::metadata(path).is_ok_and(|metadata| metadata.len() <= max_file_bytes);
+    let within_limit = regular_file_size(path)? <= max_file_bytes;
     if within_limit {
         let slots = PropertySlots::new(mapping, STREET_FIELDS);
         let reading = Reading {

@@ -123,6 +123,7 @@ pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RulePro
         None | Some(DEFAULT_PROFILE_NAME) => RuleProfile::nanchang_2002(),
         Some(file) => {
             let path = resolve(folder, file);
+            crate::io::paths::regular_file_size(&path)?;
             let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
