@@ -718,3 +718,69 @@ fn a_device_as_a_layer_is_refused_at_once_with_the_path_named() {
         "{message}"
     );
 }
+
+/// Saves killed at seeded random moments leave the plan either as it was or as saved, always
+/// whole, and the next save clears what the killed ones left.
+#[test]
+fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_plan_and_no_temporaries_after_the_next() {
+    let (folder, plan) = demo_copy();
+    let original = std::fs::read(&plan).expect("read");
+    // Warm the layer caches so that most runs reach the save.
+    assert_eq!(
+        shequ(&["check", plan.to_str().expect("utf-8")])
+            .status
+            .code(),
+        Some(1)
+    );
+    let mut random = 0x5eed_u64;
+    let mut next = || {
+        random ^= random << 13;
+        random ^= random >> 7;
+        random ^= random << 17;
+        random
+    };
+    for _ in 0..12 {
+        std::fs::write(&plan, &original).expect("reset");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shequ"))
+            .args([
+                "edit",
+                plan.to_str().expect("utf-8"),
+                "--merge",
+                "SQ0041,SQ0042",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        std::thread::sleep(std::time::Duration::from_millis(next() % 400));
+        child.kill().ok();
+        child.wait().expect("ends");
+        let now = std::fs::read(&plan).expect("the plan is there");
+        let parsed: Value = serde_json::from_slice(&now).expect("the plan is whole JSON");
+        let ids: Vec<&str> = parsed["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .filter_map(|feature| feature["properties"]["id"].as_str())
+            .collect();
+        assert!(
+            now == original || !ids.contains(&"SQ0042"),
+            "the plan is the old one or the merged one"
+        );
+    }
+    std::fs::write(&plan, &original).expect("reset");
+    let saved = shequ(&[
+        "edit",
+        plan.to_str().expect("utf-8"),
+        "--merge",
+        "SQ0041,SQ0042",
+    ]);
+    assert_eq!(saved.status.code(), Some(0), "{}", text(&saved.stderr));
+    let leftovers: Vec<String> = std::fs::read_dir(folder.path())
+        .expect("list")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".saving"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

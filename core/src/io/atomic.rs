@@ -1,5 +1,12 @@
 //! Saving without ever damaging the previous file: write a temporary file beside it, flush it to
 //! disk, rename it over the old one, then flush the folder so the rename itself survives a crash.
+//!
+//! The temporary file has an unpredictable name and is created exclusively (the `tempfile`
+//! crate), so nobody who can write into the folder can plant a link for a save to follow. A save
+//! keeps the file's permissions, writes through a symlinked file to its target (the link stays a
+//! link), refuses a read-only file and a file with other hard links (replacing it would leave
+//! them with the old contents), and removes temporaries that interrupted saves of the same file
+//! left behind.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -7,12 +14,49 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-fn temporary_path_for(path: &Path) -> PathBuf {
+/// The prefix and suffix of a file's temporaries: `.NAME.` … `.saving`.
+fn temporary_affixes(path: &Path) -> (String, &'static str) {
     let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.saving-{}", std::process::id()))
+    (format!(".{name}."), ".saving")
+}
+
+/// Where a save of `path` writes: the file a symlink points to, or `path` itself.
+fn save_target(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses to replace a file that is read-only or has other hard links.
+fn check_replaceable(target: &Path) -> std::io::Result<Option<fs::Permissions>> {
+    let metadata = match fs::metadata(target) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    if metadata.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only; make it writable or save under another name",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(std::io::Error::other(format!(
+                "the file has {} hard links, and replacing it would leave the others with the old contents; save under another name, or remove the other links",
+                metadata.nlink() - 1
+            )));
+        }
+    }
+    Ok(Some(metadata.permissions()))
 }
 
 /// Writes `path` atomically with whatever `write` produces. If `write` or any step fails, the
@@ -21,34 +65,62 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let temporary = temporary_path_for(path);
+    let target = save_target(path);
     let outcome = (|| -> std::io::Result<()> {
-        let file = File::create(&temporary)?;
-        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        let permissions = check_replaceable(&target)?;
+        let folder = folder_of(&target);
+        let (prefix, suffix) = temporary_affixes(&target);
+        // Removed when dropped: an error at any step below leaves no temporary behind.
+        let temporary = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(suffix)
+            .tempfile_in(folder)?;
+        let mut writer = BufWriter::with_capacity(1 << 20, temporary.as_file());
         write(&mut writer)?;
-        let file = writer.into_inner().map_err(|error| error.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temporary, path)?;
-        sync_folder_of(path)
-    })();
-    outcome.map_err(|source| {
-        // The temporary file may not exist (creation failed); nothing else to clean up then.
-        let _ = fs::remove_file(&temporary);
-        Error::Write {
-            path: path.to_path_buf(),
-            source,
+        writer.flush()?;
+        drop(writer);
+        if let Some(permissions) = permissions {
+            fs::set_permissions(temporary.path(), permissions)?;
         }
-    })
+        temporary.as_file().sync_all()?;
+        temporary.persist(&target).map_err(|error| error.error)?;
+        sync_folder_of(&target)
+    })();
+    outcome.map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    remove_stale_temporaries(&target);
+    Ok(())
+}
+
+/// Removes the temporaries that interrupted saves of `target` left beside it. Quietly: they only
+/// take room, and a save that is still writing one fails safely (the previous file stays).
+fn remove_stale_temporaries(target: &Path) {
+    let (prefix, suffix) = temporary_affixes(target);
+    let Ok(entries) = fs::read_dir(folder_of(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if is_file && name.starts_with(&prefix) && name.ends_with(suffix) {
+            fs::remove_file(entry.path()).ok();
+        }
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 #[cfg(unix)]
 fn sync_folder_of(path: &Path) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    File::open(folder)?.sync_all()
+    File::open(folder_of(path))?.sync_all()
 }
 
 #[cfg(not(unix))]
@@ -83,6 +155,55 @@ mod tests {
         fs::write(&path, b"old").expect("seed file");
         write_atomically(&path, |writer| writer.write_all(b"new")).expect("saves");
         assert_eq!(fs::read(&path).expect("read"), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_keeps_permissions_writes_through_a_symlink_and_cleans_stale_temporaries() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("plan.geojson");
+        fs::write(&path, b"old").expect("seed file");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).expect("chmod");
+        let stale = folder.path().join(".plan.geojson.abc123.saving");
+        fs::write(&stale, b"left by a killed save").expect("stale");
+        write_atomically(&path, |writer| writer.write_all(b"new")).expect("saves");
+        let mode = fs::metadata(&path).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(
+            !stale.exists(),
+            "stale temporaries of the same file are removed"
+        );
+
+        let link = folder.path().join("link.geojson");
+        std::os::unix::fs::symlink(&path, &link).expect("symlink");
+        write_atomically(&link, |writer| writer.write_all(b"through the link")).expect("saves");
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&path).expect("target"), b"through the link");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_and_a_hard_linked_file_are_refused_and_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().expect("temp dir");
+        let path = folder.path().join("plan.geojson");
+        fs::write(&path, b"old").expect("seed file");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).expect("chmod");
+        let error =
+            write_atomically(&path, |writer| writer.write_all(b"new")).expect_err("read-only");
+        assert!(error.to_string().contains("read-only"), "{error}");
+        assert_eq!(fs::read(&path).expect("read"), b"old");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+        fs::hard_link(&path, folder.path().join("copy.geojson")).expect("hard link");
+        let error = write_atomically(&path, |writer| writer.write_all(b"new")).expect_err("linked");
+        assert!(error.to_string().contains("hard link"), "{error}");
+        assert_eq!(fs::read(&path).expect("read"), b"old");
     }
 
     #[test]

@@ -15,7 +15,6 @@
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
@@ -159,21 +158,38 @@ fn open_cache(layer: &Path) -> Option<(BufReader<File>, u64)> {
 
 /// Writes a temporary file with `write` and renames it into place, so a reader never sees half
 /// a cache (no flush to disk: a cache lost in a crash is only rebuilt, and its checksums catch
-/// a damaged one). Failure is not an error for the planner, so nothing is reported.
+/// a damaged one). The temporary's name is unpredictable and it is created exclusively, so a
+/// link planted in the folder is never followed. Failure is not an error for the planner, so
+/// nothing is reported.
 fn save(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
-    static WRITES: AtomicU64 = AtomicU64::new(0);
-    let temporary = path.with_extension(format!(
-        "writing-{}-{}",
-        std::process::id(),
-        WRITES.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = File::create(&temporary).and_then(|file| {
-        let mut file = BufWriter::with_capacity(1 << 20, file);
-        write(&mut file)?;
-        file.flush()
-    });
-    if written.is_err() || fs::rename(&temporary, path).is_err() {
-        let _ = fs::remove_file(&temporary);
+    let Some(folder) = path.parent() else {
+        return;
+    };
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Ok(temporary) = tempfile::Builder::new()
+        .prefix(&format!("{name}."))
+        .suffix(".writing")
+        .tempfile_in(folder)
+    else {
+        return;
+    };
+    let mut file = BufWriter::with_capacity(1 << 20, temporary.as_file());
+    let written = write(&mut file).and_then(|()| file.flush());
+    drop(file);
+    // On failure the temporary is removed as it drops.
+    if written.is_ok() && temporary.persist(path).is_ok() {
+        // Temporaries of interrupted writes of this cache only take room.
+        let prefix = format!("{name}.");
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let entry_name = entry.file_name();
+            let entry_name = entry_name.to_string_lossy();
+            if entry_name.starts_with(&prefix) && entry_name.ends_with(".writing") {
+                std::fs::remove_file(entry.path()).ok();
+            }
+        }
     }
 }
 
