@@ -41,8 +41,22 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", message_with_causes(&error));
             ExitCode::from(cli::EXIT_BAD_INPUT)
         }
     }
+}
+
+/// The error with each cause that its own text does not already quote (the core's errors name
+/// their cause in their sentence; printing the chain as well said it twice).
+fn message_with_causes(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }

@@ -784,3 +784,58 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_plan_and_no_temporaries
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn unclear_errors_are_clear_now() {
+    // A read error says its cause once.
+    let missing = shequ(&["check", "/no/such/plan.shequ.geojson"]);
+    let message = text(&missing.stderr);
+    assert_eq!(message.matches("No such file").count(), 1, "{message}");
+    // gen-city with one building does not ask about --communities, which was never given.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let one = shequ(&[
+        "gen-city",
+        "--buildings",
+        "1",
+        "--out",
+        folder.path().to_str().expect("utf-8"),
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
+    // An unknown profile name lists the built-in ones.
+    let (_demo, plan) = demo_copy();
+    let mut document: Value =
+        serde_json::from_slice(&std::fs::read(&plan).expect("read")).expect("json");
+    document["shequ"]["profile"] = serde_json::json!({"name": "shanghai-2020"});
+    std::fs::write(&plan, serde_json::to_vec(&document).expect("json")).expect("write");
+    let unknown = shequ(&["check", plan.to_str().expect("utf-8")]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("nanchang-2002"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    // An exception's date must be a date.
+    let (_demo, plan) = demo_copy();
+    let original = std::fs::read(&plan).expect("read");
+    let dated = shequ(&[
+        "accept",
+        plan.to_str().expect("utf-8"),
+        "--rule",
+        "community.households",
+        "--ids",
+        "SQ0002",
+        "--reason",
+        "r",
+        "--approver",
+        "a",
+        "--date",
+        "not-a-date",
+    ]);
+    assert_eq!(dated.status.code(), Some(2));
+    assert!(
+        text(&dated.stderr).contains("YYYY-MM-DD"),
+        "{}",
+        text(&dated.stderr)
+    );
+    assert_eq!(std::fs::read(&plan).expect("read"), original);
+}

@@ -35,6 +35,32 @@ pub fn system_locale_is_chinese() -> bool {
         .is_some_and(|locale| locale.to_lowercase().starts_with("zh"))
 }
 
+/// True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one).
+pub fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|byte| byte.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(year, 4), number(month, 2), number(day, 2))
+    else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
+}
+
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today() -> String {
     let seconds = std::time::SystemTime::now()
@@ -80,5 +106,28 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(11_161), "2000-07-23");
         assert_eq!(civil_date(20_784), "2026-11-27");
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn only_real_dates_written_year_month_day_are_dates() {
+        for date in ["2026-12-01", "2024-02-29", "2000-02-29"] {
+            assert!(is_date(date), "{date}");
+        }
+        for text in [
+            "not-a-date",
+            "2026-02-30",
+            "1900-02-29",
+            "2026-13-01",
+            "26-12-01",
+            "2026-1-01",
+            "",
+        ] {
+            assert!(!is_date(text), "{text}");
+        }
     }
 }

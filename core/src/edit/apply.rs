@@ -459,6 +459,9 @@ impl EditTarget<'_> {
                 if reason.trim().is_empty() || approver.trim().is_empty() {
                     return Err(EditError::ExceptionWithoutReasonOrApprover);
                 }
+                if !crate::format::is_date(&date) {
+                    return Err(EditError::NotADate { date });
+                }
                 let violation = self
                     .violations
                     .iter()

@@ -65,6 +65,12 @@ pub enum EditError {
     /// An exception needs both a reason and an approver.
     #[error("accept: an exception needs a reason and an approver")]
     ExceptionWithoutReasonOrApprover,
+    /// The date of an exception is not a date.
+    #[error("accept: `{date}` is not a date; give it as YYYY-MM-DD")]
+    NotADate {
+        /// What was given.
+        date: String,
+    },
     /// The violation to accept does not occur.
     #[error(
         "accept: no violation of rule {rule} about {subjects} occurs in this plan; check the rule id and the ids"
@@ -107,6 +113,9 @@ impl EditError {
                 "接受例外: 本方案中没有关于 {subjects} 的规则 {rule} 违规; 请检查规则编号和社区编号"
             ),
             EditError::TransactionOpen => "已拒绝: 已有一个未结束的操作".to_owned(),
+            EditError::NotADate { date } => {
+                format!("接受例外: `{date}` 不是日期; 请按 YYYY-MM-DD 填写")
+            }
         }
     }
 }

@@ -171,9 +171,10 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             "--buildings must be at least 1".to_owned(),
         ));
     }
+    // One community per thousand buildings, at least four, but never more than the buildings.
     let community_count = options
         .communities
-        .unwrap_or_else(|| (options.buildings / 1000).max(4));
+        .unwrap_or_else(|| (options.buildings / 1000).max(4).min(options.buildings));
     if community_count == 0 || community_count > options.buildings {
         return Err(Error::Generator(format!(
             "--communities must be between 1 and the number of buildings ({}), not {community_count}",

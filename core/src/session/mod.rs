@@ -123,6 +123,15 @@ pub fn resolve_profile(settings: &PlanSettings, folder: &Path) -> Result<RulePro
         None | Some(DEFAULT_PROFILE_NAME) => RuleProfile::nanchang_2002(),
         Some(file) => {
             let path = resolve(folder, file);
+            let looks_like_a_name = !file.contains(['/', '\\', '.']);
+            if looks_like_a_name && !path.exists() {
+                return Err(Error::Profile {
+                    source_name: file.to_owned(),
+                    problem: format!(
+                        "no built-in profile has this name (built in: {DEFAULT_PROFILE_NAME}); name one of those, or a TOML file beside the plan (`shequ profile --print` writes one to copy)"
+                    ),
+                });
+            }
             crate::io::paths::regular_file_size(&path)?;
             let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
                 path: path.clone(),
