@@ -5,4 +5,5 @@
 pub mod footprint;
 pub mod overlay;
 pub mod problem;
+pub mod validity;
 pub mod representative_point;

@@ -1,9 +1,10 @@
 //! What every operation checks before it changes anything: the boundaries it would produce are
 //! valid polygons with no sliver parts.
 
-use geo::{Area, MultiPolygon, Validation};
+use geo::{Area, MultiPolygon};
 
 use crate::geometry::problem::BoundaryProblem;
+use crate::geometry::validity::boundary_problems;
 use crate::ops::OpError;
 
 /// A part smaller than this is a sliver, not a community, m².
@@ -14,7 +15,7 @@ pub fn check_boundary(boundary: &MultiPolygon<f64>) -> Result<(), OpError> {
     if boundary.0.is_empty() {
         return Err(OpError::Empty);
     }
-    if let Some(problem) = boundary.validation_errors().first() {
+    if let Some(problem) = boundary_problems(boundary).first() {
         return Err(OpError::Invalid {
             problem: BoundaryProblem::of(problem),
             detail: problem.to_string(),

@@ -1,10 +1,10 @@
 //! `community.geometry`: a boundary that is not a valid polygon (self-intersection, a ring that
 //! touches itself, overlapping parts). Tallies over such a boundary cannot be trusted.
 
-use geo::Validation;
 use serde_json::json;
 
 use crate::geometry::problem::BoundaryProblem;
+use crate::geometry::validity::boundary_problems;
 use crate::lang::Language;
 use crate::plan::Community;
 use crate::violation::{Location, Severity, Violation};
@@ -14,7 +14,7 @@ pub const RULE: &str = "community.geometry";
 
 /// Checks one community.
 pub fn check(community: &Community, focus: Location, out: &mut Vec<Violation>) {
-    let problems = community.boundary.validation_errors();
+    let problems = boundary_problems(&community.boundary);
     let Some(first) = problems.first() else {
         return;
     };
