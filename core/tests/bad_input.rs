@@ -449,3 +449,75 @@ fn a_gbk_or_utf16_file_is_an_encoding_error_that_names_the_encoding() {
     let message = error_text(open_buildings(&path, false));
     assert!(message.contains("UTF-16"), "{message}");
 }
+
+fn communities_file(folder: &Path, ring: &[(f64, f64)]) -> PathBuf {
+    let coordinates: Vec<[f64; 2]> = ring.iter().map(|&(x, y)| [x, y]).collect();
+    let text = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [{
+            "type": "Feature",
+            "properties": {"id": "WIDE", "type": "地缘型"},
+            "geometry": {"type": "Polygon", "coordinates": [coordinates]}
+        }]
+    });
+    let path = folder.join("communities.geojson");
+    std::fs::write(&path, text.to_string()).expect("write");
+    path
+}
+
+fn open_with_communities(communities: &Path) -> Result<Session> {
+    Session::from_layers(
+        &LayerInputs {
+            buildings: corpus("ok_buildings.geojson"),
+            streets: Some(corpus("ok_buildings.geojson")),
+            communities: Some(communities.to_path_buf()),
+            ..LayerInputs::default()
+        },
+        RuleProfile::default(),
+        OpenOptions {
+            cache: shequ_core::load::LayerCacheUse::Off,
+            ..OpenOptions::default()
+        },
+    )
+}
+
+#[test]
+fn a_community_across_the_antimeridian_is_an_error_naming_it() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let communities = communities_file(
+        folder.path(),
+        &[
+            (179.99, 10.0),
+            (-179.99, 10.0),
+            (-179.99, 10.02),
+            (179.99, 10.02),
+            (179.99, 10.0),
+        ],
+    );
+    let message = error_text(open_with_communities(&communities));
+    assert!(
+        message.contains("antimeridian") && message.contains("WIDE"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_world_sized_community_is_checked_in_bounded_time_and_memory() {
+    // Edges thousands of kilometres long, far beyond the projection's good range: the
+    // follows-streets walk takes at most 10,000 steps an edge instead of one every 5 m.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let communities = communities_file(
+        folder.path(),
+        &[
+            (-60.0, -60.0),
+            (60.0, -60.0),
+            (150.0, -60.0),
+            (150.0, 60.0),
+            (60.0, 60.0),
+            (-60.0, 60.0),
+            (-60.0, -60.0),
+        ],
+    );
+    let session = open_with_communities(&communities).expect("opens");
+    assert_eq!(session.plan().len(), 1);
+}

@@ -21,6 +21,8 @@ pub enum GeometryProblem {
     Missing,
     /// The feature lies far from the rest of the layer.
     FarFromTheRest,
+    /// A ring or line jumps across the antimeridian (longitude ±180°).
+    CrossesAntimeridian,
 }
 
 impl GeometryProblem {
@@ -51,6 +53,10 @@ impl GeometryProblem {
             GeometryProblem::Missing => (
                 "have no geometry and were skipped".to_owned(),
                 "Draw or restore their geometry, or remove them from the file.",
+            ),
+            GeometryProblem::CrossesAntimeridian => (
+                "cross the antimeridian (longitude ±180°), where one step would span the whole earth, and were skipped".to_owned(),
+                "A local plan cannot cross 180°: split the feature there, or check its longitudes (a sign lost in an export is a common cause).",
             ),
             GeometryProblem::FarFromTheRest => (
                 format!(
@@ -105,11 +111,25 @@ fn project(positions: &[Position], projection: &LocalProjection) -> Vec<Coord<f6
         .collect()
 }
 
+/// Refuses positions where one step to the next jumps more than half-way round the earth: a ring
+/// or line across the antimeridian, which a local projection would stretch 40,000 km wide.
+fn check_no_antimeridian_jump(positions: &[Position]) -> Result<(), GeometryProblem> {
+    let jumps = positions
+        .windows(2)
+        .any(|pair| (pair[0].longitude - pair[1].longitude).abs() > 180.0);
+    if jumps {
+        Err(GeometryProblem::CrossesAntimeridian)
+    } else {
+        Ok(())
+    }
+}
+
 fn ring(
     positions: &[Position],
     projection: &LocalProjection,
     rings_closed: &mut usize,
 ) -> Result<LineString<f64>, GeometryProblem> {
+    check_no_antimeridian_jump(positions)?;
     let mut coords = project(positions, projection);
     coords.dedup();
     if coords.len() >= 2 && coords.first() == coords.last() {
@@ -248,6 +268,7 @@ fn line_in_metres(
     positions: &[Position],
     projection: &LocalProjection,
 ) -> Result<LineString<f64>, GeometryProblem> {
+    check_no_antimeridian_jump(positions)?;
     let mut coords = project(positions, projection);
     coords.dedup();
     if coords.len() < 2 {

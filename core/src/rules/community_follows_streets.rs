@@ -17,6 +17,11 @@ pub const RULE: &str = "community.follows_streets";
 /// Longest step along the boundary, metres.
 const STEP_M: f64 = 5.0;
 
+/// Most steps along one boundary segment: a segment longer than 50 km takes longer steps, so
+/// that a stray boundary (a world-sized community) costs time and memory in proportion to its
+/// vertices, not its length.
+const MOST_STEPS_PER_SEGMENT: f64 = 10_000.0;
+
 /// The share of `community`'s boundary length near streets, and the stretches that are not.
 pub fn street_share(
     context: &RuleContext<'_>,
@@ -31,7 +36,7 @@ pub fn street_share(
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for segment in ring.lines() {
                 let length = segment.dx().hypot(segment.dy());
-                let steps = (length / STEP_M).ceil().max(1.0) as usize;
+                let steps = (length / STEP_M).ceil().clamp(1.0, MOST_STEPS_PER_SEGMENT) as usize;
                 // The streets near this boundary segment, fetched once for all its steps.
                 let envelope = rstar::AABB::from_corners(
                     [
