@@ -279,33 +279,35 @@ impl RuleProfile {
         Ok(profile)
     }
 
-    /// Checks that the numbers make sense together; the error names the key.
+    /// Checks that the numbers make sense together; the error names every key that is wrong, not
+    /// only the first.
     pub fn validate(&self, source_name: &str) -> Result<()> {
-        let problem = |key: &str, what: &str| {
-            Err(Error::Profile {
-                source_name: source_name.to_owned(),
-                problem: format!("`{key}` {what}"),
-            })
-        };
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Profile {
+            source_name: source_name.to_owned(),
+            problem: problems.join("; "),
+        })
+    }
+
+    /// Every value that does not make sense, each naming its key.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let households = &self.community_households;
         if households.minimum > households.maximum {
-            return problem(
-                "community_households.minimum",
-                &format!(
-                    "({}) is above `maximum` ({})",
-                    households.minimum, households.maximum
-                ),
-            );
+            problems.push(format!(
+                "`community_households.minimum` ({}) is above `maximum` ({})",
+                households.minimum, households.maximum
+            ));
         }
         let residents = &self.street_office_residents;
         if residents.minimum > residents.maximum {
-            return problem(
-                "street_office_residents.minimum",
-                &format!(
-                    "({}) is above `maximum` ({})",
-                    residents.minimum, residents.maximum
-                ),
-            );
+            problems.push(format!(
+                "`street_office_residents.minimum` ({}) is above `maximum` ({})",
+                residents.minimum, residents.maximum
+            ));
         }
         for district in &self.targets.districts {
             if let (Some(minimum), Some(maximum)) = (
@@ -313,13 +315,10 @@ impl RuleProfile {
                 district.street_offices_maximum,
             ) && minimum > maximum
             {
-                return problem(
-                    "targets.districts.street_offices_minimum",
-                    &format!(
-                        "of {} ({minimum}) is above the maximum ({maximum})",
-                        district.name
-                    ),
-                );
+                problems.push(format!(
+                    "`targets.districts.street_offices_minimum` of {} ({minimum}) is above the maximum ({maximum})",
+                    district.name
+                ));
             }
         }
         let shares = [
@@ -330,10 +329,14 @@ impl RuleProfile {
                 "geometry.street_share_minimum",
                 self.geometry.street_share_minimum,
             ),
+            (
+                "geometry.street_office_share_minimum",
+                self.geometry.street_office_share_minimum,
+            ),
         ];
         for (key, value) in shares {
             if !(0.0..=1.0).contains(&value) {
-                return problem(key, &format!("must be between 0 and 1, not {value}"));
+                problems.push(format!("`{key}` must be between 0 and 1, not {value}"));
             }
         }
         let positive = [
@@ -348,7 +351,7 @@ impl RuleProfile {
         ];
         for (key, value) in positive {
             if !(value.is_finite() && value > 0.0) {
-                return problem(key, &format!("must be a positive number, not {value}"));
+                problems.push(format!("`{key}` must be a positive number, not {value}"));
             }
         }
         let not_negative = [
@@ -360,6 +363,10 @@ impl RuleProfile {
             (
                 "geometry.street_distance_m",
                 self.geometry.street_distance_m,
+            ),
+            (
+                "geometry.uncovered_cluster_distance_m",
+                self.geometry.uncovered_cluster_distance_m,
             ),
             ("space.base_floor_area_m2", self.space.base_floor_area_m2),
             ("space.base_space_m2", self.space.base_space_m2),
@@ -375,10 +382,30 @@ impl RuleProfile {
         ];
         for (key, value) in not_negative {
             if !(value.is_finite() && value >= 0.0) {
-                return problem(key, &format!("must not be negative, not {value}"));
+                problems.push(format!(
+                    "`{key}` must be a finite number, not negative, not {value}"
+                ));
             }
         }
-        Ok(())
+        // Distances that reach across a city make every check one of everything with everything.
+        let bounded = [
+            (
+                "geometry.uncovered_cluster_distance_m",
+                self.geometry.uncovered_cluster_distance_m,
+                1_000.0,
+            ),
+            (
+                "geometry.street_distance_m",
+                self.geometry.street_distance_m,
+                1_000.0,
+            ),
+        ];
+        for (key, value, most) in bounded {
+            if value.is_finite() && value > most {
+                problems.push(format!("`{key}` must be at most {most} m, not {value}"));
+            }
+        }
+        problems
     }
 
     /// True when a building of this use counts as residential.
@@ -430,6 +457,27 @@ mod tests {
         let profile = RuleProfile::nanchang_2002();
         let again = RuleProfile::from_toml(&profile.to_toml(), "printed").expect("reads back");
         assert_eq!(profile, again);
+    }
+
+    #[test]
+    fn every_wrong_value_is_named_at_once_and_infinity_is_refused() {
+        let text = NANCHANG_2002_TOML
+            .replace("net_ratio = 0.75", "net_ratio = 1.5")
+            .replace("household_size = 2.6", "household_size = -1.0");
+        let text = text.replace(
+            "uncovered_cluster_distance_m = 60.0",
+            "uncovered_cluster_distance_m = inf",
+        );
+        let error = RuleProfile::from_toml(&text, "test")
+            .expect_err("three wrong values")
+            .to_string();
+        for key in [
+            "estimate.net_ratio",
+            "estimate.household_size",
+            "geometry.uncovered_cluster_distance_m",
+        ] {
+            assert!(error.contains(key), "{key} in {error}");
+        }
     }
 
     #[test]
