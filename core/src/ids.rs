@@ -8,23 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CommunityKey(pub u32);
 
-/// A building's position in the buildings layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct BuildingKey(pub u32);
-
-/// A street's position in the streets layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct StreetKey(pub u32);
-
 impl CommunityKey {
     /// The slot as an index.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl BuildingKey {
-    /// The position as an index.
     pub fn index(self) -> usize {
         self.0 as usize
     }
