@@ -2,5 +2,5 @@
 //! The binary (`src/main.rs`) runs it, or the CLI's commands.
 
 pub mod app;
-pub mod map_image;
+pub mod sheet;
 pub mod theme;

@@ -341,7 +341,7 @@ impl ShequApp {
         let Some(folder) = rfd::FileDialog::new().pick_folder() else {
             return;
         };
-        match crate::map_image::export_with_map(session, &folder, self.preferences.language) {
+        match crate::sheet::export_with_map(session, &folder, self.preferences.language) {
             Ok(_) => self.notify(format!("{} {}", self.strings().exported, folder.display())),
             Err(error) => self.message = Some(error.to_string()),
         }

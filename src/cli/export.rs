@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use shequ::map_image::export_with_map;
+use shequ::sheet::export_with_map;
 use shequ_core::Session;
 
 use super::EXIT_CLEAN;
