@@ -165,7 +165,70 @@ pub fn benchmark_city(target: &Path, buildings: usize) -> Result<std::path::Path
 }
 
 /// Generates a city into `folder`: `buildings.geojson`, `streets.geojson` and `plan.shequ.geojson`.
+/// The stages run in a fixed order from one seeded generator, so the same options give the same
+/// files byte for byte.
 pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary> {
+    let community_count = community_count(options)?;
+    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+        path: folder.to_path_buf(),
+        source,
+    })?;
+    let mut random = SplitMix64(options.seed);
+    let layout = Layout::new(options.buildings, community_count);
+    let administration = Administration::new(community_count, options.plant_violations);
+    let plants = plants::choose(
+        &layout,
+        &administration.office_of_community,
+        administration.office_count,
+        options.plant_violations,
+    );
+    let planned = plan_communities(&administration, &plants, &mut random);
+    let projection = LocalProjection::centred_on(CENTRE.0, CENTRE.1);
+    let city = CityFrame::new(&layout);
+    let generated = place_buildings(options.buildings, &layout, &planned, &city);
+    let households = split_households(&generated, &planned);
+    let households_in_data = write_buildings(
+        folder,
+        options,
+        &generated,
+        &planned,
+        &households,
+        &mut random,
+        &projection,
+    )?;
+    let street_count = write_streets(folder, &layout, &plants, &city, &projection)?;
+    let parts_in_metres = community_boundaries(&layout, &plants, community_count);
+    let street_offices = street_offices(&administration, &layout, &city);
+    let communities = communities(
+        &planned,
+        &administration,
+        &street_offices,
+        &parts_in_metres,
+        &city,
+    );
+    let planted = planted_summary(&plants, &street_offices);
+    write_plan(
+        folder,
+        options,
+        community_count,
+        communities,
+        street_offices,
+        administration.districts,
+        &planted,
+        &projection,
+    )?;
+    Ok(CitySummary {
+        buildings: generated.len(),
+        streets: street_count,
+        communities: community_count,
+        street_offices: administration.office_count,
+        households_in_data,
+        planted,
+    })
+}
+
+/// How many communities the options ask for, checked.
+fn community_count(options: &CityOptions) -> Result<usize> {
     if options.buildings == 0 {
         return Err(Error::Generator(
             "--buildings must be at least 1".to_owned(),
@@ -181,47 +244,66 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             options.buildings
         )));
     }
-    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
-        path: folder.to_path_buf(),
-        source,
-    })?;
-    let mut random = SplitMix64(options.seed);
-    let names = Names::load();
-    let layout = Layout::new(options.buildings, community_count);
+    Ok(community_count)
+}
 
-    // Street offices and districts.
-    let sizes = plants::office_sizes(community_count, options.plant_violations);
-    let office_count = sizes.len();
-    let office_of_community: Vec<usize> = sizes
-        .iter()
-        .enumerate()
-        .flat_map(|(office, &size)| std::iter::repeat_n(office, size))
-        .collect();
-    let district_count = office_count.div_ceil(10).max(1);
-    let districts: Vec<District> = (0..district_count)
-        .map(|index| {
-            let (id, name) = names.district(index);
-            District { id, name }
-        })
-        .collect();
-    let district_codes: Vec<String> = districts
-        .iter()
-        .map(|district| district.id.clone())
-        .collect();
-    let office_names = names.street_offices(&district_codes, office_count);
-    let township_codes: Vec<String> = office_names.iter().map(|(code, _)| code.clone()).collect();
-    let community_names = names.communities(&township_codes, community_count);
-    let plants = plants::choose(
-        &layout,
-        &office_of_community,
-        office_count,
-        options.plant_violations,
-    );
+/// Districts, street offices and the names of everything.
+struct Administration {
+    districts: Vec<District>,
+    office_count: usize,
+    /// The street office of each community.
+    office_of_community: Vec<usize>,
+    /// Each street office's code and name.
+    office_names: Vec<(String, String)>,
+    community_names: Vec<String>,
+}
 
-    // Communities and what is planted in them.
+impl Administration {
+    fn new(community_count: usize, plant_violations: bool) -> Self {
+        let names = Names::load();
+        let sizes = plants::office_sizes(community_count, plant_violations);
+        let office_count = sizes.len();
+        let office_of_community: Vec<usize> = sizes
+            .iter()
+            .enumerate()
+            .flat_map(|(office, &size)| std::iter::repeat_n(office, size))
+            .collect();
+        let district_count = office_count.div_ceil(10).max(1);
+        let districts: Vec<District> = (0..district_count)
+            .map(|index| {
+                let (id, name) = names.district(index);
+                District { id, name }
+            })
+            .collect();
+        let district_codes: Vec<String> = districts
+            .iter()
+            .map(|district| district.id.clone())
+            .collect();
+        let office_names = names.street_offices(&district_codes, office_count);
+        let township_codes: Vec<String> =
+            office_names.iter().map(|(code, _)| code.clone()).collect();
+        let community_names = names.communities(&township_codes, community_count);
+        Self {
+            districts,
+            office_count,
+            office_of_community,
+            office_names,
+            community_names,
+        }
+    }
+}
+
+/// Each community's type, flags and target households, with the planted violations set up.
+fn plan_communities(
+    administration: &Administration,
+    plants: &plants::Plants,
+    random: &mut SplitMix64,
+) -> Vec<PlannedCommunity> {
+    let community_count = administration.community_names.len();
+    let office_of_community = &administration.office_of_community;
     let mut planned: Vec<PlannedCommunity> = (0..community_count)
         .map(|index| PlannedCommunity {
-            name: community_names[index].clone(),
+            name: administration.community_names[index].clone(),
             kind: match index % 10 {
                 3 => CommunityType::ResidentialEstate,
                 7 => CommunityType::WorkUnit,
@@ -282,17 +364,52 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
     if let Some(index) = plants.off_street {
         planned[index].kind = CommunityType::Geographic;
     }
+    planned
+}
 
-    let projection = LocalProjection::centred_on(CENTRE.0, CENTRE.1);
-    // The grid is laid out from (0, 0); it is shifted so the city's centre is the projection's.
-    let (grid_columns, grid_rows) = (layout.grid_columns(), layout.grid_rows());
-    let offset = Coord {
-        x: -(grid_columns as f64) * BLOCK_PITCH.0 / 2.0,
-        y: -(grid_rows as f64) * BLOCK_PITCH.1 / 2.0,
-    };
-    let place = |coord: Coord<f64>| coord + offset;
+/// The grid laid out from (0, 0), shifted so that the city's centre is the projection's.
+struct CityFrame {
+    grid_columns: usize,
+    grid_rows: usize,
+    offset: Coord<f64>,
+}
 
-    // Buildings, spread evenly over the blocks of communities that have buildings.
+impl CityFrame {
+    fn new(layout: &Layout) -> Self {
+        let (grid_columns, grid_rows) = (layout.grid_columns(), layout.grid_rows());
+        let offset = Coord {
+            x: -(grid_columns as f64) * BLOCK_PITCH.0 / 2.0,
+            y: -(grid_rows as f64) * BLOCK_PITCH.1 / 2.0,
+        };
+        Self {
+            grid_columns,
+            grid_rows,
+            offset,
+        }
+    }
+
+    /// A point of the grid's metres in the city's metres.
+    fn place(&self, coord: Coord<f64>) -> Coord<f64> {
+        coord + self.offset
+    }
+
+    /// A closed polygon from a ring of the grid's metres.
+    fn polygon(&self, ring: &[Coord<f64>]) -> Polygon<f64> {
+        let mut closed: Vec<Coord<f64>> = ring.iter().map(|&coord| self.place(coord)).collect();
+        if let Some(&first) = closed.first() {
+            closed.push(first);
+        }
+        Polygon::new(LineString::new(closed), vec![])
+    }
+}
+
+/// Buildings, spread evenly over the blocks of communities that have buildings.
+fn place_buildings(
+    building_count: usize,
+    layout: &Layout,
+    planned: &[PlannedCommunity],
+    city: &CityFrame,
+) -> Vec<GeneratedBuilding> {
     let blocks: Vec<(usize, (usize, usize))> = planned
         .iter()
         .enumerate()
@@ -304,14 +421,14 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 .map(move |cell| (index, cell))
         })
         .collect();
-    let per_block = options.buildings / blocks.len();
-    let extra = options.buildings % blocks.len();
+    let per_block = building_count / blocks.len();
+    let extra = building_count % blocks.len();
     let plots_per_block = per_block + usize::from(extra > 0);
     let plot_columns = ((plots_per_block as f64 * 1.25).sqrt().ceil() as usize).max(1);
     let plot_rows = plots_per_block.div_ceil(plot_columns).max(1);
     let plot_width = (BLOCK_PITCH.0 - 2.0 * STREET_SETBACK) / plot_columns as f64;
     let plot_height = (BLOCK_PITCH.1 - 2.0 * STREET_SETBACK) / plot_rows as f64;
-    let mut generated: Vec<GeneratedBuilding> = Vec::with_capacity(options.buildings);
+    let mut generated: Vec<GeneratedBuilding> = Vec::with_capacity(building_count);
     for (block_number, &(community, (column, row))) in blocks.iter().enumerate() {
         let count = per_block + usize::from(block_number < extra);
         let left = column as f64 * BLOCK_PITCH.0 + STREET_SETBACK;
@@ -335,14 +452,18 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             };
             generated.push(GeneratedBuilding {
                 community,
-                ring: ring.into_iter().map(place).collect(),
+                ring: ring.into_iter().map(|coord| city.place(coord)).collect(),
                 footprint_area,
                 use_,
             });
         }
     }
+    generated
+}
 
-    // Households: each community's target split over its residential buildings.
+/// Households: each community's target split over its residential buildings.
+fn split_households(generated: &[GeneratedBuilding], planned: &[PlannedCommunity]) -> Vec<u64> {
+    let community_count = planned.len();
     let mut residential_of: Vec<Vec<usize>> = vec![Vec::new(); community_count];
     for (number, building) in generated.iter().enumerate() {
         if building.use_ == "residential" {
@@ -363,7 +484,19 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             households[number] = (share + u64::from(position < remainder)).max(1);
         }
     }
+    households
+}
 
+/// Writes `buildings.geojson`; returns the households given in the data.
+fn write_buildings(
+    folder: &Path,
+    options: &CityOptions,
+    generated: &[GeneratedBuilding],
+    planned: &[PlannedCommunity],
+    households: &[u64],
+    random: &mut SplitMix64,
+    projection: &LocalProjection,
+) -> Result<u64> {
     let mut households_in_data = 0u64;
     write_atomically(&folder.join("buildings.geojson"), |writer| {
         writer.write_all(
@@ -406,14 +539,24 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 CommunityType::Geographic => {}
             }
             writer.write_all(b"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[")?;
-            write_positions(writer, &building.ring, true, &projection)?;
+            write_positions(writer, &building.ring, true, projection)?;
             writer.write_all(b"]}}")?;
         }
         writer.write_all(b"\n]}\n")
     })?;
+    Ok(households_in_data)
+}
 
-    // Streets: every grid line, split at each junction; every fourth line a main road. Along the
-    // planted river bank there are none.
+/// Writes `streets.geojson`: every grid line, split at each junction; every fourth line a main
+/// road. Along the planted river bank there are none. Returns how many were written.
+fn write_streets(
+    folder: &Path,
+    layout: &Layout,
+    plants: &plants::Plants,
+    city: &CityFrame,
+    projection: &LocalProjection,
+) -> Result<usize> {
+    let (grid_columns, grid_rows) = (city.grid_columns, city.grid_rows);
     let missing_street = |from: (i64, i64), to: (i64, i64)| {
         let Some(index) = plants.off_street else {
             return false;
@@ -453,17 +596,24 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 writer,
                 "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"S{street_count:07}\",\"highway\":\"{class}\",\"name\":\"{name}\"}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":["
             )?;
-            write_position(writer, place(grid_to_metres(from)), &projection)?;
+            write_position(writer, city.place(grid_to_metres(from)), projection)?;
             writer.write_all(b",")?;
-            write_position(writer, place(grid_to_metres(to)), &projection)?;
+            write_position(writer, city.place(grid_to_metres(to)), projection)?;
             writer.write_all(b"]}}")?;
         }
         writer.write_all(b"\n]}\n")
     })?;
+    Ok(street_count)
+}
 
-    // Community boundaries: outlines of their blocks along the street centrelines (a part per
-    // connected group of blocks), then the planted changes.
-    let mut parts_in_grid: Vec<Vec<Vec<(i64, i64)>>> = (0..community_count)
+/// Community boundaries in the grid's metres: outlines of their blocks along the street
+/// centrelines (a part per connected group of blocks), then the planted changes.
+fn community_boundaries(
+    layout: &Layout,
+    plants: &plants::Plants,
+    community_count: usize,
+) -> Vec<Vec<Vec<Coord<f64>>>> {
+    let parts_in_grid: Vec<Vec<Vec<(i64, i64)>>> = (0..community_count)
         .map(|index| {
             let mut cells = layout.cells(index);
             if plants.uncovered_corner == Some(index) {
@@ -534,16 +684,21 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
         });
         ring.splice(2..2, kink);
     }
-    parts_in_grid.clear();
+    parts_in_metres
+}
 
-    let polygon = |ring: &[Coord<f64>]| {
-        let mut closed: Vec<Coord<f64>> = ring.iter().copied().map(place).collect();
-        if let Some(&first) = closed.first() {
-            closed.push(first);
-        }
-        Polygon::new(LineString::new(closed), vec![])
-    };
-    let street_offices: Vec<StreetOffice> = office_names
+/// The street offices, each the union of its communities' blocks as first laid out.
+fn street_offices(
+    administration: &Administration,
+    layout: &Layout,
+    city: &CityFrame,
+) -> Vec<StreetOffice> {
+    let community_count = administration.community_names.len();
+    let office_of_community = &administration.office_of_community;
+    let districts = &administration.districts;
+    let district_count = districts.len();
+    administration
+        .office_names
         .iter()
         .enumerate()
         .map(|(office, (code, name))| {
@@ -557,7 +712,7 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                         (column + layout.block_columns) as i64,
                         (row + layout.block_rows) as i64,
                     ));
-                    polygon(&rectangle(lower.x, lower.y, upper.x, upper.y))
+                    city.polygon(&rectangle(lower.x, lower.y, upper.x, upper.y))
                 })
                 .collect();
             StreetOffice {
@@ -571,8 +726,19 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 boundary: Some(unary_union(&rectangles)),
             }
         })
-        .collect();
-    let communities: Vec<Community> = planned
+        .collect()
+}
+
+/// The communities as the plan holds them.
+fn communities(
+    planned: &[PlannedCommunity],
+    administration: &Administration,
+    street_offices: &[StreetOffice],
+    parts_in_metres: &[Vec<Vec<Coord<f64>>>],
+    city: &CityFrame,
+) -> Vec<Community> {
+    let office_of_community = &administration.office_of_community;
+    planned
         .iter()
         .enumerate()
         .map(|(index, community)| {
@@ -592,14 +758,20 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
                 boundary: MultiPolygon::new(
                     parts_in_metres[index]
                         .iter()
-                        .map(|ring| polygon(ring))
+                        .map(|ring| city.polygon(ring))
                         .collect(),
                 ),
                 other_properties: Map::new(),
             }
         })
-        .collect();
+        .collect()
+}
 
+/// What was planted: rule (and case) → community ids or street-office names.
+fn planted_summary(
+    plants: &plants::Plants,
+    street_offices: &[StreetOffice],
+) -> BTreeMap<String, Vec<String>> {
     let mut planted: BTreeMap<String, Vec<String>> = plants
         .communities()
         .into_iter()
@@ -622,7 +794,21 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             vec![street_offices[office].name.clone()],
         );
     }
+    planted
+}
 
+/// Writes `plan.shequ.geojson`.
+#[allow(clippy::too_many_arguments)]
+fn write_plan(
+    folder: &Path,
+    options: &CityOptions,
+    community_count: usize,
+    communities: Vec<Community>,
+    street_offices: Vec<StreetOffice>,
+    districts: Vec<District>,
+    planted: &BTreeMap<String, Vec<String>>,
+    projection: &LocalProjection,
+) -> Result<()> {
     let mut plan = Plan::new(communities);
     plan.street_offices = street_offices;
     plan.districts = districts;
@@ -663,18 +849,10 @@ pub fn generate_city(options: &CityOptions, folder: &Path) -> Result<CitySummary
             settings: &settings,
             collection_members: &members,
             plan: &plan,
-            projection: &projection,
+            projection,
         },
     )?;
-
-    Ok(CitySummary {
-        buildings: generated.len(),
-        streets: street_count,
-        communities: community_count,
-        street_offices: office_count,
-        households_in_data,
-        planted,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
