@@ -9,13 +9,12 @@ use shequ_core::violation::Severity;
 
 use crate::app::ShequApp;
 use crate::theme;
+use shequ_core::Session;
 
 use super::*;
 
-fn violation_counts(app: &ShequApp, key: CommunityKey) -> (usize, usize) {
-    let Some(session) = &app.session else {
-        return (0, 0);
-    };
+/// Errors and warnings of a community.
+fn violation_counts(session: &Session, key: CommunityKey) -> (usize, usize) {
     session
         .rules()
         .of_community(key)
@@ -48,46 +47,8 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                 .labelled_by(label.id);
             });
             let Some(session) = &app.session else { return };
-            let filter = app.list_filter.trim().to_lowercase();
-            let mut rows: Vec<(CommunityKey, &Community)> = session
-                .plan()
-                .communities()
-                .filter(|(_, community)| {
-                    filter.is_empty()
-                        || community.name.to_lowercase().contains(&filter)
-                        || community.id.to_lowercase().contains(&filter)
-                        || community
-                            .street_office
-                            .as_deref()
-                            .is_some_and(|office| office.to_lowercase().contains(&filter))
-                })
-                .collect();
-            let (column, ascending) = app.list_sort;
-            let counts = |key: CommunityKey| violation_counts(app, key);
-            rows.sort_by(|(a_key, a), (b_key, b)| {
-                let ordering = match column {
-                    SortColumn::Id => a.id.cmp(&b.id),
-                    SortColumn::Name => a.name.cmp(&b.name),
-                    SortColumn::Type => a.kind.cmp(&b.kind),
-                    SortColumn::StreetOffice => a.street_office.cmp(&b.street_office),
-                    SortColumn::Households => session
-                        .tallies()
-                        .of(*a_key)
-                        .households
-                        .cmp(&session.tallies().of(*b_key).households),
-                    SortColumn::Residents => session
-                        .tallies()
-                        .of(*a_key)
-                        .residents
-                        .cmp(&session.tallies().of(*b_key).residents),
-                    SortColumn::Violations => counts(*a_key).cmp(&counts(*b_key)),
-                };
-                if ascending {
-                    ordering
-                } else {
-                    ordering.reverse()
-                }
-            });
+            let rows = listed_rows(session, &app.list_filter, app.list_sort);
+            let counts = |key: CommunityKey| violation_counts(session, key);
             let band = &session.profile().community_households;
             let mut clicked = None;
             let mut sort_clicked = None;
@@ -148,54 +109,11 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         row.col(|ui| {
                             ui.label(community.street_office.as_deref().unwrap_or(""));
                         });
-                        row.col(|ui| {
-                            let maximum = band.maximum.max(1) as f32;
-                            let share = (tally.households as f32 / (maximum * 1.5)).clamp(0.0, 1.0);
-                            let colour = if tally.households < band.minimum
-                                || (tally.households > band.maximum
-                                    && !community.new_estate
-                                    && community.kind != CommunityType::WorkUnit)
-                            {
-                                theme::ERROR.egui()
-                            } else {
-                                theme::CLEAN.egui()
-                            };
-                            let (rect, _) = ui
-                                .allocate_exact_size(egui::vec2(90.0, 16.0), egui::Sense::hover());
-                            ui.painter().rect_filled(
-                                egui::Rect::from_min_size(
-                                    rect.min,
-                                    egui::vec2(rect.width() * share, rect.height()),
-                                ),
-                                2.0,
-                                colour.gamma_multiply(0.5),
-                            );
-                            let text_colour = ui.visuals().text_color();
-                            ui.painter().text(
-                                rect.right_center(),
-                                egui::Align2::RIGHT_CENTER,
-                                grouped(tally.households),
-                                egui::FontId::proportional(13.0),
-                                text_colour,
-                            );
-                        });
+                        row.col(|ui| households_bar(ui, tally.households, community, band));
                         row.col(|ui| {
                             ui.label(grouped(tally.residents));
                         });
-                        row.col(|ui| {
-                            let (errors, warnings) = counts(key);
-                            if errors > 0 {
-                                ui.label(
-                                    RichText::new(format!("● {errors}")).color(theme::ERROR.egui()),
-                                );
-                            }
-                            if warnings > 0 {
-                                ui.label(
-                                    RichText::new(format!("▲ {warnings}"))
-                                        .color(theme::WARNING.egui()),
-                                );
-                            }
-                        });
+                        row.col(|ui| violation_marks(ui, counts(key)));
                         if row.response().clicked() {
                             clicked = Some((
                                 key,
@@ -204,25 +122,126 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         }
                     });
                 });
-            if let Some(column) = sort_clicked {
-                app.list_sort = if app.list_sort.0 == column {
-                    (column, !app.list_sort.1)
-                } else {
-                    (column, true)
-                };
-            }
-            match clicked {
-                Some((key, true)) => {
-                    if let Some(position) =
-                        app.selection.iter().position(|selected| *selected == key)
-                    {
-                        app.selection.remove(position);
-                    } else {
-                        app.selection.push(key);
-                    }
-                }
-                Some((key, false)) => app.select_and_zoom(key),
-                None => {}
-            }
+            apply_clicks(app, sort_clicked, clicked);
         });
+}
+
+/// The communities the filter lets through (name, id or street office), sorted.
+fn listed_rows<'a>(
+    session: &'a Session,
+    filter: &str,
+    sort: (SortColumn, bool),
+) -> Vec<(CommunityKey, &'a Community)> {
+    let filter = filter.trim().to_lowercase();
+    let mut rows: Vec<(CommunityKey, &Community)> = session
+        .plan()
+        .communities()
+        .filter(|(_, community)| {
+            filter.is_empty()
+                || community.name.to_lowercase().contains(&filter)
+                || community.id.to_lowercase().contains(&filter)
+                || community
+                    .street_office
+                    .as_deref()
+                    .is_some_and(|office| office.to_lowercase().contains(&filter))
+        })
+        .collect();
+    let (column, ascending) = sort;
+    let counts = |key: CommunityKey| violation_counts(session, key);
+    rows.sort_by(|(a_key, a), (b_key, b)| {
+        let ordering = match column {
+            SortColumn::Id => a.id.cmp(&b.id),
+            SortColumn::Name => a.name.cmp(&b.name),
+            SortColumn::Type => a.kind.cmp(&b.kind),
+            SortColumn::StreetOffice => a.street_office.cmp(&b.street_office),
+            SortColumn::Households => session
+                .tallies()
+                .of(*a_key)
+                .households
+                .cmp(&session.tallies().of(*b_key).households),
+            SortColumn::Residents => session
+                .tallies()
+                .of(*a_key)
+                .residents
+                .cmp(&session.tallies().of(*b_key).residents),
+            SortColumn::Violations => counts(*a_key).cmp(&counts(*b_key)),
+        };
+        if ascending {
+            ordering
+        } else {
+            ordering.reverse()
+        }
+    });
+    rows
+}
+
+/// The households as a bar against the band (red outside it) with the number over it.
+fn households_bar(
+    ui: &mut egui::Ui,
+    households: u64,
+    community: &Community,
+    band: &shequ_core::profile::CommunityHouseholds,
+) {
+    let maximum = band.maximum.max(1) as f32;
+    let share = (households as f32 / (maximum * 1.5)).clamp(0.0, 1.0);
+    let outside = households < band.minimum
+        || (households > band.maximum
+            && !community.new_estate
+            && community.kind != CommunityType::WorkUnit);
+    let colour = if outside {
+        theme::ERROR.egui()
+    } else {
+        theme::CLEAN.egui()
+    };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(90.0, 16.0), egui::Sense::hover());
+    ui.painter().rect_filled(
+        egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * share, rect.height())),
+        2.0,
+        colour.gamma_multiply(0.5),
+    );
+    let text_colour = ui.visuals().text_color();
+    ui.painter().text(
+        rect.right_center(),
+        egui::Align2::RIGHT_CENTER,
+        grouped(households),
+        egui::FontId::proportional(13.0),
+        text_colour,
+    );
+}
+
+/// "● 2 ▲ 1": errors and warnings in their colours.
+fn violation_marks(ui: &mut egui::Ui, (errors, warnings): (usize, usize)) {
+    if errors > 0 {
+        ui.label(RichText::new(format!("● {errors}")).color(theme::ERROR.egui()));
+    }
+    if warnings > 0 {
+        ui.label(RichText::new(format!("▲ {warnings}")).color(theme::WARNING.egui()));
+    }
+}
+
+/// A click on a column header sorts by it (again: the other way); a click on a row selects it
+/// and zooms to it, with Shift adds or removes it.
+fn apply_clicks(
+    app: &mut ShequApp,
+    sort_clicked: Option<SortColumn>,
+    clicked: Option<(CommunityKey, bool)>,
+) {
+    if let Some(column) = sort_clicked {
+        app.list_sort = if app.list_sort.0 == column {
+            (column, !app.list_sort.1)
+        } else {
+            (column, true)
+        };
+    }
+    match clicked {
+        Some((key, true)) => {
+            if let Some(position) = app.selection.iter().position(|selected| *selected == key) {
+                app.selection.remove(position);
+            } else {
+                app.selection.push(key);
+            }
+        }
+        Some((key, false)) => app.select_and_zoom(key),
+        None => {}
+    }
 }

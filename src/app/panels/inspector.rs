@@ -2,12 +2,16 @@
 
 use eframe::egui::{self, RichText};
 use shequ_core::edit::{Command, CommunityProperties};
-use shequ_core::figures::community_figures;
+use shequ_core::figures::{CommunityFigures, community_figures};
 use shequ_core::format::grouped;
+use shequ_core::ids::CommunityKey;
+use shequ_core::plan::Community;
 use shequ_core::plan::CommunityType;
+use shequ_core::tally::CommunityTally;
 use shequ_core::violation::Severity;
 
 use crate::app::ShequApp;
+use crate::app::i18n::Strings;
 use crate::app::intent::Intent;
 use crate::theme;
 
@@ -60,143 +64,167 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                     )
                 })
                 .collect();
-            let mut properties = CommunityProperties::of(&community);
-            let before = properties.clone();
-            egui::Grid::new("attributes")
-                .num_columns(2)
-                .spacing([8.0, 6.0])
-                .show(ui, |ui| {
-                    ui.label(strings.community_id);
-                    ui.label(&community.id);
-                    ui.end_row();
-                    let label = ui.label(strings.name);
-                    if let Some(name) = drafted_text_edit(
-                        ui,
-                        &mut app.name_draft,
-                        key,
-                        &community.name,
-                        TextField::Name,
-                        label.id,
-                    ) && !name.is_empty()
-                    {
-                        properties.name = name;
-                    }
-                    ui.end_row();
-                    let label = ui.label(strings.community_type);
-                    egui::ComboBox::from_id_salt("type")
-                        .selected_text(type_name(app, properties.kind))
-                        .show_ui(ui, |ui| {
-                            for kind in CommunityType::ALL {
-                                ui.selectable_value(
-                                    &mut properties.kind,
-                                    kind,
-                                    type_name(app, kind),
-                                );
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(strings.street_office);
-                    egui::ComboBox::from_id_salt("street_office")
-                        .selected_text(properties.street_office.clone().unwrap_or_default())
-                        .show_ui(ui, |ui| {
-                            for office in &offices {
-                                ui.selectable_value(
-                                    &mut properties.street_office,
-                                    Some(office.clone()),
-                                    office,
-                                );
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    ui.label(strings.district);
-                    ui.label(properties.district.clone().unwrap_or_default());
-                    ui.end_row();
-                });
-            ui.horizontal_wrapped(|ui| {
-                ui.checkbox(&mut properties.new_estate, strings.new_estate);
-                ui.checkbox(&mut properties.old_town, strings.old_town);
-                ui.checkbox(&mut properties.locked, strings.locked);
-            });
-            let label = ui.label(strings.notes);
-            if let Some(notes) = drafted_text_edit(
-                ui,
-                &mut app.notes_draft,
-                key,
-                &community.notes,
-                TextField::Notes,
-                label.id,
-            ) {
-                properties.notes = notes;
-            }
-            if properties != before {
-                app.apply(Intent::Edit(Command::SetProperties {
-                    key,
-                    properties: Box::new(properties),
-                }));
-            }
+            attributes(app, ui, key, &community, &offices);
             ui.separator();
-            ui.heading(strings.figures);
-            egui::Grid::new("figures")
-                .num_columns(2)
-                .spacing([8.0, 4.0])
-                .show(ui, |ui| {
-                    let mut row = |label: &str, value: String| {
-                        ui.label(label);
-                        ui.label(RichText::new(value).strong());
-                        ui.end_row();
-                    };
-                    row(strings.households, grouped(tally.households));
-                    row(strings.residents, grouped(tally.residents));
-                    row(strings.buildings_count, grouped(u64::from(tally.buildings)));
-                    row(
-                        strings.estimated_share,
-                        format!("{:.0}%", tally.estimated_share() * 100.0),
-                    );
-                    row(
-                        strings.deputy_directors,
-                        figures.deputy_directors.to_string(),
-                    );
-                    row(strings.police_officers, figures.police_officers.to_string());
-                    row(
-                        strings.required_space,
-                        format!("{} m²", grouped(figures.required_space_m2.round() as u64)),
-                    );
-                });
-            ui.label(RichText::new(strings.funding).strong());
-            egui::Grid::new("funding").num_columns(2).show(ui, |ui| {
-                let lines = figures.funding;
-                for (label, value) in [
-                    (strings.funding_office, lines.office),
-                    (strings.funding_pay, lines.pay),
-                    (strings.funding_insurance, lines.social_insurance),
-                    (strings.funding_development, lines.development),
-                    (strings.funding_city_fund, lines.city_special_fund),
-                    (strings.funding_total, lines.total()),
-                ] {
-                    ui.label(label);
-                    ui.label(grouped(value));
-                    ui.end_row();
-                }
-            });
-            if !figures.budget_funded {
-                ui.label(RichText::new(strings.original_channel).weak());
-            }
+            figures_section(ui, strings, &tally, &figures);
             ui.separator();
-            ui.heading(strings.violations);
-            if violations.is_empty() {
-                ui.label(RichText::new(strings.no_violations).color(theme::CLEAN.egui()));
-            }
-            for (severity, message) in violations {
-                let colour = if severity == Severity::Error {
-                    theme::ERROR.egui()
-                } else {
-                    theme::WARNING.egui()
-                };
-                ui.label(RichText::new(message).color(colour));
-            }
+            violations_section(ui, strings, violations);
         });
+}
+
+/// The attributes, editable; a change is one undoable step (names and notes when the field is
+/// left).
+fn attributes(
+    app: &mut ShequApp,
+    ui: &mut egui::Ui,
+    key: CommunityKey,
+    community: &Community,
+    offices: &[String],
+) {
+    let strings = app.strings();
+    let mut properties = CommunityProperties::of(community);
+    let before = properties.clone();
+    egui::Grid::new("attributes")
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(strings.community_id);
+            ui.label(&community.id);
+            ui.end_row();
+            let label = ui.label(strings.name);
+            if let Some(name) = drafted_text_edit(
+                ui,
+                &mut app.name_draft,
+                key,
+                &community.name,
+                TextField::Name,
+                label.id,
+            ) && !name.is_empty()
+            {
+                properties.name = name;
+            }
+            ui.end_row();
+            let label = ui.label(strings.community_type);
+            egui::ComboBox::from_id_salt("type")
+                .selected_text(type_name(app, properties.kind))
+                .show_ui(ui, |ui| {
+                    for kind in CommunityType::ALL {
+                        ui.selectable_value(&mut properties.kind, kind, type_name(app, kind));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(strings.street_office);
+            egui::ComboBox::from_id_salt("street_office")
+                .selected_text(properties.street_office.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for office in offices {
+                        ui.selectable_value(
+                            &mut properties.street_office,
+                            Some(office.clone()),
+                            office,
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            ui.label(strings.district);
+            ui.label(properties.district.clone().unwrap_or_default());
+            ui.end_row();
+        });
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut properties.new_estate, strings.new_estate);
+        ui.checkbox(&mut properties.old_town, strings.old_town);
+        ui.checkbox(&mut properties.locked, strings.locked);
+    });
+    let label = ui.label(strings.notes);
+    if let Some(notes) = drafted_text_edit(
+        ui,
+        &mut app.notes_draft,
+        key,
+        &community.notes,
+        TextField::Notes,
+        label.id,
+    ) {
+        properties.notes = notes;
+    }
+    if properties != before {
+        app.apply(Intent::Edit(Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        }));
+    }
+}
+
+/// Households, residents, staffing, space and funding, as they stand.
+fn figures_section(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    tally: &CommunityTally,
+    figures: &CommunityFigures,
+) {
+    ui.heading(strings.figures);
+    egui::Grid::new("figures")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            let mut row = |label: &str, value: String| {
+                ui.label(label);
+                ui.label(RichText::new(value).strong());
+                ui.end_row();
+            };
+            row(strings.households, grouped(tally.households));
+            row(strings.residents, grouped(tally.residents));
+            row(strings.buildings_count, grouped(u64::from(tally.buildings)));
+            row(
+                strings.estimated_share,
+                format!("{:.0}%", tally.estimated_share() * 100.0),
+            );
+            row(
+                strings.deputy_directors,
+                figures.deputy_directors.to_string(),
+            );
+            row(strings.police_officers, figures.police_officers.to_string());
+            row(
+                strings.required_space,
+                format!("{} m²", grouped(figures.required_space_m2.round() as u64)),
+            );
+        });
+    ui.label(RichText::new(strings.funding).strong());
+    egui::Grid::new("funding").num_columns(2).show(ui, |ui| {
+        let lines = &figures.funding;
+        for (label, value) in [
+            (strings.funding_office, lines.office),
+            (strings.funding_pay, lines.pay),
+            (strings.funding_insurance, lines.social_insurance),
+            (strings.funding_development, lines.development),
+            (strings.funding_city_fund, lines.city_special_fund),
+            (strings.funding_total, lines.total()),
+        ] {
+            ui.label(label);
+            ui.label(grouped(value));
+            ui.end_row();
+        }
+    });
+    if !figures.budget_funded {
+        ui.label(RichText::new(strings.original_channel).weak());
+    }
+}
+
+/// The community's violations in their severity's colour.
+fn violations_section(ui: &mut egui::Ui, strings: &Strings, violations: Vec<(Severity, String)>) {
+    ui.heading(strings.violations);
+    if violations.is_empty() {
+        ui.label(RichText::new(strings.no_violations).color(theme::CLEAN.egui()));
+    }
+    for (severity, message) in violations {
+        let colour = if severity == Severity::Error {
+            theme::ERROR.egui()
+        } else {
+            theme::WARNING.egui()
+        };
+        ui.label(RichText::new(message).color(colour));
+    }
 }

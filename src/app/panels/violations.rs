@@ -1,17 +1,19 @@
 //! The violations panel: every violation, filterable, with its clause and "Accept…".
 
 use eframe::egui::{self, RichText};
+use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 use shequ_core::rules::rule_name;
-use shequ_core::violation::Severity;
+use shequ_core::violation::{Severity, ViolationKey};
 
 use crate::app::i18n::Language;
-use crate::app::{Dialog, ShequApp};
+use crate::app::i18n::Strings;
+use crate::app::{Dialog, ShequApp, ViolationFilter};
 use crate::theme;
 
 /// One line of the violations panel: key, severity, clause, rule, message, exception, communities.
 type ViolationLine = (
-    shequ_core::violation::ViolationKey,
+    ViolationKey,
     Severity,
     u32,
     &'static str,
@@ -36,127 +38,8 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                 .iter()
                 .map(|office| office.name.clone())
                 .collect();
-            ui.horizontal(|ui| {
-                ui.heading(strings.violations);
-                let label = ui.label(format!("{}/{}", strings.errors, strings.warnings));
-                egui::ComboBox::from_id_salt("severity")
-                    .selected_text(match app.violation_filter.errors_only {
-                        None => strings.all,
-                        Some(true) => strings.errors,
-                        Some(false) => strings.warnings,
-                    })
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut app.violation_filter.errors_only,
-                            None,
-                            strings.all,
-                        );
-                        ui.selectable_value(
-                            &mut app.violation_filter.errors_only,
-                            Some(true),
-                            strings.errors,
-                        );
-                        ui.selectable_value(
-                            &mut app.violation_filter.errors_only,
-                            Some(false),
-                            strings.warnings,
-                        );
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let label = ui.label(strings.rule);
-                let language = app.preferences.language;
-                egui::ComboBox::from_id_salt("rule")
-                    .selected_text(
-                        app.violation_filter
-                            .rule
-                            .map_or(strings.rule, |rule| rule_name(rule, language)),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut app.violation_filter.rule, None, strings.all);
-                        for rule in shequ_core::rules::RULE_IDS {
-                            ui.selectable_value(
-                                &mut app.violation_filter.rule,
-                                Some(rule),
-                                rule_name(rule, language),
-                            )
-                            .on_hover_text(rule);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let label = ui.label(strings.street_office);
-                egui::ComboBox::from_id_salt("office")
-                    .selected_text(
-                        app.violation_filter
-                            .street_office
-                            .clone()
-                            .unwrap_or_else(|| strings.street_office.to_owned()),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut app.violation_filter.street_office,
-                            None,
-                            strings.all,
-                        );
-                        for office in offices {
-                            ui.selectable_value(
-                                &mut app.violation_filter.street_office,
-                                Some(office.clone()),
-                                office,
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                ui.checkbox(&mut app.violation_filter.mine_only, strings.mine_only);
-            });
-            let filter = app.violation_filter.clone();
-            let rows: Vec<ViolationLine> = session
-                .violations()
-                .into_iter()
-                .filter(|checked| match filter.errors_only {
-                    None => true,
-                    Some(true) => checked.violation.severity == Severity::Error,
-                    Some(false) => checked.violation.severity == Severity::Warning,
-                })
-                .filter(|checked| {
-                    filter
-                        .rule
-                        .is_none_or(|rule| checked.violation.rule == rule)
-                })
-                .filter(|checked| !filter.mine_only || !checked.pre_existing)
-                .filter(|checked| {
-                    filter.street_office.as_ref().is_none_or(|office| {
-                        checked.violation.areas.contains(office)
-                            || checked.violation.communities.iter().any(|id| {
-                                session
-                                    .plan()
-                                    .key_of(id)
-                                    .and_then(|key| session.plan().community(key))
-                                    .and_then(|community| community.street_office.as_ref())
-                                    == Some(office)
-                            })
-                    })
-                })
-                .map(|checked| {
-                    let violation = checked.violation;
-                    (
-                        violation.key(),
-                        violation.severity,
-                        violation.clause,
-                        violation.rule,
-                        violation.message(language).to_owned(),
-                        checked.accepted.map(|exception| {
-                            format!(
-                                "{} — {} {}",
-                                exception.reason, exception.approver, exception.date
-                            )
-                        }),
-                        violation.communities.clone(),
-                    )
-                })
-                .collect();
+            filter_bar(ui, &mut app.violation_filter, strings, language, &offices);
+            let rows = filtered_lines(session, &app.violation_filter, language);
             let mut clicked = None;
             let mut accept = None;
             egui::ScrollArea::vertical()
@@ -199,33 +82,7 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                     }
                 });
             if let Some((key, communities)) = clicked {
-                app.highlighted = Some(key.clone());
-                let keys: Vec<CommunityKey> = communities
-                    .iter()
-                    .filter_map(|id| app.session.as_ref()?.plan().key_of(id))
-                    .collect();
-                if !keys.is_empty() {
-                    app.selection = keys;
-                }
-                let bounds = app.session.as_ref().and_then(|session| {
-                    session
-                        .rules()
-                        .iter()
-                        .find(|violation| violation.key() == key)
-                        .and_then(|violation| violation.location.bounds())
-                });
-                if let Some([low, high]) = bounds {
-                    app.map.fit(
-                        geo::Coord {
-                            x: low.x - 80.0,
-                            y: low.y - 80.0,
-                        },
-                        geo::Coord {
-                            x: high.x + 80.0,
-                            y: high.y + 80.0,
-                        },
-                    );
-                }
+                show_violation(app, key, &communities);
             }
             if let Some((key, message)) = accept {
                 app.dialog = Some(Dialog::Accept {
@@ -257,5 +114,149 @@ pub(crate) fn open_accept_dialog(app: &mut ShequApp) {
             reason: String::new(),
             approver: String::new(),
         });
+    }
+}
+
+/// The filters: severity, rule, street office, and only the violations the planner's edits made.
+fn filter_bar(
+    ui: &mut egui::Ui,
+    filter: &mut ViolationFilter,
+    strings: &Strings,
+    language: Language,
+    offices: &[String],
+) {
+    ui.horizontal(|ui| {
+        ui.heading(strings.violations);
+        let label = ui.label(format!("{}/{}", strings.errors, strings.warnings));
+        egui::ComboBox::from_id_salt("severity")
+            .selected_text(match filter.errors_only {
+                None => strings.all,
+                Some(true) => strings.errors,
+                Some(false) => strings.warnings,
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.errors_only, None, strings.all);
+                ui.selectable_value(&mut filter.errors_only, Some(true), strings.errors);
+                ui.selectable_value(&mut filter.errors_only, Some(false), strings.warnings);
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(strings.rule);
+        egui::ComboBox::from_id_salt("rule")
+            .selected_text(
+                filter
+                    .rule
+                    .map_or(strings.rule, |rule| rule_name(rule, language)),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.rule, None, strings.all);
+                for rule in shequ_core::rules::RULE_IDS {
+                    ui.selectable_value(&mut filter.rule, Some(rule), rule_name(rule, language))
+                        .on_hover_text(rule);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(strings.street_office);
+        egui::ComboBox::from_id_salt("office")
+            .selected_text(
+                filter
+                    .street_office
+                    .clone()
+                    .unwrap_or_else(|| strings.street_office.to_owned()),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.street_office, None, strings.all);
+                for office in offices {
+                    ui.selectable_value(&mut filter.street_office, Some(office.clone()), office);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.checkbox(&mut filter.mine_only, strings.mine_only);
+    });
+}
+
+/// The violations the filter lets through, as the panel shows them.
+fn filtered_lines(
+    session: &Session,
+    filter: &ViolationFilter,
+    language: Language,
+) -> Vec<ViolationLine> {
+    session
+        .violations()
+        .into_iter()
+        .filter(|checked| match filter.errors_only {
+            None => true,
+            Some(true) => checked.violation.severity == Severity::Error,
+            Some(false) => checked.violation.severity == Severity::Warning,
+        })
+        .filter(|checked| {
+            filter
+                .rule
+                .is_none_or(|rule| checked.violation.rule == rule)
+        })
+        .filter(|checked| !filter.mine_only || !checked.pre_existing)
+        .filter(|checked| {
+            filter.street_office.as_ref().is_none_or(|office| {
+                checked.violation.areas.contains(office)
+                    || checked.violation.communities.iter().any(|id| {
+                        session
+                            .plan()
+                            .key_of(id)
+                            .and_then(|key| session.plan().community(key))
+                            .and_then(|community| community.street_office.as_ref())
+                            == Some(office)
+                    })
+            })
+        })
+        .map(|checked| {
+            let violation = checked.violation;
+            (
+                violation.key(),
+                violation.severity,
+                violation.clause,
+                violation.rule,
+                violation.message(language).to_owned(),
+                checked.accepted.map(|exception| {
+                    format!(
+                        "{} — {} {}",
+                        exception.reason, exception.approver, exception.date
+                    )
+                }),
+                violation.communities.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Highlights a violation, selects its communities and zooms to where it is.
+fn show_violation(app: &mut ShequApp, key: ViolationKey, communities: &[String]) {
+    app.highlighted = Some(key.clone());
+    let keys: Vec<CommunityKey> = communities
+        .iter()
+        .filter_map(|id| app.session.as_ref()?.plan().key_of(id))
+        .collect();
+    if !keys.is_empty() {
+        app.selection = keys;
+    }
+    let bounds = app.session.as_ref().and_then(|session| {
+        session
+            .rules()
+            .iter()
+            .find(|violation| violation.key() == key)
+            .and_then(|violation| violation.location.bounds())
+    });
+    if let Some([low, high]) = bounds {
+        app.map.fit(
+            geo::Coord {
+                x: low.x - 80.0,
+                y: low.y - 80.0,
+            },
+            geo::Coord {
+                x: high.x + 80.0,
+                y: high.y + 80.0,
+            },
+        );
     }
 }

@@ -1,0 +1,74 @@
+//! Naming a newly drawn community: id, name and type; it joins the street office of the
+//! community selected when it was drawn.
+
+use eframe::egui;
+use geo::MultiPolygon;
+use shequ_core::edit::Command;
+use shequ_core::plan::{Community, CommunityType};
+
+use crate::app::ShequApp;
+use crate::app::intent::Intent;
+use crate::app::panels::type_name;
+
+/// The dialog; false once it is closed.
+pub fn show(
+    app: &mut ShequApp,
+    ui: &mut egui::Ui,
+    boundary: &MultiPolygon<f64>,
+    id: &mut String,
+    name: &mut String,
+    kind: &mut CommunityType,
+) -> bool {
+    let strings = app.strings();
+    let mut keep = true;
+    ui.heading(strings.new_community);
+    egui::Grid::new("new community")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label(strings.community_id);
+            ui.text_edit_singleline(id).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(strings.name);
+            ui.text_edit_singleline(name).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(strings.community_type);
+            egui::ComboBox::from_id_salt("new type")
+                .selected_text(type_name(app, *kind))
+                .show_ui(ui, |ui| {
+                    for option in CommunityType::ALL {
+                        ui.selectable_value(kind, option, type_name(app, option));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !id.trim().is_empty() && !name.trim().is_empty(),
+                egui::Button::new(strings.create),
+            )
+            .clicked()
+        {
+            let office = app
+                .selection
+                .first()
+                .and_then(|key| app.session.as_ref()?.plan().community(*key))
+                .and_then(|community| community.street_office.clone());
+            let community = Community {
+                street_office: office,
+                ..Community::new(id.trim(), name.trim(), *kind, boundary.clone())
+            };
+            app.apply(Intent::Edit(Command::Create {
+                community: Box::new(community),
+                avoid_overlap: true,
+            }));
+            keep = false;
+        }
+        if ui.button(strings.cancel).clicked() {
+            keep = false;
+        }
+    });
+    keep
+}
