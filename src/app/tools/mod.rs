@@ -1,17 +1,21 @@
 //! The map's tools: select, draw a community, edit vertices, split, assign street blocks and
-//! measure. Each turns pointer and key input into the session's commands.
+//! measure, one file each. Each turns pointer and key input into intents for the plan.
+
+mod assign_blocks;
+mod draw;
+mod measure;
+mod select;
+mod split;
+mod vertices;
 
 use eframe::egui::{self, Color32, Pos2, Sense, Shape, Stroke};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
-use shequ_core::edit::{Command, Step};
+use geo::{Coord, LineString, Polygon};
 
-use super::intent::{DragEvent, Intent};
 use shequ_core::gesture::VertexDrag;
 use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
 
+use super::ShequApp;
 use super::i18n::Strings;
-use super::map::MapView;
-use super::{Dialog, ShequApp};
 use crate::theme;
 
 /// How near (screen points) the pointer must be to snap or to pick a vertex or an edge.
@@ -261,276 +265,44 @@ pub fn map_area(app: &mut ShequApp, ui: &mut egui::Ui) {
     paint_tool(app, &painter, &response);
 }
 
+/// The keys and pointer a tool reads this frame.
+pub(super) struct ToolInput {
+    escape: bool,
+    enter: bool,
+    backspace: bool,
+    delete: bool,
+    shift: bool,
+    /// Where the pointer acts (pressed or hovering).
+    pointer: Option<Pos2>,
+}
+
 fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
-    let escape = ui.input(|input| input.key_pressed(egui::Key::Escape));
-    let enter = ui.input(|input| input.key_pressed(egui::Key::Enter));
-    let backspace = !ui.ctx().egui_wants_keyboard_input()
-        && ui.input(|input| input.key_pressed(egui::Key::Backspace));
-    let delete = !ui.ctx().egui_wants_keyboard_input()
-        && ui.input(|input| input.key_pressed(egui::Key::Delete));
-    let shift = ui.input(|input| input.modifiers.shift);
-    let pointer = response.interact_pointer_pos().or(response.hover_pos());
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    let input = ToolInput {
+        escape: ui.input(|input| input.key_pressed(egui::Key::Escape)),
+        enter: ui.input(|input| input.key_pressed(egui::Key::Enter)),
+        backspace: !typing && ui.input(|input| input.key_pressed(egui::Key::Backspace)),
+        delete: !typing && ui.input(|input| input.key_pressed(egui::Key::Delete)),
+        shift: ui.input(|input| input.modifiers.shift),
+        pointer: response.interact_pointer_pos().or(response.hover_pos()),
+    };
     if matches!(app.tool, Tool::Vertices(_)) {
-        vertex_tool(app, ui, response, pointer, escape, delete);
+        // Its drag is reached through the app while its intents run.
+        vertices::handle(app, ui, response, &input);
         return;
     }
     let mut tool = std::mem::take(&mut app.tool);
     match &mut tool {
-        Tool::Select { box_start } => {
-            if response.clicked()
-                && let (Some(pointer), Some(session)) = (pointer, &app.session)
-            {
-                let point = app.map.to_metres(pointer);
-                match MapView::community_at(session, point) {
-                    Some(key) if shift => {
-                        if let Some(position) =
-                            app.selection.iter().position(|selected| *selected == key)
-                        {
-                            app.selection.remove(position);
-                        } else {
-                            app.selection.push(key);
-                        }
-                    }
-                    Some(key) => app.selection = vec![key],
-                    None if !shift => app.selection.clear(),
-                    None => {}
-                }
-            }
-            if response.drag_started_by(egui::PointerButton::Primary) {
-                *box_start = response.interact_pointer_pos();
-            }
-            if response.drag_stopped()
-                && let (Some(start), Some(end), Some(session)) =
-                    (box_start.take(), pointer, &app.session)
-            {
-                let (a, b) = (app.map.to_metres(start), app.map.to_metres(end));
-                let envelope = rstar::AABB::from_corners(
-                    [a.x.min(b.x), a.y.min(b.y)],
-                    [a.x.max(b.x), a.y.max(b.y)],
-                );
-                if !shift {
-                    app.selection.clear();
-                }
-                for key in session.community_index().meeting(envelope) {
-                    if !app.selection.contains(&key) {
-                        app.selection.push(key);
-                    }
-                }
-            }
-            if delete {
-                app.delete_selection();
-            }
-        }
-        Tool::Draw(points) => {
-            if response.clicked()
-                && let Some(pointer) = pointer
-            {
-                points.push(snapped(app, pointer).0);
-            }
-            if backspace {
-                points.pop();
-            }
-            let finish = enter || response.double_clicked();
-            if finish && points.len() >= 3 {
-                let mut ring = points.clone();
-                ring.dedup();
-                ring.push(ring[0]);
-                let count = app
-                    .session
-                    .as_ref()
-                    .map_or(0, |session| session.plan().slot_count());
-                app.dialog = Some(Dialog::NewCommunity {
-                    boundary: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
-                    id: format!("NEW{:03}", count + 1),
-                    name: String::new(),
-                    kind: shequ_core::plan::CommunityType::Geographic,
-                });
-                points.clear();
-            }
-            if escape {
-                points.clear();
-            }
-        }
-        // Handled before the tool is taken out: its drag is reached through the app.
+        Tool::Select { box_start } => select::handle(app, response, &input, box_start),
+        Tool::Draw(points) => draw::handle(app, response, &input, points),
         Tool::Vertices(_) => {}
-        Tool::Split(points) => {
-            if response.clicked()
-                && let Some(pointer) = pointer
-            {
-                points.push(snapped(app, pointer).0);
-            }
-            if backspace {
-                points.pop();
-            }
-            if (enter || response.double_clicked()) && points.len() >= 2 {
-                let line = LineString::new(points.clone());
-                let target = app.selection.first().copied().or_else(|| {
-                    let session = app.session.as_ref()?;
-                    let middle = Coord {
-                        x: (points[0].x + points[1].x) / 2.0,
-                        y: (points[0].y + points[1].y) / 2.0,
-                    };
-                    MapView::community_at(session, middle)
-                });
-                if let Some(key) = target {
-                    app.apply(Intent::Edit(Command::Split { key, line }));
-                }
-                points.clear();
-            }
-            if escape {
-                points.clear();
-            }
-        }
-        Tool::AssignBlocks => {
-            let Some(&target) = app.selection.first() else {
-                if response.clicked() {
-                    app.message = Some(app.strings().assign_hint.to_owned());
-                }
-                app.tool = tool;
-                return;
-            };
-            if response.drag_started_by(egui::PointerButton::Primary) {
-                // A brush stroke is one undo step.
-                app.apply(Intent::BeginStep(Step::AssignBlocks));
-            }
-            if (response.clicked() || response.dragged())
-                && let (Some(pointer), Some(session)) = (pointer, &mut app.session)
-            {
-                let point = app.map.to_metres(pointer);
-                let block = session.blocks().at(point);
-                let inside = block.and_then(|block| {
-                    geo::InteriorPoint::interior_point(&session.blocks().polygons[block])
-                });
-                let already = inside.is_some_and(|inside| {
-                    use geo::Contains;
-                    session
-                        .plan()
-                        .community(target)
-                        .is_some_and(|community| community.boundary.contains(&inside))
-                });
-                if let (Some(block), false) = (block, already) {
-                    app.apply(Intent::Edit(Command::AssignBlocks {
-                        blocks: vec![block],
-                        to: target,
-                    }));
-                }
-            }
-            if response.drag_stopped() {
-                app.apply(Intent::EndStep);
-            }
-        }
-        Tool::Measure(points) => {
-            if response.clicked()
-                && let Some(pointer) = pointer
-            {
-                points.push(snapped(app, pointer).0);
-            }
-            if escape {
-                points.clear();
-            }
-        }
+        Tool::Split(points) => split::handle(app, response, &input, points),
+        Tool::AssignBlocks => assign_blocks::handle(app, response, &input),
+        Tool::Measure(points) => measure::handle(app, response, &input, points),
     }
-    app.tool = tool;
-}
-
-/// The vertex tool: drag a vertex (shared ones move together), double-click an edge to insert
-/// one, Delete removes the hovered one, Esc aborts a drag.
-fn vertex_tool(
-    app: &mut ShequApp,
-    ui: &egui::Ui,
-    response: &egui::Response,
-    pointer: Option<Pos2>,
-    escape: bool,
-    delete: bool,
-) {
-    let transform = app.map.gesture_transform();
-    let dragging = matches!(&app.tool, Tool::Vertices(drag) if drag.is_dragging());
-    // The vertex is picked where the button went down, not where the drag was noticed.
-    let press_origin = ui.input(|input| input.pointer.press_origin());
-    if response.drag_started_by(egui::PointerButton::Primary)
-        && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
-    {
-        let screen = app.map.gesture_point(pointer);
-        app.apply(Intent::Drag(DragEvent::Press(transform, screen)));
-    }
-    if dragging
-        && response.dragged()
-        && let Some(pointer) = response.interact_pointer_pos()
-    {
-        let screen = app.map.gesture_point(pointer);
-        app.apply(Intent::Drag(DragEvent::Move(transform, screen)));
-    }
-    if response.drag_stopped() {
-        app.apply(Intent::Drag(DragEvent::Release));
-    }
-    if escape {
-        app.apply(Intent::Drag(DragEvent::Escape));
-    }
-    if response.double_clicked()
-        && let Some(pointer) = pointer
-    {
-        insert_vertex_near(app, pointer);
-    }
-    if delete && let Some(pointer) = response.hover_pos() {
-        delete_vertex_near(app, pointer);
-    }
-}
-
-/// An edge (start, end) and the point on it nearest the pointer.
-type EdgePick = (Coord<f64>, Coord<f64>, Coord<f64>);
-
-fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
-    let session = app.session.as_ref()?;
-    let point = app.map.to_metres(screen);
-    let tolerance = PICK_RADIUS * app.map.metres_per_point;
-    let envelope = rstar::AABB::from_corners(
-        [point.x - tolerance, point.y - tolerance],
-        [point.x + tolerance, point.y + tolerance],
-    );
-    let mut best: Option<(f64, EdgePick)> = None;
-    for key in session.community_index().meeting(envelope) {
-        let Some(community) = session.plan().community(key) else {
-            continue;
-        };
-        for polygon in &community.boundary {
-            for segment in polygon.exterior().lines() {
-                let along = segment.end - segment.start;
-                let length_squared = along.x * along.x + along.y * along.y;
-                if length_squared == 0.0 {
-                    continue;
-                }
-                let t = (((point.x - segment.start.x) * along.x
-                    + (point.y - segment.start.y) * along.y)
-                    / length_squared)
-                    .clamp(0.05, 0.95);
-                let on = segment.start + along * t;
-                let distance = (on.x - point.x).hypot(on.y - point.y);
-                if distance <= tolerance && best.is_none_or(|(closest, _)| distance < closest) {
-                    best = Some((distance, (segment.start, segment.end, on)));
-                }
-            }
-        }
-    }
-    best.map(|(_, edge)| edge)
-}
-
-fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
-    if let Some((start, end, at)) = nearest_edge(app, screen) {
-        app.apply(Intent::Edit(Command::InsertVertex { start, end, at }));
-    }
-}
-
-fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
-    let Some(session) = &app.session else { return };
-    let point = app.map.to_metres(screen);
-    let tolerance = PICK_RADIUS * app.map.metres_per_point;
-    if let Some(vertex) = shequ_core::ops::vertex::nearest_vertex(
-        session.plan(),
-        session.community_index(),
-        point,
-        tolerance,
-    ) {
-        app.apply(Intent::Edit(Command::DeleteVertex { at: vertex }));
+    // A tool may have been chosen while this one ran (assign-blocks asks for a selection).
+    if matches!(app.tool, Tool::Select { box_start: None }) {
+        app.tool = tool;
     }
 }
 

@@ -1,0 +1,45 @@
+//! The draw tool: click vertices (snapping), Enter or double-click names the new community, Backspace removes the last point, Esc cancels.
+
+use eframe::egui;
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+
+use super::ToolInput;
+use super::snapped;
+use crate::app::{Dialog, ShequApp};
+
+/// One frame of the tool.
+pub(super) fn handle(
+    app: &mut ShequApp,
+    response: &egui::Response,
+    input: &ToolInput,
+    points: &mut Vec<Coord<f64>>,
+) {
+    if response.clicked()
+        && let Some(pointer) = input.pointer
+    {
+        points.push(snapped(app, pointer).0);
+    }
+    if input.backspace {
+        points.pop();
+    }
+    let finish = input.enter || response.double_clicked();
+    if finish && points.len() >= 3 {
+        let mut ring = points.clone();
+        ring.dedup();
+        ring.push(ring[0]);
+        let count = app
+            .session
+            .as_ref()
+            .map_or(0, |session| session.plan().slot_count());
+        app.dialog = Some(Dialog::NewCommunity {
+            boundary: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
+            id: format!("NEW{:03}", count + 1),
+            name: String::new(),
+            kind: shequ_core::plan::CommunityType::Geographic,
+        });
+        points.clear();
+    }
+    if input.escape {
+        points.clear();
+    }
+}

@@ -1,0 +1,25 @@
+//! The measure tool: click points; the length (and from three points the enclosed area) shows on the map and in the status bar.
+
+use eframe::egui;
+use geo::Coord;
+
+use super::ToolInput;
+use super::snapped;
+use crate::app::ShequApp;
+
+/// One frame of the tool.
+pub(super) fn handle(
+    app: &mut ShequApp,
+    response: &egui::Response,
+    input: &ToolInput,
+    points: &mut Vec<Coord<f64>>,
+) {
+    if response.clicked()
+        && let Some(pointer) = input.pointer
+    {
+        points.push(snapped(app, pointer).0);
+    }
+    if input.escape {
+        points.clear();
+    }
+}

@@ -1,0 +1,46 @@
+//! The split tool: click a line across the selected community (or the one under its middle), Enter splits it.
+
+use eframe::egui;
+use geo::{Coord, LineString};
+use shequ_core::edit::Command;
+
+use super::ToolInput;
+use super::snapped;
+use crate::app::ShequApp;
+use crate::app::intent::Intent;
+use crate::app::map::MapView;
+
+/// One frame of the tool.
+pub(super) fn handle(
+    app: &mut ShequApp,
+    response: &egui::Response,
+    input: &ToolInput,
+    points: &mut Vec<Coord<f64>>,
+) {
+    if response.clicked()
+        && let Some(pointer) = input.pointer
+    {
+        points.push(snapped(app, pointer).0);
+    }
+    if input.backspace {
+        points.pop();
+    }
+    if (input.enter || response.double_clicked()) && points.len() >= 2 {
+        let line = LineString::new(points.clone());
+        let target = app.selection.first().copied().or_else(|| {
+            let session = app.session.as_ref()?;
+            let middle = Coord {
+                x: (points[0].x + points[1].x) / 2.0,
+                y: (points[0].y + points[1].y) / 2.0,
+            };
+            MapView::community_at(session, middle)
+        });
+        if let Some(key) = target {
+            app.apply(Intent::Edit(Command::Split { key, line }));
+        }
+        points.clear();
+    }
+    if input.escape {
+        points.clear();
+    }
+}

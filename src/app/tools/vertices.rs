@@ -1,0 +1,109 @@
+//! The vertex tool: drag a vertex (shared ones move together, households update while dragging),
+//! double-click an edge to insert one, Delete removes the hovered one, Esc aborts a drag.
+
+use eframe::egui::{self, Pos2};
+use geo::Coord;
+use shequ_core::edit::Command;
+
+use super::{PICK_RADIUS, Tool, ToolInput};
+use crate::app::ShequApp;
+use crate::app::intent::{DragEvent, Intent};
+
+/// One frame of the tool.
+pub(super) fn handle(
+    app: &mut ShequApp,
+    ui: &egui::Ui,
+    response: &egui::Response,
+    input: &ToolInput,
+) {
+    let (pointer, escape, delete) = (input.pointer, input.escape, input.delete);
+    let transform = app.map.gesture_transform();
+    let dragging = matches!(&app.tool, Tool::Vertices(drag) if drag.is_dragging());
+    // The vertex is picked where the button went down, not where the drag was noticed.
+    let press_origin = ui.input(|input| input.pointer.press_origin());
+    if response.drag_started_by(egui::PointerButton::Primary)
+        && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
+    {
+        let screen = app.map.gesture_point(pointer);
+        app.apply(Intent::Drag(DragEvent::Press(transform, screen)));
+    }
+    if dragging
+        && response.dragged()
+        && let Some(pointer) = response.interact_pointer_pos()
+    {
+        let screen = app.map.gesture_point(pointer);
+        app.apply(Intent::Drag(DragEvent::Move(transform, screen)));
+    }
+    if response.drag_stopped() {
+        app.apply(Intent::Drag(DragEvent::Release));
+    }
+    if escape {
+        app.apply(Intent::Drag(DragEvent::Escape));
+    }
+    if response.double_clicked()
+        && let Some(pointer) = pointer
+    {
+        insert_vertex_near(app, pointer);
+    }
+    if delete && let Some(pointer) = response.hover_pos() {
+        delete_vertex_near(app, pointer);
+    }
+}
+
+/// An edge (start, end) and the point on it nearest the pointer.
+type EdgePick = (Coord<f64>, Coord<f64>, Coord<f64>);
+
+fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
+    let session = app.session.as_ref()?;
+    let point = app.map.to_metres(screen);
+    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+    let envelope = rstar::AABB::from_corners(
+        [point.x - tolerance, point.y - tolerance],
+        [point.x + tolerance, point.y + tolerance],
+    );
+    let mut best: Option<(f64, EdgePick)> = None;
+    for key in session.community_index().meeting(envelope) {
+        let Some(community) = session.plan().community(key) else {
+            continue;
+        };
+        for polygon in &community.boundary {
+            for segment in polygon.exterior().lines() {
+                let along = segment.end - segment.start;
+                let length_squared = along.x * along.x + along.y * along.y;
+                if length_squared == 0.0 {
+                    continue;
+                }
+                let t = (((point.x - segment.start.x) * along.x
+                    + (point.y - segment.start.y) * along.y)
+                    / length_squared)
+                    .clamp(0.05, 0.95);
+                let on = segment.start + along * t;
+                let distance = (on.x - point.x).hypot(on.y - point.y);
+                if distance <= tolerance && best.is_none_or(|(closest, _)| distance < closest) {
+                    best = Some((distance, (segment.start, segment.end, on)));
+                }
+            }
+        }
+    }
+    best.map(|(_, edge)| edge)
+}
+
+fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
+    if let Some((start, end, at)) = nearest_edge(app, screen) {
+        app.apply(Intent::Edit(Command::InsertVertex { start, end, at }));
+    }
+}
+
+fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
+    let Some(session) = &app.session else { return };
+    let point = app.map.to_metres(screen);
+    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+    if let Some(vertex) = shequ_core::ops::vertex::nearest_vertex(
+        session.plan(),
+        session.community_index(),
+        point,
+        tolerance,
+    ) {
+        app.apply(Intent::Edit(Command::DeleteVertex { at: vertex }));
+    }
+}
