@@ -4,15 +4,18 @@
 
 use std::collections::HashMap;
 
-use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use eframe::egui::{self, Color32, Pos2, Rect, Stroke, Vec2, pos2, vec2};
 use geo::{Area, Contains, Coord, InteriorPoint, TriangulateEarcut};
 use rstar::AABB;
 use shequ_core::Session;
 
-use crate::theme;
 use shequ_core::ids::CommunityKey;
 use shequ_core::layers::Street;
 use shequ_core::violation::Location;
+
+use crate::theme;
+
+mod paint;
 
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
@@ -308,7 +311,7 @@ impl MapView {
         self.shapes.get(&key).map(|shape| shape.label_at)
     }
 
-    /// Paints the plan. Returns how many buildings were drawn.
+    /// Paints the plan, layer by layer from the bottom. Returns how many buildings were drawn.
     pub fn paint(
         &mut self,
         painter: &egui::Painter,
@@ -322,231 +325,20 @@ impl MapView {
         let visible = self.visible();
         let visible_communities: Vec<CommunityKey> =
             session.community_index().meeting(visible).collect();
-
-        // Community fills.
         if self.layers.communities {
-            let mut mesh = Mesh::default();
-            for &key in &visible_communities {
-                let Some(community) = session.plan().community(key) else {
-                    continue;
-                };
-                let colour = if self.colour_by_street_office {
-                    colour_for(community.street_office.as_deref().unwrap_or(""))
-                } else {
-                    band_colour(session, key)
-                };
-                if let Some(shape) = self.shapes.get(&key) {
-                    for triangle in &shape.triangles {
-                        let base = mesh.vertices.len() as u32;
-                        for corner in triangle {
-                            mesh.colored_vertex(self.to_screen(*corner), colour);
-                        }
-                        mesh.add_triangle(base, base + 1, base + 2);
-                    }
-                }
-            }
-            painter.add(Shape::mesh(mesh));
+            self.paint_fills(painter, session, &visible_communities);
         }
-
-        // Street blocks, when asked for (derived on first use), as thin outlines.
-        if self.layers.blocks
-            && let Some(blocks) = session.derived_blocks()
-        {
-            for block in blocks.meeting(visible) {
-                let points: Vec<Pos2> = blocks.polygons[block]
-                    .exterior()
-                    .coords()
-                    .map(|coord| self.to_screen(*coord))
-                    .collect();
-                painter.add(Shape::closed_line(
-                    points,
-                    Stroke::new(1.0, theme::BLOCK.egui()),
-                ));
-            }
-        }
-        let mut drawn_buildings = 0;
-        if self.layers.buildings && self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT
-        {
-            let candidates: Vec<u32> = session
-                .building_index()
-                .footprints_meeting(visible)
-                .collect();
-            if candidates.len() <= MOST_BUILDINGS_DRAWN {
-                let mut owner: HashMap<u32, CommunityKey> = HashMap::new();
-                for &key in &visible_communities {
-                    for &member in &session.tallies().of(key).members {
-                        owner.insert(member, key);
-                    }
-                }
-                for building in candidates {
-                    let footprint = &session.layers().buildings[building as usize];
-                    let fill = match owner.get(&building) {
-                        Some(&key) => {
-                            let community = session.plan().community(key);
-                            let base = if self.colour_by_street_office {
-                                colour_for(
-                                    community
-                                        .and_then(|community| community.street_office.as_deref())
-                                        .unwrap_or(""),
-                                )
-                            } else {
-                                theme::BUILDING.egui()
-                            };
-                            base.to_opaque().gamma_multiply(0.9)
-                        }
-                        None if footprint.residential => theme::UNASSIGNED_BUILDING.egui(),
-                        None => Color32::from_gray(190),
-                    };
-                    for polygon in &footprint.footprint {
-                        let points: Vec<Pos2> = polygon
-                            .exterior()
-                            .coords()
-                            .skip(1)
-                            .map(|coord| self.to_screen(*coord))
-                            .collect();
-                        painter.add(Shape::convex_polygon(
-                            points,
-                            fill,
-                            Stroke::new(0.5, Color32::from_gray(90)),
-                        ));
-                    }
-                    drawn_buildings += 1;
-                }
-            }
-        }
-
-        // Zoomed out, side streets are noise (and, city-wide, hundreds of thousands of segments):
-        // only main roads, and none at all at the widest zoom.
-        let streets_shown =
-            self.layers.streets && self.metres_per_point < STREETS_VISIBLE_BELOW_METRES_PER_POINT;
-        let side_streets_shown =
-            self.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT * 2.0;
-        if streets_shown {
-            for_each_street_segment(session, visible, |start, end, main| {
-                if !main && !side_streets_shown {
-                    return;
-                }
-                let width = if main { 3.0 } else { 1.5 };
-                painter.line_segment(
-                    [self.to_screen(start), self.to_screen(end)],
-                    Stroke::new(width, theme::STREET_CASING.egui()),
-                );
-                painter.line_segment(
-                    [self.to_screen(start), self.to_screen(end)],
-                    Stroke::new(width * 0.5, theme::MAIN_STREET.egui()),
-                );
-            });
-        }
-
+        self.paint_blocks(painter, session, visible);
+        let drawn_buildings = self.paint_buildings(painter, session, visible, &visible_communities);
+        self.paint_streets(painter, session, visible);
         if self.layers.street_offices {
-            for office in &session.plan().street_offices {
-                let Some(boundary) = &office.boundary else {
-                    continue;
-                };
-                for polygon in boundary {
-                    // Only offices on screen: a dashed outline costs a shape per dash.
-                    let on_screen = geo::BoundingRect::bounding_rect(polygon).is_some_and(|rect| {
-                        let envelope = AABB::from_corners(
-                            [rect.min().x, rect.min().y],
-                            [rect.max().x, rect.max().y],
-                        );
-                        rstar::Envelope::intersects(&envelope, &visible)
-                    });
-                    if !on_screen {
-                        continue;
-                    }
-                    let points: Vec<Pos2> = polygon
-                        .exterior()
-                        .coords()
-                        .map(|coord| self.to_screen(*coord))
-                        .collect();
-                    painter.add(Shape::dashed_line(
-                        &points,
-                        Stroke::new(2.0, theme::STREET_OFFICE.egui()),
-                        8.0,
-                        5.0,
-                    ));
-                }
-            }
+            self.paint_street_offices(painter, session, visible);
         }
-
-        // Outlines, the selection on top.
         if self.layers.communities {
-            for &key in &visible_communities {
-                let Some(community) = session.plan().community(key) else {
-                    continue;
-                };
-                let selected = selection.contains(&key);
-                let stroke = if selected {
-                    Stroke::new(3.0, theme::SELECTED.egui())
-                } else {
-                    Stroke::new(1.2, theme::OUTLINE.egui())
-                };
-                for polygon in &community.boundary {
-                    let points: Vec<Pos2> = polygon
-                        .exterior()
-                        .coords()
-                        .map(|coord| self.to_screen(*coord))
-                        .collect();
-                    painter.add(Shape::line(points, stroke));
-                }
-            }
+            self.paint_outlines(painter, session, &visible_communities, selection);
         }
-
-        // Violations where they are.
-        for violation in session.rules().iter() {
-            let colour = theme::severity_ink(violation.severity).egui();
-            match &violation.location {
-                Location::Areas(areas)
-                    if violation.rule == "community.cuts_building"
-                        || violation.rule == "plan.uncovered"
-                        || violation.rule == "plan.overlap" =>
-                {
-                    for polygon in areas {
-                        let points: Vec<Pos2> = polygon
-                            .exterior()
-                            .coords()
-                            .map(|coord| self.to_screen(*coord))
-                            .collect();
-                        if points
-                            .iter()
-                            .all(|point| !self.rect.expand(200.0).contains(*point))
-                        {
-                            continue;
-                        }
-                        painter.add(Shape::dashed_line(
-                            &points,
-                            Stroke::new(2.0, colour),
-                            4.0,
-                            3.0,
-                        ));
-                    }
-                }
-                Location::Lines(lines) => {
-                    for line in lines {
-                        let points: Vec<Pos2> =
-                            line.coords().map(|coord| self.to_screen(*coord)).collect();
-                        painter.add(Shape::line(
-                            points,
-                            Stroke::new(4.0, colour.gamma_multiply(0.8)),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if let Some(location) = highlight
-            && let Some([low, high]) = location.bounds()
-        {
-            let rect = Rect::from_two_pos(self.to_screen(low), self.to_screen(high)).expand(6.0);
-            painter.rect_stroke(
-                rect,
-                4.0,
-                Stroke::new(2.5, theme::SELECTED.egui()),
-                egui::StrokeKind::Outside,
-            );
-        }
-
+        self.paint_violations(painter, session);
+        self.paint_highlight(painter, highlight);
         if self.layers.labels && self.layers.communities {
             self.paint_labels(painter, session, &visible_communities, households_word);
         }
