@@ -1,6 +1,7 @@
 //! Layer files to base layers: buildings (converted as they are parsed, or from their cache) and
 //! streets (likewise, in the buildings' projection), with the warnings loading gave.
 
+pub mod building;
 pub mod buildings;
 pub mod cache;
 pub mod preview;

@@ -12,7 +12,8 @@ use crate::error::Result;
 use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawFeature, stream_feature_collection};
 use crate::io::geometry_in::LayerCentre;
 use crate::layers::FigureSource;
-use crate::load::buildings::{BuildingOutcome, building_from_feature, no_use_warning};
+use crate::load::building::{BuildingOutcome, building_from_feature};
+use crate::load::buildings::no_use_warning;
 use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
 

@@ -15,7 +15,8 @@ use crate::io::geometry_in::{GeometryProblem, flat_lines_in_metres, lines_in_met
 use crate::io::paths::regular_file_size;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::Street;
-use crate::load::buildings::{id_value_text, not_lon_lat};
+use crate::load::building::id_value_text;
+use crate::load::buildings::not_lon_lat;
 use crate::projection::LocalProjection;
 
 /// Street properties read: id, class and name.
