@@ -13,7 +13,11 @@ use geo::algorithm::validation::{
 };
 use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{Contains, Coord, Line, LineString, MultiPolygon, Polygon, Validation};
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
+
+/// Boundaries of up to this many edges compare their edges pair by pair rather than through a
+/// tree.
+const COMPARED_PAIRWISE: usize = 128;
 
 /// Boundaries with up to this many vertices that fail the fast check are described by geo.
 const DESCRIBED_BY_GEO: usize = 4_000;
@@ -90,6 +94,12 @@ fn in_polygon(polygon: usize, problem: InvalidPolygon) -> InvalidMultiPolygon {
 
 /// The fast check's verdict.
 fn verdict(boundary: &MultiPolygon<f64>) -> Verdict {
+    verdict_comparing_pairwise_up_to(boundary, COMPARED_PAIRWISE)
+}
+
+/// The fast check's verdict, comparing edges pair by pair up to `pairwise` edges and through a
+/// tree above (tests judge both ways).
+fn verdict_comparing_pairwise_up_to(boundary: &MultiPolygon<f64>, pairwise: usize) -> Verdict {
     let mut edges = Vec::new();
     for (polygon_index, polygon) in boundary.iter().enumerate() {
         let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
@@ -127,20 +137,38 @@ fn verdict(boundary: &MultiPolygon<f64>) -> Verdict {
             );
         }
     }
-    let tree = RTree::bulk_load(edges);
     let mut touching = false;
-    for edge in tree.iter() {
-        for other in tree.locate_in_envelope_intersecting(&edge.envelope()) {
-            // Each pair once.
-            let ordered = (edge.polygon, edge.ring, edge.position)
-                < (other.polygon, other.ring, other.position);
-            if !ordered {
-                continue;
+    let mut judge = |edge: &Edge, other: &Edge| match meeting(edge, other) {
+        Meeting::Apart => None,
+        Meeting::Touching => {
+            touching = true;
+            None
+        }
+        Meeting::Invalid(problem) => Some(problem),
+    };
+    if edges.len() <= pairwise {
+        // A community of a few dozen corners: comparing boxes pair by pair costs less than
+        // building a tree (the rules check a thousand such boundaries at every open).
+        for (first, edge) in edges.iter().enumerate() {
+            let envelope = edge.envelope();
+            for other in &edges[first + 1..] {
+                if envelope.intersects(&other.envelope())
+                    && let Some(problem) = judge(edge, other)
+                {
+                    return Verdict::Invalid(problem);
+                }
             }
-            match meeting(edge, other) {
-                Meeting::Apart => {}
-                Meeting::Touching => touching = true,
-                Meeting::Invalid(problem) => return Verdict::Invalid(problem),
+        }
+    } else {
+        let tree = RTree::bulk_load(edges);
+        for edge in tree.iter() {
+            for other in tree.locate_in_envelope_intersecting(&edge.envelope()) {
+                // Each pair once.
+                let ordered = (edge.polygon, edge.ring, edge.position)
+                    < (other.polygon, other.ring, other.position);
+                if ordered && let Some(problem) = judge(edge, other) {
+                    return Verdict::Invalid(problem);
+                }
             }
         }
     }
@@ -347,6 +375,12 @@ mod tests {
             let expected = boundary.is_valid();
             invalid += usize::from(!expected);
             decided_here += usize::from(!matches!(verdict(&boundary), Verdict::Unsure));
+            let through_a_tree = verdict_comparing_pairwise_up_to(&boundary, 0);
+            assert_eq!(
+                matches!(through_a_tree, Verdict::Valid),
+                matches!(verdict(&boundary), Verdict::Valid),
+                "the tree and the pairs agree on {boundary:?}"
+            );
             assert_eq!(
                 boundary_problems(&boundary).is_empty(),
                 expected,
