@@ -409,9 +409,49 @@ fn read_layer_bytes(path: &Path, max_file_bytes: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// No attribute needs a longer text than this: a file holding one is refused before serde would
+/// copy it into memory (a layer holding a 1 GB text took 22.6 s and 7.2 GB).
+pub const MOST_TEXT_BYTES: usize = 16 << 20;
+
+/// The line of the first JSON string longer than `most` bytes, if any (one pass over the bytes,
+/// minding escapes).
+fn overlong_text_line(bytes: &[u8], most: usize) -> Option<usize> {
+    let (mut inside, mut escaped, mut start, mut line, mut start_line) = (false, false, 0, 1, 1);
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' {
+            line += 1;
+        }
+        if !inside {
+            if byte == b'"' {
+                (inside, start, start_line) = (true, at, line);
+            }
+        } else if escaped {
+            escaped = false;
+        } else if byte == b'\\' {
+            escaped = true;
+        } else if byte == b'"' {
+            inside = false;
+        } else if at - start > most {
+            return Some(start_line);
+        }
+    }
+    None
+}
+
 /// The JSON text without a byte-order mark, once it is known to be a non-empty JSON object.
 fn json_object<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8]> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(line) = overlong_text_line(bytes, MOST_TEXT_BYTES) {
+        return Err(Error::Malformed {
+            path: path.to_path_buf(),
+            line,
+            column: 1,
+            message: format!(
+                "a text value runs on for more than {} MB, more than any attribute needs",
+                MOST_TEXT_BYTES >> 20
+            ),
+        });
+    }
     match bytes
         .iter()
         .find(|byte| !byte.is_ascii_whitespace())
@@ -733,5 +773,16 @@ mod tests {
         let error = parse(r#"{"type":"Feature","properties":{},"geometry":null}"#)
             .expect_err("not a collection");
         assert!(error.to_string().contains("a Feature"), "{error}");
+    }
+
+    #[test]
+    fn an_overlong_text_is_found_with_its_line_and_escaped_quotes_do_not_end_it() {
+        let text = format!(
+            "{{\n\"a\": \"short\",\n\"b\": \"{}\\\"{}\"}}",
+            "x".repeat(30),
+            "y".repeat(30)
+        );
+        assert_eq!(overlong_text_line(text.as_bytes(), 40), Some(3));
+        assert_eq!(overlong_text_line(text.as_bytes(), 100), None);
     }
 }
