@@ -1,4 +1,5 @@
-//! The assign-blocks tool: click or brush street blocks into the selected community; a stroke is one undo step.
+//! The assign-blocks tool: click or brush street blocks into the selected community; a stroke is
+//! one undo step.
 
 use eframe::egui;
 use shequ_core::edit::{Command, Step};

@@ -1,10 +1,11 @@
-//! The draw tool: click vertices (snapping), Enter or double-click names the new community, Backspace removes the last point, Esc cancels.
+//! The draw tool: click vertices (snapping), Enter or double-click names the new community,
+//! Backspace removes the last point, Esc cancels.
 
 use eframe::egui;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::ToolInput;
-use super::snapped;
+use super::gather_points;
 use crate::app::{Dialog, ShequApp};
 
 /// One frame of the tool.
@@ -14,14 +15,7 @@ pub(super) fn handle(
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    if response.clicked()
-        && let Some(pointer) = input.pointer
-    {
-        points.push(snapped(app, pointer).0);
-    }
-    if input.backspace {
-        points.pop();
-    }
+    gather_points(app, response, input, points);
     let finish = input.enter || response.double_clicked();
     if finish && points.len() >= 3 {
         let mut ring = points.clone();

@@ -1,10 +1,11 @@
-//! The measure tool: click points; the length (and from three points the enclosed area) shows on the map and in the status bar.
+//! The measure tool: click points; the length (and from three points the enclosed area) shows on
+//! the map and in the status bar.
 
 use eframe::egui;
 use geo::Coord;
 
 use super::ToolInput;
-use super::snapped;
+use super::gather_points;
 use crate::app::ShequApp;
 
 /// One frame of the tool.
@@ -14,11 +15,7 @@ pub(super) fn handle(
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    if response.clicked()
-        && let Some(pointer) = input.pointer
-    {
-        points.push(snapped(app, pointer).0);
-    }
+    gather_points(app, response, input, points);
     if input.escape {
         points.clear();
     }

@@ -276,6 +276,24 @@ pub(super) struct ToolInput {
     pointer: Option<Pos2>,
 }
 
+/// The points the draw, split and measure tools gather: a click adds one (snapped), Backspace
+/// takes the last back.
+pub(super) fn gather_points(
+    app: &mut ShequApp,
+    response: &egui::Response,
+    input: &ToolInput,
+    points: &mut Vec<Coord<f64>>,
+) {
+    if response.clicked()
+        && let Some(pointer) = input.pointer
+    {
+        points.push(snapped(app, pointer).0);
+    }
+    if input.backspace {
+        points.pop();
+    }
+}
+
 fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
     let typing = ui.ctx().egui_wants_keyboard_input();
     let input = ToolInput {

@@ -1,4 +1,5 @@
-//! The select tool: click selects, Shift+click adds or removes, a dragged box selects what it meets, Delete deletes the selection.
+//! The select tool: click selects, Shift+click adds or removes, a dragged box selects what it
+//! meets, Delete deletes the selection.
 
 use eframe::egui;
 

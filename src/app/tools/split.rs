@@ -1,11 +1,12 @@
-//! The split tool: click a line across the selected community (or the one under its middle), Enter splits it.
+//! The split tool: click a line across the selected community (or the one under its middle), Enter
+//! splits it.
 
 use eframe::egui;
 use geo::{Coord, LineString};
 use shequ_core::edit::Command;
 
 use super::ToolInput;
-use super::snapped;
+use super::gather_points;
 use crate::app::ShequApp;
 use crate::app::intent::Intent;
 use crate::app::map::MapView;
@@ -17,14 +18,7 @@ pub(super) fn handle(
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    if response.clicked()
-        && let Some(pointer) = input.pointer
-    {
-        points.push(snapped(app, pointer).0);
-    }
-    if input.backspace {
-        points.pop();
-    }
+    gather_points(app, response, input, points);
     if (input.enter || response.double_clicked()) && points.len() >= 2 {
         let line = LineString::new(points.clone());
         let target = app.selection.first().copied().or_else(|| {
