@@ -107,7 +107,7 @@ impl Field {
             Field::Households => &["households", "户数"],
             Field::Residents => &["residents", "population", "人口"],
             Field::Floors => &["floors", "building:levels", "层数"],
-            Field::Height => &["height", "高度"],
+            Field::Height => &["height", "height_m", "高度"],
             Field::Use => &["use", "building", "用途"],
             Field::Estate => &["estate", "小区"],
             Field::WorkUnit => &["work_unit", "单位"],
