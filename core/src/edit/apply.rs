@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::edit::EditError;
 use crate::edit::command::{Command, CommunityProperties};
@@ -19,6 +19,7 @@ use crate::ops::blocks::Blocks;
 use crate::ops::{self, OpError, validity, vertex};
 use crate::plan::{Community, Plan};
 use crate::rules::RuleResults;
+use crate::violation::ViolationKey;
 
 type Result<T> = std::result::Result<T, EditError>;
 
@@ -313,30 +314,9 @@ impl EditTarget<'_> {
     fn resolve(&mut self, command: Command, locks: Locks) -> Result<Vec<Command>> {
         match command {
             Command::Create {
-                mut community,
+                community,
                 avoid_overlap,
-            } => {
-                if self.plan.key_of(&community.id).is_some() {
-                    return Err(EditError::IdTaken {
-                        id: community.id.clone(),
-                    });
-                }
-                if avoid_overlap {
-                    let neighbours: Vec<&MultiPolygon<f64>> = self
-                        .neighbours_of(&community.boundary, &[])
-                        .into_iter()
-                        .filter_map(|key| {
-                            self.plan
-                                .community(key)
-                                .map(|neighbour| &neighbour.boundary)
-                        })
-                        .collect();
-                    community.boundary =
-                        ops::clip_against(&community.boundary, &neighbours).map_err(edit_error)?;
-                }
-                let key = CommunityKey(self.plan.slot_count() as u32);
-                Ok(vec![Command::Insert { key, community }])
-            }
+            } => self.create(community, avoid_overlap),
             Command::Delete { key } => Ok(vec![Command::Remove { key }]),
             Command::MoveVertex { from, to } => {
                 let changed = vertex::move_vertex(self.plan, self.community_index, from, to);
@@ -354,144 +334,194 @@ impl EditTarget<'_> {
             Command::Merge {
                 keys,
                 allow_several_parts,
-            } => {
-                self.check_unlocked(&keys, locks)?;
-                self.check_each_once(&keys)?;
-                let boundaries: Vec<&MultiPolygon<f64>> = keys
-                    .iter()
-                    .map(|&key| self.boundary_of(key))
-                    .collect::<Result<_>>()?;
-                let merged = ops::merge(&boundaries, allow_several_parts).map_err(edit_error)?;
-                let mut primitives = vec![Command::ReplaceBoundary {
-                    key: keys[0],
-                    boundary: merged,
-                }];
-                primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
-                Ok(primitives)
-            }
-            Command::Split { key, line } => {
-                self.check_unlocked(&[key], locks)?;
-                let community = self
-                    .plan
-                    .community(key)
-                    .ok_or_else(|| missing(key))?
-                    .clone();
-                let pieces = ops::split(&community.boundary, &line).map_err(edit_error)?;
-                let mut primitives = vec![Command::ReplaceBoundary {
-                    key,
-                    boundary: MultiPolygon::new(vec![pieces[0].clone()]),
-                }];
-                let mut new_ids: Vec<String> = Vec::new();
-                for (number, piece) in pieces.into_iter().enumerate().skip(1) {
-                    let id = self.fresh_id(&community.id, &new_ids);
-                    new_ids.push(id.clone());
-                    let part = Community {
-                        id,
-                        name: format!("{} ({})", community.name, number + 1),
-                        boundary: MultiPolygon::new(vec![piece]),
-                        locked: false,
-                        ..community.clone()
-                    };
-                    let slot = CommunityKey((self.plan.slot_count() + number - 1) as u32);
-                    primitives.push(Command::Insert {
-                        key: slot,
-                        community: Box::new(part),
-                    });
-                }
-                Ok(primitives)
-            }
-            Command::AssignBlocks { blocks, to } => {
-                let block_polygons = self.blocks.ok_or(EditError::BlocksNotDerived)?;
-                let polygons: Vec<Polygon<f64>> = blocks
-                    .iter()
-                    .map(|&block| {
-                        block_polygons
-                            .polygons
-                            .get(block)
-                            .cloned()
-                            .ok_or(EditError::NoSuchBlock { block })
-                    })
-                    .collect::<Result<_>>()?;
-                let area = overlay::union(&[&MultiPolygon::new(polygons)]);
-                self.give_area(area, to, locks)
-            }
+            } => self.merge(&keys, allow_several_parts, locks),
+            Command::Split { key, line } => self.split(key, &line, locks),
+            Command::AssignBlocks { blocks, to } => self.assign_blocks(&blocks, to, locks),
             Command::AssignBuildings { buildings, to } => {
-                let mut rectangles = Vec::with_capacity(buildings.len());
-                for building in buildings {
-                    let found = self
-                        .buildings
-                        .get(building as usize)
-                        .ok_or(EditError::NoSuchBuilding { building })?;
-                    let [low, high] = found.envelope();
-                    let (low, high) = (
-                        Coord {
-                            x: low.x - BUILDING_MARGIN_M,
-                            y: low.y - BUILDING_MARGIN_M,
-                        },
-                        Coord {
-                            x: high.x + BUILDING_MARGIN_M,
-                            y: high.y + BUILDING_MARGIN_M,
-                        },
-                    );
-                    rectangles.push(Polygon::new(
-                        LineString::from(vec![
-                            (low.x, low.y),
-                            (high.x, low.y),
-                            (high.x, high.y),
-                            (low.x, high.y),
-                            (low.x, low.y),
-                        ]),
-                        vec![],
-                    ));
-                }
-                let area = overlay::union(&[&MultiPolygon::new(rectangles)]);
-                if area.bounding_rect().is_none() {
-                    return Ok(Vec::new());
-                }
-                self.give_area(area, to, locks)
+                self.assign_buildings(&buildings, to, locks)
             }
             Command::Accept {
                 key,
                 reason,
                 approver,
                 date,
-            } => {
-                if reason.trim().is_empty() || approver.trim().is_empty() {
-                    return Err(EditError::ExceptionWithoutReasonOrApprover);
-                }
-                if !crate::format::is_date(&date) {
-                    return Err(EditError::NotADate { date });
-                }
-                let violation = self
-                    .violations
-                    .iter()
-                    .find(|violation| violation.key() == key)
-                    .ok_or_else(|| EditError::NoSuchViolation {
-                        rule: key.rule.clone(),
-                        subjects: key.subjects.join(", "),
-                    })?;
-                let exception =
-                    AcceptedException::accepting(violation, reason.trim(), approver.trim(), &date);
-                let mut exceptions: Vec<AcceptedException> = self
-                    .exceptions
-                    .iter()
-                    .filter(|existing| existing.key() != key)
-                    .cloned()
-                    .collect();
-                exceptions.push(exception);
-                Ok(vec![Command::SetExceptions { exceptions }])
-            }
-            Command::Revoke { key } => {
-                let exceptions = self
-                    .exceptions
-                    .iter()
-                    .filter(|existing| existing.key() != key)
-                    .cloned()
-                    .collect();
-                Ok(vec![Command::SetExceptions { exceptions }])
-            }
+            } => self.accept(&key, &reason, &approver, date),
+            Command::Revoke { key } => Ok(vec![Command::SetExceptions {
+                exceptions: self.exceptions_except(&key),
+            }]),
             primitive => Ok(vec![primitive]),
         }
+    }
+
+    /// A new community, with its neighbours cut out of it when asked.
+    fn create(&self, mut community: Box<Community>, avoid_overlap: bool) -> Result<Vec<Command>> {
+        if self.plan.key_of(&community.id).is_some() {
+            return Err(EditError::IdTaken {
+                id: community.id.clone(),
+            });
+        }
+        if avoid_overlap {
+            let neighbours: Vec<&MultiPolygon<f64>> = self
+                .neighbours_of(&community.boundary, &[])
+                .into_iter()
+                .filter_map(|key| {
+                    self.plan
+                        .community(key)
+                        .map(|neighbour| &neighbour.boundary)
+                })
+                .collect();
+            community.boundary =
+                ops::clip_against(&community.boundary, &neighbours).map_err(edit_error)?;
+        }
+        let key = CommunityKey(self.plan.slot_count() as u32);
+        Ok(vec![Command::Insert { key, community }])
+    }
+
+    /// The first community takes the union of all; the others go.
+    fn merge(
+        &self,
+        keys: &[CommunityKey],
+        allow_several_parts: bool,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        self.check_unlocked(keys, locks)?;
+        self.check_each_once(keys)?;
+        let boundaries: Vec<&MultiPolygon<f64>> = keys
+            .iter()
+            .map(|&key| self.boundary_of(key))
+            .collect::<Result<_>>()?;
+        let merged = ops::merge(&boundaries, allow_several_parts).map_err(edit_error)?;
+        let mut primitives = vec![Command::ReplaceBoundary {
+            key: keys[0],
+            boundary: merged,
+        }];
+        primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
+        Ok(primitives)
+    }
+
+    /// The largest piece keeps the community; each other piece becomes a new one (`ID-2`, …,
+    /// "name (2)", …) with the same attributes, unlocked.
+    fn split(
+        &self,
+        key: CommunityKey,
+        line: &LineString<f64>,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        self.check_unlocked(&[key], locks)?;
+        let community = self.plan.community(key).ok_or_else(|| missing(key))?;
+        let pieces = ops::split(&community.boundary, line).map_err(edit_error)?;
+        let mut primitives = vec![Command::ReplaceBoundary {
+            key,
+            boundary: MultiPolygon::new(vec![pieces[0].clone()]),
+        }];
+        let mut new_ids: Vec<String> = Vec::new();
+        for (number, piece) in pieces.into_iter().enumerate().skip(1) {
+            let id = self.fresh_id(&community.id, &new_ids);
+            new_ids.push(id.clone());
+            let part = Community {
+                id,
+                name: format!("{} ({})", community.name, number + 1),
+                boundary: MultiPolygon::new(vec![piece]),
+                locked: false,
+                ..community.clone()
+            };
+            let slot = CommunityKey((self.plan.slot_count() + number - 1) as u32);
+            primitives.push(Command::Insert {
+                key: slot,
+                community: Box::new(part),
+            });
+        }
+        Ok(primitives)
+    }
+
+    /// The street blocks go to `to`, taken from whoever had them.
+    fn assign_blocks(
+        &self,
+        blocks: &[usize],
+        to: CommunityKey,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        let block_polygons = self.blocks.ok_or(EditError::BlocksNotDerived)?;
+        let polygons: Vec<Polygon<f64>> = blocks
+            .iter()
+            .map(|&block| {
+                block_polygons
+                    .polygons
+                    .get(block)
+                    .cloned()
+                    .ok_or(EditError::NoSuchBlock { block })
+            })
+            .collect::<Result<_>>()?;
+        let area = overlay::union(&[&MultiPolygon::new(polygons)]);
+        self.give_area(area, to, locks)
+    }
+
+    /// Each building's envelope, grown by a metre, goes to `to`.
+    fn assign_buildings(
+        &self,
+        buildings: &[u32],
+        to: CommunityKey,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        let mut rectangles = Vec::with_capacity(buildings.len());
+        for &building in buildings {
+            let found = self
+                .buildings
+                .get(building as usize)
+                .ok_or(EditError::NoSuchBuilding { building })?;
+            let [low, high] = found.envelope();
+            let margin = Coord {
+                x: BUILDING_MARGIN_M,
+                y: BUILDING_MARGIN_M,
+            };
+            rectangles.push(Rect::new(low - margin, high + margin).to_polygon());
+        }
+        let area = overlay::union(&[&MultiPolygon::new(rectangles)]);
+        if area.bounding_rect().is_none() {
+            return Ok(Vec::new());
+        }
+        self.give_area(area, to, locks)
+    }
+
+    /// The violation with `key` accepted as it stands (replacing an exception it had).
+    fn accept(
+        &self,
+        key: &ViolationKey,
+        reason: &str,
+        approver: &str,
+        date: String,
+    ) -> Result<Vec<Command>> {
+        if reason.trim().is_empty() || approver.trim().is_empty() {
+            return Err(EditError::ExceptionWithoutReasonOrApprover);
+        }
+        if !crate::format::is_date(&date) {
+            return Err(EditError::NotADate { date });
+        }
+        let violation = self
+            .violations
+            .iter()
+            .find(|violation| violation.key() == *key)
+            .ok_or_else(|| EditError::NoSuchViolation {
+                rule: key.rule.clone(),
+                subjects: key.subjects.join(", "),
+            })?;
+        let mut exceptions = self.exceptions_except(key);
+        exceptions.push(AcceptedException::accepting(
+            violation,
+            reason.trim(),
+            approver.trim(),
+            &date,
+        ));
+        Ok(vec![Command::SetExceptions { exceptions }])
+    }
+
+    /// The accepted exceptions but the one for `key`.
+    fn exceptions_except(&self, key: &ViolationKey) -> Vec<AcceptedException> {
+        self.exceptions
+            .iter()
+            .filter(|existing| existing.key() != *key)
+            .cloned()
+            .collect()
     }
 }
 
