@@ -9,11 +9,13 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::figures::{AreaFigures, community_figures};
+use crate::ids::CommunityKey;
 use crate::io::atomic::write_atomically;
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::plan_file::write_feature_collection;
 use crate::lang::Language;
-use crate::report::{CheckReport, ViolationRow};
+use crate::plan::Community;
+use crate::report::{CheckReport, CommunityRow, ViolationRow};
 use crate::rules::targets::targets_text;
 use crate::session::Session;
 
@@ -254,95 +256,120 @@ pub fn export_for_approval(
     let communities_geojson = folder.join("communities.geojson");
     let communities_csv = folder.join("communities.csv");
     let summary_csv = folder.join("summary.csv");
-
-    let mut csv_rows = Vec::with_capacity(session.plan().len());
-    let mut features = Vec::with_capacity(session.plan().len());
-    for ((key, community), row) in session.plan().communities().zip(&report.communities) {
-        let tally = session.tallies().of(key);
-        let figures = community_figures(community, tally, session.profile());
-        let violations: Vec<&ViolationRow> = violations_of(report, &row.id).collect();
-        let count = |severity: &str| {
-            violations
-                .iter()
-                .filter(|violation| violation.severity == severity && violation.accepted.is_none())
-                .count()
-        };
-        let accepted = violations
-            .iter()
-            .filter(|violation| violation.accepted.is_some())
-            .count();
-        let channel = if figures.budget_funded {
-            "city_and_district_budget"
-        } else {
-            "original_channel"
-        };
-        let mut properties = Map::new();
-        properties.insert("id".into(), json!(row.id));
-        properties.insert("name".into(), json!(row.name));
-        properties.insert("type".into(), json!(row.kind));
-        properties.insert("type_zh".into(), json!(community.kind.chinese()));
-        properties.insert("street_office".into(), json!(row.street_office));
-        properties.insert("district".into(), json!(row.district));
-        properties.insert("households".into(), json!(row.households));
-        properties.insert("residents".into(), json!(row.residents));
-        properties.insert("buildings".into(), json!(row.buildings));
-        properties.insert(
-            "estimated_households".into(),
-            json!(row.estimated_households),
-        );
-        properties.insert(
-            "estimate_share".into(),
-            json!(round_share(tally.estimated_share())),
-        );
-        properties.insert(
-            "figures".into(),
-            serde_json::to_value(&figures).unwrap_or(Value::Null),
-        );
-        properties.insert("funding_channel".into(), json!(channel));
-        properties.insert(
-            "violations".into(),
-            Value::Array(
-                violations
-                    .iter()
-                    .map(|violation| violation_json(violation))
-                    .collect(),
-            ),
-        );
-        features.push(json!({
-            "type": "Feature",
-            "properties": properties,
-            "geometry": multipolygon_json(&community.boundary, session.projection()),
-        }));
-        csv_rows.push(vec![
-            row.id.clone(),
-            row.name.clone(),
-            row.kind.to_owned(),
-            row.street_office.clone().unwrap_or_default(),
-            row.district.clone().unwrap_or_default(),
-            row.households.to_string(),
-            row.residents.to_string(),
-            row.buildings.to_string(),
-            row.estimated_households.to_string(),
-            round_share(tally.estimated_share()).to_string(),
-            figures.deputy_directors.to_string(),
-            figures.funding.total().to_string(),
-            figures.city_funding.to_string(),
-            figures.district_funding.to_string(),
-            channel.to_owned(),
-            figures.required_space_m2.to_string(),
-            figures.police_officers.to_string(),
-            count("error").to_string(),
-            count("warning").to_string(),
-            accepted.to_string(),
-            joined_messages(violations.iter().copied(), Language::Chinese),
-            joined_messages(violations.iter().copied(), Language::English),
-        ]);
-    }
+    let (features, csv_rows): (Vec<Value>, Vec<Vec<String>>) = session
+        .plan()
+        .communities()
+        .zip(&report.communities)
+        .map(|((key, community), row)| community_export(session, report, key, community, row))
+        .unzip();
     write_atomically(&communities_geojson, |writer| {
         write_feature_collection(writer, &Map::new(), features.into_iter())
     })?;
     write_csv(&communities_csv, &COMMUNITY_COLUMNS, &csv_rows)?;
+    write_csv(
+        &summary_csv,
+        &SUMMARY_COLUMNS,
+        &summary_rows(session, report),
+    )?;
+    Ok(ExportedFiles {
+        communities_geojson,
+        communities_csv,
+        summary_csv,
+    })
+}
 
+/// One community as a GeoJSON feature (figures, funding channel, violations) and as a CSV row.
+fn community_export(
+    session: &Session,
+    report: &CheckReport,
+    key: CommunityKey,
+    community: &Community,
+    row: &CommunityRow,
+) -> (Value, Vec<String>) {
+    let tally = session.tallies().of(key);
+    let figures = community_figures(community, tally, session.profile());
+    let violations: Vec<&ViolationRow> = violations_of(report, &row.id).collect();
+    let count = |severity: &str| {
+        violations
+            .iter()
+            .filter(|violation| violation.severity == severity && violation.accepted.is_none())
+            .count()
+    };
+    let accepted = violations
+        .iter()
+        .filter(|violation| violation.accepted.is_some())
+        .count();
+    let channel = if figures.budget_funded {
+        "city_and_district_budget"
+    } else {
+        "original_channel"
+    };
+    let mut properties = Map::new();
+    properties.insert("id".into(), json!(row.id));
+    properties.insert("name".into(), json!(row.name));
+    properties.insert("type".into(), json!(row.kind));
+    properties.insert("type_zh".into(), json!(community.kind.chinese()));
+    properties.insert("street_office".into(), json!(row.street_office));
+    properties.insert("district".into(), json!(row.district));
+    properties.insert("households".into(), json!(row.households));
+    properties.insert("residents".into(), json!(row.residents));
+    properties.insert("buildings".into(), json!(row.buildings));
+    properties.insert(
+        "estimated_households".into(),
+        json!(row.estimated_households),
+    );
+    properties.insert(
+        "estimate_share".into(),
+        json!(round_share(tally.estimated_share())),
+    );
+    properties.insert(
+        "figures".into(),
+        serde_json::to_value(&figures).unwrap_or(Value::Null),
+    );
+    properties.insert("funding_channel".into(), json!(channel));
+    properties.insert(
+        "violations".into(),
+        Value::Array(
+            violations
+                .iter()
+                .map(|violation| violation_json(violation))
+                .collect(),
+        ),
+    );
+    let feature = json!({
+        "type": "Feature",
+        "properties": properties,
+        "geometry": multipolygon_json(&community.boundary, session.projection()),
+    });
+    let csv_row = vec![
+        row.id.clone(),
+        row.name.clone(),
+        row.kind.to_owned(),
+        row.street_office.clone().unwrap_or_default(),
+        row.district.clone().unwrap_or_default(),
+        row.households.to_string(),
+        row.residents.to_string(),
+        row.buildings.to_string(),
+        row.estimated_households.to_string(),
+        round_share(tally.estimated_share()).to_string(),
+        figures.deputy_directors.to_string(),
+        figures.funding.total().to_string(),
+        figures.city_funding.to_string(),
+        figures.district_funding.to_string(),
+        channel.to_owned(),
+        figures.required_space_m2.to_string(),
+        figures.police_officers.to_string(),
+        count("error").to_string(),
+        count("warning").to_string(),
+        accepted.to_string(),
+        joined_messages(violations.iter().copied(), Language::Chinese),
+        joined_messages(violations.iter().copied(), Language::English),
+    ];
+    (feature, csv_row)
+}
+
+/// The street offices, districts and city with their targets and the violations about them.
+fn summary_rows(session: &Session, report: &CheckReport) -> Vec<Vec<String>> {
     let about_area = |name: &str| {
         joined_messages(
             report
@@ -382,12 +409,7 @@ pub fn export_for_approval(
         targets_text(session.profile(), "city", ""),
         city_messages,
     ));
-    write_csv(&summary_csv, &SUMMARY_COLUMNS, &summary)?;
-    Ok(ExportedFiles {
-        communities_geojson,
-        communities_csv,
-        summary_csv,
-    })
+    summary
 }
 
 #[cfg(test)]
