@@ -5,8 +5,9 @@
 use geo::MultiPolygon;
 use serde_json::json;
 
-use crate::figures::PlanFigures;
+use crate::figures::{AreaFigures, PlanFigures};
 use crate::format::grouped;
+use crate::profile::DistrictTarget;
 use crate::rules::context::RuleContext;
 use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
@@ -35,9 +36,6 @@ struct Finding {
 /// Checks districts and the city.
 pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Violation>) {
     let targets = &context.profile.targets;
-    let tolerance = targets.about_tolerance;
-    let office_clause = context.profile.street_office_residents.clause;
-    let percent = (tolerance * 100.0).round();
     let mut findings: Vec<(Finding, Location)> = Vec::new();
     for target in &targets.districts {
         let Some(district) = figures
@@ -47,89 +45,7 @@ pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Vio
         else {
             continue;
         };
-        let location = || district.location();
-        if let Some(about) = target.communities_about
-            && !is_about(u64::from(district.communities), about, tolerance)
-        {
-            findings.push((
-                Finding {
-                    rule: DISTRICT_COMMUNITIES,
-                    clause: targets.clause,
-                    subject: district.name.clone(),
-                    zh: format!(
-                        "{}: {} 个社区, 目标约 {} 个 (±{percent}%)",
-                        district.name,
-                        district.communities,
-                        grouped(about)
-                    ),
-                    en: format!(
-                        "{}: {} communities, the target is about {} (±{percent}%)",
-                        district.name,
-                        district.communities,
-                        grouped(about)
-                    ),
-                    figures: json!({"communities": district.communities}),
-                },
-                location(),
-            ));
-        }
-        let offices = u64::from(district.street_offices);
-        let below = target
-            .street_offices_minimum
-            .is_some_and(|minimum| offices < minimum);
-        let above = target
-            .street_offices_maximum
-            .is_some_and(|maximum| offices > maximum);
-        if below || above {
-            let range = match (target.street_offices_minimum, target.street_offices_maximum) {
-                (Some(minimum), Some(maximum)) if minimum == maximum => format!("{minimum}"),
-                (Some(minimum), Some(maximum)) => format!("{minimum}–{maximum}"),
-                (Some(minimum), None) => format!("≥ {minimum}"),
-                (None, Some(maximum)) => format!("≤ {maximum}"),
-                (None, None) => String::new(),
-            };
-            findings.push((
-                Finding {
-                    rule: DISTRICT_STREET_OFFICES,
-                    clause: office_clause,
-                    subject: district.name.clone(),
-                    zh: format!("{}: {offices} 个街道, 应为 {range} 个", district.name),
-                    en: format!(
-                        "{}: {offices} street offices, the target is {range}",
-                        district.name
-                    ),
-                    figures: json!({"street_offices": offices}),
-                },
-                location(),
-            ));
-        }
-        if let Some(about) = target.residents_per_street_office_about {
-            for office in figures
-                .street_offices
-                .iter()
-                .filter(|office| office.district.as_deref() == Some(&district.name))
-            {
-                if !is_about(office.residents, about, tolerance) {
-                    findings.push((
-                        Finding {
-                            rule: DISTRICT_STREET_OFFICES,
-                            clause: office_clause,
-                            subject: office.name.clone(),
-                            zh: format!("{}: {} 人, {}街道应约 {} 人 (±{percent}%)", office.name, grouped(office.residents), district.name, grouped(about)),
-                            en: format!(
-                                "{}: {} residents; street offices of {} should have about {} (±{percent}%)",
-                                office.name,
-                                grouped(office.residents),
-                                district.name,
-                                grouped(about)
-                            ),
-                            figures: json!({"residents": office.residents}),
-                        },
-                        office.location(),
-                    ));
-                }
-            }
-        }
+        district_findings(context, figures, target, district, &mut findings);
     }
     let covers_city = !targets.districts.is_empty()
         && targets.districts.iter().all(|target| {
@@ -139,75 +55,7 @@ pub fn check(context: &RuleContext<'_>, figures: &PlanFigures, out: &mut Vec<Vio
                 .any(|district| district.name == target.name)
         });
     if covers_city {
-        let city = &figures.city;
-        let pure = u64::from(
-            city.communities_by_type
-                .get("geographic")
-                .copied()
-                .unwrap_or(0),
-        ) + u64::from(
-            city.communities_by_type
-                .get("residential_estate")
-                .copied()
-                .unwrap_or(0),
-        );
-        let work_unit = u64::from(
-            city.communities_by_type
-                .get("work_unit")
-                .copied()
-                .unwrap_or(0),
-        );
-        let checks = [
-            (
-                "street_offices",
-                "街道",
-                "street offices",
-                u64::from(city.street_offices),
-                targets.city_street_offices_about,
-            ),
-            (
-                "communities",
-                "社区",
-                "communities",
-                u64::from(city.communities),
-                targets.city_communities_about,
-            ),
-            (
-                "pure_residential",
-                "纯居民社区",
-                "pure-residential communities",
-                pure,
-                targets.city_pure_residential_about,
-            ),
-            (
-                "work_unit",
-                "单位社区",
-                "work-unit communities",
-                work_unit,
-                targets.city_work_unit_about,
-            ),
-        ];
-        for (figure, zh, en, count, about) in checks {
-            if !is_about(count, about, tolerance) {
-                findings.push((
-                    Finding {
-                        rule: CITY_TOTALS,
-                        clause: targets.clause,
-                        subject: format!("city:{figure}"),
-                        zh: format!(
-                            "全市 {count} 个{zh}, 目标约 {} 个 (±{percent}%)",
-                            grouped(about)
-                        ),
-                        en: format!(
-                            "the city has {count} {en}, the target is about {} (±{percent}%)",
-                            grouped(about)
-                        ),
-                        figures: json!({figure: count}),
-                    },
-                    Location::Areas(MultiPolygon::new(Vec::new())),
-                ));
-            }
-        }
+        city_findings(context, figures, &mut findings);
     }
     for (finding, location) in findings {
         out.push(Violation {
@@ -283,6 +131,184 @@ pub fn targets_text(profile: &crate::profile::RuleProfile, level: &str, name: &s
             about_range(targets.city_work_unit_about, tolerance),
             targets.clause
         ),
+    }
+}
+
+/// What a district's targets say: its communities, its street offices, their residents.
+fn district_findings(
+    context: &RuleContext<'_>,
+    figures: &PlanFigures,
+    target: &DistrictTarget,
+    district: &AreaFigures,
+    findings: &mut Vec<(Finding, Location)>,
+) {
+    let targets = &context.profile.targets;
+    let tolerance = targets.about_tolerance;
+    let office_clause = context.profile.street_office_residents.clause;
+    let percent = (tolerance * 100.0).round();
+    let location = || district.location();
+    if let Some(about) = target.communities_about
+        && !is_about(u64::from(district.communities), about, tolerance)
+    {
+        findings.push((
+            Finding {
+                rule: DISTRICT_COMMUNITIES,
+                clause: targets.clause,
+                subject: district.name.clone(),
+                zh: format!(
+                    "{}: {} 个社区, 目标约 {} 个 (±{percent}%)",
+                    district.name,
+                    district.communities,
+                    grouped(about)
+                ),
+                en: format!(
+                    "{}: {} communities, the target is about {} (±{percent}%)",
+                    district.name,
+                    district.communities,
+                    grouped(about)
+                ),
+                figures: json!({"communities": district.communities}),
+            },
+            location(),
+        ));
+    }
+    let offices = u64::from(district.street_offices);
+    let below = target
+        .street_offices_minimum
+        .is_some_and(|minimum| offices < minimum);
+    let above = target
+        .street_offices_maximum
+        .is_some_and(|maximum| offices > maximum);
+    if below || above {
+        let range = match (target.street_offices_minimum, target.street_offices_maximum) {
+            (Some(minimum), Some(maximum)) if minimum == maximum => format!("{minimum}"),
+            (Some(minimum), Some(maximum)) => format!("{minimum}–{maximum}"),
+            (Some(minimum), None) => format!("≥ {minimum}"),
+            (None, Some(maximum)) => format!("≤ {maximum}"),
+            (None, None) => String::new(),
+        };
+        findings.push((
+            Finding {
+                rule: DISTRICT_STREET_OFFICES,
+                clause: office_clause,
+                subject: district.name.clone(),
+                zh: format!("{}: {offices} 个街道, 应为 {range} 个", district.name),
+                en: format!(
+                    "{}: {offices} street offices, the target is {range}",
+                    district.name
+                ),
+                figures: json!({"street_offices": offices}),
+            },
+            location(),
+        ));
+    }
+    if let Some(about) = target.residents_per_street_office_about {
+        for office in figures
+            .street_offices
+            .iter()
+            .filter(|office| office.district.as_deref() == Some(&district.name))
+        {
+            if !is_about(office.residents, about, tolerance) {
+                findings.push((
+                    Finding {
+                        rule: DISTRICT_STREET_OFFICES,
+                        clause: office_clause,
+                        subject: office.name.clone(),
+                        zh: format!("{}: {} 人, {}街道应约 {} 人 (±{percent}%)", office.name, grouped(office.residents), district.name, grouped(about)),
+                        en: format!(
+                            "{}: {} residents; street offices of {} should have about {} (±{percent}%)",
+                            office.name,
+                            grouped(office.residents),
+                            district.name,
+                            grouped(about)
+                        ),
+                        figures: json!({"residents": office.residents}),
+                    },
+                    office.location(),
+                ));
+            }
+        }
+    }
+}
+
+/// What the city's targets say: street offices, communities, pure-residential and work-unit
+/// communities.
+fn city_findings(
+    context: &RuleContext<'_>,
+    figures: &PlanFigures,
+    findings: &mut Vec<(Finding, Location)>,
+) {
+    let targets = &context.profile.targets;
+    let tolerance = targets.about_tolerance;
+    let percent = (tolerance * 100.0).round();
+    let city = &figures.city;
+    let pure = u64::from(
+        city.communities_by_type
+            .get("geographic")
+            .copied()
+            .unwrap_or(0),
+    ) + u64::from(
+        city.communities_by_type
+            .get("residential_estate")
+            .copied()
+            .unwrap_or(0),
+    );
+    let work_unit = u64::from(
+        city.communities_by_type
+            .get("work_unit")
+            .copied()
+            .unwrap_or(0),
+    );
+    let checks = [
+        (
+            "street_offices",
+            "街道",
+            "street offices",
+            u64::from(city.street_offices),
+            targets.city_street_offices_about,
+        ),
+        (
+            "communities",
+            "社区",
+            "communities",
+            u64::from(city.communities),
+            targets.city_communities_about,
+        ),
+        (
+            "pure_residential",
+            "纯居民社区",
+            "pure-residential communities",
+            pure,
+            targets.city_pure_residential_about,
+        ),
+        (
+            "work_unit",
+            "单位社区",
+            "work-unit communities",
+            work_unit,
+            targets.city_work_unit_about,
+        ),
+    ];
+    for (figure, zh, en, count, about) in checks {
+        if !is_about(count, about, tolerance) {
+            findings.push((
+                Finding {
+                    rule: CITY_TOTALS,
+                    clause: targets.clause,
+                    subject: format!("city:{figure}"),
+                    zh: format!(
+                        "全市 {count} 个{zh}, 目标约 {} 个 (±{percent}%)",
+                        grouped(about)
+                    ),
+                    en: format!(
+                        "the city has {count} {en}, the target is about {} (±{percent}%)",
+                        grouped(about)
+                    ),
+                    figures: json!({figure: count}),
+                },
+                Location::Areas(MultiPolygon::new(Vec::new())),
+            ));
+        }
     }
 }
 
