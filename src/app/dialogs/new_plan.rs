@@ -154,6 +154,36 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
     let language = app.preferences.language;
     ui.set_max_width(760.0);
     ui.heading(strings.new_plan_from_layers.trim_end_matches('…'));
+    layer_choices(ui, strings, draft);
+    if let Some(error) = &draft.error {
+        ui.label(RichText::new(error).color(theme::ERROR.egui()));
+    }
+    if let (Some(sample), Some(preview)) = (draft.sample.clone(), draft.preview.clone()) {
+        ui.separator();
+        ui.label(RichText::new(strings.attribute_mapping).strong());
+        ui.label(
+            RichText::new(format!(
+                "{} {} {}",
+                strings.previewed_features,
+                grouped(preview.features as u64),
+                if preview.whole_layer {
+                    strings.whole_layer
+                } else {
+                    strings.start_of_layer
+                }
+            ))
+            .weak(),
+        );
+        mapping_table(ui, strings, language, draft, &sample, &preview);
+        ui.separator();
+        household_counts(ui, strings, draft, &preview);
+    }
+    ui.separator();
+    create_or_cancel(app, ui, strings, draft)
+}
+
+/// The buildings, streets and boundaries chosen, each with its button.
+fn layer_choices(ui: &mut egui::Ui, strings: &Strings, draft: &mut NewPlanDraft) {
     egui::Grid::new("new plan layers")
         .num_columns(3)
         .spacing([10.0, 6.0])
@@ -190,126 +220,135 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
             });
             ui.end_row();
         });
-    if let Some(error) = &draft.error {
-        ui.label(RichText::new(error).color(theme::ERROR.egui()));
-    }
-    if let (Some(sample), Some(preview)) = (draft.sample.clone(), draft.preview.clone()) {
-        ui.separator();
-        ui.label(RichText::new(strings.attribute_mapping).strong());
-        ui.label(
-            RichText::new(format!(
-                "{} {} {}",
-                strings.previewed_features,
-                grouped(preview.features as u64),
-                if preview.whole_layer {
-                    strings.whole_layer
-                } else {
-                    strings.start_of_layer
-                }
-            ))
-            .weak(),
-        );
-        let mut change: Option<(Field, Option<String>)> = None;
-        egui::Grid::new("new plan mapping")
-            .num_columns(4)
-            .striped(true)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                ui.label(RichText::new(strings.field).strong());
-                ui.label(RichText::new(strings.source_property).strong());
-                ui.label(RichText::new(strings.with_value).strong());
-                ui.label(RichText::new(strings.examples).strong());
-                ui.end_row();
-                for row in &preview.fields {
-                    let label = ui.label(field_name(row.field, language));
-                    let shown = match (&row.source, row.mapped) {
-                        (Some(source), true) => source.clone(),
-                        (Some(source), false) => format!("{} ({source})", strings.automatic),
-                        (None, _) => format!("{} ({})", strings.automatic, strings.none_found),
-                    };
-                    egui::ComboBox::from_id_salt(("source", row.field.key()))
-                        .width(190.0)
-                        .selected_text(shown)
-                        .show_ui(ui, |ui| {
-                            if ui
-                                .selectable_label(!row.mapped, strings.automatic)
-                                .clicked()
-                            {
-                                change = Some((row.field, None));
+}
+
+/// One row a building field: where it is read from (remappable), how many features have it,
+/// examples.
+fn mapping_table(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    language: Language,
+    draft: &mut NewPlanDraft,
+    sample: &BuildingsSample,
+    preview: &BuildingsPreview,
+) {
+    let mut change: Option<(Field, Option<String>)> = None;
+    egui::Grid::new("new plan mapping")
+        .num_columns(4)
+        .striped(true)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new(strings.field).strong());
+            ui.label(RichText::new(strings.source_property).strong());
+            ui.label(RichText::new(strings.with_value).strong());
+            ui.label(RichText::new(strings.examples).strong());
+            ui.end_row();
+            for row in &preview.fields {
+                let label = ui.label(field_name(row.field, language));
+                let shown = match (&row.source, row.mapped) {
+                    (Some(source), true) => source.clone(),
+                    (Some(source), false) => format!("{} ({source})", strings.automatic),
+                    (None, _) => format!("{} ({})", strings.automatic, strings.none_found),
+                };
+                egui::ComboBox::from_id_salt(("source", row.field.key()))
+                    .width(190.0)
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        if ui
+                            .selectable_label(!row.mapped, strings.automatic)
+                            .clicked()
+                        {
+                            change = Some((row.field, None));
+                        }
+                        for name in &sample.property_names {
+                            let chosen = row.mapped && row.source.as_ref() == Some(name);
+                            if ui.selectable_label(chosen, name).clicked() {
+                                change = Some((row.field, Some(name.clone())));
                             }
-                            for name in &sample.property_names {
-                                let chosen = row.mapped && row.source.as_ref() == Some(name);
-                                if ui.selectable_label(chosen, name).clicked() {
-                                    change = Some((row.field, Some(name.clone())));
-                                }
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.label(format!(
-                        "{} / {}",
-                        grouped(row.present as u64),
-                        grouped(preview.features as u64)
-                    ));
-                    ui.label(
-                        row.examples
-                            .iter()
-                            .map(|example| shortened(example, 24))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    );
-                    ui.end_row();
-                }
-            });
-        if let Some((field, source)) = change {
-            draft.set_source(field, source.as_deref());
-        }
-        ui.separator();
-        let households = strings.households_unit;
-        ui.label(format!(
-            "{}: {} / {}",
-            strings.residential_buildings,
-            grouped(preview.residential as u64),
-            grouped(preview.buildings as u64)
-        ));
-        ui.label(format!(
-            "{}: {} · {} {households}",
-            strings.households_from_data,
-            grouped(preview.from_data.0 as u64),
-            grouped(preview.from_data.1)
-        ));
-        let estimated = format!(
-            "{}: {} · ≈ {} {households}",
-            strings.households_estimated,
-            grouped(preview.estimated.0 as u64),
-            grouped(preview.estimated.1)
-        );
-        ui.label(if preview.estimated.0 > 0 {
-            RichText::new(estimated).color(theme::WARNING.egui())
-        } else {
-            RichText::new(estimated)
-        });
-        if preview.no_use_warning.is_some() || draft.unknown_use_is_residential {
-            if preview.no_use_warning.is_some() {
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.label(format!(
+                    "{} / {}",
+                    grouped(row.present as u64),
+                    grouped(preview.features as u64)
+                ));
                 ui.label(
-                    RichText::new(
-                        strings
-                            .no_use_warning
-                            .replace("{}", &grouped(preview.without_use as u64)),
-                    )
-                    .color(theme::ERROR.egui()),
+                    row.examples
+                        .iter()
+                        .map(|example| shortened(example, 24))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 );
+                ui.end_row();
             }
-            let mut residential = draft.unknown_use_is_residential;
-            if ui
-                .checkbox(&mut residential, strings.unknown_use_residential)
-                .changed()
-            {
-                draft.set_unknown_use_is_residential(residential);
-            }
+        });
+    if let Some((field, source)) = change {
+        draft.set_source(field, source.as_deref());
+    }
+}
+
+/// How many buildings are homes, and whose households come from the data or will be estimated;
+/// a layer without uses said in red, with the choice to count them as homes.
+fn household_counts(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    draft: &mut NewPlanDraft,
+    preview: &BuildingsPreview,
+) {
+    let households = strings.households_unit;
+    ui.label(format!(
+        "{}: {} / {}",
+        strings.residential_buildings,
+        grouped(preview.residential as u64),
+        grouped(preview.buildings as u64)
+    ));
+    ui.label(format!(
+        "{}: {} · {} {households}",
+        strings.households_from_data,
+        grouped(preview.from_data.0 as u64),
+        grouped(preview.from_data.1)
+    ));
+    let estimated = format!(
+        "{}: {} · ≈ {} {households}",
+        strings.households_estimated,
+        grouped(preview.estimated.0 as u64),
+        grouped(preview.estimated.1)
+    );
+    ui.label(if preview.estimated.0 > 0 {
+        RichText::new(estimated).color(theme::WARNING.egui())
+    } else {
+        RichText::new(estimated)
+    });
+    if preview.no_use_warning.is_some() || draft.unknown_use_is_residential {
+        if preview.no_use_warning.is_some() {
+            ui.label(
+                RichText::new(
+                    strings
+                        .no_use_warning
+                        .replace("{}", &grouped(preview.without_use as u64)),
+                )
+                .color(theme::ERROR.egui()),
+            );
+        }
+        let mut residential = draft.unknown_use_is_residential;
+        if ui
+            .checkbox(&mut residential, strings.unknown_use_residential)
+            .changed()
+        {
+            draft.set_unknown_use_is_residential(residential);
         }
     }
-    ui.separator();
+}
+
+/// Create (the plan opens in the background) or Cancel; false once either is pressed.
+fn create_or_cancel(
+    app: &mut ShequApp,
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    draft: &NewPlanDraft,
+) -> bool {
     let mut open = true;
     ui.horizontal(|ui| {
         let inputs = draft.inputs();
