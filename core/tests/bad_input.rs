@@ -319,20 +319,25 @@ fn buildings_file(folder: &Path, properties: &[&[u8]]) -> PathBuf {
     path
 }
 
-fn open_buildings(path: &Path, unknown_use_is_residential: bool) -> Result<Session> {
+/// Opens layers without their caches (every test parses what it wrote).
+fn open_uncached(inputs: LayerInputs) -> Result<Session> {
     Session::from_layers(
-        &LayerInputs {
-            buildings: path.to_path_buf(),
-            communities: Some(corpus("ok_communities.geojson")),
-            unknown_use_is_residential,
-            ..LayerInputs::default()
-        },
+        &inputs,
         RuleProfile::default(),
         OpenOptions {
             cache: shequ_core::load::LayerCacheUse::Off,
             ..OpenOptions::default()
         },
     )
+}
+
+fn open_buildings(path: &Path, unknown_use_is_residential: bool) -> Result<Session> {
+    open_uncached(LayerInputs {
+        buildings: path.to_path_buf(),
+        communities: Some(corpus("ok_communities.geojson")),
+        unknown_use_is_residential,
+        ..LayerInputs::default()
+    })
 }
 
 #[test]
@@ -466,19 +471,12 @@ fn communities_file(folder: &Path, ring: &[(f64, f64)]) -> PathBuf {
 }
 
 fn open_with_communities(communities: &Path) -> Result<Session> {
-    Session::from_layers(
-        &LayerInputs {
-            buildings: corpus("ok_buildings.geojson"),
-            streets: Some(corpus("ok_buildings.geojson")),
-            communities: Some(communities.to_path_buf()),
-            ..LayerInputs::default()
-        },
-        RuleProfile::default(),
-        OpenOptions {
-            cache: shequ_core::load::LayerCacheUse::Off,
-            ..OpenOptions::default()
-        },
-    )
+    open_uncached(LayerInputs {
+        buildings: corpus("ok_buildings.geojson"),
+        streets: Some(corpus("ok_buildings.geojson")),
+        communities: Some(communities.to_path_buf()),
+        ..LayerInputs::default()
+    })
 }
 
 #[test]
