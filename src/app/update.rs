@@ -66,6 +66,7 @@ impl ShequApp {
                 },
                 _ => Ok(()),
             },
+            // Carried out above, before the session is borrowed.
             Intent::RestoreRecovery(_) => Ok(()),
         };
         let plan = session.plan();

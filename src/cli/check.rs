@@ -107,15 +107,7 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         Format::Table => {
-            for warning in &report.warnings {
-                eprintln!(
-                    "warning: {}",
-                    super::table::printable_within(
-                        &warning.to_string(),
-                        super::table::WIDEST_MESSAGE
-                    )
-                );
-            }
+            super::table::print_warnings(&report.warnings);
             write!(out, "{}", table_text(&session, &report))?;
             write!(out, "{}", violations_text(&report, language))?;
         }

@@ -28,12 +28,7 @@ pub struct ExportArguments {
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let session = Session::open(&arguments.plan)?;
-    for warning in session.warnings() {
-        eprintln!(
-            "warning: {}",
-            super::table::printable_within(&warning.to_string(), super::table::WIDEST_MESSAGE)
-        );
-    }
+    super::table::print_warnings(session.warnings());
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     let (files, map) = export_with_map(&session, &arguments.out, language)?;
     println!(

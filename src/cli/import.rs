@@ -36,12 +36,7 @@ pub fn run(arguments: &ImportArguments) -> anyhow::Result<ExitCode> {
     };
     let mut session =
         Session::from_layers(&inputs, RuleProfile::default(), OpenOptions::default())?;
-    for warning in session.warnings() {
-        eprintln!(
-            "warning: {}",
-            super::table::printable_within(&warning.to_string(), super::table::WIDEST_MESSAGE)
-        );
-    }
+    super::table::print_warnings(session.warnings());
     session.save_as(&arguments.out)?;
     println!(
         "Wrote {}: {} communities over {} buildings ({} households){}.",

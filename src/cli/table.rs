@@ -39,6 +39,16 @@ pub fn printable_within(cell: &str, widest: usize) -> String {
     shown
 }
 
+/// Prints load warnings to standard error, each made printable.
+pub fn print_warnings(warnings: impl IntoIterator<Item = impl std::fmt::Display>) {
+    for warning in warnings {
+        eprintln!(
+            "warning: {}",
+            printable_within(&warning.to_string(), WIDEST_MESSAGE)
+        );
+    }
+}
+
 /// Lays out `rows` under `headers`, each column as wide as its widest cell (cells made
 /// [`printable`]).
 pub fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {

@@ -94,18 +94,24 @@ pub fn write_atomically(
     Ok(())
 }
 
-/// Removes the temporaries that interrupted saves of `target` left beside it. Quietly: they only
-/// take room, and a save that is still writing one fails safely (the previous file stays).
+/// Removes the temporaries that interrupted saves of `target` left beside it.
 fn remove_stale_temporaries(target: &Path) {
     let (prefix, suffix) = temporary_affixes(target);
-    let Ok(entries) = fs::read_dir(folder_of(target)) else {
+    remove_leftovers(folder_of(target), &prefix, suffix);
+}
+
+/// Removes the files in `folder` whose names begin with `prefix` and end with `suffix`: what
+/// interrupted writes left behind. Quietly: they only take room, and a write that is still using
+/// one fails safely (the previous file stays).
+pub fn remove_leftovers(folder: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
-        if is_file && name.starts_with(&prefix) && name.ends_with(suffix) {
+        if is_file && name.starts_with(prefix) && name.ends_with(suffix) {
             fs::remove_file(entry.path()).ok();
         }
     }

@@ -12,19 +12,18 @@ pub fn file_encoding_problem(bytes: &[u8]) -> Option<String> {
                 .to_owned(),
         );
     }
-    let sample = bytes;
-    if sample.iter().take(4096).filter(|byte| **byte == 0).count() > 16 {
+    if bytes.iter().take(4096).filter(|byte| **byte == 0).count() > 16 {
         return Some(
             "the file holds NUL bytes, as UTF-16 text does: save it again as UTF-8 (GeoJSON must be UTF-8)"
                 .to_owned(),
         );
     }
-    let error = std::str::from_utf8(sample).err()?;
-    // A cut at the end of the sample is not an encoding problem.
+    let error = std::str::from_utf8(bytes).err()?;
+    // A character cut at the end of the bytes is not an encoding problem.
     error.error_len()?;
     let start = error.valid_up_to().saturating_sub(24);
-    let end = (error.valid_up_to() + 24).min(sample.len());
-    let (decoded, _, had_errors) = encoding_rs::GB18030.decode(&sample[start..end]);
+    let end = (error.valid_up_to() + 24).min(bytes.len());
+    let (decoded, _, had_errors) = encoding_rs::GB18030.decode(&bytes[start..end]);
     Some(if had_errors {
         "the file is not UTF-8 (GeoJSON must be UTF-8): convert it to UTF-8, or open the layer in its own format with its encoding".to_owned()
     } else {

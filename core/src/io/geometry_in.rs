@@ -353,17 +353,16 @@ impl LayerCentre {
             let north = position.latitude - median_latitude;
             east.hypot(north) * METRES_PER_DEGREE <= OUTLIER_DISTANCE_M
         };
-        // The feature holding the median of both axes may not exist, but the features near the
-        // median always include some: otherwise fall back on the whole extent.
-        let mut inliers = self.features.iter().filter(|f| near(&f.first)).peekable();
-        let chosen: Box<dyn Iterator<Item = &FeatureExtent>> = if inliers.peek().is_some() {
-            Box::new(inliers)
-        } else {
-            Box::new(self.features.iter())
+        let extent = |features: &mut dyn Iterator<Item = &FeatureExtent>| {
+            features
+                .map(|feature| feature.bounds)
+                .reduce(|(a, b, c, d), (e, f, g, h)| (a.min(e), b.min(f), c.max(g), d.max(h)))
         };
-        let (min_x, min_y, max_x, max_y) = chosen
-            .map(|feature| feature.bounds)
-            .reduce(|(a, b, c, d), (e, f, g, h)| (a.min(e), b.min(f), c.max(g), d.max(h)))?;
+        // Features may lie in two far-apart groups with none near the medians of both axes: the
+        // whole extent is taken then.
+        let (min_x, min_y, max_x, max_y) =
+            extent(&mut self.features.iter().filter(|feature| near(&feature.first)))
+                .or_else(|| extent(&mut self.features.iter()))?;
         Some(((min_x + max_x) / 2.0, (min_y + max_y) / 2.0))
     }
 }

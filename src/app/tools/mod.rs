@@ -318,10 +318,7 @@ fn handle_tool(app: &mut ShequApp, ui: &egui::Ui, response: &egui::Response) {
         Tool::AssignBlocks => assign_blocks::handle(app, response, &input),
         Tool::Measure(points) => measure::handle(app, response, &input, points),
     }
-    // A tool may have been chosen while this one ran (assign-blocks asks for a selection).
-    if matches!(app.tool, Tool::Select { box_start: None }) {
-        app.tool = tool;
-    }
+    app.tool = tool;
 }
 
 fn paint_tool(app: &mut ShequApp, painter: &egui::Painter, response: &egui::Response) {

@@ -19,6 +19,7 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
+use crate::io::atomic::remove_leftovers;
 use crate::io::warnings::LoadWarning;
 use crate::layers::{Building, Interner, Street};
 use crate::progress::LoadProgress;
@@ -172,9 +173,11 @@ fn save(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // `.NAME.shequ-cache.` … `.writing`: hidden like the cache, and found again below.
+    let (prefix, suffix) = (format!("{name}."), ".writing");
     let Ok(temporary) = tempfile::Builder::new()
-        .prefix(&format!("{name}."))
-        .suffix(".writing")
+        .prefix(&prefix)
+        .suffix(suffix)
         .tempfile_in(folder)
     else {
         return;
@@ -185,14 +188,7 @@ fn save(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
     // On failure the temporary is removed as it drops.
     if written.is_ok() && temporary.persist(path).is_ok() {
         // Temporaries of interrupted writes of this cache only take room.
-        let prefix = format!("{name}.");
-        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-            let entry_name = entry.file_name();
-            let entry_name = entry_name.to_string_lossy();
-            if entry_name.starts_with(&prefix) && entry_name.ends_with(".writing") {
-                std::fs::remove_file(entry.path()).ok();
-            }
-        }
+        remove_leftovers(folder, &prefix, suffix);
     }
 }
 
