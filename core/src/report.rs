@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::exception::AcceptedException;
 use crate::figures::AreaFigures;
-use crate::io::geojson_out::{multilinestring_json, multipolygon_json};
+use crate::io::geojson_out::{multilinestring_json, multipolygon_json, point_json};
 use crate::projection::LocalProjection;
 use crate::session::{CheckedViolation, Session};
 use crate::violation::Location;
@@ -134,9 +134,7 @@ pub struct ViolationRow {
 /// A location as a GeoJSON geometry in lon/lat.
 pub fn location_json(location: &Location, projection: &LocalProjection) -> Value {
     match location {
-        Location::Point(point) => {
-            json!({"type": "Point", "coordinates": projection.to_lon_lat_rounded(*point)})
-        }
+        Location::Point(point) => point_json(*point, projection),
         Location::Areas(areas) => multipolygon_json(areas, projection),
         Location::Lines(lines) => multilinestring_json(lines, projection),
     }

@@ -26,37 +26,9 @@ pub struct Position {
     pub latitude: f64,
 }
 
-impl<'de> Deserialize<'de> for Position {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct PositionVisitor;
-        impl<'de> Visitor<'de> for PositionVisitor {
-            type Value = Position;
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("a position [longitude, latitude]")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut sequence: A,
-            ) -> std::result::Result<Position, A::Error> {
-                let longitude: f64 = sequence.next_element()?.ok_or_else(|| {
-                    de::Error::custom("a position needs a longitude and a latitude")
-                })?;
-                let latitude: f64 = sequence.next_element()?.ok_or_else(|| {
-                    de::Error::custom("a position needs a longitude and a latitude")
-                })?;
-                while sequence.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Position {
-                    longitude,
-                    latitude,
-                })
-            }
-        }
-        deserializer.deserialize_seq(PositionVisitor)
-    }
-}
-
-/// A GeoJSON geometry as read.
-#[derive(Debug, Clone, PartialEq)]
+/// A GeoJSON geometry as read (through the `geojson` crate).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "geojson::Geometry")]
 pub enum RawGeometry {
     /// A point.
     Point {
@@ -93,213 +65,6 @@ pub enum RawGeometry {
         /// The members.
         geometries: Vec<RawGeometry>,
     },
-}
-
-/// Nested coordinate arrays as parsed, before the geometry's type says what they are. Parsed
-/// directly from the JSON (serde's internally tagged enums buffer every number first, which cost
-/// a third of the load time of a large layer in allocations).
-enum Coordinates {
-    Position(Position),
-    List(Vec<Coordinates>),
-}
-
-/// One element of a coordinate array: a number (of a position) or a nested array.
-enum Element {
-    Number(f64),
-    Nested(Coordinates),
-}
-
-impl<'de> Deserialize<'de> for Element {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct ElementVisitor;
-        impl<'de> Visitor<'de> for ElementVisitor {
-            type Value = Element;
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("a number or an array of coordinates")
-            }
-            fn visit_f64<E: de::Error>(self, value: f64) -> std::result::Result<Element, E> {
-                Ok(Element::Number(value))
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> std::result::Result<Element, E> {
-                Ok(Element::Number(value as f64))
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> std::result::Result<Element, E> {
-                Ok(Element::Number(value as f64))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                sequence: A,
-            ) -> std::result::Result<Element, A::Error> {
-                CoordinatesVisitor.visit_seq(sequence).map(Element::Nested)
-            }
-        }
-        deserializer.deserialize_any(ElementVisitor)
-    }
-}
-
-struct CoordinatesVisitor;
-
-impl<'de> Visitor<'de> for CoordinatesVisitor {
-    type Value = Coordinates;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("an array of coordinates")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut sequence: A,
-    ) -> std::result::Result<Coordinates, A::Error> {
-        match sequence.next_element::<Element>()? {
-            None => Ok(Coordinates::List(Vec::new())),
-            Some(Element::Number(longitude)) => {
-                let latitude = match sequence.next_element::<Element>()? {
-                    Some(Element::Number(latitude)) => latitude,
-                    _ => {
-                        return Err(de::Error::custom(
-                            "a position needs a longitude and a latitude",
-                        ));
-                    }
-                };
-                while sequence.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Coordinates::Position(Position {
-                    longitude,
-                    latitude,
-                }))
-            }
-            Some(Element::Nested(first)) => {
-                let mut list = Vec::with_capacity(sequence.size_hint().unwrap_or(4) + 1);
-                list.push(first);
-                while let Some(next) = sequence.next_element_seed(CoordinatesSeed)? {
-                    list.push(next);
-                }
-                Ok(Coordinates::List(list))
-            }
-        }
-    }
-}
-
-struct CoordinatesSeed;
-
-impl<'de> de::DeserializeSeed<'de> for CoordinatesSeed {
-    type Value = Coordinates;
-
-    fn deserialize<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> std::result::Result<Coordinates, D::Error> {
-        deserializer.deserialize_seq(CoordinatesVisitor)
-    }
-}
-
-impl Coordinates {
-    fn position<E: de::Error>(self) -> std::result::Result<Position, E> {
-        match self {
-            Coordinates::Position(position) => Ok(position),
-            Coordinates::List(_) => {
-                Err(E::custom("expected a position [longitude, latitude] here"))
-            }
-        }
-    }
-
-    fn list<E: de::Error>(self) -> std::result::Result<Vec<Coordinates>, E> {
-        match self {
-            Coordinates::List(list) => Ok(list),
-            Coordinates::Position(_) => Err(E::custom("expected an array of positions here")),
-        }
-    }
-
-    fn positions<E: de::Error>(self) -> std::result::Result<Vec<Position>, E> {
-        self.list()?
-            .into_iter()
-            .map(Coordinates::position)
-            .collect()
-    }
-
-    fn rings<E: de::Error>(self) -> std::result::Result<Vec<Vec<Position>>, E> {
-        self.list()?
-            .into_iter()
-            .map(Coordinates::positions)
-            .collect()
-    }
-}
-
-/// The geometry types, as GeoJSON names them.
-const GEOMETRY_TYPES: [&str; 7] = [
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-];
-
-impl<'de> Deserialize<'de> for RawGeometry {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct GeometryVisitor;
-        impl<'de> Visitor<'de> for GeometryVisitor {
-            type Value = RawGeometry;
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("a GeoJSON geometry")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<RawGeometry, A::Error> {
-                let mut kind: Option<String> = None;
-                let mut coordinates: Option<Coordinates> = None;
-                let mut geometries: Option<Vec<RawGeometry>> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "type" => kind = Some(map.next_value()?),
-                        "coordinates" => coordinates = Some(map.next_value_seed(CoordinatesSeed)?),
-                        "geometries" => geometries = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
-                if kind == "GeometryCollection" {
-                    return Ok(RawGeometry::GeometryCollection {
-                        geometries: geometries
-                            .ok_or_else(|| de::Error::missing_field("geometries"))?,
-                    });
-                }
-                if !GEOMETRY_TYPES.contains(&kind.as_str()) {
-                    return Err(de::Error::unknown_variant(&kind, &GEOMETRY_TYPES));
-                }
-                let coordinates =
-                    coordinates.ok_or_else(|| de::Error::missing_field("coordinates"))?;
-                Ok(match kind.as_str() {
-                    "Point" => RawGeometry::Point {
-                        coordinates: coordinates.position()?,
-                    },
-                    "MultiPoint" => RawGeometry::MultiPoint {
-                        coordinates: coordinates.positions()?,
-                    },
-                    "LineString" => RawGeometry::LineString {
-                        coordinates: coordinates.positions()?,
-                    },
-                    "MultiLineString" => RawGeometry::MultiLineString {
-                        coordinates: coordinates.rings()?,
-                    },
-                    "Polygon" => RawGeometry::Polygon {
-                        coordinates: coordinates.rings()?,
-                    },
-                    _ => RawGeometry::MultiPolygon {
-                        coordinates: coordinates
-                            .list()?
-                            .into_iter()
-                            .map(Coordinates::rings)
-                            .collect::<std::result::Result<_, _>>()?,
-                    },
-                })
-            }
-        }
-        deserializer.deserialize_map(GeometryVisitor)
-    }
 }
 
 impl RawGeometry {
@@ -341,24 +106,90 @@ impl RawGeometry {
     }
 }
 
-/// One feature as read.
+/// One feature as read: parsed by the `geojson` crate (which checks the feature's and each
+/// geometry's type, and the depth of coordinates for it), then held as positions.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "geojson::Feature")]
 pub struct RawFeature {
     /// The feature-level id, if any.
-    #[serde(default)]
     pub id: Option<Value>,
     /// The geometry; `null` is allowed by RFC 7946.
-    #[serde(default)]
     pub geometry: Option<RawGeometry>,
     /// The properties; `null` reads as empty.
-    #[serde(default, deserialize_with = "properties_or_empty")]
     pub properties: Map<String, Value>,
 }
 
-fn properties_or_empty<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Map<String, Value>, D::Error> {
-    Ok(Option::<Map<String, Value>>::deserialize(deserializer)?.unwrap_or_default())
+impl TryFrom<geojson::Feature> for RawFeature {
+    type Error = String;
+
+    fn try_from(feature: geojson::Feature) -> std::result::Result<Self, String> {
+        Ok(RawFeature {
+            id: feature.id.map(|id| match id {
+                geojson::feature::Id::String(text) => Value::String(text),
+                geojson::feature::Id::Number(number) => Value::Number(number),
+            }),
+            geometry: feature.geometry.map(RawGeometry::try_from).transpose()?,
+            properties: feature.properties.unwrap_or_default(),
+        })
+    }
+}
+
+const POSITION_TOO_SHORT: &str = "a position needs a longitude and a latitude";
+
+fn position(position: geojson::Position) -> std::result::Result<Position, String> {
+    match position.as_slice() {
+        // Any third value, an altitude, is dropped.
+        [longitude, latitude, ..] => Ok(Position {
+            longitude: *longitude,
+            latitude: *latitude,
+        }),
+        _ => Err(POSITION_TOO_SHORT.to_owned()),
+    }
+}
+
+fn positions(list: Vec<geojson::Position>) -> std::result::Result<Vec<Position>, String> {
+    list.into_iter().map(position).collect()
+}
+
+fn rings(list: Vec<Vec<geojson::Position>>) -> std::result::Result<Vec<Vec<Position>>, String> {
+    list.into_iter().map(positions).collect()
+}
+
+impl TryFrom<geojson::Geometry> for RawGeometry {
+    type Error = String;
+
+    fn try_from(geometry: geojson::Geometry) -> std::result::Result<Self, String> {
+        use geojson::GeometryValue as Read;
+        Ok(match geometry.value {
+            Read::Point { coordinates } => RawGeometry::Point {
+                coordinates: position(coordinates)?,
+            },
+            Read::MultiPoint { coordinates } => RawGeometry::MultiPoint {
+                coordinates: positions(coordinates)?,
+            },
+            Read::LineString { coordinates } => RawGeometry::LineString {
+                coordinates: positions(coordinates)?,
+            },
+            Read::MultiLineString { coordinates } => RawGeometry::MultiLineString {
+                coordinates: rings(coordinates)?,
+            },
+            Read::Polygon { coordinates } => RawGeometry::Polygon {
+                coordinates: rings(coordinates)?,
+            },
+            Read::MultiPolygon { coordinates } => RawGeometry::MultiPolygon {
+                coordinates: coordinates
+                    .into_iter()
+                    .map(rings)
+                    .collect::<std::result::Result<_, _>>()?,
+            },
+            Read::GeometryCollection { geometries } => RawGeometry::GeometryCollection {
+                geometries: geometries
+                    .into_iter()
+                    .map(RawGeometry::try_from)
+                    .collect::<std::result::Result<_, _>>()?,
+            },
+        })
+    }
 }
 
 /// A FeatureCollection as read, with its foreign members (such as a plan's `shequ`).
@@ -773,6 +604,28 @@ mod tests {
         let error = parse(r#"{"type":"Feature","properties":{},"geometry":null}"#)
             .expect_err("not a collection");
         assert!(error.to_string().contains("a Feature"), "{error}");
+    }
+
+    #[test]
+    fn a_feature_without_its_type_is_refused_at_its_line_as_rfc_7946_requires() {
+        let error = parse(
+            "{\"type\":\"FeatureCollection\",\"features\":[\n{\"properties\":{},\"geometry\":null}]}",
+        )
+        .expect_err("a feature needs its type");
+        let message = error.to_string();
+        assert!(
+            message.contains("line 2") && message.contains("`type`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_position_of_one_number_is_refused() {
+        let error = parse(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1],[2,3]]}}]}"#,
+        )
+        .expect_err("a position needs two numbers");
+        assert!(error.to_string().contains("longitude and a latitude"), "{error}");
     }
 
     #[test]

@@ -298,8 +298,17 @@ impl<'a> Cursor<'a> {
         let mut id: Option<Kept> = None;
         let mut polygons: Option<Option<Range<u32>>> = None;
         let mut saw_properties = false;
+        let mut saw_type = false;
         self.object(|cursor| {
             match cursor.key()? {
+                // RFC 7946 requires the type, and the `geojson` crate (which reads the features
+                // this reader hands on) refuses a feature without it.
+                b"type" if !saw_type => {
+                    saw_type = true;
+                    if cursor.string()? != (b"Feature", false) {
+                        return Err(Stop::Unusual);
+                    }
+                }
                 b"id" if id.is_none() => id = Some(cursor.value(out)?),
                 b"properties" if !saw_properties => {
                     saw_properties = true;
@@ -307,11 +316,14 @@ impl<'a> Cursor<'a> {
                 }
                 b"geometry" if polygons.is_none() => polygons = Some(cursor.geometry(out)?),
                 // A repeated member: serde refuses it.
-                b"id" | b"properties" | b"geometry" => return Err(Stop::Unusual),
+                b"type" | b"id" | b"properties" | b"geometry" => return Err(Stop::Unusual),
                 _ => cursor.skip_value(1)?,
             }
             Ok(())
         })?;
+        if !saw_type {
+            return Err(Stop::Unusual);
+        }
         if keep_keys && !saw_properties {
             out.first_keys = Some(Vec::new());
         }
@@ -464,5 +476,33 @@ impl<'a> Cursor<'a> {
             latitude,
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_are_read_exactly_as_the_standard_parser_reads_them() {
+        for number in [
+            "115.7229623",
+            "-0.5",
+            "0",
+            "28.533723",
+            "179.99999999999999",
+            "0.000000000000000000000001",
+            "12345678901234567890",
+            "-33.8688197",
+            "1.0000000000000002",
+        ] {
+            let expected: f64 = number.parse().expect("a number");
+            assert_eq!(
+                coordinate(number.as_bytes()).map(f64::to_bits),
+                Ok(expected.to_bits()),
+                "{number}"
+            );
+        }
+        assert_eq!(coordinate(b"1e5"), Err(Stop::Unusual));
     }
 }

@@ -531,7 +531,7 @@ mod tests {
             slots: &slots,
             family: GeometryFamily::Lines,
         };
-        let text = br#"{"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}},{"geometry":{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8],[9,10]]]}},{"geometry":{"type":"Polygon","coordinates":[]}}"#;
+        let text = br#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}},{"type":"Feature","geometry":{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8],[9,10]]]}},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[]}}"#;
         let (parsed, _) = parse_run(text, 0, usize::MAX, reading, false);
         let lines = |index| match parsed.view(index, &slots) {
             FeatureView::Flat {
@@ -549,29 +549,6 @@ mod tests {
             matches!(parsed.view(2, &slots), FeatureView::Raw(_)),
             "a road area is for serde"
         );
-    }
-
-    #[test]
-    fn coordinates_are_read_exactly_as_the_standard_parser_reads_them() {
-        for number in [
-            "115.7229623",
-            "-0.5",
-            "0",
-            "28.533723",
-            "179.99999999999999",
-            "0.000000000000000000000001",
-            "12345678901234567890",
-            "-33.8688197",
-            "1.0000000000000002",
-        ] {
-            let expected: f64 = number.parse().expect("a number");
-            assert_eq!(
-                coordinate(number.as_bytes()).map(f64::to_bits),
-                Ok(expected.to_bits()),
-                "{number}"
-            );
-        }
-        assert_eq!(coordinate(b"1e5"), Err(Stop::Unusual));
     }
 
     #[test]
