@@ -13,7 +13,7 @@ use shequ::app::loading::Loading;
 use shequ::app::tools::{Tool, measured};
 use shequ::app::{Dialog, Preferences, ShequApp, fonts, recovery_path};
 use shequ_core::Session;
-use shequ_core::edit::{Command, CommunityProperties};
+use shequ_core::edit::Command;
 use shequ_core::format::grouped;
 use shequ_core::session::OpenOptions;
 
@@ -90,7 +90,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
-        .map(|community| community.name.clone());
+        .map(|community| community.properties.name.clone());
     assert_eq!(renamed.as_deref(), Some("章江路社区新"));
 
     harness.get_by_label("老城区").click();
@@ -101,7 +101,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
             .session
             .as_ref()
             .and_then(|session| session.plan().community(key))
-            .is_some_and(|community| community.old_town)
+            .is_some_and(|community| community.properties.old_town)
     );
 
     harness.get_by_label("撤销").click();
@@ -113,7 +113,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
-        .map(|community| community.name.clone());
+        .map(|community| community.properties.name.clone());
     assert_eq!(name_now.as_deref(), Some("章江路社区"));
     harness.get_by_label("重做").click();
     harness.run();
@@ -122,7 +122,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
-        .map(|community| community.name.clone());
+        .map(|community| community.properties.name.clone());
     assert_eq!(name_again.as_deref(), Some("章江路社区新"));
 }
 
@@ -137,12 +137,14 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
                 .plan()
                 .community(first)
                 .expect("exists")
+                .properties
                 .name
                 .clone(),
             session
                 .plan()
                 .community(second)
                 .expect("exists")
+                .properties
                 .name
                 .clone(),
         )
@@ -233,7 +235,7 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
         session
             .plan()
             .communities()
-            .any(|(_, community)| community.name == "滨江新社区"),
+            .any(|(_, community)| community.properties.name == "滨江新社区"),
         "{:?}",
         harness.state().message
     );
@@ -484,7 +486,7 @@ fn writing_notes_in_the_inspector_keeps_them_with_the_community_as_one_step() {
         .plan()
         .community(session.plan().key_of("SQ0002").expect("exists"))
         .expect("exists");
-    assert_eq!(community.notes, "东侧两栋待核实");
+    assert_eq!(community.properties.notes, "东侧两栋待核实");
     assert_eq!(undo_depth(&harness), 1);
 }
 
@@ -611,7 +613,12 @@ fn demo_copy_with_a_recovery_file() -> (tempfile::TempDir, std::path::PathBuf) {
     let plan = folder.path().join("plan.shequ.geojson");
     let mut session = Session::open(&plan).expect("opens");
     let key = session.plan().key_of("SQ0050").expect("exists");
-    let mut properties = CommunityProperties::of(session.plan().community(key).expect("exists"));
+    let mut properties = session
+        .plan()
+        .community(key)
+        .expect("exists")
+        .properties
+        .clone();
     properties.name = "恢复测试社区".to_owned();
     session
         .execute(Command::SetProperties {
@@ -639,7 +646,7 @@ fn a_recovery_file_is_offered_on_open_and_restores_the_unsaved_edits() {
     let name = session
         .plan()
         .community(session.plan().key_of("SQ0050").expect("exists"))
-        .map(|community| community.name.clone());
+        .map(|community| community.properties.name.clone());
     assert_eq!(name.as_deref(), Some("恢复测试社区"));
     assert_eq!(session.plan_path(), Some(plan.as_path()));
     assert!(session.is_dirty(), "the restored edits still need saving");
@@ -660,7 +667,7 @@ fn discarding_a_recovery_file_keeps_the_saved_plan_and_deletes_the_file() {
         session
             .plan()
             .communities()
-            .all(|(_, community)| community.name != "恢复测试社区")
+            .all(|(_, community)| community.properties.name != "恢复测试社区")
     );
 }
 

@@ -123,7 +123,7 @@ pub fn community_figures(
     let deputies = deputy_directors(tally.households, &profile.staffing);
     let funding =
         FundingLines::for_committee(profile.staffing.directors, deputies, &profile.funding);
-    let budget_funded = community.kind.is_pure_residential();
+    let budget_funded = community.properties.kind.is_pure_residential();
     let (city_funding, district_funding) = if budget_funded {
         split_city_district(funding.total(), &profile.funding)
     } else {
@@ -138,12 +138,12 @@ pub fn community_figures(
         city_funding,
         district_funding,
         required_space_m2: required_space_m2(tally.residential_floor_area_m2, &profile.space),
-        old_town_office_minimum_m2: if community.old_town {
+        old_town_office_minimum_m2: if community.properties.old_town {
             profile.space.old_town_office_minimum_m2
         } else {
             0.0
         },
-        old_town_service_minimum_m2: if community.old_town {
+        old_town_service_minimum_m2: if community.properties.old_town {
             profile.space.old_town_service_minimum_m2
         } else {
             0.0
@@ -222,7 +222,7 @@ impl AreaFigures {
         self.communities += 1;
         *self
             .communities_by_type
-            .entry(community.kind.key())
+            .entry(community.properties.kind.key())
             .or_insert(0) += 1;
         self.households += tally.households;
         self.residents += tally.residents;
@@ -292,7 +292,7 @@ pub fn plan_figures(
         let figures = community_figures(community, tally, profile);
         let district = plan.district_name_of(community);
         let envelope = envelopes.envelope(key);
-        if let Some(office) = community.street_office.as_deref() {
+        if let Some(office) = community.properties.street_office.as_deref() {
             offices
                 .entry(office)
                 .or_insert_with(|| AreaFigures::new(office.to_owned(), district.map(str::to_owned)))
@@ -306,7 +306,7 @@ pub fn plan_figures(
                 )
             });
             area.add(community, tally, &figures, envelope);
-            if let Some(office) = community.street_office.as_deref() {
+            if let Some(office) = community.properties.street_office.as_deref() {
                 district_offices.insert(office);
             }
         }

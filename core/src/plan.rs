@@ -68,11 +68,10 @@ impl CommunityType {
     }
 }
 
-/// One community (社区) and its residents' committee.
+/// A community's own attributes: what the inspector edits and one `SetProperties` command
+/// replaces whole.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Community {
-    /// Stable id, as in the source data.
-    pub id: String,
+pub struct CommunityProperties {
     /// Display name.
     pub name: String,
     /// Type of clause 6.
@@ -93,6 +92,34 @@ pub struct Community {
     pub service_area_m2: Option<f64>,
     /// The planner's notes (empty: none).
     pub notes: String,
+}
+
+impl CommunityProperties {
+    /// Just a name and a type: no street office or district yet, not a new estate, not in the
+    /// old town, unlocked, no recorded space, no notes.
+    pub fn new(name: impl Into<String>, kind: CommunityType) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            street_office: None,
+            district: None,
+            new_estate: false,
+            old_town: false,
+            locked: false,
+            office_area_m2: None,
+            service_area_m2: None,
+            notes: String::new(),
+        }
+    }
+}
+
+/// One community (社区) and its residents' committee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Community {
+    /// Stable id, as in the source data.
+    pub id: String,
+    /// Its own attributes.
+    pub properties: CommunityProperties,
     /// The boundary, in metres.
     pub boundary: MultiPolygon<f64>,
     /// Every other property of the source feature, written back unchanged.
@@ -110,16 +137,7 @@ impl Community {
     ) -> Self {
         Self {
             id: id.into(),
-            name: name.into(),
-            kind,
-            street_office: None,
-            district: None,
-            new_estate: false,
-            old_town: false,
-            locked: false,
-            office_area_m2: None,
-            service_area_m2: None,
-            notes: String::new(),
+            properties: CommunityProperties::new(name, kind),
             boundary,
             other_properties: Map::new(),
         }
@@ -243,8 +261,8 @@ impl Plan {
 
     /// The district of a community, borrowed: its own, else its street office's.
     pub fn district_name_of<'a>(&'a self, community: &'a Community) -> Option<&'a str> {
-        community.district.as_deref().or_else(|| {
-            let office = community.street_office.as_deref()?;
+        community.properties.district.as_deref().or_else(|| {
+            let office = community.properties.street_office.as_deref()?;
             self.street_offices
                 .iter()
                 .find(|candidate| candidate.name == office || candidate.id == office)
@@ -254,8 +272,8 @@ impl Plan {
 
     /// The district of a community: its own, else its street office's.
     pub fn district_of(&self, community: &Community) -> Option<String> {
-        community.district.clone().or_else(|| {
-            let office = community.street_office.as_deref()?;
+        community.properties.district.clone().or_else(|| {
+            let office = community.properties.street_office.as_deref()?;
             self.street_offices
                 .iter()
                 .find(|candidate| candidate.name == office || candidate.id == office)

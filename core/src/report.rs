@@ -184,9 +184,9 @@ impl CheckReport {
             let district = plan.district_of(community);
             let row = CommunityRow {
                 id: community.id.clone(),
-                name: community.name.clone(),
-                kind: community.kind.key(),
-                street_office: community.street_office.clone(),
+                name: community.properties.name.clone(),
+                kind: community.properties.kind.key(),
+                street_office: community.properties.street_office.clone(),
                 district,
                 households: tally.households,
                 residents: tally.residents,

@@ -11,7 +11,7 @@ use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Polygon
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use shequ_core::Session;
-use shequ_core::edit::{Command, CommunityProperties, EditError};
+use shequ_core::edit::{Command, EditError};
 use shequ_core::gesture::{ScreenTransform, VertexDrag};
 use shequ_core::ids::CommunityKey;
 use shequ_core::rules::RuleResults;
@@ -366,12 +366,12 @@ fn assigning_a_street_block_moves_its_households_to_the_receiving_community() {
 #[test]
 fn a_locked_community_refuses_edits_and_nothing_changes() {
     let mut session = demo();
-    let mut properties = CommunityProperties::of(
-        session
-            .plan()
-            .community(key(&session, WEST))
-            .expect("exists"),
-    );
+    let mut properties = session
+        .plan()
+        .community(key(&session, WEST))
+        .expect("exists")
+        .properties
+        .clone();
     properties.locked = true;
     session
         .execute(Command::SetProperties {
@@ -502,8 +502,12 @@ fn a_thousand_steps_can_be_undone() {
     let before = session.plan().clone();
     let target = key(&session, WEST);
     for step in 0..1000 {
-        let mut properties =
-            CommunityProperties::of(session.plan().community(target).expect("exists"));
+        let mut properties = session
+            .plan()
+            .community(target)
+            .expect("exists")
+            .properties
+            .clone();
         properties.name = format!("名称{step}");
         session
             .execute(Command::SetProperties {
@@ -697,7 +701,7 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
         } => {
             let mut community = session.plan().community(keys[0])?.clone();
             community.id = format!("R{counter}");
-            community.locked = false;
+            community.properties.locked = false;
             community.boundary = MultiPolygon::new(vec![Polygon::new(
                 LineString::from(vec![
                     (x, y),
@@ -718,7 +722,7 @@ fn command_for(session: &mut Session, random: &Random, counter: usize) -> Option
         },
         Random::Rename { community } => {
             let key = pick(community);
-            let mut properties = CommunityProperties::of(session.plan().community(key)?);
+            let mut properties = session.plan().community(key)?.properties.clone();
             properties.name = format!("改名{counter}");
             properties.old_town = !properties.old_town;
             Command::SetProperties {

@@ -43,9 +43,12 @@ fn saving_and_reopening_keeps_every_community_and_its_figures() {
         .zip(reopened.plan().communities())
     {
         assert_eq!(before.id, after.id);
-        assert_eq!(before.name, after.name);
-        assert_eq!(before.kind, after.kind);
-        assert_eq!(before.street_office, after.street_office);
+        assert_eq!(before.properties.name, after.properties.name);
+        assert_eq!(before.properties.kind, after.properties.kind);
+        assert_eq!(
+            before.properties.street_office,
+            after.properties.street_office
+        );
         assert_eq!(
             session.tallies().of(key).households,
             reopened.tallies().of(again_key).households
@@ -174,8 +177,12 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
     let (folder, plan) = demo_copy();
     let mut session = Session::open(&plan).expect("opens");
     let key = session.plan().key_of("SQ0050").expect("exists");
-    let mut properties =
-        shequ_core::edit::CommunityProperties::of(session.plan().community(key).expect("exists"));
+    let mut properties = session
+        .plan()
+        .community(key)
+        .expect("exists")
+        .properties
+        .clone();
     properties.name = "恢复测试社区".to_owned();
     properties.notes = "东侧两栋待核实\n(街道办意见)".to_owned();
     session
@@ -193,9 +200,9 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
         .plan()
         .community(restored.plan().key_of("SQ0050").expect("exists"))
         .expect("exists");
-    assert_eq!(community.name, "恢复测试社区");
+    assert_eq!(community.properties.name, "恢复测试社区");
     assert_eq!(
-        community.notes, "东侧两栋待核实\n(街道办意见)",
+        community.properties.notes, "东侧两栋待核实\n(街道办意见)",
         "notes survive the file"
     );
     assert!(restored.is_dirty(), "restored edits are not saved yet");
@@ -205,7 +212,7 @@ fn a_recovery_copy_holds_the_unsaved_edits_and_leaves_the_plan_unsaved() {
         original
             .plan()
             .community(original.plan().key_of("SQ0050").expect("exists"))
-            .map(|community| community.name.as_str()),
+            .map(|community| community.properties.name.as_str()),
         Some("恢复测试社区")
     );
 }

@@ -211,7 +211,7 @@ fn table_text(session: &Session, report: &CheckReport) -> String {
             vec![
                 row.id.clone(),
                 row.name.clone(),
-                community.kind.chinese().to_owned(),
+                community.properties.kind.chinese().to_owned(),
                 row.street_office.clone().unwrap_or_default(),
                 grouped(row.households),
                 grouped(row.residents),

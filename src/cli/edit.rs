@@ -144,7 +144,7 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
                 println!(
                     "  {} {}: {} → {} households",
                     changed.id,
-                    changed.name,
+                    changed.properties.name,
                     was,
                     grouped(session.tallies().of(*key).households)
                 );

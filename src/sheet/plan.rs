@@ -123,7 +123,7 @@ pub(crate) fn draw_labels(canvas: &mut Canvas, session: &Session, frame: &Frame,
             words.households
         );
         let box_width = canvas
-            .text_width(&community.name, name_size)
+            .text_width(&community.properties.name, name_size)
             .max(canvas.text_width(&figure, figure_size))
             + 10.0;
         let box_height = name_size + figure_size + 12.0;
@@ -152,7 +152,7 @@ pub(crate) fn draw_labels(canvas: &mut Canvas, session: &Session, frame: &Frame,
         );
         let top = rectangle[1];
         canvas.centred_text(
-            &community.name,
+            &community.properties.name,
             x,
             top + name_size + 2.0,
             name_size,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::edit::EditError;
-use crate::edit::command::{Command, CommunityProperties};
+use crate::edit::command::Command;
 use crate::exception::AcceptedException;
 use crate::geometry::overlay;
 use crate::ids::CommunityKey;
@@ -17,6 +17,7 @@ use crate::index::{CommunityIndex, boundary_envelope};
 use crate::layers::Building;
 use crate::ops::blocks::Blocks;
 use crate::ops::{self, OpError, validity, vertex};
+use crate::plan::CommunityProperties;
 use crate::plan::{Community, Plan};
 use crate::rules::RuleResults;
 use crate::violation::ViolationKey;
@@ -163,8 +164,7 @@ impl EditTarget<'_> {
             }
             Command::SetProperties { key, properties } => {
                 let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
-                let old = CommunityProperties::of(community);
-                properties.apply_to(community);
+                let old = std::mem::replace(&mut community.properties, *properties);
                 Ok((
                     Command::SetProperties {
                         key,
@@ -196,11 +196,11 @@ impl EditTarget<'_> {
         }
         for &key in keys {
             if let Some(community) = self.plan.community(key)
-                && community.locked
+                && community.properties.locked
             {
                 return Err(EditError::Locked {
                     id: community.id.clone(),
-                    name: community.name.clone(),
+                    name: community.properties.name.clone(),
                 });
             }
         }
@@ -216,7 +216,7 @@ impl EditTarget<'_> {
                 let community = self.plan.community(key).ok_or_else(|| missing(key))?;
                 return Err(EditError::RepeatedInMerge {
                     id: community.id.clone(),
-                    name: community.name.clone(),
+                    name: community.properties.name.clone(),
                 });
             }
         }
@@ -420,10 +420,13 @@ impl EditTarget<'_> {
             new_ids.push(id.clone());
             let part = Community {
                 id,
-                name: format!("{} ({})", community.name, number + 1),
+                properties: CommunityProperties {
+                    name: format!("{} ({})", community.properties.name, number + 1),
+                    locked: false,
+                    ..community.properties.clone()
+                },
                 boundary: MultiPolygon::new(vec![piece]),
-                locked: false,
-                ..community.clone()
+                other_properties: community.other_properties.clone(),
             };
             let slot = CommunityKey((self.plan.slot_count() + number - 1) as u32);
             primitives.push(Command::Insert {

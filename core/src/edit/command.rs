@@ -8,65 +8,8 @@ use geo::{Coord, LineString};
 use crate::exception::AcceptedException;
 use crate::ids::CommunityKey;
 use crate::lang::Language;
-use crate::plan::{Community, CommunityType};
+use crate::plan::{Community, CommunityProperties};
 use crate::violation::ViolationKey;
-
-/// A community's own attributes, as the inspector edits them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommunityProperties {
-    /// Display name.
-    pub name: String,
-    /// Type of clause 6.
-    pub kind: CommunityType,
-    /// Street office.
-    pub street_office: Option<String>,
-    /// District.
-    pub district: Option<String>,
-    /// A newly built estate.
-    pub new_estate: bool,
-    /// In the old town.
-    pub old_town: bool,
-    /// Locked against geometric edits.
-    pub locked: bool,
-    /// Recorded office space, m².
-    pub office_area_m2: Option<f64>,
-    /// Recorded service space, m².
-    pub service_area_m2: Option<f64>,
-    /// The planner's notes.
-    pub notes: String,
-}
-
-impl CommunityProperties {
-    /// The properties of `community`.
-    pub fn of(community: &Community) -> Self {
-        Self {
-            name: community.name.clone(),
-            kind: community.kind,
-            street_office: community.street_office.clone(),
-            district: community.district.clone(),
-            new_estate: community.new_estate,
-            old_town: community.old_town,
-            locked: community.locked,
-            office_area_m2: community.office_area_m2,
-            service_area_m2: community.service_area_m2,
-            notes: community.notes.clone(),
-        }
-    }
-
-    /// Writes them onto `community`.
-    pub fn apply_to(&self, community: &mut Community) {
-        community.name = self.name.clone();
-        community.kind = self.kind;
-        community.street_office = self.street_office.clone();
-        community.district = self.district.clone();
-        community.new_estate = self.new_estate;
-        community.old_town = self.old_town;
-        community.locked = self.locked;
-        community.office_area_m2 = self.office_area_m2;
-        community.service_area_m2 = self.service_area_m2;
-        community.notes.clone_from(&self.notes);
-    }
-}
 
 /// A change to a plan.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,5 +6,5 @@ pub mod command;
 pub mod error;
 
 pub use apply::{Applied, EditTarget, Effects, Locks};
-pub use command::{Command, CommunityProperties, Step};
+pub use command::{Command, Step};
 pub use error::EditError;

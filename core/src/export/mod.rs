@@ -308,7 +308,7 @@ fn community_export(
     properties.insert("id".into(), json!(row.id));
     properties.insert("name".into(), json!(row.name));
     properties.insert("type".into(), json!(row.kind));
-    properties.insert("type_zh".into(), json!(community.kind.chinese()));
+    properties.insert("type_zh".into(), json!(community.properties.kind.chinese()));
     properties.insert("street_office".into(), json!(row.street_office));
     properties.insert("district".into(), json!(row.district));
     properties.insert("households".into(), json!(row.households));

@@ -4,7 +4,7 @@
 use geo::{Coord, MultiPolygon, Polygon, unary_union};
 use serde_json::Map;
 
-use crate::plan::{Community, StreetOffice};
+use crate::plan::{Community, CommunityProperties, StreetOffice};
 use grid::{Layout, grid_to_metres, outline_of_cells};
 
 use super::*;
@@ -148,16 +148,15 @@ pub(super) fn communities(
             let office = &street_offices[office_of_community[index]];
             Community {
                 id: community_id(index),
-                name: community.name.clone(),
-                kind: community.kind,
-                street_office: Some(office.name.clone()),
-                district: office.district.clone(),
-                new_estate: community.new_estate,
-                old_town: community.old_town,
-                locked: false,
-                office_area_m2: community.office_area_m2,
-                service_area_m2: community.service_area_m2,
-                notes: String::new(),
+                properties: CommunityProperties {
+                    street_office: Some(office.name.clone()),
+                    district: office.district.clone(),
+                    new_estate: community.new_estate,
+                    old_town: community.old_town,
+                    office_area_m2: community.office_area_m2,
+                    service_area_m2: community.service_area_m2,
+                    ..CommunityProperties::new(community.name.clone(), community.kind)
+                },
                 boundary: MultiPolygon::new(
                     parts_in_metres[index]
                         .iter()

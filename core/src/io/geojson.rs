@@ -625,7 +625,10 @@ mod tests {
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1],[2,3]]}}]}"#,
         )
         .expect_err("a position needs two numbers");
-        assert!(error.to_string().contains("longitude and a latitude"), "{error}");
+        assert!(
+            error.to_string().contains("longitude and a latitude"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::geometry_in::polygons_in_metres;
 use crate::io::warnings::{LoadWarning, WarningCollector};
-use crate::plan::{Community, CommunityType, District, Plan, StreetOffice};
+use crate::plan::{Community, CommunityProperties, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
 
 /// The plan-file format this version writes. Files of this or an older version load.
@@ -276,19 +276,21 @@ pub fn communities_from_collection(
             }
         }
         communities.push(Community {
-            name: mapping
-                .text(properties, Field::Name)
-                .unwrap_or_else(|| id.clone()),
+            properties: CommunityProperties {
+                name: mapping
+                    .text(properties, Field::Name)
+                    .unwrap_or_else(|| id.clone()),
+                kind,
+                street_office: mapping.text(properties, Field::StreetOffice),
+                district: mapping.text(properties, Field::District),
+                new_estate: mapping.flag(properties, Field::NewEstate),
+                old_town: mapping.flag(properties, Field::OldTown),
+                locked: mapping.flag(properties, Field::Locked),
+                office_area_m2,
+                service_area_m2,
+                notes: mapping.text(properties, Field::Notes).unwrap_or_default(),
+            },
             id,
-            kind,
-            street_office: mapping.text(properties, Field::StreetOffice),
-            district: mapping.text(properties, Field::District),
-            new_estate: mapping.flag(properties, Field::NewEstate),
-            old_town: mapping.flag(properties, Field::OldTown),
-            locked: mapping.flag(properties, Field::Locked),
-            office_area_m2,
-            service_area_m2,
-            notes: mapping.text(properties, Field::Notes).unwrap_or_default(),
             boundary: converted.polygons,
             other_properties,
         });
@@ -300,21 +302,24 @@ pub fn communities_from_collection(
 pub fn community_properties(community: &Community) -> Map<String, Value> {
     let mut properties = Map::new();
     properties.insert("id".into(), json!(community.id));
-    properties.insert("name".into(), json!(community.name));
-    properties.insert("type".into(), json!(community.kind.key()));
-    properties.insert("street_office".into(), json!(community.street_office));
-    properties.insert("district".into(), json!(community.district));
-    properties.insert("new_estate".into(), json!(community.new_estate));
-    properties.insert("old_town".into(), json!(community.old_town));
-    properties.insert("locked".into(), json!(community.locked));
-    if let Some(area) = community.office_area_m2 {
+    properties.insert("name".into(), json!(community.properties.name));
+    properties.insert("type".into(), json!(community.properties.kind.key()));
+    properties.insert(
+        "street_office".into(),
+        json!(community.properties.street_office),
+    );
+    properties.insert("district".into(), json!(community.properties.district));
+    properties.insert("new_estate".into(), json!(community.properties.new_estate));
+    properties.insert("old_town".into(), json!(community.properties.old_town));
+    properties.insert("locked".into(), json!(community.properties.locked));
+    if let Some(area) = community.properties.office_area_m2 {
         properties.insert("office_area_m2".into(), json!(area));
     }
-    if let Some(area) = community.service_area_m2 {
+    if let Some(area) = community.properties.service_area_m2 {
         properties.insert("service_area_m2".into(), json!(area));
     }
-    if !community.notes.is_empty() {
-        properties.insert("notes".into(), json!(community.notes));
+    if !community.properties.notes.is_empty() {
+        properties.insert("notes".into(), json!(community.properties.notes));
     }
     for (key, value) in &community.other_properties {
         properties

@@ -26,12 +26,12 @@ pub fn check(community: &Community, clause: u32, out: &mut Vec<Violation>) {
         clause,
         message_zh: format!(
             "{}: 由 {parts} 块不相连的区域组成{}",
-            community.name,
+            community.properties.name,
             clause_zh(clause)
         ),
         message_en: format!(
             "{}: made of {parts} separate parts{}",
-            community.name,
+            community.properties.name,
             clause_en(clause)
         ),
         communities: vec![community.id.clone()],

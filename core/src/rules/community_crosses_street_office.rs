@@ -43,7 +43,7 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
     let clause = context.profile.street_office_residents.clause;
     let names: Vec<String> = inside.iter().map(|(name, _)| (*name).to_owned()).collect();
     // The parts outside the community's own street office (or, without one, outside the largest).
-    let own = community.street_office.as_deref();
+    let own = community.properties.street_office.as_deref();
     let home = inside
         .iter()
         .position(|(name, _)| Some(*name) == own)
@@ -71,14 +71,14 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
         clause,
         message_zh: format!(
             "{}: 跨越 {} 个街道 ({}){}",
-            community.name,
+            community.properties.name,
             names.len(),
             names.join("、"),
             clause_zh(clause)
         ),
         message_en: format!(
             "{}: lies in {} street offices ({}){}",
-            community.name,
+            community.properties.name,
             names.len(),
             names.join(", "),
             clause_en(clause)

@@ -25,7 +25,7 @@ pub fn check(
         return;
     }
     let buildings = &context.layers.buildings;
-    let estate_community = community.kind == CommunityType::ResidentialEstate;
+    let estate_community = community.properties.kind == CommunityType::ResidentialEstate;
     let (estate_cuts, other_cuts): (Vec<u32>, Vec<u32>) = cut.iter().partition(|&&building| {
         estate_community && buildings[building as usize].estate().is_some()
     });
@@ -64,14 +64,14 @@ pub fn check(
             clause,
             message_zh: format!(
                 "{}: 边界{what_zh} {} 栋 ({}){}",
-                community.name,
+                community.properties.name,
                 ids.len(),
                 preview(&ids),
                 clause_zh(clause)
             ),
             message_en: format!(
                 "{}: the boundary {what_en}: {} ({}){}",
-                community.name,
+                community.properties.name,
                 ids.len(),
                 preview(&ids),
                 clause_en(clause)

@@ -30,13 +30,13 @@ pub fn check(
         clause,
         message_zh: format!(
             "{}: 没有住户 ({} 栋楼){}",
-            community.name,
+            community.properties.name,
             tally.buildings,
             clause_zh(clause)
         ),
         message_en: format!(
             "{}: no households ({} buildings){}",
-            community.name,
+            community.properties.name,
             tally.buildings,
             clause_en(clause)
         ),

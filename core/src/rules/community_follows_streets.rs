@@ -104,7 +104,7 @@ fn squared_distance_to_segment(point: Coord<f64>, start: Coord<f64>, end: Coord<
 
 /// Checks one community.
 pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Violation>) {
-    if community.kind != CommunityType::Geographic || context.street_index.is_empty() {
+    if community.properties.kind != CommunityType::Geographic || context.street_index.is_empty() {
         return;
     }
     let minimum = context.profile.geometry.street_share_minimum;
@@ -122,7 +122,7 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
         clause,
         message_zh: format!(
             "{}: 边界仅 {} 沿街巷 ({} 米内), 地缘型社区应以街巷、道路为界 (至少 {}){}",
-            community.name,
+            community.properties.name,
             percent(share),
             distance,
             percent(minimum),
@@ -130,7 +130,7 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
         ),
         message_en: format!(
             "{}: only {} of the boundary follows streets (within {} m); a geographic community should be bounded by streets (at least {}){}",
-            community.name,
+            community.properties.name,
             percent(share),
             distance,
             percent(minimum),

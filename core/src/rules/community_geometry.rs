@@ -25,10 +25,10 @@ pub fn check(community: &Community, focus: Location, out: &mut Vec<Violation>) {
         clause: 0,
         message_zh: format!(
             "{}: 边界几何无效 ({}), 户数统计不可靠, 请修正边界",
-            community.name,
+            community.properties.name,
             BoundaryProblem::of(first).describe(Language::Chinese)
         ),
-        message_en: format!("{}: the boundary is not a valid polygon ({first}); its counts cannot be trusted, fix the boundary", community.name),
+        message_en: format!("{}: the boundary is not a valid polygon ({first}); its counts cannot be trusted, fix the boundary", community.properties.name),
         communities: vec![community.id.clone()],
         areas: Vec::new(),
         buildings: Vec::new(),

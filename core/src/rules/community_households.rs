@@ -27,7 +27,7 @@ pub fn check(
     }
     let band = &context.profile.community_households;
     let clause = band.clause;
-    let (name, figure) = (&community.name, grouped(households));
+    let (name, figure) = (&community.properties.name, grouped(households));
     let mut report = |severity: Severity, zh: String, en: String| {
         out.push(Violation {
             rule: RULE,
@@ -43,7 +43,7 @@ pub fn check(
             location: focus.clone(),
         });
     };
-    if community.kind == CommunityType::WorkUnit {
+    if community.properties.kind == CommunityType::WorkUnit {
         if households < band.work_unit_minimum {
             let minimum = grouped(band.work_unit_minimum);
             report(
@@ -52,7 +52,7 @@ pub fn check(
                 format!("below the work-unit minimum of {minimum}"),
             );
         }
-    } else if community.new_estate {
+    } else if community.properties.new_estate {
         if households < band.new_estate_minimum {
             let minimum = grouped(band.new_estate_minimum);
             report(

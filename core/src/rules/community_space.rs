@@ -23,12 +23,14 @@ pub fn check(
     focus: Location,
     out: &mut Vec<Violation>,
 ) {
-    if community.office_area_m2.is_none() && community.service_area_m2.is_none() {
+    if community.properties.office_area_m2.is_none()
+        && community.properties.service_area_m2.is_none()
+    {
         return;
     }
     let space = &context.profile.space;
-    let office = community.office_area_m2.unwrap_or(0.0);
-    let service = community.service_area_m2.unwrap_or(0.0);
+    let office = community.properties.office_area_m2.unwrap_or(0.0);
+    let service = community.properties.service_area_m2.unwrap_or(0.0);
     let floor_area = context.tallies.of(key).residential_floor_area_m2;
     let required = required_space_m2(floor_area, space);
     let mut report =
@@ -38,8 +40,8 @@ pub fn check(
                 case,
                 severity: Severity::Warning,
                 clause,
-                message_zh: format!("{}: {zh}{}", community.name, clause_zh(clause)),
-                message_en: format!("{}: {en}{}", community.name, clause_en(clause)),
+                message_zh: format!("{}: {zh}{}", community.properties.name, clause_zh(clause)),
+                message_en: format!("{}: {en}{}", community.properties.name, clause_en(clause)),
                 communities: vec![community.id.clone()],
                 areas: Vec::new(),
                 buildings: Vec::new(),
@@ -67,7 +69,7 @@ pub fn check(
             json!({"space_m2": total, "required_m2": required}),
         );
     }
-    if community.old_town
+    if community.properties.old_town
         && (office < space.old_town_office_minimum_m2
             || service < space.old_town_service_minimum_m2)
     {

@@ -58,15 +58,15 @@ pub fn check_pair(
         clause,
         message_zh: format!(
             "{} 与 {} 重叠 {rounded} m², {} 户被重复统计{}",
-            a.name,
-            b.name,
+            a.properties.name,
+            b.properties.name,
             grouped(households_twice),
             clause_zh(clause)
         ),
         message_en: format!(
             "{} and {} overlap by {rounded} m²; {} households are counted twice{}",
-            a.name,
-            b.name,
+            a.properties.name,
+            b.properties.name,
             grouped(households_twice),
             clause_en(clause)
         ),

@@ -238,16 +238,16 @@ fn add_missing_street_offices_and_districts(plan: &mut Plan) {
     let mut offices: Vec<(String, Option<String>)> = Vec::new();
     let mut districts: Vec<String> = Vec::new();
     for (_, community) in plan.communities() {
-        if let Some(office) = &community.street_office
+        if let Some(office) = &community.properties.street_office
             && !plan
                 .street_offices
                 .iter()
                 .any(|known| &known.name == office || &known.id == office)
             && !offices.iter().any(|(known, _)| known == office)
         {
-            offices.push((office.clone(), community.district.clone()));
+            offices.push((office.clone(), community.properties.district.clone()));
         }
-        if let Some(district) = &community.district
+        if let Some(district) = &community.properties.district
             && !plan
                 .districts
                 .iter()

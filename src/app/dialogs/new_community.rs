@@ -55,11 +55,9 @@ pub fn show(
                 .selection
                 .first()
                 .and_then(|key| app.session.as_ref()?.plan().community(*key))
-                .and_then(|community| community.street_office.clone());
-            let community = Community {
-                street_office: office,
-                ..Community::new(id.trim(), name.trim(), *kind, boundary.clone())
-            };
+                .and_then(|community| community.properties.street_office.clone());
+            let mut community = Community::new(id.trim(), name.trim(), *kind, boundary.clone());
+            community.properties.street_office = office;
             app.apply(Intent::Edit(Command::Create {
                 community: Box::new(community),
                 avoid_overlap: true,

@@ -367,7 +367,7 @@ impl MapView {
             }
             let text = format!(
                 "{}\n{} {households_word}",
-                community.name,
+                community.properties.name,
                 shequ_core::format::grouped(session.tallies().of(key).households)
             );
             let galley = painter.layout(text, font.clone(), theme::INK.egui(), 200.0);

@@ -26,7 +26,7 @@ impl MapView {
                 continue;
             };
             let colour = if self.colour_by_street_office {
-                colour_for(community.street_office.as_deref().unwrap_or(""))
+                colour_for(community.properties.street_office.as_deref().unwrap_or(""))
             } else {
                 band_colour(session, key)
             };
@@ -98,7 +98,9 @@ impl MapView {
                             let base = if self.colour_by_street_office {
                                 colour_for(
                                     community
-                                        .and_then(|community| community.street_office.as_deref())
+                                        .and_then(|community| {
+                                            community.properties.street_office.as_deref()
+                                        })
                                         .unwrap_or(""),
                                 )
                             } else {

@@ -94,7 +94,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                             let selected = app.selection.contains(&key);
                             if ui
                                 .add(
-                                    egui::Button::selectable(selected, &community.name)
+                                    egui::Button::selectable(selected, &community.properties.name)
                                         .frame_when_inactive(false),
                                 )
                                 .clicked()
@@ -104,10 +104,10 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                             }
                         });
                         row.col(|ui| {
-                            ui.label(type_name(app, community.kind));
+                            ui.label(type_name(app, community.properties.kind));
                         });
                         row.col(|ui| {
-                            ui.label(community.street_office.as_deref().unwrap_or(""));
+                            ui.label(community.properties.street_office.as_deref().unwrap_or(""));
                         });
                         row.col(|ui| households_bar(ui, tally.households, community, band));
                         row.col(|ui| {
@@ -138,9 +138,10 @@ fn listed_rows<'a>(
         .communities()
         .filter(|(_, community)| {
             filter.is_empty()
-                || community.name.to_lowercase().contains(&filter)
+                || community.properties.name.to_lowercase().contains(&filter)
                 || community.id.to_lowercase().contains(&filter)
                 || community
+                    .properties
                     .street_office
                     .as_deref()
                     .is_some_and(|office| office.to_lowercase().contains(&filter))
@@ -151,9 +152,9 @@ fn listed_rows<'a>(
     rows.sort_by(|(a_key, a), (b_key, b)| {
         let ordering = match column {
             SortColumn::Id => a.id.cmp(&b.id),
-            SortColumn::Name => a.name.cmp(&b.name),
-            SortColumn::Type => a.kind.cmp(&b.kind),
-            SortColumn::StreetOffice => a.street_office.cmp(&b.street_office),
+            SortColumn::Name => a.properties.name.cmp(&b.properties.name),
+            SortColumn::Type => a.properties.kind.cmp(&b.properties.kind),
+            SortColumn::StreetOffice => a.properties.street_office.cmp(&b.properties.street_office),
             SortColumn::Households => session
                 .tallies()
                 .of(*a_key)
@@ -186,8 +187,8 @@ fn households_bar(
     let share = (households as f32 / (maximum * 1.5)).clamp(0.0, 1.0);
     let outside = households < band.minimum
         || (households > band.maximum
-            && !community.new_estate
-            && community.kind != CommunityType::WorkUnit);
+            && !community.properties.new_estate
+            && community.properties.kind != CommunityType::WorkUnit);
     let colour = if outside {
         theme::ERROR.egui()
     } else {

@@ -1,7 +1,7 @@
 //! The inspector: the selected community's attributes (editable), live figures and violations.
 
 use eframe::egui::{self, RichText};
-use shequ_core::edit::{Command, CommunityProperties};
+use shequ_core::edit::Command;
 use shequ_core::figures::{CommunityFigures, community_figures};
 use shequ_core::format::grouped;
 use shequ_core::ids::CommunityKey;
@@ -82,7 +82,7 @@ fn attributes(
     offices: &[String],
 ) {
     let strings = app.strings();
-    let mut properties = CommunityProperties::of(community);
+    let mut properties = community.properties.clone();
     let before = properties.clone();
     egui::Grid::new("attributes")
         .num_columns(2)
@@ -96,7 +96,7 @@ fn attributes(
                 ui,
                 &mut app.name_draft,
                 key,
-                &community.name,
+                &community.properties.name,
                 TextField::Name,
                 label.id,
             ) && !name.is_empty()
@@ -144,7 +144,7 @@ fn attributes(
         ui,
         &mut app.notes_draft,
         key,
-        &community.notes,
+        &community.properties.notes,
         TextField::Notes,
         label.id,
     ) {

@@ -205,7 +205,7 @@ fn filtered_lines(
                             .plan()
                             .key_of(id)
                             .and_then(|key| session.plan().community(key))
-                            .and_then(|community| community.street_office.as_ref())
+                            .and_then(|community| community.properties.street_office.as_ref())
                             == Some(office)
                     })
             })
