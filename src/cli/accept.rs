@@ -8,7 +8,7 @@ use shequ_core::Session;
 use shequ_core::format::today;
 use shequ_core::violation::ViolationKey;
 
-use super::EXIT_CLEAN;
+use super::layers::EXIT_CLEAN;
 
 /// `shequ accept PLAN --rule R --ids A[,B] --reason … --approver …`.
 #[derive(Debug, Args)]

@@ -15,8 +15,8 @@ use shequ_core::session::OpenOptions;
 use shequ_core::format::grouped;
 use shequ_core::lang::Language;
 
+use super::layers::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
 use super::table::{Align, WIDEST_MESSAGE, printable, printable_within, render};
-use super::{EXIT_CLEAN, EXIT_VIOLATIONS, LayerArguments};
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,7 +13,7 @@ use shequ_core::format::grouped;
 use shequ_core::ids::CommunityKey;
 use shequ_core::lang::Language;
 
-use super::EXIT_CLEAN;
+use super::layers::EXIT_CLEAN;
 
 /// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT --to ID) [--out PLAN2]`.
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use clap::Args;
 use shequ::sheet::export_with_map;
 use shequ_core::Session;
 
-use super::EXIT_CLEAN;
+use super::layers::EXIT_CLEAN;
 use shequ_core::lang::Language;
 
 use super::check::language_parser;

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use shequ_core::gen_city::{CityOptions, generate_city};
 
-use super::EXIT_CLEAN;
+use super::layers::EXIT_CLEAN;
 
 /// `shequ gen-city --buildings N --seed S --out DIR`.
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use shequ_core::Session;
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::OpenOptions;
 
-use super::{EXIT_CLEAN, LayerArguments};
+use super::layers::{EXIT_CLEAN, LayerArguments};
 
 /// `shequ import --buildings B --streets S [--communities C] --out PLAN`.
 #[derive(Debug, Args)]

@@ -6,22 +6,16 @@ mod edit;
 mod export;
 mod gen_city;
 mod import;
+mod layers;
 mod profile;
 mod table;
+
+pub use layers::EXIT_BAD_INPUT;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-use shequ_core::attributes::FieldMapping;
-use shequ_core::session::LayerInputs;
-
-/// Exit code when the plan has no error-level violation.
-pub const EXIT_CLEAN: u8 = 0;
-/// Exit code when some error-level violation remains.
-pub const EXIT_VIOLATIONS: u8 = 1;
-/// Exit code for bad input or usage.
-pub const EXIT_BAD_INPUT: u8 = 2;
+use clap::{Parser, Subcommand};
 
 /// shequ 社区 — draw and check urban community (社区) boundaries against the city's regulation.
 ///
@@ -62,46 +56,6 @@ pub enum Command {
     GenCity(gen_city::GenCityArguments),
     /// Show the rule profile 规则配置 (every figure of the regulation, with its clause 条款).
     Profile(profile::ProfileArguments),
-}
-
-/// Layers given on the command line instead of a plan file.
-#[derive(Debug, Clone, Args)]
-pub struct LayerArguments {
-    /// Buildings 楼栋 layer: GeoJSON Polygon / MultiPolygon in lon/lat.
-    #[arg(long, value_name = "FILE")]
-    pub buildings: Option<PathBuf>,
-    /// Streets 街巷 layer: GeoJSON LineString / MultiLineString (road-area polygons accepted).
-    #[arg(long, value_name = "FILE")]
-    pub streets: Option<PathBuf>,
-    /// Existing community boundaries 社区边界: GeoJSON Polygon / MultiPolygon.
-    #[arg(long, value_name = "FILE")]
-    pub communities: Option<PathBuf>,
-    /// Which source field holds a figure, e.g. `--field households=HH_CNT` (户数). Fields: id,
-    /// households, residents, floors, height, use, estate, work_unit, name, class, type,
-    /// street_office, district, new_estate, old_town, locked, office_area_m2, service_area_m2.
-    #[arg(long = "field", value_name = "NAME=SOURCE")]
-    pub fields: Vec<String>,
-    /// Count buildings that have no use (用途) as residential, their households estimated from
-    /// footprint × floors: for footprint layers without uses, where nearly every building is
-    /// housing. Recorded in the plan's profile overrides.
-    #[arg(long)]
-    pub unknown_use_residential: bool,
-}
-
-impl LayerArguments {
-    /// The layers as the core takes them; `None` when no buildings layer was given.
-    pub fn inputs(&self) -> anyhow::Result<Option<LayerInputs>> {
-        let Some(buildings) = &self.buildings else {
-            return Ok(None);
-        };
-        Ok(Some(LayerInputs {
-            buildings: buildings.clone(),
-            streets: self.streets.clone(),
-            communities: self.communities.clone(),
-            fields: FieldMapping::from_assignments(&self.fields)?,
-            unknown_use_is_residential: self.unknown_use_residential,
-        }))
-    }
 }
 
 /// Runs a command and gives the process's exit code.

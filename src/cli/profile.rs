@@ -8,7 +8,7 @@ use clap::Args;
 use shequ_core::profile::NANCHANG_2002_TOML;
 use shequ_core::profile::RuleProfile;
 
-use super::EXIT_CLEAN;
+use super::layers::EXIT_CLEAN;
 
 /// `shequ profile --print` or `shequ profile --check FILE`.
 #[derive(Debug, Args)]

@@ -5,7 +5,8 @@ use shequ_core::violation::Severity;
 use tiny_skia::PathBuilder;
 
 use super::canvas::*;
-use super::*;
+use super::options::*;
+use super::palette;
 
 /// The longest 1-2-5 length not over `most` metres.
 pub(crate) fn round_scale_length(most: f64) -> f64 {

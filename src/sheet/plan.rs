@@ -6,7 +6,8 @@ use shequ_core::format::grouped;
 use tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 
 use super::canvas::*;
-use super::*;
+use super::options::*;
+use super::palette;
 
 /// The extent to draw: the communities, else the street offices, else the buildings.
 pub(crate) fn plan_extent(session: &Session) -> Option<Rect<f64>> {
