@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use eframe::egui;
+use shequ::app::intent::Intent;
 use shequ::app::{Preferences, ShequApp, fonts};
 use shequ_core::Session;
 use shequ_core::gen_city::benchmark_city;
@@ -62,17 +63,18 @@ fn benchmarks(criterion: &mut Criterion) {
         // one), the zoom where buildings first appear (the most drawn), and a district (streets,
         // no buildings).
         let middle = app
+            .doc
             .session
             .as_ref()
             .and_then(|session| session.plan().keys().get(session.plan().len() / 2).copied())
             .expect("a community");
-        app.select_and_zoom(middle);
+        app.apply(Intent::SelectAndZoom(vec![middle]));
         for (name, metres_per_point) in [
             ("map_frame_few_blocks", 0.6),
             ("map_frame_buildings_appear", 2.4),
             ("map_frame_district", 8.0),
         ] {
-            app.map.metres_per_point = metres_per_point;
+            app.ui.map.metres_per_point = metres_per_point;
             for _ in 0..3 {
                 frame(&ctx, &mut app);
             }

@@ -9,9 +9,11 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use geo::{BoundingRect, Coord};
 use shequ::app::i18n::Language;
+use shequ::app::intent::Intent;
 use shequ::app::loading::Loading;
-use shequ::app::tools::{Tool, measured};
-use shequ::app::{Dialog, Preferences, ShequApp, fonts, recovery_path};
+use shequ::app::tools::kinds::{Tool, measured};
+use shequ::app::update::recovery_path;
+use shequ::app::{Dialog, Preferences, ShequApp, fonts};
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::format::grouped;
@@ -48,6 +50,7 @@ fn harness_on(session: Session, language: Language) -> Harness<'static, ShequApp
 fn key_of(harness: &Harness<'_, ShequApp>, id: &str) -> shequ_core::ids::CommunityKey {
     harness
         .state()
+        .doc
         .session
         .as_ref()
         .and_then(|session| session.plan().key_of(id))
@@ -77,7 +80,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
     harness.get_by_label("章江路社区").click();
     harness.run();
     let key = key_of(&harness, "SQ0002");
-    assert_eq!(harness.state().selection, vec![key]);
+    assert_eq!(harness.state().doc.selection, vec![key]);
 
     let name = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "名称");
     name.focus();
@@ -87,6 +90,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
     harness.run();
     let renamed = harness
         .state()
+        .doc
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
@@ -98,6 +102,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
     assert!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .and_then(|session| session.plan().community(key))
@@ -110,6 +115,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
     harness.run();
     let name_now = harness
         .state()
+        .doc
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
@@ -119,6 +125,7 @@ fn selecting_from_the_list_renaming_and_retyping_go_through_undoable_commands() 
     harness.run();
     let name_again = harness
         .state()
+        .doc
         .session
         .as_ref()
         .and_then(|session| session.plan().community(key))
@@ -131,7 +138,7 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
     let mut harness = harness(Language::Chinese);
     let (first, second) = (key_of(&harness, "SQ0041"), key_of(&harness, "SQ0042"));
     let (first_name, second_name) = {
-        let session = harness.state().session.as_ref().expect("open");
+        let session = harness.state().doc.session.as_ref().expect("open");
         (
             session
                 .plan()
@@ -159,12 +166,13 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
         .get_by_label(&second_name)
         .click_modifiers(Modifiers::SHIFT);
     harness.run();
-    assert_eq!(harness.state().selection, vec![first, second]);
+    assert_eq!(harness.state().doc.selection, vec![first, second]);
     harness.get_by_label("合并").click();
     harness.run();
     assert!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .expect("open")
@@ -178,6 +186,7 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
     assert!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .expect("open")
@@ -195,7 +204,7 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     // A square in the park between the two parts of the planted empty community, where no
     // community is.
     let centre = {
-        let session = harness.state().session.as_ref().expect("open");
+        let session = harness.state().doc.session.as_ref().expect("open");
         let park = session
             .plan()
             .community(session.plan().key_of("SQ0014").expect("planted"))
@@ -207,7 +216,7 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     let points: Vec<Pos2> = corners
         .iter()
         .map(|(dx, dy)| {
-            harness.state().map.to_screen(geo::Coord {
+            harness.state().ui.map.to_screen(geo::Coord {
                 x: centre.x + dx,
                 y: centre.y + dy,
             })
@@ -230,14 +239,14 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     harness.run();
     harness.get_by_label("创建").click();
     harness.run();
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     assert!(
         session
             .plan()
             .communities()
             .any(|(_, community)| community.properties.name == "滨江新社区"),
         "{:?}",
-        harness.state().message
+        harness.state().ui.message
     );
 }
 
@@ -245,13 +254,13 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
 fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
     let mut harness = harness(Language::Chinese);
     let (west, east) = (key_of(&harness, "SQ0041"), key_of(&harness, "SQ0042"));
-    harness.state_mut().selection = vec![west];
-    harness.state_mut().zoom_to_selection();
+    harness.state_mut().doc.selection = vec![west];
+    harness.state_mut().apply(Intent::ZoomToSelection);
     harness.run();
     harness.get_by_label("顶点").click();
     harness.run();
     let (vertex, before) = {
-        let session = harness.state().session.as_ref().expect("open");
+        let session = harness.state().doc.session.as_ref().expect("open");
         let west_ring = &session.plan().community(west).expect("exists").boundary.0[0]
             .exterior()
             .0;
@@ -272,8 +281,8 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
         harness.query_by_label(&grouped(before)).is_some(),
         "the inspector shows {before}"
     );
-    let start = harness.state().map.to_screen(vertex);
-    let metres_per_point = harness.state().map.metres_per_point as f32;
+    let start = harness.state().ui.map.to_screen(vertex);
+    let metres_per_point = harness.state().ui.map.metres_per_point as f32;
     harness.event(Event::PointerMoved(start));
     harness.run();
     harness.drag_at(start);
@@ -288,6 +297,7 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
     harness.run();
     let after = harness
         .state()
+        .doc
         .session
         .as_ref()
         .expect("open")
@@ -305,6 +315,7 @@ fn dragging_a_shared_vertex_updates_the_households_in_the_inspector() {
     assert_eq!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .expect("open")
@@ -324,6 +335,7 @@ fn accepting_a_violation_with_a_reason_and_an_approver() {
     let unaccepted = |harness: &Harness<'_, ShequApp>| {
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .expect("open")
@@ -351,6 +363,7 @@ fn accepting_a_violation_with_a_reason_and_an_approver() {
     assert_eq!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .expect("open")
@@ -374,7 +387,7 @@ fn switching_the_language_changes_every_label() {
     harness.run();
     assert!(harness.query_by_label("Undo").is_some());
     assert!(harness.query_by_label("撤销").is_none());
-    assert_eq!(harness.state().preferences.language, Language::English);
+    assert_eq!(harness.state().prefs.language, Language::English);
 }
 
 #[test]
@@ -411,7 +424,7 @@ fn assert_edit_menu_undoes(harness: &mut Harness<'_, ShequApp>, step: &str) {
 }
 
 fn households_of(harness: &Harness<'_, ShequApp>, id: &str) -> u64 {
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     session
         .tallies()
         .of(session.plan().key_of(id).expect("community exists"))
@@ -419,7 +432,7 @@ fn households_of(harness: &Harness<'_, ShequApp>, id: &str) -> u64 {
 }
 
 fn total_households(harness: &Harness<'_, ShequApp>) -> u64 {
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     session
         .plan()
         .communities()
@@ -430,6 +443,7 @@ fn total_households(harness: &Harness<'_, ShequApp>) -> u64 {
 fn undo_depth(harness: &Harness<'_, ShequApp>) -> usize {
     harness
         .state()
+        .doc
         .session
         .as_ref()
         .expect("open")
@@ -440,16 +454,16 @@ fn undo_depth(harness: &Harness<'_, ShequApp>) -> usize {
 /// Selects a community and fits the map to it with room around it.
 fn select_and_zoom(harness: &mut Harness<'_, ShequApp>, id: &str) {
     let key = key_of(harness, id);
-    harness.state_mut().selection = vec![key];
-    harness.state_mut().zoom_to_selection();
+    harness.state_mut().doc.selection = vec![key];
+    harness.state_mut().apply(Intent::ZoomToSelection);
     harness.run();
-    harness.state_mut().map.metres_per_point *= 1.6;
+    harness.state_mut().ui.map.metres_per_point *= 1.6;
     harness.run();
 }
 
 /// The points two communities' outer rings share.
 fn shared_vertices(harness: &Harness<'_, ShequApp>, first: &str, second: &str) -> Vec<Coord<f64>> {
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     let ring = |id: &str| {
         session
             .plan()
@@ -481,7 +495,7 @@ fn writing_notes_in_the_inspector_keeps_them_with_the_community_as_one_step() {
     assert_eq!(undo_depth(&harness), 0);
     harness.key_press(egui::Key::Escape);
     harness.run();
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     let community = session
         .plan()
         .community(session.plan().key_of("SQ0002").expect("exists"))
@@ -495,11 +509,18 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
     let mut harness = harness(Language::Chinese);
     select_and_zoom(&mut harness, "SQ0041");
     let (communities, households) = (
-        harness.state().session.as_ref().expect("open").plan().len(),
+        harness
+            .state()
+            .doc
+            .session
+            .as_ref()
+            .expect("open")
+            .plan()
+            .len(),
         total_households(&harness),
     );
     let bounds = {
-        let session = harness.state().session.as_ref().expect("open");
+        let session = harness.state().doc.session.as_ref().expect("open");
         session
             .plan()
             .community(session.plan().key_of("SQ0041").expect("exists"))
@@ -510,17 +531,17 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
     harness.run();
     let middle_y = bounds.center().y + 7.0;
     for x in [bounds.min().x - 25.0, bounds.max().x + 25.0] {
-        let screen = harness.state().map.to_screen(Coord { x, y: middle_y });
+        let screen = harness.state().ui.map.to_screen(Coord { x, y: middle_y });
         click_at(&mut harness, screen);
     }
     harness.key_press(egui::Key::Enter);
     harness.run();
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     assert_eq!(
         session.plan().len(),
         communities + 1,
         "{:?}",
-        harness.state().message
+        harness.state().ui.message
     );
     assert_eq!(
         total_households(&harness),
@@ -546,7 +567,7 @@ fn assigning_a_street_block_moves_its_households_into_the_selected_community() {
     harness.get_by_label("分配街区").click();
     harness.run();
     // A point just east of the shared edge: a block of the eastern community.
-    let screen = harness.state().map.to_screen(Coord {
+    let screen = harness.state().ui.map.to_screen(Coord {
         x: edge_x + 20.0,
         y: middle_y + 3.0,
     });
@@ -558,7 +579,7 @@ fn assigning_a_street_block_moves_its_households_into_the_selected_community() {
     assert!(
         west_after > west,
         "{west} -> {west_after}: {:?}",
-        harness.state().message
+        harness.state().ui.message
     );
     assert_eq!(
         west_after - west,
@@ -577,16 +598,17 @@ fn measuring_shows_the_length_and_enclosed_area_in_the_status_bar() {
     harness.run();
     let centre = harness
         .state()
+        .ui
         .map
-        .to_metres(harness.state().map.rect.center());
+        .to_metres(harness.state().ui.map.rect.center());
     for (x, y) in [(-60.0, -40.0), (60.0, -40.0), (60.0, 40.0)] {
-        let screen = harness.state().map.to_screen(Coord {
+        let screen = harness.state().ui.map.to_screen(Coord {
             x: centre.x + x,
             y: centre.y + y,
         });
         click_at(&mut harness, screen);
     }
-    let Tool::Measure(points) = &harness.state().tool else {
+    let Tool::Measure(points) = &harness.state().ui.tool else {
         panic!("the measure tool is active");
     };
     assert_eq!(points.len(), 3);
@@ -637,12 +659,12 @@ fn a_recovery_file_is_offered_on_open_and_restores_the_unsaved_edits() {
     let (_folder, plan) = demo_copy_with_a_recovery_file();
     let mut harness = harness_on(Session::open(&plan).expect("opens"), Language::Chinese);
     assert!(matches!(
-        harness.state().dialog,
+        harness.state().ui.dialog,
         Some(Dialog::OfferRecovery { .. })
     ));
     harness.get_by_label("恢复").click();
     harness.run();
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     let name = session
         .plan()
         .community(session.plan().key_of("SQ0050").expect("exists"))
@@ -659,9 +681,9 @@ fn discarding_a_recovery_file_keeps_the_saved_plan_and_deletes_the_file() {
     let mut harness = harness_on(Session::open(&plan).expect("opens"), Language::Chinese);
     harness.get_by_label("丢弃").click();
     harness.run();
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
     assert!(!recovery_path(&plan).exists());
-    let session = harness.state().session.as_ref().expect("open");
+    let session = harness.state().doc.session.as_ref().expect("open");
     assert!(!session.is_dirty());
     assert!(
         session
@@ -687,21 +709,25 @@ fn closing_with_unsaved_changes_asks_and_cancel_keeps_the_plan_open() {
     let mut harness = harness(Language::Chinese);
     // Closing a clean plan asks nothing.
     request_close(&mut harness);
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
 
     harness.get_by_label("章江路社区").click();
     harness.run();
     harness.get_by_label("老城区").click();
     harness.run();
     request_close(&mut harness);
-    assert!(matches!(harness.state().dialog, Some(Dialog::ConfirmQuit)));
+    assert!(matches!(
+        harness.state().ui.dialog,
+        Some(Dialog::ConfirmQuit)
+    ));
     assert!(harness.query_by_label("方案有未保存的修改。").is_some());
     harness.get_by_label("取消").click();
     harness.run();
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
     assert!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .is_some_and(Session::is_dirty)
@@ -710,10 +736,10 @@ fn closing_with_unsaved_changes_asks_and_cancel_keeps_the_plan_open() {
     request_close(&mut harness);
     harness.get_by_label("不保存退出").click();
     harness.run();
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
     // Once the planner chose to quit, the close goes through without asking again.
     request_close(&mut harness);
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
 }
 
 #[test]
@@ -729,7 +755,7 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
     // Porto's OSM buildings have no households field: every residential one is estimated,
     // and the use is read from OSM's `building` by default.
     assert!(harness.query_by_label("户数取自数据: 0 · 0 户").is_some());
-    let estimated_before = match &harness.state().dialog {
+    let estimated_before = match &harness.state().ui.dialog {
         Some(Dialog::NewPlan(draft)) => {
             let preview = draft.preview.as_ref().expect("previewed");
             let usage = preview
@@ -751,7 +777,7 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
     harness.run();
     harness.get_by_label("building:levels").click();
     harness.run();
-    let from_data = match &harness.state().dialog {
+    let from_data = match &harness.state().ui.dialog {
         Some(Dialog::NewPlan(draft)) => {
             assert_eq!(
                 draft
@@ -770,9 +796,14 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
 
     harness.get_by_label("创建").click();
     harness.step();
-    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().ui.dialog.is_none());
     wait_for_loading(&mut harness);
-    let session = harness.state().session.as_ref().expect("a plan is open");
+    let session = harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("a plan is open");
     assert_eq!(session.plan().len(), 4, "the four parishes");
     assert_eq!(session.layers().buildings.len(), 11_384);
     assert_eq!(
@@ -789,7 +820,7 @@ fn a_new_plan_from_layers_previews_the_attribute_mapping_before_it_is_made() {
 /// Steps the app until its background load is done (at most a minute).
 fn wait_for_loading(harness: &mut Harness<'_, ShequApp>) {
     let started = std::time::Instant::now();
-    while harness.state().loading.is_some() {
+    while harness.state().ui.loading.is_some() {
         assert!(started.elapsed().as_secs() < 60, "the load finishes");
         std::thread::sleep(std::time::Duration::from_millis(20));
         harness.step();
@@ -804,7 +835,7 @@ fn a_loading_plan_shows_a_progress_window_while_the_app_keeps_answering() {
     // The load waits for a signal, so the progress window can be looked at.
     let (release, gate) = std::sync::mpsc::channel::<()>();
     let worker_plan = plan.clone();
-    harness.state_mut().loading = Some(Loading::start(&plan, move |progress| {
+    harness.state_mut().ui.loading = Some(Loading::start(&plan, move |progress| {
         let _ = gate.recv();
         Session::open_with(
             &worker_plan,
@@ -822,12 +853,13 @@ fn a_loading_plan_shows_a_progress_window_while_the_app_keeps_answering() {
     // The rest of the window still answers: the list selects while the plan loads.
     harness.get_by_label("章江路社区").click();
     harness.step();
-    assert_eq!(harness.state().selection.len(), 1);
+    assert_eq!(harness.state().doc.selection.len(), 1);
     release.send(()).expect("the worker waits");
     wait_for_loading(&mut harness);
     assert_eq!(
         harness
             .state()
+            .doc
             .session
             .as_ref()
             .and_then(|session| session.plan_path()),
@@ -841,19 +873,25 @@ fn opening_a_plan_loads_it_in_the_background_and_offers_its_recovery_file() {
     let mut harness = harness(Language::Chinese);
     harness.state_mut().open(&plan);
     wait_for_loading(&mut harness);
-    let session = harness.state().session.as_ref().expect("the plan is open");
+    let session = harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("the plan is open");
     assert_eq!(session.plan_path(), Some(plan.as_path()));
     assert!(
         harness
             .state()
+            .ui
             .notice
             .as_deref()
             .is_some_and(|notice| notice.starts_with("已打开, 用时")),
         "{:?}",
-        harness.state().notice
+        harness.state().ui.notice
     );
     assert!(matches!(
-        harness.state().dialog,
+        harness.state().ui.dialog,
         Some(Dialog::OfferRecovery { .. })
     ));
 }

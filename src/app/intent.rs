@@ -1,12 +1,16 @@
-//! What a panel, a tool or a dialog asks of the plan. They push these; [`super::update`] is the
-//! one place that carries them out, so every change to a plan in the app passes through it.
+//! What a panel, a tool or a dialog asks of the document: plan changes, the selection, files and
+//! the language. They push these during the frame; [`super::update`] is the one place that
+//! carries them out, after the panels have drawn, so every change to a plan passes through it.
 
 use std::path::PathBuf;
 
 use shequ_core::edit::{Command, Step};
 use shequ_core::gesture::ScreenTransform;
+use shequ_core::ids::CommunityKey;
 
-/// A request to change the plan.
+use super::i18n::Language;
+
+/// A request to change the document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     /// Carry out a command as one undo step (or as part of the open step).
@@ -23,6 +27,32 @@ pub enum Intent {
     Drag(DragEvent),
     /// Replace the plan with its recovery copy (opened as unsaved changes to the plan's file).
     RestoreRecovery(PathBuf),
+    /// Merge the selected communities into the first selected.
+    MergeSelection,
+    /// Delete the selected communities (one undo step).
+    DeleteSelection,
+    /// Make these communities the selection.
+    Select(Vec<CommunityKey>),
+    /// Add a community to the selection, or take it out when it is in.
+    ToggleSelected(CommunityKey),
+    /// Make these communities the selection and show them.
+    SelectAndZoom(Vec<CommunityKey>),
+    /// Show the selected communities.
+    ZoomToSelection,
+    /// Switch the interface language.
+    SetLanguage(Language),
+    /// Save to the plan's own file (or ask for one).
+    Save,
+    /// Ask where to save, then save.
+    SaveAs,
+    /// Ask for a plan file, then open it.
+    ChooseAndOpen,
+    /// Open this plan file (in the background).
+    Open(PathBuf),
+    /// Ask for a folder, then write the approval export there.
+    ChooseAndExport,
+    /// Ask for a buildings layer, then start "New plan from layers" on it.
+    ChooseLayersForNewPlan,
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

@@ -1,22 +1,118 @@
-//! The one place the app changes a plan: each [`Intent`] carried out on the session, the
-//! selection kept to communities that exist, and any refusal shown in the planner's language.
+//! The one place the app changes its document: each [`Intent`] carried out on the session, the
+//! selection kept to communities that exist, files opened, saved and exported, and any refusal
+//! shown in the planner's language.
 
+use std::path::{Path, PathBuf};
+
+use shequ_core::Session;
 use shequ_core::edit::Command;
+use shequ_core::session::OpenOptions;
 
-use super::ShequApp;
+use super::dialogs::new_plan::draft::NewPlanDraft;
+use super::i18n;
 use super::intent::{DragEvent, Intent};
-use super::tools::Tool;
+use super::loading::Loading;
+use super::state::{Dialog, Document, Preferences, UiState};
+use super::tools::kinds::Tool;
 
-impl ShequApp {
+/// The parts of the app an intent may change.
+pub struct Target<'a> {
+    /// The plan and its selection.
+    pub document: &'a mut Document,
+    /// The interface's state (map view, tool, dialog, status line).
+    pub ui: &'a mut UiState,
+    /// Settings kept between runs.
+    pub preferences: &'a mut Preferences,
+}
+
+impl Target<'_> {
     /// Carries out `intent`. True when it was done; a refusal goes to the status bar.
     pub fn apply(&mut self, intent: Intent) -> bool {
-        let language = self.preferences.language;
-        if let Intent::RestoreRecovery(recovery) = &intent {
-            return self.restore_recovery(recovery);
+        match intent {
+            Intent::RestoreRecovery(recovery) => self.restore_recovery(&recovery),
+            Intent::MergeSelection => {
+                let keys = self.document.selection.clone();
+                keys.len() >= 2
+                    && self.apply(Intent::Edit(Command::Merge {
+                        keys,
+                        allow_several_parts: false,
+                    }))
+            }
+            Intent::DeleteSelection => {
+                let commands: Vec<Command> = self
+                    .document
+                    .selection
+                    .iter()
+                    .map(|&key| Command::Delete { key })
+                    .collect();
+                !commands.is_empty() && self.apply(Intent::Edit(Command::Batch(commands)))
+            }
+            Intent::Select(keys) => {
+                self.document.selection = keys;
+                true
+            }
+            Intent::ToggleSelected(key) => {
+                let selection = &mut self.document.selection;
+                match selection.iter().position(|selected| *selected == key) {
+                    Some(position) => {
+                        selection.remove(position);
+                    }
+                    None => selection.push(key),
+                }
+                true
+            }
+            Intent::SelectAndZoom(keys) => {
+                self.document.selection = keys;
+                self.zoom_to_selection();
+                true
+            }
+            Intent::ZoomToSelection => {
+                self.zoom_to_selection();
+                true
+            }
+            Intent::SetLanguage(language) => {
+                self.preferences.language = language;
+                true
+            }
+            Intent::Save => self.save(),
+            Intent::SaveAs => self.save_as(),
+            Intent::ChooseAndOpen => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .add_filter("shequ plan", &["geojson", "json"])
+                    .pick_file()
+                {
+                    self.open(&path);
+                }
+                true
+            }
+            Intent::Open(path) => {
+                self.open(&path);
+                true
+            }
+            Intent::ChooseAndExport => self.export(),
+            Intent::ChooseLayersForNewPlan => {
+                let buildings = rfd::FileDialog::new()
+                    .set_title(self.strings().buildings)
+                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .pick_file();
+                self.start_new_plan(buildings, None, None);
+                true
+            }
+            plan_change => self.change_plan(plan_change),
         }
-        let Some(session) = &mut self.session else {
+    }
+
+    fn strings(&self) -> &'static i18n::Strings {
+        i18n::strings_of(self.preferences.language)
+    }
+
+    /// Carries out an intent that changes the plan itself.
+    fn change_plan(&mut self, intent: Intent) -> bool {
+        let language = self.preferences.language;
+        let Some(session) = &mut self.document.session else {
             return false;
         };
+        let selection = &mut self.document.selection;
         let outcome = match intent {
             Intent::Edit(command) => {
                 let selects = match &command {
@@ -32,11 +128,11 @@ impl ShequApp {
                             .iter()
                             .find(|key| session.plan().community(**key).is_some())
                         {
-                            self.selection = vec![*key];
+                            *selection = vec![*key];
                         }
                     }
                     if let Some(survivor) = selects {
-                        self.selection = vec![survivor];
+                        *selection = vec![survivor];
                     }
                 })
             }
@@ -52,7 +148,7 @@ impl ShequApp {
                 session.commit();
                 Ok(())
             }
-            Intent::Drag(event) => match &mut self.tool {
+            Intent::Drag(event) => match &mut self.ui.tool {
                 Tool::Vertices(drag) => match event {
                     DragEvent::Press(transform, screen) => {
                         drag.press(session, &transform, screen).map(|_| ())
@@ -66,68 +162,200 @@ impl ShequApp {
                 },
                 _ => Ok(()),
             },
-            // Carried out above, before the session is borrowed.
-            Intent::RestoreRecovery(_) => Ok(()),
+            // The others are not plan changes; `apply` carries them out.
+            _ => Ok(()),
         };
         let plan = session.plan();
-        self.selection.retain(|key| plan.community(*key).is_some());
+        selection.retain(|key| plan.community(*key).is_some());
         match outcome {
             Ok(()) => {
-                self.message = None;
+                self.ui.message = None;
                 true
             }
             Err(error) => {
-                self.message = Some(error.describe(language));
+                self.ui.message = Some(error.describe(language));
                 false
             }
         }
     }
 
-    fn restore_recovery(&mut self, recovery: &std::path::Path) -> bool {
+    fn restore_recovery(&mut self, recovery: &Path) -> bool {
         let plan_path = self
+            .document
             .session
             .as_ref()
-            .and_then(|session| session.plan_path().map(std::path::Path::to_path_buf));
+            .and_then(|session| session.plan_path().map(Path::to_path_buf));
         let Some(plan_path) = plan_path else {
             return false;
         };
-        match shequ_core::Session::open_recovery(recovery, &plan_path) {
+        match Session::open_recovery(recovery, &plan_path) {
             Ok(session) => {
-                self.session = Some(session);
-                self.selection.clear();
-                self.map.fitted = false;
+                self.document.session = Some(session);
+                self.document.selection.clear();
+                self.ui.map.fitted = false;
                 true
             }
             Err(error) => {
-                self.message = Some(error.to_string());
+                self.ui.message = Some(error.to_string());
                 false
             }
         }
     }
 
-    /// Merges the selected communities into the first selected.
-    pub fn merge_selection(&mut self) {
-        if self.selection.len() >= 2 {
-            let keys = self.selection.clone();
-            self.apply(Intent::Edit(Command::Merge {
-                keys,
-                allow_several_parts: false,
-            }));
+    /// Makes `session` the open plan, offering its recovery file when one was left.
+    pub fn show_session(&mut self, session: Session) {
+        if let Some(path) = session.plan_path() {
+            remember_recent(self.preferences, path);
+            let recovery = recovery_path(path);
+            if recovery.exists() {
+                self.ui.dialog = Some(Dialog::OfferRecovery { recovery });
+            }
+        }
+        self.document.session = Some(session);
+        self.document.selection.clear();
+        self.ui.tool = Tool::default();
+        self.ui.map.fitted = false;
+    }
+
+    /// Fits the map to the selected communities.
+    fn zoom_to_selection(&mut self) {
+        let Some(session) = &self.document.session else {
+            return;
+        };
+        let bounds = self
+            .document
+            .selection
+            .iter()
+            .filter_map(|key| session.community_index().envelope(*key))
+            .map(|[low, high]| geo::Rect::new(low, high))
+            .reduce(|all, one| {
+                geo::Rect::new(
+                    geo::Coord {
+                        x: all.min().x.min(one.min().x),
+                        y: all.min().y.min(one.min().y),
+                    },
+                    geo::Coord {
+                        x: all.max().x.max(one.max().x),
+                        y: all.max().y.max(one.max().y),
+                    },
+                )
+            });
+        if let Some(bounds) = bounds {
+            self.ui.map.fit(bounds.min(), bounds.max());
+            self.ui.map.fit_frames_left = 0;
         }
     }
 
-    /// Deletes the selected communities (one undo step).
-    pub fn delete_selection(&mut self) {
-        if self.selection.is_empty() {
-            return;
-        }
-        let commands = self
-            .selection
-            .iter()
-            .map(|&key| Command::Delete { key })
-            .collect();
-        if self.apply(Intent::Edit(Command::Batch(commands))) {
-            self.selection.clear();
+    /// Saves to the plan's own file (or asks for one).
+    fn save(&mut self) -> bool {
+        let path = self
+            .document
+            .session
+            .as_ref()
+            .and_then(|session| session.plan_path().map(Path::to_path_buf));
+        match path {
+            Some(path) => self.save_to(&path),
+            None => self.save_as(),
         }
     }
+
+    /// Asks where to save, then saves.
+    fn save_as(&mut self) -> bool {
+        if self.document.session.is_none() {
+            return false;
+        }
+        match rfd::FileDialog::new()
+            .add_filter("shequ plan", &["geojson", "json"])
+            .set_file_name("plan.shequ.geojson")
+            .save_file()
+        {
+            Some(path) => self.save_to(&path),
+            None => false,
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) -> bool {
+        let Some(session) = &mut self.document.session else {
+            return false;
+        };
+        match session.save_as(path) {
+            Ok(()) => {
+                // Saved: the recovery copy has nothing more to offer; already gone is as good.
+                std::fs::remove_file(recovery_path(path)).ok();
+                let notice = format!("{} {}", self.strings().saved, path.display());
+                self.ui.notify(notice);
+                remember_recent(self.preferences, path);
+                true
+            }
+            Err(error) => {
+                self.ui.message = Some(error.to_string());
+                false
+            }
+        }
+    }
+
+    /// Opens a plan file in the background, behind a progress bar.
+    pub fn open(&mut self, path: &Path) {
+        let plan = path.to_path_buf();
+        self.ui.loading = Some(Loading::start(path, move |progress| {
+            Session::open_with(
+                &plan,
+                OpenOptions {
+                    progress: Some(progress),
+                    ..OpenOptions::default()
+                },
+            )
+        }));
+    }
+
+    /// Asks for a folder, then writes the approval export there.
+    fn export(&mut self) -> bool {
+        let Some(session) = &self.document.session else {
+            return false;
+        };
+        let Some(folder) = rfd::FileDialog::new().pick_folder() else {
+            return false;
+        };
+        match crate::sheet::export_with_map(session, &folder, self.preferences.language) {
+            Ok(_) => {
+                let notice = format!("{} {}", self.strings().exported, folder.display());
+                self.ui.notify(notice);
+                true
+            }
+            Err(error) => {
+                self.ui.message = Some(error.to_string());
+                false
+            }
+        }
+    }
+
+    /// Opens "New plan from layers" on these layers.
+    pub fn start_new_plan(
+        &mut self,
+        buildings: Option<PathBuf>,
+        streets: Option<PathBuf>,
+        communities: Option<PathBuf>,
+    ) {
+        self.ui.dialog = Some(Dialog::NewPlan(Box::new(NewPlanDraft::with_layers(
+            buildings,
+            streets,
+            communities,
+        ))));
+    }
+}
+
+fn remember_recent(preferences: &mut Preferences, path: &Path) {
+    let path = path.to_path_buf();
+    preferences.recent.retain(|known| *known != path);
+    preferences.recent.insert(0, path);
+    preferences.recent.truncate(10);
+}
+
+/// The recovery file beside a plan.
+pub fn recovery_path(plan: &Path) -> PathBuf {
+    let name = plan
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_owned());
+    plan.with_file_name(format!(".{name}.recovery.geojson"))
 }

@@ -5,19 +5,19 @@ use shequ_core::edit::Command;
 use shequ_core::format::today;
 use shequ_core::violation::ViolationKey;
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 
-/// The dialog; false once it is closed.
+/// The dialog on the violation `key` that reads `message`; false once it is closed.
 pub fn show(
-    app: &mut ShequApp,
+    view: &ViewCtx,
     ui: &mut egui::Ui,
-    key: &ViolationKey,
-    message: &str,
+    (key, message): (&ViolationKey, &str),
     reason: &mut String,
     approver: &mut String,
+    out: &mut Vec<Intent>,
 ) -> bool {
-    let strings = app.strings();
+    let strings = view.strings;
     let mut keep = true;
     ui.heading(strings.accept_violation);
     ui.label(message);
@@ -38,7 +38,7 @@ pub fn show(
                 approver: approver.clone(),
                 date: today(),
             };
-            app.apply(Intent::Edit(command));
+            out.push(Intent::Edit(command));
             keep = false;
         }
         if ui.button(strings.cancel).clicked() {

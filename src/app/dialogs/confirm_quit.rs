@@ -2,22 +2,25 @@
 
 use eframe::egui;
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
+use crate::app::intent::Intent;
+use crate::app::state::UiState;
 
 /// The dialog; false once it is closed.
-pub fn show(app: &mut ShequApp, ui: &mut egui::Ui) -> bool {
-    let strings = app.strings();
+pub fn show(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) -> bool {
+    let strings = view.strings;
     let mut keep = true;
     ui.label(strings.unsaved_changes);
     ui.horizontal(|ui| {
         if ui.button(strings.save_and_quit).clicked() {
-            app.save();
-            app.quit_confirmed = true;
+            // Saved at the end of this frame, before the window closes.
+            out.push(Intent::Save);
+            state.quit_confirmed = true;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             keep = false;
         }
         if ui.button(strings.quit_without_saving).clicked() {
-            app.quit_confirmed = true;
+            state.quit_confirmed = true;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             keep = false;
         }

@@ -10,12 +10,15 @@ mod recovery;
 
 use eframe::egui;
 
-use crate::app::{Dialog, ShequApp};
+use crate::app::context::ViewCtx;
+use crate::app::intent::Intent;
+use crate::app::state::{Dialog, UiState};
+use crate::app::tools::kinds::tool_keys_line;
 
 /// The dialog shown, if any.
-pub fn show(app: &mut ShequApp, ctx: &egui::Context) {
-    let strings = app.strings();
-    let Some(mut dialog) = app.dialog.take() else {
+pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut Vec<Intent>) {
+    let strings = view.strings;
+    let Some(mut dialog) = state.dialog.take() else {
         return;
     };
     let mut keep = true;
@@ -27,30 +30,26 @@ pub fn show(app: &mut ShequApp, ctx: &egui::Context) {
                 message,
                 reason,
                 approver,
-            } => accept::show(app, ui, key, message, reason, approver),
+            } => accept::show(view, ui, (key, message), reason, approver, out),
             Dialog::NewCommunity {
                 boundary,
                 id,
                 name,
                 kind,
-            } => new_community::show(app, ui, boundary, id, name, kind),
-            Dialog::ConfirmQuit => confirm_quit::show(app, ui),
-            Dialog::OfferRecovery { recovery } => recovery::show(app, ui, recovery),
-            Dialog::NewPlan(draft) => new_plan::show(app, ui, draft),
+            } => new_community::show(view, ui, boundary, (id, name, kind), out),
+            Dialog::ConfirmQuit => confirm_quit::show(view, state, ui, out),
+            Dialog::OfferRecovery { recovery } => recovery::show(view, ui, recovery, out),
+            Dialog::NewPlan(draft) => new_plan::show(view, &mut state.loading, ui, draft),
             Dialog::Shortcuts => information::show(
                 ui,
                 strings.shortcuts,
-                &format!(
-                    "{}\n{}",
-                    crate::app::tools::tool_keys_line(strings),
-                    strings.shortcuts_text
-                ),
+                &format!("{}\n{}", tool_keys_line(strings), strings.shortcuts_text),
                 strings.ok,
             ),
             Dialog::About => information::show(ui, strings.about, strings.about_text, strings.ok),
         };
     });
-    if keep && app.dialog.is_none() {
-        app.dialog = Some(dialog);
+    if keep && state.dialog.is_none() {
+        state.dialog = Some(dialog);
     }
 }

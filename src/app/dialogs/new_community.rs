@@ -6,20 +6,18 @@ use geo::MultiPolygon;
 use shequ_core::edit::Command;
 use shequ_core::plan::{Community, CommunityType};
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
-use crate::app::panels::type_name;
 
-/// The dialog; false once it is closed.
+/// The dialog for `boundary`, with the id, name and type being typed; false once it is closed.
 pub fn show(
-    app: &mut ShequApp,
+    view: &ViewCtx,
     ui: &mut egui::Ui,
     boundary: &MultiPolygon<f64>,
-    id: &mut String,
-    name: &mut String,
-    kind: &mut CommunityType,
+    (id, name, kind): (&mut String, &mut String, &mut CommunityType),
+    out: &mut Vec<Intent>,
 ) -> bool {
-    let strings = app.strings();
+    let strings = view.strings;
     let mut keep = true;
     ui.heading(strings.new_community);
     egui::Grid::new("new community")
@@ -33,10 +31,10 @@ pub fn show(
             ui.end_row();
             let label = ui.label(strings.community_type);
             egui::ComboBox::from_id_salt("new type")
-                .selected_text(type_name(app, *kind))
+                .selected_text(view.type_name(*kind))
                 .show_ui(ui, |ui| {
                     for option in CommunityType::ALL {
-                        ui.selectable_value(kind, option, type_name(app, option));
+                        ui.selectable_value(kind, option, view.type_name(option));
                     }
                 })
                 .response
@@ -51,14 +49,14 @@ pub fn show(
             )
             .clicked()
         {
-            let office = app
+            let office = view
                 .selection
                 .first()
-                .and_then(|key| app.session.as_ref()?.plan().community(*key))
+                .and_then(|key| view.session?.plan().community(*key))
                 .and_then(|community| community.properties.street_office.clone());
             let mut community = Community::new(id.trim(), name.trim(), *kind, boundary.clone());
             community.properties.street_office = office;
-            app.apply(Intent::Edit(Command::Create {
+            out.push(Intent::Edit(Command::Create {
                 community: Box::new(community),
                 avoid_overlap: true,
             }));

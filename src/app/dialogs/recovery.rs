@@ -4,18 +4,18 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 
 /// The dialog; false once it is closed.
-pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, recovery: &PathBuf) -> bool {
-    let strings = app.strings();
+pub fn show(view: &ViewCtx, ui: &mut egui::Ui, recovery: &PathBuf, out: &mut Vec<Intent>) -> bool {
+    let strings = view.strings;
     let mut keep = true;
     ui.label(strings.restore_recovery);
     ui.label(recovery.display().to_string());
     ui.horizontal(|ui| {
         if ui.button(strings.restore).clicked() {
-            app.apply(Intent::RestoreRecovery(recovery.clone()));
+            out.push(Intent::RestoreRecovery(recovery.clone()));
             keep = false;
         }
         if ui.button(strings.discard).clicked() {

@@ -7,11 +7,14 @@ use shequ_core::ids::CommunityKey;
 use shequ_core::plan::{Community, CommunityType};
 use shequ_core::violation::Severity;
 
-use crate::app::ShequApp;
-use crate::theme;
 use shequ_core::Session;
 
-use super::*;
+use crate::app::context::ViewCtx;
+use crate::app::intent::Intent;
+use crate::app::state::{SortColumn, UiState};
+use crate::theme;
+
+use super::widgets::layer_checkboxes;
 
 /// Errors and warnings of a community.
 fn violation_counts(session: &Session, key: CommunityKey) -> (usize, usize) {
@@ -27,27 +30,27 @@ fn violation_counts(session: &Session, key: CommunityKey) -> (usize, usize) {
 }
 
 /// Layers and the sortable, filterable community list.
-pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn left_panel(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
     egui::Panel::left("communities")
         .resizable(true)
         .default_size(430.0)
         .show(ui, |ui| {
             egui::CollapsingHeader::new(strings.layers)
                 .default_open(false)
-                .show(ui, |ui| layer_checkboxes(app, ui));
+                .show(ui, |ui| layer_checkboxes(view, &mut state.map, ui));
             ui.horizontal(|ui| {
                 ui.heading(strings.communities);
                 let label = ui.label(strings.filter);
                 ui.add(
-                    egui::TextEdit::singleline(&mut app.list_filter)
+                    egui::TextEdit::singleline(&mut state.list_filter)
                         .hint_text(strings.filter)
                         .desired_width(160.0),
                 )
                 .labelled_by(label.id);
             });
-            let Some(session) = &app.session else { return };
-            let rows = listed_rows(session, &app.list_filter, app.list_sort);
+            let Some(session) = view.session else { return };
+            let rows = listed_rows(session, &state.list_filter, state.list_sort);
             let counts = |key: CommunityKey| violation_counts(session, key);
             let band = &session.profile().community_households;
             let mut clicked = None;
@@ -71,8 +74,8 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         (SortColumn::Violations, strings.violations),
                     ] {
                         header.col(|ui| {
-                            let arrow = if app.list_sort.0 == column {
-                                if app.list_sort.1 { " ▲" } else { " ▼" }
+                            let arrow = if state.list_sort.0 == column {
+                                if state.list_sort.1 { " ▲" } else { " ▼" }
                             } else {
                                 ""
                             };
@@ -88,10 +91,10 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                 .body(|body| {
                     body.rows(22.0, rows.len(), |mut row| {
                         let (key, community) = rows[row.index()];
-                        row.set_selected(app.selection.contains(&key));
+                        row.set_selected(view.selection.contains(&key));
                         let tally = session.tallies().of(key);
                         row.col(|ui| {
-                            let selected = app.selection.contains(&key);
+                            let selected = view.selection.contains(&key);
                             if ui
                                 .add(
                                     egui::Button::selectable(selected, &community.properties.name)
@@ -104,7 +107,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                             }
                         });
                         row.col(|ui| {
-                            ui.label(type_name(app, community.properties.kind));
+                            ui.label(view.type_name(community.properties.kind));
                         });
                         row.col(|ui| {
                             ui.label(community.properties.street_office.as_deref().unwrap_or(""));
@@ -122,7 +125,7 @@ pub fn left_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                         }
                     });
                 });
-            apply_clicks(app, sort_clicked, clicked);
+            apply_clicks(state, sort_clicked, clicked, out);
         });
 }
 
@@ -223,26 +226,21 @@ fn violation_marks(ui: &mut egui::Ui, (errors, warnings): (usize, usize)) {
 /// A click on a column header sorts by it (again: the other way); a click on a row selects it
 /// and zooms to it, with Shift adds or removes it.
 fn apply_clicks(
-    app: &mut ShequApp,
+    state: &mut UiState,
     sort_clicked: Option<SortColumn>,
     clicked: Option<(CommunityKey, bool)>,
+    out: &mut Vec<Intent>,
 ) {
     if let Some(column) = sort_clicked {
-        app.list_sort = if app.list_sort.0 == column {
-            (column, !app.list_sort.1)
+        state.list_sort = if state.list_sort.0 == column {
+            (column, !state.list_sort.1)
         } else {
             (column, true)
         };
     }
     match clicked {
-        Some((key, true)) => {
-            if let Some(position) = app.selection.iter().position(|selected| *selected == key) {
-                app.selection.remove(position);
-            } else {
-                app.selection.push(key);
-            }
-        }
-        Some((key, false)) => app.select_and_zoom(key),
+        Some((key, true)) => out.push(Intent::ToggleSelected(key)),
+        Some((key, false)) => out.push(Intent::SelectAndZoom(vec![key])),
         None => {}
     }
 }

@@ -10,24 +10,25 @@ use shequ_core::plan::CommunityType;
 use shequ_core::tally::CommunityTally;
 use shequ_core::violation::Severity;
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::i18n::Strings;
 use crate::app::intent::Intent;
+use crate::app::state::UiState;
 use crate::theme;
 
-use super::*;
+use super::widgets::{TextField, drafted_text_edit};
 
 /// The selected community: its attributes (editable), live figures and violations.
-pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
     egui::Panel::right("inspector")
         .resizable(true)
         .default_size(330.0)
         .show(ui, |ui| {
             ui.heading(strings.inspector);
             ui.separator();
-            let Some(session) = &app.session else { return };
-            let key = match app.selection.as_slice() {
+            let Some(session) = view.session else { return };
+            let key = match view.selection {
                 [] => {
                     ui.label(strings.nothing_selected);
                     return;
@@ -60,11 +61,11 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
                 .map(|violation| {
                     (
                         violation.severity,
-                        violation.message(app.preferences.language).to_owned(),
+                        violation.message(view.language).to_owned(),
                     )
                 })
                 .collect();
-            attributes(app, ui, key, &community, &offices);
+            attributes(view, state, ui, (key, &community), &offices, out);
             ui.separator();
             figures_section(ui, strings, &tally, &figures);
             ui.separator();
@@ -75,13 +76,14 @@ pub fn inspector(app: &mut ShequApp, ui: &mut egui::Ui) {
 /// The attributes, editable; a change is one undoable step (names and notes when the field is
 /// left).
 fn attributes(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    state: &mut UiState,
     ui: &mut egui::Ui,
-    key: CommunityKey,
-    community: &Community,
+    (key, community): (CommunityKey, &Community),
     offices: &[String],
+    out: &mut Vec<Intent>,
 ) {
-    let strings = app.strings();
+    let strings = view.strings;
     let mut properties = community.properties.clone();
     let before = properties.clone();
     egui::Grid::new("attributes")
@@ -94,7 +96,7 @@ fn attributes(
             let label = ui.label(strings.name);
             if let Some(name) = drafted_text_edit(
                 ui,
-                &mut app.name_draft,
+                &mut state.name_draft,
                 key,
                 &community.properties.name,
                 TextField::Name,
@@ -106,10 +108,10 @@ fn attributes(
             ui.end_row();
             let label = ui.label(strings.community_type);
             egui::ComboBox::from_id_salt("type")
-                .selected_text(type_name(app, properties.kind))
+                .selected_text(view.type_name(properties.kind))
                 .show_ui(ui, |ui| {
                     for kind in CommunityType::ALL {
-                        ui.selectable_value(&mut properties.kind, kind, type_name(app, kind));
+                        ui.selectable_value(&mut properties.kind, kind, view.type_name(kind));
                     }
                 })
                 .response
@@ -142,7 +144,7 @@ fn attributes(
     let label = ui.label(strings.notes);
     if let Some(notes) = drafted_text_edit(
         ui,
-        &mut app.notes_draft,
+        &mut state.notes_draft,
         key,
         &community.properties.notes,
         TextField::Notes,
@@ -151,7 +153,7 @@ fn attributes(
         properties.notes = notes;
     }
     if properties != before {
-        app.apply(Intent::Edit(Command::SetProperties {
+        out.push(Intent::Edit(Command::SetProperties {
             key,
             properties: Box::new(properties),
         }));

@@ -2,28 +2,30 @@
 
 use eframe::egui::{self};
 
+use crate::app::context::ViewCtx;
 use crate::app::i18n::Language;
 use crate::app::intent::Intent;
-use crate::app::{Dialog, ShequApp};
+use crate::app::state::{Dialog, UiState};
 
-use super::*;
+use super::violations::open_accept_dialog;
+use super::widgets::layer_checkboxes;
 
 /// File, Edit, View, Help, and the language switch at the right.
-pub fn menu_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button(strings.file, |ui| file_menu(app, ui));
-            ui.menu_button(strings.edit, |ui| edit_menu(app, ui));
-            ui.menu_button(strings.view, |ui| view_menu(app, ui));
-            ui.menu_button(strings.help, |ui| help_menu(app, ui));
+            ui.menu_button(strings.file, |ui| file_menu(view, ui, out));
+            ui.menu_button(strings.edit, |ui| edit_menu(view, state, ui, out));
+            ui.menu_button(strings.view, |ui| view_menu(view, state, ui, out));
+            ui.menu_button(strings.help, |ui| help_menu(view, state, ui));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let other = match app.preferences.language {
+                let other = match view.language {
                     Language::Chinese => (Language::English, "English"),
                     Language::English => (Language::Chinese, "中文"),
                 };
                 if ui.button(other.1).on_hover_text(strings.language).clicked() {
-                    app.preferences.language = other.0;
+                    out.push(Intent::SetLanguage(other.0));
                 }
             });
         });
@@ -31,45 +33,45 @@ pub fn menu_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
 }
 
 /// New, open, recent, save, save as, export, quit.
-fn file_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+fn file_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
     if ui.button(strings.new_plan_from_layers).clicked() {
-        app.new_plan_dialog();
+        out.push(Intent::ChooseLayersForNewPlan);
     }
     if ui.button(strings.open_plan).clicked() {
-        app.open_dialog();
+        out.push(Intent::ChooseAndOpen);
     }
     ui.menu_button(strings.open_recent, |ui| {
-        for path in app.preferences.recent.clone() {
+        for path in view.recent {
             if ui.button(path.display().to_string()).clicked() {
-                app.open(&path);
+                out.push(Intent::Open(path.clone()));
             }
         }
     });
     ui.separator();
     if ui
         .add_enabled(
-            app.session.is_some(),
+            view.session.is_some(),
             egui::Button::new(strings.save).shortcut_text("Ctrl+S"),
         )
         .clicked()
     {
-        app.save();
+        out.push(Intent::Save);
     }
     if ui
-        .add_enabled(app.session.is_some(), egui::Button::new(strings.save_as))
+        .add_enabled(view.session.is_some(), egui::Button::new(strings.save_as))
         .clicked()
     {
-        app.save_as();
+        out.push(Intent::SaveAs);
     }
     if ui
         .add_enabled(
-            app.session.is_some(),
+            view.session.is_some(),
             egui::Button::new(strings.export_for_approval),
         )
         .clicked()
     {
-        app.export_dialog();
+        out.push(Intent::ChooseAndExport);
     }
     ui.separator();
     if ui.button(strings.quit).clicked() {
@@ -78,13 +80,12 @@ fn file_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
 }
 
 /// Undo and redo, named by their steps in the interface's language; delete; accept.
-fn edit_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
-    let (undo, redo) = app
+fn edit_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
+    let (undo, redo) = view
         .session
-        .as_ref()
         .map(|session| {
-            let language = app.preferences.language;
+            let language = view.language;
             (
                 session
                     .history()
@@ -105,7 +106,7 @@ fn edit_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
         )
         .clicked()
     {
-        app.apply(Intent::Undo);
+        out.push(Intent::Undo);
     }
     if ui
         .add_enabled(
@@ -115,82 +116,67 @@ fn edit_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
         )
         .clicked()
     {
-        app.apply(Intent::Redo);
+        out.push(Intent::Redo);
     }
     if ui
         .add_enabled(
-            !app.selection.is_empty(),
+            !view.selection.is_empty(),
             egui::Button::new(strings.delete).shortcut_text("Del"),
         )
         .clicked()
     {
-        app.delete_selection();
+        out.push(Intent::DeleteSelection);
     }
     if ui
         .add_enabled(
-            app.highlighted.is_some(),
+            state.highlighted.is_some(),
             egui::Button::new(strings.accept_violation),
         )
         .clicked()
     {
-        open_accept_dialog(app);
+        open_accept_dialog(view, state);
     }
 }
 
 /// Layers, zoom, language.
-fn view_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
-    ui.menu_button(strings.layers, |ui| layer_checkboxes(app, ui));
+fn view_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
+    ui.menu_button(strings.layers, |ui| {
+        layer_checkboxes(view, &mut state.map, ui)
+    });
     if ui
         .add(egui::Button::new(strings.zoom_to_all).shortcut_text("Home"))
         .clicked()
-        && let Some(session) = &app.session
+        && let Some(session) = view.session
     {
-        app.map.fit_all(session);
+        state.map.fit_all(session);
     }
     if ui
         .add_enabled(
-            !app.selection.is_empty(),
+            !view.selection.is_empty(),
             egui::Button::new(strings.zoom_to_selection),
         )
         .clicked()
     {
-        app.zoom_to_selection();
+        out.push(Intent::ZoomToSelection);
     }
     ui.menu_button(strings.language, |ui| {
-        ui.radio_value(&mut app.preferences.language, Language::Chinese, "中文");
-        ui.radio_value(&mut app.preferences.language, Language::English, "English");
+        let mut language = view.language;
+        ui.radio_value(&mut language, Language::Chinese, "中文");
+        ui.radio_value(&mut language, Language::English, "English");
+        if language != view.language {
+            out.push(Intent::SetLanguage(language));
+        }
     });
 }
 
 /// Shortcuts and About.
-fn help_menu(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+fn help_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
+    let strings = view.strings;
     if ui.button(strings.shortcuts).clicked() {
-        app.dialog = Some(Dialog::Shortcuts);
+        state.dialog = Some(Dialog::Shortcuts);
     }
     if ui.button(strings.about).clicked() {
-        app.dialog = Some(Dialog::About);
+        state.dialog = Some(Dialog::About);
     }
-}
-
-pub(crate) fn layer_checkboxes(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
-    let layers = &mut app.map.layers;
-    ui.checkbox(&mut layers.buildings, strings.buildings);
-    ui.checkbox(&mut layers.streets, strings.streets);
-    ui.checkbox(&mut layers.blocks, strings.blocks);
-    ui.checkbox(&mut layers.communities, strings.communities);
-    ui.checkbox(&mut layers.street_offices, strings.street_offices);
-    ui.checkbox(&mut layers.labels, strings.labels);
-    ui.radio_value(
-        &mut app.map.colour_by_street_office,
-        false,
-        strings.colour_by_band,
-    );
-    ui.radio_value(
-        &mut app.map.colour_by_street_office,
-        true,
-        strings.colour_by_street_office,
-    );
 }

@@ -3,16 +3,20 @@
 use eframe::egui::{self, RichText};
 use shequ_core::format::grouped;
 
-use crate::app::ShequApp;
-use crate::app::tools::Tool;
+use shequ_core::Session;
+use shequ_core::violation::Severity;
+
+use crate::app::context::ViewCtx;
+use crate::app::state::UiState;
+use crate::app::tools::kinds::{Tool, measured};
 use crate::theme;
 
 /// Cursor, scale, tool, selection, saved state and totals.
-pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn status_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
+    let strings = view.strings;
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
-            if let (Some(cursor), Some(session)) = (app.cursor, &app.session) {
+            if let (Some(cursor), Some(session)) = (state.cursor, view.session) {
                 let (longitude, latitude) = session.projection().to_lon_lat(cursor);
                 ui.monospace(format!("{longitude:.6}, {latitude:.6}"));
             }
@@ -20,14 +24,14 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
             ui.label(format!(
                 "{} 1:{}",
                 strings.scale,
-                grouped(app.map.scale_denominator().round() as u64)
+                grouped(state.map.scale_denominator().round() as u64)
             ));
             ui.separator();
-            ui.label(format!("{}: {}", strings.tool, app.tool.name(strings)));
-            if let Tool::Measure(points) = &app.tool
+            ui.label(format!("{}: {}", strings.tool, state.tool.name(strings)));
+            if let Tool::Measure(points) = &state.tool
                 && points.len() >= 2
             {
-                let (length, area) = crate::app::tools::measured(points);
+                let (length, area) = measured(points);
                 ui.label(match area {
                     Some(area) => format!(
                         "{} {length:.1} m · {} {} m²",
@@ -39,9 +43,9 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 });
             }
             ui.separator();
-            let (errors, warnings) = app.violation_totals();
-            if let Some(session) = &app.session {
-                let selected_households: u64 = app
+            if let Some(session) = view.session {
+                let (errors, warnings) = violation_totals(state, session);
+                let selected_households: u64 = view
                     .selection
                     .iter()
                     .map(|key| session.tallies().of(*key).households)
@@ -49,7 +53,7 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                 ui.label(format!(
                     "{}: {} · {} {}",
                     strings.selection,
-                    app.selection.len(),
+                    view.selection.len(),
                     grouped(selected_households),
                     strings.households
                 ));
@@ -78,14 +82,35 @@ pub fn status_bar(app: &mut ShequApp, ui: &mut egui::Ui) {
                     strings.warnings
                 ));
             }
-            if let Some(notice) = &app.notice {
+            if let Some(notice) = &state.notice {
                 ui.separator();
                 ui.label(notice);
             }
-            if let Some(message) = &app.message {
+            if let Some(message) = &state.message {
                 ui.separator();
                 ui.label(RichText::new(message).color(theme::ERROR.egui()));
             }
         });
     });
+}
+
+/// Unaccepted errors and warnings, recounted only when the plan or its exceptions changed.
+fn violation_totals(state: &mut UiState, session: &Session) -> (usize, usize) {
+    let stamp = (session.generation(), session.settings().exceptions.len());
+    if let Some((generation, exceptions, totals)) = state.totals_cache
+        && (generation, exceptions) == stamp
+    {
+        return totals;
+    }
+    let mut totals = (0, 0);
+    for checked in session.violations() {
+        if checked.accepted.is_none() {
+            match checked.violation.severity {
+                Severity::Error => totals.0 += 1,
+                Severity::Warning => totals.1 += 1,
+            }
+        }
+    }
+    state.totals_cache = Some((stamp.0, stamp.1, totals));
+    totals
 }

@@ -2,60 +2,59 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
-use crate::app::tools::TOOLS;
+use crate::app::state::UiState;
+use crate::app::tools::kinds::TOOLS;
 
 /// The tools, with their shortcuts.
-pub fn toolbar(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
     egui::Panel::top("toolbar").show(ui, |ui| {
         ui.horizontal(|ui| {
             for entry in &TOOLS {
-                let active = app.tool.kind() == entry.kind;
+                let active = state.tool.kind() == entry.kind;
                 if ui
                     .selectable_label(active, (entry.name)(strings))
                     .on_hover_text(format!("{} ({})", (entry.hint)(strings), entry.key.name()))
                     .clicked()
                 {
-                    app.tool = entry.kind.start();
+                    state.tool = entry.kind.start();
                 }
             }
             ui.separator();
             if ui
                 .add_enabled(
-                    app.selection.len() >= 2,
+                    view.selection.len() >= 2,
                     egui::Button::new(strings.tool_merge),
                 )
                 .on_hover_text("M")
                 .clicked()
             {
-                app.merge_selection();
+                out.push(Intent::MergeSelection);
             }
-            let can_undo = app
+            let can_undo = view
                 .session
-                .as_ref()
                 .is_some_and(|session| session.history().undo_step().is_some());
-            let can_redo = app
+            let can_redo = view
                 .session
-                .as_ref()
                 .is_some_and(|session| session.history().redo_step().is_some());
             if ui
                 .add_enabled(can_undo, egui::Button::new(strings.undo))
                 .on_hover_text("Ctrl+Z")
                 .clicked()
             {
-                app.apply(Intent::Undo);
+                out.push(Intent::Undo);
             }
             if ui
                 .add_enabled(can_redo, egui::Button::new(strings.redo))
                 .on_hover_text("Ctrl+Shift+Z")
                 .clicked()
             {
-                app.apply(Intent::Redo);
+                out.push(Intent::Redo);
             }
             ui.separator();
-            let hint = (app.tool.kind().entry().hint)(strings);
+            let hint = (state.tool.kind().entry().hint)(strings);
             ui.label(RichText::new(hint).weak());
         });
     });

@@ -6,9 +6,10 @@ use shequ_core::ids::CommunityKey;
 use shequ_core::rules::rule_name;
 use shequ_core::violation::{Severity, ViolationKey};
 
-use crate::app::i18n::Language;
-use crate::app::i18n::Strings;
-use crate::app::{Dialog, ShequApp, ViolationFilter};
+use crate::app::context::ViewCtx;
+use crate::app::i18n::{Language, Strings};
+use crate::app::intent::Intent;
+use crate::app::state::{Dialog, UiState, ViolationFilter};
 use crate::theme;
 
 /// One line of the violations panel: key, severity, clause, rule, message, exception, communities.
@@ -24,22 +25,27 @@ type ViolationLine = (
 
 /// All violations, filterable, each with its clause; a click shows it, "Accept…" records an
 /// exception.
-pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
-    let strings = app.strings();
+pub fn violations_panel(
+    view: &ViewCtx,
+    state: &mut UiState,
+    ui: &mut egui::Ui,
+    out: &mut Vec<Intent>,
+) {
+    let strings = view.strings;
     egui::Panel::bottom("violations")
         .resizable(true)
         .default_size(190.0)
         .show(ui, |ui| {
-            let Some(session) = &app.session else { return };
-            let language = app.preferences.language;
+            let Some(session) = view.session else { return };
+            let language = view.language;
             let offices: Vec<String> = session
                 .plan()
                 .street_offices
                 .iter()
                 .map(|office| office.name.clone())
                 .collect();
-            filter_bar(ui, &mut app.violation_filter, strings, language, &offices);
-            let rows = filtered_lines(session, &app.violation_filter, language);
+            filter_bar(ui, &mut state.violation_filter, strings, language, &offices);
+            let rows = filtered_lines(session, &state.violation_filter, language);
             let mut clicked = None;
             let mut accept = None;
             egui::ScrollArea::vertical()
@@ -61,7 +67,7 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                                     Language::English => format!("cl. {clause}"),
                                 });
                             }
-                            let selected = app.highlighted.as_ref() == Some(&key);
+                            let selected = state.highlighted.as_ref() == Some(&key);
                             if ui.selectable_label(selected, &message).clicked() {
                                 clicked = Some((key.clone(), communities.clone()));
                             }
@@ -82,10 +88,10 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
                     }
                 });
             if let Some((key, communities)) = clicked {
-                show_violation(app, key, &communities);
+                show_violation(session, state, key, &communities, out);
             }
             if let Some((key, message)) = accept {
-                app.dialog = Some(Dialog::Accept {
+                state.dialog = Some(Dialog::Accept {
                     key,
                     message,
                     reason: String::new(),
@@ -95,12 +101,13 @@ pub fn violations_panel(app: &mut ShequApp, ui: &mut egui::Ui) {
         });
 }
 
-pub(crate) fn open_accept_dialog(app: &mut ShequApp) {
-    let Some(key) = app.highlighted.clone() else {
+/// Opens "Accept…" on the violation last clicked.
+pub fn open_accept_dialog(view: &ViewCtx, state: &mut UiState) {
+    let Some(key) = state.highlighted.clone() else {
         return;
     };
-    let language = app.preferences.language;
-    let message = app.session.as_ref().and_then(|session| {
+    let language = view.language;
+    let message = view.session.and_then(|session| {
         session
             .rules()
             .iter()
@@ -108,7 +115,7 @@ pub(crate) fn open_accept_dialog(app: &mut ShequApp) {
             .map(|violation| violation.message(language).to_owned())
     });
     if let Some(message) = message {
-        app.dialog = Some(Dialog::Accept {
+        state.dialog = Some(Dialog::Accept {
             key,
             message,
             reason: String::new(),
@@ -231,24 +238,28 @@ fn filtered_lines(
 }
 
 /// Highlights a violation, selects its communities and zooms to where it is.
-fn show_violation(app: &mut ShequApp, key: ViolationKey, communities: &[String]) {
-    app.highlighted = Some(key.clone());
+fn show_violation(
+    session: &Session,
+    state: &mut UiState,
+    key: ViolationKey,
+    communities: &[String],
+    out: &mut Vec<Intent>,
+) {
+    state.highlighted = Some(key.clone());
     let keys: Vec<CommunityKey> = communities
         .iter()
-        .filter_map(|id| app.session.as_ref()?.plan().key_of(id))
+        .filter_map(|id| session.plan().key_of(id))
         .collect();
     if !keys.is_empty() {
-        app.selection = keys;
+        out.push(Intent::Select(keys));
     }
-    let bounds = app.session.as_ref().and_then(|session| {
-        session
-            .rules()
-            .iter()
-            .find(|violation| violation.key() == key)
-            .and_then(|violation| violation.location.bounds())
-    });
+    let bounds = session
+        .rules()
+        .iter()
+        .find(|violation| violation.key() == key)
+        .and_then(|violation| violation.location.bounds());
     if let Some([low, high]) = bounds {
-        app.map.fit(
+        state.map.fit(
             geo::Coord {
                 x: low.x - 80.0,
                 y: low.y - 80.0,

@@ -4,28 +4,28 @@
 use eframe::egui;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use super::ToolInput;
-use super::gather_points;
-use crate::app::{Dialog, ShequApp};
+use super::input::{ToolInput, gather_points};
+use crate::app::context::ViewCtx;
+use crate::app::state::{Dialog, UiState};
 
 /// One frame of the tool.
 pub(super) fn handle(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    state: &mut UiState,
     response: &egui::Response,
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    gather_points(app, response, input, points);
+    gather_points(view, &state.map, response, input, points);
     let finish = input.enter || response.double_clicked();
     if finish && points.len() >= 3 {
         let mut ring = points.clone();
         ring.dedup();
         ring.push(ring[0]);
-        let count = app
+        let count = view
             .session
-            .as_ref()
             .map_or(0, |session| session.plan().slot_count());
-        app.dialog = Some(Dialog::NewCommunity {
+        state.dialog = Some(Dialog::NewCommunity {
             boundary: MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
             id: format!("NEW{:03}", count + 1),
             name: String::new(),

@@ -4,18 +4,19 @@
 use eframe::egui;
 use geo::Coord;
 
-use super::ToolInput;
-use super::gather_points;
-use crate::app::ShequApp;
+use super::input::{ToolInput, gather_points};
+use crate::app::context::ViewCtx;
+use crate::app::map::MapView;
 
 /// One frame of the tool.
 pub(super) fn handle(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    map: &MapView,
     response: &egui::Response,
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    gather_points(app, response, input, points);
+    gather_points(view, map, response, input, points);
     if input.escape {
         points.clear();
     }

@@ -3,31 +3,29 @@
 
 use eframe::egui;
 
-use super::ToolInput;
-use crate::app::ShequApp;
+use super::input::ToolInput;
+use crate::app::context::ViewCtx;
+use crate::app::intent::Intent;
 use crate::app::map::MapView;
+use crate::app::state::UiState;
 
 /// One frame of the tool.
 pub(super) fn handle(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    state: &mut UiState,
     response: &egui::Response,
     input: &ToolInput,
     box_start: &mut Option<egui::Pos2>,
+    out: &mut Vec<Intent>,
 ) {
     if response.clicked()
-        && let (Some(pointer), Some(session)) = (input.pointer, &app.session)
+        && let (Some(pointer), Some(session)) = (input.pointer, view.session)
     {
-        let point = app.map.to_metres(pointer);
+        let point = state.map.to_metres(pointer);
         match MapView::community_at(session, point) {
-            Some(key) if input.shift => {
-                if let Some(position) = app.selection.iter().position(|selected| *selected == key) {
-                    app.selection.remove(position);
-                } else {
-                    app.selection.push(key);
-                }
-            }
-            Some(key) => app.selection = vec![key],
-            None if !input.shift => app.selection.clear(),
+            Some(key) if input.shift => out.push(Intent::ToggleSelected(key)),
+            Some(key) => out.push(Intent::Select(vec![key])),
+            None if !input.shift => out.push(Intent::Select(Vec::new())),
             None => {}
         }
     }
@@ -36,21 +34,24 @@ pub(super) fn handle(
     }
     if response.drag_stopped()
         && let (Some(start), Some(end), Some(session)) =
-            (box_start.take(), input.pointer, &app.session)
+            (box_start.take(), input.pointer, view.session)
     {
-        let (a, b) = (app.map.to_metres(start), app.map.to_metres(end));
+        let (a, b) = (state.map.to_metres(start), state.map.to_metres(end));
         let envelope =
             rstar::AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
-        if !input.shift {
-            app.selection.clear();
-        }
+        let mut selection = if input.shift {
+            view.selection.to_vec()
+        } else {
+            Vec::new()
+        };
         for key in session.community_index().meeting(envelope) {
-            if !app.selection.contains(&key) {
-                app.selection.push(key);
+            if !selection.contains(&key) {
+                selection.push(key);
             }
         }
+        out.push(Intent::Select(selection));
     }
     if input.delete {
-        app.delete_selection();
+        out.push(Intent::DeleteSelection);
     }
 }

@@ -5,24 +5,25 @@ use eframe::egui;
 use geo::{Coord, LineString};
 use shequ_core::edit::Command;
 
-use super::ToolInput;
-use super::gather_points;
-use crate::app::ShequApp;
+use super::input::{ToolInput, gather_points};
+use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::map::MapView;
 
 /// One frame of the tool.
 pub(super) fn handle(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    map: &MapView,
     response: &egui::Response,
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
+    out: &mut Vec<Intent>,
 ) {
-    gather_points(app, response, input, points);
+    gather_points(view, map, response, input, points);
     if (input.enter || response.double_clicked()) && points.len() >= 2 {
         let line = LineString::new(points.clone());
-        let target = app.selection.first().copied().or_else(|| {
-            let session = app.session.as_ref()?;
+        let target = view.selection.first().copied().or_else(|| {
+            let session = view.session?;
             let middle = Coord {
                 x: (points[0].x + points[1].x) / 2.0,
                 y: (points[0].y + points[1].y) / 2.0,
@@ -30,7 +31,7 @@ pub(super) fn handle(
             MapView::community_at(session, middle)
         });
         if let Some(key) = target {
-            app.apply(Intent::Edit(Command::Split { key, line }));
+            out.push(Intent::Edit(Command::Split { key, line }));
         }
         points.clear();
     }

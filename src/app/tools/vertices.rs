@@ -5,58 +5,61 @@ use eframe::egui::{self, Pos2};
 use geo::Coord;
 use shequ_core::edit::Command;
 
-use super::{PICK_RADIUS, Tool, ToolInput};
-use crate::app::ShequApp;
+use super::input::{PICK_RADIUS, ToolInput};
+use crate::app::context::ViewCtx;
 use crate::app::intent::{DragEvent, Intent};
+use crate::app::map::MapView;
 
-/// One frame of the tool.
+/// One frame of the tool; `dragging` while a vertex is held.
 pub(super) fn handle(
-    app: &mut ShequApp,
+    view: &ViewCtx,
+    map: &MapView,
+    dragging: bool,
     ui: &egui::Ui,
     response: &egui::Response,
     input: &ToolInput,
+    out: &mut Vec<Intent>,
 ) {
     let (pointer, escape, delete) = (input.pointer, input.escape, input.delete);
-    let transform = app.map.gesture_transform();
-    let dragging = matches!(&app.tool, Tool::Vertices(drag) if drag.is_dragging());
+    let transform = map.gesture_transform();
     // The vertex is picked where the button went down, not where the drag was noticed.
     let press_origin = ui.input(|input| input.pointer.press_origin());
     if response.drag_started_by(egui::PointerButton::Primary)
         && let Some(pointer) = press_origin.or(response.interact_pointer_pos())
     {
-        let screen = app.map.gesture_point(pointer);
-        app.apply(Intent::Drag(DragEvent::Press(transform, screen)));
+        let screen = map.gesture_point(pointer);
+        out.push(Intent::Drag(DragEvent::Press(transform, screen)));
     }
     if dragging
         && response.dragged()
         && let Some(pointer) = response.interact_pointer_pos()
     {
-        let screen = app.map.gesture_point(pointer);
-        app.apply(Intent::Drag(DragEvent::Move(transform, screen)));
+        let screen = map.gesture_point(pointer);
+        out.push(Intent::Drag(DragEvent::Move(transform, screen)));
     }
     if response.drag_stopped() {
-        app.apply(Intent::Drag(DragEvent::Release));
+        out.push(Intent::Drag(DragEvent::Release));
     }
     if escape {
-        app.apply(Intent::Drag(DragEvent::Escape));
+        out.push(Intent::Drag(DragEvent::Escape));
     }
     if response.double_clicked()
         && let Some(pointer) = pointer
     {
-        insert_vertex_near(app, pointer);
+        insert_vertex_near(view, map, pointer, out);
     }
     if delete && let Some(pointer) = response.hover_pos() {
-        delete_vertex_near(app, pointer);
+        delete_vertex_near(view, map, pointer, out);
     }
 }
 
 /// An edge (start, end) and the point on it nearest the pointer.
 type EdgePick = (Coord<f64>, Coord<f64>, Coord<f64>);
 
-fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
-    let session = app.session.as_ref()?;
-    let point = app.map.to_metres(screen);
-    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+fn nearest_edge(view: &ViewCtx, map: &MapView, screen: Pos2) -> Option<EdgePick> {
+    let session = view.session?;
+    let point = map.to_metres(screen);
+    let tolerance = PICK_RADIUS * map.metres_per_point;
     let envelope = rstar::AABB::from_corners(
         [point.x - tolerance, point.y - tolerance],
         [point.x + tolerance, point.y + tolerance],
@@ -88,22 +91,22 @@ fn nearest_edge(app: &ShequApp, screen: Pos2) -> Option<EdgePick> {
     best.map(|(_, edge)| edge)
 }
 
-fn insert_vertex_near(app: &mut ShequApp, screen: Pos2) {
-    if let Some((start, end, at)) = nearest_edge(app, screen) {
-        app.apply(Intent::Edit(Command::InsertVertex { start, end, at }));
+fn insert_vertex_near(view: &ViewCtx, map: &MapView, screen: Pos2, out: &mut Vec<Intent>) {
+    if let Some((start, end, at)) = nearest_edge(view, map, screen) {
+        out.push(Intent::Edit(Command::InsertVertex { start, end, at }));
     }
 }
 
-fn delete_vertex_near(app: &mut ShequApp, screen: Pos2) {
-    let Some(session) = &app.session else { return };
-    let point = app.map.to_metres(screen);
-    let tolerance = PICK_RADIUS * app.map.metres_per_point;
+fn delete_vertex_near(view: &ViewCtx, map: &MapView, screen: Pos2, out: &mut Vec<Intent>) {
+    let Some(session) = view.session else { return };
+    let point = map.to_metres(screen);
+    let tolerance = PICK_RADIUS * map.metres_per_point;
     if let Some(vertex) = shequ_core::ops::vertex::nearest_vertex(
         session.plan(),
         session.community_index(),
         point,
         tolerance,
     ) {
-        app.apply(Intent::Edit(Command::DeleteVertex { at: vertex }));
+        out.push(Intent::Edit(Command::DeleteVertex { at: vertex }));
     }
 }

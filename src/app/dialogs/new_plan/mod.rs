@@ -3,109 +3,23 @@
 //! a field to another property, and sees how many buildings' households come from the data and
 //! how many will be estimated — before the plan is made.
 
+pub mod draft;
+
 use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, RichText};
 use shequ_core::Session;
-use shequ_core::attributes::{Field, FieldMapping};
+use shequ_core::attributes::Field;
 use shequ_core::format::grouped;
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::profile::RuleProfile;
-use shequ_core::session::{LayerInputs, OpenOptions};
+use shequ_core::session::OpenOptions;
 
-use crate::app::ShequApp;
+use crate::app::context::ViewCtx;
 use crate::app::i18n::{Language, Strings};
 use crate::app::loading::Loading;
 use crate::theme;
-
-/// How many features of the buildings layer the preview reads.
-pub const PREVIEW_FEATURES: usize = 1_000;
-
-/// The dialog's state.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NewPlanDraft {
-    /// The buildings layer.
-    pub buildings: Option<PathBuf>,
-    /// The streets layer.
-    pub streets: Option<PathBuf>,
-    /// Existing community boundaries.
-    pub communities: Option<PathBuf>,
-    /// The attribute mapping being set.
-    pub mapping: FieldMapping,
-    /// The first features of the buildings layer.
-    sample: Option<BuildingsSample>,
-    /// What the mapping makes of them.
-    pub preview: Option<BuildingsPreview>,
-    /// Why the buildings layer could not be previewed.
-    pub error: Option<String>,
-    /// Count buildings without a use as residential.
-    pub unknown_use_is_residential: bool,
-}
-
-impl NewPlanDraft {
-    /// A draft with these layers, the buildings already sampled.
-    pub fn with_layers(
-        buildings: Option<PathBuf>,
-        streets: Option<PathBuf>,
-        communities: Option<PathBuf>,
-    ) -> Self {
-        let mut draft = Self {
-            streets,
-            communities,
-            ..Self::default()
-        };
-        if let Some(buildings) = buildings {
-            draft.set_buildings(buildings);
-        }
-        draft
-    }
-
-    /// Takes `path` as the buildings layer and reads its first features.
-    pub fn set_buildings(&mut self, path: PathBuf) {
-        self.sample = None;
-        self.preview = None;
-        self.error = None;
-        match BuildingsSample::read(&path, PREVIEW_FEATURES) {
-            Ok(sample) => self.sample = Some(sample),
-            Err(error) => self.error = Some(error.to_string()),
-        }
-        self.buildings = Some(path);
-        self.refresh_preview();
-    }
-
-    /// Maps `field` to `source` (or back to its default names) and recomputes the preview.
-    pub fn set_source(&mut self, field: Field, source: Option<&str>) {
-        self.mapping.set_source(field, source);
-        self.refresh_preview();
-    }
-
-    /// Counts buildings without a use as residential (or not) and recomputes the preview.
-    pub fn set_unknown_use_is_residential(&mut self, residential: bool) {
-        self.unknown_use_is_residential = residential;
-        self.refresh_preview();
-    }
-
-    fn refresh_preview(&mut self) {
-        let mut profile = RuleProfile::default();
-        profile.estimate.unknown_use_is_residential = self.unknown_use_is_residential;
-        self.preview = self
-            .sample
-            .as_ref()
-            .map(|sample| sample.preview(&self.mapping, &profile));
-    }
-
-    /// The plan's layers, once the buildings are chosen and readable.
-    fn inputs(&self) -> Option<LayerInputs> {
-        self.sample.as_ref()?;
-        Some(LayerInputs {
-            buildings: self.buildings.clone()?,
-            streets: self.streets.clone(),
-            communities: self.communities.clone(),
-            fields: self.mapping.clone(),
-            unknown_use_is_residential: self.unknown_use_is_residential,
-        })
-    }
-}
+use draft::NewPlanDraft;
 
 /// A field's name in the interface.
 pub fn field_name(field: Field, language: Language) -> &'static str {
@@ -149,9 +63,14 @@ fn pick_layer(title: &str) -> Option<PathBuf> {
 }
 
 /// Shows the dialog; false once it is closed (created or cancelled).
-pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> bool {
-    let strings = app.strings();
-    let language = app.preferences.language;
+pub fn show(
+    view: &ViewCtx,
+    loading: &mut Option<Loading>,
+    ui: &mut egui::Ui,
+    draft: &mut NewPlanDraft,
+) -> bool {
+    let strings = view.strings;
+    let language = view.language;
     ui.set_max_width(760.0);
     ui.heading(strings.new_plan_from_layers.trim_end_matches('…'));
     layer_choices(ui, strings, draft);
@@ -179,7 +98,7 @@ pub fn show(app: &mut ShequApp, ui: &mut egui::Ui, draft: &mut NewPlanDraft) -> 
         household_counts(ui, strings, draft, &preview);
     }
     ui.separator();
-    create_or_cancel(app, ui, strings, draft)
+    create_or_cancel(loading, ui, strings, draft)
 }
 
 /// The buildings, streets and boundaries chosen, each with its button.
@@ -344,7 +263,7 @@ fn household_counts(
 
 /// Create (the plan opens in the background) or Cancel; false once either is pressed.
 fn create_or_cancel(
-    app: &mut ShequApp,
+    loading: &mut Option<Loading>,
     ui: &mut egui::Ui,
     strings: &Strings,
     draft: &NewPlanDraft,
@@ -358,7 +277,7 @@ fn create_or_cancel(
             && let Some(inputs) = inputs
         {
             let label = inputs.buildings.clone();
-            app.loading = Some(Loading::start(&label, move |progress| {
+            *loading = Some(Loading::start(&label, move |progress| {
                 Session::from_layers(
                     &inputs,
                     RuleProfile::default(),

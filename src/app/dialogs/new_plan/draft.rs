@@ -1,0 +1,98 @@
+//! What "New plan from layers" has gathered so far: the layers, the attribute mapping and the
+//! preview of the first buildings under it.
+
+use std::path::PathBuf;
+
+use shequ_core::attributes::{Field, FieldMapping};
+use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
+use shequ_core::profile::RuleProfile;
+use shequ_core::session::LayerInputs;
+
+/// How many features of the buildings layer the preview reads.
+pub const PREVIEW_FEATURES: usize = 1_000;
+
+/// The dialog's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlanDraft {
+    /// The buildings layer.
+    pub buildings: Option<PathBuf>,
+    /// The streets layer.
+    pub streets: Option<PathBuf>,
+    /// Existing community boundaries.
+    pub communities: Option<PathBuf>,
+    /// The attribute mapping being set.
+    pub mapping: FieldMapping,
+    /// The first features of the buildings layer.
+    pub sample: Option<BuildingsSample>,
+    /// What the mapping makes of them.
+    pub preview: Option<BuildingsPreview>,
+    /// Why the buildings layer could not be previewed.
+    pub error: Option<String>,
+    /// Count buildings without a use as residential.
+    pub unknown_use_is_residential: bool,
+}
+
+impl NewPlanDraft {
+    /// A draft with these layers, the buildings already sampled.
+    pub fn with_layers(
+        buildings: Option<PathBuf>,
+        streets: Option<PathBuf>,
+        communities: Option<PathBuf>,
+    ) -> Self {
+        let mut draft = Self {
+            streets,
+            communities,
+            ..Self::default()
+        };
+        if let Some(buildings) = buildings {
+            draft.set_buildings(buildings);
+        }
+        draft
+    }
+
+    /// Takes `path` as the buildings layer and reads its first features.
+    pub fn set_buildings(&mut self, path: PathBuf) {
+        self.sample = None;
+        self.preview = None;
+        self.error = None;
+        match BuildingsSample::read(&path, PREVIEW_FEATURES) {
+            Ok(sample) => self.sample = Some(sample),
+            Err(error) => self.error = Some(error.to_string()),
+        }
+        self.buildings = Some(path);
+        self.refresh_preview();
+    }
+
+    /// Maps `field` to `source` (or back to its default names) and recomputes the preview.
+    pub fn set_source(&mut self, field: Field, source: Option<&str>) {
+        self.mapping.set_source(field, source);
+        self.refresh_preview();
+    }
+
+    /// Counts buildings without a use as residential (or not) and recomputes the preview.
+    pub fn set_unknown_use_is_residential(&mut self, residential: bool) {
+        self.unknown_use_is_residential = residential;
+        self.refresh_preview();
+    }
+
+    fn refresh_preview(&mut self) {
+        let mut profile = RuleProfile::default();
+        profile.estimate.unknown_use_is_residential = self.unknown_use_is_residential;
+        self.preview = self
+            .sample
+            .as_ref()
+            .map(|sample| sample.preview(&self.mapping, &profile));
+    }
+
+    /// The plan's layers, once the buildings are chosen and readable.
+    pub fn inputs(&self) -> Option<LayerInputs> {
+        self.sample.as_ref()?;
+        Some(LayerInputs {
+            buildings: self.buildings.clone()?,
+            streets: self.streets.clone(),
+            communities: self.communities.clone(),
+            fields: self.mapping.clone(),
+            unknown_use_is_residential: self.unknown_use_is_residential,
+        })
+    }
+}

@@ -1,0 +1,42 @@
+//! The keyboard shortcuts that work anywhere outside a text field: undo, redo, save, zoom to
+//! everything, the tools' keys and merge.
+
+use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
+
+use super::context::ViewCtx;
+use super::intent::Intent;
+use super::state::UiState;
+use super::tools::kinds::TOOLS;
+
+/// Reads this frame's shortcuts (before any panel sees the keys).
+pub fn handle(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut Vec<Intent>) {
+    if ctx.egui_wants_keyboard_input() {
+        return;
+    }
+    let pressed = |modifiers: Modifiers, key: Key| {
+        ctx.input_mut(|input| input.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+    };
+    if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) || pressed(Modifiers::COMMAND, Key::Y)
+    {
+        out.push(Intent::Redo);
+    }
+    if pressed(Modifiers::COMMAND, Key::Z) {
+        out.push(Intent::Undo);
+    }
+    if pressed(Modifiers::COMMAND, Key::S) {
+        out.push(Intent::Save);
+    }
+    if pressed(Modifiers::NONE, Key::Home)
+        && let Some(session) = view.session
+    {
+        state.map.fit_all(session);
+    }
+    for entry in &TOOLS {
+        if pressed(Modifiers::NONE, entry.key) {
+            state.tool = entry.kind.start();
+        }
+    }
+    if pressed(Modifiers::NONE, Key::M) {
+        out.push(Intent::MergeSelection);
+    }
+}

@@ -1,0 +1,191 @@
+//! What the app holds: the document (the open plan and its selection), the interface's state
+//! (map view, tool, filters, drafts, dialog, status line) and the preferences kept between runs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use shequ_core::Session;
+use shequ_core::ids::CommunityKey;
+use shequ_core::violation::ViolationKey;
+
+use super::dialogs::new_plan::draft::NewPlanDraft;
+use super::i18n::Language;
+use super::loading::Loading;
+use super::map::{LayerVisibility, MapView};
+use super::tools::kinds::Tool;
+
+/// The open plan and what is selected in it.
+#[derive(Default)]
+pub struct Document {
+    /// The open plan.
+    pub session: Option<Session>,
+    /// Selected communities, in the order they were picked.
+    pub selection: Vec<CommunityKey>,
+}
+
+/// The interface's state between frames: what the panels, tools and dialogs change directly,
+/// because it is theirs and not the plan's.
+pub struct UiState {
+    /// The map view.
+    pub map: MapView,
+    /// The active tool and its state.
+    pub tool: Tool,
+    /// The community list's filter text.
+    pub list_filter: String,
+    /// The community list's sort column and direction.
+    pub list_sort: (SortColumn, bool),
+    /// The violations panel's filters.
+    pub violation_filter: ViolationFilter,
+    /// The violation last clicked, outlined on the map.
+    pub highlighted: Option<ViolationKey>,
+    /// The dialog shown, if any.
+    pub dialog: Option<Dialog>,
+    /// The last error for the status bar.
+    pub message: Option<String>,
+    /// The last confirmation for the status bar (saved, exported, opened).
+    pub notice: Option<String>,
+    /// A plan being opened in the background.
+    pub loading: Option<Loading>,
+    /// The inspector's name field while it is being typed.
+    pub name_draft: Option<(CommunityKey, String)>,
+    /// The inspector's notes field while it is being typed.
+    pub notes_draft: Option<(CommunityKey, String)>,
+    /// The map point under the pointer, metres.
+    pub cursor: Option<geo::Coord<f64>>,
+    /// When the recovery file was last written.
+    pub last_autosave: Instant,
+    /// The window title last sent.
+    pub window_title: String,
+    /// Unaccepted errors and warnings, as of a generation of the plan and a count of exceptions.
+    pub totals_cache: Option<(u64, usize, (usize, usize))>,
+    /// True once quitting has been confirmed.
+    pub quit_confirmed: bool,
+}
+
+impl UiState {
+    /// The state of a fresh window, the map showing `layers`.
+    pub fn new(layers: LayerVisibility) -> Self {
+        let mut map = MapView::default();
+        map.layers = layers;
+        Self {
+            map,
+            tool: Tool::default(),
+            list_filter: String::new(),
+            list_sort: (SortColumn::Id, true),
+            violation_filter: ViolationFilter::default(),
+            highlighted: None,
+            dialog: None,
+            message: None,
+            notice: None,
+            loading: None,
+            name_draft: None,
+            notes_draft: None,
+            cursor: None,
+            last_autosave: Instant::now(),
+            window_title: String::new(),
+            totals_cache: None,
+            quit_confirmed: false,
+        }
+    }
+
+    /// Shows a confirmation in the status bar, in place of any earlier error.
+    pub fn notify(&mut self, notice: String) {
+        self.message = None;
+        self.notice = Some(notice);
+    }
+}
+
+/// The community list's sort columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Id.
+    Id,
+    /// Name.
+    Name,
+    /// Type.
+    Type,
+    /// Street office.
+    StreetOffice,
+    /// Households.
+    Households,
+    /// Residents.
+    Residents,
+    /// Violations.
+    Violations,
+}
+
+/// Settings kept between runs. Every field has a default, so a settings file from an older or
+/// newer version loads with what it has rather than being discarded whole.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    /// The interface language.
+    pub language: Language,
+    /// Recently opened plans, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Layer visibility.
+    pub layers: LayerVisibility,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            language: Language::from_locale(),
+            recent: Vec::new(),
+            layers: LayerVisibility::default(),
+        }
+    }
+}
+
+/// The violations panel's filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViolationFilter {
+    /// Only errors (Some(true)), only warnings (Some(false)), or both.
+    pub errors_only: Option<bool>,
+    /// Only this rule.
+    pub rule: Option<&'static str>,
+    /// Only violations about communities of this street office.
+    pub street_office: Option<String>,
+    /// Only violations that the planner's edits caused.
+    pub mine_only: bool,
+}
+
+/// A dialog in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Accept a violation: reason and approver.
+    Accept {
+        /// Which violation.
+        key: ViolationKey,
+        /// Its message, to show.
+        message: String,
+        /// Why.
+        reason: String,
+        /// Who.
+        approver: String,
+    },
+    /// Name and type a drawn community.
+    NewCommunity {
+        /// The drawn boundary, metres.
+        boundary: geo::MultiPolygon<f64>,
+        /// Its id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Its type.
+        kind: shequ_core::plan::CommunityType,
+    },
+    /// Unsaved changes on quit.
+    ConfirmQuit,
+    /// A recovery file was found.
+    OfferRecovery {
+        /// The recovery file.
+        recovery: PathBuf,
+    },
+    /// New plan from layers: the layers, the attribute mapping and its preview.
+    NewPlan(Box<NewPlanDraft>),
+    /// Keyboard shortcuts.
+    Shortcuts,
+    /// About, with the data licences.
+    About,
+}
