@@ -15,6 +15,7 @@ pub mod format;
 pub mod lang;
 pub mod progress;
 pub mod projection;
+pub mod crs;
 pub mod random;
 pub mod geometry;
 pub mod profile;
