@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use shequ_core::attributes::FieldMapping;
+use shequ_core::load::LayerSystems;
 use shequ_core::session::LayerInputs;
 
 /// Exit code when the plan has no error-level violation.
@@ -36,6 +37,13 @@ pub struct LayerArguments {
     /// housing. Recorded in the plan's profile overrides.
     #[arg(long)]
     pub unknown_use_residential: bool,
+    /// A layer's coordinate system when it is not WGS 84 longitude/latitude, e.g.
+    /// `--crs buildings=EPSG:4527` (CGCS2000 Gauss-Krüger zone 39). LAYER: buildings, streets,
+    /// communities; CRS: EPSG:N (Xi'an 80 / Beijing 54 codes take the city's datum shift after
+    /// them: "EPSG:2383 +towgs84=…"), gcj02 (Amap, Tencent), bd09 (Baidu), a PROJ string, or a
+    /// .prj/WKT file. A GeoJSON file's own `crs` member is read when none is given.
+    #[arg(long = "crs", value_name = "LAYER=CRS")]
+    pub systems: Vec<String>,
 }
 
 impl LayerArguments {
@@ -50,6 +58,8 @@ impl LayerArguments {
             communities: self.communities.clone(),
             fields: FieldMapping::from_assignments(&self.fields)?,
             unknown_use_is_residential: self.unknown_use_residential,
+            systems: LayerSystems::from_assignments(&self.systems)
+                .map_err(|problem| anyhow::anyhow!("--crs: {problem}"))?,
         }))
     }
 }

@@ -81,6 +81,27 @@ impl RawGeometry {
         }
     }
 
+    /// Changes every position with `change`.
+    pub fn change_positions(&mut self, change: &mut impl FnMut(&mut Position)) {
+        match self {
+            RawGeometry::Point { coordinates } => change(coordinates),
+            RawGeometry::MultiPoint { coordinates } | RawGeometry::LineString { coordinates } => {
+                coordinates.iter_mut().for_each(change)
+            }
+            RawGeometry::MultiLineString { coordinates } | RawGeometry::Polygon { coordinates } => {
+                coordinates.iter_mut().flatten().for_each(change)
+            }
+            RawGeometry::MultiPolygon { coordinates } => {
+                coordinates.iter_mut().flatten().flatten().for_each(change)
+            }
+            RawGeometry::GeometryCollection { geometries } => {
+                for geometry in geometries {
+                    geometry.change_positions(change);
+                }
+            }
+        }
+    }
+
     /// Calls `visit` with every position.
     pub fn for_each_position(&self, visit: &mut impl FnMut(Position)) {
         match self {
@@ -190,6 +211,67 @@ impl TryFrom<geojson::Geometry> for RawGeometry {
             },
         })
     }
+}
+
+impl Position {
+    /// This position (in `crs`) as WGS 84 longitude/latitude. One that cannot be (outside the
+    /// projection's domain) becomes not-a-number, which the conversion names as not
+    /// longitude/latitude.
+    pub fn to_wgs84(&mut self, crs: &crate::crs::Crs) {
+        (self.longitude, self.latitude) = crs
+            .to_wgs84(self.longitude, self.latitude)
+            .unwrap_or((f64::NAN, f64::NAN));
+    }
+}
+
+/// Takes every feature's positions from `crs` to WGS 84 longitude/latitude.
+pub fn features_to_wgs84(features: &mut [RawFeature], crs: &crate::crs::Crs) {
+    for feature in features {
+        if let Some(geometry) = &mut feature.geometry {
+            geometry.change_positions(&mut |position| position.to_wgs84(crs));
+        }
+    }
+}
+
+/// The coordinate system a GeoJSON file declares in the legacy (2008) `crs` member near its
+/// start — `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}}` — as text
+/// [`crate::crs::Crs::parse`] takes (`EPSG:4547`); `None` when it declares none.
+pub fn declared_crs(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut start = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 16)
+        .read_to_end(&mut start)
+        .ok()?;
+    let text = String::from_utf8_lossy(&start);
+    // The member is near the start, before the features; a "crs" inside a feature's properties
+    // would come after `"features"`.
+    let member = text.find("\"crs\"")?;
+    if text
+        .find("\"features\"")
+        .is_some_and(|features| features < member)
+    {
+        return None;
+    }
+    let value_start = member + text[member..].find(':')? + 1;
+    let value: Value = serde_json::Deserializer::from_str(&text[value_start..])
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
+    let name = value.pointer("/properties/name")?.as_str()?;
+    crs_name_of_urn(name)
+}
+
+/// `urn:ogc:def:crs:EPSG::4547`, `urn:ogc:def:crs:OGC:1.3:CRS84`, `EPSG:4547` as `EPSG:4547`
+/// or `EPSG:4326`.
+fn crs_name_of_urn(name: &str) -> Option<String> {
+    let upper = name.trim().to_ascii_uppercase();
+    if upper.ends_with("CRS84") {
+        return Some("EPSG:4326".to_owned());
+    }
+    let code = upper.rsplit(':').next()?.trim();
+    (upper.contains("EPSG") && code.parse::<u32>().is_ok()).then(|| format!("EPSG:{code}"))
 }
 
 /// A FeatureCollection as read, with its foreign members (such as a plan's `shequ`).

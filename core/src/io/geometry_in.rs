@@ -45,10 +45,12 @@ impl GeometryProblem {
             ),
             GeometryProblem::NotLonLat(position) => (
                 format!(
-                    "have a position ({}, {}) that is not longitude/latitude",
-                    position.longitude, position.latitude
+                    "have a position ({}, {}) that is not longitude/latitude ({}?)",
+                    position.longitude,
+                    position.latitude,
+                    crate::crs::guess_projected(position.longitude, position.latitude)
                 ),
-                "GeoJSON must be WGS 84 longitude/latitude (RFC 7946): reproject the layer to EPSG:4326 and export it again.",
+                "Give the layer's coordinate system (e.g. --crs buildings=EPSG:4527, or in the new-plan dialog), or reproject the layer to WGS 84 (EPSG:4326).",
             ),
             GeometryProblem::Missing => (
                 "have no geometry and were skipped".to_owned(),

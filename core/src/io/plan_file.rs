@@ -49,6 +49,13 @@ pub struct LayerSettings {
     /// Field overrides for the layers and the communities.
     #[serde(default, skip_serializing_if = "FieldMapping::is_empty")]
     pub fields: FieldMapping,
+    /// The buildings layer's coordinate system, when it is not WGS 84 longitude/latitude
+    /// (`EPSG:4527`, `gcj02`, a PROJ string…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buildings_crs: Option<String>,
+    /// The streets layer's coordinate system, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streets_crs: Option<String>,
     /// Members of a newer version, kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -117,6 +124,8 @@ impl PlanSettings {
                 buildings,
                 streets,
                 fields,
+                buildings_crs: None,
+                streets_crs: None,
                 other_members: Map::new(),
             },
             street_offices: Vec::new(),

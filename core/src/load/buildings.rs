@@ -7,6 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::attributes::{Field, FieldMapping, FieldValues};
+use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
 use crate::io::flat_features::{
@@ -308,6 +309,8 @@ const CONVERTED_TOGETHER: usize = 1_024;
 /// Buildings converted so far while a layer streams in.
 struct BuildingsInProgress<'a> {
     path: &'a Path,
+    /// The layer's coordinate system, when it is not WGS 84 longitude/latitude.
+    crs: Option<&'a Crs>,
     mapping: &'a FieldMapping,
     profile: &'a RuleProfile,
     slots: PropertySlots,
@@ -327,6 +330,7 @@ struct BuildingsInProgress<'a> {
 impl<'a> BuildingsInProgress<'a> {
     fn new(
         path: &'a Path,
+        crs: Option<&'a Crs>,
         mapping: &'a FieldMapping,
         profile: &'a RuleProfile,
         expected_features: u64,
@@ -339,6 +343,7 @@ impl<'a> BuildingsInProgress<'a> {
         let capacity = usize::try_from(expected_features + expected_features / 32).unwrap_or(0);
         Self {
             path,
+            crs,
             mapping,
             profile,
             slots: building_slots(mapping),
@@ -356,7 +361,12 @@ impl<'a> BuildingsInProgress<'a> {
 
     /// Takes runs of parsed features in file order, converting them once the projection is
     /// known (the first [`STREAM_CHUNK`] features with coordinates fix it).
-    fn take(&mut self, runs: Vec<(usize, ParsedFeatures)>) -> Result<()> {
+    fn take(&mut self, mut runs: Vec<(usize, ParsedFeatures)>) -> Result<()> {
+        if let Some(crs) = self.crs {
+            for (_, run) in &mut runs {
+                run.to_wgs84(crs);
+            }
+        }
         for (first_index, run) in &runs {
             self.features += run.len();
             if *first_index == 0 && self.first_keys.is_none() {
@@ -513,9 +523,10 @@ impl<'a> BuildingsInProgress<'a> {
 /// projection is centred on the first [`STREAM_CHUNK`] features' extent, stray features left out
 /// (see [`LayerCentre`]): a city is far smaller
 /// than the distance over which the transverse Mercator's scale error would matter (2.8 × 10⁻⁶
-/// at 15 km, 1.1 × 10⁻⁵ at 30 km).
+/// at 15 km, 1.1 × 10⁻⁵ at 30 km). Positions in `crs` are taken to WGS 84 as they are parsed.
 pub fn load_buildings(
     path: &Path,
+    crs: Option<&Crs>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
     max_file_bytes: u64,
@@ -525,7 +536,7 @@ pub fn load_buildings(
     let expected = expected_features(path);
     progress.expect_features(expected);
     if within_limit {
-        let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
+        let mut conversion = BuildingsInProgress::new(path, crs, mapping, profile, expected);
         let slots = conversion.slots.clone();
         let reading = Reading {
             slots: &slots,
@@ -540,7 +551,7 @@ pub fn load_buildings(
         // Not the plain shape: read it again with the reader that says what is wrong.
         progress.restart_features();
     }
-    let mut conversion = BuildingsInProgress::new(path, mapping, profile, expected);
+    let mut conversion = BuildingsInProgress::new(path, crs, mapping, profile, expected);
     crate::io::geojson::stream_feature_collection(
         path,
         max_file_bytes,
@@ -609,6 +620,7 @@ mod tests {
         );
         let (flat, flat_warnings, projection) = load_buildings(
             &path,
+            None,
             &mapping,
             &profile,
             u64::MAX,
@@ -646,6 +658,7 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let flat = load_buildings(
             &path,
+            None,
             &FieldMapping::default(),
             &RuleProfile::default(),
             u64::MAX,

@@ -5,12 +5,14 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::attributes::{Field, FieldMapping};
+use crate::crs::Crs;
 use crate::error::Result;
 use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
 use crate::io::flat_features::{
     FeatureView, GeometryFamily, ParsedFeatures, PropertySlots, Reading,
 };
 use crate::io::geojson::RawCollection;
+use crate::io::geojson::features_to_wgs84;
 use crate::io::geometry_in::{GeometryProblem, flat_lines_in_metres, lines_in_metres};
 use crate::io::paths::regular_file_size;
 use crate::io::warnings::{LoadWarning, WarningCollector};
@@ -36,8 +38,24 @@ pub enum ParsedStreets {
 }
 
 /// Parses the streets layer at `path` (flat on all cores; an unusual file by serde, which says
-/// what is wrong), refusing files over `max_file_bytes`.
+/// what is wrong), refusing files over `max_file_bytes`; positions in `crs` are taken to WGS 84.
 pub fn parse_streets(
+    path: &Path,
+    crs: Option<&Crs>,
+    mapping: &FieldMapping,
+    max_file_bytes: u64,
+) -> Result<ParsedStreets> {
+    let mut parsed = parse_streets_as_given(path, mapping, max_file_bytes)?;
+    if let Some(crs) = crs {
+        match &mut parsed {
+            ParsedStreets::Flat { runs, .. } => runs.iter_mut().for_each(|run| run.to_wgs84(crs)),
+            ParsedStreets::Raw(collection) => features_to_wgs84(&mut collection.features, crs),
+        }
+    }
+    Ok(parsed)
+}
+
+fn parse_streets_as_given(
     path: &Path,
     mapping: &FieldMapping,
     max_file_bytes: u64,
@@ -177,7 +195,7 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let mapping = FieldMapping::default();
         let projection = LocalProjection::centred_on(115.9, 28.6);
-        let parsed = parse_streets(&path, &mapping, u64::MAX).expect("parses");
+        let parsed = parse_streets(&path, None, &mapping, u64::MAX).expect("parses");
         assert!(matches!(parsed, ParsedStreets::Flat { .. }));
         let flat = streets_from_parsed(&parsed, &path, &projection, &mapping).expect("converts");
         let raw = crate::io::geojson::read_feature_collection(&path, u64::MAX).expect("parses");

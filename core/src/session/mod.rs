@@ -17,6 +17,7 @@ use crate::io::paths::resolve;
 use crate::io::plan_file::PlanSettings;
 use crate::io::warnings::LoadWarning;
 use crate::layers::BaseLayers;
+use crate::load::LayerSystems;
 use crate::ops::blocks::Blocks;
 use crate::plan::Plan;
 use crate::profile::{DEFAULT_PROFILE_NAME, RuleProfile};
@@ -73,6 +74,9 @@ pub struct LayerInputs {
     /// Count buildings with no use as residential (the profile's `unknown_use_is_residential`),
     /// recorded in the plan's profile overrides so that the saved plan counts the same.
     pub unknown_use_is_residential: bool,
+    /// The layers' coordinate systems where they are not WGS 84 longitude/latitude (recorded in
+    /// the plan, so that it opens the layers the same way).
+    pub systems: LayerSystems,
 }
 
 /// A plan open for checking or editing: the one façade the CLI and the app use. Its parts are

@@ -6,15 +6,18 @@ use std::time::Instant;
 
 use serde_json::Map;
 
-use crate::error::Result;
+use crate::crs::Crs;
+use crate::error::{Error, Result};
 use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
-use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawCollection, read_feature_collection};
+use crate::io::geojson::{
+    DEFAULT_MAX_FILE_BYTES, RawCollection, features_to_wgs84, read_feature_collection,
+};
 use crate::io::paths::{folder_of, resolve};
 use crate::io::plan_file::{
     PlanSettings, communities_from_collection, street_offices_in_metres, take_settings,
 };
 use crate::layers::BaseLayers;
-use crate::load::{LayerCacheUse, ReadLayers, read_layers};
+use crate::load::{LayerCacheUse, LayerSystems, ReadLayers, read_layers, system_of};
 use crate::plan::{District, Plan, StreetOffice};
 use crate::profile::RuleProfile;
 use crate::progress::{LoadProgress, LoadStage};
@@ -56,11 +59,13 @@ impl Session {
             .streets
             .as_deref()
             .map(|streets| resolve(&folder, streets));
+        let systems = recorded_systems(&settings, plan_path)?;
         let read = read_layers(
             &buildings_path,
             streets_path.as_deref(),
             &settings.layers.fields,
             &profile,
+            &systems,
             options.cache,
             progress,
         )?;
@@ -100,15 +105,19 @@ impl Session {
             inputs.streets.as_deref(),
             &inputs.fields,
             &profile,
+            &inputs.systems,
             options.cache,
             progress,
         )?;
         let communities = inputs
             .communities
             .as_deref()
-            .map(|path| {
-                read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)
-                    .map(|raw| (raw, path.to_path_buf()))
+            .map(|path| -> Result<_> {
+                let mut raw = read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?;
+                if let Some(crs) = system_of(path, inputs.systems.communities.as_ref())? {
+                    features_to_wgs84(&mut raw.features, &crs);
+                }
+                Ok((raw, path.to_path_buf()))
             })
             .transpose()?;
         let mut settings = PlanSettings::new(
@@ -119,6 +128,15 @@ impl Session {
                 .map(|path| path.to_string_lossy().into_owned()),
             inputs.fields.clone(),
         );
+        settings.layers.buildings_crs =
+            system_of(&inputs.buildings, inputs.systems.buildings.as_ref())?
+                .map(|crs| crs.name().to_owned());
+        settings.layers.streets_crs = match &inputs.streets {
+            Some(path) => {
+                system_of(path, inputs.systems.streets.as_ref())?.map(|crs| crs.name().to_owned())
+            }
+            None => None,
+        };
         if inputs.unknown_use_is_residential {
             settings.profile.overrides = Some(serde_json::json!({
                 "estimate": {"unknown_use_is_residential": true}
@@ -271,4 +289,24 @@ fn add_missing_street_offices_and_districts(plan: &mut Plan) {
             name,
         });
     }
+}
+
+/// The layers' coordinate systems the plan records.
+fn recorded_systems(settings: &PlanSettings, plan_path: &Path) -> Result<LayerSystems> {
+    let parse = |recorded: &Option<String>| -> Result<Option<Crs>> {
+        recorded
+            .as_deref()
+            .map(|text| {
+                Crs::parse(text).map_err(|error| Error::Plan {
+                    path: plan_path.to_path_buf(),
+                    problem: format!("the layers' coordinate system \"{text}\": {error}"),
+                })
+            })
+            .transpose()
+    };
+    Ok(LayerSystems {
+        buildings: parse(&settings.layers.buildings_crs)?,
+        streets: parse(&settings.layers.streets_crs)?,
+        communities: None,
+    })
 }

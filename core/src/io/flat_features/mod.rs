@@ -298,6 +298,20 @@ impl ParsedFeatures {
         }
     }
 
+    /// Takes every position from `crs` to WGS 84 longitude/latitude.
+    pub fn to_wgs84(&mut self, crs: &crate::crs::Crs) {
+        for position in &mut self.positions {
+            position.to_wgs84(crs);
+        }
+        for feature in &mut self.features {
+            if let ParsedFeature::Raw(feature) = feature
+                && let Some(geometry) = &mut feature.geometry
+            {
+                geometry.change_positions(&mut |position| position.to_wgs84(crs));
+            }
+        }
+    }
+
     /// The property keys of the first feature, when they were asked for.
     pub fn first_keys(&self) -> Option<Vec<String>> {
         match self.features.first()? {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use shequ_core::attributes::{Field, FieldMapping};
+use shequ_core::load::LayerSystems;
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::LayerInputs;
@@ -93,6 +94,7 @@ impl NewPlanDraft {
             communities: self.communities.clone(),
             fields: self.mapping.clone(),
             unknown_use_is_residential: self.unknown_use_is_residential,
+            systems: LayerSystems::default(),
         })
     }
 }
