@@ -282,6 +282,80 @@ fn check_with_layers_instead_of_a_plan_gives_the_same_households() {
 }
 
 #[test]
+fn check_with_buildings_in_a_gauss_kruger_zone_and_crs_gives_the_same_households() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo");
+    let folder = tempfile::tempdir().expect("folder");
+    let zone_39 = shequ_core::crs::Crs::parse("EPSG:4527").expect("zone 39");
+    let mut layer: Value = serde_json::from_str(
+        &std::fs::read_to_string(demo.join("buildings.geojson")).expect("read"),
+    )
+    .expect("json");
+    for feature in layer["features"].as_array_mut().expect("features") {
+        for ring in feature["geometry"]["coordinates"]
+            .as_array_mut()
+            .expect("rings")
+        {
+            for position in ring.as_array_mut().expect("positions") {
+                let (longitude, latitude) = (position[0].as_f64(), position[1].as_f64());
+                let (x, y) = zone_39
+                    .from_wgs84(longitude.expect("lon"), latitude.expect("lat"))
+                    .expect("projects");
+                *position = serde_json::json!([x, y]);
+            }
+        }
+    }
+    let buildings = folder.path().join("buildings.geojson");
+    std::fs::write(&buildings, layer.to_string()).expect("write");
+    let arguments = |crs: Option<&str>| {
+        let mut arguments = vec![
+            "check".to_owned(),
+            "--buildings".to_owned(),
+            buildings.to_string_lossy().into_owned(),
+            "--communities".to_owned(),
+            demo.join("plan.shequ.geojson")
+                .to_string_lossy()
+                .into_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ];
+        if let Some(crs) = crs {
+            arguments.extend(["--crs".to_owned(), crs.to_owned()]);
+        }
+        arguments
+    };
+    let run = |arguments: Vec<String>| {
+        let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+        shequ(&arguments)
+    };
+    let refused = run(arguments(None));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("EPSG:4527"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let output = run(arguments(Some("buildings=EPSG:4527")));
+    assert!(
+        output.status.code().is_some_and(|code| code <= 1),
+        "{}",
+        text(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        reported_households(&report),
+        reported_households(&check_json(&sample_plan("nanchang-demo")))
+    );
+    // Each community says where it landed, in WGS 84.
+    let bbox = &report["communities"][0]["bbox_lonlat"];
+    assert!(
+        bbox[0]
+            .as_f64()
+            .is_some_and(|west| (115.0..117.0).contains(&west)),
+        "{bbox}"
+    );
+}
+
+#[test]
 fn bad_input_exits_with_code_two_and_names_the_file() {
     let folder = tempfile::tempdir().expect("temp dir");
     let broken = folder.path().join("broken.geojson");

@@ -38,6 +38,30 @@ pub struct CommunityRow {
     pub buildings: u32,
     /// Households that were estimated.
     pub estimated_households: u64,
+    /// The area inside its boundary, m² (to 0.1 m²).
+    pub area_m2: f64,
+    /// Its boundary's extent in WGS 84, `[west, south, east, north]`: where the layer landed.
+    pub bbox_lonlat: Option<[f64; 4]>,
+}
+
+/// The extent of `boundary` (metres) in WGS 84 longitude/latitude, `[west, south, east, north]`.
+fn extent_lon_lat(
+    boundary: &geo::MultiPolygon<f64>,
+    projection: &LocalProjection,
+) -> Option<[f64; 4]> {
+    use geo::CoordsIter;
+    boundary.coords_iter().fold(None, |extent, coord| {
+        let [longitude, latitude] = projection.to_lon_lat_rounded(coord);
+        Some(match extent {
+            None => [longitude, latitude, longitude, latitude],
+            Some([west, south, east, north]) => [
+                west.min(longitude),
+                south.min(latitude),
+                east.max(longitude),
+                north.max(latitude),
+            ],
+        })
+    })
 }
 
 /// Residential buildings in no community.
@@ -192,6 +216,8 @@ impl CheckReport {
                 residents: tally.residents,
                 buildings: tally.buildings,
                 estimated_households: tally.estimated_households,
+                area_m2: (geo::Area::unsigned_area(&community.boundary) * 10.0).round() / 10.0,
+                bbox_lonlat: extent_lon_lat(&community.boundary, session.projection()),
             };
             for &building in &tally.cut_buildings {
                 cuts.entry(building).or_default().push(community.id.clone());
