@@ -83,6 +83,7 @@ fn layers(folder: &Path, systems: LayerSystems) -> LayerInputs {
         fields: Default::default(),
         unknown_use_is_residential: false,
         systems,
+        encodings: Default::default(),
     }
 }
 
@@ -162,6 +163,7 @@ fn a_layer_declaring_its_system_in_the_legacy_crs_member_needs_no_flag() {
         fields: Default::default(),
         unknown_use_is_residential: false,
         systems: LayerSystems::default(),
+        encodings: Default::default(),
     };
     let session = open(&inputs);
     let reference = open(&LayerInputs {
@@ -202,6 +204,7 @@ fn projected_metres_without_a_system_are_refused_with_a_guess_at_the_zone() {
             fields: Default::default(),
             unknown_use_is_residential: false,
             systems: LayerSystems::default(),
+            encodings: Default::default(),
         },
         RuleProfile::default(),
         OpenOptions {

@@ -93,7 +93,7 @@ impl Target<'_> {
             Intent::ChooseLayersForNewPlan => {
                 let buildings = rfd::FileDialog::new()
                     .set_title(self.strings().buildings)
-                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .add_filter("GeoJSON, Shapefile", &["geojson", "json", "shp"])
                     .pick_file();
                 self.start_new_plan(buildings, None, None);
                 true

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use shequ_core::attributes::FieldMapping;
-use shequ_core::load::LayerSystems;
+use shequ_core::load::{LayerEncodings, LayerSystems};
 use shequ_core::session::LayerInputs;
 
 /// Exit code when the plan has no error-level violation.
@@ -18,13 +18,16 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Layers given on the command line instead of a plan file.
 #[derive(Debug, Clone, Args)]
 pub struct LayerArguments {
-    /// Buildings 楼栋 layer: GeoJSON Polygon / MultiPolygon in lon/lat.
+    /// Buildings 楼栋 layer: Polygon / MultiPolygon features in a GeoJSON file or a Shapefile
+    /// (.shp with its .shx and .dbf); WGS 84 lon/lat unless the file or --crs says otherwise.
     #[arg(long, value_name = "FILE")]
     pub buildings: Option<PathBuf>,
-    /// Streets 街巷 layer: GeoJSON LineString / MultiLineString (road-area polygons accepted).
+    /// Streets 街巷 layer: LineString / MultiLineString features (road-area polygons accepted),
+    /// GeoJSON or Shapefile.
     #[arg(long, value_name = "FILE")]
     pub streets: Option<PathBuf>,
-    /// Existing community boundaries 社区边界: GeoJSON Polygon / MultiPolygon.
+    /// Existing community boundaries 社区边界: Polygon / MultiPolygon features, GeoJSON or
+    /// Shapefile.
     #[arg(long, value_name = "FILE")]
     pub communities: Option<PathBuf>,
     /// Which source field holds a figure, e.g. `--field households=HH_CNT` (户数). Fields: id,
@@ -41,9 +44,15 @@ pub struct LayerArguments {
     /// `--crs buildings=EPSG:4527` (CGCS2000 Gauss-Krüger zone 39). LAYER: buildings, streets,
     /// communities; CRS: EPSG:N (Xi'an 80 / Beijing 54 codes take the city's datum shift after
     /// them: "EPSG:2383 +towgs84=…"), gcj02 (Amap, Tencent), bd09 (Baidu), a PROJ string, or a
-    /// .prj/WKT file. A GeoJSON file's own `crs` member is read when none is given.
+    /// .prj/WKT file. A Shapefile's .prj or a GeoJSON file's own `crs` member is read when none
+    /// is given.
     #[arg(long = "crs", value_name = "LAYER=CRS")]
     pub systems: Vec<String>,
+    /// A Shapefile layer's text encoding when its `.cpg` is missing or wrong, e.g.
+    /// `--encoding buildings=gbk`: utf-8, gbk or gb18030. Without it: the `.cpg`, else the
+    /// `.dbf`'s language driver, else detected (not UTF-8: GB18030, the superset of GBK).
+    #[arg(long = "encoding", value_name = "LAYER=ENCODING")]
+    pub encodings: Vec<String>,
 }
 
 impl LayerArguments {
@@ -60,6 +69,8 @@ impl LayerArguments {
             unknown_use_is_residential: self.unknown_use_residential,
             systems: LayerSystems::from_assignments(&self.systems)
                 .map_err(|problem| anyhow::anyhow!("--crs: {problem}"))?,
+            encodings: LayerEncodings::from_assignments(&self.encodings)
+                .map_err(|problem| anyhow::anyhow!("--encoding: {problem}"))?,
         }))
     }
 }

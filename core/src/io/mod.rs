@@ -10,4 +10,5 @@ pub mod geojson_out;
 pub mod geometry_in;
 pub mod paths;
 pub mod plan_file;
+pub mod shapefile;
 pub mod warnings;

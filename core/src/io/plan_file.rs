@@ -56,6 +56,12 @@ pub struct LayerSettings {
     /// The streets layer's coordinate system, likewise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streets_crs: Option<String>,
+    /// The buildings Shapefile's text encoding, when the planner chose it (`GBK`, `UTF-8`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buildings_encoding: Option<String>,
+    /// The streets Shapefile's text encoding, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streets_encoding: Option<String>,
     /// Members of a newer version, kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -126,6 +132,8 @@ impl PlanSettings {
                 fields,
                 buildings_crs: None,
                 streets_crs: None,
+                buildings_encoding: None,
+                streets_encoding: None,
                 other_members: Map::new(),
             },
             street_offices: Vec::new(),

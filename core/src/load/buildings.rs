@@ -16,8 +16,10 @@ use crate::io::flat_features::{
 use crate::io::geojson::{Position, RawCollection, label_of};
 use crate::io::geometry_in::{GeometryProblem, LayerCentre};
 use crate::io::paths::regular_file_size;
+use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::{Building, FigureSource, Interner};
+use crate::load::source::LayerReading;
 use crate::profile::RuleProfile;
 
 use super::building::{BuildingNote, BuildingOutcome, building_from_view, id_value_text};
@@ -526,12 +528,29 @@ impl<'a> BuildingsInProgress<'a> {
 /// at 15 km, 1.1 × 10⁻⁵ at 30 km). Positions in `crs` are taken to WGS 84 as they are parsed.
 pub fn load_buildings(
     path: &Path,
-    crs: Option<&Crs>,
+    reading: &LayerReading<'_>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
     max_file_bytes: u64,
     progress: &LoadProgress,
 ) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
+    let crs = reading.crs;
+    if is_shapefile(path) {
+        let layer = read_shapefile(path, reading.encoding, usize::MAX)?;
+        progress.expect_features(layer.features.len() as u64);
+        let mut conversion =
+            BuildingsInProgress::new(path, crs, mapping, profile, layer.features.len() as u64);
+        let mut features = layer.features;
+        let mut first = 0;
+        while !features.is_empty() {
+            let rest = features.split_off(features.len().min(STREAM_CHUNK));
+            let chunk = std::mem::replace(&mut features, rest);
+            let count = chunk.len();
+            conversion.take_counted(progress, vec![(first, ParsedFeatures::from_raw(chunk))])?;
+            first += count;
+        }
+        return conversion.finish();
+    }
     let within_limit = regular_file_size(path)? <= max_file_bytes;
     let expected = expected_features(path);
     progress.expect_features(expected);
@@ -620,7 +639,7 @@ mod tests {
         );
         let (flat, flat_warnings, projection) = load_buildings(
             &path,
-            None,
+            &LayerReading::default(),
             &mapping,
             &profile,
             u64::MAX,
@@ -658,7 +677,7 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let flat = load_buildings(
             &path,
-            None,
+            &LayerReading::default(),
             &FieldMapping::default(),
             &RuleProfile::default(),
             u64::MAX,

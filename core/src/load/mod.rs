@@ -5,21 +5,24 @@ pub mod building;
 pub mod buildings;
 pub mod cache;
 pub mod preview;
+pub mod source;
 pub mod streets;
 
 use std::path::Path;
 
 use crate::attributes::FieldMapping;
 use crate::crs::Crs;
-use crate::error::{Error, Result};
-use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, declared_crs};
-use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::error::Result;
+use crate::io::geojson::DEFAULT_MAX_FILE_BYTES;
+use crate::io::shapefile::is_shapefile;
+use crate::io::warnings::LoadWarning;
 use crate::layers::{Building, Street};
 use crate::profile::RuleProfile;
 use crate::progress::{LoadProgress, LoadStage};
 use crate::projection::LocalProjection;
 
 pub use buildings::load_buildings;
+pub use source::{LayerEncodings, LayerReading, LayerSystems, caution_of, encoding_of, system_of};
 pub use streets::{ParsedStreets, parse_streets, streets_from_parsed};
 
 /// The layers as read, before they are assembled into a session.
@@ -48,95 +51,47 @@ pub enum LayerCacheUse {
     Off,
 }
 
-/// The coordinate systems of the layers, where they are given; a layer without one is WGS 84
-/// longitude/latitude, or what its file declares.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LayerSystems {
-    /// The buildings layer's.
-    pub buildings: Option<Crs>,
-    /// The streets layer's.
-    pub streets: Option<Crs>,
-    /// The community boundaries' (a layer of existing boundaries).
-    pub communities: Option<Crs>,
-}
-
-impl LayerSystems {
-    /// Systems from `LAYER=CRS` assignments, as `--crs buildings=EPSG:4527` gives them.
-    pub fn from_assignments(assignments: &[String]) -> std::result::Result<Self, String> {
-        let mut systems = Self::default();
-        for assignment in assignments {
-            let Some((layer, text)) = assignment.split_once('=') else {
-                return Err(format!(
-                    "\"{assignment}\" is not LAYER=CRS: write e.g. buildings=EPSG:4527"
-                ));
-            };
-            let crs = Crs::parse(text).map_err(|error| format!("{layer}: {error}"))?;
-            let slot = match layer.trim() {
-                "buildings" => &mut systems.buildings,
-                "streets" => &mut systems.streets,
-                "communities" => &mut systems.communities,
-                other => {
-                    return Err(format!(
-                        "\"{other}\" is no layer: the layers are buildings, streets and communities"
-                    ));
-                }
-            };
-            *slot = Some(crs);
-        }
-        Ok(systems)
-    }
-}
-
-/// The system of the layer at `path`: `given`, else the one its file declares (the legacy `crs`
-/// member), else none — WGS 84 longitude/latitude, which needs no change.
-pub fn system_of(path: &Path, given: Option<&Crs>) -> Result<Option<Crs>> {
-    let crs = match given {
-        Some(crs) => crs.clone(),
-        None => match declared_crs(path) {
-            Some(declared) => Crs::parse(&declared).map_err(|error| Error::Layer {
-                path: path.to_path_buf(),
-                problem: format!(
-                    "the file declares the coordinate system {declared}, which cannot be used: {error}. Give the layer's system with --crs."
-                ),
-            })?,
-            None => return Ok(None),
-        },
-    };
-    Ok((!crs.is_wgs84()).then_some(crs))
-}
-
-/// A warning for a layer in a system whose positions may land off (Xi'an 80 or Beijing 54
-/// without the city's datum shift).
-fn caution_of(path: &Path, crs: Option<&Crs>, warnings: &mut Vec<LoadWarning>) {
-    if let Some((crs, caution)) = crs.and_then(|crs| Some((crs, crs.caution()?))) {
-        let mut collector = WarningCollector::new(path);
-        collector.add_file_problem(
-            &format!("are in {} without the city's datum shift", crs.name()),
-            caution,
-            1,
-        );
-        warnings.extend(collector.finish());
-    }
-}
-
 /// What the buildings' conversion depends on besides the file: the field mapping, the
 /// profile's estimate settings and the coordinate system.
 fn buildings_fingerprint(
+    path: &Path,
     mapping: &FieldMapping,
     profile: &RuleProfile,
-    crs: Option<&Crs>,
+    reading: &LayerReading<'_>,
 ) -> String {
     serde_json::json!({
         "fields": mapping,
         "estimate": profile.estimate,
-        "crs": crs.map(Crs::name),
+        "source": source_fingerprint(path, reading),
     })
     .to_string()
 }
 
 /// What the streets' conversion depends on besides the file and the projection.
-fn streets_fingerprint(mapping: &FieldMapping, crs: Option<&Crs>) -> String {
-    serde_json::json!({ "fields": mapping, "crs": crs.map(Crs::name) }).to_string()
+fn streets_fingerprint(path: &Path, mapping: &FieldMapping, reading: &LayerReading<'_>) -> String {
+    serde_json::json!({ "fields": mapping, "source": source_fingerprint(path, reading) })
+        .to_string()
+}
+
+/// The layer's system and encoding, and for a Shapefile its attribute table's size and time
+/// (the cache is stamped with the `.shp` alone).
+fn source_fingerprint(path: &Path, reading: &LayerReading<'_>) -> serde_json::Value {
+    let table = is_shapefile(path)
+        .then(|| std::fs::metadata(path.with_extension("dbf")).ok())
+        .flatten()
+        .map(|metadata| {
+            let modified = metadata
+                .modified()
+                .ok()
+                .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|since| since.as_nanos().to_string());
+            serde_json::json!([metadata.len(), modified])
+        });
+    serde_json::json!({
+        "crs": reading.crs.map(Crs::name),
+        "encoding": reading.encoding.map(encoding_rs::Encoding::name),
+        "table": table,
+    })
 }
 
 /// The streets as first found: from their cache, or parsed.
@@ -152,7 +107,7 @@ pub fn read_layers<'a>(
     streets_path: Option<&Path>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
-    systems: &LayerSystems,
+    (systems, encodings): (&LayerSystems, &LayerEncodings),
     cache: LayerCacheUse,
     progress: &'a LoadProgress,
 ) -> Result<ReadLayers<'a>> {
@@ -164,8 +119,19 @@ pub fn read_layers<'a>(
         None => None,
     };
     let (buildings_crs, streets_crs) = (buildings_crs.as_ref(), streets_crs.as_ref());
-    let buildings_fingerprint = buildings_fingerprint(mapping, profile, buildings_crs);
-    let streets_fingerprint = streets_fingerprint(mapping, streets_crs);
+    let buildings_reading = LayerReading {
+        crs: buildings_crs,
+        encoding: encodings.buildings,
+    };
+    let streets_reading = LayerReading {
+        crs: streets_crs,
+        encoding: encodings.streets,
+    };
+    let buildings_fingerprint =
+        buildings_fingerprint(buildings_path, mapping, profile, &buildings_reading);
+    let streets_fingerprint = streets_path
+        .map(|path| streets_fingerprint(path, mapping, &streets_reading))
+        .unwrap_or_default();
     let (buildings, streets) = rayon::join(
         || -> Result<(cache::CachedBuildings, bool)> {
             if caching
@@ -176,7 +142,7 @@ pub fn read_layers<'a>(
             }
             let (buildings, warnings, projection) = load_buildings(
                 buildings_path,
-                buildings_crs,
+                &buildings_reading,
                 mapping,
                 profile,
                 DEFAULT_MAX_FILE_BYTES,
@@ -199,7 +165,7 @@ pub fn read_layers<'a>(
             if caching && let Some(cached) = cache::read_streets(path, &streets_fingerprint) {
                 return Ok(Some(StreetsRead::Cached(cached)));
             }
-            parse_streets(path, streets_crs, mapping, DEFAULT_MAX_FILE_BYTES)
+            parse_streets(path, &streets_reading, mapping, DEFAULT_MAX_FILE_BYTES)
                 .map(|parsed| Some(StreetsRead::Parsed(parsed)))
         },
     );
@@ -223,7 +189,7 @@ pub fn read_layers<'a>(
             let parsed = match read {
                 StreetsRead::Parsed(parsed) => parsed,
                 StreetsRead::Cached(_) => {
-                    parse_streets(path, streets_crs, mapping, DEFAULT_MAX_FILE_BYTES)?
+                    parse_streets(path, &streets_reading, mapping, DEFAULT_MAX_FILE_BYTES)?
                 }
             };
             let (streets, street_warnings) =

@@ -5,7 +5,6 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::attributes::{Field, FieldMapping};
-use crate::crs::Crs;
 use crate::error::Result;
 use crate::io::feature_blocks::{Streamed, read_features_in_parallel};
 use crate::io::flat_features::{
@@ -15,10 +14,12 @@ use crate::io::geojson::RawCollection;
 use crate::io::geojson::features_to_wgs84;
 use crate::io::geometry_in::{GeometryProblem, flat_lines_in_metres, lines_in_metres};
 use crate::io::paths::regular_file_size;
+use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::Street;
 use crate::load::building::id_value_text;
 use crate::load::buildings::not_lon_lat;
+use crate::load::source::LayerReading;
 use crate::projection::LocalProjection;
 
 /// Street properties read: id, class and name.
@@ -41,12 +42,19 @@ pub enum ParsedStreets {
 /// what is wrong), refusing files over `max_file_bytes`; positions in `crs` are taken to WGS 84.
 pub fn parse_streets(
     path: &Path,
-    crs: Option<&Crs>,
+    reading: &LayerReading<'_>,
     mapping: &FieldMapping,
     max_file_bytes: u64,
 ) -> Result<ParsedStreets> {
-    let mut parsed = parse_streets_as_given(path, mapping, max_file_bytes)?;
-    if let Some(crs) = crs {
+    let mut parsed = if is_shapefile(path) {
+        ParsedStreets::Raw(RawCollection {
+            features: read_shapefile(path, reading.encoding, usize::MAX)?.features,
+            foreign_members: serde_json::Map::new(),
+        })
+    } else {
+        parse_streets_as_given(path, mapping, max_file_bytes)?
+    };
+    if let Some(crs) = reading.crs {
         match &mut parsed {
             ParsedStreets::Flat { runs, .. } => runs.iter_mut().for_each(|run| run.to_wgs84(crs)),
             ParsedStreets::Raw(collection) => features_to_wgs84(&mut collection.features, crs),
@@ -195,7 +203,8 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let mapping = FieldMapping::default();
         let projection = LocalProjection::centred_on(115.9, 28.6);
-        let parsed = parse_streets(&path, None, &mapping, u64::MAX).expect("parses");
+        let parsed =
+            parse_streets(&path, &LayerReading::default(), &mapping, u64::MAX).expect("parses");
         assert!(matches!(parsed, ParsedStreets::Flat { .. }));
         let flat = streets_from_parsed(&parsed, &path, &projection, &mapping).expect("converts");
         let raw = crate::io::geojson::read_feature_collection(&path, u64::MAX).expect("parses");

@@ -17,7 +17,7 @@ use crate::io::paths::resolve;
 use crate::io::plan_file::PlanSettings;
 use crate::io::warnings::LoadWarning;
 use crate::layers::BaseLayers;
-use crate::load::LayerSystems;
+use crate::load::{LayerEncodings, LayerSystems};
 use crate::ops::blocks::Blocks;
 use crate::plan::Plan;
 use crate::profile::{DEFAULT_PROFILE_NAME, RuleProfile};
@@ -77,6 +77,8 @@ pub struct LayerInputs {
     /// The layers' coordinate systems where they are not WGS 84 longitude/latitude (recorded in
     /// the plan, so that it opens the layers the same way).
     pub systems: LayerSystems,
+    /// The Shapefile layers' text encodings, where the planner chose them.
+    pub encodings: LayerEncodings,
 }
 
 /// A plan open for checking or editing: the one façade the CLI and the app use. Its parts are

@@ -16,8 +16,11 @@ use crate::io::paths::{folder_of, resolve};
 use crate::io::plan_file::{
     PlanSettings, communities_from_collection, street_offices_in_metres, take_settings,
 };
+use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::layers::BaseLayers;
-use crate::load::{LayerCacheUse, LayerSystems, ReadLayers, read_layers, system_of};
+use crate::load::{
+    LayerCacheUse, LayerEncodings, LayerSystems, ReadLayers, encoding_of, read_layers, system_of,
+};
 use crate::plan::{District, Plan, StreetOffice};
 use crate::profile::RuleProfile;
 use crate::progress::{LoadProgress, LoadStage};
@@ -59,13 +62,13 @@ impl Session {
             .streets
             .as_deref()
             .map(|streets| resolve(&folder, streets));
-        let systems = recorded_systems(&settings, plan_path)?;
+        let (systems, encodings) = recorded_reading(&settings, plan_path)?;
         let read = read_layers(
             &buildings_path,
             streets_path.as_deref(),
             &settings.layers.fields,
             &profile,
-            &systems,
+            (&systems, &encodings),
             options.cache,
             progress,
         )?;
@@ -105,7 +108,7 @@ impl Session {
             inputs.streets.as_deref(),
             &inputs.fields,
             &profile,
-            &inputs.systems,
+            (&inputs.systems, &inputs.encodings),
             options.cache,
             progress,
         )?;
@@ -113,7 +116,15 @@ impl Session {
             .communities
             .as_deref()
             .map(|path| -> Result<_> {
-                let mut raw = read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?;
+                let mut raw = if is_shapefile(path) {
+                    RawCollection {
+                        features: read_shapefile(path, inputs.encodings.communities, usize::MAX)?
+                            .features,
+                        foreign_members: Map::new(),
+                    }
+                } else {
+                    read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?
+                };
                 if let Some(crs) = system_of(path, inputs.systems.communities.as_ref())? {
                     features_to_wgs84(&mut raw.features, &crs);
                 }
@@ -131,6 +142,14 @@ impl Session {
         settings.layers.buildings_crs =
             system_of(&inputs.buildings, inputs.systems.buildings.as_ref())?
                 .map(|crs| crs.name().to_owned());
+        settings.layers.buildings_encoding = inputs
+            .encodings
+            .buildings
+            .map(|encoding| encoding.name().to_owned());
+        settings.layers.streets_encoding = inputs
+            .encodings
+            .streets
+            .map(|encoding| encoding.name().to_owned());
         settings.layers.streets_crs = match &inputs.streets {
             Some(path) => {
                 system_of(path, inputs.systems.streets.as_ref())?.map(|crs| crs.name().to_owned())
@@ -291,22 +310,42 @@ fn add_missing_street_offices_and_districts(plan: &mut Plan) {
     }
 }
 
-/// The layers' coordinate systems the plan records.
-fn recorded_systems(settings: &PlanSettings, plan_path: &Path) -> Result<LayerSystems> {
-    let parse = |recorded: &Option<String>| -> Result<Option<Crs>> {
+/// The layers' coordinate systems and text encodings the plan records.
+fn recorded_reading(
+    settings: &PlanSettings,
+    plan_path: &Path,
+) -> Result<(LayerSystems, LayerEncodings)> {
+    let refused = |problem: String| Error::Plan {
+        path: plan_path.to_path_buf(),
+        problem,
+    };
+    let system = |recorded: &Option<String>| -> Result<Option<Crs>> {
         recorded
             .as_deref()
             .map(|text| {
-                Crs::parse(text).map_err(|error| Error::Plan {
-                    path: plan_path.to_path_buf(),
-                    problem: format!("the layers' coordinate system \"{text}\": {error}"),
+                Crs::parse(text).map_err(|error| {
+                    refused(format!("the layers' coordinate system \"{text}\": {error}"))
                 })
             })
             .transpose()
     };
-    Ok(LayerSystems {
-        buildings: parse(&settings.layers.buildings_crs)?,
-        streets: parse(&settings.layers.streets_crs)?,
-        communities: None,
-    })
+    let encoding = |recorded: &Option<String>| -> Result<Option<&'static encoding_rs::Encoding>> {
+        recorded
+            .as_deref()
+            .map(|label| encoding_of(label).map_err(refused))
+            .transpose()
+    };
+    let layers = &settings.layers;
+    Ok((
+        LayerSystems {
+            buildings: system(&layers.buildings_crs)?,
+            streets: system(&layers.streets_crs)?,
+            communities: None,
+        },
+        LayerEncodings {
+            buildings: encoding(&layers.buildings_encoding)?,
+            streets: encoding(&layers.streets_encoding)?,
+            communities: None,
+        },
+    ))
 }

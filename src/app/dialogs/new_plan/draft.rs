@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use shequ_core::attributes::{Field, FieldMapping};
-use shequ_core::load::LayerSystems;
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
+use shequ_core::load::{LayerEncodings, LayerSystems};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::LayerInputs;
 
@@ -95,6 +95,7 @@ impl NewPlanDraft {
             fields: self.mapping.clone(),
             unknown_use_is_residential: self.unknown_use_is_residential,
             systems: LayerSystems::default(),
+            encodings: LayerEncodings::default(),
         })
     }
 }

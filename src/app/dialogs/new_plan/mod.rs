@@ -58,7 +58,7 @@ fn shortened(text: &str, most: usize) -> String {
 fn pick_layer(title: &str) -> Option<PathBuf> {
     rfd::FileDialog::new()
         .set_title(title)
-        .add_filter("GeoJSON", &["geojson", "json"])
+        .add_filter("GeoJSON, Shapefile", &["geojson", "json", "shp"])
         .pick_file()
 }
 

@@ -1,0 +1,431 @@
+//! Shapefile layers: the `.shp` with its `.shx` index and `.dbf` table (the `shapefile` and
+//! `dbase` crates), its `.prj` coordinate system and `.cpg` code page when present. A district
+//! office's `.dbf` text is often GBK with no `.cpg`: the encoding is the one given, else the
+//! `.cpg`'s, else the dBASE language-driver byte's, else detected (valid UTF-8 is UTF-8, anything
+//! else GB18030, the superset of GBK). Field names are decoded with it too.
+//!
+//! Features come out as [`RawFeature`]s with positions in the layer's own coordinate system,
+//! ring order as the `shapefile` crate reads it (outer rings clockwise, holes counter-clockwise,
+//! each hole given to the outer ring that holds it).
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use dbase::FieldValue;
+use encoding_rs::Encoding;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::io::geojson::{Position, RawFeature, RawGeometry};
+
+/// True when `path` names a Shapefile (by its `.shp` extension).
+pub fn is_shapefile(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("shp"))
+}
+
+/// Where a `.dbf`'s encoding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// The planner chose it.
+    Given,
+    /// The `.cpg` file beside the layer.
+    CodePageFile,
+    /// The `.dbf` header's language-driver byte.
+    LanguageDriver,
+    /// Detected from the text itself.
+    Detected,
+}
+
+/// An encoding by the names planners and GIS files use: `utf-8`, `gbk`, `gb2312`, `gb18030`,
+/// `cp936`, `936`, `65001`, `ANSI 936`…
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    let label = label.trim().trim_start_matches('\u{feff}');
+    let lower = label.to_ascii_lowercase();
+    let digits = lower
+        .trim_start_matches("ansi")
+        .trim_start_matches("cp")
+        .trim();
+    match digits {
+        "936" | "54936" => return Some(encoding_rs::GB18030),
+        "65001" => return Some(encoding_rs::UTF_8),
+        "950" => return Some(encoding_rs::BIG5),
+        _ => {}
+    }
+    let encoding = Encoding::for_label(lower.as_bytes())?;
+    // The GBK decoder of the Encoding Standard reads GB18030 too; GB18030 writes every text.
+    Some(if encoding == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        encoding
+    })
+}
+
+/// The `.dbf` beside `shp`, and a clear error when a companion file is missing.
+fn companion(shp: &Path, extension: &str, what: &str) -> Result<PathBuf> {
+    let path = shp.with_extension(extension);
+    let upper = shp.with_extension(extension.to_ascii_uppercase());
+    if path.exists() {
+        Ok(path)
+    } else if upper.exists() {
+        Ok(upper)
+    } else {
+        Err(Error::Layer {
+            path: shp.to_path_buf(),
+            problem: format!(
+                "the {what} ({}) beside it is missing. Copy all of the layer's files together (.shp, .shx, .dbf, and .prj and .cpg when there are).",
+                path.file_name()
+                    .map(|name| name.to_string_lossy())
+                    .unwrap_or_default()
+            ),
+        })
+    }
+}
+
+fn read_error(path: &Path, problem: impl std::fmt::Display) -> Error {
+    Error::Layer {
+        path: path.to_path_buf(),
+        problem: format!(
+            "{problem}. Export the layer again, or open it in QGIS to see what is wrong."
+        ),
+    }
+}
+
+/// The start of the `.dbf`: its header, field descriptors and the first records, raw.
+struct DbfStart {
+    /// The language-driver byte (29 of the header).
+    language_driver: u8,
+    /// The field names as stored (NUL-padded bytes cut at the first NUL).
+    raw_names: Vec<Vec<u8>>,
+    /// The text of the first records (up to 1 MiB).
+    records: Vec<u8>,
+}
+
+fn read_dbf_start(dbf: &Path) -> Result<DbfStart> {
+    let mut bytes = Vec::new();
+    File::open(dbf)
+        .and_then(|file| file.take(1 << 20).read_to_end(&mut bytes))
+        .map_err(|error| read_error(dbf, error))?;
+    if bytes.len() < 32 {
+        return Err(read_error(
+            dbf,
+            "the .dbf is too short to hold a dBASE header",
+        ));
+    }
+    let header_length = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
+    let mut raw_names = Vec::new();
+    let mut at = 32;
+    while at + 32 <= bytes.len().min(header_length) && bytes[at] != 0x0D {
+        let name = &bytes[at..at + 11];
+        let end = name
+            .iter()
+            .position(|byte| *byte == 0)
+            .unwrap_or(name.len());
+        raw_names.push(name[..end].to_vec());
+        at += 32;
+    }
+    Ok(DbfStart {
+        language_driver: bytes[29],
+        raw_names,
+        records: bytes.get(header_length..).unwrap_or_default().to_vec(),
+    })
+}
+
+/// The language-driver bytes of Chinese code pages (ESRI's table: 0x4D is code page 936).
+fn encoding_of_language_driver(byte: u8) -> Option<&'static Encoding> {
+    match byte {
+        0x4D | 0x7A => Some(encoding_rs::GB18030),
+        0x4F | 0x78 => Some(encoding_rs::BIG5),
+        _ => None,
+    }
+}
+
+/// The encoding of the layer's text and where it came from.
+pub fn dbf_encoding(
+    shp: &Path,
+    given: Option<&'static Encoding>,
+) -> Result<(&'static Encoding, EncodingSource)> {
+    if let Some(encoding) = given {
+        return Ok((encoding, EncodingSource::Given));
+    }
+    let cpg = companion(shp, "cpg", "code page file").ok();
+    if let Some(label) = cpg.and_then(|cpg| std::fs::read_to_string(cpg).ok())
+        && let Some(encoding) = encoding_for_label(&label)
+    {
+        return Ok((encoding, EncodingSource::CodePageFile));
+    }
+    let start = read_dbf_start(&companion(shp, "dbf", "attribute table")?)?;
+    if let Some(encoding) = encoding_of_language_driver(start.language_driver) {
+        return Ok((encoding, EncodingSource::LanguageDriver));
+    }
+    let names: Vec<u8> = start.raw_names.concat();
+    // The sample may end inside a character: only the bytes before the last whole record count.
+    let text_is_utf8 = |bytes: &[u8]| match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none(),
+    };
+    let encoding = if text_is_utf8(&names) && text_is_utf8(&start.records) {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::GB18030
+    };
+    Ok((encoding, EncodingSource::Detected))
+}
+
+/// The first values of the layer's text fields as stored, decoded as UTF-8 and as GB18030, so
+/// that a planner sees which reading is right: `(field, as UTF-8, as GB18030)`.
+pub fn text_samples(shp: &Path, most: usize) -> Result<Vec<(String, String, String)>> {
+    let dbf = companion(shp, "dbf", "attribute table")?;
+    let start = read_dbf_start(&dbf)?;
+    let bytes = {
+        let mut bytes = Vec::new();
+        File::open(&dbf)
+            .and_then(|file| file.take(1 << 20).read_to_end(&mut bytes))
+            .map_err(|error| read_error(&dbf, error))?;
+        bytes
+    };
+    let header_length = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
+    let record_length = usize::from(u16::from_le_bytes([bytes[10], bytes[11]]));
+    let mut samples = Vec::new();
+    let mut offset = 1; // the deletion flag
+    for (index, raw_name) in start.raw_names.iter().enumerate() {
+        let descriptor = 32 + index * 32;
+        let (kind, length) = (bytes[descriptor + 11], usize::from(bytes[descriptor + 16]));
+        if kind == b'C' {
+            for record in 0..most {
+                let begin = header_length + record * record_length + offset;
+                let Some(value) = bytes.get(begin..begin + length) else {
+                    break;
+                };
+                let value = trim_padding(value);
+                if value.iter().any(|byte| !byte.is_ascii()) {
+                    samples.push((
+                        encoding_rs::GB18030.decode(raw_name).0.into_owned(),
+                        String::from_utf8_lossy(value).into_owned(),
+                        encoding_rs::GB18030.decode(value).0.into_owned(),
+                    ));
+                    break;
+                }
+            }
+        }
+        offset += length;
+        if samples.len() >= most {
+            break;
+        }
+    }
+    Ok(samples)
+}
+
+fn trim_padding(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|byte| *byte != b' ' && *byte != 0);
+    let end = bytes.iter().rposition(|byte| *byte != b' ' && *byte != 0);
+    match (start, end) {
+        (Some(start), Some(end)) => &bytes[start..=end],
+        _ => &[],
+    }
+}
+
+/// A Shapefile layer as read.
+#[derive(Debug, Clone)]
+pub struct ShapefileLayer {
+    /// Its features in file order, positions in the layer's own system.
+    pub features: Vec<RawFeature>,
+    /// The encoding its text was read with.
+    pub encoding: &'static Encoding,
+    /// Where that encoding came from.
+    pub encoding_source: EncodingSource,
+}
+
+/// Reads the first `most` features of the Shapefile at `shp` (all of them: `usize::MAX`), its
+/// text decoded with `encoding` or the one found as [`dbf_encoding`] says.
+pub fn read_shapefile(
+    shp: &Path,
+    encoding: Option<&'static Encoding>,
+    most: usize,
+) -> Result<ShapefileLayer> {
+    let shx = companion(shp, "shx", "index")?;
+    let dbf = companion(shp, "dbf", "attribute table")?;
+    let (encoding, encoding_source) = dbf_encoding(shp, encoding)?;
+    let shape_source = BufReader::new(File::open(shp).map_err(|error| read_error(shp, error))?);
+    let index_source = BufReader::new(File::open(&shx).map_err(|error| read_error(&shx, error))?);
+    let mut shapes = shapefile::ShapeReader::with_shx(shape_source, index_source)
+        .map_err(|error| read_error(shp, error))?;
+    let mut table = dbase::ReaderBuilder::new()
+        .with_encoding(dbase::encoding::EncodingRs::from(encoding))
+        .open(&dbf)
+        .map_err(|error| read_error(&dbf, error))?;
+    let shape_count = shapes
+        .shape_count()
+        .map_err(|error| read_error(&shx, error))?;
+    let record_count = table.header().num_records as usize;
+    if shape_count != record_count {
+        return Err(Error::Layer {
+            path: shp.to_path_buf(),
+            problem: format!(
+                "the .shp holds {shape_count} shapes but the .dbf {record_count} records: the files come from different exports. Export the layer again, all of its files together."
+            ),
+        });
+    }
+    let names: Vec<String> = table
+        .fields()
+        .iter()
+        .map(|field| field.name().to_owned())
+        .collect();
+    let mut features = Vec::with_capacity(shape_count.min(most));
+    for (index, (shape, record)) in shapes
+        .iter_shapes()
+        .zip(table.iter_records())
+        .take(most)
+        .enumerate()
+    {
+        let shape = shape.map_err(|error| read_error(shp, format!("record {index}: {error}")))?;
+        let mut record =
+            record.map_err(|error| read_error(&dbf, format!("record {index}: {error}")))?;
+        let geometry = geometry_of(shape).map_err(|problem| Error::Layer {
+            path: shp.to_path_buf(),
+            problem: format!("record {index}: {problem}"),
+        })?;
+        let mut properties = Map::new();
+        for name in &names {
+            if let Some(value) = record.remove(name) {
+                properties.insert(name.clone(), json_value(value));
+            }
+        }
+        features.push(RawFeature {
+            id: None,
+            geometry,
+            properties,
+        });
+    }
+    Ok(ShapefileLayer {
+        features,
+        encoding,
+        encoding_source,
+    })
+}
+
+fn json_value(value: FieldValue) -> Value {
+    let number = |number: f64| {
+        if number.fract() == 0.0 && number.abs() < 9.0e15 {
+            Value::from(number as i64)
+        } else {
+            serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
+        }
+    };
+    match value {
+        FieldValue::Character(text) => {
+            text.map_or(Value::Null, |text| Value::String(text.trim().to_owned()))
+        }
+        FieldValue::Memo(text) => Value::String(text),
+        FieldValue::Numeric(value) => value.map_or(Value::Null, number),
+        FieldValue::Float(value) => value.map_or(Value::Null, |value| number(f64::from(value))),
+        FieldValue::Integer(value) => Value::from(value),
+        FieldValue::Currency(value) | FieldValue::Double(value) => number(value),
+        FieldValue::Logical(value) => value.map_or(Value::Null, Value::Bool),
+        FieldValue::Date(date) => date.map_or(Value::Null, |date| {
+            Value::String(format!(
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                date.month(),
+                date.day()
+            ))
+        }),
+        FieldValue::DateTime(moment) => Value::String(format!(
+            "{:04}-{:02}-{:02}",
+            moment.date().year(),
+            moment.date().month(),
+            moment.date().day()
+        )),
+    }
+}
+
+fn positions_of(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<Position> {
+    coords
+        .map(|coord| Position {
+            longitude: coord.x,
+            latitude: coord.y,
+        })
+        .collect()
+}
+
+fn polygons_of(polygons: geo::MultiPolygon<f64>) -> RawGeometry {
+    RawGeometry::MultiPolygon {
+        coordinates: polygons
+            .into_iter()
+            .map(|polygon| {
+                let (exterior, interiors) = polygon.into_inner();
+                std::iter::once(exterior)
+                    .chain(interiors)
+                    .map(|ring| positions_of(ring.into_inner().into_iter()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+fn lines_of(lines: geo::MultiLineString<f64>) -> RawGeometry {
+    RawGeometry::MultiLineString {
+        coordinates: lines
+            .into_iter()
+            .map(|line| positions_of(line.into_inner().into_iter()))
+            .collect(),
+    }
+}
+
+/// A shape as a geometry (`None`: a null shape); Z and M are dropped.
+fn geometry_of(shape: shapefile::Shape) -> std::result::Result<Option<RawGeometry>, String> {
+    use shapefile::Shape;
+    let polygons = |result: std::result::Result<geo::MultiPolygon<f64>, _>| {
+        result
+            .map(polygons_of)
+            .map_err(|error: shapefile::Error| format!("a polygon that cannot be read: {error}"))
+    };
+    let point = |x: f64, y: f64| RawGeometry::Point {
+        coordinates: Position {
+            longitude: x,
+            latitude: y,
+        },
+    };
+    Ok(Some(match shape {
+        Shape::NullShape => return Ok(None),
+        Shape::Polygon(polygon) => polygons(geo::MultiPolygon::try_from(polygon))?,
+        Shape::PolygonM(polygon) => polygons(geo::MultiPolygon::try_from(polygon))?,
+        Shape::PolygonZ(polygon) => polygons(geo::MultiPolygon::try_from(polygon))?,
+        Shape::Polyline(line) => lines_of(geo::MultiLineString::from(line)),
+        Shape::PolylineM(line) => lines_of(geo::MultiLineString::from(line)),
+        Shape::PolylineZ(line) => lines_of(geo::MultiLineString::from(line)),
+        Shape::Point(at) => point(at.x, at.y),
+        Shape::PointM(at) => point(at.x, at.y),
+        Shape::PointZ(at) => point(at.x, at.y),
+        Shape::Multipoint(points) => RawGeometry::MultiPoint {
+            coordinates: positions_of(
+                points
+                    .points()
+                    .iter()
+                    .map(|at| geo::coord! {x: at.x, y: at.y}),
+            ),
+        },
+        Shape::MultipointM(points) => RawGeometry::MultiPoint {
+            coordinates: positions_of(
+                points
+                    .points()
+                    .iter()
+                    .map(|at| geo::coord! {x: at.x, y: at.y}),
+            ),
+        },
+        Shape::MultipointZ(points) => RawGeometry::MultiPoint {
+            coordinates: positions_of(
+                points
+                    .points()
+                    .iter()
+                    .map(|at| geo::coord! {x: at.x, y: at.y}),
+            ),
+        },
+        Shape::Multipatch(_) => {
+            return Err(
+                "a MultiPatch (3D surfaces), which a community plan cannot use: export the layer as 2D polygons".to_owned(),
+            );
+        }
+    }))
+}
