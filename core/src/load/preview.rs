@@ -9,11 +9,15 @@ use std::path::Path;
 
 use crate::attributes::{Field, FieldMapping, text_of};
 use crate::error::Result;
-use crate::io::geojson::{DEFAULT_MAX_FILE_BYTES, RawFeature, stream_feature_collection};
+use crate::io::geojson::{
+    DEFAULT_MAX_FILE_BYTES, RawFeature, features_to_wgs84, stream_feature_collection,
+};
 use crate::io::geometry_in::LayerCentre;
+use crate::io::shapefile::{EncodingSource, is_shapefile, read_shapefile};
 use crate::layers::FigureSource;
 use crate::load::building::{BuildingOutcome, building_from_feature};
 use crate::load::buildings::no_use_warning;
+use crate::load::source::{LayerReading, system_of};
 use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
 
@@ -33,6 +37,13 @@ pub struct BuildingsSample {
     pub whole_layer: bool,
     /// Every property name in the sample, in the order first seen.
     pub property_names: Vec<String>,
+    /// The layer's coordinate system (given, or from its `.prj` or `crs` member); `None`: WGS 84.
+    pub system: Option<String>,
+    /// A Shapefile's text encoding and where it came from.
+    pub encoding: Option<(&'static str, EncodingSource)>,
+    /// A Shapefile's first non-ASCII text values as stored, read as UTF-8 and as GB18030:
+    /// `(field, as UTF-8, as GB18030)`, so that a planner sees which reading is right.
+    pub text_samples: Vec<(String, String, String)>,
 }
 
 /// Where one field is read from in the sample.
@@ -75,17 +86,31 @@ pub struct BuildingsPreview {
 
 impl BuildingsSample {
     /// Reads up to `count` features from the start of the layer at `path` (the rest of the file
-    /// is not parsed).
-    pub fn read(path: &Path, count: usize) -> Result<Self> {
+    /// is not parsed), in its system and encoding as `reading` gives them or the file says.
+    pub fn read(path: &Path, reading: &LayerReading<'_>, count: usize) -> Result<Self> {
         let count = count.max(1);
         let mut features = Vec::new();
         let mut broke_off = false;
-        stream_feature_collection(path, DEFAULT_MAX_FILE_BYTES, count, &mut |_, chunk| {
-            features = chunk;
-            // A full first chunk may have more after it; stop either way.
-            broke_off = features.len() == count;
-            Ok(ControlFlow::Break(()))
-        })?;
+        let mut encoding = None;
+        let mut text_samples = Vec::new();
+        if is_shapefile(path) {
+            let layer = read_shapefile(path, reading.encoding, count)?;
+            broke_off = layer.features.len() == count;
+            features = layer.features;
+            encoding = Some((layer.encoding.name(), layer.encoding_source));
+            text_samples = crate::io::shapefile::text_samples(path, 3)?;
+        } else {
+            stream_feature_collection(path, DEFAULT_MAX_FILE_BYTES, count, &mut |_, chunk| {
+                features = chunk;
+                // A full first chunk may have more after it; stop either way.
+                broke_off = features.len() == count;
+                Ok(ControlFlow::Break(()))
+            })?;
+        }
+        let system = system_of(path, reading.crs)?;
+        if let Some(crs) = &system {
+            features_to_wgs84(&mut features, crs);
+        }
         let mut property_names: Vec<String> = Vec::new();
         for feature in &features {
             for key in feature.properties.keys() {
@@ -98,6 +123,9 @@ impl BuildingsSample {
             features,
             whole_layer: !broke_off,
             property_names,
+            system: system.map(|crs| crs.name().to_owned()),
+            encoding,
+            text_samples,
         })
     }
 
@@ -233,7 +261,7 @@ mod tests {
         ]
         .join(",");
         let (_folder, path) = layer(&features);
-        let sample = BuildingsSample::read(&path, 100).expect("reads");
+        let sample = BuildingsSample::read(&path, &LayerReading::default(), 100).expect("reads");
         assert!(sample.whole_layer);
         assert_eq!(sample.property_names, ["HH", "building", "levels"]);
         let profile = RuleProfile::default();
@@ -272,7 +300,7 @@ mod tests {
     fn a_sample_stops_after_the_features_asked_for() {
         let features = vec![square(r#"{"households": 5}"#); 10].join(",");
         let (_folder, path) = layer(&features);
-        let sample = BuildingsSample::read(&path, 4).expect("reads");
+        let sample = BuildingsSample::read(&path, &LayerReading::default(), 4).expect("reads");
         assert_eq!(sample.len(), 4);
         assert!(!sample.whole_layer);
     }

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use shequ_core::attributes::{Field, FieldMapping};
+use shequ_core::crs::Crs;
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
-use shequ_core::load::{LayerEncodings, LayerSystems};
+use shequ_core::load::{LayerEncodings, LayerReading, LayerSystems};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::LayerInputs;
 
@@ -31,6 +32,32 @@ pub struct NewPlanDraft {
     pub error: Option<String>,
     /// Count buildings without a use as residential.
     pub unknown_use_is_residential: bool,
+    /// The coordinate system typed for each layer (empty: the file's own, else WGS 84).
+    pub system_texts: LayerTexts,
+    /// The text encoding chosen for each Shapefile layer (`None`: found from the files).
+    pub encodings: LayerEncodings,
+}
+
+/// One text for each layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerTexts {
+    /// The buildings layer's.
+    pub buildings: String,
+    /// The streets layer's.
+    pub streets: String,
+    /// The existing boundaries'.
+    pub communities: String,
+}
+
+/// A layer of the dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftLayer {
+    /// Buildings.
+    Buildings,
+    /// Streets.
+    Streets,
+    /// Existing community boundaries.
+    Communities,
 }
 
 impl NewPlanDraft {
@@ -56,12 +83,60 @@ impl NewPlanDraft {
         self.sample = None;
         self.preview = None;
         self.error = None;
-        match BuildingsSample::read(&path, PREVIEW_FEATURES) {
+        let system = self.systems().ok().and_then(|systems| systems.buildings);
+        let reading = LayerReading {
+            crs: system.as_ref(),
+            encoding: self.encodings.buildings,
+        };
+        match BuildingsSample::read(&path, &reading, PREVIEW_FEATURES) {
             Ok(sample) => self.sample = Some(sample),
             Err(error) => self.error = Some(error.to_string()),
         }
         self.buildings = Some(path);
         self.refresh_preview();
+    }
+
+    /// The layers' systems as typed; the error names the layer and what is wrong.
+    pub fn systems(&self) -> Result<LayerSystems, String> {
+        let parse = |text: &str, layer: &str| -> Result<Option<Crs>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            Crs::parse(text)
+                .map(Some)
+                .map_err(|error| format!("{layer}: {error}"))
+        };
+        Ok(LayerSystems {
+            buildings: parse(&self.system_texts.buildings, "buildings")?,
+            streets: parse(&self.system_texts.streets, "streets")?,
+            communities: parse(&self.system_texts.communities, "communities")?,
+        })
+    }
+
+    /// The text typed for `layer`'s coordinate system.
+    pub fn system_text(&mut self, layer: DraftLayer) -> &mut String {
+        match layer {
+            DraftLayer::Buildings => &mut self.system_texts.buildings,
+            DraftLayer::Streets => &mut self.system_texts.streets,
+            DraftLayer::Communities => &mut self.system_texts.communities,
+        }
+    }
+
+    /// The encoding chosen for `layer`.
+    pub fn encoding(&mut self, layer: DraftLayer) -> &mut Option<&'static encoding_rs::Encoding> {
+        match layer {
+            DraftLayer::Buildings => &mut self.encodings.buildings,
+            DraftLayer::Streets => &mut self.encodings.streets,
+            DraftLayer::Communities => &mut self.encodings.communities,
+        }
+    }
+
+    /// Reads the buildings' sample again (after their system or encoding changed).
+    pub fn reread_buildings(&mut self) {
+        if let Some(path) = self.buildings.clone() {
+            self.set_buildings(path);
+        }
     }
 
     /// Maps `field` to `source` (or back to its default names) and recomputes the preview.
@@ -94,8 +169,8 @@ impl NewPlanDraft {
             communities: self.communities.clone(),
             fields: self.mapping.clone(),
             unknown_use_is_residential: self.unknown_use_is_residential,
-            systems: LayerSystems::default(),
-            encodings: LayerEncodings::default(),
+            systems: self.systems().ok()?,
+            encodings: self.encodings,
         })
     }
 }

@@ -11,6 +11,7 @@ use eframe::egui::{self, RichText};
 use shequ_core::Session;
 use shequ_core::attributes::Field;
 use shequ_core::format::grouped;
+use shequ_core::io::shapefile::EncodingSource;
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::OpenOptions;
@@ -19,7 +20,7 @@ use crate::app::context::ViewCtx;
 use crate::app::i18n::{Language, Strings};
 use crate::app::loading::Loading;
 use crate::theme;
-use draft::NewPlanDraft;
+use draft::{DraftLayer, NewPlanDraft};
 
 /// A field's name in the interface.
 pub fn field_name(field: Field, language: Language) -> &'static str {
@@ -78,6 +79,7 @@ pub fn show(
         ui.label(RichText::new(error).color(theme::ERROR.egui()));
     }
     if let (Some(sample), Some(preview)) = (draft.sample.clone(), draft.preview.clone()) {
+        source_details(ui, strings, &sample);
         ui.separator();
         ui.label(RichText::new(strings.attribute_mapping).strong());
         ui.label(
@@ -104,41 +106,136 @@ pub fn show(
 /// The buildings, streets and boundaries chosen, each with its button.
 fn layer_choices(ui: &mut egui::Ui, strings: &Strings, draft: &mut NewPlanDraft) {
     egui::Grid::new("new plan layers")
-        .num_columns(3)
+        .num_columns(5)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
-            ui.label(strings.buildings);
-            ui.label(file_name(draft.buildings.as_deref(), strings));
-            if ui.button(strings.choose).clicked()
-                && let Some(path) = pick_layer(strings.buildings)
-            {
-                draft.set_buildings(path);
+            ui.label("");
+            ui.label("");
+            ui.label("");
+            ui.label(RichText::new(strings.coordinate_system).weak())
+                .on_hover_text(strings.coordinate_system_hint);
+            ui.label(RichText::new(strings.text_encoding).weak());
+            ui.end_row();
+            for (layer, name) in [
+                (DraftLayer::Buildings, strings.buildings),
+                (DraftLayer::Streets, strings.streets),
+                (DraftLayer::Communities, strings.existing_boundaries),
+            ] {
+                layer_row(ui, strings, draft, layer, name);
+                ui.end_row();
             }
-            ui.end_row();
-            ui.label(strings.streets);
-            ui.label(file_name(draft.streets.as_deref(), strings));
-            ui.horizontal(|ui| {
-                if ui.button(strings.choose).clicked() {
-                    draft.streets = pick_layer(strings.streets).or(draft.streets.take());
-                }
-                if draft.streets.is_some() && ui.button(strings.clear).clicked() {
-                    draft.streets = None;
-                }
-            });
-            ui.end_row();
-            ui.label(strings.existing_boundaries);
-            ui.label(file_name(draft.communities.as_deref(), strings));
-            ui.horizontal(|ui| {
-                if ui.button(strings.choose).clicked() {
-                    draft.communities =
-                        pick_layer(strings.existing_boundaries).or(draft.communities.take());
-                }
-                if draft.communities.is_some() && ui.button(strings.clear).clicked() {
-                    draft.communities = None;
-                }
-            });
-            ui.end_row();
         });
+    if let Err(problem) = draft.systems() {
+        ui.label(RichText::new(problem).color(theme::ERROR.egui()));
+    }
+}
+
+/// One layer: its file, choose (and clear), its coordinate system and, for a Shapefile, the
+/// encoding of its text.
+fn layer_row(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    draft: &mut NewPlanDraft,
+    layer: DraftLayer,
+    name: &str,
+) {
+    let path = match layer {
+        DraftLayer::Buildings => draft.buildings.clone(),
+        DraftLayer::Streets => draft.streets.clone(),
+        DraftLayer::Communities => draft.communities.clone(),
+    };
+    let label = ui.label(name);
+    ui.label(file_name(path.as_deref(), strings));
+    ui.horizontal(|ui| {
+        if ui.button(strings.choose).clicked()
+            && let Some(chosen) = pick_layer(name)
+        {
+            match layer {
+                DraftLayer::Buildings => draft.set_buildings(chosen),
+                DraftLayer::Streets => draft.streets = Some(chosen),
+                DraftLayer::Communities => draft.communities = Some(chosen),
+            }
+        }
+        let optional = layer != DraftLayer::Buildings;
+        if optional && path.is_some() && ui.button(strings.clear).clicked() {
+            match layer {
+                DraftLayer::Streets => draft.streets = None,
+                _ => draft.communities = None,
+            }
+        }
+    });
+    let system = ui
+        .add(
+            egui::TextEdit::singleline(draft.system_text(layer))
+                .hint_text(strings.encoding_automatic)
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(strings.coordinate_system_hint);
+    let is_shapefile = path
+        .as_deref()
+        .is_some_and(shequ_core::io::shapefile::is_shapefile);
+    let mut encoding_changed = false;
+    if is_shapefile {
+        let chosen = *draft.encoding(layer);
+        let shown = chosen.map_or(strings.encoding_automatic, |encoding| encoding.name());
+        egui::ComboBox::from_id_salt(("encoding", layer as u8))
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for (option, text) in [
+                    (None, strings.encoding_automatic),
+                    (Some(encoding_rs::UTF_8), "UTF-8"),
+                    (Some(encoding_rs::GB18030), "GBK / GB18030"),
+                ] {
+                    encoding_changed |= ui
+                        .selectable_value(draft.encoding(layer), option, text)
+                        .changed();
+                }
+            });
+    } else {
+        ui.label("");
+    }
+    let system_done = system.lost_focus() && draft.systems().is_ok();
+    if layer == DraftLayer::Buildings && (system_done || encoding_changed) {
+        draft.reread_buildings();
+    }
+}
+
+/// The buildings' system and encoding as found, and their text read both ways.
+fn source_details(ui: &mut egui::Ui, strings: &Strings, sample: &BuildingsSample) {
+    let system = sample.system.as_deref().unwrap_or("WGS 84");
+    let mut line = format!("{}: {system}", strings.coordinate_system);
+    if let Some((encoding, source)) = sample.encoding {
+        let index = match source {
+            EncodingSource::Given => 0,
+            EncodingSource::CodePageFile => 1,
+            EncodingSource::LanguageDriver => 2,
+            EncodingSource::Detected => 3,
+        };
+        line.push_str(&format!(
+            " · {}: {encoding} ({})",
+            strings.text_encoding, strings.encoding_sources[index]
+        ));
+    }
+    ui.label(RichText::new(line).weak());
+    if !sample.text_samples.is_empty() {
+        ui.label(RichText::new(strings.read_as).weak());
+        egui::Grid::new("text read both ways")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label(RichText::new(strings.field).strong());
+                ui.label(RichText::new("UTF-8").strong());
+                ui.label(RichText::new("GBK / GB18030").strong());
+                ui.end_row();
+                for (field, as_utf8, as_gb18030) in &sample.text_samples {
+                    ui.label(field);
+                    ui.label(shortened(as_utf8, 24));
+                    ui.label(shortened(as_gb18030, 24));
+                    ui.end_row();
+                }
+            });
+    }
 }
 
 /// One row a building field: where it is read from (remappable), how many features have it,
