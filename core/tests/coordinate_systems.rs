@@ -84,6 +84,7 @@ fn layers(folder: &Path, systems: LayerSystems) -> LayerInputs {
         unknown_use_is_residential: false,
         systems,
         encodings: Default::default(),
+        register: None,
     }
 }
 
@@ -164,6 +165,7 @@ fn a_layer_declaring_its_system_in_the_legacy_crs_member_needs_no_flag() {
         unknown_use_is_residential: false,
         systems: LayerSystems::default(),
         encodings: Default::default(),
+        register: None,
     };
     let session = open(&inputs);
     let reference = open(&LayerInputs {
@@ -205,6 +207,7 @@ fn projected_metres_without_a_system_are_refused_with_a_guess_at_the_zone() {
             unknown_use_is_residential: false,
             systems: LayerSystems::default(),
             encodings: Default::default(),
+            register: None,
         },
         RuleProfile::default(),
         OpenOptions {

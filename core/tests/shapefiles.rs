@@ -234,6 +234,7 @@ fn a_gbk_shapefile_in_a_gauss_kruger_zone_counts_as_the_same_geojson_in_wgs84() 
         unknown_use_is_residential: false,
         systems: LayerSystems::default(),
         encodings: LayerEncodings::default(),
+        register: None,
     }));
     let session = open(&LayerInputs {
         buildings,
@@ -243,6 +244,7 @@ fn a_gbk_shapefile_in_a_gauss_kruger_zone_counts_as_the_same_geojson_in_wgs84() 
         unknown_use_is_residential: false,
         systems: LayerSystems::default(),
         encodings: LayerEncodings::default(),
+        register: None,
     });
     assert_eq!(session.layers().streets.len(), {
         let layer = read_json(&demo.join("streets.geojson"));

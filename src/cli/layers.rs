@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use shequ_core::attributes::FieldMapping;
+use shequ_core::io::register::{RegisterCount, RegisterSpec};
 use shequ_core::load::{LayerEncodings, LayerSystems};
 use shequ_core::session::LayerInputs;
 
@@ -53,6 +54,33 @@ pub struct LayerArguments {
     /// `.dbf`'s language driver, else detected (not UTF-8: GB18030, the superset of GBK).
     #[arg(long = "encoding", value_name = "LAYER=ENCODING")]
     pub encodings: Vec<String>,
+    /// A household register 户籍表 to take the buildings' households from: a CSV (UTF-8 or GBK)
+    /// or Excel file, `FILE:SHEET` for a sheet other than the first. Needs --join, and either
+    /// --table-households or --table-count-rows.
+    #[arg(long, value_name = "FILE[:SHEET]")]
+    pub households_table: Option<String>,
+    /// How the register joins the buildings: BUILDING_FIELD=TABLE_FIELD, e.g.
+    /// `--join 楼栋编码=楼栋编码` (the buildings' field becomes their id).
+    #[arg(
+        long,
+        value_name = "BUILDING_FIELD=TABLE_FIELD",
+        requires = "households_table"
+    )]
+    pub join: Option<String>,
+    /// The register's column of households, for a register of one row per building.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "households_table",
+        conflicts_with = "table_count_rows"
+    )]
+    pub table_households: Option<String>,
+    /// Count the register's rows per building, for a register of one row per household.
+    #[arg(long, requires = "households_table")]
+    pub table_count_rows: bool,
+    /// The register's column of residents (one row per building), if it has one.
+    #[arg(long, value_name = "COLUMN", requires = "table_households")]
+    pub table_residents: Option<String>,
 }
 
 impl LayerArguments {
@@ -61,16 +89,49 @@ impl LayerArguments {
         let Some(buildings) = &self.buildings else {
             return Ok(None);
         };
+        let register = self.register()?;
+        let fields = FieldMapping::from_assignments(&self.fields)?;
         Ok(Some(LayerInputs {
             buildings: buildings.clone(),
             streets: self.streets.clone(),
             communities: self.communities.clone(),
-            fields: FieldMapping::from_assignments(&self.fields)?,
+            fields,
             unknown_use_is_residential: self.unknown_use_residential,
             systems: LayerSystems::from_assignments(&self.systems)
                 .map_err(|problem| anyhow::anyhow!("--crs: {problem}"))?,
             encodings: LayerEncodings::from_assignments(&self.encodings)
                 .map_err(|problem| anyhow::anyhow!("--encoding: {problem}"))?,
+            register,
+        }))
+    }
+
+    /// The household register, when one was given.
+    fn register(&self) -> anyhow::Result<Option<RegisterSpec>> {
+        let Some(table) = &self.households_table else {
+            return Ok(None);
+        };
+        let Some((building_field, table_field)) =
+            self.join.as_deref().and_then(|join| join.split_once('='))
+        else {
+            anyhow::bail!(
+                "--households-table needs --join BUILDING_FIELD=TABLE_FIELD: which property of the buildings and which column of the register hold the same key"
+            );
+        };
+        let households = match (&self.table_households, self.table_count_rows) {
+            (Some(column), false) => RegisterCount::Column(column.clone()),
+            (None, true) => RegisterCount::CountRows,
+            _ => anyhow::bail!(
+                "--households-table needs --table-households COLUMN (one row per building) or --table-count-rows (one row per household)"
+            ),
+        };
+        let (path, sheet) = RegisterSpec::split_file_and_sheet(table);
+        Ok(Some(RegisterSpec {
+            path,
+            sheet,
+            building_field: building_field.trim().to_owned(),
+            table_field: table_field.trim().to_owned(),
+            households,
+            residents: self.table_residents.clone(),
         }))
     }
 }

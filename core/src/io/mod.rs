@@ -10,5 +10,6 @@ pub mod geojson_out;
 pub mod geometry_in;
 pub mod paths;
 pub mod plan_file;
+pub mod register;
 pub mod shapefile;
 pub mod warnings;

@@ -28,6 +28,7 @@ use crate::io::atomic::write_atomically;
 use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::geometry_in::polygons_in_metres;
+use crate::io::register::RegisterSpec;
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::plan::{Community, CommunityProperties, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
@@ -62,6 +63,9 @@ pub struct LayerSettings {
     /// The streets Shapefile's text encoding, likewise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streets_encoding: Option<String>,
+    /// A household register joined to the buildings (its path relative to the plan's folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterSpec>,
     /// Members of a newer version, kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -134,6 +138,7 @@ impl PlanSettings {
                 streets_crs: None,
                 buildings_encoding: None,
                 streets_encoding: None,
+                register: None,
                 other_members: Map::new(),
             },
             street_offices: Vec::new(),

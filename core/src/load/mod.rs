@@ -5,12 +5,13 @@ pub mod building;
 pub mod buildings;
 pub mod cache;
 pub mod preview;
+pub mod register;
 pub mod source;
 pub mod streets;
 
 use std::path::Path;
 
-use crate::attributes::FieldMapping;
+use crate::attributes::{Field, FieldMapping};
 use crate::crs::Crs;
 use crate::error::Result;
 use crate::io::geojson::DEFAULT_MAX_FILE_BYTES;
@@ -22,7 +23,9 @@ use crate::progress::{LoadProgress, LoadStage};
 use crate::projection::LocalProjection;
 
 pub use buildings::load_buildings;
-pub use source::{LayerEncodings, LayerReading, LayerSystems, caution_of, encoding_of, system_of};
+pub use source::{
+    LayerEncodings, LayerReading, LayerSources, LayerSystems, caution_of, encoding_of, system_of,
+};
 pub use streets::{ParsedStreets, parse_streets, streets_from_parsed};
 
 /// The layers as read, before they are assembled into a session.
@@ -107,12 +110,13 @@ pub fn read_layers<'a>(
     streets_path: Option<&Path>,
     mapping: &FieldMapping,
     profile: &RuleProfile,
-    (systems, encodings): (&LayerSystems, &LayerEncodings),
+    sources: &LayerSources<'_>,
     cache: LayerCacheUse,
     progress: &'a LoadProgress,
 ) -> Result<ReadLayers<'a>> {
     progress.enter(LoadStage::Reading);
     let caching = cache == LayerCacheUse::ReadAndWrite;
+    let (systems, encodings) = (sources.systems, sources.encodings);
     let buildings_crs = system_of(buildings_path, systems.buildings.as_ref())?;
     let streets_crs = match streets_path {
         Some(path) => system_of(path, systems.streets.as_ref())?,
@@ -127,8 +131,17 @@ pub fn read_layers<'a>(
         crs: streets_crs,
         encoding: encodings.streets,
     };
-    let buildings_fingerprint =
-        buildings_fingerprint(buildings_path, mapping, profile, &buildings_reading);
+    // A register joins by a building field of its own: the buildings' id, for the buildings only.
+    let mut buildings_mapping = mapping.clone();
+    if let Some(register) = sources.register {
+        buildings_mapping.set_source(Field::Id, Some(&register.building_field));
+    }
+    let buildings_fingerprint = buildings_fingerprint(
+        buildings_path,
+        &buildings_mapping,
+        profile,
+        &buildings_reading,
+    );
     let streets_fingerprint = streets_path
         .map(|path| streets_fingerprint(path, mapping, &streets_reading))
         .unwrap_or_default();
@@ -143,7 +156,7 @@ pub fn read_layers<'a>(
             let (buildings, warnings, projection) = load_buildings(
                 buildings_path,
                 &buildings_reading,
-                mapping,
+                &buildings_mapping,
                 profile,
                 DEFAULT_MAX_FILE_BYTES,
                 progress,
@@ -169,9 +182,14 @@ pub fn read_layers<'a>(
                 .map(|parsed| Some(StreetsRead::Parsed(parsed)))
         },
     );
-    let (buildings, buildings_from_cache) = buildings?;
+    let (mut buildings, buildings_from_cache) = buildings?;
     let projection = buildings.projection;
-    let mut warnings = buildings.warnings;
+    let mut warnings = std::mem::take(&mut buildings.warnings);
+    if let Some(spec) = sources.register {
+        let (_, register_warnings) =
+            register::apply_register(&mut buildings.buildings, spec, profile)?;
+        warnings.extend(register_warnings);
+    }
     caution_of(buildings_path, buildings_crs, &mut warnings);
     if let Some(path) = streets_path {
         caution_of(path, streets_crs, &mut warnings);

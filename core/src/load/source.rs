@@ -8,6 +8,7 @@ use encoding_rs::Encoding;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::io::geojson::declared_crs;
+use crate::io::register::RegisterSpec;
 use crate::io::shapefile::{encoding_for_label, is_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 
@@ -18,6 +19,17 @@ pub struct LayerReading<'a> {
     pub crs: Option<&'a Crs>,
     /// A Shapefile's text encoding, when the planner chose one.
     pub encoding: Option<&'static Encoding>,
+}
+
+/// Everything that says how the layers are read besides their paths and fields.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerSources<'a> {
+    /// The layers' coordinate systems.
+    pub systems: &'a LayerSystems,
+    /// The Shapefile layers' text encodings.
+    pub encodings: &'a LayerEncodings,
+    /// A household register joined to the buildings.
+    pub register: Option<&'a RegisterSpec>,
 }
 
 /// The text encodings of the layers' attribute tables, where the planner chose them (a

@@ -15,6 +15,7 @@ use crate::history::History;
 use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
 use crate::io::paths::resolve;
 use crate::io::plan_file::PlanSettings;
+use crate::io::register::RegisterSpec;
 use crate::io::warnings::LoadWarning;
 use crate::layers::BaseLayers;
 use crate::load::{LayerEncodings, LayerSystems};
@@ -79,6 +80,8 @@ pub struct LayerInputs {
     pub systems: LayerSystems,
     /// The Shapefile layers' text encodings, where the planner chose them.
     pub encodings: LayerEncodings,
+    /// A household register joined to the buildings by a key.
+    pub register: Option<RegisterSpec>,
 }
 
 /// A plan open for checking or editing: the one façade the CLI and the app use. Its parts are

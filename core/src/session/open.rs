@@ -19,7 +19,8 @@ use crate::io::plan_file::{
 use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::layers::BaseLayers;
 use crate::load::{
-    LayerCacheUse, LayerEncodings, LayerSystems, ReadLayers, encoding_of, read_layers, system_of,
+    LayerCacheUse, LayerEncodings, LayerSources, LayerSystems, ReadLayers, encoding_of,
+    read_layers, system_of,
 };
 use crate::plan::{District, Plan, StreetOffice};
 use crate::profile::RuleProfile;
@@ -63,12 +64,22 @@ impl Session {
             .as_deref()
             .map(|streets| resolve(&folder, streets));
         let (systems, encodings) = recorded_reading(&settings, plan_path)?;
+        // The register's path is kept absolute while the plan is open; saving writes it
+        // relative to the plan's folder again.
+        let mut settings = settings;
+        if let Some(register) = &mut settings.layers.register {
+            register.path = resolve(&folder, &register.path.to_string_lossy());
+        }
         let read = read_layers(
             &buildings_path,
             streets_path.as_deref(),
             &settings.layers.fields,
             &profile,
-            (&systems, &encodings),
+            &LayerSources {
+                systems: &systems,
+                encodings: &encodings,
+                register: settings.layers.register.as_ref(),
+            },
             options.cache,
             progress,
         )?;
@@ -108,7 +119,11 @@ impl Session {
             inputs.streets.as_deref(),
             &inputs.fields,
             &profile,
-            (&inputs.systems, &inputs.encodings),
+            &LayerSources {
+                systems: &inputs.systems,
+                encodings: &inputs.encodings,
+                register: inputs.register.as_ref(),
+            },
             options.cache,
             progress,
         )?;
@@ -142,6 +157,7 @@ impl Session {
         settings.layers.buildings_crs =
             system_of(&inputs.buildings, inputs.systems.buildings.as_ref())?
                 .map(|crs| crs.name().to_owned());
+        settings.layers.register = inputs.register.clone();
         settings.layers.buildings_encoding = inputs
             .encodings
             .buildings

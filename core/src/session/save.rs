@@ -45,6 +45,9 @@ impl Session {
             .as_deref()
             .map(|streets| relative_to(&folder, streets));
         let mut settings = self.settings.clone();
+        if let Some(register) = &mut settings.layers.register {
+            register.path = relative_to(&folder, &register.path).into();
+        }
         settings.exceptions.retain(|exception| {
             self.rules
                 .iter()

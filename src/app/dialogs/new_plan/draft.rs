@@ -171,6 +171,7 @@ impl NewPlanDraft {
             unknown_use_is_residential: self.unknown_use_is_residential,
             systems: self.systems().ok()?,
             encodings: self.encodings,
+            register: None,
         })
     }
 }
