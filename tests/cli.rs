@@ -714,6 +714,7 @@ fn export_writes_its_manifest_last_and_refuses_a_file_as_its_folder() {
             "communities.geojson",
             "communities.csv",
             "summary.csv",
+            "approval.xlsx",
             "map.png"
         ]
     );

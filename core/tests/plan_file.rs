@@ -134,9 +134,16 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
     let session = Session::open(&demo_folder().join("plan.shequ.geojson")).expect("opens");
     let report = CheckReport::of(&session);
     let folder = tempfile::tempdir().expect("temp dir");
-    let files = export_for_approval(&session, &report, folder.path()).expect("exports");
+    export_for_approval(
+        &session,
+        &report,
+        folder.path(),
+        &shequ_core::export::ExportFormats::default(),
+        shequ_core::lang::Language::Chinese,
+    )
+    .expect("exports");
 
-    let geojson = read_json(&files.communities_geojson);
+    let geojson = read_json(&folder.path().join("communities.geojson"));
     let features = geojson["features"].as_array().expect("features");
     assert_eq!(features.len(), session.plan().len());
     let first = &features[0]["properties"];
@@ -155,7 +162,7 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
         assert!(first.get(key).is_some(), "missing {key}");
     }
 
-    let csv = std::fs::read(&files.communities_csv).expect("csv");
+    let csv = std::fs::read(folder.path().join("communities.csv")).expect("csv");
     assert!(
         csv.starts_with(b"\xEF\xBB\xBF"),
         "UTF-8 byte-order mark for Excel"
@@ -269,4 +276,46 @@ fn a_damaged_cache_is_ignored_and_the_layer_parsed() {
     let reopened = Session::open(&plan).expect("opens");
     assert!(!reopened.timings().layers_from_cache);
     assert_eq!(reopened.layers().buildings, parsed.layers().buildings);
+}
+
+#[test]
+fn the_approval_workbook_has_its_sheets_in_chinese_with_numbers_as_numbers() {
+    use calamine::Reader;
+    let session = Session::open(&demo_folder().join("plan.shequ.geojson")).expect("opens");
+    let report = CheckReport::of(&session);
+    let folder = tempfile::tempdir().expect("temp dir");
+    let formats = shequ_core::export::ExportFormats::parse("xlsx").expect("formats");
+    let written = export_for_approval(
+        &session,
+        &report,
+        folder.path(),
+        &formats,
+        shequ_core::lang::Language::Chinese,
+    )
+    .expect("exports")
+    .written;
+    assert_eq!(written, vec![folder.path().join("approval.xlsx")]);
+    let mut workbook = calamine::open_workbook_auto(&written[0]).expect("opens");
+    assert_eq!(
+        workbook.sheet_names(),
+        ["社区", "街道", "区", "全市", "违规", "已接受例外"]
+    );
+    let communities = workbook.worksheet_range("社区").expect("sheet");
+    let rows: Vec<_> = communities.rows().collect();
+    assert_eq!(rows.len(), session.plan().len() + 1);
+    assert_eq!(rows[0][5], calamine::Data::String("户数".to_owned()));
+    assert_eq!(
+        rows[1][5],
+        calamine::Data::Float(report.communities[0].households as f64)
+    );
+    let city = workbook.worksheet_range("全市").expect("sheet");
+    let households: f64 = report
+        .communities
+        .iter()
+        .map(|row| row.households as f64)
+        .sum();
+    assert_eq!(
+        city.rows().nth(1).expect("row")[3],
+        calamine::Data::Float(households)
+    );
 }

@@ -316,7 +316,8 @@ impl Target<'_> {
         let Some(folder) = rfd::FileDialog::new().pick_folder() else {
             return false;
         };
-        match crate::sheet::export_with_map(session, &folder, self.preferences.language) {
+        let formats = shequ_core::export::ExportFormats::default();
+        match crate::sheet::export_with_map(session, &folder, self.preferences.language, &formats) {
             Ok(_) => {
                 let notice = format!("{} {}", self.strings().exported, folder.display());
                 self.ui.notify(notice);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use shequ::sheet::export_with_map;
 use shequ_core::Session;
+use shequ_core::export::ExportFormats;
 
 use super::layers::EXIT_CLEAN;
 use shequ_core::lang::Language;
@@ -24,23 +25,25 @@ pub struct ExportArguments {
     /// Language of the map sheet 语言: zh or en; by default Chinese when the system locale is.
     #[arg(long, value_parser = language_parser())]
     pub lang: Option<Language>,
+    /// What to write 格式, comma-separated: geojson (communities.geojson), csv (communities.csv
+    /// and summary.csv), xlsx (approval.xlsx: communities, street offices, districts, city,
+    /// violations, accepted exceptions), png (map.png, the map sheet). All by default.
+    #[arg(long, value_name = "LIST", default_value = "geojson,csv,xlsx,png", value_parser = formats_parser)]
+    pub formats: ExportFormats,
+}
+
+fn formats_parser(list: &str) -> Result<ExportFormats, String> {
+    ExportFormats::parse(list)
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let session = Session::open(&arguments.plan)?;
     super::table::print_warnings(session.warnings());
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
-    let (files, map) = export_with_map(&session, &arguments.out, language)?;
-    println!(
-        "Wrote {}, {}, {} and {}, then {} (the list of a complete export).",
-        files.communities_geojson.display(),
-        files.communities_csv.display(),
-        files.summary_csv.display(),
-        map.display(),
-        arguments
-            .out
-            .join(shequ_core::export::MANIFEST_FILE_NAME)
-            .display()
-    );
+    let files = export_with_map(&session, &arguments.out, language, &arguments.formats)?;
+    for file in &files {
+        println!("Wrote {}", file.display());
+    }
+    println!("(The last is the list of a complete export.)");
     Ok(ExitCode::from(EXIT_CLEAN))
 }

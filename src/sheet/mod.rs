@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use ab_glyph::FontRef;
 use anyhow::Context;
 use shequ_core::Session;
-use shequ_core::export::{ExportedFiles, export_for_approval, finish_export};
+use shequ_core::export::{ExportFormats, export_for_approval, finish_export};
 use shequ_core::format::grouped;
 use shequ_core::io::atomic::write_atomically;
 use shequ_core::lang::Language;
@@ -158,28 +158,25 @@ pub fn write_map_image(
     Ok(())
 }
 
-/// The approval export (GeoJSON, CSV) and the map sheet beside it, in `folder`, with the
-/// manifest written last.
+/// The approval export (GeoJSON, CSV, the workbook, as `formats` says) and the map sheet beside
+/// it, in `folder`, with the manifest written last; the files written, manifest last.
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
     language: Language,
-) -> anyhow::Result<(ExportedFiles, PathBuf)> {
+    formats: &ExportFormats,
+) -> anyhow::Result<Vec<PathBuf>> {
     let report = CheckReport::of(session);
-    let files = export_for_approval(session, &report, folder)?;
-    let map = folder.join(MAP_IMAGE_FILE_NAME);
-    write_map_image(session, &report, &MapImageOptions::sheet(language), &map)?;
-    finish_export(
-        folder,
-        session,
-        &[
-            &files.communities_geojson,
-            &files.communities_csv,
-            &files.summary_csv,
-            &map,
-        ],
-    )?;
-    Ok((files, map))
+    let mut files = export_for_approval(session, &report, folder, formats, language)?.written;
+    if formats.png {
+        let map = folder.join(MAP_IMAGE_FILE_NAME);
+        write_map_image(session, &report, &MapImageOptions::sheet(language), &map)?;
+        files.push(map);
+    }
+    let listed: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let manifest = finish_export(folder, session, &listed)?;
+    files.push(manifest);
+    Ok(files)
 }
 
 #[cfg(test)]

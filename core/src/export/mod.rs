@@ -1,7 +1,9 @@
 //! The approval export: `communities.geojson` (RFC 7946, one Feature per community with its
 //! figures and violations), `communities.csv` and `summary.csv` (street offices, districts and the
-//! whole plan with targets and funding). The CSV files are UTF-8 with a byte-order mark, so Excel
-//! shows Chinese text.
+//! whole plan with targets and funding), and the workbook `approval.xlsx` (see [`workbook`]).
+//! The CSV files are UTF-8 with a byte-order mark, so Excel shows Chinese text.
+
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -19,15 +21,77 @@ use crate::report::{CheckReport, CommunityRow, ViolationRow};
 use crate::rules::targets::targets_text;
 use crate::session::Session;
 
-/// The files an export wrote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExportedFiles {
+/// Which files an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportFormats {
     /// `communities.geojson`.
-    pub communities_geojson: PathBuf,
-    /// `communities.csv`.
-    pub communities_csv: PathBuf,
-    /// `summary.csv`.
-    pub summary_csv: PathBuf,
+    pub geojson: bool,
+    /// `communities.csv` and `summary.csv`.
+    pub csv: bool,
+    /// `approval.xlsx`.
+    pub xlsx: bool,
+    /// The map sheet, `map.png` (drawn by the app crate).
+    pub png: bool,
+}
+
+impl Default for ExportFormats {
+    fn default() -> Self {
+        Self {
+            geojson: true,
+            csv: true,
+            xlsx: true,
+            png: true,
+        }
+    }
+}
+
+impl ExportFormats {
+    /// The formats of a comma-separated list (`geojson,csv,xlsx,png`).
+    pub fn parse(list: &str) -> std::result::Result<Self, String> {
+        let mut formats = Self {
+            geojson: false,
+            csv: false,
+            xlsx: false,
+            png: false,
+        };
+        for name in list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            match name.to_ascii_lowercase().as_str() {
+                "geojson" => formats.geojson = true,
+                "csv" => formats.csv = true,
+                "xlsx" => formats.xlsx = true,
+                "png" => formats.png = true,
+                other => {
+                    return Err(format!(
+                        "\"{other}\" is no export format: choose from geojson, csv, xlsx, png"
+                    ));
+                }
+            }
+        }
+        if formats == Self::parse_none() {
+            return Err("no export format given: choose from geojson, csv, xlsx, png".to_owned());
+        }
+        Ok(formats)
+    }
+
+    fn parse_none() -> Self {
+        Self {
+            geojson: false,
+            csv: false,
+            xlsx: false,
+            png: false,
+        }
+    }
+}
+
+/// The files an export wrote, in the order written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportedFiles {
+    /// Their paths.
+    pub written: Vec<PathBuf>,
 }
 
 const COMMUNITY_COLUMNS: [&str; 22] = [
@@ -251,8 +315,11 @@ pub fn export_for_approval(
     session: &Session,
     report: &CheckReport,
     folder: &Path,
+    formats: &ExportFormats,
+    language: Language,
 ) -> Result<ExportedFiles> {
     begin_export(folder)?;
+    let mut written = Vec::new();
     let communities_geojson = folder.join("communities.geojson");
     let communities_csv = folder.join("communities.csv");
     let summary_csv = folder.join("summary.csv");
@@ -262,20 +329,27 @@ pub fn export_for_approval(
         .zip(&report.communities)
         .map(|((key, community), row)| community_export(session, report, key, community, row))
         .unzip();
-    write_atomically(&communities_geojson, |writer| {
-        write_feature_collection(writer, &Map::new(), features.into_iter())
-    })?;
-    write_csv(&communities_csv, &COMMUNITY_COLUMNS, &csv_rows)?;
-    write_csv(
-        &summary_csv,
-        &SUMMARY_COLUMNS,
-        &summary_rows(session, report),
-    )?;
-    Ok(ExportedFiles {
-        communities_geojson,
-        communities_csv,
-        summary_csv,
-    })
+    if formats.geojson {
+        write_atomically(&communities_geojson, |writer| {
+            write_feature_collection(writer, &Map::new(), features.into_iter())
+        })?;
+        written.push(communities_geojson);
+    }
+    if formats.csv {
+        write_csv(&communities_csv, &COMMUNITY_COLUMNS, &csv_rows)?;
+        write_csv(
+            &summary_csv,
+            &SUMMARY_COLUMNS,
+            &summary_rows(session, report),
+        )?;
+        written.extend([communities_csv, summary_csv]);
+    }
+    if formats.xlsx {
+        let path = folder.join(workbook::WORKBOOK_FILE_NAME);
+        workbook::write_workbook(&path, report, language)?;
+        written.push(path);
+    }
+    Ok(ExportedFiles { written })
 }
 
 /// One community as a GeoJSON feature (figures, funding channel, violations) and as a CSV row.
