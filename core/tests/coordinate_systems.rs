@@ -3,7 +3,11 @@
 //! same households and violations, whether the system is given, declared in the file, or
 //! recorded in the saved plan.
 
-use std::path::{Path, PathBuf};
+mod district;
+
+use std::path::Path;
+
+use district::{demo_folder, open, read_json};
 
 use serde_json::{Value, json};
 use shequ_core::Session;
@@ -11,14 +15,6 @@ use shequ_core::crs::Crs;
 use shequ_core::load::{LayerCacheUse, LayerSystems};
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::{LayerInputs, OpenOptions};
-
-fn demo_folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
-}
 
 /// Every position of every feature of `collection` taken from WGS 84 into `crs`.
 fn into_system(mut collection: Value, crs: &Crs) -> Value {
@@ -46,18 +42,6 @@ fn into_system(mut collection: Value, crs: &Crs) -> Value {
 fn communities_layer(plan: &Path) -> Value {
     let plan = read_json(plan);
     json!({"type": "FeatureCollection", "features": plan["features"]})
-}
-
-fn open(inputs: &LayerInputs) -> Session {
-    Session::from_layers(
-        inputs,
-        RuleProfile::default(),
-        OpenOptions {
-            cache: LayerCacheUse::Off,
-            ..OpenOptions::default()
-        },
-    )
-    .expect("opens")
 }
 
 fn outcome(session: &Session) -> (Vec<(String, u64)>, Vec<String>) {

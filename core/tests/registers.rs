@@ -2,7 +2,11 @@
 //! with their household counts taken out, joined to a register (an Excel sheet of one row per
 //! building, or a GBK CSV of one row per household), count exactly as the demo with its counts.
 
+mod district;
+
 use std::path::{Path, PathBuf};
+
+use district::{demo_folder, households, open};
 
 use serde_json::Value;
 use shequ_core::Session;
@@ -10,30 +14,6 @@ use shequ_core::io::register::{RegisterCount, RegisterSpec};
 use shequ_core::load::LayerCacheUse;
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::{LayerInputs, OpenOptions};
-
-fn demo_folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
-}
-
-fn open(inputs: &LayerInputs) -> Session {
-    Session::from_layers(
-        inputs,
-        RuleProfile::default(),
-        OpenOptions {
-            cache: LayerCacheUse::Off,
-            ..OpenOptions::default()
-        },
-    )
-    .expect("opens")
-}
-
-fn households(session: &Session) -> Vec<(String, u64)> {
-    session
-        .plan()
-        .communities()
-        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
-        .collect()
-}
 
 fn inputs(buildings: PathBuf, register: Option<RegisterSpec>) -> LayerInputs {
     LayerInputs {

@@ -3,130 +3,20 @@
 //! with a `.prj`, Chinese field names and values in GBK and no `.cpg`, and its streets as a
 //! UTF-8 Shapefile with a `.cpg`.
 
+mod district;
+
 use std::path::{Path, PathBuf};
 
-use dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+use dbase::{Record, TableWriterBuilder};
+use district::{
+    clear_language_driver, demo_folder, field, households, open, read_json, text,
+    write_gbk_buildings,
+};
 use serde_json::Value;
-use shapefile::{Point, Polygon, PolygonRing, Polyline};
-use shequ_core::Session;
-use shequ_core::crs::Crs;
+use shapefile::{Point, Polyline};
 use shequ_core::io::shapefile::{EncodingSource, dbf_encoding, read_shapefile, text_samples};
-use shequ_core::load::{LayerCacheUse, LayerEncodings, LayerSystems};
-use shequ_core::profile::RuleProfile;
-use shequ_core::session::{LayerInputs, OpenOptions};
-
-fn demo_folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
-}
-
-const ZONE_39_PRJ: &str = r#"PROJCS["CGCS2000 / 3-degree Gauss-Kruger zone 39",GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",117],PARAMETER["scale_factor",1],PARAMETER["false_easting",39500000],PARAMETER["false_northing",0],UNIT["metre",1]]"#;
-
-fn field(name: &str) -> FieldName {
-    FieldName::try_from(name).expect("a field name of at most 10 bytes")
-}
-
-fn text(value: Option<&Value>) -> FieldValue {
-    FieldValue::Character(value.and_then(Value::as_str).map(str::to_owned))
-}
-
-fn number(value: Option<&Value>) -> FieldValue {
-    FieldValue::Numeric(value.and_then(Value::as_f64))
-}
-
-/// The demo's buildings as a GBK Shapefile in zone 39, with Chinese field names (GBK: two bytes
-/// a character, so 户数 is 4 of the 10 bytes a dBASE name may have).
-fn write_buildings(folder: &Path) -> PathBuf {
-    let zone_39 = Crs::parse("EPSG:4527").expect("zone 39");
-    let layer = read_json(&demo_folder().join("buildings.geojson"));
-    let path = folder.join("楼栋.shp");
-    let table =
-        TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(encoding_rs::GBK))
-            .add_character_field(field("编号"), 20)
-            .add_character_field(field("用途"), 20)
-            .add_numeric_field(field("层数"), 4, 0)
-            .add_numeric_field(field("户数"), 6, 0)
-            .add_character_field(field("小区"), 40)
-            .add_character_field(field("单位"), 40);
-    let mut writer = shapefile::Writer::from_path(&path, table).expect("writer");
-    for feature in layer["features"].as_array().expect("features") {
-        let rings = feature["geometry"]["coordinates"]
-            .as_array()
-            .expect("rings");
-        let outer: Vec<Point> = rings[0]
-            .as_array()
-            .expect("ring")
-            .iter()
-            .map(|position| {
-                let (x, y) = zone_39
-                    .from_wgs84(
-                        position[0].as_f64().expect("lon"),
-                        position[1].as_f64().expect("lat"),
-                    )
-                    .expect("projects");
-                Point::new(x, y)
-            })
-            .collect();
-        let polygon = Polygon::with_rings(vec![PolygonRing::Outer(outer)]);
-        let properties = &feature["properties"];
-        let use_in_chinese = match properties["building"].as_str() {
-            Some("residential") => Some("住宅"),
-            Some(other) => Some(other),
-            None => None,
-        };
-        let mut record = Record::default();
-        record.insert("编号".to_owned(), text(properties.get("id")));
-        record.insert(
-            "用途".to_owned(),
-            FieldValue::Character(use_in_chinese.map(str::to_owned)),
-        );
-        record.insert("层数".to_owned(), number(properties.get("floors")));
-        record.insert("户数".to_owned(), number(properties.get("households")));
-        record.insert("小区".to_owned(), text(properties.get("estate")));
-        record.insert("单位".to_owned(), text(properties.get("work_unit")));
-        writer
-            .write_shape_and_record(&polygon, &record)
-            .expect("written");
-    }
-    drop(writer);
-    std::fs::write(folder.join("楼栋.prj"), ZONE_39_PRJ).expect("prj");
-    // A district office's export: GBK with no .cpg.
-    std::fs::remove_file(folder.join("楼栋.cpg")).ok();
-    field_names_in_gbk(&path);
-    path
-}
-
-/// The `dbase` writer stores field names as UTF-8 whatever the table's encoding; a GBK export
-/// stores them in GBK, as here.
-fn field_names_in_gbk(shp: &Path) {
-    let dbf = shp.with_extension("dbf");
-    let mut bytes = std::fs::read(&dbf).expect("dbf");
-    let mut at = 32;
-    while bytes[at] != 0x0D {
-        let name = &bytes[at..at + 11];
-        let end = name.iter().position(|byte| *byte == 0).unwrap_or(11);
-        let text = std::str::from_utf8(&name[..end])
-            .expect("utf-8 name")
-            .to_owned();
-        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-        let mut padded = [0u8; 11];
-        padded[..gbk.len()].copy_from_slice(&gbk);
-        bytes[at..at + 11].copy_from_slice(&padded);
-        at += 32;
-    }
-    std::fs::write(&dbf, bytes).expect("write");
-}
-
-/// Clears the `.dbf`'s language-driver byte, as many exports leave it.
-fn clear_language_driver(shp: &Path) {
-    let dbf = shp.with_extension("dbf");
-    let mut bytes = std::fs::read(&dbf).expect("dbf");
-    bytes[29] = 0;
-    std::fs::write(&dbf, bytes).expect("write");
-}
+use shequ_core::load::{LayerEncodings, LayerSystems};
+use shequ_core::session::LayerInputs;
 
 /// The demo's streets as a UTF-8 Shapefile in WGS 84 with its `.cpg`.
 fn write_streets(folder: &Path) -> PathBuf {
@@ -170,30 +60,10 @@ fn write_streets(folder: &Path) -> PathBuf {
     path
 }
 
-fn open(inputs: &LayerInputs) -> Session {
-    Session::from_layers(
-        inputs,
-        RuleProfile::default(),
-        OpenOptions {
-            cache: LayerCacheUse::Off,
-            ..OpenOptions::default()
-        },
-    )
-    .expect("opens")
-}
-
-fn households(session: &Session) -> Vec<(String, u64)> {
-    session
-        .plan()
-        .communities()
-        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
-        .collect()
-}
-
 #[test]
 fn a_gbk_shapefile_in_a_gauss_kruger_zone_counts_as_the_same_geojson_in_wgs84() {
     let folder = tempfile::tempdir().expect("folder");
-    let buildings = write_buildings(folder.path());
+    let buildings = write_gbk_buildings(folder.path());
     let streets = write_streets(folder.path());
 
     let (encoding, source) = dbf_encoding(&buildings, None).expect("from the header");
@@ -258,7 +128,7 @@ fn an_encoding_given_by_the_planner_is_the_one_read_with() {
     // Forcing the wrong encoding is the planner's choice and it shows: 住宅 in GBK read as
     // UTF-8 is "סլ" (which the buildings' conversion then names as GBK in a warning).
     let folder = tempfile::tempdir().expect("folder");
-    let buildings = write_buildings(folder.path());
+    let buildings = write_gbk_buildings(folder.path());
     clear_language_driver(&buildings);
     let wrong = read_shapefile(&buildings, Some(encoding_rs::UTF_8), 5).expect("reads");
     let right = read_shapefile(&buildings, None, 5).expect("reads");
@@ -277,7 +147,7 @@ fn an_encoding_given_by_the_planner_is_the_one_read_with() {
 #[test]
 fn a_shapefile_missing_a_companion_or_with_counts_that_disagree_is_refused_by_name() {
     let folder = tempfile::tempdir().expect("folder");
-    let buildings = write_buildings(folder.path());
+    let buildings = write_gbk_buildings(folder.path());
     let dbf = buildings.with_extension("dbf");
     let kept = std::fs::read(&dbf).expect("dbf");
     std::fs::remove_file(&dbf).expect("remove");

@@ -274,6 +274,73 @@ fn crs_name_of_urn(name: &str) -> Option<String> {
     (upper.contains("EPSG") && code.parse::<u32>().is_ok()).then(|| format!("EPSG:{code}"))
 }
 
+/// `geo` coordinates as positions.
+pub fn positions_of(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<Position> {
+    coords
+        .map(|coord| Position {
+            longitude: coord.x,
+            latitude: coord.y,
+        })
+        .collect()
+}
+
+/// A `geo` MultiPolygon as a geometry of positions.
+pub fn polygons_of(polygons: geo::MultiPolygon<f64>) -> RawGeometry {
+    RawGeometry::MultiPolygon {
+        coordinates: polygons
+            .into_iter()
+            .map(|polygon| {
+                let (exterior, interiors) = polygon.into_inner();
+                std::iter::once(exterior)
+                    .chain(interiors)
+                    .map(|ring| positions_of(ring.into_inner().into_iter()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// A `geo` MultiLineString as a geometry of positions.
+pub fn lines_of(lines: geo::MultiLineString<f64>) -> RawGeometry {
+    RawGeometry::MultiLineString {
+        coordinates: lines
+            .into_iter()
+            .map(|line| positions_of(line.into_inner().into_iter()))
+            .collect(),
+    }
+}
+
+/// A `geo` geometry (as a binary format gives it) as a geometry of positions.
+pub fn geometry_of_geo(geometry: geo::Geometry<f64>) -> RawGeometry {
+    match geometry {
+        geo::Geometry::Point(point) => RawGeometry::Point {
+            coordinates: Position {
+                longitude: point.x(),
+                latitude: point.y(),
+            },
+        },
+        geo::Geometry::MultiPoint(points) => RawGeometry::MultiPoint {
+            coordinates: positions_of(points.into_iter().map(|point| point.0)),
+        },
+        geo::Geometry::Line(line) => RawGeometry::LineString {
+            coordinates: positions_of([line.start, line.end].into_iter()),
+        },
+        geo::Geometry::LineString(line) => RawGeometry::LineString {
+            coordinates: positions_of(line.into_inner().into_iter()),
+        },
+        geo::Geometry::MultiLineString(lines) => lines_of(lines),
+        geo::Geometry::Polygon(polygon) => polygons_of(geo::MultiPolygon::new(vec![polygon])),
+        geo::Geometry::MultiPolygon(polygons) => polygons_of(polygons),
+        geo::Geometry::Rect(rect) => polygons_of(geo::MultiPolygon::new(vec![rect.to_polygon()])),
+        geo::Geometry::Triangle(triangle) => {
+            polygons_of(geo::MultiPolygon::new(vec![triangle.to_polygon()]))
+        }
+        geo::Geometry::GeometryCollection(collection) => RawGeometry::GeometryCollection {
+            geometries: collection.into_iter().map(geometry_of_geo).collect(),
+        },
+    }
+}
+
 /// A FeatureCollection as read, with its foreign members (such as a plan's `shequ`).
 #[derive(Debug, Clone)]
 pub struct RawCollection {

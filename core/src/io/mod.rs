@@ -7,6 +7,7 @@ pub mod feature_blocks;
 pub mod flat_features;
 pub mod geojson;
 pub mod geojson_out;
+pub mod geopackage;
 pub mod geometry_in;
 pub mod paths;
 pub mod plan_file;

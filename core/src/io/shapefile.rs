@@ -17,7 +17,7 @@ use encoding_rs::Encoding;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::io::geojson::{Position, RawFeature, RawGeometry};
+use crate::io::geojson::{Position, RawFeature, RawGeometry, lines_of, polygons_of, positions_of};
 
 /// True when `path` names a Shapefile (by its `.shp` extension).
 pub fn is_shapefile(path: &Path) -> bool {
@@ -337,39 +337,6 @@ fn json_value(value: FieldValue) -> Value {
             moment.date().month(),
             moment.date().day()
         )),
-    }
-}
-
-fn positions_of(coords: impl Iterator<Item = geo::Coord<f64>>) -> Vec<Position> {
-    coords
-        .map(|coord| Position {
-            longitude: coord.x,
-            latitude: coord.y,
-        })
-        .collect()
-}
-
-fn polygons_of(polygons: geo::MultiPolygon<f64>) -> RawGeometry {
-    RawGeometry::MultiPolygon {
-        coordinates: polygons
-            .into_iter()
-            .map(|polygon| {
-                let (exterior, interiors) = polygon.into_inner();
-                std::iter::once(exterior)
-                    .chain(interiors)
-                    .map(|ring| positions_of(ring.into_inner().into_iter()))
-                    .collect()
-            })
-            .collect(),
-    }
-}
-
-fn lines_of(lines: geo::MultiLineString<f64>) -> RawGeometry {
-    RawGeometry::MultiLineString {
-        coordinates: lines
-            .into_iter()
-            .map(|line| positions_of(line.into_inner().into_iter()))
-            .collect(),
     }
 }
 

@@ -16,10 +16,9 @@ use crate::io::flat_features::{
 use crate::io::geojson::{Position, RawCollection, label_of};
 use crate::io::geometry_in::{GeometryProblem, LayerCentre};
 use crate::io::paths::regular_file_size;
-use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::{Building, FigureSource, Interner};
-use crate::load::source::LayerReading;
+use crate::load::source::{LayerReading, read_whole_layer};
 use crate::profile::RuleProfile;
 
 use super::building::{BuildingNote, BuildingOutcome, building_from_view, id_value_text};
@@ -535,8 +534,7 @@ pub fn load_buildings(
     progress: &LoadProgress,
 ) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
     let crs = reading.crs;
-    if is_shapefile(path) {
-        let layer = read_shapefile(path, reading.encoding, usize::MAX)?;
+    if let Some(layer) = read_whole_layer(path, reading.encoding, usize::MAX)? {
         progress.expect_features(layer.features.len() as u64);
         let mut conversion =
             BuildingsInProgress::new(path, crs, mapping, profile, layer.features.len() as u64);

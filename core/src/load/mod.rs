@@ -24,7 +24,8 @@ use crate::projection::LocalProjection;
 
 pub use buildings::load_buildings;
 pub use source::{
-    LayerEncodings, LayerReading, LayerSources, LayerSystems, caution_of, encoding_of, system_of,
+    LayerEncodings, LayerReading, LayerSources, LayerSystems, WholeLayer, caution_of, encoding_of,
+    read_whole_layer, system_of,
 };
 pub use streets::{ParsedStreets, parse_streets, streets_from_parsed};
 

@@ -13,11 +13,11 @@ use crate::io::geojson::{
     DEFAULT_MAX_FILE_BYTES, RawFeature, features_to_wgs84, stream_feature_collection,
 };
 use crate::io::geometry_in::LayerCentre;
-use crate::io::shapefile::{EncodingSource, is_shapefile, read_shapefile};
+use crate::io::shapefile::{EncodingSource, is_shapefile};
 use crate::layers::FigureSource;
 use crate::load::building::{BuildingOutcome, building_from_feature};
 use crate::load::buildings::no_use_warning;
-use crate::load::source::{LayerReading, system_of};
+use crate::load::source::{LayerReading, read_whole_layer, system_of};
 use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
 
@@ -93,12 +93,13 @@ impl BuildingsSample {
         let mut broke_off = false;
         let mut encoding = None;
         let mut text_samples = Vec::new();
-        if is_shapefile(path) {
-            let layer = read_shapefile(path, reading.encoding, count)?;
+        if let Some(layer) = read_whole_layer(path, reading.encoding, count)? {
             broke_off = layer.features.len() == count;
             features = layer.features;
-            encoding = Some((layer.encoding.name(), layer.encoding_source));
-            text_samples = crate::io::shapefile::text_samples(path, 3)?;
+            encoding = layer.encoding;
+            if is_shapefile(path) {
+                text_samples = crate::io::shapefile::text_samples(path, 3)?;
+            }
         } else {
             stream_feature_collection(path, DEFAULT_MAX_FILE_BYTES, count, &mut |_, chunk| {
                 features = chunk;

@@ -7,9 +7,11 @@ use encoding_rs::Encoding;
 
 use crate::crs::Crs;
 use crate::error::{Error, Result};
+use crate::io::geojson::RawFeature;
 use crate::io::geojson::declared_crs;
+use crate::io::geopackage::{declared_system, geopackage_of, read_geopackage};
 use crate::io::register::RegisterSpec;
-use crate::io::shapefile::{encoding_for_label, is_shapefile};
+use crate::io::shapefile::{EncodingSource, encoding_for_label, is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 
 /// What reading one layer file takes besides its path.
@@ -30,6 +32,38 @@ pub struct LayerSources<'a> {
     pub encodings: &'a LayerEncodings,
     /// A household register joined to the buildings.
     pub register: Option<&'a RegisterSpec>,
+}
+
+/// A layer read whole (a Shapefile or a GeoPackage table) rather than streamed like GeoJSON.
+#[derive(Debug, Clone)]
+pub struct WholeLayer {
+    /// Its features in order, positions in its own system.
+    pub features: Vec<RawFeature>,
+    /// A Shapefile's text encoding and where it came from.
+    pub encoding: Option<(&'static str, EncodingSource)>,
+}
+
+/// The first `most` features of the layer at `path` when it is a Shapefile or a GeoPackage
+/// (`FILE.gpkg[:TABLE]`); `None` for GeoJSON, which is streamed.
+pub fn read_whole_layer(
+    path: &Path,
+    encoding: Option<&'static Encoding>,
+    most: usize,
+) -> Result<Option<WholeLayer>> {
+    if is_shapefile(path) {
+        let layer = read_shapefile(path, encoding, most)?;
+        return Ok(Some(WholeLayer {
+            features: layer.features,
+            encoding: Some((layer.encoding.name(), layer.encoding_source)),
+        }));
+    }
+    if geopackage_of(path).is_some() {
+        return Ok(Some(WholeLayer {
+            features: read_geopackage(path, most)?,
+            encoding: None,
+        }));
+    }
+    Ok(None)
 }
 
 /// The text encodings of the layers' attribute tables, where the planner chose them (a
@@ -130,6 +164,15 @@ pub fn system_of(path: &Path, given: Option<&Crs>) -> Result<Option<Crs>> {
                 problem: format!("{error}. Give the layer's system with --crs."),
             })?
         }
+        None if geopackage_of(path).is_some() => match declared_system(path)? {
+            Some(declared) => Crs::parse(&declared).map_err(|error| Error::Layer {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "the table's coordinate system {declared} cannot be used: {error}. Give the layer's system with --crs."
+                ),
+            })?,
+            None => return Ok(None),
+        },
         None => match declared_crs(path) {
             Some(declared) => Crs::parse(&declared).map_err(|error| Error::Layer {
                 path: path.to_path_buf(),

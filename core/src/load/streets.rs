@@ -14,12 +14,11 @@ use crate::io::geojson::RawCollection;
 use crate::io::geojson::features_to_wgs84;
 use crate::io::geometry_in::{GeometryProblem, flat_lines_in_metres, lines_in_metres};
 use crate::io::paths::regular_file_size;
-use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::Street;
 use crate::load::building::id_value_text;
 use crate::load::buildings::not_lon_lat;
-use crate::load::source::LayerReading;
+use crate::load::source::{LayerReading, read_whole_layer};
 use crate::projection::LocalProjection;
 
 /// Street properties read: id, class and name.
@@ -46,13 +45,12 @@ pub fn parse_streets(
     mapping: &FieldMapping,
     max_file_bytes: u64,
 ) -> Result<ParsedStreets> {
-    let mut parsed = if is_shapefile(path) {
-        ParsedStreets::Raw(RawCollection {
-            features: read_shapefile(path, reading.encoding, usize::MAX)?.features,
+    let mut parsed = match read_whole_layer(path, reading.encoding, usize::MAX)? {
+        Some(layer) => ParsedStreets::Raw(RawCollection {
+            features: layer.features,
             foreign_members: serde_json::Map::new(),
-        })
-    } else {
-        parse_streets_as_given(path, mapping, max_file_bytes)?
+        }),
+        None => parse_streets_as_given(path, mapping, max_file_bytes)?,
     };
     if let Some(crs) = reading.crs {
         match &mut parsed {

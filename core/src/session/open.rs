@@ -16,11 +16,10 @@ use crate::io::paths::{folder_of, resolve};
 use crate::io::plan_file::{
     PlanSettings, communities_from_collection, street_offices_in_metres, take_settings,
 };
-use crate::io::shapefile::{is_shapefile, read_shapefile};
 use crate::layers::BaseLayers;
 use crate::load::{
     LayerCacheUse, LayerEncodings, LayerSources, LayerSystems, ReadLayers, encoding_of,
-    read_layers, system_of,
+    read_layers, read_whole_layer, system_of,
 };
 use crate::plan::{District, Plan, StreetOffice};
 use crate::profile::RuleProfile;
@@ -131,15 +130,14 @@ impl Session {
             .communities
             .as_deref()
             .map(|path| -> Result<_> {
-                let mut raw = if is_shapefile(path) {
-                    RawCollection {
-                        features: read_shapefile(path, inputs.encodings.communities, usize::MAX)?
-                            .features,
-                        foreign_members: Map::new(),
-                    }
-                } else {
-                    read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?
-                };
+                let mut raw =
+                    match read_whole_layer(path, inputs.encodings.communities, usize::MAX)? {
+                        Some(layer) => RawCollection {
+                            features: layer.features,
+                            foreign_members: Map::new(),
+                        },
+                        None => read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?,
+                    };
                 if let Some(crs) = system_of(path, inputs.systems.communities.as_ref())? {
                     features_to_wgs84(&mut raw.features, &crs);
                 }
