@@ -255,7 +255,6 @@ pub fn read_geopackage(path: &Path, most: usize) -> Result<Vec<RawFeature>> {
         .map_err(|error| refused(&file, error))?;
     let names: Vec<String> = statement
         .column_names()
-        .into_iter()
         .map(str::to_owned)
         .collect();
     let mut rows = statement.query([]).map_err(|error| refused(&file, error))?;
