@@ -107,3 +107,25 @@ fn a_geopackage_lists_its_tables_and_a_tile_table_is_no_layer() {
     let error = read_geopackage(&not_sqlite, 3).expect_err("not SQLite");
     assert!(error.to_string().contains("fake.gpkg"), "{error}");
 }
+
+#[test]
+fn communities_in_an_esri_json_featureset_with_a_curve_count_as_the_geojson() {
+    let folder = tempfile::tempdir().expect("folder");
+    let demo = demo_folder();
+    let expected = households(&open(&layer_inputs(
+        demo.join("buildings.geojson"),
+        Some(demo.join("plan.shequ.geojson")),
+    )));
+    let communities = district::write_communities_esri_json(folder.path());
+    let session = open(&layer_inputs(
+        demo.join("buildings.geojson"),
+        Some(communities),
+    ));
+    assert_eq!(households(&session), expected);
+    let curved = session
+        .warnings()
+        .iter()
+        .find(|warning| warning.problem.contains("circular arcs"))
+        .expect("the curved feature is counted");
+    assert_eq!(curved.count, 1);
+}

@@ -93,7 +93,10 @@ impl Target<'_> {
             Intent::ChooseLayersForNewPlan => {
                 let buildings = rfd::FileDialog::new()
                     .set_title(self.strings().buildings)
-                    .add_filter("GeoJSON, Shapefile", &["geojson", "json", "shp"])
+                    .add_filter(
+                        "GeoJSON, Esri JSON, Shapefile, GeoPackage",
+                        &["geojson", "json", "shp", "gpkg"],
+                    )
                     .pick_file();
                 self.start_new_plan(buildings, None, None);
                 true

@@ -19,16 +19,18 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Layers given on the command line instead of a plan file.
 #[derive(Debug, Clone, Args)]
 pub struct LayerArguments {
-    /// Buildings 楼栋 layer: Polygon / MultiPolygon features in a GeoJSON file or a Shapefile
-    /// (.shp with its .shx and .dbf); WGS 84 lon/lat unless the file or --crs says otherwise.
+    /// Buildings 楼栋 layer: Polygon / MultiPolygon features in GeoJSON, Esri JSON (.json, by
+    /// content), a Shapefile (.shp with its .shx and .dbf) or a GeoPackage (FILE.gpkg, or
+    /// FILE.gpkg:TABLE when it holds several); WGS 84 lon/lat unless the file or --crs says
+    /// otherwise.
     #[arg(long, value_name = "FILE")]
     pub buildings: Option<PathBuf>,
     /// Streets 街巷 layer: LineString / MultiLineString features (road-area polygons accepted),
-    /// GeoJSON or Shapefile.
+    /// in any of the buildings' formats.
     #[arg(long, value_name = "FILE")]
     pub streets: Option<PathBuf>,
-    /// Existing community boundaries 社区边界: Polygon / MultiPolygon features, GeoJSON or
-    /// Shapefile.
+    /// Existing community boundaries 社区边界: Polygon / MultiPolygon features, in any of the
+    /// buildings' formats.
     #[arg(long, value_name = "FILE")]
     pub communities: Option<PathBuf>,
     /// Which source field holds a figure, e.g. `--field households=HH_CNT` (户数). Fields: id,
@@ -45,8 +47,8 @@ pub struct LayerArguments {
     /// `--crs buildings=EPSG:4527` (CGCS2000 Gauss-Krüger zone 39). LAYER: buildings, streets,
     /// communities; CRS: EPSG:N (Xi'an 80 / Beijing 54 codes take the city's datum shift after
     /// them: "EPSG:2383 +towgs84=…"), gcj02 (Amap, Tencent), bd09 (Baidu), a PROJ string, or a
-    /// .prj/WKT file. A Shapefile's .prj or a GeoJSON file's own `crs` member is read when none
-    /// is given.
+    /// .prj/WKT file. A Shapefile's .prj, a GeoPackage table's system, an Esri JSON's
+    /// spatialReference or a GeoJSON's `crs` member is read when none is given.
     #[arg(long = "crs", value_name = "LAYER=CRS")]
     pub systems: Vec<String>,
     /// A Shapefile layer's text encoding when its `.cpg` is missing or wrong, e.g.

@@ -253,10 +253,7 @@ pub fn read_geopackage(path: &Path, most: usize) -> Result<Vec<RawFeature>> {
     let mut statement = connection
         .prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))
         .map_err(|error| refused(&file, error))?;
-    let names: Vec<String> = statement
-        .column_names()
-        .map(str::to_owned)
-        .collect();
+    let names: Vec<String> = statement.column_names().map(str::to_owned).collect();
     let mut rows = statement.query([]).map_err(|error| refused(&file, error))?;
     let mut features = Vec::new();
     while let Some(row) = rows.next().map_err(|error| refused(&file, error))? {

@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod encoding;
+pub mod esri_json;
 pub mod feature_blocks;
 pub mod flat_features;
 pub mod geojson;

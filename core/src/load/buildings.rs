@@ -547,7 +547,9 @@ pub fn load_buildings(
             conversion.take_counted(progress, vec![(first, ParsedFeatures::from_raw(chunk))])?;
             first += count;
         }
-        return conversion.finish();
+        let (buildings, mut warnings, projection) = conversion.finish()?;
+        warnings.extend(layer.warnings);
+        return Ok((buildings, warnings, projection));
     }
     let within_limit = regular_file_size(path)? <= max_file_bytes;
     let expected = expected_features(path);

@@ -7,6 +7,7 @@ use encoding_rs::Encoding;
 
 use crate::crs::Crs;
 use crate::error::{Error, Result};
+use crate::io::esri_json::{declared_system as esri_declared_system, is_esri_json, read_esri_json};
 use crate::io::geojson::RawFeature;
 use crate::io::geojson::declared_crs;
 use crate::io::geopackage::{declared_system, geopackage_of, read_geopackage};
@@ -41,6 +42,8 @@ pub struct WholeLayer {
     pub features: Vec<RawFeature>,
     /// A Shapefile's text encoding and where it came from.
     pub encoding: Option<(&'static str, EncodingSource)>,
+    /// What reading it found worth saying (curves densified).
+    pub warnings: Vec<LoadWarning>,
 }
 
 /// The first `most` features of the layer at `path` when it is a Shapefile or a GeoPackage
@@ -55,12 +58,37 @@ pub fn read_whole_layer(
         return Ok(Some(WholeLayer {
             features: layer.features,
             encoding: Some((layer.encoding.name(), layer.encoding_source)),
+            warnings: Vec::new(),
         }));
     }
     if geopackage_of(path).is_some() {
         return Ok(Some(WholeLayer {
             features: read_geopackage(path, most)?,
             encoding: None,
+            warnings: Vec::new(),
+        }));
+    }
+    if is_esri_json(path) {
+        let layer = read_esri_json(path, most)?;
+        let mut warnings = WarningCollector::new(path);
+        if layer.curved_features > 0 {
+            warnings.add_file_problem(
+                "have circular arcs, densified to at most 0.1 m from the curve",
+                "Nothing to do: the boundaries follow their arcs.",
+                layer.curved_features,
+            );
+        }
+        if layer.approximated_features > 0 {
+            warnings.add_file_problem(
+                "have elliptic or Bézier curves, read as straight segments between their ends",
+                "Densify the curves in the GIS they come from (ArcGIS: Densify) and export again.",
+                layer.approximated_features,
+            );
+        }
+        return Ok(Some(WholeLayer {
+            features: layer.features,
+            encoding: None,
+            warnings: warnings.finish(),
         }));
     }
     Ok(None)
@@ -169,6 +197,15 @@ pub fn system_of(path: &Path, given: Option<&Crs>) -> Result<Option<Crs>> {
                 path: path.to_path_buf(),
                 problem: format!(
                     "the table's coordinate system {declared} cannot be used: {error}. Give the layer's system with --crs."
+                ),
+            })?,
+            None => return Ok(None),
+        },
+        None if is_esri_json(path) => match esri_declared_system(path) {
+            Some(declared) => Crs::parse(&declared).map_err(|error| Error::Layer {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "the layer's spatialReference {declared} cannot be used: {error}. Give the layer's system with --crs."
                 ),
             })?,
             None => return Ok(None),

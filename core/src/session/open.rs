@@ -126,16 +126,20 @@ impl Session {
             options.cache,
             progress,
         )?;
+        let mut reading_warnings = Vec::new();
         let communities = inputs
             .communities
             .as_deref()
             .map(|path| -> Result<_> {
                 let mut raw =
                     match read_whole_layer(path, inputs.encodings.communities, usize::MAX)? {
-                        Some(layer) => RawCollection {
-                            features: layer.features,
-                            foreign_members: Map::new(),
-                        },
+                        Some(layer) => {
+                            reading_warnings = layer.warnings;
+                            RawCollection {
+                                features: layer.features,
+                                foreign_members: Map::new(),
+                            }
+                        }
                         None => read_feature_collection(path, DEFAULT_MAX_FILE_BYTES)?,
                     };
                 if let Some(crs) = system_of(path, inputs.systems.communities.as_ref())? {
@@ -184,6 +188,7 @@ impl Session {
             inputs.buildings.clone(),
             inputs.streets.clone(),
         )?;
+        session.warnings.extend(reading_warnings);
         session.timings.load_ms = elapsed_ms(start)
             - session.timings.index_ms
             - session.timings.tally_ms

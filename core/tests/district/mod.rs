@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+use geo::Winding;
 use serde_json::Value;
 use shapefile::{Point, Polygon, PolygonRing};
 use shequ_core::Session;
@@ -261,5 +262,97 @@ pub fn write_communities_geopackage(folder: &Path) -> PathBuf {
             )
             .expect("row");
     }
+    path
+}
+
+/// The demo plan's communities as an Esri JSON FeatureSet in zone 39 (wkid 4527), outer rings
+/// clockwise as Esri writes them; the first community's first edge is a circular arc bulging
+/// a millimetre from its chord (`curveRings`).
+pub fn write_communities_esri_json(folder: &Path) -> PathBuf {
+    use serde_json::json;
+    let zone_39 = Crs::parse("EPSG:4527").expect("zone 39");
+    let plan = read_json(&demo_folder().join("plan.shequ.geojson"));
+    let mut features = Vec::new();
+    for (index, feature) in plan["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .enumerate()
+    {
+        let geometry = &feature["geometry"];
+        let polygons: Vec<&Value> = match geometry["type"].as_str() {
+            Some("Polygon") => vec![&geometry["coordinates"]],
+            _ => geometry["coordinates"]
+                .as_array()
+                .expect("parts")
+                .iter()
+                .collect(),
+        };
+        let mut rings: Vec<Vec<Value>> = Vec::new();
+        for rings_of_polygon in polygons {
+            for (ring_index, ring) in rings_of_polygon
+                .as_array()
+                .expect("rings")
+                .iter()
+                .enumerate()
+            {
+                let mut points = ring_in(ring, &zone_39);
+                // Esri: outer rings clockwise, holes counter-clockwise.
+                let clockwise = geo::LineString::new(points.clone()).is_cw();
+                if clockwise != (ring_index == 0) {
+                    points.reverse();
+                }
+                rings.push(
+                    points
+                        .iter()
+                        .map(|point| json!([point.x, point.y]))
+                        .collect(),
+                );
+            }
+        }
+        let geometry = if index == 0 {
+            let first = &rings[0];
+            let (start, end) = (&first[0], &first[1]);
+            let middle = |axis: usize| {
+                (start[axis].as_f64().expect("x") + end[axis].as_f64().expect("y")) / 2.0
+            };
+            let (dx, dy) = (
+                end[0].as_f64().expect("x") - start[0].as_f64().expect("x"),
+                end[1].as_f64().expect("y") - start[1].as_f64().expect("y"),
+            );
+            let length = dx.hypot(dy);
+            // A millimetre off the chord, to its left.
+            let interior = json!([
+                middle(0) - dy / length * 0.001,
+                middle(1) + dx / length * 0.001
+            ]);
+            let mut curved = vec![start.clone(), json!({"c": [end.clone(), interior]})];
+            curved.extend(first[2..].iter().cloned());
+            let mut curve_rings = vec![curved];
+            curve_rings.extend(rings[1..].iter().cloned());
+            json!({"curveRings": curve_rings})
+        } else {
+            json!({"rings": rings})
+        };
+        let properties = &feature["properties"];
+        features.push(json!({
+            "attributes": {
+                "id": properties["id"],
+                "name": properties["name"],
+                "type": properties["type"],
+                "street_office": properties["street_office"],
+                "district": properties["district"],
+            },
+            "geometry": geometry,
+        }));
+    }
+    let set = json!({
+        "displayFieldName": "name",
+        "geometryType": "esriGeometryPolygon",
+        "spatialReference": {"wkid": 4527, "latestWkid": 4527},
+        "features": features,
+    });
+    let path = folder.join("communities.json");
+    std::fs::write(&path, set.to_string()).expect("write");
     path
 }

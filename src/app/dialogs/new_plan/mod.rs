@@ -59,7 +59,10 @@ fn shortened(text: &str, most: usize) -> String {
 fn pick_layer(title: &str) -> Option<PathBuf> {
     rfd::FileDialog::new()
         .set_title(title)
-        .add_filter("GeoJSON, Shapefile", &["geojson", "json", "shp"])
+        .add_filter(
+            "GeoJSON, Esri JSON, Shapefile, GeoPackage",
+            &["geojson", "json", "shp", "gpkg"],
+        )
         .pick_file()
 }
 
