@@ -30,13 +30,24 @@ fn demo_plan() -> Option<PathBuf> {
 
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
-    let outcome = match (arguments.command, arguments.plan) {
+    let missing = arguments.plan.iter().find(|path| {
+        let file = shequ_core::io::geopackage::geopackage_of(path)
+            .map_or_else(|| path.to_path_buf(), |(file, _)| file);
+        !file.exists()
+    });
+    let outcome = match (arguments.command, missing) {
         (Some(command), _) => cli::run(command),
-        (None, Some(plan)) if !plan.exists() => Err(anyhow::anyhow!(
-            "`{}` is neither a command nor a plan file (see `shequ --help`)",
-            plan.display()
+        (None, Some(path)) => Err(anyhow::anyhow!(
+            "`{}` is neither a command nor a plan or layer file (see `shequ --help`)",
+            path.display()
         )),
-        (None, plan) => shequ::app::run(plan.or_else(demo_plan)).map(|()| ExitCode::SUCCESS),
+        (None, None) => {
+            let mut paths = arguments.plan;
+            if paths.is_empty() {
+                paths.extend(demo_plan());
+            }
+            shequ::app::run(paths).map(|()| ExitCode::SUCCESS)
+        }
     };
     match outcome {
         Ok(code) => code,

@@ -264,8 +264,9 @@ impl eframe::App for DesktopApp {
     }
 }
 
-/// Opens the desktop window on `plan` (a plan file, or a buildings layer to start a plan from).
-pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the desktop window on `paths`: a plan file, or layers to start a plan from (buildings,
+/// then streets and existing boundaries if given).
+pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1480.0, 920.0])
@@ -285,9 +286,10 @@ pub fn run(plan: Option<PathBuf>) -> anyhow::Result<()> {
             // The window opens at once; the plan loads behind a progress bar. A layer rather
             // than a plan opens "New plan from layers" on it.
             let mut app = ShequApp::new(None, preferences);
-            match plan {
+            let mut paths = paths.into_iter();
+            match paths.next() {
                 Some(plan) if is_plan_file(&plan) => app.open(&plan),
-                Some(layer) => app.start_new_plan(Some(layer), None, None),
+                Some(buildings) => app.start_new_plan(Some(buildings), paths.next(), paths.next()),
                 None => {}
             }
             Ok(Box::new(DesktopApp { app }))

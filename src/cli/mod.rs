@@ -22,18 +22,20 @@ use clap::{Parser, Subcommand};
 /// Communities are of three types: geographic 地缘型, work-unit 单位型 and residential-estate
 /// 单元型; each belongs to a street office 街道 in a district 区. Households 户数 and residents 人口
 /// are counted building by building.
-/// Run without a command, it opens the desktop editor on PLAN (or the bundled demo plan); given a
-/// buildings layer instead of a plan, it opens "New plan from layers" on it.
+/// Run without a command, it opens the desktop editor on PLAN (or the bundled demo plan); given
+/// layers instead of a plan (buildings, then streets and existing boundaries if wanted), it opens
+/// "New plan from layers" on them.
 #[derive(Debug, Parser)]
 #[command(name = "shequ", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Arguments {
     /// What to do; without one, the desktop editor opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The plan to open in the desktop editor 方案 (the bundled demo by default), or a buildings
-    /// layer to start a plan from.
-    #[arg(value_name = "PLAN")]
-    pub plan: Option<PathBuf>,
+    /// The plan to open in the desktop editor 方案 (the bundled demo by default), or the layers to
+    /// start a plan from: buildings, streets, existing boundaries (GeoJSON, Esri JSON, Shapefile
+    /// or FILE.gpkg[:TABLE]).
+    #[arg(value_name = "PLAN | LAYERS", num_args = 0..=3)]
+    pub plan: Vec<PathBuf>,
 }
 
 /// The commands.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use shequ_core::attributes::{Field, FieldMapping};
 use shequ_core::crs::Crs;
+use shequ_core::io::geopackage::{contents, geopackage_of};
 use shequ_core::load::preview::{BuildingsPreview, BuildingsSample};
 use shequ_core::load::{LayerEncodings, LayerReading, LayerSystems};
 use shequ_core::profile::RuleProfile;
@@ -36,6 +37,8 @@ pub struct NewPlanDraft {
     pub system_texts: LayerTexts,
     /// The text encoding chosen for each Shapefile layer (`None`: found from the files).
     pub encodings: LayerEncodings,
+    /// The feature tables of each layer's GeoPackage with several, with their features.
+    pub geopackage_tables: Vec<(DraftLayer, Vec<(String, u64)>)>,
 }
 
 /// One text for each layer.
@@ -67,13 +70,15 @@ impl NewPlanDraft {
         streets: Option<PathBuf>,
         communities: Option<PathBuf>,
     ) -> Self {
-        let mut draft = Self {
-            streets,
-            communities,
-            ..Self::default()
-        };
-        if let Some(buildings) = buildings {
-            draft.set_buildings(buildings);
+        let mut draft = Self::default();
+        for (layer, path) in [
+            (DraftLayer::Buildings, buildings),
+            (DraftLayer::Streets, streets),
+            (DraftLayer::Communities, communities),
+        ] {
+            if let Some(path) = path {
+                draft.set_layer(layer, path);
+            }
         }
         draft
     }
@@ -132,6 +137,40 @@ impl NewPlanDraft {
         }
     }
 
+    /// Takes `path` as `layer`'s file; a GeoPackage with several feature tables offers them to
+    /// choose from.
+    pub fn set_layer(&mut self, layer: DraftLayer, path: PathBuf) {
+        self.geopackage_tables
+            .retain(|(offered, _)| *offered != layer);
+        if let Some((file, None)) = geopackage_of(&path) {
+            let tables: Vec<(String, u64)> = contents(&file)
+                .map(|tables| {
+                    tables
+                        .into_iter()
+                        .filter(|table| table.kind == "features")
+                        .map(|table| (table.name, table.rows.unwrap_or(0)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if tables.len() > 1 {
+                self.geopackage_tables.push((layer, tables));
+            }
+        }
+        match layer {
+            DraftLayer::Buildings => self.set_buildings(path),
+            DraftLayer::Streets => self.streets = Some(path),
+            DraftLayer::Communities => self.communities = Some(path),
+        }
+    }
+
+    /// The feature tables offered for `layer`'s GeoPackage, if it has several.
+    pub fn tables_of(&self, layer: DraftLayer) -> Option<&[(String, u64)]> {
+        self.geopackage_tables
+            .iter()
+            .find(|(offered, _)| *offered == layer)
+            .map(|(_, tables)| tables.as_slice())
+    }
+
     /// Reads the buildings' sample again (after their system or encoding changed).
     pub fn reread_buildings(&mut self) {
         if let Some(path) = self.buildings.clone() {
@@ -163,6 +202,20 @@ impl NewPlanDraft {
     /// The plan's layers, once the buildings are chosen and readable.
     pub fn inputs(&self) -> Option<LayerInputs> {
         self.sample.as_ref()?;
+        // A GeoPackage of several feature tables needs one chosen.
+        let table_pending = self.geopackage_tables.iter().any(|(layer, _)| {
+            let path = match layer {
+                DraftLayer::Buildings => &self.buildings,
+                DraftLayer::Streets => &self.streets,
+                DraftLayer::Communities => &self.communities,
+            };
+            path.as_deref()
+                .and_then(geopackage_of)
+                .is_some_and(|(_, table)| table.is_none())
+        });
+        if table_pending {
+            return None;
+        }
         Some(LayerInputs {
             buildings: self.buildings.clone()?,
             streets: self.streets.clone(),

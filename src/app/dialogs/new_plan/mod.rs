@@ -148,16 +148,45 @@ fn layer_row(
         DraftLayer::Communities => draft.communities.clone(),
     };
     let label = ui.label(name);
-    ui.label(file_name(path.as_deref(), strings));
+    match (draft.tables_of(layer).map(<[_]>::to_vec), &path) {
+        (Some(tables), Some(current)) => {
+            // A GeoPackage of several feature tables: one is chosen, with its features shown.
+            let file = shequ_core::io::geopackage::geopackage_of(current)
+                .map(|(file, _)| file)
+                .unwrap_or_else(|| current.clone());
+            let chosen =
+                shequ_core::io::geopackage::geopackage_of(current).and_then(|(_, table)| table);
+            egui::ComboBox::from_id_salt(("geopackage table", layer as u8))
+                .selected_text(format!(
+                    "{} : {}",
+                    file_name(Some(&file), strings),
+                    chosen.as_deref().unwrap_or(strings.not_chosen)
+                ))
+                .show_ui(ui, |ui| {
+                    for (table, features) in &tables {
+                        let text = format!("{table} ({})", grouped(*features));
+                        if ui
+                            .selectable_label(chosen.as_deref() == Some(table), text)
+                            .clicked()
+                        {
+                            let mut with_table = file.clone().into_os_string();
+                            with_table.push(format!(":{table}"));
+                            let tables_kept = draft.geopackage_tables.clone();
+                            draft.set_layer(layer, with_table.into());
+                            draft.geopackage_tables = tables_kept;
+                        }
+                    }
+                });
+        }
+        _ => {
+            ui.label(file_name(path.as_deref(), strings));
+        }
+    }
     ui.horizontal(|ui| {
         if ui.button(strings.choose).clicked()
             && let Some(chosen) = pick_layer(name)
         {
-            match layer {
-                DraftLayer::Buildings => draft.set_buildings(chosen),
-                DraftLayer::Streets => draft.streets = Some(chosen),
-                DraftLayer::Communities => draft.communities = Some(chosen),
-            }
+            draft.set_layer(layer, chosen);
         }
         let optional = layer != DraftLayer::Buildings;
         if optional && path.is_some() && ui.button(strings.clear).clicked() {
