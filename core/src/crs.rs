@@ -67,6 +67,9 @@ pub struct Crs {
     name: String,
     /// Why positions in it may be off, when they may be (a datum without its shift to WGS 84).
     caution: Option<&'static str>,
+    /// Its WKT, for a `.prj` or a GeoPackage (an EPSG code's from the registry, or the WKT it
+    /// was given as).
+    wkt: Option<String>,
 }
 
 impl fmt::Debug for Crs {
@@ -96,6 +99,7 @@ impl Crs {
             kind: Kind::LonLat,
             name: "EPSG:4326".to_owned(),
             caution: None,
+            wkt: None,
         }
     }
 
@@ -115,6 +119,7 @@ impl Crs {
                         "EPSG:4326".to_owned()
                     },
                     caution: None,
+                    wkt: None,
                 });
             }
             "gcj02" => {
@@ -122,6 +127,7 @@ impl Crs {
                     kind: Kind::Gcj02,
                     name: "GCJ-02".to_owned(),
                     caution: None,
+                    wkt: None,
                 });
             }
             "bd09" => {
@@ -129,6 +135,7 @@ impl Crs {
                     kind: Kind::Bd09,
                     name: "BD-09".to_owned(),
                     caution: None,
+                    wkt: None,
                 });
             }
             _ => {}
@@ -177,7 +184,9 @@ impl Crs {
         };
         let caution = (is_local_datum_code(code) && !extra_parameters.contains("towgs84"))
             .then_some(LOCAL_DATUM_CAUTION);
-        Self::from_proj_string(&proj_string, name, caution)
+        let mut crs = Self::from_proj_string(&proj_string, name, caution)?;
+        crs.wkt = Some(definition.wkt.to_owned());
+        Ok(crs)
     }
 
     fn from_proj_string(
@@ -202,6 +211,7 @@ impl Crs {
             },
             name,
             caution,
+            wkt: None,
         })
     }
 
@@ -221,7 +231,9 @@ impl Crs {
         let caution = (name.contains("Xian") || name.contains("Beijing"))
             .then_some(LOCAL_DATUM_CAUTION)
             .filter(|_| !proj_string.contains("towgs84"));
-        Self::from_proj_string(&proj_string, name, caution)
+        let mut crs = Self::from_proj_string(&proj_string, name, caution)?;
+        crs.wkt = Some(wkt.to_owned());
+        Ok(crs)
     }
 
     /// The system of a `.prj` or `.wkt` file.
@@ -247,6 +259,26 @@ impl Crs {
     /// True for WGS 84 / CGCS2000 longitude/latitude, where positions need no change.
     pub fn is_wgs84(&self) -> bool {
         matches!(self.kind, Kind::LonLat)
+    }
+
+    /// The system as WKT (for a `.prj` or a GeoPackage), when it has one: an EPSG code's, the
+    /// WKT it was read from, WGS 84's or CGCS2000's; `None` for GCJ-02, BD-09 and PROJ strings.
+    pub fn wkt(&self) -> Option<String> {
+        match &self.kind {
+            Kind::LonLat => {
+                let code = if self.name == "EPSG:4490" { 4490 } else { 4326 };
+                crs_definitions::from_code(code).map(|definition| definition.wkt.to_owned())
+            }
+            _ => self.wkt.clone(),
+        }
+    }
+
+    /// The EPSG code it was named by, if any.
+    pub fn epsg_code(&self) -> Option<u32> {
+        self.name
+            .strip_prefix("EPSG:")
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|code| code.parse().ok())
     }
 
     /// Why positions in this system may land off, when they may.

@@ -129,3 +129,59 @@ fn communities_in_an_esri_json_featureset_with_a_curve_count_as_the_geojson() {
         .expect("the curved feature is counted");
     assert_eq!(curved.count, 1);
 }
+
+#[test]
+fn communities_exported_as_a_gbk_shapefile_and_a_geopackage_in_zone_39_read_back_the_same() {
+    use shequ_core::export::{ExportFormats, ExportOptions, export_for_approval};
+    let demo = demo_folder();
+    let session = shequ_core::Session::open(&demo.join("plan.shequ.geojson")).expect("opens");
+    let report = shequ_core::report::CheckReport::of(&session);
+    let folder = tempfile::tempdir().expect("folder");
+    let mut options = ExportOptions::new(shequ_core::lang::Language::Chinese);
+    options.formats = ExportFormats::parse("shp,gpkg").expect("formats");
+    options.crs = shequ_core::crs::Crs::parse("EPSG:4527").expect("zone 39");
+    options.encoding = encoding_rs::GB18030;
+    let written = export_for_approval(&session, &report, folder.path(), &options)
+        .expect("exports")
+        .written;
+    let names: Vec<String> = written
+        .iter()
+        .map(|path| {
+            path.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "communities.shp",
+            "communities.shx",
+            "communities.dbf",
+            "communities.cpg",
+            "communities.prj",
+            "communities.gpkg"
+        ]
+    );
+    let expected = households(&session);
+    for layer in ["communities.shp", "communities.gpkg:communities"] {
+        let reopened = open(&layer_inputs(
+            demo.join("buildings.geojson"),
+            Some(folder.path().join(layer)),
+        ));
+        assert_eq!(households(&reopened), expected, "{layer}");
+        let names: Vec<&str> = reopened
+            .plan()
+            .communities()
+            .map(|(_, community)| community.properties.name.as_str())
+            .collect();
+        assert_eq!(
+            names[0], report.communities[0].name,
+            "{layer}: GBK names read back"
+        );
+    }
+    // The .dbf is GBK: its bytes are not UTF-8.
+    let dbf = std::fs::read(folder.path().join("communities.dbf")).expect("dbf");
+    assert!(std::str::from_utf8(&dbf[dbf.len().saturating_sub(2000)..]).is_err());
+}

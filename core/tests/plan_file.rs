@@ -138,8 +138,7 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
         &session,
         &report,
         folder.path(),
-        &shequ_core::export::ExportFormats::default(),
-        shequ_core::lang::Language::Chinese,
+        &shequ_core::export::ExportOptions::new(shequ_core::lang::Language::Chinese),
     )
     .expect("exports");
 
@@ -284,16 +283,11 @@ fn the_approval_workbook_has_its_sheets_in_chinese_with_numbers_as_numbers() {
     let session = Session::open(&demo_folder().join("plan.shequ.geojson")).expect("opens");
     let report = CheckReport::of(&session);
     let folder = tempfile::tempdir().expect("temp dir");
-    let formats = shequ_core::export::ExportFormats::parse("xlsx").expect("formats");
-    let written = export_for_approval(
-        &session,
-        &report,
-        folder.path(),
-        &formats,
-        shequ_core::lang::Language::Chinese,
-    )
-    .expect("exports")
-    .written;
+    let mut options = shequ_core::export::ExportOptions::new(shequ_core::lang::Language::Chinese);
+    options.formats = shequ_core::export::ExportFormats::parse("xlsx").expect("formats");
+    let written = export_for_approval(&session, &report, folder.path(), &options)
+        .expect("exports")
+        .written;
     assert_eq!(written, vec![folder.path().join("approval.xlsx")]);
     let mut workbook = calamine::open_workbook_auto(&written[0]).expect("opens");
     assert_eq!(

@@ -319,8 +319,8 @@ impl Target<'_> {
         let Some(folder) = rfd::FileDialog::new().pick_folder() else {
             return false;
         };
-        let formats = shequ_core::export::ExportFormats::default();
-        match crate::sheet::export_with_map(session, &folder, self.preferences.language, &formats) {
+        let options = shequ_core::export::ExportOptions::new(self.preferences.language);
+        match crate::sheet::export_with_map(session, &folder, &options) {
             Ok(_) => {
                 let notice = format!("{} {}", self.strings().exported, folder.display());
                 self.ui.notify(notice);

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use ab_glyph::FontRef;
 use anyhow::Context;
 use shequ_core::Session;
-use shequ_core::export::{ExportFormats, export_for_approval, finish_export};
+use shequ_core::export::{ExportOptions, export_for_approval, finish_export};
 use shequ_core::format::grouped;
 use shequ_core::io::atomic::write_atomically;
 use shequ_core::lang::Language;
@@ -163,14 +163,18 @@ pub fn write_map_image(
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
-    language: Language,
-    formats: &ExportFormats,
+    options: &ExportOptions,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = CheckReport::of(session);
-    let mut files = export_for_approval(session, &report, folder, formats, language)?.written;
-    if formats.png {
+    let mut files = export_for_approval(session, &report, folder, options)?.written;
+    if options.formats.png {
         let map = folder.join(MAP_IMAGE_FILE_NAME);
-        write_map_image(session, &report, &MapImageOptions::sheet(language), &map)?;
+        write_map_image(
+            session,
+            &report,
+            &MapImageOptions::sheet(options.language),
+            &map,
+        )?;
         files.push(map);
     }
     let listed: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();

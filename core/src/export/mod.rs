@@ -3,6 +3,7 @@
 //! whole plan with targets and funding), and the workbook `approval.xlsx` (see [`workbook`]).
 //! The CSV files are UTF-8 with a byte-order mark, so Excel shows Chinese text.
 
+pub mod gis;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -32,60 +33,90 @@ pub struct ExportFormats {
     pub xlsx: bool,
     /// The map sheet, `map.png` (drawn by the app crate).
     pub png: bool,
+    /// `communities.shp` and its companions.
+    pub shp: bool,
+    /// `communities.gpkg`.
+    pub gpkg: bool,
 }
 
 impl Default for ExportFormats {
+    /// What an approval needs: GeoJSON, CSV, the workbook and the map sheet (the GIS formats
+    /// when asked for).
     fn default() -> Self {
         Self {
-            geojson: true,
-            csv: true,
-            xlsx: true,
             png: true,
+            ..Self::from_list(&["geojson", "csv", "xlsx"])
+        }
+    }
+}
+
+/// How an export is written.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Which files.
+    pub formats: ExportFormats,
+    /// The language of the workbook and the map sheet.
+    pub language: Language,
+    /// The system of the Shapefile and the GeoPackage (GeoJSON is WGS 84, as RFC 7946 says).
+    pub crs: crate::crs::Crs,
+    /// The Shapefile's text encoding (UTF-8, or GBK for older tools).
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+impl ExportOptions {
+    /// The default formats in `language`, WGS 84, UTF-8.
+    pub fn new(language: Language) -> Self {
+        Self {
+            formats: ExportFormats::default(),
+            language,
+            crs: crate::crs::Crs::wgs84(),
+            encoding: encoding_rs::UTF_8,
         }
     }
 }
 
 impl ExportFormats {
-    /// The formats of a comma-separated list (`geojson,csv,xlsx,png`).
+    /// The formats of a comma-separated list (`geojson,csv,xlsx,shp,gpkg,png`).
     pub fn parse(list: &str) -> std::result::Result<Self, String> {
-        let mut formats = Self {
-            geojson: false,
-            csv: false,
-            xlsx: false,
-            png: false,
-        };
-        for name in list
+        let names: Vec<String> = list
             .split(',')
-            .map(str::trim)
+            .map(|name| name.trim().to_ascii_lowercase())
             .filter(|name| !name.is_empty())
+            .collect();
+        if let Some(other) = names
+            .iter()
+            .find(|name| !FORMAT_NAMES.contains(&name.as_str()))
         {
-            match name.to_ascii_lowercase().as_str() {
-                "geojson" => formats.geojson = true,
-                "csv" => formats.csv = true,
-                "xlsx" => formats.xlsx = true,
-                "png" => formats.png = true,
-                other => {
-                    return Err(format!(
-                        "\"{other}\" is no export format: choose from geojson, csv, xlsx, png"
-                    ));
-                }
-            }
+            return Err(format!(
+                "\"{other}\" is no export format: choose from {}",
+                FORMAT_NAMES.join(", ")
+            ));
         }
-        if formats == Self::parse_none() {
-            return Err("no export format given: choose from geojson, csv, xlsx, png".to_owned());
+        if names.is_empty() {
+            return Err(format!(
+                "no export format given: choose from {}",
+                FORMAT_NAMES.join(", ")
+            ));
         }
-        Ok(formats)
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Ok(Self::from_list(&names))
     }
 
-    fn parse_none() -> Self {
+    fn from_list(names: &[&str]) -> Self {
+        let has = |name: &str| names.contains(&name);
         Self {
-            geojson: false,
-            csv: false,
-            xlsx: false,
-            png: false,
+            geojson: has("geojson"),
+            csv: has("csv"),
+            xlsx: has("xlsx"),
+            png: has("png"),
+            shp: has("shp"),
+            gpkg: has("gpkg"),
         }
     }
 }
+
+/// The export formats by name.
+const FORMAT_NAMES: [&str; 6] = ["geojson", "csv", "xlsx", "shp", "gpkg", "png"];
 
 /// The files an export wrote, in the order written.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -315,9 +346,9 @@ pub fn export_for_approval(
     session: &Session,
     report: &CheckReport,
     folder: &Path,
-    formats: &ExportFormats,
-    language: Language,
+    options: &ExportOptions,
 ) -> Result<ExportedFiles> {
+    let formats = &options.formats;
     begin_export(folder)?;
     let mut written = Vec::new();
     let communities_geojson = folder.join("communities.geojson");
@@ -346,8 +377,25 @@ pub fn export_for_approval(
     }
     if formats.xlsx {
         let path = folder.join(workbook::WORKBOOK_FILE_NAME);
-        workbook::write_workbook(&path, report, language)?;
+        workbook::write_workbook(&path, report, options.language)?;
         written.push(path);
+    }
+    if formats.shp {
+        written.extend(gis::write_shapefile(
+            folder,
+            session,
+            report,
+            &options.crs,
+            options.encoding,
+        )?);
+    }
+    if formats.gpkg {
+        written.push(gis::write_geopackage(
+            folder,
+            session,
+            report,
+            &options.crs,
+        )?);
     }
     Ok(ExportedFiles { written })
 }
