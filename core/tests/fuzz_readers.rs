@@ -203,3 +203,152 @@ fn damaged_profiles_give_a_profile_or_an_error() {
         })
         .expect("no profile reader panics");
 }
+
+/// A small Shapefile (30 squares, a Chinese text field in GBK), its three files' bytes.
+fn small_shapefile(folder: &Path) -> PathBuf {
+    use dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+    let path = folder.join("small.shp");
+    let table =
+        TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(encoding_rs::GBK))
+            .add_character_field(FieldName::try_from("use").expect("name"), 12)
+            .add_numeric_field(FieldName::try_from("households").expect("name"), 6, 0);
+    let mut writer = shapefile::Writer::from_path(&path, table).expect("writer");
+    for index in 0..30 {
+        let (x, y) = (115.9 + f64::from(index) * 0.001, 28.6);
+        let ring = vec![
+            shapefile::Point::new(x, y),
+            shapefile::Point::new(x, y + 0.0005),
+            shapefile::Point::new(x + 0.0005, y + 0.0005),
+            shapefile::Point::new(x + 0.0005, y),
+            shapefile::Point::new(x, y),
+        ];
+        let mut record = Record::default();
+        record.insert(
+            "use".to_owned(),
+            FieldValue::Character(Some("住宅".to_owned())),
+        );
+        record.insert("households".to_owned(), FieldValue::Numeric(Some(12.0)));
+        writer
+            .write_shape_and_record(
+                &shapefile::Polygon::with_rings(vec![shapefile::PolygonRing::Outer(ring)]),
+                &record,
+            )
+            .expect("written");
+    }
+    path
+}
+
+#[test]
+fn damaged_shapefiles_give_a_result_or_an_error() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let shp = small_shapefile(folder.path());
+    let originals: Vec<(PathBuf, Vec<u8>)> = ["shp", "shx", "dbf"]
+        .iter()
+        .map(|extension| {
+            let path = shp.with_extension(extension);
+            let bytes = std::fs::read(&path).expect("read");
+            (path, bytes)
+        })
+        .collect();
+    runner(0x5bf1)
+        .run(
+            &(0..3usize, proptest::collection::vec(mutation(), 1..4)),
+            |(file, mutations)| {
+                for (path, bytes) in &originals {
+                    std::fs::write(path, bytes).expect("restore");
+                }
+                let (path, bytes) = &originals[file];
+                std::fs::write(path, mutated(bytes, &mutations)).expect("write");
+                let _ = shequ_core::io::shapefile::read_shapefile(&shp, None, usize::MAX);
+                let _ = shequ_core::io::shapefile::text_samples(&shp, 3);
+                Ok(())
+            },
+        )
+        .expect("no Shapefile reader panics");
+}
+
+#[test]
+fn damaged_geopackages_and_esri_json_give_a_result_or_an_error() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    // A GeoPackage of one table of three squares.
+    let gpkg = folder.path().join("small.gpkg");
+    {
+        let connection = rusqlite::Connection::open(&gpkg).expect("sqlite");
+        connection
+            .execute_batch(
+                "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+                 INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
+                 CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, srs_id INTEGER);
+                 INSERT INTO gpkg_contents VALUES ('b', 'features', 4326);
+                 CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+                 INSERT INTO gpkg_geometry_columns VALUES ('b', 'geom', 'POLYGON', 4326, 0, 0);
+                 CREATE TABLE b (fid INTEGER PRIMARY KEY, geom BLOB, name TEXT);",
+            )
+            .expect("schema");
+        for index in 0..3 {
+            let x = 115.9 + f64::from(index) * 0.001;
+            let square = geo::Geometry::Polygon(geo::Polygon::new(
+                geo::LineString::from(vec![(x, 28.6), (x, 28.601), (x + 0.001, 28.601), (x, 28.6)]),
+                vec![],
+            ));
+            let mut blob = vec![b'G', b'P', 0, 1, 0xE6, 0x10, 0, 0];
+            wkb::writer::write_geometry(&mut blob, &square, &Default::default()).expect("wkb");
+            connection
+                .execute("INSERT INTO b (geom, name) VALUES (?1, '住宅')", [blob])
+                .expect("row");
+        }
+    }
+    let gpkg_bytes = std::fs::read(&gpkg).expect("read");
+    let esri = folder.path().join("small.json");
+    let esri_text = r#"{"geometryType":"esriGeometryPolygon","spatialReference":{"wkid":4490},"features":[{"attributes":{"name":"住宅"},"geometry":{"curveRings":[[[115.9,28.6],[115.9,28.601],{"c":[[115.901,28.601],[115.9005,28.6012]]},[115.9,28.6]]]}},{"attributes":{},"geometry":{"rings":[[[115.9,28.6],[115.9,28.601],[115.901,28.6],[115.9,28.6]]]}}]}"#;
+    runner(0x69c0)
+        .run(&proptest::collection::vec(mutation(), 1..4), |mutations| {
+            std::fs::write(&gpkg, mutated(&gpkg_bytes, &mutations)).expect("write");
+            let _ = shequ_core::io::geopackage::read_geopackage(&gpkg, usize::MAX);
+            let _ = shequ_core::io::geopackage::contents(&gpkg);
+            std::fs::write(&esri, mutated(esri_text.as_bytes(), &mutations)).expect("write");
+            let _ = shequ_core::io::esri_json::read_esri_json(&esri, usize::MAX);
+            let _ = shequ_core::io::esri_json::declared_system(&esri);
+            Ok(())
+        })
+        .expect("no GeoPackage or Esri JSON reader panics");
+}
+
+#[test]
+fn damaged_registers_give_a_result_or_an_error() {
+    use shequ_core::io::register::{RegisterCount, RegisterSpec, read_table, register_figures};
+    let folder = tempfile::tempdir().expect("temp dir");
+    let csv = folder.path().join("register.csv");
+    let csv_text = encoding_rs::GBK
+        .encode("楼栋编码,户数\nB1,3\nB2,4\n\"B3\",5\n")
+        .0
+        .into_owned();
+    let xlsx = folder.path().join("register.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "楼栋编码").expect("cell");
+    sheet.write_string(0, 1, "户数").expect("cell");
+    sheet.write_string(1, 0, "B1").expect("cell");
+    sheet.write_number(1, 1, 3.0).expect("cell");
+    let xlsx_bytes = workbook.save_to_buffer().expect("xlsx");
+    runner(0x4e61)
+        .run(&proptest::collection::vec(mutation(), 1..4), |mutations| {
+            std::fs::write(&csv, mutated(&csv_text, &mutations)).expect("write");
+            std::fs::write(&xlsx, mutated(&xlsx_bytes, &mutations)).expect("write");
+            for path in [&csv, &xlsx] {
+                if let Ok(table) = read_table(path, None) {
+                    let spec = RegisterSpec {
+                        path: path.to_path_buf(),
+                        sheet: None,
+                        building_field: "id".to_owned(),
+                        table_field: "楼栋编码".to_owned(),
+                        households: RegisterCount::Column("户数".to_owned()),
+                        residents: None,
+                    };
+                    let _ = register_figures(&table, &spec);
+                }
+            }
+            Ok(())
+        })
+        .expect("no register reader panics");
+}
