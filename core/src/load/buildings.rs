@@ -15,7 +15,9 @@ use crate::io::flat_features::{
 };
 use crate::io::geojson::{Position, RawCollection, label_of};
 use crate::io::geometry_in::{GeometryProblem, LayerCentre};
+use crate::io::geopackage::{geopackage_of, read_geopackage_flat};
 use crate::io::paths::regular_file_size;
+use crate::io::shapefile::{RunSizes, is_shapefile, read_shapefile_flat};
 use crate::io::warnings::{LoadWarning, WarningCollector};
 use crate::layers::{Building, FigureSource, Interner};
 use crate::load::source::{LayerReading, read_whole_layer};
@@ -364,9 +366,7 @@ impl<'a> BuildingsInProgress<'a> {
     /// known (the first [`STREAM_CHUNK`] features with coordinates fix it).
     fn take(&mut self, mut runs: Vec<(usize, ParsedFeatures)>) -> Result<()> {
         if let Some(crs) = self.crs {
-            for (_, run) in &mut runs {
-                run.to_wgs84(crs);
-            }
+            runs.par_iter_mut().for_each(|(_, run)| run.to_wgs84(crs));
         }
         for (first_index, run) in &runs {
             self.features += run.len();
@@ -532,8 +532,11 @@ pub fn load_buildings(
     profile: &RuleProfile,
     max_file_bytes: u64,
     progress: &LoadProgress,
-) -> Result<(Vec<Building>, Vec<LoadWarning>, LocalProjection)> {
+) -> Result<LoadedBuildings> {
     let crs = reading.crs;
+    if let Some(loaded) = load_table_buildings(path, reading, mapping, profile, progress)? {
+        return Ok(loaded);
+    }
     if let Some(layer) = read_whole_layer(path, reading.encoding, usize::MAX)? {
         progress.expect_features(layer.features.len() as u64);
         let mut conversion =
@@ -581,6 +584,67 @@ pub fn load_buildings(
         },
     )?;
     conversion.finish()
+}
+
+/// A buildings layer as read: its buildings, what loading found, and the projection to metres.
+type LoadedBuildings = (Vec<Building>, Vec<LoadWarning>, LocalProjection);
+
+/// Reads a buildings layer that is a table of records (a Shapefile or a GeoPackage table) flat
+/// on all cores, converting runs as they come, as GeoJSON is read; `None` for other files.
+fn load_table_buildings(
+    path: &Path,
+    reading: &LayerReading<'_>,
+    mapping: &FieldMapping,
+    profile: &RuleProfile,
+    progress: &LoadProgress,
+) -> Result<Option<LoadedBuildings>> {
+    let shapefile = is_shapefile(path);
+    if !shapefile && geopackage_of(path).is_none() {
+        return Ok(None);
+    }
+    let mut conversion = BuildingsInProgress::new(path, reading.crs, mapping, profile, 0);
+    let slots = conversion.slots.clone();
+    let expected = std::cell::Cell::new(0);
+    let sizes = RunSizes {
+        per_call: STREAM_CHUNK,
+        per_run: CONVERTED_TOGETHER,
+    };
+    let mut expect = |records: usize| {
+        progress.expect_features(records as u64);
+        expected.set(records);
+    };
+    let mut take = |runs| {
+        // Room for the whole layer at once spares copies of it as it grows.
+        if conversion.buildings.capacity() == 0 {
+            conversion.buildings.reserve(expected.get());
+        }
+        conversion.take_counted(progress, runs)
+    };
+    let deleted_records = if shapefile {
+        read_shapefile_flat(
+            path,
+            reading.encoding,
+            &slots,
+            sizes,
+            &mut expect,
+            &mut take,
+        )?
+        .deleted_records
+    } else {
+        read_geopackage_flat(path, &slots, sizes, &mut expect, &mut take)?;
+        0
+    };
+    let (buildings, mut warnings, projection) = conversion.finish()?;
+    if deleted_records > 0 {
+        let mut collector = WarningCollector::new(path);
+        collector.add_file_problem(
+            "are marked deleted in the .dbf and were left out, as GIS tools leave them out",
+            "Nothing to do, unless they should count: then restore them in the GIS they come from.",
+            deleted_records,
+        );
+        warnings.extend(collector.finish());
+    }
+    Ok(Some((buildings, warnings, projection)))
 }
 
 /// An estimate of the features in the layer at `path` from its first megabyte (0 when it

@@ -14,6 +14,10 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::io::geojson::{RawFeature, geometry_of_geo};
 
+mod flat;
+
+pub use flat::read_geopackage_flat;
+
 /// The GeoPackage file and table a layer path names (`FILE.gpkg` or `FILE.gpkg:TABLE`), or
 /// `None` when it names no GeoPackage.
 pub fn geopackage_of(path: &Path) -> Option<(PathBuf, Option<String>)> {
@@ -30,14 +34,14 @@ pub fn geopackage_of(path: &Path) -> Option<(PathBuf, Option<String>)> {
     }
 }
 
-fn refused(path: &Path, problem: impl std::fmt::Display) -> Error {
+pub(super) fn refused(path: &Path, problem: impl std::fmt::Display) -> Error {
     Error::Layer {
         path: path.to_path_buf(),
         problem: problem.to_string(),
     }
 }
 
-fn open(file: &Path) -> Result<Connection> {
+pub(super) fn open(file: &Path) -> Result<Connection> {
     if !file.is_file() {
         return Err(refused(
             file,
@@ -110,7 +114,11 @@ fn list_contents(connection: &Connection, file: &Path) -> Result<Vec<ContentsTab
 }
 
 /// The feature table `table` names, or the only one; an error lists them when it must choose.
-fn chosen_table(connection: &Connection, file: &Path, table: Option<&str>) -> Result<String> {
+pub(super) fn chosen_table(
+    connection: &Connection,
+    file: &Path,
+    table: Option<&str>,
+) -> Result<String> {
     let tables = list_contents(connection, file)?;
     let features: Vec<&ContentsTable> = tables
         .iter()
@@ -199,7 +207,7 @@ pub fn declared_system(path: &Path) -> Result<Option<String>> {
 
 /// The standard WKB inside a GeoPackage geometry blob (after its `GP` header and envelope), or
 /// `None` for an empty geometry.
-fn wkb_of(blob: &[u8]) -> std::result::Result<Option<&[u8]>, String> {
+pub(super) fn wkb_of(blob: &[u8]) -> std::result::Result<Option<&[u8]>, String> {
     if blob.len() < 8 || &blob[..2] != b"GP" {
         return Err("a geometry that is not GeoPackage binary (no GP header)".to_owned());
     }
@@ -220,7 +228,7 @@ fn wkb_of(blob: &[u8]) -> std::result::Result<Option<&[u8]>, String> {
         .ok_or_else(|| "a truncated geometry".to_owned())
 }
 
-fn json_of(value: ValueRef<'_>) -> Value {
+pub(super) fn json_of(value: ValueRef<'_>) -> Value {
     match value {
         ValueRef::Null | ValueRef::Blob(_) => Value::Null,
         ValueRef::Integer(number) => Value::from(number),
@@ -231,6 +239,26 @@ fn json_of(value: ValueRef<'_>) -> Value {
     }
 }
 
+/// The name of `table`'s geometry column.
+pub(super) fn geometry_column_of(
+    connection: &Connection,
+    file: &Path,
+    table: &str,
+) -> Result<String> {
+    connection
+        .query_row(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+            [table],
+            |row| row.get(0),
+        )
+        .map_err(|error| {
+            refused(
+                file,
+                format!("table \"{table}\" has no geometry column: {error}"),
+            )
+        })
+}
+
 /// Reads the first `most` features of the GeoPackage layer at `path` (`FILE.gpkg[:TABLE]`),
 /// positions in the table's own system.
 pub fn read_geopackage(path: &Path, most: usize) -> Result<Vec<RawFeature>> {
@@ -238,18 +266,7 @@ pub fn read_geopackage(path: &Path, most: usize) -> Result<Vec<RawFeature>> {
         geopackage_of(path).ok_or_else(|| refused(path, "is not a GeoPackage path"))?;
     let connection = open(&file)?;
     let table = chosen_table(&connection, &file, table.as_deref())?;
-    let geometry_column: String = connection
-        .query_row(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
-            [&table],
-            |row| row.get(0),
-        )
-        .map_err(|error| {
-            refused(
-                &file,
-                format!("table \"{table}\" has no geometry column: {error}"),
-            )
-        })?;
+    let geometry_column = geometry_column_of(&connection, &file, &table)?;
     let mut statement = connection
         .prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))
         .map_err(|error| refused(&file, error))?;

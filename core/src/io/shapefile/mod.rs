@@ -9,15 +9,20 @@
 //! each hole given to the outer ring that holds it).
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use dbase::FieldValue;
 use encoding_rs::Encoding;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::io::geojson::{Position, RawFeature, RawGeometry, lines_of, polygons_of, positions_of};
+
+mod flat;
+mod records;
+
+pub use flat::{FlatShapefileSummary, RunSizes, read_shapefile_flat};
+use records::{DbfValue, OpenShapefile, trim_padding};
 
 /// True when `path` names a Shapefile (by its `.shp` extension).
 pub fn is_shapefile(path: &Path) -> bool {
@@ -217,15 +222,6 @@ pub fn text_samples(shp: &Path, most: usize) -> Result<Vec<(String, String, Stri
     Ok(samples)
 }
 
-fn trim_padding(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|byte| *byte != b' ' && *byte != 0);
-    let end = bytes.iter().rposition(|byte| *byte != b' ' && *byte != 0);
-    match (start, end) {
-        (Some(start), Some(end)) => &bytes[start..=end],
-        _ => &[],
-    }
-}
-
 /// A Shapefile layer as read.
 #[derive(Debug, Clone)]
 pub struct ShapefileLayer {
@@ -238,105 +234,63 @@ pub struct ShapefileLayer {
 }
 
 /// Reads the first `most` features of the Shapefile at `shp` (all of them: `usize::MAX`), its
-/// text decoded with `encoding` or the one found as [`dbf_encoding`] says.
+/// text decoded with `encoding` or the one found as [`dbf_encoding`] says. Records the `.dbf`
+/// marks deleted are left out, as GIS tools leave them out.
 pub fn read_shapefile(
     shp: &Path,
     encoding: Option<&'static Encoding>,
     most: usize,
 ) -> Result<ShapefileLayer> {
-    let shx = companion(shp, "shx", "index")?;
-    let dbf = companion(shp, "dbf", "attribute table")?;
-    let (encoding, encoding_source) = dbf_encoding(shp, encoding)?;
-    let shape_source = BufReader::new(File::open(shp).map_err(|error| read_error(shp, error))?);
-    let index_source = BufReader::new(File::open(&shx).map_err(|error| read_error(&shx, error))?);
-    let mut shapes = shapefile::ShapeReader::with_shx(shape_source, index_source)
-        .map_err(|error| read_error(shp, error))?;
-    let mut table = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::EncodingRs::from(encoding))
-        .open(&dbf)
-        .map_err(|error| read_error(&dbf, error))?;
-    let shape_count = shapes
-        .shape_count()
-        .map_err(|error| read_error(&shx, error))?;
-    let record_count = table.header().num_records as usize;
-    if shape_count != record_count {
-        return Err(Error::Layer {
-            path: shp.to_path_buf(),
-            problem: format!(
-                "the .shp holds {shape_count} shapes but the .dbf {record_count} records: the files come from different exports. Export the layer again, all of its files together."
-            ),
-        });
-    }
-    let names: Vec<String> = table
-        .fields()
-        .iter()
-        .map(|field| field.name().to_owned())
-        .collect();
-    let mut features = Vec::with_capacity(shape_count.min(most));
-    for (index, (shape, record)) in shapes
-        .iter_shapes()
-        .zip(table.iter_records())
-        .take(most)
-        .enumerate()
-    {
-        let shape = shape.map_err(|error| read_error(shp, format!("record {index}: {error}")))?;
-        let mut record =
-            record.map_err(|error| read_error(&dbf, format!("record {index}: {error}")))?;
-        let geometry = geometry_of(shape).map_err(|problem| Error::Layer {
-            path: shp.to_path_buf(),
-            problem: format!("record {index}: {problem}"),
-        })?;
-        let mut properties = Map::new();
-        for name in &names {
-            if let Some(value) = record.remove(name) {
-                properties.insert(name.clone(), json_value(value));
+    /// Records read at a time: a block's bytes are a few hundred kilobytes.
+    const BLOCK: usize = 4_096;
+    let file = OpenShapefile::open(shp, encoding)?;
+    let wanted = file.len().min(most);
+    let mut features = Vec::with_capacity(wanted);
+    let mut first = 0;
+    while first < file.len() && features.len() < wanted {
+        let block = file.block(first..(first + BLOCK).min(file.len()))?;
+        for offset in 0..block.len() {
+            if features.len() == wanted {
+                break;
             }
+            if block.is_deleted(offset) {
+                continue;
+            }
+            let geometry = geometry_of(block.shape(offset)?).map_err(|problem| Error::Layer {
+                path: shp.to_path_buf(),
+                problem: format!("record {}: {problem}", first + offset),
+            })?;
+            let mut properties = Map::new();
+            for field in &file.fields {
+                properties.insert(field.name.clone(), json_value(block.value(offset, field)?));
+            }
+            features.push(RawFeature {
+                id: None,
+                geometry,
+                properties,
+            });
         }
-        features.push(RawFeature {
-            id: None,
-            geometry,
-            properties,
-        });
+        first += block.len();
     }
     Ok(ShapefileLayer {
         features,
-        encoding,
-        encoding_source,
+        encoding: file.encoding,
+        encoding_source: file.encoding_source,
     })
 }
 
-fn json_value(value: FieldValue) -> Value {
-    let number = |number: f64| {
-        if number.fract() == 0.0 && number.abs() < 9.0e15 {
+/// A `.dbf` value as a JSON value: a whole number as an integer, as GeoJSON would hold it.
+fn json_value(value: DbfValue<'_>) -> Value {
+    match value {
+        DbfValue::Null => Value::Null,
+        DbfValue::Text(text) => Value::String(text.into_owned()),
+        DbfValue::Flag(flag) => Value::Bool(flag),
+        DbfValue::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
             Value::from(number as i64)
-        } else {
+        }
+        DbfValue::Number(number) => {
             serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
         }
-    };
-    match value {
-        FieldValue::Character(text) => {
-            text.map_or(Value::Null, |text| Value::String(text.trim().to_owned()))
-        }
-        FieldValue::Memo(text) => Value::String(text),
-        FieldValue::Numeric(value) => value.map_or(Value::Null, number),
-        FieldValue::Float(value) => value.map_or(Value::Null, |value| number(f64::from(value))),
-        FieldValue::Integer(value) => Value::from(value),
-        FieldValue::Currency(value) | FieldValue::Double(value) => number(value),
-        FieldValue::Logical(value) => value.map_or(Value::Null, Value::Bool),
-        FieldValue::Date(date) => date.map_or(Value::Null, |date| {
-            Value::String(format!(
-                "{:04}-{:02}-{:02}",
-                date.year(),
-                date.month(),
-                date.day()
-            ))
-        }),
-        FieldValue::DateTime(moment) => Value::String(format!(
-            "{:04}-{:02}-{:02}",
-            moment.date().year(),
-            moment.date().month(),
-            moment.date().day()
-        )),
     }
 }
 
