@@ -3,6 +3,7 @@ alternation, and prints per tool the median wall time, the peak memory and the r
 whether every tool's households per community equal shequ's exactly.
 
     python3 benches/peers/run.py [--sizes 10000 100000 1000000] [--repeats 3] [--baseline OLD_SHEQU]
+        [--formats geojson shp gpkg shp-gk]
 
 With --baseline, an older shequ binary runs too (cold and warm, on its own copy of each city so
 that the two binaries' layer caches do not replace each other), in alternation with the current
@@ -47,6 +48,34 @@ def city(buildings: int) -> Path:
     return folder
 
 
+# The buildings layer in other formats, written by GDAL (pyogrio) from the generated GeoJSON:
+# name → (file, pyogrio driver, coordinate system). "shp-gk" is the Shapefile in CGCS2000
+# Gauss-Krüger zone 39 (EPSG:4527), as a district office holds it: reprojection is in its timings.
+FORMATS = {
+    "shp": ("buildings.shp", "ESRI Shapefile", None),
+    "gpkg": ("buildings.gpkg", "GPKG", None),
+    "shp-gk": ("buildings-gk.shp", "ESRI Shapefile", "EPSG:4527"),
+}
+
+
+def format_plan(python: Path, folder: Path, name: str) -> tuple[Path, Path]:
+    """The city's buildings in format `name` and a plan reading them (made once)."""
+    file, driver, crs = FORMATS[name]
+    layer, plan = folder / file, folder / f"plan-{name}.shequ.geojson"
+    if not layer.exists():
+        script = (
+            "import sys, pyogrio\n"
+            "frame = pyogrio.read_dataframe(sys.argv[1])\n"
+            "frame = frame.to_crs(sys.argv[4]) if sys.argv[4] else frame\n"
+            "pyogrio.write_dataframe(frame, sys.argv[2], driver=sys.argv[3], layer='buildings', **({'layer_options': {'ENCODING': 'UTF-8'}} if sys.argv[3] == 'ESRI Shapefile' else {}))\n"
+        )
+        subprocess.run([python, "-c", script, folder / "buildings.geojson", layer, driver, crs or ""], check=True)
+    if not plan.exists():
+        text = (folder / "plan.shequ.geojson").read_text(encoding="utf-8")
+        plan.write_text(text.replace('"buildings.geojson"', json.dumps(file), 1), encoding="utf-8")
+    return layer, plan
+
+
 def baseline_copy(folder: Path) -> Path:
     """The city's layers and plan copied beside it (times kept), for the baseline binary's caches."""
     import shutil
@@ -76,6 +105,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="an older shequ binary to compare with")
     parser.add_argument("--binary", type=Path, help="the shequ binary to measure (default: build this checkout's release binary)")
     parser.add_argument("--no-peers", action="store_true", help="run only shequ (and the baseline)")
+    parser.add_argument("--formats", nargs="+", default=["geojson"], choices=["geojson", *FORMATS],
+                        help="buildings formats shequ reads (other than GeoJSON: converted by GDAL, with GDAL's own reading time as their peer)")
     arguments = parser.parse_args()
     global SHEQU
     if arguments.binary:
@@ -83,7 +114,8 @@ def main() -> None:
     else:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     python = None if arguments.no_peers else environment()
-    print(f"{'buildings':>10}  {'tool':<10} {'median s':>9} {'load s':>7} {'peak MB':>8} {'× shequ':>8} {'× warm':>7} {'MB × shequ':>10}  households equal")
+    converter = environment() if set(arguments.formats) - {"geojson"} else None
+    print(f"{'buildings':>10}  {'tool':<12} {'median s':>9} {'load s':>7} {'peak MB':>8} {'× shequ':>8} {'× warm':>7} {'MB × shequ':>10}  households equal")
     for size in arguments.sizes:
         folder = city(size)
         buildings, plan = folder / "buildings.geojson", folder / "plan.shequ.geojson"
@@ -99,6 +131,14 @@ def main() -> None:
             subprocess.run([arguments.baseline, "check", baseline_plan, "--format", "json"], check=False, stdout=subprocess.DEVNULL)
             tools["baseline"] = [arguments.baseline, "check", baseline_plan, "--format", "json", "--no-cache"]
             tools["base-warm"] = [arguments.baseline, "check", baseline_plan, "--format", "json"]
+        for name in arguments.formats:
+            if name == "geojson":
+                continue
+            layer, format_plan_path = format_plan(converter, folder, name)
+            tools[f"shequ-{name}"] = [SHEQU, "check", format_plan_path, "--format", "json", "--no-cache"]
+            if python:
+                reprojection = ["--to-crs", "EPSG:4326"] if FORMATS[name][2] else []
+                tools[f"ogr-{name}"] = [converter, HERE / "pyogrio_read.py", layer, *reprojection]
         if python:
             tools["geopandas"] = [python, HERE / "geopandas_check.py", buildings, plan]
             tools["duckdb"] = [python, HERE / "duckdb_check.py", buildings, plan]
@@ -122,12 +162,15 @@ def main() -> None:
         shequ_peak = max(memory for _, memory, _ in runs["shequ"] + runs["shequ-warm"])
         for name in tools:
             if name in unavailable:
-                print(f"{size:>10}  {name:<10} unavailable: {unavailable[name]}")
+                print(f"{size:>10}  {name:<12} unavailable: {unavailable[name]}")
                 continue
             walls = [wall for wall, _, _ in runs[name]]
             peak = max(memory for _, memory, _ in runs[name])
             median = statistics.median(walls)
             report = outputs[name]
+            if name.startswith("ogr-"):
+                print(f"{size:>10}  {name:<12} {median:>9.2f} {report['load_s']:>7.2f} {peak:>8.0f} {median / shequ_median:>8.2f} {median / warm_median:>7.2f} {peak / shequ_peak:>10.2f}  (reading only: {report['features']} features)")
+                continue
             if name.startswith(("shequ", "base")):
                 load = report["timings_ms"]["load"] / 1000
                 households = {row["id"]: row["households"] for row in report["communities"]}
@@ -137,7 +180,7 @@ def main() -> None:
             expected = {key: value for key, value in shequ_households.items() if value > 0}
             found = {key: value for key, value in households.items() if value > 0}
             equal = "yes" if found == expected else f"NO ({sum(1 for key in expected if found.get(key) != expected[key])} communities differ)"
-            print(f"{size:>10}  {name:<10} {median:>9.2f} {load:>7.2f} {peak:>8.0f} {median / shequ_median:>8.2f} {median / warm_median:>7.2f} {peak / shequ_peak:>10.2f}  {equal}")
+            print(f"{size:>10}  {name:<12} {median:>9.2f} {load:>7.2f} {peak:>8.0f} {median / shequ_median:>8.2f} {median / warm_median:>7.2f} {peak / shequ_peak:>10.2f}  {equal}")
         sys.stdout.flush()
 
 
