@@ -4,9 +4,11 @@
 //! `crs-definitions`), PROJ strings and WKT (a city's own local grid included) through the pure
 //! Rust `proj4rs` and `proj4wkt`, and the Chinese web-map systems GCJ-02 and BD-09.
 //!
-//! CGCS2000 is taken as WGS 84: the two datums differ by a few centimetres (their ellipsoids'
-//! flattening differs by 1e-11 and the frames by the plate motion since 2000, under 0.5 m), far
-//! below what a community boundary needs.
+//! CGCS2000 is taken as WGS 84. Their ellipsoids differ by 0.1 mm (the flattening by 1e-11) and
+//! their frames agreed within a few centimetres at epoch 2000; a position measured in WGS 84
+//! today also carries the plate motion since then, about 3 cm a year in East China (some 0.8 m
+//! by 2026). Layers in one system are unaffected; layers mixing the two can be off by that much,
+//! far below a building's width.
 
 use std::fmt;
 use std::path::Path;
@@ -40,6 +42,44 @@ pub enum CrsError {
         /// What went wrong.
         problem: String,
     },
+}
+
+/// True for a PROJ string of longitude/latitude in degrees from Greenwich on the WGS 84 or the
+/// GRS 80 (CGCS2000) ellipsoid with no datum shift: the systems taken as they are.
+fn is_plain_lon_lat(proj_string: &str) -> bool {
+    let mut plain_earth = false;
+    let (mut semi_major, mut inverse_flattening) = (None, None);
+    for parameter in proj_string.split_whitespace() {
+        let parameter = parameter.trim_start_matches('+');
+        let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+        match key {
+            "proj" if matches!(value, "longlat" | "latlong" | "lonlat" | "latlon") => {}
+            "datum" if value.eq_ignore_ascii_case("WGS84") => plain_earth = true,
+            "ellps" if matches!(value, "WGS84" | "GRS80") => plain_earth = true,
+            "towgs84"
+                if value
+                    .split(',')
+                    .all(|number| number.trim().parse() == Ok(0.0)) => {}
+            "a" => semi_major = value.parse::<f64>().ok(),
+            "rf" => inverse_flattening = value.parse::<f64>().ok(),
+            "pm" if matches!(value, "greenwich" | "0") => {}
+            "no_defs" | "type" | "wktext" => {}
+            "units" | "axis" if matches!(value, "degrees" | "enu") => {}
+            _ => return false,
+        }
+    }
+    // WGS 84's ellipsoid, or GRS 80's (CGCS2000's differs from it by 0.1 mm), by its figures.
+    let ellipsoid_by_figures = match (semi_major, inverse_flattening) {
+        (None, None) => None,
+        (Some(semi_major), Some(inverse_flattening)) => Some(
+            semi_major == 6_378_137.0
+                && [298.257_223_563, 298.257_222_101, 298.257_222_100_882_7]
+                    .iter()
+                    .any(|known| (inverse_flattening - known).abs() < 1e-6),
+        ),
+        _ => Some(false),
+    };
+    ellipsoid_by_figures.unwrap_or(plain_earth)
 }
 
 /// What a coordinate system does with positions.
@@ -203,6 +243,16 @@ impl Crs {
         let wgs84 = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
             .map_err(|error| refused(error.to_string()))?;
         let geographic = source.is_latlong();
+        if geographic && is_plain_lon_lat(proj_string) {
+            // WGS 84 or CGCS2000 longitude/latitude however it is spelled (an Esri `.prj`'s
+            // GCS_WGS_1984): positions need no change, and none is made.
+            return Ok(Self {
+                kind: Kind::LonLat,
+                name,
+                caution,
+                wkt: None,
+            });
+        }
         Ok(Self {
             kind: Kind::Proj {
                 source: Box::new(source),
@@ -505,6 +555,32 @@ mod tests {
 
     fn close(found: (f64, f64), expected: (f64, f64), tolerance: f64) -> bool {
         (found.0 - expected.0).abs() <= tolerance && (found.1 - expected.1).abs() <= tolerance
+    }
+
+    #[test]
+    fn wgs84_and_cgcs2000_longitude_latitude_need_no_change_however_they_are_spelled() {
+        let plain = [
+            r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+            r#"GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+            "+proj=longlat +datum=WGS84 +no_defs",
+            "+proj=longlat +ellps=GRS80 +towgs84=0,0,0 +no_defs",
+            "EPSG:4326",
+            "EPSG:4490",
+        ];
+        for text in plain {
+            let crs = Crs::parse(text).expect("a system");
+            assert!(crs.is_wgs84(), "{text} is WGS 84 as it stands");
+            assert_eq!(crs.to_wgs84(115.9, 28.68), Some((115.9, 28.68)));
+        }
+        for text in [
+            "+proj=longlat +ellps=krass +towgs84=15.8,-154.4,-82.3 +no_defs",
+            "+proj=longlat +datum=WGS84 +pm=paris +no_defs",
+        ] {
+            assert!(
+                !Crs::parse(text).expect("a system").is_wgs84(),
+                "{text} moves positions"
+            );
+        }
     }
 
     #[test]
