@@ -915,3 +915,42 @@ fn preferences_load_from_empty_and_older_settings_keeping_what_they_have() {
     assert!(!partial.layers.buildings);
     assert!(partial.layers.streets, "a missing layer takes its default");
 }
+
+#[test]
+fn a_community_whose_only_violation_is_accepted_shows_a_tick_in_the_list() {
+    let mut session = demo_session();
+    let (name, violation) = session
+        .plan()
+        .communities()
+        .find_map(|(key, community)| {
+            let violations: Vec<_> = session.rules().of_community(key).collect();
+            match violations.as_slice() {
+                [only] if only.severity == shequ_core::violation::Severity::Warning => {
+                    Some((community.properties.name.clone(), only.key()))
+                }
+                _ => None,
+            }
+        })
+        .expect("a community of the demo has one warning");
+    // The list filtered to that community alone: its mark before and after the acceptance.
+    let marks_of = |session: Session| {
+        let mut harness = harness_on(session, Language::Chinese);
+        harness.state_mut().ui.list_filter = name.clone();
+        harness.run();
+        assert!(harness.query_by_label(&name).is_some(), "{name} is listed");
+        (
+            harness.query_all_by_label("▲ 1").count(),
+            harness.query_all_by_label("✓").count(),
+        )
+    };
+    assert_eq!(marks_of(demo_session()), (1, 0), "{name} shows its warning");
+    session
+        .execute(shequ_core::edit::Command::Accept {
+            key: violation,
+            reason: "历史形成".to_owned(),
+            approver: "东湖区民政局".to_owned(),
+            date: "2026-12-01".to_owned(),
+        })
+        .expect("accepted");
+    assert_eq!(marks_of(session), (0, 1), "{name}'s ▲ 1 became ✓");
+}

@@ -7,13 +7,14 @@ mod support;
 
 use std::path::Path;
 
-use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, Centroid, Coord, InteriorPoint, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use shequ_core::Session;
 use shequ_core::edit::{Command, EditError};
 use shequ_core::gesture::{ScreenTransform, VertexDrag};
 use shequ_core::ids::CommunityKey;
+use shequ_core::plan::{Community, CommunityType};
 use shequ_core::rules::RuleResults;
 use shequ_core::tally::Tallies;
 
@@ -963,4 +964,52 @@ fn every_change_bumps_the_generation_and_a_refused_one_does_not() {
         "no vertex there any more"
     );
     assert_eq!(session.generation(), generation + 1);
+}
+
+#[test]
+fn a_drawn_community_joins_the_street_office_holding_it_and_takes_its_district() {
+    let mut session = demo();
+    let office = session
+        .plan()
+        .street_offices
+        .iter()
+        .find(|office| office.boundary.is_some() && office.district.is_some())
+        .expect("the demo's street offices have boundaries and districts")
+        .clone();
+    let inside = office
+        .boundary
+        .as_ref()
+        .and_then(|boundary| boundary.interior_point())
+        .expect("a point inside")
+        .0;
+    // A small square around a point of the street office, where the demo has no community to
+    // clip it away entirely: placed over the office, then clipped by its neighbours.
+    let square = MultiPolygon::new(vec![Polygon::new(
+        LineString::from(vec![
+            (inside.x - 30.0, inside.y - 30.0),
+            (inside.x + 30.0, inside.y - 30.0),
+            (inside.x + 30.0, inside.y + 30.0),
+            (inside.x - 30.0, inside.y + 30.0),
+            (inside.x - 30.0, inside.y - 30.0),
+        ]),
+        vec![],
+    )]);
+    let community = Community::new("DRAWN1", "新画社区", CommunityType::Geographic, square);
+    assert_eq!(community.properties.street_office, None);
+    assert_eq!(community.properties.district, None);
+    session
+        .execute(Command::Create {
+            community: Box::new(community),
+            avoid_overlap: false,
+        })
+        .expect("created");
+    let created = session
+        .plan()
+        .community(session.plan().key_of("DRAWN1").expect("exists"))
+        .expect("exists");
+    assert_eq!(
+        created.properties.street_office.as_deref(),
+        Some(office.name.as_str())
+    );
+    assert_eq!(created.properties.district, office.district);
 }

@@ -373,8 +373,39 @@ impl EditTarget<'_> {
             community.boundary =
                 ops::clip_against(&community.boundary, &neighbours).map_err(edit_error)?;
         }
+        self.place_in_street_office(&mut community);
         let key = CommunityKey(self.plan.slot_count() as u32);
         Ok(vec![Command::Insert { key, community }])
+    }
+
+    /// A new community without a street office joins the one whose boundary holds most of it
+    /// (where boundaries are given), and takes its street office's district when it names none,
+    /// so that the file says what the export and the figures already count.
+    fn place_in_street_office(&self, community: &mut Community) {
+        use geo::{Area, BooleanOps};
+        let offices = &self.plan.street_offices;
+        if community.properties.street_office.is_none() {
+            community.properties.street_office = offices
+                .iter()
+                .filter_map(|office| {
+                    let shared = office
+                        .boundary
+                        .as_ref()?
+                        .intersection(&community.boundary)
+                        .unsigned_area();
+                    (shared > 0.0).then_some((shared, &office.name))
+                })
+                .max_by(|(a, _), (b, _)| a.total_cmp(b))
+                .map(|(_, name)| name.clone());
+        }
+        if community.properties.district.is_none() {
+            community.properties.district = community
+                .properties
+                .street_office
+                .as_ref()
+                .and_then(|name| offices.iter().find(|office| &office.name == name))
+                .and_then(|office| office.district.clone());
+        }
     }
 
     /// The first community takes the union of all; the others go.

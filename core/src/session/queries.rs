@@ -18,7 +18,7 @@ use crate::profile::RuleProfile;
 use crate::projection::LocalProjection;
 use crate::rules::{RuleContext, RuleResults};
 use crate::tally::Tallies;
-use crate::violation::Severity;
+use crate::violation::{Severity, Violation};
 
 use super::{CheckedViolation, Session, Timings};
 
@@ -163,18 +163,21 @@ impl Session {
             .collect()
     }
 
+    /// The violations of community `key` that no exception accepts.
+    pub fn unaccepted_violations_of(&self, key: CommunityKey) -> impl Iterator<Item = &Violation> {
+        self.rules.of_community(key).filter(|violation| {
+            !self
+                .settings
+                .exceptions
+                .iter()
+                .any(|exception| exception.covers(violation))
+        })
+    }
+
     /// The worst severity among the violations of community `key` that no exception accepts;
     /// `None` when it breaks no rule, or every break it makes is accepted.
     pub fn worst_unaccepted_severity(&self, key: CommunityKey) -> Option<Severity> {
-        self.rules
-            .of_community(key)
-            .filter(|violation| {
-                !self
-                    .settings
-                    .exceptions
-                    .iter()
-                    .any(|exception| exception.covers(violation))
-            })
+        self.unaccepted_violations_of(key)
             .map(|violation| violation.severity)
             // Errors order before warnings.
             .min()

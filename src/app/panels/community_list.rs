@@ -10,23 +10,26 @@ use shequ_core::violation::Severity;
 use shequ_core::Session;
 
 use crate::app::context::ViewCtx;
+use crate::app::i18n::Strings;
 use crate::app::intent::Intent;
 use crate::app::state::{SortColumn, UiState};
 use crate::theme;
 
 use super::widgets::layer_checkboxes;
 
-/// Errors and warnings of a community.
-fn violation_counts(session: &Session, key: CommunityKey) -> (usize, usize) {
-    session
-        .rules()
-        .of_community(key)
-        .fold((0, 0), |(errors, warnings), violation| {
-            match violation.severity {
-                Severity::Error => (errors + 1, warnings),
-                Severity::Warning => (errors, warnings + 1),
-            }
-        })
+/// A community's errors and warnings that no exception accepts, and how many are accepted.
+fn violation_counts(session: &Session, key: CommunityKey) -> (usize, usize, usize) {
+    let (errors, warnings) =
+        session
+            .unaccepted_violations_of(key)
+            .fold((0, 0), |(errors, warnings), violation| {
+                match violation.severity {
+                    Severity::Error => (errors + 1, warnings),
+                    Severity::Warning => (errors, warnings + 1),
+                }
+            });
+    let accepted = session.rules().of_community(key).count() - errors - warnings;
+    (errors, warnings, accepted)
 }
 
 /// Layers and the sortable, filterable community list.
@@ -116,7 +119,7 @@ pub fn left_panel(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &
                         row.col(|ui| {
                             ui.label(grouped(tally.residents));
                         });
-                        row.col(|ui| violation_marks(ui, counts(key)));
+                        row.col(|ui| violation_marks(ui, strings, counts(key)));
                         if row.response().clicked() {
                             clicked = Some((
                                 key,
@@ -213,14 +216,29 @@ fn households_bar(
     );
 }
 
-/// "● 2 ▲ 1": errors and warnings in their colours.
-fn violation_marks(ui: &mut egui::Ui, (errors, warnings): (usize, usize)) {
-    if errors > 0 {
-        ui.label(RichText::new(format!("● {errors}")).color(theme::ERROR.egui()));
-    }
-    if warnings > 0 {
-        ui.label(RichText::new(format!("▲ {warnings}")).color(theme::WARNING.egui()));
-    }
+/// "● 2 ▲ 1": unaccepted errors and warnings in their colours; ✓ when there are none (its
+/// tooltip says how many breaks are accepted).
+fn violation_marks(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    (errors, warnings, accepted): (usize, usize, usize),
+) {
+    // One line, however narrow the column: "● 1 ▲ 1" side by side.
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        if errors > 0 {
+            ui.label(RichText::new(format!("● {errors}")).color(theme::ERROR.egui()));
+        }
+        if warnings > 0 {
+            ui.label(RichText::new(format!("▲ {warnings}")).color(theme::WARNING.egui()));
+        }
+        if errors == 0 && warnings == 0 {
+            let mark = ui.label(RichText::new("✓").color(theme::CLEAN.egui()));
+            if accepted > 0 {
+                mark.on_hover_text(format!("{} {accepted}", strings.accepted));
+            }
+        }
+    });
 }
 
 /// A click on a column header sorts by it (again: the other way); a click on a row selects it
