@@ -355,14 +355,26 @@ fn read_table_layout(
     Ok((header_length as u64, record_length, record_count, fields))
 }
 
-/// Bytes without the spaces and NULs that pad them.
+/// Bytes without the spaces and NULs that pad them. Fields are mostly padding (an 80-byte name
+/// field holding 10 bytes), so whole runs of eight spaces are stepped over at once.
 pub(super) fn trim_padding(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|byte| *byte != b' ' && *byte != 0);
-    let end = bytes.iter().rposition(|byte| *byte != b' ' && *byte != 0);
-    match (start, end) {
-        (Some(start), Some(end)) => &bytes[start..=end],
-        _ => &[],
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let is_padding = |byte: &u8| *byte == b' ' || *byte == 0;
+    let mut end = bytes.len();
+    while end >= 8 && bytes[end - 8..end] == SPACES.to_ne_bytes() {
+        end -= 8;
     }
+    while end > 0 && is_padding(&bytes[end - 1]) {
+        end -= 1;
+    }
+    let mut start = 0;
+    while start + 8 <= end && bytes[start..start + 8] == SPACES.to_ne_bytes() {
+        start += 8;
+    }
+    while start < end && is_padding(&bytes[start]) {
+        start += 1;
+    }
+    &bytes[start..end]
 }
 
 /// A field's value from its bytes, as dBASE stores each type.
@@ -457,6 +469,21 @@ fn date_of_julian_day(day: i32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_is_trimmed_on_both_sides_whatever_its_length() {
+        for (padded, trimmed) in [
+            (&b"                  12"[..], &b"12"[..]),
+            (b"abc                      ", b"abc"),
+            (b"  a b  \0\0", b"a b"),
+            (b"", b""),
+            (b"                ", b""),
+            (b"\0\0\0", b""),
+            (b"x", b"x"),
+        ] {
+            assert_eq!(trim_padding(padded), trimmed);
+        }
+    }
 
     #[test]
     fn julian_day_numbers_give_their_calendar_dates() {
