@@ -19,8 +19,10 @@ use crate::attributes::{Field, FieldMapping, FieldValue, FieldValues};
 use crate::io::geojson::{Position, RawFeature};
 
 mod cursor;
+mod writer;
 
 use cursor::Cursor;
+pub(crate) use writer::{FeatureWriter, PlainValue};
 
 /// Nesting deeper than this inside a skipped value is left to serde (whose own limit is 128).
 const MAX_SKIPPED_DEPTH: u32 = 64;
@@ -421,123 +423,6 @@ impl ParsedFeatures {
 
     fn count(items: usize) -> Parse<u32> {
         u32::try_from(items).map_err(|_| Stop::Unusual)
-    }
-}
-
-/// A property value from a file that is not JSON (a Shapefile's `.dbf`, a GeoPackage's
-/// columns), kept as the flat reader keeps the same value read from GeoJSON.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum PlainValue<'a> {
-    /// No value.
-    Null,
-    /// A logical value.
-    Flag(bool),
-    /// A number.
-    Number(f64),
-    /// A whole number.
-    Integer(i64),
-    /// A text.
-    Text(&'a str),
-}
-
-/// Adds one feature's polygons and properties to a run (see [`ParsedFeatures::push_feature`]).
-pub(crate) struct FeatureWriter<'a> {
-    features: &'a mut ParsedFeatures,
-}
-
-impl FeatureWriter<'_> {
-    /// Adds a ring (closed or not, as the file gives it) to the polygon being written.
-    pub(crate) fn ring(&mut self, positions: impl IntoIterator<Item = Position>) {
-        let features = &mut *self.features;
-        features.positions.extend(positions);
-        features.ring_ends.push(features.positions.len() as u32);
-    }
-
-    /// Ends the polygon whose rings (outer ring first) were just written.
-    pub(crate) fn end_polygon(&mut self) {
-        let features = &mut *self.features;
-        features.polygon_ends.push(features.ring_ends.len() as u32);
-    }
-
-    /// Keeps `value` under `slot`.
-    pub(crate) fn value(&mut self, slot: u8, value: PlainValue<'_>) {
-        let features = &mut *self.features;
-        let kept = match value {
-            PlainValue::Null => Kept::Null,
-            PlainValue::Flag(flag) => Kept::Flag(flag),
-            // A whole count is what the GeoJSON reader keeps for `12`; anything else as serde
-            // keeps it (a whole negative number as an integer, as `-3` reads).
-            PlainValue::Integer(number) => match u64::try_from(number) {
-                Ok(count) => Kept::Count(count),
-                Err(_) => {
-                    features.json.push(Value::from(number));
-                    Kept::Json(features.json.len() as u32 - 1)
-                }
-            },
-            PlainValue::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
-                if number >= 0.0 {
-                    Kept::Count(number as u64)
-                } else {
-                    features.json.push(Value::from(number as i64));
-                    Kept::Json(features.json.len() as u32 - 1)
-                }
-            }
-            PlainValue::Number(number) => {
-                features
-                    .json
-                    .push(serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number));
-                Kept::Json(features.json.len() as u32 - 1)
-            }
-            PlainValue::Text(text) => {
-                let start = features.texts.len() as u32;
-                features.texts.push_str(text);
-                Kept::Text(start, features.texts.len() as u32)
-            }
-        };
-        features.values.push((slot, kept));
-    }
-}
-
-impl ParsedFeatures {
-    /// An empty run with room for `features` features of `positions` positions in all.
-    pub(crate) fn with_capacity(features: usize, positions: usize) -> Self {
-        Self {
-            features: Vec::with_capacity(features),
-            positions: Vec::with_capacity(positions),
-            ring_ends: Vec::with_capacity(features),
-            polygon_ends: Vec::with_capacity(features),
-            values: Vec::with_capacity(features * 2),
-            ..Self::default()
-        }
-    }
-
-    /// Adds a feature written by `write` (its polygons, then its values); with `has_geometry`
-    /// false it has none, as a GeoJSON feature whose geometry is `null`. A run holds at most
-    /// some millions of positions, far from the `u32` its ranges count in.
-    pub(crate) fn push_feature(
-        &mut self,
-        has_geometry: bool,
-        write: impl FnOnce(&mut FeatureWriter<'_>),
-    ) {
-        let first_polygon = self.polygon_ends.len() as u32;
-        let first_value = self.values.len() as u32;
-        write(&mut FeatureWriter { features: self });
-        let polygons = first_polygon..self.polygon_ends.len() as u32;
-        self.features.push(ParsedFeature::Flat {
-            id: Kept::Null,
-            polygons: has_geometry.then_some(polygons),
-            values: first_value..self.values.len() as u32,
-        });
-    }
-
-    /// Adds a feature read some other way, for the conversion to judge as it is.
-    pub(crate) fn push_raw(&mut self, feature: RawFeature) {
-        self.features.push(ParsedFeature::Raw(Box::new(feature)));
-    }
-
-    /// Records the property keys of the run's first feature, for errors naming a missing field.
-    pub(crate) fn set_first_keys(&mut self, keys: Vec<String>) {
-        self.first_keys = Some(keys);
     }
 }
 
