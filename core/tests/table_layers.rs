@@ -163,6 +163,9 @@ fn write_geopackage(folder: &Path) -> PathBuf {
             INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
             INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('楼栋', 'features', 4326);
             INSERT INTO gpkg_geometry_columns VALUES ('楼栋', 'geom', 'GEOMETRY', 4326, 0, 0);
+            CREATE VIEW "住宅楼" AS SELECT * FROM "楼栋" WHERE "用途" = '住宅';
+            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('住宅楼', 'features', 4326);
+            INSERT INTO gpkg_geometry_columns VALUES ('住宅楼', 'geom', 'GEOMETRY', 4326, 0, 0);
             "#,
         )
         .expect("schema");
@@ -311,10 +314,16 @@ fn buildings_read_flat_from_a_shapefile_are_the_buildings_the_general_reader_mak
 #[test]
 fn buildings_read_flat_from_a_geopackage_are_the_buildings_the_general_reader_makes() {
     let folder = tempfile::tempdir().expect("folder");
-    let path = write_geopackage(folder.path());
+    let file = write_geopackage(folder.path());
+    let path = PathBuf::from(format!("{}:楼栋", file.display()));
     let raw = read_geopackage(&path, usize::MAX).expect("reads");
     assert_eq!(raw.len(), 9);
     both_ways(&path, raw);
+    // A view registered as a feature table has no row ids to split the reading on.
+    let view = PathBuf::from(format!("{}:住宅楼", file.display()));
+    let raw = read_geopackage(&view, usize::MAX).expect("reads the view");
+    assert_eq!(raw.len(), 7);
+    both_ways(&view, raw);
 
     let (buildings, _, _) = load_buildings(
         &path,

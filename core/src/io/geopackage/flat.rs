@@ -38,20 +38,24 @@ pub fn read_geopackage_flat(
     let table = chosen_table(&connection, &file, table.as_deref())?;
     let geometry_column = geometry_column_of(&connection, &file, &table)?;
     let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let (first_row, last_row, rows): (Option<i64>, Option<i64>, i64) = connection
+    let rows: i64 = connection
         .query_row(
-            &format!(
-                "SELECT min(rowid), max(rowid), count(*) FROM {}",
-                quoted(&table)
-            ),
+            &format!("SELECT count(*) FROM {}", quoted(&table)),
             [],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| row.get(0),
         )
         .map_err(|error| refused(&file, format!("table \"{table}\": {error}")))?;
     expect(rows.max(0) as usize);
-    let (Some(first_row), Some(last_row)) = (first_row, last_row) else {
-        return Ok(());
-    };
+    // A feature table has integer row ids to split the reading on; a view registered as one
+    // has none, and is read in one run.
+    let row_ids: Option<(i64, i64)> = connection
+        .query_row(
+            &format!("SELECT min(rowid), max(rowid) FROM {}", quoted(&table)),
+            [],
+            |row| Ok((row.get::<_, Option<i64>>(0)?, row.get::<_, Option<i64>>(1)?)),
+        )
+        .ok()
+        .and_then(|(first, last)| Some((first?, last?)));
     let columns: Vec<String> = {
         let statement = connection
             .prepare(&format!("SELECT * FROM {} LIMIT 0", quoted(&table)))
@@ -62,14 +66,24 @@ pub fn read_geopackage_flat(
         .keys()
         .filter(|(_, key)| columns.iter().any(|column| column == key) && *key != geometry_column)
         .collect();
+    let (row_id, range) = if row_ids.is_some() {
+        ("rowid", " WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid")
+    } else {
+        ("NULL", "")
+    };
     let query = format!(
-        "SELECT rowid, {}{} FROM {} WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid",
+        "SELECT {row_id}, {}{} FROM {}{range}",
         quoted(&geometry_column),
         kept.iter()
             .map(|(_, key)| format!(", {}", quoted(key)))
             .collect::<String>(),
         quoted(&table)
     );
+    let first_keys: Vec<String> = columns
+        .iter()
+        .filter(|column| **column != geometry_column)
+        .cloned()
+        .collect();
     let connections = Mutex::new(vec![connection]);
     let reading = TableReading {
         file: &file,
@@ -77,6 +91,14 @@ pub fn read_geopackage_flat(
         query: &query,
         kept: &kept,
         connections: &connections,
+    };
+    let Some((first_row, last_row)) = row_ids else {
+        if rows > 0 {
+            let mut run = reading.run(None)?;
+            run.set_first_keys(first_keys);
+            take(vec![(0, run)])?;
+        }
+        return Ok(());
     };
     // Row ids are usually 1…n; the ranges follow them, gaps or not.
     let per_run = sizes.per_run.max(1) as i64;
@@ -91,18 +113,12 @@ pub fn read_geopackage_flat(
             .step_by(per_run as usize)
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|start| reading.run(start, start.saturating_add(per_run).min(call_end)))
+            .map(|start| reading.run(Some((start, start.saturating_add(per_run).min(call_end)))))
             .collect::<Result<_>>()?;
         let mut handed = Vec::with_capacity(runs.len());
         for mut run in runs {
             if taken == 0 && handed.is_empty() {
-                run.set_first_keys(
-                    columns
-                        .iter()
-                        .filter(|column| **column != geometry_column)
-                        .cloned()
-                        .collect(),
-                );
+                run.set_first_keys(first_keys.clone());
             }
             let count = run.len();
             handed.push((taken, run));
@@ -125,8 +141,8 @@ struct TableReading<'a> {
 }
 
 impl TableReading<'_> {
-    /// The rows whose ids are in `start..end`, as a flat run.
-    fn run(&self, start: i64, end: i64) -> Result<ParsedFeatures> {
+    /// The rows whose ids are in `start..end` (all of them: `None`), as a flat run.
+    fn run(&self, ids: Option<(i64, i64)>) -> Result<ParsedFeatures> {
         let pooled = self
             .connections
             .lock()
@@ -135,29 +151,32 @@ impl TableReading<'_> {
             Some(connection) => connection,
             None => open(self.file)?,
         };
-        let run = self.read(&connection, start, end);
+        let run = self.read(&connection, ids);
         if let Ok(mut connections) = self.connections.lock() {
             connections.push(connection);
         }
         run
     }
 
-    fn read(&self, connection: &Connection, start: i64, end: i64) -> Result<ParsedFeatures> {
+    fn read(&self, connection: &Connection, ids: Option<(i64, i64)>) -> Result<ParsedFeatures> {
         let file = self.file;
         let mut statement = connection
             .prepare_cached(self.query)
             .map_err(|error| refused(file, error))?;
-        let mut rows = statement
-            .query([start, end])
-            .map_err(|error| refused(file, error))?;
-        let expected = usize::try_from(end - start).unwrap_or(0);
+        let mut rows = match ids {
+            Some((start, end)) => statement.query([start, end]),
+            None => statement.query([]),
+        }
+        .map_err(|error| refused(file, error))?;
+        let expected = ids.map_or(0, |(start, end)| usize::try_from(end - start).unwrap_or(0));
         let mut features = ParsedFeatures::with_capacity(expected, expected * 8);
         while let Some(row) = rows.next().map_err(|error| refused(file, error))? {
-            let row_id: i64 = row.get(0).map_err(|error| refused(file, error))?;
+            let row_id: Option<i64> = row.get(0).map_err(|error| refused(file, error))?;
+            let which = row_id.map_or_else(|| "a row".to_owned(), |id| format!("row {id}"));
             let problem = |problem: String| {
                 refused(
                     file,
-                    format!("table \"{}\", row {row_id}: {problem}", self.table),
+                    format!("table \"{}\", {which}: {problem}", self.table),
                 )
             };
             let write_values = |writer: &mut FeatureWriter<'_>| {

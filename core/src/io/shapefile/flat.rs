@@ -13,23 +13,10 @@ use shapefile::record::traits::HasXY;
 use shapefile::{PolygonRing, Shape};
 
 use super::records::{DbfField, DbfValue, OpenShapefile, RecordBlock};
-use super::{EncodingSource, geometry_of, json_value, read_error};
+use super::{geometry_of, json_value, read_error};
 use crate::error::Result;
 use crate::io::flat_features::{FeatureWriter, ParsedFeatures, PlainValue, PropertySlots};
 use crate::io::geojson::{Position, RawFeature};
-
-/// What reading a Shapefile flat found besides its features.
-#[derive(Debug, Clone, Copy)]
-pub struct FlatShapefileSummary {
-    /// The encoding its text was read with.
-    pub encoding: &'static Encoding,
-    /// Where that encoding came from.
-    pub encoding_source: EncodingSource,
-    /// Records the `.dbf` marks deleted, left out as GIS tools leave them out.
-    pub deleted_records: usize,
-    /// How many records the layer has.
-    pub records: usize,
-}
 
 /// How a layer's records are handed on: `per_call` records to each call of `take`, as runs of
 /// `per_run` records each read and parsed on one core.
@@ -43,7 +30,8 @@ pub struct RunSizes {
 
 /// Reads the Shapefile at `shp` (text in `encoding`, or as found) in runs of flat features
 /// keeping the properties of `slots`, handing them to `take` in file order with the index of
-/// each run's first feature. `expect` learns the record count first.
+/// each run's first feature. `expect` learns the record count first. Returns how many records
+/// the `.dbf` marks deleted: they are left out, as GIS tools leave them out.
 pub fn read_shapefile_flat(
     shp: &Path,
     encoding: Option<&'static Encoding>,
@@ -51,7 +39,7 @@ pub fn read_shapefile_flat(
     sizes: RunSizes,
     expect: &mut dyn FnMut(usize),
     take: &mut dyn FnMut(Vec<(usize, ParsedFeatures)>) -> Result<()>,
-) -> Result<FlatShapefileSummary> {
+) -> Result<usize> {
     let file = OpenShapefile::open(shp, encoding)?;
     expect(file.len());
     let fields: Vec<(u8, Option<&DbfField>)> = slots
@@ -88,12 +76,7 @@ pub fn read_shapefile_flat(
         take(handed)?;
         first = end;
     }
-    Ok(FlatShapefileSummary {
-        encoding: file.encoding,
-        encoding_source: file.encoding_source,
-        deleted_records,
-        records: file.len(),
-    })
+    Ok(deleted_records)
 }
 
 /// The block's records as a flat run, and how many were deleted.

@@ -21,7 +21,7 @@ use crate::io::geojson::{Position, RawFeature, RawGeometry, lines_of, polygons_o
 mod flat;
 mod records;
 
-pub use flat::{FlatShapefileSummary, RunSizes, read_shapefile_flat};
+pub use flat::{RunSizes, read_shapefile_flat};
 use records::{DbfValue, OpenShapefile, trim_padding};
 
 /// True when `path` names a Shapefile (by its `.shp` extension).

@@ -53,7 +53,6 @@ pub(super) fn load_table_buildings(
             &mut expect,
             &mut take,
         )?
-        .deleted_records
     } else {
         read_geopackage_flat(path, &slots, sizes, &mut expect, &mut take)?;
         0
