@@ -954,3 +954,38 @@ fn a_community_whose_only_violation_is_accepted_shows_a_tick_in_the_list() {
         .expect("accepted");
     assert_eq!(marks_of(session), (0, 1), "{name}'s ▲ 1 became ✓");
 }
+
+#[test]
+fn the_load_warnings_in_the_status_bar_open_a_list_naming_each_file_and_its_features() {
+    let porto = Session::open(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/porto/plan.shequ.geojson"),
+    )
+    .expect("Porto opens");
+    assert!(
+        !porto.warnings().is_empty(),
+        "Porto's buildings have no counts"
+    );
+    let mut harness = harness_on(porto, Language::Chinese);
+    assert!(
+        harness
+            .query_by_label("porto_osm_buildings.geojson")
+            .is_none()
+    );
+    harness.get_by_label_contains("读取警告: 1").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("porto_osm_buildings.geojson")
+            .is_some(),
+        "the list names the file"
+    );
+    assert!(harness.query_by_label_contains("个要素").is_some());
+    harness.get_by_label("确定").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("porto_osm_buildings.geojson")
+            .is_none(),
+        "closed"
+    );
+}

@@ -151,6 +151,12 @@ pub struct Strings {
     pub households_from_data: &'static str,
     pub households_estimated: &'static str,
     pub load_warnings: &'static str,
+    /// The tooltip of the status bar's load warnings.
+    pub show_load_warnings: &'static str,
+    /// "features", after a count.
+    pub features: &'static str,
+    /// The first features a warning concerns.
+    pub first_features: &'static str,
     pub type_names: [&'static str; 3],
 }
 
@@ -294,6 +300,9 @@ pub static CHINESE: Strings = Strings {
     households_from_data: "户数取自数据",
     households_estimated: "户数将按面积×层数估算",
     load_warnings: "读取警告",
+    show_load_warnings: "列出读取图层时发现的问题",
+    features: "个要素",
+    first_features: "首批要素",
     type_names: ["地缘型", "单位型", "单元型"],
 };
 
@@ -437,5 +446,8 @@ pub static ENGLISH: Strings = Strings {
     households_from_data: "Households from the data",
     households_estimated: "Households to be estimated from footprint × floors",
     load_warnings: "Load warnings",
+    show_load_warnings: "List what loading the layers found",
+    features: "features",
+    first_features: "First features",
     type_names: ["Geographic", "Work unit", "Residential estate"],
 };

@@ -110,13 +110,10 @@ impl ShequApp {
             None => loading.show(ctx, strings),
             Some(loading::Loaded::Opened(session, took)) => {
                 self.ui.loading = None;
-                let warnings = session.warnings().len();
                 self.show_session(*session);
-                let mut message = format!("{} {:.1} s", strings.opened_in, took.as_secs_f32());
-                if warnings > 0 {
-                    message.push_str(&format!(" · {}: {warnings}", strings.load_warnings));
-                }
-                self.ui.notify(message);
+                // The load warnings have their own place in the status bar.
+                self.ui
+                    .notify(format!("{} {:.1} s", strings.opened_in, took.as_secs_f32()));
             }
             Some(loading::Loaded::Failed(error)) => {
                 self.ui.loading = None;

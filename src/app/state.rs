@@ -177,6 +177,8 @@ pub enum Dialog {
     },
     /// Unsaved changes on quit.
     ConfirmQuit,
+    /// What loading the layers found, each warning with its file and features.
+    LoadWarnings,
     /// A recovery file was found.
     OfferRecovery {
         /// The recovery file.

@@ -4,6 +4,7 @@
 mod accept;
 mod confirm_quit;
 mod information;
+mod load_warnings;
 mod new_community;
 pub mod new_plan;
 mod recovery;
@@ -38,6 +39,7 @@ pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut 
                 kind,
             } => new_community::show(view, ui, boundary, (id, name, kind), out),
             Dialog::ConfirmQuit => confirm_quit::show(view, state, ui, out),
+            Dialog::LoadWarnings => load_warnings::show(view, ui),
             Dialog::OfferRecovery { recovery } => recovery::show(view, ui, recovery, out),
             Dialog::NewPlan(draft) => new_plan::show(view, &mut state.loading, ui, draft),
             Dialog::Shortcuts => information::show(

@@ -1,4 +1,5 @@
-//! The status bar: cursor, scale, tool, selection, saved state and totals.
+//! The status bar: cursor, scale, tool, selection, saved state, totals and the load warnings
+//! (a click lists them).
 
 use eframe::egui::{self, RichText};
 use shequ_core::format::grouped;
@@ -7,7 +8,7 @@ use shequ_core::Session;
 use shequ_core::violation::Severity;
 
 use crate::app::context::ViewCtx;
-use crate::app::state::UiState;
+use crate::app::state::{Dialog, UiState};
 use crate::app::tools::kinds::{Tool, measured};
 use crate::theme;
 
@@ -16,6 +17,25 @@ pub fn status_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
     let strings = view.strings;
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            // First, where the cursor's coordinates coming and going cannot move it.
+            if let Some(session) = view.session
+                && !session.warnings().is_empty()
+            {
+                let count: usize = session.warnings().len();
+                let button = egui::Button::new(
+                    RichText::new(format!("▲ {}: {count}", strings.load_warnings))
+                        .color(theme::WARNING.egui()),
+                )
+                .frame_when_inactive(false);
+                if ui
+                    .add(button)
+                    .on_hover_text(strings.show_load_warnings)
+                    .clicked()
+                {
+                    state.dialog = Some(Dialog::LoadWarnings);
+                }
+                ui.separator();
+            }
             if let (Some(cursor), Some(session)) = (state.cursor, view.session) {
                 let (longitude, latitude) = session.projection().to_lon_lat(cursor);
                 ui.monospace(format!("{longitude:.6}, {latitude:.6}"));
