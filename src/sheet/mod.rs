@@ -12,7 +12,7 @@ mod plan;
 
 pub use options::MapImageOptions;
 
-use options::{CHINESE_WORDS, ENGLISH_WORDS};
+use options::{CHINESE_WORDS, ENGLISH_WORDS, Words};
 
 use std::path::{Path, PathBuf};
 
@@ -68,18 +68,7 @@ pub fn render_map_image(
     );
 
     // Title, subtitle and date.
-    let title = session
-        .settings()
-        .title
-        .clone()
-        .or_else(|| {
-            session
-                .plan_path()
-                .as_ref()
-                .and_then(|path| path.file_stem())
-                .map(|stem| stem.to_string_lossy().trim_end_matches(".shequ").to_owned())
-        })
-        .unwrap_or_else(|| words.untitled.to_owned());
+    let title = sheet_title(session, words);
     canvas.text(&title, map_left, 70.0, 44.0, palette::INK);
     let subtitle = format!("{} · {} {}", words.subtitle, words.drawn_on, options.date);
     canvas.text(&subtitle, map_left, 110.0, 24.0, palette::MUTED_INK);
@@ -183,10 +172,44 @@ pub fn export_with_map(
     Ok(files)
 }
 
+/// The plan's own title; untitled, the districts it covers and what it is, in the sheet's
+/// language ("东湖区 社区划分方案"), else the file's name. Never figures, which go stale.
+fn sheet_title(session: &Session, words: &Words) -> String {
+    if let Some(title) = &session.settings().title {
+        return title.clone();
+    }
+    let districts: Vec<&str> = session
+        .plan()
+        .districts
+        .iter()
+        .map(|district| district.name.as_str())
+        .collect();
+    if !districts.is_empty() {
+        return format!("{} {}", districts.join("、"), words.untitled);
+    }
+    session
+        .plan_path()
+        .as_ref()
+        .and_then(|path| path.file_stem())
+        .map(|stem| stem.to_string_lossy().trim_end_matches(".shequ").to_owned())
+        .unwrap_or_else(|| words.untitled.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tiny_skia::PremultipliedColorU8;
+
+    #[test]
+    fn an_untitled_plan_is_titled_by_its_districts_in_the_sheet_language() {
+        let demo = Session::open(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("sample_data/nanchang-demo/plan.shequ.geojson"),
+        )
+        .expect("demo opens");
+        assert_eq!(sheet_title(&demo, &CHINESE_WORDS), "东湖区 社区划分方案");
+        assert_eq!(sheet_title(&demo, &ENGLISH_WORDS), "东湖区 Community plan");
+    }
 
     #[test]
     fn scale_bar_lengths_are_the_longest_one_two_five_steps_that_fit() {

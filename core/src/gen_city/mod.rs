@@ -304,10 +304,8 @@ fn write_plan(
         Some("streets.geojson".to_owned()),
         Default::default(),
     );
-    settings.title = Some(format!(
-        "gen-city: {} buildings, {community_count} communities, seed {}",
-        options.buildings, options.seed
-    ));
+    // No title: one naming the counts would go stale at the first edit (the map sheet then
+    // names the districts); `shequ.generator` records how the city was made.
     settings.street_offices = plan
         .street_offices
         .iter()
