@@ -64,21 +64,25 @@ fn check_json_keeps_its_shape() {
 #[test]
 fn the_export_keeps_its_csv_headers_and_geojson() {
     let (folder, plan) = small_city();
-    let out = folder.path().join("approval");
-    let output = shequ(&[
-        "export",
-        plan.to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-        "--lang",
-        "zh",
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let header = |name: &str| {
+    // The headers (and type names) follow --lang: Chinese for the district, English for scripts.
+    let export = |language: &str| {
+        let out = folder.path().join(format!("approval-{language}"));
+        let output = shequ(&[
+            "export",
+            plan.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--lang",
+            language,
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        out
+    };
+    let header = |out: &std::path::Path, name: &str| {
         let text = std::fs::read_to_string(out.join(name)).expect("csv");
         text.trim_start_matches('\u{feff}')
             .lines()
@@ -86,12 +90,16 @@ fn the_export_keeps_its_csv_headers_and_geojson() {
             .unwrap_or_default()
             .to_owned()
     };
+    let english = export("en");
+    let out = export("zh");
     insta::assert_snapshot!(
         "csv_headers",
         format!(
-            "communities.csv: {}\nsummary.csv: {}",
-            header("communities.csv"),
-            header("summary.csv")
+            "communities.csv (zh): {}\nsummary.csv (zh): {}\ncommunities.csv (en): {}\nsummary.csv (en): {}",
+            header(&out, "communities.csv"),
+            header(&out, "summary.csv"),
+            header(&english, "communities.csv"),
+            header(&english, "summary.csv")
         )
     );
     let geojson = std::fs::read_to_string(out.join("communities.geojson")).expect("geojson");

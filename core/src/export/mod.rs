@@ -125,51 +125,61 @@ pub struct ExportedFiles {
     pub written: Vec<PathBuf>,
 }
 
-const COMMUNITY_COLUMNS: [&str; 22] = [
-    "id",
-    "name",
-    "type",
-    "street_office",
-    "district",
-    "households",
-    "residents",
-    "buildings",
-    "estimated_households",
-    "estimate_share",
-    "deputy_directors",
-    "funding_yuan",
-    "city_funding_yuan",
-    "district_funding_yuan",
-    "funding_channel",
-    "required_space_m2",
-    "police_officers",
-    "errors",
-    "warnings",
-    "accepted",
-    "violations_zh",
-    "violations_en",
+/// The columns of `communities.csv`: (English, Chinese) headers, as `--lang` chooses.
+const COMMUNITY_COLUMNS: [(&str, &str); 22] = [
+    ("id", "编号"),
+    ("name", "名称"),
+    ("type", "类型"),
+    ("street_office", "街道"),
+    ("district", "区"),
+    ("households", "户数"),
+    ("residents", "人口"),
+    ("buildings", "楼栋"),
+    ("estimated_households", "估算户数"),
+    ("estimate_share", "估算户数占比"),
+    ("deputy_directors", "副主任"),
+    ("funding_yuan", "年度经费(元)"),
+    ("city_funding_yuan", "市级经费(元)"),
+    ("district_funding_yuan", "区级经费(元)"),
+    ("funding_channel", "经费渠道"),
+    ("required_space_m2", "应配办公及服务用房(平方米)"),
+    ("police_officers", "社区民警"),
+    ("errors", "错误"),
+    ("warnings", "警告"),
+    ("accepted", "已接受例外"),
+    ("violations_zh", "违规(中文)"),
+    ("violations_en", "违规(英文)"),
 ];
 
-const SUMMARY_COLUMNS: [&str; 18] = [
-    "level",
-    "name",
-    "district",
-    "communities",
-    "geographic",
-    "work_unit",
-    "residential_estate",
-    "street_offices",
-    "households",
-    "residents",
-    "budget_funding_yuan",
-    "city_funding_yuan",
-    "district_funding_yuan",
-    "work_unit_funding_yuan",
-    "deputy_directors",
-    "police_officers",
-    "targets_zh",
-    "violations_zh",
+/// The columns of `summary.csv`: (English, Chinese) headers.
+const SUMMARY_COLUMNS: [(&str, &str); 18] = [
+    ("level", "层级"),
+    ("name", "名称"),
+    ("district", "区"),
+    ("communities", "社区数"),
+    ("geographic", "地缘型"),
+    ("work_unit", "单位型"),
+    ("residential_estate", "单元型"),
+    ("street_offices", "街道数"),
+    ("households", "户数"),
+    ("residents", "人口"),
+    ("budget_funding_yuan", "财政经费(元)"),
+    ("city_funding_yuan", "市级经费(元)"),
+    ("district_funding_yuan", "区级经费(元)"),
+    ("work_unit_funding_yuan", "单位经费(元)"),
+    ("deputy_directors", "副主任"),
+    ("police_officers", "社区民警"),
+    ("targets_zh", "目标"),
+    ("violations_zh", "违规"),
 ];
+
+/// The headers of `columns` in `language`.
+fn headers_in(columns: &[(&'static str, &'static str)], language: Language) -> Vec<&'static str> {
+    columns
+        .iter()
+        .map(|(english, chinese)| language.pick(chinese, english))
+        .collect()
+}
 
 fn round_share(share: f64) -> f64 {
     (share * 1000.0).round() / 1000.0
@@ -358,7 +368,9 @@ pub fn export_for_approval(
         .plan()
         .communities()
         .zip(&report.communities)
-        .map(|((key, community), row)| community_export(session, report, key, community, row))
+        .map(|((key, community), row)| {
+            community_export(session, report, (key, community, row), options.language)
+        })
         .unzip();
     if formats.geojson {
         write_atomically(&communities_geojson, |writer| {
@@ -367,11 +379,15 @@ pub fn export_for_approval(
         written.push(communities_geojson);
     }
     if formats.csv {
-        write_csv(&communities_csv, &COMMUNITY_COLUMNS, &csv_rows)?;
+        write_csv(
+            &communities_csv,
+            &headers_in(&COMMUNITY_COLUMNS, options.language),
+            &csv_rows,
+        )?;
         write_csv(
             &summary_csv,
-            &SUMMARY_COLUMNS,
-            &summary_rows(session, report),
+            &headers_in(&SUMMARY_COLUMNS, options.language),
+            &summary_rows(session, report, options.language),
         )?;
         written.extend([communities_csv, summary_csv]);
     }
@@ -404,9 +420,8 @@ pub fn export_for_approval(
 fn community_export(
     session: &Session,
     report: &CheckReport,
-    key: CommunityKey,
-    community: &Community,
-    row: &CommunityRow,
+    (key, community, row): (CommunityKey, &Community, &CommunityRow),
+    language: Language,
 ) -> (Value, Vec<String>) {
     let tally = session.tallies().of(key);
     let figures = community_figures(community, tally, session.profile());
@@ -466,7 +481,9 @@ fn community_export(
     let csv_row = vec![
         row.id.clone(),
         row.name.clone(),
-        row.kind.to_owned(),
+        language
+            .pick(community.properties.kind.chinese(), row.kind)
+            .to_owned(),
         row.street_office.clone().unwrap_or_default(),
         row.district.clone().unwrap_or_default(),
         row.households.to_string(),
@@ -478,7 +495,16 @@ fn community_export(
         figures.funding.total().to_string(),
         figures.city_funding.to_string(),
         figures.district_funding.to_string(),
-        channel.to_owned(),
+        language
+            .pick(
+                if figures.budget_funded {
+                    "市区两级财政"
+                } else {
+                    "原渠道"
+                },
+                channel,
+            )
+            .to_owned(),
         figures.required_space_m2.to_string(),
         figures.police_officers.to_string(),
         count("error").to_string(),
@@ -491,7 +517,7 @@ fn community_export(
 }
 
 /// The street offices, districts and city with their targets and the violations about them.
-fn summary_rows(session: &Session, report: &CheckReport) -> Vec<Vec<String>> {
+fn summary_rows(session: &Session, report: &CheckReport, language: Language) -> Vec<Vec<String>> {
     let about_area = |name: &str| {
         joined_messages(
             report
@@ -504,7 +530,7 @@ fn summary_rows(session: &Session, report: &CheckReport) -> Vec<Vec<String>> {
     let mut summary = Vec::new();
     for office in &report.street_offices {
         summary.push(summary_row(
-            "street_office",
+            language.pick("街道", "street_office"),
             office,
             targets_text(session.profile(), "street_office", &office.name),
             about_area(&office.name),
@@ -512,7 +538,7 @@ fn summary_rows(session: &Session, report: &CheckReport) -> Vec<Vec<String>> {
     }
     for district in &report.districts {
         summary.push(summary_row(
-            "district",
+            language.pick("区", "district"),
             district,
             targets_text(session.profile(), "district", &district.name),
             about_area(&district.name),
@@ -526,7 +552,7 @@ fn summary_rows(session: &Session, report: &CheckReport) -> Vec<Vec<String>> {
         Language::Chinese,
     );
     summary.push(summary_row(
-        "city",
+        language.pick("市", "city"),
         &report.city,
         targets_text(session.profile(), "city", ""),
         city_messages,
