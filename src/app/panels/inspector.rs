@@ -55,21 +55,33 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                 .iter()
                 .map(|office| office.name.clone())
                 .collect();
-            let violations: Vec<(Severity, String)> = session
+            let violations: Vec<(Severity, String, bool)> = session
                 .rules()
                 .of_community(key)
                 .map(|violation| {
+                    let accepted = session
+                        .settings()
+                        .exceptions
+                        .iter()
+                        .any(|exception| exception.covers(violation));
                     (
                         violation.severity,
                         violation.message(view.language).to_owned(),
+                        accepted,
                     )
                 })
                 .collect();
-            attributes(view, state, ui, (key, &community), &offices, out);
-            ui.separator();
-            figures_section(ui, strings, &tally, &figures);
-            ui.separator();
-            violations_section(ui, strings, violations);
+            // The whole inspector scrolls, so the violations stay within reach however the
+            // panels are sized.
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    attributes(view, state, ui, (key, &community), &offices, out);
+                    ui.separator();
+                    figures_section(ui, strings, &tally, &figures);
+                    ui.separator();
+                    violations_section(ui, strings, violations);
+                });
         });
 }
 
@@ -216,12 +228,23 @@ fn figures_section(
 }
 
 /// The community's violations in their severity's colour.
-fn violations_section(ui: &mut egui::Ui, strings: &Strings, violations: Vec<(Severity, String)>) {
+fn violations_section(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    violations: Vec<(Severity, String, bool)>,
+) {
     ui.heading(strings.violations);
-    if violations.is_empty() {
+    if violations.iter().all(|(_, _, accepted)| *accepted) {
         ui.label(RichText::new(strings.no_violations).color(theme::CLEAN.egui()));
     }
-    for (severity, message) in violations {
+    for (severity, message, accepted) in violations {
+        if accepted {
+            ui.label(
+                RichText::new(format!("✓ {} · {message}", strings.accepted))
+                    .color(theme::CLEAN.egui()),
+            );
+            continue;
+        }
         let colour = if severity == Severity::Error {
             theme::ERROR.egui()
         } else {
