@@ -82,10 +82,12 @@ pub fn left_panel(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &
                             } else {
                                 ""
                             };
-                            if ui
-                                .button(RichText::new(format!("{label}{arrow}")).strong())
-                                .clicked()
-                            {
+                            // Headers never wrap ("Violation/s"): the column widens.
+                            let button = egui::Button::new(
+                                RichText::new(format!("{label}{arrow}")).strong(),
+                            )
+                            .wrap_mode(egui::TextWrapMode::Extend);
+                            if ui.add(button).clicked() {
                                 sort_clicked = Some(column);
                             }
                         });
@@ -109,11 +111,21 @@ pub fn left_panel(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &
                                 clicked = Some((key, shift));
                             }
                         });
+                        // Rows are one line high: a type name widens its column; a long street
+                        // office is cut with "…" rather than wrapped over the next row.
                         row.col(|ui| {
-                            ui.label(view.type_name(community.properties.kind));
+                            ui.add(
+                                egui::Label::new(view.type_name(community.properties.kind))
+                                    .extend(),
+                            );
                         });
                         row.col(|ui| {
-                            ui.label(community.properties.street_office.as_deref().unwrap_or(""));
+                            ui.add(
+                                egui::Label::new(
+                                    community.properties.street_office.as_deref().unwrap_or(""),
+                                )
+                                .truncate(),
+                            );
                         });
                         row.col(|ui| households_bar(ui, tally.households, community, band));
                         row.col(|ui| {
