@@ -34,7 +34,8 @@ pub fn violations_panel(
     let strings = view.strings;
     egui::Panel::bottom("violations")
         .resizable(true)
-        .default_size(190.0)
+        // Tall enough for the heading, the filters and ten rows.
+        .default_size(300.0)
         .show(ui, |ui| {
             let Some(session) = view.session else { return };
             let language = view.language;
