@@ -738,3 +738,51 @@ fn the_demo_plan_reports_every_planted_violation_by_id_and_most_communities_are_
         session.plan().len()
     );
 }
+
+#[test]
+fn an_uncovered_cluster_strung_along_a_corner_is_outlined_around_its_buildings_not_across_it() {
+    use geo::{Contains, ConvexHull, MultiPoint};
+    // Houses 40 m apart along two sides of a corner, around a community they do not belong to.
+    let mut world = World::new().community("a", "geographic", (0.0, -250.0, 250.0, 100.0));
+    let mut corner = Vec::new();
+    for step in 0..8 {
+        corner.push((step as f64 * 40.0, 150.0));
+    }
+    for step in 0..9 {
+        corner.push((300.0, 150.0 - step as f64 * 40.0));
+    }
+    for (number, (x, y)) in corner.iter().enumerate() {
+        world = world.house(&format!("h{number:02}"), *x, *y, 10);
+    }
+    let (_folder, session) = world.open();
+    let clusters: Vec<&shequ_core::violation::Violation> = session
+        .rules()
+        .iter()
+        .filter(|violation| violation.rule == "plan.uncovered")
+        .collect();
+    assert_eq!(clusters.len(), 1, "one cluster");
+    let shequ_core::violation::Location::Areas(outline) = &clusters[0].location else {
+        panic!("a cluster is located by its areas");
+    };
+    let points: Vec<geo::Point<f64>> = session
+        .layers()
+        .buildings
+        .iter()
+        .map(|building| geo::Point(building.representative_point))
+        .collect();
+    for point in &points {
+        assert!(outline.contains(point), "every house is inside the outline");
+    }
+    // Inside the corner's hull, between its arms: covered ground, outside the outline.
+    let (first, turn, last) = (points[0], points[7], points[points.len() - 1]);
+    let between = geo::Point::new(
+        (first.x() + turn.x() + last.x()) / 3.0,
+        (first.y() + turn.y() + last.y()) / 3.0,
+    );
+    assert!(
+        MultiPoint::new(points.clone())
+            .convex_hull()
+            .contains(&between)
+    );
+    assert!(!outline.contains(&between), "the outline hugs the houses");
+}

@@ -2,10 +2,11 @@
 //! clusters of buildings near each other, each with its households. Every household must belong
 //! to a community.
 
-use geo::{ConvexHull, MultiPoint, MultiPolygon, Point};
+use geo::{ConvexHull, Coord, MultiPoint, MultiPolygon, Point, Rect};
 use serde_json::json;
 
 use crate::format::grouped;
+use crate::geometry::overlay;
 use crate::rules::community_cuts_building::preview;
 use crate::rules::context::RuleContext;
 use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
@@ -89,6 +90,46 @@ fn clusters_within(points: &[geo::Coord<f64>], distance: f64) -> Vec<usize> {
     parent
 }
 
+/// How far a cluster's outline stands off its buildings, in metres.
+const OUTLINE_MARGIN_M: f64 = 10.0;
+
+/// Clusters larger than this are outlined by their convex hull: the union of their buildings'
+/// boxes would cost more than the rest of the check.
+const MOST_OUTLINED_BY_BOXES: usize = 20_000;
+
+/// An outline that hugs the cluster: the union of its buildings' boxes, each widened by
+/// [`OUTLINE_MARGIN_M`]. The convex hull of a cluster strung along a street (its buildings
+/// within 60 m of one another, step by step) drew long lines across the communities beside it.
+fn cluster_outline(buildings: &[crate::layers::Building], members: &[u32]) -> MultiPolygon<f64> {
+    if members.len() > MOST_OUTLINED_BY_BOXES {
+        let corners: Vec<Point<f64>> = members
+            .iter()
+            .flat_map(|&building| buildings[building as usize].envelope().map(Point))
+            .collect();
+        return MultiPolygon::new(vec![MultiPoint::new(corners).convex_hull()]);
+    }
+    let boxes = MultiPolygon::new(
+        members
+            .iter()
+            .map(|&building| {
+                let [low, high] = buildings[building as usize].envelope();
+                Rect::new(
+                    Coord {
+                        x: low.x - OUTLINE_MARGIN_M,
+                        y: low.y - OUTLINE_MARGIN_M,
+                    },
+                    Coord {
+                        x: high.x + OUTLINE_MARGIN_M,
+                        y: high.y + OUTLINE_MARGIN_M,
+                    },
+                )
+                .to_polygon()
+            })
+            .collect(),
+    );
+    overlay::union(&[&boxes])
+}
+
 /// Checks the whole plan.
 pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
     let buildings = &context.layers.buildings;
@@ -121,11 +162,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             .map(|&building| buildings[building as usize].source_id.to_string())
             .collect();
         ids.sort();
-        let corners: Vec<Point<f64>> = members
-            .iter()
-            .flat_map(|&building| buildings[building as usize].envelope().map(Point))
-            .collect();
-        let hull = MultiPoint::new(corners).convex_hull();
+        let outline = cluster_outline(buildings, &members);
         out.push(Violation {
             rule: RULE,
             case: "",
@@ -149,7 +186,7 @@ pub fn check(context: &RuleContext<'_>, out: &mut Vec<Violation>) {
             areas: Vec::new(),
             figures: json!({"buildings": ids.len(), "households": households}),
             buildings: ids,
-            location: Location::Areas(MultiPolygon::new(vec![hull])),
+            location: Location::Areas(outline),
         });
     }
 }
