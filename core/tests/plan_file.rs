@@ -172,7 +172,8 @@ fn the_export_writes_geojson_features_and_a_csv_excel_reads_as_utf8() {
         lines
             .next()
             .expect("header")
-            .starts_with("id,name,type,street_office,district,households")
+            .starts_with("编号,名称,类型,街道,区,户数"),
+        "Chinese headers under Chinese"
     );
     assert_eq!(lines.count(), session.plan().len());
     assert!(text.contains(&report.communities[0].name));
