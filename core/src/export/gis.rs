@@ -179,15 +179,55 @@ pub fn write_geopackage(
     // Written beside, then moved over the old one, so a failure leaves the old file whole.
     let temporary = folder.join(format!(".{GEOPACKAGE_NAME}.writing"));
     std::fs::remove_file(&temporary).ok();
-    let failed = |error: rusqlite::Error| write_error(&path, error);
-    let connection = rusqlite::Connection::open(&temporary).map_err(failed)?;
+    let connection =
+        rusqlite::Connection::open(&temporary).map_err(|error| write_error(&path, error))?;
+    let mut writing = GeoPackageWriting {
+        connection,
+        path: &path,
+        session,
+        report,
+        crs,
+        srs_id: 0,
+    };
+    writing.srs_id = create_tables(&writing)?;
+    insert_communities(&writing)?;
+    insert_street_offices(&writing)?;
+    insert_violations(&writing)?;
+    drop(writing);
+    std::fs::rename(&temporary, &path).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// A GeoPackage being written, and what its rows come from.
+struct GeoPackageWriting<'a> {
+    connection: rusqlite::Connection,
+    path: &'a Path,
+    session: &'a Session,
+    report: &'a CheckReport,
+    crs: &'a Crs,
+    /// The id its geometries' system has in `gpkg_spatial_ref_sys`.
+    srs_id: i32,
+}
+
+impl GeoPackageWriting<'_> {
+    fn failed(&self, error: rusqlite::Error) -> Error {
+        write_error(self.path, error)
+    }
+}
+
+/// The GeoPackage's tables and its system's row; the system's id.
+fn create_tables(writing: &GeoPackageWriting<'_>) -> Result<i32> {
+    let crs = writing.crs;
     let (organisation, srs_id) = match crs.epsg_code() {
         Some(code) => ("EPSG", i32::try_from(code).unwrap_or(100_000)),
         None if crs.is_wgs84() => ("EPSG", 4326),
         None => ("NONE", 100_000),
     };
     let definition = crs.wkt().unwrap_or_else(|| "undefined".to_owned());
-    connection
+    writing.connection
         .execute_batch(
             "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
             CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
@@ -214,42 +254,54 @@ pub fn write_geopackage(
                 severity TEXT, clause INTEGER, message_zh TEXT, message_en TEXT,
                 communities TEXT, accepted INTEGER);",
         )
-        .map_err(failed)?;
+        .map_err(|error| writing.failed(error))?;
     if srs_id != 4326 || organisation != "EPSG" || crs.is_wgs84() {
-        connection
+        writing
+            .connection
             .execute(
                 "INSERT OR REPLACE INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
                 rusqlite::params![crs.name(), srs_id, organisation, srs_id, definition],
             )
-            .map_err(failed)?;
+            .map_err(|error| writing.failed(error))?;
     }
     for (table, kind) in [
         ("communities", "MULTIPOLYGON"),
         ("street_offices", "MULTIPOLYGON"),
         ("violations", "GEOMETRY"),
     ] {
-        connection
+        writing.connection
             .execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES (?1, 'features', ?1, ?2)",
                 rusqlite::params![table, srs_id],
             )
-            .map_err(failed)?;
-        connection
+            .map_err(|error| writing.failed(error))?;
+        writing
+            .connection
             .execute(
                 "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
                 rusqlite::params![table, kind, srs_id],
             )
-            .map_err(failed)?;
+            .map_err(|error| writing.failed(error))?;
     }
-    for (index, (_, community)) in session.plan().communities().enumerate() {
-        let geometry = geo::Geometry::MultiPolygon(in_system(session, &community.boundary, crs));
-        let row = &report.communities[index];
-        let cells = values(report, index);
+    Ok(srs_id)
+}
+
+/// One row per community: its boundary, figures and violation counts.
+fn insert_communities(writing: &GeoPackageWriting<'_>) -> Result<()> {
+    let srs_id = writing.srs_id;
+    for (index, (_, community)) in writing.session.plan().communities().enumerate() {
+        let geometry = geo::Geometry::MultiPolygon(in_system(
+            writing.session,
+            &community.boundary,
+            writing.crs,
+        ));
+        let row = &writing.report.communities[index];
+        let cells = values(writing.report, index);
         let number = |cell: &FieldValue| match cell {
             FieldValue::Numeric(Some(value)) => *value,
             _ => 0.0,
         };
-        connection
+        writing.connection
             .execute(
                 "INSERT INTO communities (geom, id, name, type, type_zh, street_office, district, households, residents, buildings, estimated_households, area_m2, errors, warnings, accepted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 rusqlite::params![
@@ -273,18 +325,24 @@ pub fn write_geopackage(
                     number(&cells[13]) as i64,
                 ],
             )
-            .map_err(failed)?;
+            .map_err(|error| writing.failed(error))?;
     }
-    for office in &session.plan().street_offices {
-        let figures = report
+    Ok(())
+}
+
+/// One row per street office, with its boundary where one is given.
+fn insert_street_offices(writing: &GeoPackageWriting<'_>) -> Result<()> {
+    let srs_id = writing.srs_id;
+    for office in &writing.session.plan().street_offices {
+        let figures = writing
+            .report
             .street_offices
             .iter()
             .find(|figures| figures.name == office.name);
-        let geometry = office
-            .boundary
-            .as_ref()
-            .map(|boundary| geo::Geometry::MultiPolygon(in_system(session, boundary, crs)));
-        connection
+        let geometry = office.boundary.as_ref().map(|boundary| {
+            geo::Geometry::MultiPolygon(in_system(writing.session, boundary, writing.crs))
+        });
+        writing.connection
             .execute(
                 "INSERT INTO street_offices (geom, id, name, district, communities, households, residents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 rusqlite::params![
@@ -300,14 +358,21 @@ pub fn write_geopackage(
                     figures.map(|figures| figures.residents as i64),
                 ],
             )
-            .map_err(failed)?;
+            .map_err(|error| writing.failed(error))?;
     }
+    Ok(())
+}
+
+/// One row per violation, located where it is.
+fn insert_violations(writing: &GeoPackageWriting<'_>) -> Result<()> {
+    let srs_id = writing.srs_id;
     // In the report's order: errors first, each severity in the rules' order.
-    let mut checked = session.violations();
+    let mut checked = writing.session.violations();
     checked.sort_by_key(|checked| checked.violation.severity != crate::violation::Severity::Error);
-    for (violation, checked) in report.violations.iter().zip(&checked) {
-        let geometry = location_in_system(session, &checked.violation.location, crs);
-        connection
+    for (violation, checked) in writing.report.violations.iter().zip(&checked) {
+        let geometry =
+            location_in_system(writing.session, &checked.violation.location, writing.crs);
+        writing.connection
             .execute(
                 "INSERT INTO violations (geom, rule, severity, clause, message_zh, message_en, communities, accepted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 rusqlite::params![
@@ -324,14 +389,9 @@ pub fn write_geopackage(
                     i64::from(violation.accepted.is_some()),
                 ],
             )
-            .map_err(failed)?;
+            .map_err(|error| writing.failed(error))?;
     }
-    drop(connection);
-    std::fs::rename(&temporary, &path).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(path)
+    Ok(())
 }
 
 /// Where a violation is, in `crs`.

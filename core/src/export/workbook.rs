@@ -195,7 +195,25 @@ fn sheets(report: &CheckReport, language: Language) -> Vec<Sheet> {
             .collect(),
     };
     let city_name = language.pick("全市", "City").to_owned();
-    let violations = Sheet {
+    let violations = violations_sheet(report, language);
+    let exceptions = exceptions_sheet(report, language);
+    vec![
+        communities,
+        areas(("街道", "Street offices"), &report.street_offices),
+        areas(("区", "Districts"), &report.districts),
+        Sheet {
+            name: ("全市", "City"),
+            headers: AREA_HEADERS.to_vec(),
+            rows: vec![area_row(&report.city, city_name)],
+        },
+        violations,
+        exceptions,
+    ]
+}
+
+/// Every violation, accepted or not.
+fn violations_sheet(report: &CheckReport, language: Language) -> Sheet {
+    Sheet {
         name: ("违规", "Violations"),
         headers: vec![
             ("规则", "Rule"),
@@ -233,8 +251,12 @@ fn sheets(report: &CheckReport, language: Language) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    };
-    let exceptions = Sheet {
+    }
+}
+
+/// The accepted exceptions with their reasons.
+fn exceptions_sheet(report: &CheckReport, language: Language) -> Sheet {
+    Sheet {
         name: ("已接受例外", "Accepted exceptions"),
         headers: vec![
             ("规则", "Rule"),
@@ -259,19 +281,7 @@ fn sheets(report: &CheckReport, language: Language) -> Vec<Sheet> {
                 ])
             })
             .collect(),
-    };
-    vec![
-        communities,
-        areas(("街道", "Street offices"), &report.street_offices),
-        areas(("区", "Districts"), &report.districts),
-        Sheet {
-            name: ("全市", "City"),
-            headers: AREA_HEADERS.to_vec(),
-            rows: vec![area_row(&report.city, city_name)],
-        },
-        violations,
-        exceptions,
-    ]
+    }
 }
 
 /// Writes the approval workbook of `report` to `path`, in `language`.

@@ -147,30 +147,15 @@ pub fn read_layers<'a>(
         .map(|path| streets_fingerprint(path, mapping, &streets_reading))
         .unwrap_or_default();
     let (buildings, streets) = rayon::join(
-        || -> Result<(cache::CachedBuildings, bool)> {
-            if caching
-                && let Some(cached) =
-                    cache::read_buildings(buildings_path, &buildings_fingerprint, progress)
-            {
-                return Ok((cached, true));
-            }
-            let (buildings, warnings, projection) = load_buildings(
+        || {
+            buildings_read_or_cached(
                 buildings_path,
+                &buildings_fingerprint,
                 &buildings_reading,
-                &buildings_mapping,
-                profile,
-                DEFAULT_MAX_FILE_BYTES,
+                (&buildings_mapping, profile),
+                caching,
                 progress,
-            )?;
-            let loaded = cache::CachedBuildings {
-                buildings,
-                warnings,
-                projection,
-            };
-            if caching {
-                cache::write_buildings(buildings_path, &buildings_fingerprint, &loaded);
-            }
-            Ok((loaded, false))
+            )
         },
         || -> Result<Option<StreetsRead>> {
             let Some(path) = streets_path else {
@@ -197,32 +182,17 @@ pub fn read_layers<'a>(
     }
     let mut from_cache = buildings_from_cache;
     let streets = match (streets?, streets_path) {
-        (Some(StreetsRead::Cached(cached)), Some(_))
-            if cached.projection_centre == projection.centre() =>
-        {
-            warnings.extend(cached.warnings);
-            cached.streets
-        }
         (Some(read), Some(path)) => {
-            // A cache made with another projection is parsed afresh.
-            let parsed = match read {
-                StreetsRead::Parsed(parsed) => parsed,
-                StreetsRead::Cached(_) => {
-                    parse_streets(path, &streets_reading, mapping, DEFAULT_MAX_FILE_BYTES)?
-                }
+            let street_reading = StreetReading {
+                path,
+                reading: &streets_reading,
+                mapping,
+                fingerprint: &streets_fingerprint,
+                caching,
             };
-            let (streets, street_warnings) =
-                streets_from_parsed(&parsed, path, &projection, mapping)?;
-            if caching {
-                cache::write_streets(
-                    path,
-                    &streets_fingerprint,
-                    &projection,
-                    &streets,
-                    &street_warnings,
-                );
-            }
-            from_cache = false;
+            let (streets, street_warnings, cached) =
+                streets_in_metres(read, &street_reading, &projection)?;
+            from_cache &= cached;
             warnings.extend(street_warnings);
             streets
         }
@@ -236,4 +206,78 @@ pub fn read_layers<'a>(
         from_cache,
         progress,
     })
+}
+
+/// The buildings from their cache when it matches, else loaded (and cached when `caching`);
+/// true when they came from the cache.
+fn buildings_read_or_cached(
+    path: &Path,
+    fingerprint: &str,
+    reading: &LayerReading<'_>,
+    (mapping, profile): (&FieldMapping, &RuleProfile),
+    caching: bool,
+    progress: &LoadProgress,
+) -> Result<(cache::CachedBuildings, bool)> {
+    if caching && let Some(cached) = cache::read_buildings(path, fingerprint, progress) {
+        return Ok((cached, true));
+    }
+    let (buildings, warnings, projection) = load_buildings(
+        path,
+        reading,
+        mapping,
+        profile,
+        DEFAULT_MAX_FILE_BYTES,
+        progress,
+    )?;
+    let loaded = cache::CachedBuildings {
+        buildings,
+        warnings,
+        projection,
+    };
+    if caching {
+        cache::write_buildings(path, fingerprint, &loaded);
+    }
+    Ok((loaded, false))
+}
+
+/// How the streets layer is read, for its conversion to metres.
+struct StreetReading<'a> {
+    path: &'a Path,
+    reading: &'a LayerReading<'a>,
+    mapping: &'a FieldMapping,
+    fingerprint: &'a str,
+    caching: bool,
+}
+
+/// The streets in metres in `projection`, their warnings, and true when they came from a cache
+/// made with the same projection (one made with another is parsed afresh).
+fn streets_in_metres(
+    read: StreetsRead,
+    street: &StreetReading<'_>,
+    projection: &LocalProjection,
+) -> Result<(Vec<Street>, Vec<LoadWarning>, bool)> {
+    let parsed = match read {
+        StreetsRead::Cached(cached) if cached.projection_centre == projection.centre() => {
+            return Ok((cached.streets, cached.warnings, true));
+        }
+        StreetsRead::Parsed(parsed) => parsed,
+        StreetsRead::Cached(_) => parse_streets(
+            street.path,
+            street.reading,
+            street.mapping,
+            DEFAULT_MAX_FILE_BYTES,
+        )?,
+    };
+    let (streets, warnings) =
+        streets_from_parsed(&parsed, street.path, projection, street.mapping)?;
+    if street.caching {
+        cache::write_streets(
+            street.path,
+            street.fingerprint,
+            projection,
+            &streets,
+            &warnings,
+        );
+    }
+    Ok((streets, warnings, false))
 }
