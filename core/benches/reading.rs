@@ -17,6 +17,7 @@ use shequ_core::gen_city::benchmark_city;
 use shequ_core::load::{LayerReading, load_buildings};
 use shequ_core::profile::RuleProfile;
 use shequ_core::progress::LoadProgress;
+use shequ_core::testing::{geopackage_blob, geopackage_catalogue, register_feature_table};
 
 /// The binary's allocator, so that the figures are the ones the planner gets.
 #[global_allocator]
@@ -149,25 +150,14 @@ fn write_shapefile(footprints: &[Footprint], path: &Path, crs: Option<&Crs>) {
 /// The footprints as a GeoPackage table `buildings` in WGS 84.
 fn write_geopackage(footprints: &[Footprint], path: &Path) {
     let mut connection = rusqlite::Connection::open(path).expect("sqlite");
+    geopackage_catalogue(&connection).expect("catalogue");
     connection
-        .execute_batch(
-            r#"
-            CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY,
-                organization TEXT, organization_coordsys_id INTEGER, definition TEXT,
-                description TEXT);
-            CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT,
-                identifier TEXT, description TEXT, last_change TEXT, min_x REAL, min_y REAL,
-                max_x REAL, max_y REAL, srs_id INTEGER);
-            CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT,
-                geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
-            CREATE TABLE buildings (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT,
-                building TEXT, floors REAL, households INTEGER);
-            INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
-            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('buildings', 'features', 4326);
-            INSERT INTO gpkg_geometry_columns VALUES ('buildings', 'geom', 'MULTIPOLYGON', 4326, 0, 0);
-            "#,
+        .execute(
+            "CREATE TABLE buildings (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, building TEXT, floors REAL, households INTEGER)",
+            [],
         )
         .expect("schema");
+    register_feature_table(&connection, "buildings", "MULTIPOLYGON", 4326).expect("registered");
     let transaction = connection.transaction().expect("transaction");
     {
         let mut insert = transaction
@@ -186,15 +176,12 @@ fn write_geopackage(footprints: &[Footprint], path: &Path) {
                     )
                 })
                 .collect();
-            // The GeoPackage header: "GP", version 0, flags (little-endian, no envelope), srs id.
-            let mut blob = vec![b'G', b'P', 0, 1];
-            blob.extend_from_slice(&4326i32.to_le_bytes());
-            wkb::writer::write_geometry(
-                &mut blob,
-                &geo::Geometry::MultiPolygon(geo::MultiPolygon::new(polygons)),
-                &wkb::writer::WriteOptions::default(),
-            )
-            .expect("wkb");
+            let blob = geopackage_blob(
+                Some(&geo::Geometry::MultiPolygon(geo::MultiPolygon::new(
+                    polygons,
+                ))),
+                4326,
+            );
             insert
                 .execute(rusqlite::params![
                     blob,

@@ -48,6 +48,8 @@ pub mod report;
 pub mod export;
 pub mod gesture;
 pub mod gen_city;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use error::{Error, Result};
 pub use session::Session;

@@ -16,6 +16,7 @@ use shequ_core::load::buildings::buildings_from_collection;
 use shequ_core::load::{LayerReading, load_buildings};
 use shequ_core::profile::RuleProfile;
 use shequ_core::progress::LoadProgress;
+use shequ_core::testing::{geopackage_blob, geopackage_catalogue, register_feature_table};
 
 /// A square of `side` degrees with its lower-left corner at (`west`, `south`), clockwise.
 fn square(west: f64, south: f64, side: f64) -> Vec<(f64, f64)> {
@@ -147,39 +148,20 @@ fn write_shapefile(folder: &Path) -> PathBuf {
 fn write_geopackage(folder: &Path) -> PathBuf {
     let path = folder.join("楼栋.gpkg");
     let connection = rusqlite::Connection::open(&path).expect("sqlite");
+    geopackage_catalogue(&connection).expect("catalogue");
     connection
         .execute_batch(
             r#"
-            CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY,
-                organization TEXT, organization_coordsys_id INTEGER, definition TEXT,
-                description TEXT);
-            CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT,
-                identifier TEXT, description TEXT, last_change TEXT, min_x REAL, min_y REAL,
-                max_x REAL, max_y REAL, srs_id INTEGER);
-            CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT,
-                geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
             CREATE TABLE "楼栋" (fid INTEGER PRIMARY KEY, geom BLOB, "编号" TEXT, "用途" TEXT,
                 "层数" REAL, "户数" INTEGER, "备注" TEXT);
-            INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
-            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('楼栋', 'features', 4326);
-            INSERT INTO gpkg_geometry_columns VALUES ('楼栋', 'geom', 'GEOMETRY', 4326, 0, 0);
             CREATE VIEW "住宅楼" AS SELECT * FROM "楼栋" WHERE "用途" = '住宅';
-            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('住宅楼', 'features', 4326);
-            INSERT INTO gpkg_geometry_columns VALUES ('住宅楼', 'geom', 'GEOMETRY', 4326, 0, 0);
             "#,
         )
         .expect("schema");
-    let blob_of = |geometry: Option<geo::Geometry>| {
-        // "GP", version 0, flags (little-endian, no envelope; empty when there is no geometry).
-        let flags = if geometry.is_some() { 1 } else { 0b1_0001 };
-        let mut blob = vec![b'G', b'P', 0, flags];
-        blob.extend_from_slice(&4326i32.to_le_bytes());
-        let geometry =
-            geometry.unwrap_or_else(|| geo::Geometry::MultiPolygon(geo::MultiPolygon::new(vec![])));
-        wkb::writer::write_geometry(&mut blob, &geometry, &wkb::writer::WriteOptions::default())
-            .expect("wkb");
-        blob
-    };
+    for table in ["楼栋", "住宅楼"] {
+        register_feature_table(&connection, table, "GEOMETRY", 4326).expect("registered");
+    }
+    let blob_of = |geometry: Option<geo::Geometry>| geopackage_blob(geometry.as_ref(), 4326);
     /// A row: its geometry blob (`None`: NULL), id, use, floors and households.
     type Row = (
         Option<Vec<u8>>,
@@ -246,6 +228,25 @@ fn write_geopackage(folder: &Path) -> PathBuf {
     path
 }
 
+/// The buildings of `path` read flat, with the default mapping and profile.
+fn read_flat(
+    path: &Path,
+) -> (
+    Vec<shequ_core::layers::Building>,
+    Vec<shequ_core::io::warnings::LoadWarning>,
+    shequ_core::projection::LocalProjection,
+) {
+    load_buildings(
+        path,
+        &LayerReading::default(),
+        &FieldMapping::default(),
+        &RuleProfile::default(),
+        u64::MAX,
+        &LoadProgress::default(),
+    )
+    .expect("reads")
+}
+
 /// The buildings of `path` read flat, and as the general reader makes them from `raw`.
 fn both_ways(path: &Path, raw: Vec<shequ_core::io::geojson::RawFeature>) {
     let (mapping, profile) = (FieldMapping::default(), RuleProfile::default());
@@ -286,15 +287,7 @@ fn buildings_read_flat_from_a_shapefile_are_the_buildings_the_general_reader_mak
     assert_eq!(raw.len(), 5, "the deleted record is left out");
     both_ways(&path, raw);
 
-    let (buildings, warnings, _) = load_buildings(
-        &path,
-        &LayerReading::default(),
-        &FieldMapping::default(),
-        &RuleProfile::default(),
-        u64::MAX,
-        &LoadProgress::default(),
-    )
-    .expect("reads");
+    let (buildings, warnings, _) = read_flat(&path);
     let ids: Vec<&str> = buildings
         .iter()
         .map(|building| &*building.source_id)
@@ -325,15 +318,7 @@ fn buildings_read_flat_from_a_geopackage_are_the_buildings_the_general_reader_ma
     assert_eq!(raw.len(), 7);
     both_ways(&view, raw);
 
-    let (buildings, _, _) = load_buildings(
-        &path,
-        &LayerReading::default(),
-        &FieldMapping::default(),
-        &RuleProfile::default(),
-        u64::MAX,
-        &LoadProgress::default(),
-    )
-    .expect("reads");
+    let (buildings, _, _) = read_flat(&path);
     let ids: Vec<&str> = buildings
         .iter()
         .map(|building| &*building.source_id)

@@ -16,6 +16,7 @@ use shequ_core::crs::Crs;
 use shequ_core::load::LayerCacheUse;
 use shequ_core::profile::RuleProfile;
 use shequ_core::session::{LayerInputs, OpenOptions};
+use shequ_core::testing::{geopackage_blob, geopackage_catalogue, register_feature_table};
 
 /// The bundled demo's folder.
 pub fn demo_folder() -> PathBuf {
@@ -186,26 +187,18 @@ pub fn write_communities_geopackage(folder: &Path) -> PathBuf {
     let plan = read_json(&demo_folder().join("plan.shequ.geojson"));
     let path = folder.join("社区.gpkg");
     let connection = rusqlite::Connection::open(&path).expect("sqlite");
+    geopackage_catalogue(&connection).expect("catalogue");
     connection
         .execute_batch(
             r#"
-            CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY,
-                organization TEXT, organization_coordsys_id INTEGER, definition TEXT,
-                description TEXT);
-            CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT,
-                identifier TEXT, description TEXT, last_change TEXT, min_x REAL, min_y REAL,
-                max_x REAL, max_y REAL, srs_id INTEGER);
-            CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT,
-                geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
             CREATE TABLE "社区" (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, name TEXT,
                 type TEXT, street_office TEXT, district TEXT);
             CREATE TABLE tiles (id INTEGER PRIMARY KEY, zoom_level INTEGER, tile_data BLOB);
-            INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('社区', 'features', 100000);
             INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('tiles', 'tiles', 100000);
-            INSERT INTO gpkg_geometry_columns VALUES ('社区', 'geom', 'MULTIPOLYGON', 100000, 0, 0);
             "#,
         )
         .expect("schema");
+    register_feature_table(&connection, "社区", "MULTIPOLYGON", 100_000).expect("registered");
     connection
         .execute(
             "INSERT INTO gpkg_spatial_ref_sys VALUES ('city grid', 100000, 'NONE', 100000, ?1, '')",
@@ -237,15 +230,7 @@ pub fn write_communities_geopackage(folder: &Path) -> PathBuf {
                 })
                 .collect(),
         );
-        // The GeoPackage header: "GP", version 0, flags (little-endian, no envelope), srs id.
-        let mut blob = vec![b'G', b'P', 0, 1];
-        blob.extend_from_slice(&100_000i32.to_le_bytes());
-        wkb::writer::write_geometry(
-            &mut blob,
-            &geo::Geometry::MultiPolygon(multipolygon),
-            &wkb::writer::WriteOptions::default(),
-        )
-        .expect("wkb");
+        let blob = geopackage_blob(Some(&geo::Geometry::MultiPolygon(multipolygon)), 100_000);
         let properties = &feature["properties"];
         let text = |key: &str| properties[key].as_str().map(str::to_owned);
         connection
