@@ -8,8 +8,6 @@
 //! ring order as the `shapefile` crate reads it (outer rings clockwise, holes counter-clockwise,
 //! each hole given to the outer ring that holds it).
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
@@ -22,7 +20,7 @@ mod flat;
 mod records;
 
 pub use flat::{RunSizes, read_shapefile_flat};
-use records::{DbfValue, OpenShapefile, trim_padding};
+use records::{DbfValue, OpenShapefile, read_dbf_start, trim_padding};
 
 /// True when `path` names a Shapefile (by its `.shp` extension).
 pub fn is_shapefile(path: &Path) -> bool {
@@ -97,46 +95,6 @@ fn read_error(path: &Path, problem: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The start of the `.dbf`: its header, field descriptors and the first records, raw.
-struct DbfStart {
-    /// The language-driver byte (29 of the header).
-    language_driver: u8,
-    /// The field names as stored (NUL-padded bytes cut at the first NUL).
-    raw_names: Vec<Vec<u8>>,
-    /// The text of the first records (up to 1 MiB).
-    records: Vec<u8>,
-}
-
-fn read_dbf_start(dbf: &Path) -> Result<DbfStart> {
-    let mut bytes = Vec::new();
-    File::open(dbf)
-        .and_then(|file| file.take(1 << 20).read_to_end(&mut bytes))
-        .map_err(|error| read_error(dbf, error))?;
-    if bytes.len() < 32 {
-        return Err(read_error(
-            dbf,
-            "the .dbf is too short to hold a dBASE header",
-        ));
-    }
-    let header_length = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
-    let mut raw_names = Vec::new();
-    let mut at = 32;
-    while at + 32 <= bytes.len().min(header_length) && bytes[at] != 0x0D {
-        let name = &bytes[at..at + 11];
-        let end = name
-            .iter()
-            .position(|byte| *byte == 0)
-            .unwrap_or(name.len());
-        raw_names.push(name[..end].to_vec());
-        at += 32;
-    }
-    Ok(DbfStart {
-        language_driver: bytes[29],
-        raw_names,
-        records: bytes.get(header_length..).unwrap_or_default().to_vec(),
-    })
-}
-
 /// The language-driver bytes of Chinese code pages (ESRI's table: 0x4D is code page 936).
 fn encoding_of_language_driver(byte: u8) -> Option<&'static Encoding> {
     match byte {
@@ -164,7 +122,11 @@ pub fn dbf_encoding(
     if let Some(encoding) = encoding_of_language_driver(start.language_driver) {
         return Ok((encoding, EncodingSource::LanguageDriver));
     }
-    let names: Vec<u8> = start.raw_names.concat();
+    let names: Vec<u8> = start
+        .descriptors
+        .iter()
+        .flat_map(|descriptor| descriptor.raw_name.iter().copied())
+        .collect();
     // The sample may end inside a character: only the bytes before the last whole record count.
     let text_is_utf8 = |bytes: &[u8]| match std::str::from_utf8(bytes) {
         Ok(_) => true,
@@ -181,32 +143,23 @@ pub fn dbf_encoding(
 /// The first values of the layer's text fields as stored, decoded as UTF-8 and as GB18030, so
 /// that a planner sees which reading is right: `(field, as UTF-8, as GB18030)`.
 pub fn text_samples(shp: &Path, most: usize) -> Result<Vec<(String, String, String)>> {
-    let dbf = companion(shp, "dbf", "attribute table")?;
-    let start = read_dbf_start(&dbf)?;
-    let bytes = {
-        let mut bytes = Vec::new();
-        File::open(&dbf)
-            .and_then(|file| file.take(1 << 20).read_to_end(&mut bytes))
-            .map_err(|error| read_error(&dbf, error))?;
-        bytes
-    };
-    let header_length = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
-    let record_length = usize::from(u16::from_le_bytes([bytes[10], bytes[11]]));
+    let start = read_dbf_start(&companion(shp, "dbf", "attribute table")?)?;
     let mut samples = Vec::new();
     let mut offset = 1; // the deletion flag
-    for (index, raw_name) in start.raw_names.iter().enumerate() {
-        let descriptor = 32 + index * 32;
-        let (kind, length) = (bytes[descriptor + 11], usize::from(bytes[descriptor + 16]));
-        if kind == b'C' {
+    for descriptor in &start.descriptors {
+        if descriptor.kind == b'C' {
             for record in 0..most {
-                let begin = header_length + record * record_length + offset;
-                let Some(value) = bytes.get(begin..begin + length) else {
+                let begin = record * start.record_length + offset;
+                let Some(value) = start.records.get(begin..begin + descriptor.length) else {
                     break;
                 };
                 let value = trim_padding(value);
                 if value.iter().any(|byte| !byte.is_ascii()) {
                     samples.push((
-                        encoding_rs::GB18030.decode(raw_name).0.into_owned(),
+                        encoding_rs::GB18030
+                            .decode(&descriptor.raw_name)
+                            .0
+                            .into_owned(),
                         String::from_utf8_lossy(value).into_owned(),
                         encoding_rs::GB18030.decode(value).0.into_owned(),
                     ));
@@ -214,7 +167,7 @@ pub fn text_samples(shp: &Path, most: usize) -> Result<Vec<(String, String, Stri
                 }
             }
         }
-        offset += length;
+        offset += descriptor.length;
         if samples.len() >= most {
             break;
         }

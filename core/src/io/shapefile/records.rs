@@ -308,51 +308,117 @@ fn read_index(shx: &Path) -> Result<Vec<(u64, usize)>> {
         .collect()
 }
 
+/// The start of a `.dbf` as stored: its header's figures, its field descriptors and the bytes
+/// of its first records.
+pub(super) struct DbfStart {
+    /// The language-driver byte (29 of the header).
+    pub language_driver: u8,
+    /// How many records the header counts.
+    pub record_count: usize,
+    /// Where the records start.
+    pub header_length: usize,
+    /// The length of one record, its deletion flag included.
+    pub record_length: usize,
+    /// False when the file ends inside its own header.
+    pub header_complete: bool,
+    /// The field descriptors in record order.
+    pub descriptors: Vec<RawDescriptor>,
+    /// The first records (the file's first MiB after the header).
+    pub records: Vec<u8>,
+}
+
+/// A field descriptor as stored.
+pub(super) struct RawDescriptor {
+    /// The name's bytes, cut at the first NUL.
+    pub raw_name: Vec<u8>,
+    /// The dBASE type letter.
+    pub kind: u8,
+    /// The field's width in bytes.
+    pub length: usize,
+}
+
+/// The start of the `.dbf` at `dbf`: one MiB holds any header (at most 64 KiB) and the first
+/// records, which encoding detection and the dialog's samples read.
+pub(super) fn read_dbf_start(dbf: &Path) -> Result<DbfStart> {
+    let mut bytes = Vec::new();
+    File::open(dbf)
+        .and_then(|file| file.take(1 << 20).read_to_end(&mut bytes))
+        .map_err(|error| read_error(dbf, error))?;
+    if bytes.len() < 32 {
+        return Err(read_error(
+            dbf,
+            "the .dbf is too short to hold a dBASE header",
+        ));
+    }
+    let header_length = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
+    let descriptors = bytes[32..bytes.len().min(header_length.max(32))]
+        .chunks_exact(32)
+        .take_while(|descriptor| descriptor[0] != 0x0D)
+        .map(|descriptor| {
+            let name_end = descriptor[..11]
+                .iter()
+                .position(|byte| *byte == 0)
+                .unwrap_or(11);
+            RawDescriptor {
+                raw_name: descriptor[..name_end].to_vec(),
+                kind: descriptor[11],
+                length: usize::from(descriptor[16]),
+            }
+        })
+        .collect();
+    Ok(DbfStart {
+        language_driver: bytes[29],
+        record_count: u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize,
+        header_length,
+        header_complete: bytes.len() >= header_length,
+        record_length: usize::from(u16::from_le_bytes([bytes[10], bytes[11]])),
+        descriptors,
+        records: bytes.get(header_length..).unwrap_or_default().to_vec(),
+    })
+}
+
 /// Where the `.dbf`'s records start, their length and count, and its fields.
 fn read_table_layout(
     dbf: &Path,
     encoding: &'static Encoding,
 ) -> Result<(u64, usize, usize, Vec<DbfField>)> {
-    let mut start = [0; 32];
-    File::open(dbf)
-        .and_then(|mut file| file.read_exact(&mut start))
-        .map_err(|_| read_error(dbf, "the .dbf is too short to hold a dBASE header"))?;
-    let record_count = u32::from_le_bytes([start[4], start[5], start[6], start[7]]) as usize;
-    let header_length = usize::from(u16::from_le_bytes([start[8], start[9]]));
-    let record_length = usize::from(u16::from_le_bytes([start[10], start[11]]));
-    let header = read_exact_at(dbf, 0, header_length.max(32))
-        .map_err(|error| read_error(dbf, format!("the header cannot be read: {error}")))?;
+    let start = read_dbf_start(dbf)?;
+    if !start.header_complete {
+        return Err(read_error(
+            dbf,
+            "the header cannot be read: the file ends early: it is cut short or damaged",
+        ));
+    }
     let mut fields = Vec::new();
     let mut offset = 1; // the deletion flag
-    for descriptor in header[32..].chunks_exact(32) {
-        if descriptor[0] == 0x0D {
-            break;
-        }
-        let raw_name = &descriptor[..11];
-        let name_end = raw_name.iter().position(|byte| *byte == 0).unwrap_or(11);
-        let raw_name = &raw_name[..name_end];
+    for descriptor in &start.descriptors {
         // Some writers (the `dbase` crate among them) store names as UTF-8 whatever the text's
         // encoding; Chinese in GBK is practically never valid UTF-8, so such a name is UTF-8.
-        let name = match std::str::from_utf8(raw_name) {
+        let name = match std::str::from_utf8(&descriptor.raw_name) {
             Ok(name) => Cow::Borrowed(name),
-            Err(_) => encoding.decode(raw_name).0,
+            Err(_) => encoding.decode(&descriptor.raw_name).0,
         };
-        let length = usize::from(descriptor[16]);
         fields.push(DbfField {
             name: name.trim().to_owned(),
-            kind: descriptor[11],
+            kind: descriptor.kind,
             offset,
-            length,
+            length: descriptor.length,
         });
-        offset += length;
+        offset += descriptor.length;
     }
+    let record_length = start.record_length;
     if fields.is_empty() || offset > record_length || record_length == 0 {
         return Err(read_error(
             dbf,
             "the .dbf header is damaged: its fields do not fit its records",
         ));
     }
-    Ok((header_length as u64, record_length, record_count, fields))
+    Ok((
+        start.header_length as u64,
+        record_length,
+        start.record_count,
+        fields,
+    ))
 }
 
 /// Bytes without the spaces and NULs that pad them. Fields are mostly padding (an 80-byte name
