@@ -11,26 +11,19 @@ use geo::{Contains, Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::io::geojson::{RawFeature, lines_of, polygons_of};
+use crate::io::geojson::{RawFeature, lines_of, polygons_of, start_of_file, value_of_member_at};
 
 /// The largest chord error an arc is densified to, metres.
 const CHORD_ERROR_METRES: f64 = 0.1;
 
 /// True when the start of the file at `path` is an Esri JSON FeatureSet rather than GeoJSON.
 pub fn is_esri_json(path: &Path) -> bool {
-    use std::io::Read;
     let is_json = path.extension().is_some_and(|extension| {
         extension.eq_ignore_ascii_case("json") || extension.eq_ignore_ascii_case("geojson")
     });
-    let mut start = Vec::new();
-    if !is_json
-        || std::fs::File::open(path)
-            .and_then(|file| file.take(1 << 16).read_to_end(&mut start))
-            .is_err()
-    {
+    let Some(text) = is_json.then(|| start_of_file(path)).flatten() else {
         return false;
-    }
-    let text = String::from_utf8_lossy(&start);
+    };
     let esri_geometry = ["\"rings\"", "\"paths\"", "\"curveRings\"", "\"curvePaths\""]
         .iter()
         .any(|member| text.contains(member));
@@ -40,21 +33,9 @@ pub fn is_esri_json(path: &Path) -> bool {
 
 /// The system the Esri JSON at `path` declares in its first `spatialReference`, as text.
 pub fn declared_system(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut start = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(1 << 16)
-        .read_to_end(&mut start)
-        .ok()?;
-    let text = String::from_utf8_lossy(&start);
+    let text = start_of_file(path)?;
     let member = text.find("\"spatialReference\"")?;
-    let value_start = member + text[member..].find(':')? + 1;
-    let reference: Value = serde_json::Deserializer::from_str(&text[value_start..])
-        .into_iter::<Value>()
-        .next()?
-        .ok()?;
-    system_of(&reference)
+    system_of(&value_of_member_at(&text, member)?)
 }
 
 /// An Esri JSON layer as read.

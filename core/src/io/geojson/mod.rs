@@ -239,14 +239,7 @@ pub fn features_to_wgs84(features: &mut [RawFeature], crs: &crate::crs::Crs) {
 /// start — `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}}` — as text
 /// [`crate::crs::Crs::parse`] takes (`EPSG:4547`); `None` when it declares none.
 pub fn declared_crs(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut start = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(1 << 16)
-        .read_to_end(&mut start)
-        .ok()?;
-    let text = String::from_utf8_lossy(&start);
+    let text = start_of_file(path)?;
     // The member is near the start, before the features; a "crs" inside a feature's properties
     // would come after `"features"`.
     let member = text.find("\"crs\"")?;
@@ -256,13 +249,30 @@ pub fn declared_crs(path: &Path) -> Option<String> {
     {
         return None;
     }
-    let value_start = member + text[member..].find(':')? + 1;
-    let value: Value = serde_json::Deserializer::from_str(&text[value_start..])
-        .into_iter::<Value>()
-        .next()?
-        .ok()?;
+    let value = value_of_member_at(&text, member)?;
     let name = value.pointer("/properties/name")?.as_str()?;
     crs_name_of_urn(name)
+}
+
+/// The first 64 KiB of the file at `path` as text, where a JSON layer declares what it is.
+pub(crate) fn start_of_file(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut start = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 16)
+        .read_to_end(&mut start)
+        .ok()?;
+    Some(String::from_utf8_lossy(&start).into_owned())
+}
+
+/// The JSON value of the member whose quoted name begins at `member` in `text`.
+pub(crate) fn value_of_member_at(text: &str, member: usize) -> Option<Value> {
+    let value_start = member + text[member..].find(':')? + 1;
+    serde_json::Deserializer::from_str(&text[value_start..])
+        .into_iter::<Value>()
+        .next()?
+        .ok()
 }
 
 /// `urn:ogc:def:crs:EPSG::4547`, `urn:ogc:def:crs:OGC:1.3:CRS84`, `EPSG:4547` as `EPSG:4547`
