@@ -119,7 +119,27 @@ impl ParsedFeatures {
     }
 
     /// Records the property keys of the run's first feature, for errors naming a missing field.
-    pub(crate) fn set_first_keys(&mut self, keys: Vec<String>) {
+    fn set_first_keys(&mut self, keys: Vec<String>) {
         self.first_keys = Some(keys);
     }
+}
+
+/// Numbers runs parsed in layer order: each with the index of its first feature, counting on
+/// from `*taken`. The layer's first feature's run also carries `field_names` (what an error
+/// naming a missing field lists), however many runs before it were empty.
+pub(crate) fn number_runs(
+    runs: Vec<ParsedFeatures>,
+    taken: &mut usize,
+    field_names: impl Fn() -> Vec<String>,
+) -> Vec<(usize, ParsedFeatures)> {
+    runs.into_iter()
+        .map(|mut run| {
+            if *taken == 0 && !run.is_empty() {
+                run.set_first_keys(field_names());
+            }
+            let first = *taken;
+            *taken += run.len();
+            (first, run)
+        })
+        .collect()
 }

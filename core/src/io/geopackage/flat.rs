@@ -18,7 +18,9 @@ use serde_json::Map;
 
 use super::{chosen_table, geometry_column_of, geopackage_of, json_of, open, refused, wkb_of};
 use crate::error::Result;
-use crate::io::flat_features::{FeatureWriter, ParsedFeatures, PlainValue, PropertySlots};
+use crate::io::flat_features::{
+    FeatureWriter, ParsedFeatures, PlainValue, PropertySlots, number_runs,
+};
 use crate::io::geojson::{Position, RawFeature, geometry_of_geo};
 use crate::io::shapefile::RunSizes;
 
@@ -94,9 +96,8 @@ pub fn read_geopackage_flat(
     };
     let Some((first_row, last_row)) = row_ids else {
         if rows > 0 {
-            let mut run = reading.run(None)?;
-            run.set_first_keys(first_keys);
-            take(vec![(0, run)])?;
+            let run = reading.run(None)?;
+            take(number_runs(vec![run], &mut 0, || first_keys.clone()))?;
         }
         return Ok(());
     };
@@ -115,16 +116,7 @@ pub fn read_geopackage_flat(
             .into_par_iter()
             .map(|start| reading.run(Some((start, start.saturating_add(per_run).min(call_end)))))
             .collect::<Result<_>>()?;
-        let mut handed = Vec::with_capacity(runs.len());
-        for mut run in runs {
-            if taken == 0 && handed.is_empty() {
-                run.set_first_keys(first_keys.clone());
-            }
-            let count = run.len();
-            handed.push((taken, run));
-            taken += count;
-        }
-        take(handed)?;
+        take(number_runs(runs, &mut taken, || first_keys.clone()))?;
         call_start = call_end;
     }
     Ok(())

@@ -15,7 +15,9 @@ use shapefile::{PolygonRing, Shape};
 use super::records::{DbfField, DbfValue, OpenShapefile, RecordBlock};
 use super::{geometry_of, json_value, read_error};
 use crate::error::Result;
-use crate::io::flat_features::{FeatureWriter, ParsedFeatures, PlainValue, PropertySlots};
+use crate::io::flat_features::{
+    FeatureWriter, ParsedFeatures, PlainValue, PropertySlots, number_runs,
+};
 use crate::io::geojson::{Position, RawFeature};
 
 /// How a layer's records are handed on: `per_call` records to each call of `take`, as runs of
@@ -52,27 +54,18 @@ pub fn read_shapefile_flat(
     let mut taken = 0;
     while first < file.len() {
         let end = (first + sizes.per_call.max(per_run)).min(file.len());
-        let runs: Vec<(usize, usize, ParsedFeatures)> = (first..end)
+        let parsed: Vec<(ParsedFeatures, usize)> = (first..end)
             .step_by(per_run)
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|start| {
-                let block = file.block(start..(start + per_run).min(end))?;
-                let (features, deleted) = parse_block(&block, &fields)?;
-                Ok((start, deleted, features))
-            })
+            .map(|start| parse_block(&file.block(start..(start + per_run).min(end))?, &fields))
             .collect::<Result<_>>()?;
-        let mut handed = Vec::with_capacity(runs.len());
-        for (start, deleted, mut features) in runs {
-            deleted_records += deleted;
-            if start == 0 {
-                features
-                    .set_first_keys(file.fields.iter().map(|field| field.name.clone()).collect());
-            }
-            // Deleted records are left out, so runs after one begin a little earlier.
-            handed.push((taken, features));
-            taken += (start..(start + per_run).min(end)).len() - deleted;
-        }
+        // Deleted records are left out: runs are numbered by the features they hold.
+        deleted_records += parsed.iter().map(|(_, deleted)| deleted).sum::<usize>();
+        let runs = parsed.into_iter().map(|(features, _)| features).collect();
+        let handed = number_runs(runs, &mut taken, || {
+            file.fields.iter().map(|field| field.name.clone()).collect()
+        });
         take(handed)?;
         first = end;
     }
