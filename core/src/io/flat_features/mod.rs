@@ -22,7 +22,7 @@ mod cursor;
 mod writer;
 
 use cursor::Cursor;
-pub(crate) use writer::{FeatureWriter, PlainValue, number_runs};
+pub(crate) use writer::{FeatureWriter, PlainValue, json_number, number_runs};
 
 /// Nesting deeper than this inside a skipped value is left to serde (whose own limit is 128).
 const MAX_SKIPPED_DEPTH: u32 = 64;

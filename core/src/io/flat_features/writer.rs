@@ -45,32 +45,20 @@ impl FeatureWriter<'_> {
     /// Keeps `value` under `slot`.
     pub(crate) fn value(&mut self, slot: u8, value: PlainValue<'_>) {
         let features = &mut *self.features;
+        // A whole count is what the GeoJSON reader keeps for `12`; anything else as serde keeps
+        // it (a whole negative number as an integer, as `-3` reads).
+        let number = |features: &mut ParsedFeatures, value: Value| match value.as_u64() {
+            Some(count) => Kept::Count(count),
+            None => {
+                features.json.push(value);
+                Kept::Json(features.json.len() as u32 - 1)
+            }
+        };
         let kept = match value {
             PlainValue::Null => Kept::Null,
             PlainValue::Flag(flag) => Kept::Flag(flag),
-            // A whole count is what the GeoJSON reader keeps for `12`; anything else as serde
-            // keeps it (a whole negative number as an integer, as `-3` reads).
-            PlainValue::Integer(number) => match u64::try_from(number) {
-                Ok(count) => Kept::Count(count),
-                Err(_) => {
-                    features.json.push(Value::from(number));
-                    Kept::Json(features.json.len() as u32 - 1)
-                }
-            },
-            PlainValue::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
-                if number >= 0.0 {
-                    Kept::Count(number as u64)
-                } else {
-                    features.json.push(Value::from(number as i64));
-                    Kept::Json(features.json.len() as u32 - 1)
-                }
-            }
-            PlainValue::Number(number) => {
-                features
-                    .json
-                    .push(serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number));
-                Kept::Json(features.json.len() as u32 - 1)
-            }
+            PlainValue::Integer(whole) => number(features, Value::from(whole)),
+            PlainValue::Number(float) => number(features, json_number(float)),
             PlainValue::Text(text) => {
                 let start = features.texts.len() as u32;
                 features.texts.push_str(text);
@@ -121,6 +109,16 @@ impl ParsedFeatures {
     /// Records the property keys of the run's first feature, for errors naming a missing field.
     fn set_first_keys(&mut self, keys: Vec<String>) {
         self.first_keys = Some(keys);
+    }
+}
+
+/// A number from a typed table as GeoJSON would hold it: a whole number as an integer, anything
+/// else as a float (not-a-number as null).
+pub(crate) fn json_number(number: f64) -> Value {
+    if number.fract() == 0.0 && number.abs() < 9.0e15 {
+        Value::from(number as i64)
+    } else {
+        serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
     }
 }
 

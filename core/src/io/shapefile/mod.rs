@@ -14,6 +14,7 @@ use encoding_rs::Encoding;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::io::flat_features::json_number;
 use crate::io::geojson::{Position, RawFeature, RawGeometry, lines_of, polygons_of, positions_of};
 
 mod flat;
@@ -238,12 +239,7 @@ fn json_value(value: DbfValue<'_>) -> Value {
         DbfValue::Null => Value::Null,
         DbfValue::Text(text) => Value::String(text.into_owned()),
         DbfValue::Flag(flag) => Value::Bool(flag),
-        DbfValue::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
-            Value::from(number as i64)
-        }
-        DbfValue::Number(number) => {
-            serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
-        }
+        DbfValue::Number(number) => json_number(number),
     }
 }
 
