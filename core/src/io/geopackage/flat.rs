@@ -16,7 +16,9 @@ use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use serde_json::Map;
 
-use super::{chosen_table, geometry_column_of, geopackage_of, json_of, open, refused, wkb_of};
+use super::{
+    chosen_table, geometry_column_of, geopackage_of, json_of, open, refused, row_count, wkb_of,
+};
 use crate::error::Result;
 use crate::io::flat_features::{
     FeatureWriter, ParsedFeatures, PlainValue, PropertySlots, number_runs,
@@ -40,14 +42,8 @@ pub fn read_geopackage_flat(
     let table = chosen_table(&connection, &file, table.as_deref())?;
     let geometry_column = geometry_column_of(&connection, &file, &table)?;
     let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let rows: i64 = connection
-        .query_row(
-            &format!("SELECT count(*) FROM {}", quoted(&table)),
-            [],
-            |row| row.get(0),
-        )
-        .map_err(|error| refused(&file, format!("table \"{table}\": {error}")))?;
-    expect(rows.max(0) as usize);
+    let rows = row_count(&connection, &file, &table)?;
+    expect(rows as usize);
     // A feature table has integer row ids to split the reading on; a view registered as one
     // has none, and is read in one run.
     let row_ids: Option<(i64, i64)> = connection

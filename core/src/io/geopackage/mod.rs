@@ -80,37 +80,43 @@ pub struct ContentsTable {
 /// The tables the GeoPackage lists, feature tables with their row counts.
 pub fn contents(file: &Path) -> Result<Vec<ContentsTable>> {
     let connection = open(file)?;
-    list_contents(&connection, file)
+    let mut tables = list_contents(&connection, file)?;
+    for table in &mut tables {
+        if table.kind == "features" {
+            table.rows = Some(row_count(&connection, file, &table.name)?);
+        }
+    }
+    Ok(tables)
 }
 
+/// The tables `gpkg_contents` lists, without their row counts (counting a table of a million
+/// rows reads all of it).
 fn list_contents(connection: &Connection, file: &Path) -> Result<Vec<ContentsTable>> {
     let mut statement = connection
         .prepare("SELECT table_name, data_type FROM gpkg_contents ORDER BY table_name")
         .map_err(|error| refused(file, error))?;
-    let listed: Vec<(String, String)> = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .and_then(Iterator::collect)
-        .map_err(|error| refused(file, error))?;
-    listed
-        .into_iter()
-        .map(|(name, kind)| {
-            let rows = (kind == "features")
-                .then(|| {
-                    connection.query_row(
-                        &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
-                        [],
-                        |row| row.get::<_, i64>(0),
-                    )
-                })
-                .transpose()
-                .map_err(|error| refused(file, format!("table \"{name}\": {error}")))?;
+    statement
+        .query_map([], |row| {
             Ok(ContentsTable {
-                name,
-                kind,
-                rows: rows.map(|rows| rows.max(0) as u64),
+                name: row.get(0)?,
+                kind: row.get(1)?,
+                rows: None,
             })
         })
-        .collect()
+        .and_then(Iterator::collect)
+        .map_err(|error| refused(file, error))
+}
+
+/// How many rows `table` has.
+pub(super) fn row_count(connection: &Connection, file: &Path, table: &str) -> Result<u64> {
+    connection
+        .query_row(
+            &format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")),
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .map(|rows| rows.max(0) as u64)
+        .map_err(|error| refused(file, format!("table \"{table}\": {error}")))
 }
 
 /// The feature table `table` names, or the only one; an error lists them when it must choose.
@@ -127,7 +133,11 @@ pub(super) fn chosen_table(
     let listing = || {
         features
             .iter()
-            .map(|table| format!("{} ({} features)", table.name, table.rows.unwrap_or(0)))
+            .map(|table| {
+                // Counted only for this message; a table that cannot be counted shows 0.
+                let rows = row_count(connection, file, &table.name).unwrap_or(0);
+                format!("{} ({rows} features)", table.name)
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
