@@ -187,6 +187,28 @@ impl PartialEq for Plan {
 }
 
 impl Plan {
+    /// The street offices whose boundary (where one is given) shares ground with `boundary`,
+    /// each with the ground it shares; offices whose extents do not meet it are skipped unclipped.
+    pub fn street_office_shares(
+        &self,
+        boundary: &MultiPolygon<f64>,
+    ) -> Vec<(&StreetOffice, MultiPolygon<f64>)> {
+        use geo::{BooleanOps, BoundingRect, Intersects};
+        let Some(extent) = boundary.bounding_rect() else {
+            return Vec::new();
+        };
+        self.street_offices
+            .iter()
+            .filter_map(|office| {
+                let office_boundary = office.boundary.as_ref()?;
+                if !office_boundary.bounding_rect()?.intersects(&extent) {
+                    return None;
+                }
+                Some((office, office_boundary.intersection(boundary)))
+            })
+            .collect()
+    }
+
     /// A plan of these communities (keys 0, 1, … in order).
     pub fn new(communities: Vec<Community>) -> Self {
         Self {

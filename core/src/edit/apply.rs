@@ -382,30 +382,18 @@ impl EditTarget<'_> {
     /// (where boundaries are given), and takes its street office's district when it names none,
     /// so that the file says what the export and the figures already count.
     fn place_in_street_office(&self, community: &mut Community) {
-        use geo::{Area, BooleanOps};
-        let offices = &self.plan.street_offices;
+        use geo::Area;
         if community.properties.street_office.is_none() {
-            community.properties.street_office = offices
-                .iter()
-                .filter_map(|office| {
-                    let shared = office
-                        .boundary
-                        .as_ref()?
-                        .intersection(&community.boundary)
-                        .unsigned_area();
-                    (shared > 0.0).then_some((shared, &office.name))
-                })
+            community.properties.street_office = self
+                .plan
+                .street_office_shares(&community.boundary)
+                .into_iter()
+                .map(|(office, shared)| (shared.unsigned_area(), &office.name))
+                .filter(|(shared, _)| *shared > 0.0)
                 .max_by(|(a, _), (b, _)| a.total_cmp(b))
                 .map(|(_, name)| name.clone());
         }
-        if community.properties.district.is_none() {
-            community.properties.district = community
-                .properties
-                .street_office
-                .as_ref()
-                .and_then(|name| offices.iter().find(|office| &office.name == name))
-                .and_then(|office| office.district.clone());
-        }
+        community.properties.district = self.plan.district_of(community);
     }
 
     /// The first community takes the union of all; the others go.

@@ -4,7 +4,7 @@
 //! more than the profile's share of the community's area too, so the slivers two layers digitised
 //! apart leave along a shared edge do not.
 
-use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon};
+use geo::{Area, MultiPolygon};
 use serde_json::json;
 
 use crate::plan::Community;
@@ -20,19 +20,7 @@ pub fn check(context: &RuleContext<'_>, community: &Community, out: &mut Vec<Vio
         context.profile.geometry.street_office_share_minimum * community.boundary.unsigned_area(),
     );
     let mut inside: Vec<(&str, MultiPolygon<f64>)> = Vec::new();
-    for office in &context.plan.street_offices {
-        let Some(boundary) = &office.boundary else {
-            continue;
-        };
-        let (Some(office_envelope), Some(community_envelope)) =
-            (boundary.bounding_rect(), community.boundary.bounding_rect())
-        else {
-            continue;
-        };
-        if !office_envelope.intersects(&community_envelope) {
-            continue;
-        }
-        let shared = boundary.intersection(&community.boundary);
+    for (office, shared) in context.plan.street_office_shares(&community.boundary) {
         if shared.unsigned_area() > tolerance {
             inside.push((office.name.as_str(), shared));
         }
