@@ -151,11 +151,7 @@ impl Session {
             .iter()
             .map(|violation| CheckedViolation {
                 violation,
-                accepted: self
-                    .settings
-                    .exceptions
-                    .iter()
-                    .find(|exception| exception.covers(violation)),
+                accepted: self.exception_for(violation),
                 pre_existing: self
                     .baseline
                     .contains(&(violation.key(), violation.figures.to_string())),
@@ -163,15 +159,19 @@ impl Session {
             .collect()
     }
 
+    /// The exception that accepts `violation`, if one does.
+    pub fn exception_for(&self, violation: &Violation) -> Option<&AcceptedException> {
+        self.settings
+            .exceptions
+            .iter()
+            .find(|exception| exception.covers(violation))
+    }
+
     /// The violations of community `key` that no exception accepts.
     pub fn unaccepted_violations_of(&self, key: CommunityKey) -> impl Iterator<Item = &Violation> {
-        self.rules.of_community(key).filter(|violation| {
-            !self
-                .settings
-                .exceptions
-                .iter()
-                .any(|exception| exception.covers(violation))
-        })
+        self.rules
+            .of_community(key)
+            .filter(|violation| self.exception_for(violation).is_none())
     }
 
     /// The worst severity among the violations of community `key` that no exception accepts;

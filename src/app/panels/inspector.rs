@@ -59,11 +59,7 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                 .rules()
                 .of_community(key)
                 .map(|violation| {
-                    let accepted = session
-                        .settings()
-                        .exceptions
-                        .iter()
-                        .any(|exception| exception.covers(violation));
+                    let accepted = session.exception_for(violation).is_some();
                     (
                         violation.severity,
                         violation.message(view.language).to_owned(),
