@@ -28,19 +28,17 @@ pub(super) fn load_table_buildings(
     }
     let mut conversion = BuildingsInProgress::new(path, reading.crs, mapping, profile, 0);
     let slots = conversion.slots.clone();
-    let expected = std::cell::Cell::new(0);
     let sizes = RunSizes {
         per_call: STREAM_CHUNK,
         per_run: CONVERTED_TOGETHER,
     };
-    let mut expect = |records: usize| {
-        progress.expect_features(records as u64);
-        expected.set(records);
-    };
+    let mut expect = |records: usize| progress.expect_features(records as u64);
     let mut take = |runs| {
-        // Room for the whole layer at once spares copies of it as it grows.
+        // Room for the whole layer at once (the count the reader announced) spares copies of
+        // it as it grows.
         if conversion.buildings.capacity() == 0 {
-            conversion.buildings.reserve(expected.get());
+            let (_, expected) = progress.features();
+            conversion.buildings.reserve(expected as usize);
         }
         conversion.take_counted(progress, runs)
     };
