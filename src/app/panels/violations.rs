@@ -37,7 +37,12 @@ pub fn violations_panel(
         // Tall enough for the heading, the filters and ten rows.
         .default_size(300.0)
         .show(ui, |ui| {
-            let Some(session) = view.session else { return };
+            let Some(session) = view.session else {
+                // Hold the panel's height while a plan loads: the panel keeps the size its first
+                // frames take, and an empty one would open three rows high.
+                ui.allocate_space(ui.available_size());
+                return;
+            };
             let language = view.language;
             let offices: Vec<String> = session
                 .plan()
