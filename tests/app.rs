@@ -31,16 +31,29 @@ fn harness(language: Language) -> Harness<'static, ShequApp> {
 }
 
 fn harness_on(session: Session, language: Language) -> Harness<'static, ShequApp> {
+    harness_checking(session, language, true)
+}
+
+/// The app's harness; `accessibility` false for windows of `egui_file`, whose path and file-name
+/// fields carry no accessible name (its shortcoming, not the app's).
+fn harness_checking(
+    session: Session,
+    language: Language,
+    accessibility: bool,
+) -> Harness<'static, ShequApp> {
     let app = ShequApp::new(
         Some(session),
         Preferences {
             language,
             recent: Vec::new(),
             layers: Default::default(),
+            // Tests never call the system's dialog, which would wait for a person.
+            built_in_file_dialog: true,
         },
     );
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1500.0, 950.0))
+        .with_accessibility_check(accessibility)
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, app: &mut ShequApp| app.show(ui), app);
     harness.run();
@@ -624,15 +637,21 @@ fn measuring_shows_the_length_and_enclosed_area_in_the_status_bar() {
     assert!(harness.query_by_label("工具: 量测").is_some());
 }
 
-/// A copy of the demo (plan and layers) in a temporary folder, opened, with community SQ0050
-/// renamed and the edit written to the plan's recovery file.
-fn demo_copy_with_a_recovery_file() -> (tempfile::TempDir, std::path::PathBuf) {
+/// A copy of the demo (plan and layers) in a temporary folder, and its plan file.
+fn demo_copy() -> (tempfile::TempDir, std::path::PathBuf) {
     let folder = tempfile::tempdir().expect("temp dir");
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo");
     for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
         std::fs::copy(demo.join(file), folder.path().join(file)).expect("copy");
     }
     let plan = folder.path().join("plan.shequ.geojson");
+    (folder, plan)
+}
+
+/// The demo's copy, opened, with community SQ0050 renamed and the edit written to the plan's
+/// recovery file.
+fn demo_copy_with_a_recovery_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (folder, plan) = demo_copy();
     let mut session = Session::open(&plan).expect("opens");
     let key = session.plan().key_of("SQ0050").expect("exists");
     let mut properties = session
@@ -988,4 +1007,86 @@ fn the_load_warnings_in_the_status_bar_open_a_list_naming_each_file_and_its_feat
             .is_none(),
         "closed"
     );
+}
+
+#[test]
+fn save_as_in_the_built_in_file_dialog_writes_the_plan_under_the_name_typed() {
+    let (folder, plan) = demo_copy();
+    let mut harness = harness_checking(
+        Session::open(&plan).expect("opens"),
+        Language::Chinese,
+        false,
+    );
+    harness.get_by_label("文件").click();
+    harness.run();
+    harness.get_by_label("另存为…").click();
+    harness.run();
+    assert!(harness.query_by_label("💾  另存为 — 内置对话框").is_some());
+    // It opens in the plan's folder, the plan's name proposed.
+    let file_name = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        node.role() == egui::accesskit::Role::TextInput
+            && node.value().as_deref() == Some("plan.shequ.geojson")
+    };
+    harness.get_by(file_name).focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    harness.get_by(file_name).type_text("方案二.shequ.geojson");
+    harness.run();
+    harness.get_by_label("保存").click();
+    harness.run();
+    let saved = folder.path().join("方案二.shequ.geojson");
+    assert!(saved.exists(), "the plan is written where the dialog said");
+    assert!(harness.state().ui.file_dialog.is_none());
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert_eq!(session.plan_path(), Some(saved.as_path()));
+    assert!(Session::open(&saved).is_ok());
+}
+
+#[test]
+fn new_plan_from_layers_takes_its_buildings_from_the_built_in_file_dialog() {
+    let (folder, plan) = demo_copy();
+    let mut harness = harness_checking(
+        Session::open(&plan).expect("opens"),
+        Language::Chinese,
+        false,
+    );
+    harness.get_by_label("文件").click();
+    harness.run();
+    harness.get_by_label("从图层新建方案…").click();
+    harness.run();
+    // The new-plan dialog waits behind the file dialog, which lists only layer files.
+    assert!(harness.state().ui.file_dialog.is_some());
+    assert!(
+        harness
+            .query_by_label_contains("plan.shequ.geojson")
+            .is_some()
+    );
+    harness.get_by_label_contains("buildings.geojson").click();
+    harness.run();
+    harness.get_by_label("打开").click();
+    harness.run();
+    assert!(harness.state().ui.file_dialog.is_none());
+    match &harness.state().ui.dialog {
+        Some(Dialog::NewPlan(draft)) => {
+            assert_eq!(
+                draft.buildings.as_deref(),
+                Some(folder.path().join("buildings.geojson").as_path())
+            );
+        }
+        _ => panic!("the new-plan dialog is open on the chosen buildings"),
+    }
+}
+
+#[test]
+fn cancelling_the_built_in_file_dialog_changes_nothing() {
+    let mut harness = harness_checking(demo_session(), Language::Chinese, false);
+    harness.get_by_label("文件").click();
+    harness.run();
+    harness.get_by_label("打开方案…").click();
+    harness.run();
+    assert!(harness.state().ui.file_dialog.is_some());
+    harness.get_by_label("取消").click();
+    harness.run();
+    assert!(harness.state().ui.file_dialog.is_none());
+    assert!(harness.state().ui.loading.is_none());
+    assert!(harness.state().doc.session.is_some());
 }

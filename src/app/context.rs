@@ -23,6 +23,8 @@ pub struct ViewCtx<'a> {
     pub strings: &'static Strings,
     /// Recently opened plans, newest first.
     pub recent: &'a [PathBuf],
+    /// Whether the built-in file dialog is always used.
+    pub built_in_file_dialog: bool,
 }
 
 impl<'a> ViewCtx<'a> {
@@ -34,6 +36,7 @@ impl<'a> ViewCtx<'a> {
             language: preferences.language,
             strings: i18n::strings_of(preferences.language),
             recent: &preferences.recent,
+            built_in_file_dialog: preferences.built_in_file_dialog,
         }
     }
 

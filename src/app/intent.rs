@@ -8,6 +8,7 @@ use shequ_core::edit::{Command, Step};
 use shequ_core::gesture::ScreenTransform;
 use shequ_core::ids::CommunityKey;
 
+use super::file_dialog::FileRequest;
 use super::i18n::Language;
 
 /// A request to change the document.
@@ -41,17 +42,17 @@ pub enum Intent {
     ZoomToSelection,
     /// Switch the interface language.
     SetLanguage(Language),
+    /// Always use the built-in file dialog (true), or the system's where there is one.
+    SetBuiltInFileDialog(bool),
     /// Save to the plan's own file (or ask for one).
     Save,
-    /// Ask where to save, then save.
-    SaveAs,
-    /// Ask for a plan file, then open it.
-    ChooseAndOpen,
+    /// Ask for a file or folder: a plan to open, where to save, the export's folder, a layer.
+    Choose(FileRequest),
+    /// A file or folder was chosen for this request: open, save, export or take the layer.
+    Chosen(FileRequest, PathBuf),
     /// Open this plan file (in the background).
     Open(PathBuf),
-    /// Ask for a folder, then write the approval export there.
-    ChooseAndExport,
-    /// Ask for a buildings layer, then start "New plan from layers" on it.
+    /// Start "New plan from layers", asking first for its buildings.
     ChooseLayersForNewPlan,
 }
 

@@ -8,6 +8,7 @@
 
 pub mod context;
 pub mod dialogs;
+pub mod file_dialog;
 pub mod fonts;
 pub mod i18n;
 pub mod intent;
@@ -276,6 +277,7 @@ pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |creation| {
             fonts::install(&creation.egui_ctx);
+            file_dialog::probe_system_dialogs();
             let preferences: Preferences = creation
                 .storage
                 .and_then(|storage| eframe::get_value(storage, "preferences"))

@@ -9,6 +9,7 @@ use shequ_core::ids::CommunityKey;
 use shequ_core::violation::ViolationKey;
 
 use super::dialogs::new_plan::draft::NewPlanDraft;
+use super::file_dialog::BuiltInDialog;
 use super::i18n::Language;
 use super::loading::Loading;
 use super::map::{LayerVisibility, MapView};
@@ -40,6 +41,8 @@ pub struct UiState {
     pub highlighted: Option<ViolationKey>,
     /// The dialog shown, if any.
     pub dialog: Option<Dialog>,
+    /// The built-in file dialog, while it is open (shown over any dialog, which waits for it).
+    pub file_dialog: Option<BuiltInDialog>,
     /// The last error for the status bar.
     pub message: Option<String>,
     /// The last confirmation for the status bar (saved, exported, opened).
@@ -75,6 +78,7 @@ impl UiState {
             violation_filter: ViolationFilter::default(),
             highlighted: None,
             dialog: None,
+            file_dialog: None,
             message: None,
             notice: None,
             loading: None,
@@ -125,6 +129,8 @@ pub struct Preferences {
     pub recent: Vec<PathBuf>,
     /// Layer visibility.
     pub layers: LayerVisibility,
+    /// Always use shequ's own file dialog, even where the system offers one.
+    pub built_in_file_dialog: bool,
 }
 
 impl Default for Preferences {
@@ -133,6 +139,7 @@ impl Default for Preferences {
             language: Language::from_locale(),
             recent: Vec::new(),
             layers: LayerVisibility::default(),
+            built_in_file_dialog: false,
         }
     }
 }

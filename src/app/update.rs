@@ -8,7 +8,8 @@ use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::session::OpenOptions;
 
-use super::dialogs::new_plan::draft::NewPlanDraft;
+use super::dialogs::new_plan::draft::{DraftLayer, NewPlanDraft};
+use super::file_dialog::{self, BuiltInDialog, FileRequest};
 use super::i18n;
 use super::intent::{DragEvent, Intent};
 use super::loading::Loading;
@@ -75,31 +76,20 @@ impl Target<'_> {
                 true
             }
             Intent::Save => self.save(),
-            Intent::SaveAs => self.save_as(),
-            Intent::ChooseAndOpen => {
-                if let Some(path) = rfd::FileDialog::new()
-                    .add_filter("shequ plan", &["geojson", "json"])
-                    .pick_file()
-                {
-                    self.open(&path);
-                }
+            Intent::SetBuiltInFileDialog(always) => {
+                self.preferences.built_in_file_dialog = always;
                 true
             }
+            Intent::Choose(request) => self.choose(request),
+            Intent::Chosen(request, path) => self.chosen(request, path),
             Intent::Open(path) => {
                 self.open(&path);
                 true
             }
-            Intent::ChooseAndExport => self.export(),
             Intent::ChooseLayersForNewPlan => {
-                let buildings = rfd::FileDialog::new()
-                    .set_title(self.strings().buildings)
-                    .add_filter(
-                        "GeoJSON, Esri JSON, Shapefile, GeoPackage",
-                        &["geojson", "json", "shp", "gpkg"],
-                    )
-                    .pick_file();
-                self.start_new_plan(buildings, None, None);
-                true
+                // The dialog opens even when no file is chosen: it has its own Choose buttons.
+                self.start_new_plan(None, None, None);
+                self.choose(FileRequest::Layer(DraftLayer::Buildings))
             }
             plan_change => self.change_plan(plan_change),
         }
@@ -258,22 +248,7 @@ impl Target<'_> {
             .and_then(|session| session.plan_path().map(Path::to_path_buf));
         match path {
             Some(path) => self.save_to(&path),
-            None => self.save_as(),
-        }
-    }
-
-    /// Asks where to save, then saves.
-    fn save_as(&mut self) -> bool {
-        if self.document.session.is_none() {
-            return false;
-        }
-        match rfd::FileDialog::new()
-            .add_filter("shequ plan", &["geojson", "json"])
-            .set_file_name("plan.shequ.geojson")
-            .save_file()
-        {
-            Some(path) => self.save_to(&path),
-            None => false,
+            None => self.choose(FileRequest::SavePlan),
         }
     }
 
@@ -311,16 +286,13 @@ impl Target<'_> {
         }));
     }
 
-    /// Asks for a folder, then writes the approval export there.
-    fn export(&mut self) -> bool {
+    /// Writes the approval export into `folder`.
+    fn export_to(&mut self, folder: &Path) -> bool {
         let Some(session) = &self.document.session else {
             return false;
         };
-        let Some(folder) = rfd::FileDialog::new().pick_folder() else {
-            return false;
-        };
         let options = shequ_core::export::ExportOptions::new(self.preferences.language);
-        match crate::sheet::export_with_map(session, &folder, &options) {
+        match crate::sheet::export_with_map(session, folder, &options) {
             Ok(_) => {
                 let notice = format!("{} {}", self.strings().exported, folder.display());
                 self.ui.notify(notice);
@@ -331,6 +303,64 @@ impl Target<'_> {
                 false
             }
         }
+    }
+
+    /// Asks for a file or folder: in the system's dialog where there is one, else in the
+    /// built-in dialog (whose choice comes back as [`Intent::Chosen`]).
+    fn choose(&mut self, request: FileRequest) -> bool {
+        if matches!(request, FileRequest::SavePlan | FileRequest::ExportFolder)
+            && self.document.session.is_none()
+        {
+            return false;
+        }
+        let folder = self.starting_folder();
+        let strings = self.strings();
+        let system =
+            !self.preferences.built_in_file_dialog && file_dialog::system_dialogs_available();
+        if !system {
+            if !self.preferences.built_in_file_dialog {
+                // Said once per dialog, so a planner knows why the window looks different.
+                self.ui.notify(strings.no_system_file_dialog.to_owned());
+            }
+            self.ui.file_dialog = Some(BuiltInDialog::open(request, strings, folder.as_deref()));
+            return true;
+        }
+        match file_dialog::ask_system(request, strings, folder.as_deref()) {
+            Some(path) => self.chosen(request, path),
+            None => false,
+        }
+    }
+
+    /// Carries out what a file or folder was chosen for.
+    fn chosen(&mut self, request: FileRequest, path: PathBuf) -> bool {
+        match request {
+            FileRequest::OpenPlan => {
+                self.open(&path);
+                true
+            }
+            FileRequest::SavePlan => self.save_to(&path),
+            FileRequest::ExportFolder => self.export_to(&path),
+            FileRequest::Layer(layer) => match &mut self.ui.dialog {
+                Some(Dialog::NewPlan(draft)) => {
+                    draft.set_layer(layer, path);
+                    true
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// Where a file dialog opens: the open plan's folder, else the last plan's.
+    fn starting_folder(&self) -> Option<PathBuf> {
+        let plan = self
+            .document
+            .session
+            .as_ref()
+            .and_then(|session| session.plan_path())
+            .or_else(|| self.preferences.recent.first().map(PathBuf::as_path))?;
+        // Absolute, so the dialog's "parent folder" climbs past the folder it opened in.
+        plan.parent()
+            .and_then(|folder| std::path::absolute(folder).ok())
     }
 
     /// Opens "New plan from layers" on these layers.

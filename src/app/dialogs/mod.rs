@@ -19,6 +19,14 @@ use crate::app::tools::kinds::tool_keys_line;
 /// The dialog shown, if any.
 pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut Vec<Intent>) {
     let strings = view.strings;
+    if let Some(file_dialog) = &mut state.file_dialog {
+        // The built-in file dialog stands in for the system's, which would block the window:
+        // the dialog that asked for a file waits, hidden, until it is answered.
+        if !file_dialog.show(ctx, out) {
+            state.file_dialog = None;
+        }
+        return;
+    }
     let Some(mut dialog) = state.dialog.take() else {
         return;
     };
@@ -41,7 +49,7 @@ pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut 
             Dialog::ConfirmQuit => confirm_quit::show(view, state, ui, out),
             Dialog::LoadWarnings => load_warnings::show(view, ui),
             Dialog::OfferRecovery { recovery } => recovery::show(view, ui, recovery, out),
-            Dialog::NewPlan(draft) => new_plan::show(view, &mut state.loading, ui, draft),
+            Dialog::NewPlan(draft) => new_plan::show(view, &mut state.loading, ui, draft, out),
             Dialog::Shortcuts => information::show(
                 ui,
                 strings.shortcuts,

@@ -3,6 +3,7 @@
 use eframe::egui::{self};
 
 use crate::app::context::ViewCtx;
+use crate::app::file_dialog::FileRequest;
 use crate::app::i18n::Language;
 use crate::app::intent::Intent;
 use crate::app::state::{Dialog, UiState};
@@ -39,7 +40,7 @@ fn file_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
         out.push(Intent::ChooseLayersForNewPlan);
     }
     if ui.button(strings.open_plan).clicked() {
-        out.push(Intent::ChooseAndOpen);
+        out.push(Intent::Choose(FileRequest::OpenPlan));
     }
     ui.menu_button(strings.open_recent, |ui| {
         for path in view.recent {
@@ -62,7 +63,7 @@ fn file_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
         .add_enabled(view.session.is_some(), egui::Button::new(strings.save_as))
         .clicked()
     {
-        out.push(Intent::SaveAs);
+        out.push(Intent::Choose(FileRequest::SavePlan));
     }
     if ui
         .add_enabled(
@@ -71,7 +72,7 @@ fn file_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
         )
         .clicked()
     {
-        out.push(Intent::ChooseAndExport);
+        out.push(Intent::Choose(FileRequest::ExportFolder));
     }
     ui.separator();
     if ui.button(strings.quit).clicked() {
@@ -159,6 +160,14 @@ fn view_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut V
         .clicked()
     {
         out.push(Intent::ZoomToSelection);
+    }
+    let mut built_in = view.built_in_file_dialog;
+    if ui
+        .checkbox(&mut built_in, strings.use_built_in_file_dialog)
+        .on_hover_text(strings.use_built_in_file_dialog_hint)
+        .changed()
+    {
+        out.push(Intent::SetBuiltInFileDialog(built_in));
     }
     ui.menu_button(strings.language, |ui| {
         let mut language = view.language;

@@ -5,7 +5,7 @@
 
 pub mod draft;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use eframe::egui::{self, RichText};
 use shequ_core::Session;
@@ -17,7 +17,9 @@ use shequ_core::profile::RuleProfile;
 use shequ_core::session::OpenOptions;
 
 use crate::app::context::ViewCtx;
+use crate::app::file_dialog::FileRequest;
 use crate::app::i18n::{Language, Strings};
+use crate::app::intent::Intent;
 use crate::app::loading::Loading;
 use crate::theme;
 use draft::{DraftLayer, NewPlanDraft};
@@ -56,28 +58,19 @@ fn shortened(text: &str, most: usize) -> String {
     }
 }
 
-fn pick_layer(title: &str) -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title(title)
-        .add_filter(
-            "GeoJSON, Esri JSON, Shapefile, GeoPackage",
-            &["geojson", "json", "shp", "gpkg"],
-        )
-        .pick_file()
-}
-
 /// Shows the dialog; false once it is closed (created or cancelled).
 pub fn show(
     view: &ViewCtx,
     loading: &mut Option<Loading>,
     ui: &mut egui::Ui,
     draft: &mut NewPlanDraft,
+    out: &mut Vec<Intent>,
 ) -> bool {
     let strings = view.strings;
     let language = view.language;
     ui.set_max_width(760.0);
     ui.heading(strings.new_plan_from_layers.trim_end_matches('…'));
-    layer_choices(ui, strings, draft);
+    layer_choices(ui, strings, draft, out);
     if let Some(error) = &draft.error {
         ui.label(RichText::new(error).color(theme::ERROR.egui()));
     }
@@ -107,7 +100,12 @@ pub fn show(
 }
 
 /// The buildings, streets and boundaries chosen, each with its button.
-fn layer_choices(ui: &mut egui::Ui, strings: &Strings, draft: &mut NewPlanDraft) {
+fn layer_choices(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    draft: &mut NewPlanDraft,
+    out: &mut Vec<Intent>,
+) {
     egui::Grid::new("new plan layers")
         .num_columns(5)
         .spacing([10.0, 6.0])
@@ -124,7 +122,7 @@ fn layer_choices(ui: &mut egui::Ui, strings: &Strings, draft: &mut NewPlanDraft)
                 (DraftLayer::Streets, strings.streets),
                 (DraftLayer::Communities, strings.existing_boundaries),
             ] {
-                layer_row(ui, strings, draft, layer, name);
+                layer_row(ui, strings, draft, (layer, name), out);
                 ui.end_row();
             }
         });
@@ -139,8 +137,8 @@ fn layer_row(
     ui: &mut egui::Ui,
     strings: &Strings,
     draft: &mut NewPlanDraft,
-    layer: DraftLayer,
-    name: &str,
+    (layer, name): (DraftLayer, &str),
+    out: &mut Vec<Intent>,
 ) {
     let path = match layer {
         DraftLayer::Buildings => draft.buildings.clone(),
@@ -183,10 +181,8 @@ fn layer_row(
         }
     }
     ui.horizontal(|ui| {
-        if ui.button(strings.choose).clicked()
-            && let Some(chosen) = pick_layer(name)
-        {
-            draft.set_layer(layer, chosen);
+        if ui.button(strings.choose).clicked() {
+            out.push(Intent::Choose(FileRequest::Layer(layer)));
         }
         let optional = layer != DraftLayer::Buildings;
         if optional && path.is_some() && ui.button(strings.clear).clicked() {
