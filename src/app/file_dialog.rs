@@ -16,7 +16,6 @@ use eframe::egui;
 
 use super::dialogs::new_plan::draft::DraftLayer;
 use super::i18n::Strings;
-use super::intent::Intent;
 
 /// What a chosen file or folder is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +83,17 @@ pub fn ask_system(
     }
 }
 
+/// Where the built-in dialog stands after a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Still open.
+    Waiting,
+    /// Closed with this file or folder chosen.
+    Chosen(PathBuf),
+    /// Closed with nothing chosen.
+    Cancelled,
+}
+
 /// shequ's own file dialog, open for one request.
 pub struct BuiltInDialog {
     request: FileRequest,
@@ -149,20 +159,17 @@ impl BuiltInDialog {
         self.request
     }
 
-    /// Shows the dialog; false once it is closed, with the choice pushed as an intent.
-    pub fn show(&mut self, ctx: &egui::Context, out: &mut Vec<Intent>) -> bool {
+    /// Shows the dialog and tells whether it is still open, or what was chosen.
+    pub fn show(&mut self, ctx: &egui::Context) -> Answer {
         match self.dialog.show(ctx).state() {
-            egui_file::State::Open => true,
-            egui_file::State::Selected => {
-                let chosen = self
-                    .dialog
+            egui_file::State::Open => Answer::Waiting,
+            egui_file::State::Selected => Answer::Chosen(
+                self.dialog
                     .path()
                     .map(Path::to_path_buf)
-                    .unwrap_or_else(|| self.dialog.directory().to_path_buf());
-                out.push(Intent::Chosen(self.request, chosen));
-                false
-            }
-            egui_file::State::Cancelled | egui_file::State::Closed => false,
+                    .unwrap_or_else(|| self.dialog.directory().to_path_buf()),
+            ),
+            egui_file::State::Cancelled | egui_file::State::Closed => Answer::Cancelled,
         }
     }
 }

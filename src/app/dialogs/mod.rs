@@ -12,6 +12,7 @@ mod recovery;
 use eframe::egui;
 
 use crate::app::context::ViewCtx;
+use crate::app::file_dialog::Answer;
 use crate::app::intent::Intent;
 use crate::app::state::{Dialog, UiState};
 use crate::app::tools::kinds::tool_keys_line;
@@ -22,8 +23,13 @@ pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut 
     if let Some(file_dialog) = &mut state.file_dialog {
         // The built-in file dialog stands in for the system's, which would block the window:
         // the dialog that asked for a file waits, hidden, until it is answered.
-        if !file_dialog.show(ctx, out) {
-            state.file_dialog = None;
+        match file_dialog.show(ctx) {
+            Answer::Waiting => {}
+            Answer::Chosen(path) => {
+                out.push(Intent::Chosen(file_dialog.request(), path));
+                state.file_dialog = None;
+            }
+            Answer::Cancelled => state.file_dialog = None,
         }
         return;
     }
