@@ -998,7 +998,17 @@ fn the_load_warnings_in_the_status_bar_open_a_list_naming_each_file_and_its_feat
             .is_some(),
         "the list names the file"
     );
-    assert!(harness.query_by_label_contains("个要素").is_some());
+    // Said in Chinese: Porto's buildings carry no household counts, so all are estimated.
+    assert!(
+        harness
+            .query_by_label_contains("个要素（全部住宅楼栋）没有户数")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("have no household count")
+            .is_none()
+    );
     harness.get_by_label("确定").click();
     harness.run();
     assert!(

@@ -15,6 +15,8 @@ use std::path::Path;
 
 use proj4rs::Proj;
 
+use crate::lang::Words;
+
 /// Why a coordinate system could not be taken.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CrsError {
@@ -106,7 +108,7 @@ pub struct Crs {
     kind: Kind,
     name: String,
     /// Why positions in it may be off, when they may be (a datum without its shift to WGS 84).
-    caution: Option<&'static str>,
+    caution: Option<Caution>,
     /// Its WKT, for a `.prj` or a GeoPackage (an EPSG code's from the registry, or the WKT it
     /// was given as).
     wkt: Option<String>,
@@ -125,7 +127,14 @@ impl PartialEq for Crs {
 }
 
 /// Xi'an 80 and Beijing 54 systems: their shift to WGS 84 is a city's own 3 or 7 parameters.
-const LOCAL_DATUM_CAUTION: &str = "Xi'an 80 / Beijing 54 coordinates without the city's own datum shift (+towgs84=…) land tens of metres off: add the 3 or 7 parameters your surveying office uses";
+/// In Chinese, then in English.
+const LOCAL_DATUM_CAUTION: Caution = (
+    "不含本市基准转换参数（+towgs84=…）的西安80 / 北京54 坐标会偏差数十米：请加上测绘部门使用的 3 参数或 7 参数",
+    "Xi'an 80 / Beijing 54 coordinates without the city's own datum shift (+towgs84=…) land tens of metres off: add the 3 or 7 parameters your surveying office uses",
+);
+
+/// Why positions may land off: in Chinese, then in English.
+type Caution = (&'static str, &'static str);
 
 /// EPSG codes of Xi'an 1980 and Beijing 1954 Gauss-Krüger systems (and their geographic ones).
 fn is_local_datum_code(code: u32) -> bool {
@@ -232,7 +241,7 @@ impl Crs {
     fn from_proj_string(
         proj_string: &str,
         name: String,
-        caution: Option<&'static str>,
+        caution: Option<Caution>,
     ) -> Result<Self, CrsError> {
         let refused = |problem: String| CrsError::Definition {
             definition: name.clone(),
@@ -332,8 +341,9 @@ impl Crs {
     }
 
     /// Why positions in this system may land off, when they may.
-    pub fn caution(&self) -> Option<&'static str> {
+    pub fn caution(&self) -> Option<Words> {
         self.caution
+            .map(|(chinese, english)| Words::new(chinese, english))
     }
 
     /// A position in this system as WGS 84 longitude/latitude; `None` when it cannot be (outside
@@ -713,7 +723,7 @@ mod tests {
         let bare = Crs::parse("EPSG:2383").expect("Xi'an 80 CM 114E");
         assert!(
             bare.caution()
-                .is_some_and(|text| text.contains("tens of metres"))
+                .is_some_and(|text| text.english.contains("tens of metres"))
         );
         let shifted = Crs::parse("EPSG:2383 +towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1")
             .expect("with the city's parameters");

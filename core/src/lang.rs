@@ -3,6 +3,34 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A text written in both languages, for messages made before anyone knows who reads them
+/// (load warnings, kept in a plan's layer caches).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Words {
+    /// The Chinese.
+    pub chinese: std::borrow::Cow<'static, str>,
+    /// The English.
+    pub english: std::borrow::Cow<'static, str>,
+}
+
+impl Words {
+    /// The text in Chinese and in English.
+    pub fn new(
+        chinese: impl Into<std::borrow::Cow<'static, str>>,
+        english: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            chinese: chinese.into(),
+            english: english.into(),
+        }
+    }
+
+    /// The text in `language`.
+    pub fn in_language(&self, language: Language) -> &str {
+        language.pick(&self.chinese, &self.english)
+    }
+}
+
 /// A language of the interface and of reports.
 // Saved in the app's preferences as "Chinese" / "English": the names must not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -107,7 +107,7 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         Format::Table => {
-            super::table::print_warnings(&report.warnings);
+            super::table::print_warnings(session.warnings(), language);
             write!(out, "{}", table_text(&session, &report))?;
             write!(out, "{}", violations_text(&report, language))?;
         }

@@ -49,8 +49,8 @@ fn formats_parser(list: &str) -> Result<ExportFormats, String> {
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let session = Session::open(&arguments.plan)?;
-    super::table::print_warnings(session.warnings());
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
+    super::table::print_warnings(session.warnings(), language);
     let mut options = ExportOptions::new(language);
     options.formats = arguments.formats;
     if let Some(crs) = &arguments.crs {

@@ -36,7 +36,10 @@ pub fn run(arguments: &ImportArguments) -> anyhow::Result<ExitCode> {
     };
     let mut session =
         Session::from_layers(&inputs, RuleProfile::default(), OpenOptions::default())?;
-    super::table::print_warnings(session.warnings());
+    super::table::print_warnings(
+        session.warnings(),
+        shequ_core::lang::Language::from_locale(),
+    );
     session.save_as(&arguments.out)?;
     println!(
         "Wrote {}: {} communities over {} buildings ({} households){}.",

@@ -39,12 +39,16 @@ pub fn printable_within(cell: &str, widest: usize) -> String {
     shown
 }
 
-/// Prints load warnings to standard error, each made printable.
-pub fn print_warnings(warnings: impl IntoIterator<Item = impl std::fmt::Display>) {
+/// Prints load warnings to standard error in `language`, each made printable.
+pub fn print_warnings(
+    warnings: &[shequ_core::io::warnings::LoadWarning],
+    language: shequ_core::lang::Language,
+) {
     for warning in warnings {
         eprintln!(
-            "warning: {}",
-            printable_within(&warning.to_string(), WIDEST_MESSAGE)
+            "{}: {}",
+            language.pick("警告", "warning"),
+            printable_within(&warning.describe(language), WIDEST_MESSAGE)
         );
     }
 }

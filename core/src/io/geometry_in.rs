@@ -6,6 +6,7 @@ use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 
 use crate::io::flat_features::FlatPolygons;
 use crate::io::geojson::{Position, RawGeometry};
+use crate::lang::Words;
 use crate::projection::LocalProjection;
 
 /// Why a geometry could not be used.
@@ -32,41 +33,90 @@ impl GeometryProblem {
         format!("{}. {advice}", sentence.replacen("have", "has", 1))
     }
 
-    /// A sentence for a load warning or error, and what to do.
-    pub fn describe(&self) -> (String, &'static str) {
+    /// A sentence for a load error, and what to do.
+    pub fn describe(&self) -> (String, String) {
+        let (problem, advice) = self.describe_in_both();
+        (problem.english.into_owned(), advice.english.into_owned())
+    }
+
+    /// A sentence for a load warning (a predicate over the features), and what to do, in both
+    /// languages.
+    pub fn describe_in_both(&self) -> (Words, Words) {
+        let advice = |chinese: &'static str, english: &'static str| Words::new(chinese, english);
         match self {
             GeometryProblem::WrongType(found) => (
-                format!("have a {found} geometry, which this layer cannot use, and were skipped"),
-                "Check that the right file was given for this layer.",
+                Words::new(
+                    format!("的几何为 {found}，本图层不能使用，已跳过"),
+                    format!(
+                        "have a {found} geometry, which this layer cannot use, and were skipped"
+                    ),
+                ),
+                advice(
+                    "请确认为该图层选择了正确的文件。",
+                    "Check that the right file was given for this layer.",
+                ),
             ),
             GeometryProblem::TooFewPositions => (
-                "have a ring or line with too few positions and were skipped".to_owned(),
-                "Fix the geometry in QGIS (Vector → Geometry Tools → Check Validity).",
-            ),
-            GeometryProblem::NotLonLat(position) => (
-                format!(
-                    "have a position ({}, {}) that is not longitude/latitude ({}?)",
-                    position.longitude,
-                    position.latitude,
-                    crate::crs::guess_projected(position.longitude, position.latitude)
+                Words::new(
+                    "有环或线的点数太少，已跳过",
+                    "have a ring or line with too few positions and were skipped",
                 ),
-                "Give the layer's coordinate system (e.g. --crs buildings=EPSG:4527, or in the new-plan dialog), or reproject the layer to WGS 84 (EPSG:4326).",
+                advice(
+                    "请在 QGIS 中修复几何（矢量 → 几何工具 → 检查有效性）。",
+                    "Fix the geometry in QGIS (Vector → Geometry Tools → Check Validity).",
+                ),
             ),
+            GeometryProblem::NotLonLat(position) => {
+                let guess = crate::crs::guess_projected(position.longitude, position.latitude);
+                (
+                    Words::new(
+                        format!(
+                            "有坐标 ({}, {}) 不是经纬度（{guess}？）",
+                            position.longitude, position.latitude
+                        ),
+                        format!(
+                            "have a position ({}, {}) that is not longitude/latitude ({guess}?)",
+                            position.longitude, position.latitude
+                        ),
+                    ),
+                    advice(
+                        "请给出图层的坐标系（如 --crs buildings=EPSG:4527，或在新建方案对话框中选择），或把图层转换为 WGS 84（EPSG:4326）。",
+                        "Give the layer's coordinate system (e.g. --crs buildings=EPSG:4527, or in the new-plan dialog), or reproject the layer to WGS 84 (EPSG:4326).",
+                    ),
+                )
+            }
             GeometryProblem::Missing => (
-                "have no geometry and were skipped".to_owned(),
-                "Draw or restore their geometry, or remove them from the file.",
+                Words::new("没有几何，已跳过", "have no geometry and were skipped"),
+                advice(
+                    "请绘制或恢复其几何，或从文件中删除这些要素。",
+                    "Draw or restore their geometry, or remove them from the file.",
+                ),
             ),
             GeometryProblem::CrossesAntimeridian => (
-                "cross the antimeridian (longitude ±180°), where one step would span the whole earth, and were skipped".to_owned(),
-                "A local plan cannot cross 180°: split the feature there, or check its longitudes (a sign lost in an export is a common cause).",
-            ),
-            GeometryProblem::FarFromTheRest => (
-                format!(
-                    "lie more than {} km from the rest of the layer and were left out",
-                    OUTLIER_DISTANCE_M / 1000.0
+                Words::new(
+                    "跨越 180° 经线（一步会跨越整个地球），已跳过",
+                    "cross the antimeridian (longitude ±180°), where one step would span the whole earth, and were skipped",
                 ),
-                "Check their coordinates in QGIS: a position at 0, 0 or with longitude and latitude swapped is a common export error.",
+                advice(
+                    "地方方案不会跨越 180°：请在该处拆分要素，或检查经度（导出时丢失负号是常见原因）。",
+                    "A local plan cannot cross 180°: split the feature there, or check its longitudes (a sign lost in an export is a common cause).",
+                ),
             ),
+            GeometryProblem::FarFromTheRest => {
+                let kilometres = OUTLIER_DISTANCE_M / 1000.0;
+                (
+                    Words::new(
+                        format!("距图层其余部分超过 {kilometres} 公里，已排除"),
+                        format!(
+                            "lie more than {kilometres} km from the rest of the layer and were left out"
+                        ),
+                    ),
+                    advice(
+                        "请在 QGIS 中检查其坐标：位于 0, 0 或经纬度颠倒是常见的导出错误。",
+                        "Check their coordinates in QGIS: a position at 0, 0 or with longitude and latitude swapped is a common export error.",
+                    ),
+                )
+            }
         }
     }
 }

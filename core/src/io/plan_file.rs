@@ -29,7 +29,9 @@ use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::geometry_in::polygons_in_metres;
 use crate::io::register::RegisterSpec;
+use crate::io::warnings::rings_closed;
 use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::lang::Words;
 use crate::plan::{Community, CommunityProperties, CommunityType, District, Plan, StreetOffice};
 use crate::projection::LocalProjection;
 
@@ -252,18 +254,20 @@ pub fn communities_from_collection(
                 ))
             })?;
         if converted.rings_closed > 0 {
-            warnings.add(
-                "have a ring whose last position differs from its first; it was closed",
-                "Close the rings in the source data (RFC 7946 requires it).",
-                index,
-                &id,
-            );
+            let (problem, advice) = rings_closed();
+            warnings.add(problem, advice, index, &id);
         }
         let kind = match mapping.text(properties, Field::CommunityType) {
             None => {
                 warnings.add(
-                    "have no type; they were read as geographic (地缘型)",
-                    "Set each community's type: geographic 地缘型, work_unit 单位型 or residential_estate 单元型.",
+                    Words::new(
+                        "没有类型，按地缘型读取",
+                        "have no type; they were read as geographic (地缘型)",
+                    ),
+                    Words::new(
+                        "请设置每个社区的类型：geographic 地缘型、work_unit 单位型 或 residential_estate 单元型。",
+                        "Set each community's type: geographic 地缘型, work_unit 单位型 or residential_estate 单元型.",
+                    ),
                     index,
                     &id,
                 );

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::lang::{Language, Words};
+
 /// How many features a warning names before it only counts.
 const FEATURES_NAMED: usize = 5;
 
@@ -19,6 +21,10 @@ pub struct LoadWarning {
     pub problem: String,
     /// What the planner can do.
     pub advice: String,
+    /// What was found, in Chinese.
+    pub problem_zh: String,
+    /// What the planner can do, in Chinese.
+    pub advice_zh: String,
     /// How many features have it.
     pub count: usize,
     /// The first few features, as `#index (id)`.
@@ -45,11 +51,60 @@ impl fmt::Display for LoadWarning {
     }
 }
 
+impl LoadWarning {
+    /// What was found, in `language`.
+    pub fn problem_in(&self, language: Language) -> &str {
+        language.pick(&self.problem_zh, &self.problem)
+    }
+
+    /// What the planner can do, in `language`.
+    pub fn advice_in(&self, language: Language) -> &str {
+        language.pick(&self.advice_zh, &self.advice)
+    }
+
+    /// The whole warning in `language`, as the CLI prints it (English: as `Display`).
+    pub fn describe(&self, language: Language) -> String {
+        if language == Language::English {
+            return self.to_string();
+        }
+        let mut text = format!(
+            "{}: {} 个要素{}",
+            self.path.display(),
+            crate::format::grouped(self.count as u64),
+            self.problem_zh
+        );
+        if !self.first_features.is_empty() {
+            text.push_str(&format!("（首个: {}", self.first_features.join(", ")));
+            if self.count > self.first_features.len() {
+                text.push_str(", …");
+            }
+            text.push('）');
+        }
+        text.push('。');
+        text.push_str(&self.advice_zh);
+        text
+    }
+}
+
+/// Rings left open in the file and closed on reading (buildings and community boundaries).
+pub fn rings_closed() -> (Words, Words) {
+    (
+        Words::new(
+            "有环的终点与起点不同，已闭合",
+            "have a ring whose last position differs from its first; it was closed",
+        ),
+        Words::new(
+            "请在源数据中闭合各环（RFC 7946 的要求）。",
+            "Close the rings in the source data (RFC 7946 requires it).",
+        ),
+    )
+}
+
 /// Gathers warnings of one file while it loads.
 #[derive(Debug)]
 pub struct WarningCollector {
     path: PathBuf,
-    by_problem: BTreeMap<(String, String), (usize, Vec<String>)>,
+    by_problem: BTreeMap<(Words, Words), (usize, Vec<String>)>,
 }
 
 impl WarningCollector {
@@ -62,10 +117,10 @@ impl WarningCollector {
     }
 
     /// Records that feature `index` (with id `feature_id`) has `problem`.
-    pub fn add(&mut self, problem: &str, advice: &str, index: usize, feature_id: &str) {
+    pub fn add(&mut self, problem: Words, advice: Words, index: usize, feature_id: &str) {
         let entry = self
             .by_problem
-            .entry((problem.to_owned(), advice.to_owned()))
+            .entry((problem, advice))
             .or_insert((0, Vec::new()));
         entry.0 += 1;
         if entry.1.len() < FEATURES_NAMED {
@@ -74,10 +129,10 @@ impl WarningCollector {
     }
 
     /// Records a problem of the whole file.
-    pub fn add_file_problem(&mut self, problem: &str, advice: &str, count: usize) {
+    pub fn add_file_problem(&mut self, problem: Words, advice: Words, count: usize) {
         let entry = self
             .by_problem
-            .entry((problem.to_owned(), advice.to_owned()))
+            .entry((problem, advice))
             .or_insert((0, Vec::new()));
         entry.0 += count;
     }
@@ -101,11 +156,40 @@ impl WarningCollector {
             .into_iter()
             .map(|((problem, advice), (count, first_features))| LoadWarning {
                 path: self.path.clone(),
-                problem,
-                advice,
+                problem: problem.english.into_owned(),
+                advice: advice.english.into_owned(),
+                problem_zh: problem.chinese.into_owned(),
+                advice_zh: advice.chinese.into_owned(),
                 count,
                 first_features,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_told_in_either_language_with_its_count_and_first_features() {
+        let mut collector = WarningCollector::new(Path::new("buildings.shp"));
+        let (problem, advice) = rings_closed();
+        collector.add(problem.clone(), advice.clone(), 3, "B3");
+        collector.add(problem, advice, 8, "B8");
+        let warnings = collector.finish();
+        assert_eq!(warnings.len(), 1, "the same problem is counted once");
+        let warning = &warnings[0];
+        assert_eq!(
+            warning.describe(Language::Chinese),
+            "buildings.shp: 2 个要素有环的终点与起点不同，已闭合（首个: #3 (B3), #8 (B8)）。\
+             请在源数据中闭合各环（RFC 7946 的要求）。"
+        );
+        assert_eq!(
+            warning.describe(Language::English),
+            "buildings.shp: 2 features have a ring whose last position differs from its first; \
+             it was closed (first: #3 (B3), #8 (B8)). Close the rings in the source data (RFC 7946 \
+             requires it)."
+        );
     }
 }

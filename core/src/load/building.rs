@@ -12,6 +12,8 @@ use crate::io::geojson::RawFeature;
 use crate::io::geometry_in::{
     GeometryProblem, flat_polygons_in_metres, near_the_centre, polygons_in_metres,
 };
+use crate::io::warnings::rings_closed;
+use crate::lang::Words;
 use crate::layers::{
     Building, BuildingLabels, FigureSource, Interner, estimate_households, estimate_residents,
 };
@@ -65,55 +67,79 @@ pub const MOST_FLOORS: f64 = 250.0;
 pub const MOST_HEIGHT_M: f64 = 1_000.0;
 
 impl BuildingNote {
-    pub(crate) fn describe(&self) -> (std::borrow::Cow<'static, str>, &'static str) {
-        let (problem, advice) = match self {
-            BuildingNote::RingsClosed => (
-                "have a ring whose last position differs from its first; it was closed",
-                "Close the rings in the source data (RFC 7946 requires it).",
-            ),
-            BuildingNote::SelfIntersecting => (
+    /// What was found (a predicate over the features) and what to do, in both languages.
+    pub(crate) fn describe(&self) -> (Words, Words) {
+        let [problem_zh, problem, advice_zh, advice] = match self {
+            BuildingNote::RingsClosed => return rings_closed(),
+            BuildingNote::SelfIntersecting => [
+                "的轮廓自相交或无效，面积可能不准",
                 "have a self-intersecting or otherwise invalid footprint; its area may be wrong",
+                "请在 QGIS 中修复轮廓（矢量 → 几何工具 → 修复几何）。",
                 "Fix the footprints in QGIS (Vector → Geometry Tools → Fix Geometries).",
-            ),
-            BuildingNote::HouseholdsNotANumber => (
+            ],
+            BuildingNote::HouseholdsNotANumber => [
+                "的户数不是数字，户数已估算",
                 "have a households value that is not a number; their households were estimated",
+                "请更正户数，或用 --field households=字段名 对应另一个字段。",
                 "Correct the households values, or map another field with --field households=NAME.",
-            ),
-            BuildingNote::HouseholdsNegative => (
+            ],
+            BuildingNote::HouseholdsNegative => [
+                "的户数为负，户数已估算",
                 "have a negative households value; their households were estimated",
+                "请在源数据中更正户数。",
                 "Correct the households values in the source data.",
-            ),
-            BuildingNote::HouseholdsImplausible => (
+            ],
+            BuildingNote::HouseholdsImplausible => [
+                "的单栋户数超过 30,000（没有楼栋容纳这么多户），户数已估算",
                 "have a households value above 30,000 for one building, which no building holds; their households were estimated",
+                "请更正户数，或用 --field households=字段名 对应正确的字段。",
                 "Correct the households values, or map the right field with --field households=NAME.",
-            ),
-            BuildingNote::ResidentsImplausible => (
+            ],
+            BuildingNote::ResidentsImplausible => [
+                "的单栋人口为负或超过 100,000，人口已估算",
                 "have a residents value that is negative or above 100,000 for one building; their residents were estimated",
+                "请更正人口，或用 --field residents=字段名 对应正确的字段。",
                 "Correct the residents values, or map the right field with --field residents=NAME.",
-            ),
-            BuildingNote::FloorsNotANumber => (
+            ],
+            BuildingNote::FloorsNotANumber => [
+                "的层数不是数字，已用默认层数",
                 "have a floors value that is not a number; the default floors were used",
+                "请更正层数，或用 --field floors=字段名 对应另一个字段。",
                 "Correct the floors values, or map another field with --field floors=NAME.",
-            ),
-            BuildingNote::FloorsImplausible => (
+            ],
+            BuildingNote::FloorsImplausible => [
+                "的层数为负或超过 250，已用高度或默认层数",
                 "have a floors value that is negative or above 250; the height or the default floors were used",
+                "请更正层数，或用 --field floors=字段名 对应正确的字段。",
                 "Correct the floors values, or map the right field with --field floors=NAME.",
-            ),
-            BuildingNote::HeightImplausible => (
+            ],
+            BuildingNote::HeightImplausible => [
+                "的高度为负或超过 1,000 米，未采用",
                 "have a height that is negative or above 1,000 m; it was not used",
+                "请更正高度（单位米），或用 --field height=字段名 对应正确的字段。",
                 "Correct the heights (in metres), or map the right field with --field height=NAME.",
-            ),
+            ],
             BuildingNote::UseLooksLikeGbk(read, chinese) => {
                 return (
-                    format!(
-                        "have the use \"{read}\", which looks like GBK text read as UTF-8 (as GBK it reads \"{chinese}\"); it was not recognised"
-                    )
-                    .into(),
-                    "The file was saved as GBK: convert it to UTF-8 (iconv -f GB18030 -t UTF-8, or QGIS: Save Features As… with encoding UTF-8) and open it again.",
+                    Words::new(
+                        format!(
+                            "的用途为 \"{read}\"，像是按 UTF-8 读取的 GBK 文字（按 GBK 读是 \"{chinese}\"），未能识别"
+                        ),
+                        format!(
+                            "have the use \"{read}\", which looks like GBK text read as UTF-8 (as GBK it reads \"{chinese}\"); it was not recognised"
+                        ),
+                    ),
+                    Words::new(
+                        "文件以 GBK 保存：请转为 UTF-8（iconv -f GB18030 -t UTF-8，或 QGIS：要素另存为…，编码选 UTF-8）后重新打开。",
+                        "The file was saved as GBK: convert it to UTF-8 (iconv -f GB18030 -t UTF-8, or QGIS: Save Features As… with encoding UTF-8) and open it again.",
+                    ),
                 );
             }
         };
-        (problem.into(), advice)
+        (
+            Words::new(problem_zh, problem),
+            Words::new(advice_zh, advice),
+        )
     }
 }
 

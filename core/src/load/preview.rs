@@ -188,8 +188,10 @@ impl BuildingsSample {
         preview.no_use_warning = no_use_warning(preview.without_use, preview.buildings, mapping)
             .map(|(problem, advice)| {
                 format!(
-                    "{} buildings {problem}. {advice}",
-                    crate::format::grouped(preview.without_use as u64)
+                    "{} buildings {}. {}",
+                    crate::format::grouped(preview.without_use as u64),
+                    problem.english,
+                    advice.english
                 )
             });
         preview

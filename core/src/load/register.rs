@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::error::Result;
 use crate::io::register::{RegisterSpec, read_table, register_figures};
 use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::lang::Words;
 use crate::layers::{Building, FigureSource, estimate_residents};
 use crate::profile::RuleProfile;
 
@@ -59,8 +60,14 @@ pub fn apply_register(
             None if building.residential => {
                 outcome.residential_without_rows += 1;
                 without_rows.add(
-                    "are residential but have no row in the household register; their households come from the buildings layer, or are estimated",
-                    "Check the register's keys against the buildings' (the same codes, the same spelling), or add the missing rows.",
+                    Words::new(
+                        "是住宅，但在户籍登记表中没有对应行；其户数取自楼栋图层或估算",
+                        "are residential but have no row in the household register; their households come from the buildings layer, or are estimated",
+                    ),
+                    Words::new(
+                        "请核对登记表的编码与楼栋的编码（相同的编码、相同的写法），或补上缺少的行。",
+                        "Check the register's keys against the buildings' (the same codes, the same spelling), or add the missing rows.",
+                    ),
                     index,
                     &building.source_id,
                 );
@@ -78,19 +85,25 @@ pub fn apply_register(
     outcome.unmatched_keys = unmatched.len();
     if !unmatched.is_empty() {
         let mut collector = WarningCollector::new(&spec.path);
+        let first = unmatched
+            .iter()
+            .take(NAMED)
+            .map(|key| key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (buildings_field, register_field) = (&spec.building_field, &spec.table_field);
         collector.add_file_problem(
-            &format!(
-                "have keys that match no building (first: {}) and were not counted",
-                unmatched
-                    .iter()
-                    .take(NAMED)
-                    .map(|key| key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Words::new(
+                format!("的编码对不上任何楼栋（首个: {first}），未计入"),
+                format!("have keys that match no building (first: {first}) and were not counted"),
             ),
-            &format!(
-                "Check that \"{}\" of the buildings holds the same codes as \"{}\" of the register.",
-                spec.building_field, spec.table_field
+            Words::new(
+                format!(
+                    "请核对楼栋的「{buildings_field}」与登记表的「{register_field}」是否为同一套编码。"
+                ),
+                format!(
+                    "Check that \"{buildings_field}\" of the buildings holds the same codes as \"{register_field}\" of the register."
+                ),
             ),
             unmatched.len(),
         );
@@ -98,18 +111,24 @@ pub fn apply_register(
     }
     if !figures.unreadable_rows.is_empty() {
         let mut collector = WarningCollector::new(&spec.path);
+        let rows = figures
+            .unreadable_rows
+            .iter()
+            .take(NAMED)
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         collector.add_file_problem(
-            &format!(
-                "have no key or a households/residents figure that is not a whole number (rows {}) and were skipped",
-                figures
-                    .unreadable_rows
-                    .iter()
-                    .take(NAMED)
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Words::new(
+                format!("没有编码，或户数/人口不是整数（第 {rows} 行），已跳过"),
+                format!(
+                    "have no key or a households/residents figure that is not a whole number (rows {rows}) and were skipped"
+                ),
             ),
-            "Fill in the key and write the figures as whole numbers.",
+            Words::new(
+                "请填写编码，并把数字写成整数。",
+                "Fill in the key and write the figures as whole numbers.",
+            ),
             figures.unreadable_rows.len(),
         );
         warnings.extend(collector.finish());

@@ -14,6 +14,7 @@ use crate::io::geopackage::{declared_system, geopackage_of, read_geopackage};
 use crate::io::register::RegisterSpec;
 use crate::io::shapefile::{EncodingSource, encoding_for_label, is_shapefile, read_shapefile};
 use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::lang::Words;
 
 /// What reading one layer file takes besides its path.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,15 +74,27 @@ pub fn read_whole_layer(
         let mut warnings = WarningCollector::new(path);
         if layer.curved_features > 0 {
             warnings.add_file_problem(
-                "have circular arcs, densified to at most 0.1 m from the curve",
-                "Nothing to do: the boundaries follow their arcs.",
+                Words::new(
+                    "含圆弧，已加密为折线，与曲线相差不超过 0.1 米",
+                    "have circular arcs, densified to at most 0.1 m from the curve",
+                ),
+                Words::new(
+                    "无需处理：边界沿圆弧走。",
+                    "Nothing to do: the boundaries follow their arcs.",
+                ),
                 layer.curved_features,
             );
         }
         if layer.approximated_features > 0 {
             warnings.add_file_problem(
-                "have elliptic or Bézier curves, read as straight segments between their ends",
-                "Densify the curves in the GIS they come from (ArcGIS: Densify) and export again.",
+                Words::new(
+                    "含椭圆弧或贝塞尔曲线，按端点之间的直线读取",
+                    "have elliptic or Bézier curves, read as straight segments between their ends",
+                ),
+                Words::new(
+                    "请在来源 GIS 中加密曲线（ArcGIS：Densify）后重新导出。",
+                    "Densify the curves in the GIS they come from (ArcGIS: Densify) and export again.",
+                ),
                 layer.approximated_features,
             );
         }
@@ -229,7 +242,10 @@ pub fn caution_of(path: &Path, crs: Option<&Crs>, warnings: &mut Vec<LoadWarning
     if let Some((crs, caution)) = crs.and_then(|crs| Some((crs, crs.caution()?))) {
         let mut collector = WarningCollector::new(path);
         collector.add_file_problem(
-            &format!("are in {} without the city's datum shift", crs.name()),
+            Words::new(
+                format!("使用 {}，不含本市的基准转换", crs.name()),
+                format!("are in {} without the city's datum shift", crs.name()),
+            ),
             caution,
             1,
         );

@@ -162,8 +162,8 @@ fn add_streets(
                 return Err(not_lon_lat(path, index, source_id, position));
             }
             Err((problem, source_id)) => {
-                let (sentence, advice) = problem.describe();
-                warnings.add(&sentence, advice, index, &source_id);
+                let (sentence, advice) = problem.describe_in_both();
+                warnings.add(sentence, advice, index, &source_id);
             }
         }
     }

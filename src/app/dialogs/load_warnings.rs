@@ -30,13 +30,15 @@ pub fn show(view: &ViewCtx, ui: &mut egui::Ui) -> bool {
                         .unwrap_or_else(|| warning.path.display().to_string());
                     ui.label(RichText::new(file).strong())
                         .on_hover_text(warning.path.display().to_string());
-                    ui.label(format!(
-                        "{} {}",
-                        grouped(warning.count as u64),
-                        strings.features
-                    ));
                 });
-                ui.label(&warning.problem);
+                // One sentence: "3 个要素的轮廓自相交…" / "3 features have a self-intersecting…".
+                ui.label(format!(
+                    "{} {}{}{}",
+                    grouped(warning.count as u64),
+                    strings.features,
+                    view.language.pick("", " "),
+                    warning.problem_in(view.language)
+                ));
                 if !warning.first_features.is_empty() {
                     ui.label(
                         RichText::new(format!(
@@ -47,8 +49,9 @@ pub fn show(view: &ViewCtx, ui: &mut egui::Ui) -> bool {
                         .weak(),
                     );
                 }
-                if !warning.advice.is_empty() {
-                    ui.label(RichText::new(&warning.advice).italics());
+                let advice = warning.advice_in(view.language);
+                if !advice.is_empty() {
+                    ui.label(RichText::new(advice).italics());
                 }
                 ui.separator();
             }

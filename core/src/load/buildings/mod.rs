@@ -16,6 +16,7 @@ use crate::io::geojson::{Position, RawCollection, label_of};
 use crate::io::geometry_in::GeometryProblem;
 use crate::io::paths::regular_file_size;
 use crate::io::warnings::{LoadWarning, WarningCollector};
+use crate::lang::Words;
 use crate::layers::{Building, FigureSource, Interner};
 use crate::load::source::{LayerReading, read_whole_layer};
 use crate::profile::RuleProfile;
@@ -171,11 +172,11 @@ fn add_run(
         match event {
             ConversionEvent::Note(note, building) => {
                 let (problem, advice) = note.describe();
-                warnings.add(&problem, advice, index, &run.buildings[building].source_id);
+                warnings.add(problem, advice, index, &run.buildings[building].source_id);
             }
             ConversionEvent::Skipped(problem, label) => {
-                let (sentence, advice) = problem.describe();
-                warnings.add(&sentence, advice, index, &label);
+                let (sentence, advice) = problem.describe_in_both();
+                warnings.add(sentence, advice, index, &label);
             }
             ConversionEvent::NotLonLat(position, label) => {
                 return Err(not_lon_lat(path, index, label, position));
@@ -217,18 +218,24 @@ fn finish_buildings(
         .filter(|building| building.building_use.is_none() && !building.residential)
         .count();
     if let Some((problem, advice)) = no_use_warning(without_use, buildings.len(), mapping) {
-        warnings.add_file_problem(&problem, advice, without_use);
+        warnings.add_file_problem(problem, advice, without_use);
     }
     if residential > 0 && estimated == residential {
+        let looked_for = match mapping.override_for(Field::Households) {
+            Some(source) => source.to_owned(),
+            None => Field::Households.default_sources().join(", "),
+        };
         warnings.add_file_problem(
-            &format!(
-                "(all residential buildings) have no household count (looked for {}); households were estimated from footprint × floors",
-                match mapping.override_for(Field::Households) {
-                    Some(source) => source.to_owned(),
-                    None => Field::Households.default_sources().join(", "),
-                }
+            Words::new(
+                format!("（全部住宅楼栋）没有户数（查找了 {looked_for}），户数按占地面积 × 层数估算"),
+                format!(
+                    "(all residential buildings) have no household count (looked for {looked_for}); households were estimated from footprint × floors"
+                ),
             ),
-            "If the households are in a field of another name, give it with --field households=NAME.",
+            Words::new(
+                "如果户数在另一个名称的字段中，请用 --field households=字段名 给出。",
+                "If the households are in a field of another name, give it with --field households=NAME.",
+            ),
             estimated,
         );
     }
@@ -241,18 +248,24 @@ pub fn no_use_warning(
     without: usize,
     total: usize,
     mapping: &FieldMapping,
-) -> Option<(String, &'static str)> {
+) -> Option<(Words, Words)> {
     (total > 0 && without * 2 > total).then(|| {
+        let total = crate::format::grouped(total as u64);
+        let looked_for = match mapping.override_for(Field::Use) {
+            Some(source) => source.to_owned(),
+            None => Field::Use.default_sources().join(", "),
+        };
         (
-            format!(
-                "(of {} buildings) have no use (looked for {}) and no household count, so they count as non-residential, with no households",
-                crate::format::grouped(total as u64),
-                match mapping.override_for(Field::Use) {
-                    Some(source) => source.to_owned(),
-                    None => Field::Use.default_sources().join(", "),
-                }
+            Words::new(
+                format!("（共 {total} 栋）既没有用途（查找了 {looked_for}）也没有户数，按非住宅计，没有户数"),
+                format!(
+                    "(of {total} buildings) have no use (looked for {looked_for}) and no household count, so they count as non-residential, with no households"
+                ),
             ),
-            "Map the field that holds the use with --field use=NAME, or, where nearly every building is housing, count them as homes with households estimated: --unknown-use-residential (in the app: New plan from layers; in a plan's profile: unknown_use_is_residential = true under [estimate]).",
+            Words::new(
+                "请用 --field use=字段名 对应存放用途的字段；若几乎全是住宅，可用 --unknown-use-residential 把它们计为住宅并估算户数（应用中：从图层新建方案；方案规则中：[estimate] 下 unknown_use_is_residential = true）。",
+                "Map the field that holds the use with --field use=NAME, or, where nearly every building is housing, count them as homes with households estimated: --unknown-use-residential (in the app: New plan from layers; in a plan's profile: unknown_use_is_residential = true under [estimate]).",
+            ),
         )
     })
 }

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::io::geopackage::{geopackage_of, read_geopackage_flat};
 use crate::io::shapefile::{RunSizes, is_shapefile, read_shapefile_flat};
 use crate::io::warnings::WarningCollector;
+use crate::lang::Words;
 use crate::load::source::LayerReading;
 use crate::profile::RuleProfile;
 use crate::progress::LoadProgress;
@@ -59,8 +60,14 @@ pub(super) fn load_table_buildings(
     if deleted_records > 0 {
         let mut collector = WarningCollector::new(path);
         collector.add_file_problem(
-            "are marked deleted in the .dbf and were left out, as GIS tools leave them out",
-            "Nothing to do, unless they should count: then restore them in the GIS they come from.",
+            Words::new(
+                "在 .dbf 中标记为已删除，已排除（与其他 GIS 工具一致）",
+                "are marked deleted in the .dbf and were left out, as GIS tools leave them out",
+            ),
+            Words::new(
+                "无需处理；若它们应当计入，请在来源 GIS 中恢复。",
+                "Nothing to do, unless they should count: then restore them in the GIS they come from.",
+            ),
             deleted_records,
         );
         warnings.extend(collector.finish());

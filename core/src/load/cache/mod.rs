@@ -32,7 +32,7 @@ use codec::{Reader, Writer, checksum, read_building, read_street, write_building
 const MAGIC: &[u8; 8] = b"SHEQUCA\x01";
 
 /// Bumped whenever the encoding or the meaning of a cached value changes.
-const FORMAT_VERSION: u32 = 7;
+const FORMAT_VERSION: u32 = 8;
 
 /// Features per chunk: the unit of checksums and of parallel decoding.
 const CHUNK_FEATURES: usize = 16_384;
@@ -212,6 +212,8 @@ fn write_header(
         header.text(&warning.path.to_string_lossy());
         header.text(&warning.problem);
         header.text(&warning.advice);
+        header.text(&warning.problem_zh);
+        header.text(&warning.advice_zh);
         header.u64(warning.count as u64);
         header.length(warning.first_features.len());
         for feature in &warning.first_features {
@@ -281,6 +283,8 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
         let path = PathBuf::from(reader.text()?);
         let problem = reader.text()?.to_owned();
         let advice = reader.text()?.to_owned();
+        let problem_zh = reader.text()?.to_owned();
+        let advice_zh = reader.text()?.to_owned();
         let features = usize::try_from(reader.u64()?).ok()?;
         let listed = reader.length()?;
         let first_features = (0..listed)
@@ -290,6 +294,8 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
             path,
             problem,
             advice,
+            problem_zh,
+            advice_zh,
             count: features,
             first_features,
         });
@@ -442,6 +448,8 @@ mod tests {
                 path: layer.clone(),
                 problem: "have no floors".to_owned(),
                 advice: "map floors".to_owned(),
+                problem_zh: "没有层数".to_owned(),
+                advice_zh: "请对应层数字段".to_owned(),
                 count: 2,
                 first_features: vec!["#1 (B1)".to_owned()],
             }],
