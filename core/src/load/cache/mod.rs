@@ -87,7 +87,7 @@ pub fn read_buildings(
 ) -> Option<CachedBuildings> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
     let (mut file, file_bytes) = open_cache(layer)?;
-    let (centre, warnings) = read_header(&mut file, &stamp)?;
+    let (centre, warnings) = read_header(&mut file, &stamp, layer)?;
     let buildings = read_chunks(&mut file, file_bytes, read_building, Some(progress))?;
     Some(CachedBuildings {
         buildings,
@@ -124,7 +124,7 @@ pub struct CachedStreets {
 pub fn read_streets(layer: &Path, fingerprint: &str) -> Option<CachedStreets> {
     let stamp = Stamp::of(layer, fingerprint.to_owned())?;
     let (mut file, file_bytes) = open_cache(layer)?;
-    let (projection_centre, warnings) = read_header(&mut file, &stamp)?;
+    let (projection_centre, warnings) = read_header(&mut file, &stamp, layer)?;
     let streets = read_chunks(&mut file, file_bytes, read_street, None)?;
     Some(CachedStreets {
         streets,
@@ -209,7 +209,6 @@ fn write_header(
     header.f64(centre.1);
     header.length(warnings.len());
     for warning in warnings {
-        header.text(&warning.path.to_string_lossy());
         header.text(&warning.problem);
         header.text(&warning.advice);
         header.text(&warning.problem_zh);
@@ -250,8 +249,14 @@ fn read_u64(file: &mut dyn Read) -> Option<u64> {
     Reader::new(&bytes).u64()
 }
 
-/// Checks the header against `stamp`; returns the projection centre and the warnings.
-fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<LoadWarning>)> {
+/// Checks the header against `stamp`; returns the projection centre and the warnings, which are
+/// about `layer` as it is named now (a cache written when the plan was opened by another path
+/// would otherwise name the file as it was then).
+fn read_header(
+    file: &mut dyn Read,
+    stamp: &Stamp,
+    layer: &Path,
+) -> Option<((f64, f64), Vec<LoadWarning>)> {
     let opening = read_exactly(file, MAGIC.len() as u64 + 4 + 8)?;
     let mut reader = Reader::new(&opening);
     if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != FORMAT_VERSION {
@@ -280,7 +285,6 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
     let count = reader.length()?;
     let mut warnings = Vec::with_capacity(count.min(1024));
     for _ in 0..count {
-        let path = PathBuf::from(reader.text()?);
         let problem = reader.text()?.to_owned();
         let advice = reader.text()?.to_owned();
         let problem_zh = reader.text()?.to_owned();
@@ -291,7 +295,7 @@ fn read_header(file: &mut dyn Read, stamp: &Stamp) -> Option<((f64, f64), Vec<Lo
             .map(|_| reader.text().map(str::to_owned))
             .collect::<Option<Vec<_>>>()?;
         warnings.push(LoadWarning {
-            path,
+            path: layer.to_path_buf(),
             problem,
             advice,
             problem_zh,
@@ -457,6 +461,16 @@ mod tests {
         };
         write_buildings(&layer, "mapping A", &cached);
         (folder, layer, cached)
+    }
+
+    #[test]
+    fn cached_warnings_name_the_layer_as_it_is_opened_now() {
+        let (folder, _layer, _cached) = layer_with_cache(3);
+        let spelled_otherwise = folder.path().join(".").join("buildings.geojson");
+        let read = read_buildings(&spelled_otherwise, "mapping A", &LoadProgress::default())
+            .expect("the cache is used");
+        assert_eq!(read.warnings[0].path, spelled_otherwise);
+        assert_eq!(read.warnings[0].problem_zh, "没有层数");
     }
 
     #[test]
