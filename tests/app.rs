@@ -1100,3 +1100,50 @@ fn cancelling_the_built_in_file_dialog_changes_nothing() {
     assert!(harness.state().ui.loading.is_none());
     assert!(harness.state().doc.session.is_some());
 }
+
+#[test]
+fn resting_the_pointer_on_a_building_shows_its_figures_and_where_they_come_from() {
+    let mut harness = harness(Language::Chinese);
+    let (building, point, community) = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        let index = session
+            .layers()
+            .buildings
+            .iter()
+            .position(|building| building.residential)
+            .expect("a residential building");
+        let building = &session.layers().buildings[index];
+        (
+            building.source_id.to_string(),
+            building.representative_point,
+            shequ::app::map::MapView::community_at(session, building.representative_point)
+                .and_then(|key| session.plan().community(key))
+                .map(|community| format!("{} ({})", community.properties.name, community.id))
+                .expect("in a community"),
+        )
+    };
+    {
+        let map = &mut harness.state_mut().ui.map;
+        map.metres_per_point = 0.5;
+        map.centre = point;
+        map.fit_frames_left = 0;
+    }
+    harness.run();
+    let centre = harness.state().ui.map.to_screen(point);
+    harness.event(Event::PointerMoved(centre));
+    harness.run();
+    // Tooltips appear once the pointer rests.
+    for _ in 0..30 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.run();
+    assert!(
+        harness
+            .query_by_label(&format!("楼栋 {building}"))
+            .is_some(),
+        "the tooltip names the building"
+    );
+    assert!(harness.query_by_label_contains("取自数据").is_some());
+    assert!(harness.query_by_label(&community).is_some());
+}

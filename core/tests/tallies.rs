@@ -346,3 +346,27 @@ fn stray_buildings_far_away_and_a_shuffled_order_change_no_count_and_are_named_i
         assert!(warning.to_string().contains(id), "{warning}");
     }
 }
+
+#[test]
+fn the_building_under_a_point_is_the_smallest_footprint_containing_it() {
+    use geo::{Area, Intersects};
+    let session = Session::open(&sample_plan("porto")).expect("Porto opens");
+    let buildings = &session.layers().buildings;
+    let mut found = 0;
+    for (index, building) in buildings.iter().enumerate().step_by(97) {
+        let point = building.representative_point;
+        let under = session
+            .building_at(point)
+            .expect("a building lies under its own point");
+        let chosen = &buildings[under as usize];
+        assert!(chosen.footprint.intersects(&point));
+        assert!(
+            chosen.footprint.unsigned_area() <= building.footprint.unsigned_area(),
+            "building {index}: the smallest footprint under the point is chosen"
+        );
+        found += 1;
+    }
+    assert!(found > 50);
+    let far = geo::Coord { x: 1.0e7, y: 1.0e7 };
+    assert_eq!(session.building_at(far), None);
+}

@@ -59,6 +59,24 @@ impl Session {
         &self.building_index
     }
 
+    /// The building whose footprint contains `point` (metres), the smallest when footprints
+    /// overlap (a tower drawn over its podium).
+    pub fn building_at(&self, point: geo::Coord<f64>) -> Option<u32> {
+        use geo::{Area, Intersects};
+        let buildings = &self.layers.buildings;
+        self.building_index
+            .footprints_meeting(crate::index::aabb(point, point))
+            .filter(|&index| {
+                buildings
+                    .get(index as usize)
+                    .is_some_and(|building| building.footprint.intersects(&point))
+            })
+            .min_by(|&a, &b| {
+                let area = |index: u32| buildings[index as usize].footprint.unsigned_area();
+                area(a).total_cmp(&area(b))
+            })
+    }
+
     /// Communities by envelope.
     pub fn community_index(&self) -> &CommunityIndex {
         &self.community_index

@@ -2,6 +2,7 @@
 //! measure, one file each. Each turns pointer and key input into intents for the plan.
 
 mod assign_blocks;
+mod building_details;
 mod draw;
 pub mod input;
 pub mod kinds;
@@ -70,6 +71,11 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
         strings.households_unit,
     );
     paint_tool(view, state, &painter, &response);
+    if matches!(state.tool, Tool::Select { box_start: None })
+        && let Some(building) = building_details::hovered(view, &state.map, &response)
+    {
+        building_details::show(view, &state.map, &painter, &response, building);
+    }
 }
 
 fn handle_tool(

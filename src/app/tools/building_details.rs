@@ -1,0 +1,146 @@
+//! The building under the pointer, where buildings are drawn: its outline, and a tooltip with its
+//! id, households and residents (from the data, or estimated and how), floors, use, estate, work
+//! unit and community — what a planner checks before trusting a count.
+
+use eframe::egui::{self, RichText, Shape, Stroke};
+use shequ_core::Session;
+use shequ_core::attributes::Field;
+use shequ_core::format::grouped;
+use shequ_core::layers::{Building, FigureSource};
+
+use crate::app::context::ViewCtx;
+use crate::app::dialogs::new_plan::field_name;
+use crate::app::map::{BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT, MapView};
+use crate::theme;
+
+/// The building under the pointer, if buildings are drawn and the pointer rests on one.
+pub fn hovered(view: &ViewCtx, map: &MapView, response: &egui::Response) -> Option<u32> {
+    let session = view.session?;
+    let drawn =
+        map.layers.buildings && map.metres_per_point < BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT;
+    if !drawn || response.dragged() {
+        return None;
+    }
+    let pointer = response.hover_pos()?;
+    session.building_at(map.to_metres(pointer))
+}
+
+/// Outlines `building` and shows its details beside the pointer.
+pub fn show(
+    view: &ViewCtx,
+    map: &MapView,
+    painter: &egui::Painter,
+    response: &egui::Response,
+    building: u32,
+) {
+    let Some(session) = view.session else { return };
+    let Some(details) = session.layers().buildings.get(building as usize) else {
+        return;
+    };
+    for polygon in &details.footprint {
+        let points = polygon
+            .exterior()
+            .coords()
+            .map(|&coord| map.to_screen(coord))
+            .collect();
+        painter.add(Shape::closed_line(
+            points,
+            Stroke::new(2.5, theme::SELECTED.egui()),
+        ));
+    }
+    response
+        .clone()
+        .on_hover_ui_at_pointer(|ui| details_grid(ui, view, session, details));
+}
+
+/// The details as a two-column table.
+fn details_grid(ui: &mut egui::Ui, view: &ViewCtx, session: &Session, building: &Building) {
+    let strings = view.strings;
+    let language = view.language;
+    let profile = session.profile();
+    ui.label(RichText::new(format!("{} {}", strings.building, building.source_id)).strong());
+    egui::Grid::new("building details")
+        .num_columns(2)
+        .spacing([12.0, 3.0])
+        .show(ui, |ui| {
+            let mut row = |name: &str, value: String| {
+                ui.label(RichText::new(name).weak());
+                ui.label(value);
+                ui.end_row();
+            };
+            if building.residential {
+                let households_how = match building.households_source {
+                    FigureSource::Data => strings.from_the_data.to_owned(),
+                    FigureSource::Estimate => strings
+                        .households_estimated_as
+                        .replace("{area}", &format!("{:.0}", building.footprint_area_m2))
+                        .replace("{floors}", &format!("{:.0}", building.floors))
+                        .replace("{ratio}", &format!("{}", profile.estimate.net_ratio))
+                        .replace("{size}", &format!("{}", profile.estimate.dwelling_size_m2)),
+                };
+                row(
+                    field_name(Field::Households, language),
+                    format!(
+                        "{} ({households_how})",
+                        grouped(u64::from(building.households))
+                    ),
+                );
+                let residents_how = match building.residents_source {
+                    FigureSource::Data => strings.from_the_data.to_owned(),
+                    FigureSource::Estimate => strings
+                        .residents_estimated_as
+                        .replace("{size}", &format!("{}", profile.estimate.household_size)),
+                };
+                row(
+                    field_name(Field::Residents, language),
+                    format!(
+                        "{} ({residents_how})",
+                        grouped(u64::from(building.residents))
+                    ),
+                );
+            } else {
+                row(
+                    field_name(Field::Households, language),
+                    strings.not_residential.to_owned(),
+                );
+            }
+            row(
+                field_name(Field::Floors, language),
+                format!("{:.0}", building.floors),
+            );
+            row(
+                field_name(Field::Use, language),
+                building
+                    .building_use
+                    .as_deref()
+                    .unwrap_or(strings.none)
+                    .to_owned(),
+            );
+            let labels = building.labels.as_deref();
+            for (field, value) in [
+                (
+                    Field::Estate,
+                    labels.and_then(|labels| labels.estate.as_deref()),
+                ),
+                (
+                    Field::WorkUnit,
+                    labels.and_then(|labels| labels.work_unit.as_deref()),
+                ),
+                (
+                    Field::Name,
+                    labels.and_then(|labels| labels.name.as_deref()),
+                ),
+            ] {
+                if let Some(value) = value {
+                    row(field_name(field, language), value.to_owned());
+                }
+            }
+            let community = MapView::community_at(session, building.representative_point)
+                .and_then(|key| session.plan().community(key))
+                .map_or_else(
+                    || strings.in_no_community.to_owned(),
+                    |community| format!("{} ({})", community.properties.name, community.id),
+                );
+            row(strings.community, community);
+        });
+}
