@@ -1019,18 +1019,24 @@ fn the_load_warnings_in_the_status_bar_open_a_list_naming_each_file_and_its_feat
     );
 }
 
-#[test]
-fn save_as_in_the_built_in_file_dialog_writes_the_plan_under_the_name_typed() {
+/// The demo's copy open in the app, whose file dialogs are the built-in ones.
+fn demo_copy_with_built_in_dialogs() -> (tempfile::TempDir, Harness<'static, ShequApp>) {
     let (folder, plan) = demo_copy();
-    let mut harness = harness_checking(
-        Session::open(&plan).expect("opens"),
-        Language::Chinese,
-        false,
-    );
+    let session = Session::open(&plan).expect("opens");
+    (folder, harness_checking(session, Language::Chinese, false))
+}
+
+fn from_file_menu(harness: &mut Harness<'_, ShequApp>, item: &str) {
     harness.get_by_label("文件").click();
     harness.run();
-    harness.get_by_label("另存为…").click();
+    harness.get_by_label(item).click();
     harness.run();
+}
+
+#[test]
+fn save_as_in_the_built_in_file_dialog_writes_the_plan_under_the_name_typed() {
+    let (folder, mut harness) = demo_copy_with_built_in_dialogs();
+    from_file_menu(&mut harness, "另存为…");
     assert!(harness.query_by_label("💾  另存为 — 内置对话框").is_some());
     // It opens in the plan's folder, the plan's name proposed.
     let file_name = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
@@ -1053,16 +1059,8 @@ fn save_as_in_the_built_in_file_dialog_writes_the_plan_under_the_name_typed() {
 
 #[test]
 fn new_plan_from_layers_takes_its_buildings_from_the_built_in_file_dialog() {
-    let (folder, plan) = demo_copy();
-    let mut harness = harness_checking(
-        Session::open(&plan).expect("opens"),
-        Language::Chinese,
-        false,
-    );
-    harness.get_by_label("文件").click();
-    harness.run();
-    harness.get_by_label("从图层新建方案…").click();
-    harness.run();
+    let (folder, mut harness) = demo_copy_with_built_in_dialogs();
+    from_file_menu(&mut harness, "从图层新建方案…");
     // The new-plan dialog waits behind the file dialog, which lists only layer files.
     assert!(harness.state().ui.file_dialog.is_some());
     assert!(
@@ -1089,10 +1087,7 @@ fn new_plan_from_layers_takes_its_buildings_from_the_built_in_file_dialog() {
 #[test]
 fn cancelling_the_built_in_file_dialog_changes_nothing() {
     let mut harness = harness_checking(demo_session(), Language::Chinese, false);
-    harness.get_by_label("文件").click();
-    harness.run();
-    harness.get_by_label("打开方案…").click();
-    harness.run();
+    from_file_menu(&mut harness, "打开方案…");
     assert!(harness.state().ui.file_dialog.is_some());
     harness.get_by_label("取消").click();
     harness.run();

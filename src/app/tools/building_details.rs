@@ -68,36 +68,34 @@ fn details_grid(ui: &mut egui::Ui, view: &ViewCtx, session: &Session, building: 
                 ui.label(value);
                 ui.end_row();
             };
-            if building.residential {
-                let households_how = match building.households_source {
+            // A count, and where it came from: the data, or the estimate with its terms.
+            let figure = |count: u32, source: FigureSource, estimate: String| {
+                let how = match source {
                     FigureSource::Data => strings.from_the_data.to_owned(),
-                    FigureSource::Estimate => strings
+                    FigureSource::Estimate => estimate,
+                };
+                format!("{} ({how})", grouped(u64::from(count)))
+            };
+            if building.residential {
+                let households = figure(
+                    building.households,
+                    building.households_source,
+                    strings
                         .households_estimated_as
                         .replace("{area}", &format!("{:.0}", building.footprint_area_m2))
                         .replace("{floors}", &format!("{:.0}", building.floors))
                         .replace("{ratio}", &format!("{}", profile.estimate.net_ratio))
                         .replace("{size}", &format!("{}", profile.estimate.dwelling_size_m2)),
-                };
-                row(
-                    field_name(Field::Households, language),
-                    format!(
-                        "{} ({households_how})",
-                        grouped(u64::from(building.households))
-                    ),
                 );
-                let residents_how = match building.residents_source {
-                    FigureSource::Data => strings.from_the_data.to_owned(),
-                    FigureSource::Estimate => strings
+                row(field_name(Field::Households, language), households);
+                let residents = figure(
+                    building.residents,
+                    building.residents_source,
+                    strings
                         .residents_estimated_as
                         .replace("{size}", &format!("{}", profile.estimate.household_size)),
-                };
-                row(
-                    field_name(Field::Residents, language),
-                    format!(
-                        "{} ({residents_how})",
-                        grouped(u64::from(building.residents))
-                    ),
                 );
+                row(field_name(Field::Residents, language), residents);
             } else {
                 row(
                     field_name(Field::Households, language),
