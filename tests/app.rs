@@ -180,8 +180,24 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
         .click_modifiers(Modifiers::SHIFT);
     harness.run();
     assert_eq!(harness.state().doc.selection, vec![first, second]);
+    // Before the merge, its button tells what the merged community would count.
+    let together = households_of(&harness, "SQ0041") + households_of(&harness, "SQ0042");
+    harness.get_by_label("合并").hover();
+    harness.run();
+    for _ in 0..30 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains(&format!("合并后: {} 户", grouped(together)))
+            .is_some(),
+        "the merged households are shown before the merge"
+    );
     harness.get_by_label("合并").click();
     harness.run();
+    assert_eq!(households_of(&harness, "SQ0041"), together);
     assert!(
         harness
             .state()

@@ -8,7 +8,7 @@
 //! communities covering it, so recounting some communities updates the unassigned totals exactly.
 
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
-use geo::{Area, BooleanOps, Contains, Intersects};
+use geo::{Area, BooleanOps, Contains, Intersects, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::ids::CommunityKey;
@@ -68,13 +68,13 @@ pub struct Tallies {
     unassigned_set: std::collections::BTreeSet<u32>,
 }
 
-/// The buildings whose representative point lies strictly inside `community`, ascending.
+/// The buildings whose representative point lies strictly inside `boundary`, ascending.
 pub fn members_of(
-    community: &Community,
+    boundary: &MultiPolygon<f64>,
     buildings: &[Building],
     index: &BuildingIndex,
 ) -> Vec<u32> {
-    let Some(envelope) = boundary_envelope(&community.boundary) else {
+    let Some(envelope) = boundary_envelope(boundary) else {
         return Vec::new();
     };
     let mut candidates: Vec<u32> = index.points_in(envelope).collect();
@@ -83,7 +83,7 @@ pub fn members_of(
     }
     // An interval tree answers point-in-polygon in O(log n) per point; building it pays off from
     // a handful of candidates on.
-    let prepared = IntervalTreeMultiPolygon::new(&community.boundary);
+    let prepared = IntervalTreeMultiPolygon::new(boundary);
     candidates
         .retain(|&building| prepared.contains(&buildings[building as usize].representative_point));
     candidates.sort_unstable();
@@ -156,6 +156,20 @@ fn count(members: Vec<u32>, cut_buildings: Vec<u32>, buildings: &[Building]) -> 
     tally
 }
 
+/// What a community of `boundary` would count (its cut buildings left out): the preview of an
+/// edit before it is made.
+pub fn tally_of_boundary(
+    boundary: &MultiPolygon<f64>,
+    buildings: &[Building],
+    index: &BuildingIndex,
+) -> CommunityTally {
+    count(
+        members_of(boundary, buildings, index),
+        Vec::new(),
+        buildings,
+    )
+}
+
 fn tally_community(
     community: &Community,
     buildings: &[Building],
@@ -163,7 +177,7 @@ fn tally_community(
     cut_tolerance_m2: f64,
 ) -> CommunityTally {
     count(
-        members_of(community, buildings, index),
+        members_of(&community.boundary, buildings, index),
         cut_by(community, buildings, index, cut_tolerance_m2),
         buildings,
     )
@@ -392,9 +406,9 @@ mod tests {
         let index = BuildingIndex::build(&buildings);
         // A community covering only the notch (where the centroid is) gets nothing.
         let notch = community(rectangle(3.0, 3.0, 19.0, 19.0));
-        assert!(members_of(&notch, &buildings, &index).is_empty());
+        assert!(members_of(&notch.boundary, &buildings, &index).is_empty());
         let whole = community(rectangle(-1.0, -1.0, 21.0, 21.0));
-        assert_eq!(members_of(&whole, &buildings, &index), vec![0]);
+        assert_eq!(members_of(&whole.boundary, &buildings, &index), vec![0]);
     }
 
     #[test]

@@ -159,6 +159,7 @@ fn merging_neighbours_keeps_the_first_id_and_conserves_households() {
     let before = session.plan().clone();
     let households_before = households(&session, &[WEST, EAST]);
     let keys = vec![key(&session, WEST), key(&session, EAST)];
+    let preview = session.merge_preview(&keys).expect("a merge is possible");
     session
         .execute(Command::Merge {
             keys,
@@ -167,6 +168,12 @@ fn merging_neighbours_keeps_the_first_id_and_conserves_households() {
         .expect("merges");
     assert!(session.plan().key_of(EAST).is_none());
     assert_eq!(households(&session, &[WEST]), households_before);
+    let merged = session.tallies().of(key(&session, WEST));
+    assert_eq!(
+        (preview.households, preview.residents, &preview.members),
+        (merged.households, merged.residents, &merged.members),
+        "the preview counts what the merge then counts"
+    );
     assert_eq!(
         session
             .plan()
@@ -1012,4 +1019,17 @@ fn a_drawn_community_joins_the_street_office_holding_it_and_takes_its_district()
         Some(office.name.as_str())
     );
     assert_eq!(created.properties.district, office.district);
+}
+
+#[test]
+fn a_merge_preview_of_communities_that_do_not_touch_says_why_it_would_be_refused() {
+    let session = demo();
+    let keys: Vec<CommunityKey> = session.plan().communities().map(|(key, _)| key).collect();
+    let (first, last) = (keys[0], keys[keys.len() - 1]);
+    assert_eq!(
+        session
+            .merge_preview(&[first, last])
+            .map(|tally| tally.households),
+        Err(shequ_core::ops::OpError::NotTouching)
+    );
 }

@@ -6,6 +6,8 @@ use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::state::UiState;
 use crate::app::tools::kinds::TOOLS;
+use crate::theme;
+use shequ_core::format::grouped;
 
 /// The tools, with their shortcuts.
 pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
@@ -28,7 +30,7 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
                     view.selection.len() >= 2,
                     egui::Button::new(strings.tool_merge),
                 )
-                .on_hover_text("M")
+                .on_hover_ui(|ui| merge_preview(view, ui))
                 .clicked()
             {
                 out.push(Intent::MergeSelection);
@@ -58,4 +60,29 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
             ui.label(RichText::new(hint).weak());
         });
     });
+}
+
+/// What the merge would give, shown before it is made: the merged community's figures, or why
+/// the merge would be refused.
+fn merge_preview(view: &ViewCtx, ui: &mut egui::Ui) {
+    let strings = view.strings;
+    ui.label(format!("{} (M)", strings.tool_merge));
+    let Some(session) = view.session else { return };
+    if view.selection.len() < 2 {
+        return;
+    }
+    match session.merge_preview(view.selection) {
+        Ok(tally) => {
+            ui.label(
+                strings
+                    .merged_figures
+                    .replace("{households}", &grouped(tally.households))
+                    .replace("{residents}", &grouped(tally.residents))
+                    .replace("{buildings}", &grouped(u64::from(tally.buildings))),
+            );
+        }
+        Err(refusal) => {
+            ui.label(RichText::new(refusal.describe(view.language)).color(theme::ERROR.egui()));
+        }
+    }
 }
