@@ -183,12 +183,7 @@ fn merging_two_communities_selected_in_the_list_and_undoing_it() {
     // Before the merge, its button tells what the merged community would count.
     let together = households_of(&harness, "SQ0041") + households_of(&harness, "SQ0042");
     harness.get_by_label("合并").hover();
-    harness.run();
-    for _ in 0..30 {
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    harness.run();
+    rest_the_pointer(&mut harness);
     assert!(
         harness
             .query_by_label_contains(&format!("合并后: {} 户", grouped(together)))
@@ -449,6 +444,16 @@ fn assert_edit_menu_undoes(harness: &mut Harness<'_, ShequApp>, step: &str) {
         "the Edit menu offers {label}: {offered:?}"
     );
     harness.key_press(egui::Key::Escape);
+    harness.run();
+}
+
+/// Lets the frames pass that a tooltip waits for while the pointer rests.
+fn rest_the_pointer(harness: &mut Harness<'_, ShequApp>) {
+    harness.run();
+    for _ in 0..30 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     harness.run();
 }
 
@@ -1142,13 +1147,7 @@ fn resting_the_pointer_on_a_building_shows_its_figures_and_where_they_come_from(
     harness.run();
     let centre = harness.state().ui.map.to_screen(point);
     harness.event(Event::PointerMoved(centre));
-    harness.run();
-    // Tooltips appear once the pointer rests.
-    for _ in 0..30 {
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    harness.run();
+    rest_the_pointer(&mut harness);
     assert!(
         harness
             .query_by_label(&format!("楼栋 {building}"))
