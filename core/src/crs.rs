@@ -10,6 +10,7 @@
 //! by 2026). Layers in one system are unaffected; layers mixing the two can be off by that much,
 //! far below a building's width.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -108,7 +109,7 @@ pub struct Crs {
     kind: Kind,
     name: String,
     /// Why positions in it may be off, when they may be (a datum without its shift to WGS 84).
-    caution: Option<Caution>,
+    caution: Option<Words>,
     /// Its WKT, for a `.prj` or a GeoPackage (an EPSG code's from the registry, or the WKT it
     /// was given as).
     wkt: Option<String>,
@@ -127,14 +128,14 @@ impl PartialEq for Crs {
 }
 
 /// Xi'an 80 and Beijing 54 systems: their shift to WGS 84 is a city's own 3 or 7 parameters.
-/// In Chinese, then in English.
-const LOCAL_DATUM_CAUTION: Caution = (
-    "不含本市基准转换参数（+towgs84=…）的西安80 / 北京54 坐标会偏差数十米：请加上测绘部门使用的 3 参数或 7 参数",
-    "Xi'an 80 / Beijing 54 coordinates without the city's own datum shift (+towgs84=…) land tens of metres off: add the 3 or 7 parameters your surveying office uses",
-);
-
-/// Why positions may land off: in Chinese, then in English.
-type Caution = (&'static str, &'static str);
+const LOCAL_DATUM_CAUTION: Words = Words {
+    chinese: Cow::Borrowed(
+        "不含本市基准转换参数（+towgs84=…）的西安80 / 北京54 坐标会偏差数十米：请加上测绘部门使用的 3 参数或 7 参数",
+    ),
+    english: Cow::Borrowed(
+        "Xi'an 80 / Beijing 54 coordinates without the city's own datum shift (+towgs84=…) land tens of metres off: add the 3 or 7 parameters your surveying office uses",
+    ),
+};
 
 /// EPSG codes of Xi'an 1980 and Beijing 1954 Gauss-Krüger systems (and their geographic ones).
 fn is_local_datum_code(code: u32) -> bool {
@@ -241,7 +242,7 @@ impl Crs {
     fn from_proj_string(
         proj_string: &str,
         name: String,
-        caution: Option<Caution>,
+        caution: Option<Words>,
     ) -> Result<Self, CrsError> {
         let refused = |problem: String| CrsError::Definition {
             definition: name.clone(),
@@ -342,8 +343,7 @@ impl Crs {
 
     /// Why positions in this system may land off, when they may.
     pub fn caution(&self) -> Option<Words> {
-        self.caution
-            .map(|(chinese, english)| Words::new(chinese, english))
+        self.caution.clone()
     }
 
     /// A position in this system as WGS 84 longitude/latitude; `None` when it cannot be (outside

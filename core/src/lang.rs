@@ -24,11 +24,6 @@ impl Words {
             english: english.into(),
         }
     }
-
-    /// The text in `language`.
-    pub fn in_language(&self, language: Language) -> &str {
-        language.pick(&self.chinese, &self.english)
-    }
 }
 
 /// A language of the interface and of reports.

@@ -45,12 +45,17 @@ impl FileRequest {
         }
     }
 
-    /// The file extensions offered; none for a folder.
-    fn extensions(self) -> &'static [&'static str] {
+    /// The kinds of file offered, named, with their extensions; none for a folder.
+    fn filter(self, strings: &Strings) -> Option<(&'static str, &'static [&'static str])> {
         match self {
-            FileRequest::OpenPlan | FileRequest::SavePlan => PLAN_EXTENSIONS,
-            FileRequest::ExportFolder => &[],
-            FileRequest::Layer(_) => LAYER_EXTENSIONS,
+            FileRequest::OpenPlan | FileRequest::SavePlan => {
+                Some((strings.plan_files, PLAN_EXTENSIONS))
+            }
+            FileRequest::ExportFolder => None,
+            FileRequest::Layer(_) => Some((
+                "GeoJSON, Esri JSON, Shapefile, GeoPackage",
+                LAYER_EXTENSIONS,
+            )),
         }
     }
 }
@@ -65,21 +70,13 @@ pub fn ask_system(
     if let Some(folder) = folder {
         dialog = dialog.set_directory(folder);
     }
+    if let Some((name, extensions)) = request.filter(strings) {
+        dialog = dialog.add_filter(name, extensions);
+    }
     match request {
-        FileRequest::OpenPlan => dialog
-            .add_filter(strings.plan_files, PLAN_EXTENSIONS)
-            .pick_file(),
-        FileRequest::SavePlan => dialog
-            .add_filter(strings.plan_files, PLAN_EXTENSIONS)
-            .set_file_name("plan.shequ.geojson")
-            .save_file(),
+        FileRequest::OpenPlan | FileRequest::Layer(_) => dialog.pick_file(),
+        FileRequest::SavePlan => dialog.set_file_name("plan.shequ.geojson").save_file(),
         FileRequest::ExportFolder => dialog.pick_folder(),
-        FileRequest::Layer(_) => dialog
-            .add_filter(
-                "GeoJSON, Esri JSON, Shapefile, GeoPackage",
-                LAYER_EXTENSIONS,
-            )
-            .pick_file(),
     }
 }
 
@@ -123,8 +120,9 @@ impl BuiltInDialog {
         if let Some(folder) = folder {
             dialog = dialog.initial_path(folder);
         }
-        let extensions = request.extensions();
-        if !extensions.is_empty() && request != FileRequest::SavePlan {
+        if request != FileRequest::SavePlan
+            && let Some((_, extensions)) = request.filter(strings)
+        {
             // Folders stay listed, to walk into; files only of the kinds asked for.
             dialog = dialog.show_files_filter(Box::new(move |path: &Path| {
                 path.is_dir() || has_extension(path, extensions)

@@ -315,13 +315,16 @@ impl Target<'_> {
         }
         let folder = self.starting_folder();
         let strings = self.strings();
-        let system =
-            !self.preferences.built_in_file_dialog && file_dialog::system_dialogs_available();
-        if !system {
-            if !self.preferences.built_in_file_dialog {
-                // Said once per dialog, so a planner knows why the window looks different.
-                self.ui.notify(strings.no_system_file_dialog.to_owned());
-            }
+        let built_in = if self.preferences.built_in_file_dialog {
+            true
+        } else if file_dialog::system_dialogs_available() {
+            false
+        } else {
+            // Said at each dialog, so a planner knows why the window looks different.
+            self.ui.notify(strings.no_system_file_dialog.to_owned());
+            true
+        };
+        if built_in {
             self.ui.file_dialog = Some(BuiltInDialog::open(request, strings, folder.as_deref()));
             return true;
         }

@@ -30,19 +30,16 @@ impl GeometryProblem {
     /// The problem of one feature and what to do, as one text ("has a position … . Reproject …").
     pub fn describe_one(&self) -> String {
         let (sentence, advice) = self.describe();
-        format!("{}. {advice}", sentence.replacen("have", "has", 1))
-    }
-
-    /// A sentence for a load error, and what to do.
-    pub fn describe(&self) -> (String, String) {
-        let (problem, advice) = self.describe_in_both();
-        (problem.english.into_owned(), advice.english.into_owned())
+        format!(
+            "{}. {}",
+            sentence.english.replacen("have", "has", 1),
+            advice.english
+        )
     }
 
     /// A sentence for a load warning (a predicate over the features), and what to do, in both
     /// languages.
-    pub fn describe_in_both(&self) -> (Words, Words) {
-        let advice = |chinese: &'static str, english: &'static str| Words::new(chinese, english);
+    pub fn describe(&self) -> (Words, Words) {
         match self {
             GeometryProblem::WrongType(found) => (
                 Words::new(
@@ -51,7 +48,7 @@ impl GeometryProblem {
                         "have a {found} geometry, which this layer cannot use, and were skipped"
                     ),
                 ),
-                advice(
+                Words::new(
                     "请确认为该图层选择了正确的文件。",
                     "Check that the right file was given for this layer.",
                 ),
@@ -61,7 +58,7 @@ impl GeometryProblem {
                     "有环或线的点数太少，已跳过",
                     "have a ring or line with too few positions and were skipped",
                 ),
-                advice(
+                Words::new(
                     "请在 QGIS 中修复几何（矢量 → 几何工具 → 检查有效性）。",
                     "Fix the geometry in QGIS (Vector → Geometry Tools → Check Validity).",
                 ),
@@ -79,7 +76,7 @@ impl GeometryProblem {
                             position.longitude, position.latitude
                         ),
                     ),
-                    advice(
+                    Words::new(
                         "请给出图层的坐标系（如 --crs buildings=EPSG:4527，或在新建方案对话框中选择），或把图层转换为 WGS 84（EPSG:4326）。",
                         "Give the layer's coordinate system (e.g. --crs buildings=EPSG:4527, or in the new-plan dialog), or reproject the layer to WGS 84 (EPSG:4326).",
                     ),
@@ -87,7 +84,7 @@ impl GeometryProblem {
             }
             GeometryProblem::Missing => (
                 Words::new("没有几何，已跳过", "have no geometry and were skipped"),
-                advice(
+                Words::new(
                     "请绘制或恢复其几何，或从文件中删除这些要素。",
                     "Draw or restore their geometry, or remove them from the file.",
                 ),
@@ -97,7 +94,7 @@ impl GeometryProblem {
                     "跨越 180° 经线（一步会跨越整个地球），已跳过",
                     "cross the antimeridian (longitude ±180°), where one step would span the whole earth, and were skipped",
                 ),
-                advice(
+                Words::new(
                     "地方方案不会跨越 180°：请在该处拆分要素，或检查经度（导出时丢失负号是常见原因）。",
                     "A local plan cannot cross 180°: split the feature there, or check its longitudes (a sign lost in an export is a common cause).",
                 ),
@@ -111,7 +108,7 @@ impl GeometryProblem {
                             "lie more than {kilometres} km from the rest of the layer and were left out"
                         ),
                     ),
-                    advice(
+                    Words::new(
                         "请在 QGIS 中检查其坐标：位于 0, 0 或经纬度颠倒是常见的导出错误。",
                         "Check their coordinates in QGIS: a position at 0, 0 or with longitude and latitude swapped is a common export error.",
                     ),

@@ -162,7 +162,7 @@ fn add_streets(
                 return Err(not_lon_lat(path, index, source_id, position));
             }
             Err((problem, source_id)) => {
-                let (sentence, advice) = problem.describe_in_both();
+                let (sentence, advice) = problem.describe();
                 warnings.add(sentence, advice, index, &source_id);
             }
         }

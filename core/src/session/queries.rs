@@ -62,7 +62,7 @@ impl Session {
     /// The building whose footprint contains `point` (metres), the smallest when footprints
     /// overlap (a tower drawn over its podium).
     pub fn building_at(&self, point: geo::Coord<f64>) -> Option<u32> {
-        use geo::{Area, Intersects};
+        use geo::Intersects;
         let buildings = &self.layers.buildings;
         self.building_index
             .footprints_meeting(crate::index::aabb(point, point))
@@ -72,7 +72,7 @@ impl Session {
                     .is_some_and(|building| building.footprint.intersects(&point))
             })
             .min_by(|&a, &b| {
-                let area = |index: u32| buildings[index as usize].footprint.unsigned_area();
+                let area = |index: u32| buildings[index as usize].footprint_area_m2;
                 area(a).total_cmp(&area(b))
             })
     }

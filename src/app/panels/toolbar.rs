@@ -1,13 +1,13 @@
 //! The toolbar: the tools with their shortcuts, undo and redo, merge and delete.
 
 use eframe::egui::{self, RichText};
+use shequ_core::format::grouped;
 
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::state::UiState;
 use crate::app::tools::kinds::TOOLS;
 use crate::theme;
-use shequ_core::format::grouped;
 
 /// The tools, with their shortcuts.
 pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {

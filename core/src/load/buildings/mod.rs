@@ -175,7 +175,7 @@ fn add_run(
                 warnings.add(problem, advice, index, &run.buildings[building].source_id);
             }
             ConversionEvent::Skipped(problem, label) => {
-                let (sentence, advice) = problem.describe_in_both();
+                let (sentence, advice) = problem.describe();
                 warnings.add(sentence, advice, index, &label);
             }
             ConversionEvent::NotLonLat(position, label) => {
