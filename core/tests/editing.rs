@@ -262,6 +262,9 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
     let bounds = community.boundary.bounding_rect().expect("bounds");
     let y = bounds.min().y + bounds.height() * 0.35;
     let line = LineString::from(vec![(bounds.min().x - 10.0, y), (bounds.max().x + 10.0, y)]);
+    let preview = session
+        .split_preview(key(&session, WEST), &line)
+        .expect("the line crosses");
     session
         .execute(Command::Split {
             key: key(&session, WEST),
@@ -271,6 +274,22 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
     let part = format!("{WEST}-2");
     assert!(area(&session, WEST) > area(&session, &part));
     assert_eq!(households(&session, &[WEST, &part]), households_before);
+    let made: Vec<_> = [WEST, part.as_str()]
+        .iter()
+        .map(|id| session.tallies().of(key(&session, id)))
+        .map(|tally| (tally.households, tally.residents, tally.members.clone()))
+        .collect();
+    let previewed: Vec<_> = preview
+        .iter()
+        .map(|piece| (piece.tally.households, piece.tally.residents, piece.tally.members.clone()))
+        .collect();
+    assert_eq!(previewed, made, "the preview counts each piece as the split then counts it");
+    for (piece, id) in preview.iter().zip([WEST, part.as_str()]) {
+        let reported = session.rules().iter().any(|violation| {
+            violation.rule == "community.households" && violation.communities == [id]
+        });
+        assert_eq!(piece.verdict.severity().is_some(), reported, "{id}");
+    }
     let outside = LineString::from(vec![
         (bounds.min().x - 500.0, y),
         (bounds.min().x - 100.0, y),
@@ -313,6 +332,11 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
     community.id = "NEW1".into();
     community.boundary = drawn;
     let overlaps_before = overlap_pairs(&session).len();
+    let ring = |community: &Community| community.boundary.0[0].exterior().clone();
+    assert!(
+        session.draw_preview(ring(&community)).is_err(),
+        "the preview refuses as the command does"
+    );
     session
         .execute(Command::Create {
             community: Box::new(community.clone()),
@@ -329,6 +353,9 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
         ]),
         vec![],
     )]);
+    let preview = session
+        .draw_preview(ring(&community))
+        .expect("part of it is outside");
     session
         .execute(Command::Create {
             community: Box::new(community),
@@ -336,7 +363,12 @@ fn a_new_community_drawn_over_a_neighbour_is_clipped_so_nothing_overlaps() {
         })
         .expect("creates the part outside");
     assert_eq!(overlap_pairs(&session).len(), overlaps_before);
-    assert!(session.plan().key_of("NEW1").is_some());
+    let created = key(&session, "NEW1");
+    assert_eq!(
+        &preview.boundary,
+        &session.plan().community(created).expect("exists").boundary
+    );
+    assert_eq!(preview.tally.members, session.tallies().of(created).members);
 }
 
 #[test]

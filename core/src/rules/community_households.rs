@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::format::grouped;
 use crate::ids::CommunityKey;
 use crate::plan::{Community, CommunityType};
+use crate::profile::CommunityHouseholds;
 use crate::rules::context::RuleContext;
 use crate::violation::{Location, Severity, Violation, clause_en, clause_zh};
 
@@ -43,44 +44,92 @@ pub fn check(
             location: focus.clone(),
         });
     };
-    if community.properties.kind == CommunityType::WorkUnit {
-        if households < band.work_unit_minimum {
-            let minimum = grouped(band.work_unit_minimum);
+    match band_verdict(band, community.properties.kind, community.properties.new_estate, households) {
+        BandVerdict::Within => {}
+        BandVerdict::BelowWorkUnitMinimum(minimum) => {
+            let minimum = grouped(minimum);
             report(
                 Severity::Error,
                 format!("低于单位型社区 {minimum} 户下限"),
                 format!("below the work-unit minimum of {minimum}"),
             );
         }
-    } else if community.properties.new_estate {
-        if households < band.new_estate_minimum {
-            let minimum = grouped(band.new_estate_minimum);
+        BandVerdict::BelowMinimum(minimum) => {
+            let minimum = grouped(minimum);
             report(
                 Severity::Error,
                 format!("低于 {minimum} 户下限"),
                 format!("below the minimum of {minimum}"),
             );
-        } else if households > band.new_estate_warning_above {
-            let above = grouped(band.new_estate_warning_above);
+        }
+        BandVerdict::NewEstateAbove(above) => {
+            let above = grouped(above);
             report(
                 Severity::Warning,
                 format!("新建小区超过 {above} 户, 请确认规模"),
                 format!("a new estate above {above}; confirm its size"),
             );
         }
-    } else if households < band.minimum {
-        let minimum = grouped(band.minimum);
-        report(
-            Severity::Error,
-            format!("低于 {minimum} 户下限"),
-            format!("below the minimum of {minimum}"),
-        );
-    } else if households > band.maximum {
-        let maximum = grouped(band.maximum);
-        report(
-            Severity::Error,
-            format!("超过 {maximum} 户上限"),
-            format!("above the maximum of {maximum}"),
-        );
+        BandVerdict::AboveMaximum(maximum) => {
+            let maximum = grouped(maximum);
+            report(
+                Severity::Error,
+                format!("超过 {maximum} 户上限"),
+                format!("above the maximum of {maximum}"),
+            );
+        }
     }
+}
+
+/// Where a count of households stands in the band of a community's type (clause 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandVerdict {
+    /// Within the band.
+    Within,
+    /// A work-unit community below its minimum (given).
+    BelowWorkUnitMinimum(u64),
+    /// Below the minimum (given).
+    BelowMinimum(u64),
+    /// A new estate above the size to confirm (given): a warning.
+    NewEstateAbove(u64),
+    /// Above the maximum (given).
+    AboveMaximum(u64),
+}
+
+impl BandVerdict {
+    /// How serious it is: `None` within the band.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Self::Within => None,
+            Self::NewEstateAbove(_) => Some(Severity::Warning),
+            _ => Some(Severity::Error),
+        }
+    }
+}
+
+/// Where `households` stands in the band of a community of this type. (An empty community is
+/// `community.empty`'s concern; here it is below the minimum.)
+pub fn band_verdict(
+    band: &CommunityHouseholds,
+    kind: CommunityType,
+    new_estate: bool,
+    households: u64,
+) -> BandVerdict {
+    if kind == CommunityType::WorkUnit {
+        if households < band.work_unit_minimum {
+            return BandVerdict::BelowWorkUnitMinimum(band.work_unit_minimum);
+        }
+    } else if new_estate {
+        if households < band.new_estate_minimum {
+            return BandVerdict::BelowMinimum(band.new_estate_minimum);
+        }
+        if households > band.new_estate_warning_above {
+            return BandVerdict::NewEstateAbove(band.new_estate_warning_above);
+        }
+    } else if households < band.minimum {
+        return BandVerdict::BelowMinimum(band.minimum);
+    } else if households > band.maximum {
+        return BandVerdict::AboveMaximum(band.maximum);
+    }
+    BandVerdict::Within
 }

@@ -29,10 +29,12 @@ use crate::violation::{Violation, ViolationKey};
 
 mod editing;
 mod open;
+mod previews;
 mod queries;
 mod save;
 
 pub use open::OpenOptions;
+pub use previews::PiecePreview;
 
 /// How long each stage of opening took, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

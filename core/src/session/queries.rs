@@ -77,26 +77,6 @@ impl Session {
             })
     }
 
-    /// What the community made by merging `keys` would count: the same union and checks as
-    /// [`crate::edit::Command::Merge`], then the same count, on a copy; `Err` says why the merge
-    /// would be refused. (A lock is checked when the merge is made.)
-    pub fn merge_preview(
-        &self,
-        keys: &[CommunityKey],
-    ) -> Result<crate::tally::CommunityTally, crate::ops::OpError> {
-        let boundaries: Vec<&geo::MultiPolygon<f64>> = keys
-            .iter()
-            .filter_map(|&key| self.plan.community(key))
-            .map(|community| &community.boundary)
-            .collect();
-        let merged = crate::ops::merge(&boundaries, false)?;
-        Ok(crate::tally::tally_of_boundary(
-            &merged,
-            &self.layers.buildings,
-            &self.building_index,
-        ))
-    }
-
     /// Communities by envelope.
     pub fn community_index(&self) -> &CommunityIndex {
         &self.community_index
