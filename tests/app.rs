@@ -249,6 +249,11 @@ fn drawing_a_community_with_clicks_and_naming_it_in_the_dialog() {
     for point in &points {
         click_at(&mut harness, *point);
     }
+    assert_eq!(
+        previewed_households(&harness, "①"),
+        0,
+        "the preview counts the park's households before Enter"
+    );
     harness.key_press(egui::Key::Enter);
     harness.run();
     let id = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "编号");
@@ -457,6 +462,22 @@ fn rest_the_pointer(harness: &mut Harness<'_, ShequApp>) {
     harness.run();
 }
 
+/// The households the edit preview beside the pointer gives for the piece numbered `number`.
+fn previewed_households(harness: &Harness<'_, ShequApp>, number: &str) -> u64 {
+    // A label keeps its text as its value.
+    let label = harness
+        .query_all_by_label_contains("户")
+        .filter_map(|node| node.accesskit_node().value())
+        .find(|label| label.starts_with(number))
+        .unwrap_or_else(|| panic!("a preview line for {number}"));
+    label
+        .trim_start_matches(number)
+        .split('户')
+        .next()
+        .and_then(|figure| figure.trim().replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("a count in {label:?}"))
+}
+
 fn households_of(harness: &Harness<'_, ShequApp>, id: &str) -> u64 {
     let session = harness.state().doc.session.as_ref().expect("open");
     session
@@ -568,6 +589,11 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
         let screen = harness.state().ui.map.to_screen(Coord { x, y: middle_y });
         click_at(&mut harness, screen);
     }
+    // Before Enter, beside the pointer: each side's households.
+    let previewed: Vec<u64> = ["①", "②"]
+        .iter()
+        .map(|number| previewed_households(&harness, number))
+        .collect();
     harness.key_press(egui::Key::Enter);
     harness.run();
     let session = harness.state().doc.session.as_ref().expect("open");
@@ -576,6 +602,14 @@ fn splitting_a_community_with_a_line_drawn_across_it() {
         communities + 1,
         "{:?}",
         harness.state().ui.message
+    );
+    assert_eq!(
+        previewed,
+        vec![
+            households_of(&harness, "SQ0041"),
+            households_of(&harness, "SQ0041-2")
+        ],
+        "the preview showed what the split made"
     );
     assert_eq!(
         total_households(&harness),

@@ -281,9 +281,18 @@ fn splitting_along_a_line_conserves_households_and_the_larger_part_keeps_the_id(
         .collect();
     let previewed: Vec<_> = preview
         .iter()
-        .map(|piece| (piece.tally.households, piece.tally.residents, piece.tally.members.clone()))
+        .map(|piece| {
+            (
+                piece.tally.households,
+                piece.tally.residents,
+                piece.tally.members.clone(),
+            )
+        })
         .collect();
-    assert_eq!(previewed, made, "the preview counts each piece as the split then counts it");
+    assert_eq!(
+        previewed, made,
+        "the preview counts each piece as the split then counts it"
+    );
     for (piece, id) in preview.iter().zip([WEST, part.as_str()]) {
         let reported = session.rules().iter().any(|violation| {
             violation.rule == "community.households" && violation.communities == [id]

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::format::grouped;
 use crate::ids::CommunityKey;
+use crate::lang::Language;
 use crate::plan::{Community, CommunityType};
 use crate::profile::CommunityHouseholds;
 use crate::rules::context::RuleContext;
@@ -28,57 +29,37 @@ pub fn check(
     }
     let band = &context.profile.community_households;
     let clause = band.clause;
-    let (name, figure) = (&community.properties.name, grouped(households));
-    let mut report = |severity: Severity, zh: String, en: String| {
-        out.push(Violation {
-            rule: RULE,
-            case: "",
-            severity,
-            clause,
-            message_zh: format!("{name}: {figure} 户, {zh}{}", clause_zh(clause)),
-            message_en: format!("{name}: {figure} households, {en}{}", clause_en(clause)),
-            communities: vec![community.id.clone()],
-            areas: Vec::new(),
-            buildings: Vec::new(),
-            figures: json!({"households": households}),
-            location: focus.clone(),
-        });
+    let verdict = band_verdict(
+        band,
+        community.properties.kind,
+        community.properties.new_estate,
+        households,
+    );
+    let Some(severity) = verdict.severity() else {
+        return;
     };
-    match band_verdict(band, community.properties.kind, community.properties.new_estate, households) {
-        BandVerdict::Within => {}
-        BandVerdict::BelowWorkUnitMinimum(minimum) => {
-            let minimum = grouped(minimum);
-            report(
-                Severity::Error,
-                format!("低于单位型社区 {minimum} 户下限"),
-                format!("below the work-unit minimum of {minimum}"),
-            );
-        }
-        BandVerdict::BelowMinimum(minimum) => {
-            let minimum = grouped(minimum);
-            report(
-                Severity::Error,
-                format!("低于 {minimum} 户下限"),
-                format!("below the minimum of {minimum}"),
-            );
-        }
-        BandVerdict::NewEstateAbove(above) => {
-            let above = grouped(above);
-            report(
-                Severity::Warning,
-                format!("新建小区超过 {above} 户, 请确认规模"),
-                format!("a new estate above {above}; confirm its size"),
-            );
-        }
-        BandVerdict::AboveMaximum(maximum) => {
-            let maximum = grouped(maximum);
-            report(
-                Severity::Error,
-                format!("超过 {maximum} 户上限"),
-                format!("above the maximum of {maximum}"),
-            );
-        }
-    }
+    let (name, figure) = (&community.properties.name, grouped(households));
+    out.push(Violation {
+        rule: RULE,
+        case: "",
+        severity,
+        clause,
+        message_zh: format!(
+            "{name}: {figure} 户, {}{}",
+            verdict.describe(Language::Chinese),
+            clause_zh(clause)
+        ),
+        message_en: format!(
+            "{name}: {figure} households, {}{}",
+            verdict.describe(Language::English),
+            clause_en(clause)
+        ),
+        communities: vec![community.id.clone()],
+        areas: Vec::new(),
+        buildings: Vec::new(),
+        figures: json!({"households": households}),
+        location: focus,
+    });
 }
 
 /// Where a count of households stands in the band of a community's type (clause 6).
@@ -103,6 +84,31 @@ impl BandVerdict {
             Self::Within => None,
             Self::NewEstateAbove(_) => Some(Severity::Warning),
             _ => Some(Severity::Error),
+        }
+    }
+
+    /// The verdict in words, as the rule's messages give it.
+    pub fn describe(self, language: Language) -> String {
+        let chinese = language == Language::Chinese;
+        match self {
+            Self::Within if chinese => "在户数标准之内".to_owned(),
+            Self::Within => "within the band".to_owned(),
+            Self::BelowWorkUnitMinimum(minimum) if chinese => {
+                format!("低于单位型社区 {} 户下限", grouped(minimum))
+            }
+            Self::BelowWorkUnitMinimum(minimum) => {
+                format!("below the work-unit minimum of {}", grouped(minimum))
+            }
+            Self::BelowMinimum(minimum) if chinese => format!("低于 {} 户下限", grouped(minimum)),
+            Self::BelowMinimum(minimum) => format!("below the minimum of {}", grouped(minimum)),
+            Self::NewEstateAbove(above) if chinese => {
+                format!("新建小区超过 {} 户, 请确认规模", grouped(above))
+            }
+            Self::NewEstateAbove(above) => {
+                format!("a new estate above {}; confirm its size", grouped(above))
+            }
+            Self::AboveMaximum(maximum) if chinese => format!("超过 {} 户上限", grouped(maximum)),
+            Self::AboveMaximum(maximum) => format!("above the maximum of {}", grouped(maximum)),
         }
     }
 }

@@ -7,6 +7,7 @@ mod draw;
 pub mod input;
 pub mod kinds;
 mod measure;
+mod preview;
 mod select;
 mod split;
 mod vertices;
@@ -70,11 +71,36 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
         highlight.as_ref(),
         strings.households_unit,
     );
+    show_preview(view, state, ui.ctx(), &painter, &response);
     paint_tool(view, state, &painter, &response);
     if matches!(state.tool, Tool::Select { box_start: None })
         && let Some(building) = building_details::hovered(view, &state.map, &response)
     {
         building_details::show(view, &state.map, &painter, &response, building);
+    }
+}
+
+/// While a split line or a new outline is drawn, what it would give with the pointer's point.
+fn show_preview(
+    view: &ViewCtx,
+    state: &UiState,
+    ctx: &egui::Context,
+    painter: &egui::Painter,
+    response: &egui::Response,
+) {
+    let (drafting, points) = match &state.tool {
+        Tool::Split(points) => (preview::Drafting::Split, points),
+        Tool::Draw(points) => (preview::Drafting::Draw, points),
+        _ => return,
+    };
+    let Some(pointer) = response.hover_pos() else {
+        return;
+    };
+    let mut draft = points.clone();
+    draft.push(snapped(view, &state.map, pointer).0);
+    if let Some(found) = preview::of_draft(view, ctx, drafting, &draft) {
+        preview::paint(&found, &state.map, painter);
+        preview::show_figures(view, ctx, &found, response, pointer);
     }
 }
 

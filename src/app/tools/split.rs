@@ -6,6 +6,7 @@ use geo::{Coord, LineString};
 use shequ_core::edit::Command;
 
 use super::input::{ToolInput, gather_points};
+use super::preview::split_target;
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::map::MapView;
@@ -22,15 +23,7 @@ pub(super) fn handle(
     gather_points(view, map, response, input, points);
     if (input.enter || response.double_clicked()) && points.len() >= 2 {
         let line = LineString::new(points.clone());
-        let target = view.selection.first().copied().or_else(|| {
-            let session = view.session?;
-            let middle = Coord {
-                x: (points[0].x + points[1].x) / 2.0,
-                y: (points[0].y + points[1].y) / 2.0,
-            };
-            MapView::community_at(session, middle)
-        });
-        if let Some(key) = target {
+        if let Some(key) = split_target(view, points) {
             out.push(Intent::Edit(Command::Split { key, line }));
         }
         points.clear();
