@@ -36,6 +36,7 @@ pub mod index;
 pub mod tally;
 pub mod figures;
 pub mod rules;
+pub mod search;
 
 // Changing a plan.
 pub mod ops;

@@ -32,6 +32,7 @@ mod open;
 mod previews;
 mod queries;
 mod save;
+mod search;
 
 pub use open::OpenOptions;
 pub use previews::PiecePreview;
@@ -116,6 +117,8 @@ pub struct Session {
     generation: u64,
     /// Street blocks, derived on first use.
     blocks: Option<Blocks>,
+    /// The streets' names for search, gathered on the first search.
+    street_names: std::sync::OnceLock<crate::search::StreetNames>,
     /// Violations (with their figures) as they were when the plan was opened.
     baseline: std::collections::HashSet<(ViolationKey, String)>,
     /// Per-community figures.

@@ -268,6 +268,7 @@ impl Session {
             history: crate::history::History::default(),
             generation: 0,
             blocks: None,
+            street_names: std::sync::OnceLock::new(),
             tallies,
             profile,
             warnings,

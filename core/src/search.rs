@@ -1,0 +1,284 @@
+//! Finding things in a plan by what a planner types: communities by name or id, street offices,
+//! streets by name or by the initials of their pinyin ("zjl" finds 章江路), buildings by id, and a
+//! coordinate ("115.90, 28.68"). Each hit carries the extent to show. The search over a plan is
+//! [`crate::Session::search`].
+
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Coord};
+use pinyin::ToPinyinMulti;
+
+use crate::ids::CommunityKey;
+use crate::layers::Street;
+
+/// The most hits a search returns.
+pub const MOST_HITS: usize = 20;
+
+/// What a hit is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// A community.
+    Community(CommunityKey),
+    /// A street office: its communities.
+    StreetOffice {
+        /// Its name.
+        name: String,
+        /// Its communities.
+        communities: Vec<CommunityKey>,
+    },
+    /// The streets of a name.
+    Street {
+        /// The name.
+        name: String,
+        /// The streets (indices into the street layer) that bear it.
+        streets: Vec<u32>,
+    },
+    /// A building (index into the building layer).
+    Building(u32),
+    /// A point typed as longitude and latitude, metres.
+    Place(Coord<f64>),
+}
+
+/// How well a hit matched: lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Closeness {
+    /// The whole name or id.
+    Exact,
+    /// The start of the name or id.
+    Prefix,
+    /// Somewhere in the name.
+    Contains,
+    /// The initials of the name's pinyin.
+    Initials,
+}
+
+/// One thing found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// What it is.
+    pub found: Found,
+    /// Its name (or id, or the coordinate) as shown.
+    pub title: String,
+    /// How well it matched.
+    pub closeness: Closeness,
+    /// Its extent, metres: lower-left and upper-right corners.
+    pub extent: [Coord<f64>; 2],
+}
+
+/// A name ready to match: lower-cased, with the possible pinyin initials of each character.
+#[derive(Debug, Clone)]
+pub struct Searchable {
+    lowered: String,
+    /// Per character, every letter its readings begin with (a letter or digit stands for itself;
+    /// other characters are left out).
+    initials: Vec<Vec<char>>,
+}
+
+impl Searchable {
+    /// Prepares `name`.
+    pub fn new(name: &str) -> Self {
+        let initials = name
+            .chars()
+            .filter_map(|character| {
+                if character.is_ascii_alphanumeric() {
+                    return Some(vec![character.to_ascii_lowercase()]);
+                }
+                let readings = character.to_pinyin_multi()?;
+                let mut letters: Vec<char> = readings
+                    .into_iter()
+                    .filter_map(|reading| reading.first_letter().chars().next())
+                    .collect();
+                letters.sort_unstable();
+                letters.dedup();
+                Some(letters)
+            })
+            .collect();
+        Self {
+            lowered: name.to_lowercase(),
+            initials,
+        }
+    }
+
+    /// How `query` (already lower-cased and trimmed) matches this name, if it does.
+    pub fn closeness(&self, query: &str) -> Option<Closeness> {
+        if self.lowered == query {
+            Some(Closeness::Exact)
+        } else if self.lowered.starts_with(query) {
+            Some(Closeness::Prefix)
+        } else if self.lowered.contains(query) {
+            Some(Closeness::Contains)
+        } else if self.initials_contain(query) {
+            Some(Closeness::Initials)
+        } else {
+            None
+        }
+    }
+
+    /// True when `query`, all letters, is a run of this name's initials.
+    fn initials_contain(&self, query: &str) -> bool {
+        let letters: Vec<char> = query.chars().collect();
+        if letters.len() < 2 || !letters.iter().all(char::is_ascii_alphanumeric) {
+            return false;
+        }
+        self.initials.windows(letters.len()).any(|window| {
+            window
+                .iter()
+                .zip(&letters)
+                .all(|(possible, letter)| possible.contains(letter))
+        })
+    }
+}
+
+/// The street layer's names, each with the streets that bear it and their extent: built once per
+/// session, on the first search.
+#[derive(Debug, Clone, Default)]
+pub struct StreetNames {
+    names: Vec<(String, Searchable, Vec<u32>, [Coord<f64>; 2])>,
+}
+
+impl StreetNames {
+    /// Groups the streets by name.
+    pub fn new(streets: &[Street]) -> Self {
+        let mut by_name: HashMap<&str, (Vec<u32>, [Coord<f64>; 2])> = HashMap::new();
+        for (index, street) in streets.iter().enumerate() {
+            let (Some(name), Some(bounds)) = (
+                street.name.as_deref().map(str::trim),
+                street.lines.bounding_rect(),
+            ) else {
+                continue;
+            };
+            if name.is_empty() {
+                continue;
+            }
+            let entry = by_name
+                .entry(name)
+                .or_insert_with(|| (Vec::new(), [bounds.min(), bounds.max()]));
+            entry.0.push(index as u32);
+            entry.1 = union(entry.1, [bounds.min(), bounds.max()]);
+        }
+        let mut names: Vec<_> = by_name
+            .into_iter()
+            .map(|(name, (streets, extent))| {
+                (name.to_owned(), Searchable::new(name), streets, extent)
+            })
+            .collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        Self { names }
+    }
+
+    /// How many names there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when no street has a name.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The names `query` (lower-cased and trimmed) matches, each as a hit.
+    pub fn matching<'a>(&'a self, query: &'a str) -> impl Iterator<Item = SearchHit> + 'a {
+        self.names
+            .iter()
+            .filter_map(move |(name, searchable, streets, extent)| {
+                Some(SearchHit {
+                    found: Found::Street {
+                        name: name.clone(),
+                        streets: streets.clone(),
+                    },
+                    title: name.clone(),
+                    closeness: searchable.closeness(query)?,
+                    extent: *extent,
+                })
+            })
+    }
+}
+
+/// The extent holding both.
+pub fn union(a: [Coord<f64>; 2], b: [Coord<f64>; 2]) -> [Coord<f64>; 2] {
+    [
+        Coord {
+            x: a[0].x.min(b[0].x),
+            y: a[0].y.min(b[0].y),
+        },
+        Coord {
+            x: a[1].x.max(b[1].x),
+            y: a[1].y.max(b[1].y),
+        },
+    ]
+}
+
+/// A longitude and latitude typed as two numbers ("115.90, 28.68", "28.68 115.90", with a
+/// Chinese comma too); the order is taken as longitude first unless only the other order fits.
+pub fn parse_coordinate(query: &str) -> Option<(f64, f64)> {
+    let numbers: Vec<f64> = query
+        .split(|character: char| {
+            character == ',' || character == '，' || character == ';' || character.is_whitespace()
+        })
+        .filter(|part| !part.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [first, second] = numbers[..] else {
+        return None;
+    };
+    let fits = |longitude: f64, latitude: f64| {
+        longitude.is_finite()
+            && latitude.is_finite()
+            && longitude.abs() <= 180.0
+            && latitude.abs() <= 90.0
+    };
+    if fits(first, second) {
+        Some((first, second))
+    } else if fits(second, first) {
+        Some((second, first))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_find_a_chinese_name_and_a_heteronym_reads_either_way() {
+        let street = Searchable::new("章江路");
+        assert_eq!(street.closeness("zjl"), Some(Closeness::Initials));
+        assert_eq!(street.closeness("jl"), Some(Closeness::Initials));
+        assert_eq!(street.closeness("zl"), None);
+        // 长 reads cháng and zhǎng.
+        assert_eq!(
+            Searchable::new("长沙路").closeness("csl"),
+            Some(Closeness::Initials)
+        );
+        assert_eq!(
+            Searchable::new("长沙路").closeness("zsl"),
+            Some(Closeness::Initials)
+        );
+    }
+
+    #[test]
+    fn names_match_whole_then_start_then_anywhere_ignoring_case() {
+        let street = Searchable::new("Rua de Santa Catarina");
+        assert_eq!(
+            street.closeness("rua de santa catarina"),
+            Some(Closeness::Exact)
+        );
+        assert_eq!(street.closeness("rua de"), Some(Closeness::Prefix));
+        assert_eq!(street.closeness("catarina"), Some(Closeness::Contains));
+        assert_eq!(street.closeness("rdsc"), Some(Closeness::Initials));
+        assert_eq!(street.closeness("x"), None);
+    }
+
+    #[test]
+    fn a_coordinate_is_read_in_either_order_and_with_a_chinese_comma() {
+        assert_eq!(parse_coordinate("115.90, 28.68"), Some((115.90, 28.68)));
+        assert_eq!(parse_coordinate("28.68 115.90"), Some((115.90, 28.68)));
+        assert_eq!(parse_coordinate("115.9，28.68"), Some((115.9, 28.68)));
+        assert_eq!(parse_coordinate("-8.61 41.15"), Some((-8.61, 41.15)));
+        assert_eq!(parse_coordinate("115.9"), None);
+        assert_eq!(parse_coordinate("200 100"), None);
+        assert_eq!(parse_coordinate("章江路"), None);
+    }
+}
