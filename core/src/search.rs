@@ -69,19 +69,26 @@ pub struct SearchHit {
 #[derive(Debug, Clone)]
 pub struct Searchable {
     lowered: String,
-    /// Per character, every letter its readings begin with (a letter or digit stands for itself;
-    /// other characters are left out).
+    /// Per Chinese character, every letter its readings begin with; per Latin word, its first
+    /// letter; per digit, itself. Other characters are left out.
     initials: Vec<Vec<char>>,
 }
 
 impl Searchable {
     /// Prepares `name`.
     pub fn new(name: &str) -> Self {
+        let mut previous = ' ';
         let initials = name
             .chars()
             .filter_map(|character| {
-                if character.is_ascii_alphanumeric() {
-                    return Some(vec![character.to_ascii_lowercase()]);
+                let after = std::mem::replace(&mut previous, character);
+                // A Latin word gives its first letter; a number, every digit (纬10路 is w10l).
+                if character.is_ascii_digit() {
+                    return Some(vec![character]);
+                }
+                if character.is_ascii_alphabetic() {
+                    return (!after.is_ascii_alphabetic())
+                        .then(|| vec![character.to_ascii_lowercase()]);
                 }
                 let readings = character.to_pinyin_multi()?;
                 let mut letters: Vec<char> = readings
