@@ -1190,4 +1190,122 @@ fn resting_the_pointer_on_a_building_shows_its_figures_and_where_they_come_from(
     );
     assert!(harness.query_by_label_contains("取自数据").is_some());
     assert!(harness.query_by_label(&community).is_some());
+    // A click pins the details in a window that stays when the pointer leaves.
+    click_at(&mut harness, centre);
+    harness.event(Event::PointerMoved(centre + Vec2::new(0.0, 400.0)));
+    harness.run();
+    assert_eq!(
+        harness.state().ui.pinned_building.map(|index| harness
+            .state()
+            .doc
+            .session
+            .as_ref()
+            .expect("open")
+            .layers()
+            .buildings[index as usize]
+            .source_id
+            .to_string()),
+        Some(building.clone())
+    );
+    assert!(
+        harness
+            .query_by_label(&format!("楼栋 {building}"))
+            .is_some(),
+        "the pinned window names the building"
+    );
+}
+
+/// Ctrl+F, then `query` typed into the search box.
+fn search_for(harness: &mut Harness<'_, ShequApp>, query: &str) {
+    harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness.event(Event::Text(query.to_owned()));
+    harness.run();
+}
+
+#[test]
+fn ctrl_f_finds_a_community_by_its_pinyin_initials_and_enter_selects_and_shows_it() {
+    let mut harness = harness(Language::Chinese);
+    search_for(&mut harness, "zjl");
+    assert!(
+        harness.query_by_label("社区 · 章江路社区").is_some(),
+        "the hit is listed under the box"
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let key = harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .and_then(|session| {
+            session
+                .plan()
+                .communities()
+                .find(|(_, community)| community.properties.name == "章江路社区")
+                .map(|(key, _)| key)
+        })
+        .expect("the community");
+    assert_eq!(harness.state().doc.selection, vec![key]);
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let [low, high] = session.community_index().envelope(key).expect("extent");
+    let centre = harness.state().ui.map.centre;
+    assert!(
+        (low.x..=high.x).contains(&centre.x) && (low.y..=high.y).contains(&centre.y),
+        "the map shows the community"
+    );
+    assert!(
+        harness.query_by_label("社区 · 章江路社区").is_none(),
+        "the list closes once a hit is shown"
+    );
+}
+
+#[test]
+fn a_building_found_by_its_id_is_selected_with_its_community_and_its_details_stay_open() {
+    let mut harness = harness(Language::Chinese);
+    search_for(&mut harness, "b0001517");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let state = harness.state();
+    let session = state.doc.session.as_ref().expect("open");
+    let pinned = state.ui.pinned_building.expect("pinned");
+    let building = &session.layers().buildings[pinned as usize];
+    assert_eq!(&*building.source_id, "B0001517");
+    assert_eq!(
+        state.doc.selection,
+        shequ::app::map::MapView::community_at(session, building.representative_point)
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+    assert!(harness.query_by_label("楼栋 B0001517").is_some());
+    assert!(harness.query_by_label_contains("取自数据").is_some());
+}
+
+#[test]
+fn a_typed_coordinate_is_shown_and_a_name_not_there_says_so() {
+    let mut harness = harness(Language::Chinese);
+    search_for(&mut harness, "没有这条路");
+    assert!(harness.query_by_label("没有找到").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    let (point, longitude, latitude) = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        let key = session.plan().key_of("SQ0041").expect("exists");
+        let community = session.plan().community(key).expect("exists");
+        let point = geo::InteriorPoint::interior_point(&community.boundary)
+            .expect("inside")
+            .0;
+        let (longitude, latitude) = session.projection().to_lon_lat(point);
+        (point, longitude, latitude)
+    };
+    harness.state_mut().ui.search.query.clear();
+    search_for(&mut harness, &format!("{longitude:.7}, {latitude:.7}"));
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().doc.selection,
+        vec![key_of(&harness, "SQ0041")]
+    );
+    let centre = harness.state().ui.map.centre;
+    assert!((centre.x - point.x).abs() < 0.5 && (centre.y - point.y).abs() < 0.5);
 }

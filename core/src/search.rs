@@ -1,12 +1,12 @@
 //! Finding things in a plan by what a planner types: communities by name or id, street offices,
-//! streets by name or by the initials of their pinyin ("zjl" finds 章江路), buildings by id, and a
+//! streets by name or by their pinyin, spelled or as initials ("zjl" finds 章江路), buildings by id, and a
 //! coordinate ("115.90, 28.68"). Each hit carries the extent to show. The search over a plan is
 //! [`crate::Session::search`].
 
 use std::collections::HashMap;
 
 use geo::{BoundingRect, Coord};
-use pinyin::ToPinyinMulti;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 use crate::ids::CommunityKey;
 use crate::layers::Street;
@@ -48,8 +48,8 @@ pub enum Closeness {
     Prefix,
     /// Somewhere in the name.
     Contains,
-    /// The initials of the name's pinyin.
-    Initials,
+    /// The name's pinyin: its initials ("zjl") or spelled out ("zhangjiang").
+    Pinyin,
 }
 
 /// One thing found.
@@ -69,6 +69,8 @@ pub struct SearchHit {
 #[derive(Debug, Clone)]
 pub struct Searchable {
     lowered: String,
+    /// The name spelled in pinyin, each character by its first reading, without spaces.
+    spelled: String,
     /// Per Chinese character, every letter its readings begin with; per Latin word, its first
     /// letter; per digit, itself. Other characters are left out.
     initials: Vec<Vec<char>>,
@@ -100,8 +102,19 @@ impl Searchable {
                 Some(letters)
             })
             .collect();
+        let spelled = name
+            .chars()
+            .filter_map(|character| match character.to_pinyin() {
+                Some(reading) => Some(reading.plain().to_owned()),
+                None if character.is_ascii_alphanumeric() => {
+                    Some(character.to_ascii_lowercase().to_string())
+                }
+                None => None,
+            })
+            .collect();
         Self {
             lowered: name.to_lowercase(),
+            spelled,
             initials,
         }
     }
@@ -114,11 +127,20 @@ impl Searchable {
             Some(Closeness::Prefix)
         } else if self.lowered.contains(query) {
             Some(Closeness::Contains)
-        } else if self.initials_contain(query) {
-            Some(Closeness::Initials)
+        } else if self.initials_contain(query) || self.spelled_contains(query) {
+            Some(Closeness::Pinyin)
         } else {
             None
         }
+    }
+
+    /// True when `query`, three or more letters, is part of the name spelled in pinyin.
+    fn spelled_contains(&self, query: &str) -> bool {
+        query.len() >= 3
+            && query
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric())
+            && self.spelled.contains(query)
     }
 
     /// True when `query`, all letters, is a run of this name's initials.
@@ -140,7 +162,16 @@ impl Searchable {
 /// session, on the first search.
 #[derive(Debug, Clone, Default)]
 pub struct StreetNames {
-    names: Vec<(String, Searchable, Vec<u32>, [Coord<f64>; 2])>,
+    names: Vec<StreetName>,
+}
+
+/// One street name, ready to match, with the streets that bear it and their extent.
+#[derive(Debug, Clone)]
+struct StreetName {
+    name: String,
+    searchable: Searchable,
+    streets: Vec<u32>,
+    extent: [Coord<f64>; 2],
 }
 
 impl StreetNames {
@@ -165,11 +196,14 @@ impl StreetNames {
         }
         let mut names: Vec<_> = by_name
             .into_iter()
-            .map(|(name, (streets, extent))| {
-                (name.to_owned(), Searchable::new(name), streets, extent)
+            .map(|(name, (streets, extent))| StreetName {
+                name: name.to_owned(),
+                searchable: Searchable::new(name),
+                streets,
+                extent,
             })
             .collect();
-        names.sort_by(|a, b| a.0.cmp(&b.0));
+        names.sort_by(|a, b| a.name.cmp(&b.name));
         Self { names }
     }
 
@@ -185,19 +219,19 @@ impl StreetNames {
 
     /// The names `query` (lower-cased and trimmed) matches, each as a hit.
     pub fn matching<'a>(&'a self, query: &'a str) -> impl Iterator<Item = SearchHit> + 'a {
-        self.names
-            .iter()
-            .filter_map(move |(name, searchable, streets, extent)| {
-                Some(SearchHit {
-                    found: Found::Street {
-                        name: name.clone(),
-                        streets: streets.clone(),
-                    },
-                    title: name.clone(),
-                    closeness: searchable.closeness(query)?,
-                    extent: *extent,
-                })
+        self.names.iter().filter_map(move |street| {
+            // Matched before anything is copied: most names are not hits.
+            let closeness = street.searchable.closeness(query)?;
+            Some(SearchHit {
+                found: Found::Street {
+                    name: street.name.clone(),
+                    streets: street.streets.clone(),
+                },
+                title: street.name.clone(),
+                closeness,
+                extent: street.extent,
             })
+        })
     }
 }
 
@@ -251,17 +285,19 @@ mod tests {
     #[test]
     fn initials_find_a_chinese_name_and_a_heteronym_reads_either_way() {
         let street = Searchable::new("章江路");
-        assert_eq!(street.closeness("zjl"), Some(Closeness::Initials));
-        assert_eq!(street.closeness("jl"), Some(Closeness::Initials));
+        assert_eq!(street.closeness("zjl"), Some(Closeness::Pinyin));
+        assert_eq!(street.closeness("jl"), Some(Closeness::Pinyin));
         assert_eq!(street.closeness("zl"), None);
+        assert_eq!(street.closeness("zhangjiang"), Some(Closeness::Pinyin));
+        assert_eq!(street.closeness("jianglu"), Some(Closeness::Pinyin));
         // 长 reads cháng and zhǎng.
         assert_eq!(
             Searchable::new("长沙路").closeness("csl"),
-            Some(Closeness::Initials)
+            Some(Closeness::Pinyin)
         );
         assert_eq!(
             Searchable::new("长沙路").closeness("zsl"),
-            Some(Closeness::Initials)
+            Some(Closeness::Pinyin)
         );
     }
 
@@ -274,7 +310,7 @@ mod tests {
         );
         assert_eq!(street.closeness("rua de"), Some(Closeness::Prefix));
         assert_eq!(street.closeness("catarina"), Some(Closeness::Contains));
-        assert_eq!(street.closeness("rdsc"), Some(Closeness::Initials));
+        assert_eq!(street.closeness("rdsc"), Some(Closeness::Pinyin));
         assert_eq!(street.closeness("x"), None);
     }
 

@@ -19,7 +19,7 @@ fn pinyin_initials_find_a_community_by_its_chinese_name() {
     let hits = session.search("zjl");
     let first = hits.first().expect("found");
     assert_eq!(first.title, "章江路社区");
-    assert_eq!(first.closeness, Closeness::Initials);
+    assert_eq!(first.closeness, Closeness::Pinyin);
     assert!(matches!(first.found, Found::Community(_)), "{first:?}");
 }
 

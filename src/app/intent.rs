@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use shequ_core::edit::{Command, Step};
 use shequ_core::gesture::ScreenTransform;
 use shequ_core::ids::CommunityKey;
+use shequ_core::search::SearchHit;
 
 use super::file_dialog::FileRequest;
 use super::i18n::Language;
@@ -40,6 +41,9 @@ pub enum Intent {
     SelectAndZoom(Vec<CommunityKey>),
     /// Show the selected communities.
     ZoomToSelection,
+    /// Show what a search found: select it where it is communities, mark it where it is a
+    /// street, a building or a place, and zoom to it.
+    ShowFound(SearchHit),
     /// Switch the interface language.
     SetLanguage(Language),
     /// Always use the built-in file dialog (true), or the system's where there is one.

@@ -1,15 +1,23 @@
-//! The keyboard shortcuts that work anywhere outside a text field: undo, redo, save, zoom to
+//! The keyboard shortcuts: Ctrl+F anywhere; outside a text field undo, redo, save, zoom to
 //! everything, the tools' keys and merge.
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::context::ViewCtx;
 use super::intent::Intent;
+use super::panels::search_box_id;
 use super::state::UiState;
 use super::tools::kinds::TOOLS;
 
 /// Reads this frame's shortcuts (before any panel sees the keys).
 pub fn handle(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut Vec<Intent>) {
+    // Ctrl+F works from a text field too: it moves the keyboard to the search box.
+    if ctx.input_mut(|input| {
+        input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F))
+    }) {
+        ctx.memory_mut(|memory| memory.request_focus(search_box_id()));
+        state.search.open = true;
+    }
     if ctx.egui_wants_keyboard_input() {
         return;
     }

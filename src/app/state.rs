@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
+use shequ_core::search::{Found, SearchHit};
 use shequ_core::violation::ViolationKey;
 
 use super::dialogs::new_plan::draft::NewPlanDraft;
@@ -63,6 +64,27 @@ pub struct UiState {
     pub totals_cache: Option<(u64, usize, (usize, usize))>,
     /// True once quitting has been confirmed.
     pub quit_confirmed: bool,
+    /// The search box: what is typed, what it found, which hit is highlighted.
+    pub search: SearchState,
+    /// What the last search showed that the selection cannot: a street, a building or a place.
+    pub mark: Option<Found>,
+    /// The building whose details stay open (clicked, or found by search).
+    pub pinned_building: Option<u32>,
+}
+
+/// The search box's state.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    /// What is typed.
+    pub query: String,
+    /// What it found, as of a query and a generation of the plan.
+    pub hits: Vec<SearchHit>,
+    /// The query and plan generation `hits` are for.
+    pub hits_for: Option<(String, u64)>,
+    /// The hit Enter picks.
+    pub highlighted: usize,
+    /// True while the hits are listed under the box.
+    pub open: bool,
 }
 
 impl UiState {
@@ -89,6 +111,9 @@ impl UiState {
             window_title: String::new(),
             totals_cache: None,
             quit_confirmed: false,
+            search: SearchState::default(),
+            mark: None,
+            pinned_building: None,
         }
     }
 

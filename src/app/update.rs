@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use geo::Coord;
 use shequ_core::Session;
 use shequ_core::edit::Command;
+use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
 use super::dialogs::new_plan::draft::{DraftLayer, NewPlanDraft};
@@ -13,7 +15,8 @@ use super::file_dialog::{self, BuiltInDialog, FileRequest};
 use super::i18n;
 use super::intent::{DragEvent, Intent};
 use super::loading::Loading;
-use super::state::{Dialog, Document, Preferences, UiState};
+use super::map::MapView;
+use super::state::{Dialog, Document, Preferences, SearchState, UiState};
 use super::tools::kinds::Tool;
 
 /// The parts of the app an intent may change.
@@ -69,6 +72,10 @@ impl Target<'_> {
             }
             Intent::ZoomToSelection => {
                 self.zoom_to_selection();
+                true
+            }
+            Intent::ShowFound(hit) => {
+                self.show_found(hit);
                 true
             }
             Intent::SetLanguage(language) => {
@@ -208,6 +215,59 @@ impl Target<'_> {
         self.document.selection.clear();
         self.ui.tool = Tool::default();
         self.ui.map.fitted = false;
+        // What the last plan's search found and pinned means nothing in this one.
+        self.ui.search = SearchState::default();
+        self.ui.mark = None;
+        self.ui.pinned_building = None;
+    }
+
+    /// Selects what a search found where it is communities (a building or a place: the community
+    /// it is in), marks a street, building or place, pins a building's details and zooms to it
+    /// with room around (a building or a place at least 250 m across).
+    fn show_found(&mut self, hit: SearchHit) {
+        let Some(session) = &self.document.session else {
+            return;
+        };
+        let [mut low, mut high] = hit.extent;
+        let in_community = |point| MapView::community_at(session, point);
+        let selection = match &hit.found {
+            Found::Community(key) => vec![*key],
+            Found::StreetOffice { communities, .. } => communities.clone(),
+            Found::Street { .. } => self.document.selection.clone(),
+            Found::Building(index) => {
+                self.ui.pinned_building = Some(*index);
+                session
+                    .layers()
+                    .buildings
+                    .get(*index as usize)
+                    .and_then(|building| in_community(building.representative_point))
+                    .into_iter()
+                    .collect()
+            }
+            Found::Place(point) => in_community(*point).into_iter().collect(),
+        };
+        if matches!(hit.found, Found::Building(_) | Found::Place(_)) {
+            let centre = Coord {
+                x: (low.x + high.x) / 2.0,
+                y: (low.y + high.y) / 2.0,
+            };
+            let half = ((high.x - low.x).max(high.y - low.y) / 2.0).max(125.0);
+            low = Coord {
+                x: centre.x - half,
+                y: centre.y - half,
+            };
+            high = Coord {
+                x: centre.x + half,
+                y: centre.y + half,
+            };
+        }
+        self.document.selection = selection;
+        self.ui.mark = match hit.found {
+            Found::Community(_) | Found::StreetOffice { .. } => None,
+            marked => Some(marked),
+        };
+        self.ui.map.fit(low, high);
+        self.ui.map.fit_frames_left = 0;
     }
 
     /// Fits the map to the selected communities.

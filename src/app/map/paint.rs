@@ -1,5 +1,6 @@
 //! Painting the map, one layer a method, bottom to top: community fills, street blocks,
-//! buildings, streets, street offices, community outlines, violations, the highlight.
+//! buildings, streets, street offices, community outlines, violations, the highlight; and what a
+//! search found.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,7 @@ use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Shape, Stroke};
 use rstar::AABB;
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
+use shequ_core::search::Found;
 use shequ_core::violation::Location;
 
 use super::*;
@@ -288,6 +290,65 @@ impl MapView {
                 Stroke::new(2.5, theme::SELECTED.egui()),
                 egui::StrokeKind::Outside,
             );
+        }
+    }
+
+    /// A building's footprint outlined (the building under the pointer, pinned, or found).
+    pub fn outline_footprint(
+        &self,
+        painter: &egui::Painter,
+        footprint: &geo::MultiPolygon<f64>,
+        stroke: Stroke,
+    ) {
+        for polygon in footprint {
+            let points = polygon
+                .exterior()
+                .coords()
+                .map(|&coord| self.to_screen(coord))
+                .collect();
+            painter.add(Shape::closed_line(points, stroke));
+        }
+    }
+
+    /// What a search found that the selection does not show: a street's lines drawn over in the
+    /// selection's colour, a building outlined, a place pinned.
+    pub fn paint_found(&self, painter: &egui::Painter, session: &Session, found: &Found) {
+        let ink = theme::SELECTED.egui();
+        match found {
+            Found::Street { streets, .. } => {
+                for &index in streets {
+                    let Some(street) = session.layers().streets.get(index as usize) else {
+                        continue;
+                    };
+                    for line in &street.lines {
+                        let points: Vec<Pos2> =
+                            line.coords().map(|&coord| self.to_screen(coord)).collect();
+                        painter.add(Shape::line(
+                            points,
+                            Stroke::new(5.0, ink.gamma_multiply(0.8)),
+                        ));
+                    }
+                }
+            }
+            Found::Building(index) => {
+                if let Some(building) = session.layers().buildings.get(*index as usize) {
+                    self.outline_footprint(painter, &building.footprint, Stroke::new(3.0, ink));
+                }
+            }
+            Found::Place(point) => {
+                let at = self.to_screen(*point);
+                let stroke = Stroke::new(2.0, ink);
+                painter.circle_stroke(at, 9.0, stroke);
+                painter.line_segment(
+                    [at - egui::vec2(14.0, 0.0), at + egui::vec2(14.0, 0.0)],
+                    stroke,
+                );
+                painter.line_segment(
+                    [at - egui::vec2(0.0, 14.0), at + egui::vec2(0.0, 14.0)],
+                    stroke,
+                );
+            }
+            Found::Community(_) | Found::StreetOffice { .. } => {}
         }
     }
 }

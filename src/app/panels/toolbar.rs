@@ -1,8 +1,10 @@
-//! The toolbar: the tools with their shortcuts, undo and redo, merge and delete.
+//! The toolbar: the tools with their shortcuts, undo and redo, merge and delete, and the search
+//! box.
 
 use eframe::egui::{self, RichText};
 use shequ_core::format::grouped;
 
+use super::search_box::search_box;
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::state::UiState;
@@ -56,8 +58,12 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
                 out.push(Intent::Redo);
             }
             ui.separator();
-            let hint = (state.tool.kind().entry().hint)(strings);
-            ui.label(RichText::new(hint).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                search_box(view, &mut state.search, ui, out);
+                ui.separator();
+                let hint = (state.tool.kind().entry().hint)(strings);
+                ui.add(egui::Label::new(RichText::new(hint).weak()).truncate());
+            });
         });
     });
 }

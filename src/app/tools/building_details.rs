@@ -1,8 +1,8 @@
-//! The building under the pointer, where buildings are drawn: its outline, and a tooltip with its
-//! id, households and residents (from the data, or estimated and how), floors, use, estate, work
+//! The building under the pointer, where buildings are drawn — and the one clicked or found, pinned
+//! in a window: its outline, and its id, households and residents (from the data, or estimated and how), floors, use, estate, work
 //! unit and community — what a planner checks before trusting a count.
 
-use eframe::egui::{self, RichText, Shape, Stroke};
+use eframe::egui::{self, RichText, Stroke};
 use shequ_core::Session;
 use shequ_core::attributes::Field;
 use shequ_core::format::grouped;
@@ -11,6 +11,7 @@ use shequ_core::layers::{Building, FigureSource};
 use crate::app::context::ViewCtx;
 use crate::app::dialogs::new_plan::field_name;
 use crate::app::map::{BUILDINGS_VISIBLE_BELOW_METRES_PER_POINT, MapView};
+use crate::app::state::UiState;
 use crate::theme;
 
 /// The building under the pointer, if buildings are drawn and the pointer rests on one.
@@ -37,20 +38,53 @@ pub fn show(
     let Some(details) = session.layers().buildings.get(building as usize) else {
         return;
     };
-    for polygon in &details.footprint {
-        let points = polygon
-            .exterior()
-            .coords()
-            .map(|&coord| map.to_screen(coord))
-            .collect();
-        painter.add(Shape::closed_line(
-            points,
-            Stroke::new(2.5, theme::SELECTED.egui()),
-        ));
+    map.outline_footprint(
+        painter,
+        &details.footprint,
+        Stroke::new(2.5, theme::SELECTED.egui()),
+    );
+    response.clone().on_hover_ui_at_pointer(|ui| {
+        ui.label(RichText::new(title(view, details)).strong());
+        details_grid(ui, view, session, details);
+    });
+}
+
+/// The pinned building: outlined, its details in a window until closed.
+pub fn show_pinned(
+    view: &ViewCtx,
+    state: &mut UiState,
+    ctx: &egui::Context,
+    painter: &egui::Painter,
+) {
+    let (Some(session), Some(index)) = (view.session, state.pinned_building) else {
+        return;
+    };
+    let Some(building) = session.layers().buildings.get(index as usize) else {
+        state.pinned_building = None;
+        return;
+    };
+    state.map.outline_footprint(
+        painter,
+        &building.footprint,
+        Stroke::new(3.0, theme::SELECTED.egui()),
+    );
+    let mut open = true;
+    egui::Window::new(title(view, building))
+        .id(egui::Id::unique("pinned building"))
+        .open(&mut open)
+        .resizable(false)
+        .collapsible(false)
+        .pivot(egui::Align2::RIGHT_TOP)
+        .default_pos(state.map.rect.right_top() + egui::vec2(-12.0, 12.0))
+        .show(ctx, |ui| details_grid(ui, view, session, building));
+    if !open {
+        state.pinned_building = None;
     }
-    response
-        .clone()
-        .on_hover_ui_at_pointer(|ui| details_grid(ui, view, session, details));
+}
+
+/// "楼栋 B0001517".
+fn title(view: &ViewCtx, building: &Building) -> String {
+    format!("{} {}", view.strings.building, building.source_id)
 }
 
 /// The details as a two-column table.
@@ -58,7 +92,6 @@ fn details_grid(ui: &mut egui::Ui, view: &ViewCtx, session: &Session, building: 
     let strings = view.strings;
     let language = view.language;
     let profile = session.profile();
-    ui.label(RichText::new(format!("{} {}", strings.building, building.source_id)).strong());
     egui::Grid::new("building details")
         .num_columns(2)
         .spacing([12.0, 3.0])

@@ -73,11 +73,18 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
     );
     show_preview(view, state, ui.ctx(), &painter, &response);
     paint_tool(view, state, &painter, &response);
+    if let Some(found) = &state.mark {
+        state.map.paint_found(&painter, session, found);
+    }
     if matches!(state.tool, Tool::Select { box_start: None })
         && let Some(building) = building_details::hovered(view, &state.map, &response)
     {
+        if response.clicked() {
+            state.pinned_building = Some(building);
+        }
         building_details::show(view, &state.map, &painter, &response, building);
     }
+    building_details::show_pinned(view, state, ui.ctx(), &painter);
 }
 
 /// While a split line or a new outline is drawn, what it would give with the pointer's point.
