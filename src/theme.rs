@@ -47,6 +47,25 @@ pub fn community_fill(worst: Option<Severity>) -> Rgba {
     }
 }
 
+/// Households below the band of the community's type (and an empty community).
+pub const BELOW_BAND: Rgba = Rgba(50, 110, 200, 255);
+
+/// A community's fill by where its households stand in the band of its type.
+pub fn band_fill(severity_of_verdict: Option<Severity>, below: bool) -> Rgba {
+    match severity_of_verdict {
+        None => CLEAN.with_alpha(70),
+        Some(_) if below => BELOW_BAND.with_alpha(85),
+        Some(severity) => severity_ink(severity).with_alpha(90),
+    }
+}
+
+/// A community's fill by its type: geographic, work unit, residential estate.
+pub const TYPE_FILLS: [Rgba; 3] = [
+    Rgba(80, 150, 140, 90),
+    Rgba(140, 90, 170, 90),
+    Rgba(215, 140, 50, 90),
+];
+
 /// The selected communities' outline, and what a tool draws (lines, points, areas).
 pub const SELECTED: Rgba = Rgba(0, 120, 255, 255);
 /// A tool's draft: the line being drawn, the points clicked.

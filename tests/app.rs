@@ -1309,3 +1309,34 @@ fn a_typed_coordinate_is_shown_and_a_name_not_there_says_so() {
     let centre = harness.state().ui.map.centre;
     assert!((centre.x - point.x).abs() < 0.5 && (centre.y - point.y).abs() < 0.5);
 }
+
+#[test]
+fn the_legend_explains_each_colouring_of_the_communities() {
+    use shequ::app::map::Colouring;
+    let mut harness = harness(Language::Chinese);
+    // The list and the inspector name types and street offices too: the legend adds one more.
+    let count =
+        |harness: &Harness<'_, ShequApp>, label: &str| harness.query_all_by_label(label).count();
+    let (types_before, offices_before) = (count(&harness, "单元型"), count(&harness, "滕王阁街道"));
+    for (colouring, title, entry, before) in [
+        (Colouring::Violations, "按违规着色", "有错误", 0),
+        (
+            Colouring::Households,
+            "按户数着色",
+            "低于户数下限 (< 1,000)",
+            0,
+        ),
+        (Colouring::Type, "按类型着色", "单元型", types_before),
+        (
+            Colouring::StreetOffice,
+            "按街道着色",
+            "滕王阁街道",
+            offices_before,
+        ),
+    ] {
+        harness.state_mut().ui.map.colouring = colouring;
+        harness.run();
+        assert_eq!(count(&harness, title), 1, "the legend's title {title}");
+        assert_eq!(count(&harness, entry), before + 1, "{title}: {entry}");
+    }
+}

@@ -1,7 +1,8 @@
 //! Interactive edits on cities from `gen-city` (100k buildings, and 1M with
 //! `SHEQU_BENCH_MILLION=1`): one vertex move, merge, split and block assignment, each including
 //! the re-index, recount and rule re-check of the touched communities; and street-block
-//! derivation. Each edit is timed alone; its undo runs outside the timing.
+//! derivation. Each edit is timed alone; its undo runs outside the timing. Also the previews of
+//! a split and a merge, and searches, as they run while the planner moves the pointer or types.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -137,6 +138,38 @@ fn benchmarks(criterion: &mut Criterion) {
             bencher.iter_custom(|iterations| timed_and_undone(&mut session, &split, iterations))
         });
         group.finish();
+
+        // What the planner sees before Enter, recomputed as the pointer moves.
+        let mut group = criterion.benchmark_group("split_preview");
+        let Command::Split { line, .. } = &split else {
+            unreachable!("built above as a split")
+        };
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| session.split_preview(west, line).expect("crosses"))
+        });
+        group.finish();
+        let mut group = criterion.benchmark_group("merge_preview");
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter(|| session.merge_preview(&[west, east]).expect("touching"))
+        });
+        group.finish();
+
+        // A search per keystroke: a community by pinyin initials, a building id (which scans
+        // every building), a street name.
+        let building_id = session.layers().buildings[buildings / 2]
+            .source_id
+            .to_string();
+        for (name, query) in [
+            ("search_initials", "sq"),
+            ("search_building_id", building_id.as_str()),
+            ("search_street", "jl"),
+        ] {
+            let mut group = criterion.benchmark_group(name);
+            group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+                bencher.iter(|| session.search(query))
+            });
+            group.finish();
+        }
 
         let mut group = criterion.benchmark_group("assign_block");
         let inside_east = session

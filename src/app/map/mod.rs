@@ -11,10 +11,15 @@ use shequ_core::Session;
 
 use shequ_core::ids::CommunityKey;
 use shequ_core::layers::Street;
+use shequ_core::plan::CommunityType;
+use shequ_core::rules::community_households::{BandVerdict, band_verdict};
 use shequ_core::violation::Location;
 
+use crate::app::i18n::Strings;
 use crate::theme;
 
+mod labels;
+pub mod legend;
 mod paint;
 
 /// Above this many buildings on screen, the map draws communities only.
@@ -58,10 +63,83 @@ impl Default for LayerVisibility {
     }
 }
 
+/// What the communities' fills show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Colouring {
+    /// The worst violation no exception accepts.
+    #[default]
+    Violations,
+    /// Households against the band of the community's type.
+    Households,
+    /// The community's type.
+    Type,
+    /// The street office (a colour a name).
+    StreetOffice,
+}
+
+impl Colouring {
+    /// Every colouring, in the order the layers panel offers them.
+    pub const ALL: [Colouring; 4] = [
+        Colouring::Violations,
+        Colouring::Households,
+        Colouring::Type,
+        Colouring::StreetOffice,
+    ];
+
+    /// Its name in the interface.
+    pub fn name(self, strings: &Strings) -> &'static str {
+        match self {
+            Colouring::Violations => strings.colour_by_violations,
+            Colouring::Households => strings.colour_by_band,
+            Colouring::Type => strings.colour_by_type,
+            Colouring::StreetOffice => strings.colour_by_street_office,
+        }
+    }
+
+    /// A community's fill under this colouring.
+    pub fn fill(self, session: &Session, key: CommunityKey) -> Color32 {
+        let Some(community) = session.plan().community(key) else {
+            return Color32::TRANSPARENT;
+        };
+        let properties = &community.properties;
+        match self {
+            Colouring::Violations => band_colour(session, key),
+            Colouring::Households => {
+                let verdict = band_verdict(
+                    &session.profile().community_households,
+                    properties.kind,
+                    properties.new_estate,
+                    session.tallies().of(key).households,
+                );
+                let below = matches!(
+                    verdict,
+                    BandVerdict::BelowMinimum(_) | BandVerdict::BelowWorkUnitMinimum(_)
+                );
+                theme::band_fill(verdict.severity(), below).egui()
+            }
+            Colouring::Type => theme::TYPE_FILLS[type_index(properties.kind)].egui(),
+            Colouring::StreetOffice => {
+                colour_for(properties.street_office.as_deref().unwrap_or(""))
+            }
+        }
+    }
+}
+
+/// A community type's place in [`theme::TYPE_FILLS`] and in the interface's type names.
+pub fn type_index(kind: CommunityType) -> usize {
+    match kind {
+        CommunityType::Geographic => 0,
+        CommunityType::WorkUnit => 1,
+        CommunityType::ResidentialEstate => 2,
+    }
+}
+
 /// A community's fill, triangulated once per change, in metres.
 struct CommunityShape {
     triangles: Vec<[Coord<f64>; 3]>,
     label_at: Coord<f64>,
+    /// Its area, m²: larger communities are labelled first.
+    area_m2: f64,
 }
 
 /// Metres ⇄ screen points, and the view's state.
@@ -72,8 +150,10 @@ pub struct MapView {
     pub metres_per_point: f64,
     /// The layers shown.
     pub layers: LayerVisibility,
-    /// Colour communities by street office instead of by their households band.
-    pub colour_by_street_office: bool,
+    /// What the communities' fills show.
+    pub colouring: Colouring,
+    /// Where the legend was drawn last frame: labels keep clear of it.
+    pub legend_rect: Option<Rect>,
     /// The map's rectangle on screen, as of the last frame.
     pub rect: Rect,
     /// True once the view was fitted to a plan.
@@ -90,7 +170,8 @@ impl Default for MapView {
             centre: Coord { x: 0.0, y: 0.0 },
             metres_per_point: 5.0,
             layers: LayerVisibility::default(),
-            colour_by_street_office: false,
+            colouring: Colouring::default(),
+            legend_rect: None,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             fitted: false,
             fit_frames_left: 0,
@@ -299,6 +380,7 @@ impl MapView {
                 CommunityShape {
                     triangles,
                     label_at,
+                    area_m2: community.boundary.unsigned_area(),
                 },
             );
         }
@@ -340,45 +422,16 @@ impl MapView {
         self.paint_violations(painter, session);
         self.paint_highlight(painter, highlight);
         if self.layers.labels && self.layers.communities {
-            self.paint_labels(painter, session, &visible_communities, households_word);
+            self.paint_labels(
+                painter,
+                session,
+                &visible_communities,
+                selection,
+                households_word,
+            );
         }
         self.paint_scale_bar(painter);
         drawn_buildings
-    }
-
-    fn paint_labels(
-        &self,
-        painter: &egui::Painter,
-        session: &Session,
-        visible: &[CommunityKey],
-        households_word: &str,
-    ) {
-        let mut placed: Vec<Rect> = Vec::new();
-        let font = egui::FontId::proportional(13.0);
-        for &key in visible {
-            let (Some(community), Some(shape)) =
-                (session.plan().community(key), self.shapes.get(&key))
-            else {
-                continue;
-            };
-            let at = self.to_screen(shape.label_at);
-            if !self.rect.contains(at) {
-                continue;
-            }
-            let text = format!(
-                "{}\n{} {households_word}",
-                community.properties.name,
-                shequ_core::format::grouped(session.tallies().of(key).households)
-            );
-            let galley = painter.layout(text, font.clone(), theme::INK.egui(), 200.0);
-            let rect = Rect::from_center_size(at, galley.size()).expand(2.0);
-            if placed.iter().any(|other| other.intersects(rect)) {
-                continue;
-            }
-            painter.rect_filled(rect, 3.0, theme::LABEL_BACKGROUND.egui());
-            painter.galley(rect.min + vec2(2.0, 2.0), galley, Color32::BLACK);
-            placed.push(rect);
-        }
     }
 
     fn paint_scale_bar(&self, painter: &egui::Painter) {

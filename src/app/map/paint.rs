@@ -24,14 +24,7 @@ impl MapView {
     ) {
         let mut mesh = Mesh::default();
         for &key in visible_communities {
-            let Some(community) = session.plan().community(key) else {
-                continue;
-            };
-            let colour = if self.colour_by_street_office {
-                colour_for(community.properties.street_office.as_deref().unwrap_or(""))
-            } else {
-                band_colour(session, key)
-            };
+            let colour = self.colouring.fill(session, key);
             if let Some(shape) = self.shapes.get(&key) {
                 for triangle in &shape.triangles {
                     let base = mesh.vertices.len() as u32;
@@ -97,7 +90,7 @@ impl MapView {
                     let fill = match owner.get(&building) {
                         Some(&key) => {
                             let community = session.plan().community(key);
-                            let base = if self.colour_by_street_office {
+                            let base = if self.colouring == Colouring::StreetOffice {
                                 colour_for(
                                     community
                                         .and_then(|community| {

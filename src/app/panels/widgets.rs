@@ -4,7 +4,7 @@ use eframe::egui;
 use shequ_core::ids::CommunityKey;
 
 use crate::app::context::ViewCtx;
-use crate::app::map::MapView;
+use crate::app::map::{Colouring, MapView};
 
 /// The inspector's text fields.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,14 +59,8 @@ pub fn layer_checkboxes(view: &ViewCtx, map: &mut MapView, ui: &mut egui::Ui) {
     ui.checkbox(&mut layers.communities, strings.communities);
     ui.checkbox(&mut layers.street_offices, strings.street_offices);
     ui.checkbox(&mut layers.labels, strings.labels);
-    ui.radio_value(
-        &mut map.colour_by_street_office,
-        false,
-        strings.colour_by_band,
-    );
-    ui.radio_value(
-        &mut map.colour_by_street_office,
-        true,
-        strings.colour_by_street_office,
-    );
+    ui.separator();
+    for colouring in Colouring::ALL {
+        ui.radio_value(&mut map.colouring, colouring, colouring.name(strings));
+    }
 }

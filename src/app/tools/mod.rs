@@ -85,6 +85,7 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
         building_details::show(view, &state.map, &painter, &response, building);
     }
     building_details::show_pinned(view, state, ui.ctx(), &painter);
+    crate::app::map::legend::show(view, &mut state.map, session, ui.ctx());
 }
 
 /// While a split line or a new outline is drawn, what it would give with the pointer's point.
