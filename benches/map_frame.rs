@@ -1,6 +1,7 @@
 //! The desktop app's CPU work per frame (the whole UI: panels, map culling and drawing, and
 //! tessellation, without a GPU), on cities from `gen-city` of 100k buildings (and 1M with
-//! `SHEQU_BENCH_MILLION=1`), zoomed out to the whole city and in to a few blocks.
+//! `SHEQU_BENCH_MILLION=1`), zoomed out to the whole city and in to a few blocks; and the same
+//! over a raster basemap.
 
 use std::path::{Path, PathBuf};
 
@@ -85,7 +86,68 @@ fn benchmarks(criterion: &mut Criterion) {
             });
             group.finish();
         }
+
+        // The same views over a basemap (tiles read and decoded beforehand, as they are after the
+        // first frames at a view).
+        let basemap = city(buildings).with_file_name("basemap.mbtiles");
+        if !basemap.exists() {
+            write_basemap(app.doc.session.as_ref().expect("open"), &basemap);
+        }
+        app.apply(Intent::Chosen(
+            shequ::app::file_dialog::FileRequest::Basemap,
+            basemap,
+        ));
+        for (name, metres_per_point) in [
+            ("map_frame_basemap_whole_city", 0.0),
+            ("map_frame_basemap_few_blocks", 0.6),
+            ("map_frame_basemap_buildings_appear", 2.4),
+            ("map_frame_basemap_district", 8.0),
+        ] {
+            if metres_per_point == 0.0 {
+                if let Some(session) = app.doc.session.as_ref() {
+                    app.ui.map.fit_all(session);
+                }
+            } else {
+                app.apply(Intent::SelectAndZoom(vec![middle]));
+                app.ui.map.metres_per_point = metres_per_point;
+            }
+            for _ in 0..200 {
+                frame(&ctx, &mut app);
+                if app.ui.basemaps.tiles_waiting() == 0 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            let mut group = criterion.benchmark_group(name);
+            group.sample_size(20);
+            group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+                bencher.iter(|| frame(&ctx, &mut app))
+            });
+            group.finish();
+        }
     }
+}
+
+/// A raster MBTiles over the city at zooms 10–18, every tile the same 256-pixel PNG.
+fn write_basemap(session: &Session, path: &Path) {
+    let [low, high] = shequ_core::ops::blocks::data_extent(
+        &session.layers().buildings,
+        &session.layers().streets,
+    )
+    .expect("an extent");
+    let (west, south) = session.projection().to_lon_lat(low);
+    let (east, north) = session.projection().to_lon_lat(high);
+    let mut pixmap = tiny_skia::Pixmap::new(256, 256).expect("a tile");
+    pixmap.fill(tiny_skia::Color::from_rgba8(230, 228, 220, 255));
+    let png = pixmap.encode_png().expect("encodes");
+    let tiles: Vec<_> = (10..=18u8)
+        .flat_map(|zoom| {
+            shequ_core::tiles::tiles_covering([west, south, east, north], zoom, usize::MAX)
+                .unwrap_or_default()
+        })
+        .map(|tile| (tile, png.clone()))
+        .collect();
+    shequ_core::io::mbtiles::write(path, "bench", "png", &tiles).expect("writes");
 }
 
 criterion_group!(benches, benchmarks);

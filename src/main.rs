@@ -30,6 +30,13 @@ fn demo_plan() -> Option<PathBuf> {
 
 fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
+    if let Some(missing) = arguments.basemap.iter().find(|path| !path.is_file()) {
+        eprintln!(
+            "error: basemap `{}` does not exist: give the path of an .mbtiles file",
+            missing.display()
+        );
+        return ExitCode::from(cli::EXIT_BAD_INPUT);
+    }
     let missing = arguments.plan.iter().find(|path| {
         let file = shequ_core::io::geopackage::geopackage_of(path)
             .map_or_else(|| path.to_path_buf(), |(file, _)| file);
@@ -46,7 +53,7 @@ fn main() -> ExitCode {
             if paths.is_empty() {
                 paths.extend(demo_plan());
             }
-            shequ::app::run(paths).map(|()| ExitCode::SUCCESS)
+            shequ::app::run(paths, arguments.basemap).map(|()| ExitCode::SUCCESS)
         }
     };
     match outcome {

@@ -1340,3 +1340,151 @@ fn the_legend_explains_each_colouring_of_the_communities() {
         assert_eq!(count(&harness, entry), before + 1, "{title}: {entry}");
     }
 }
+
+/// An MBTiles file of the demo's streets drawn as a basemap would draw them (white ground, dark
+/// streets) at zooms 13–17, shifted into GCJ-02 when asked: a basemap whose alignment with the
+/// plan's own streets can be seen.
+fn street_basemap(session: &Session, path: &Path, gcj02: bool) {
+    use shequ_core::tiles::tiles_covering;
+    use tiny_skia::{Paint, PathBuilder, Pixmap, Stroke, Transform};
+    let projection = session.projection();
+    let to_tile_lon_lat = |point: Coord<f64>| {
+        let (longitude, latitude) = projection.to_lon_lat(point);
+        if gcj02 {
+            shequ_core::crs::wgs84_to_gcj02(longitude, latitude)
+        } else {
+            (longitude, latitude)
+        }
+    };
+    let [low, high] = shequ_core::ops::blocks::data_extent(
+        &session.layers().buildings,
+        &session.layers().streets,
+    )
+    .expect("an extent");
+    let (west, south) = to_tile_lon_lat(low);
+    let (east, north) = to_tile_lon_lat(high);
+    let mut tiles = Vec::new();
+    for zoom in 13..=17u8 {
+        for tile in tiles_covering([west, south, east, north], zoom, 10_000).expect("few") {
+            let mut pixmap = Pixmap::new(256, 256).expect("a tile");
+            pixmap.fill(tiny_skia::Color::from_rgba8(236, 236, 230, 255));
+            let (tile_west, tile_north) = tile.north_west();
+            let (tile_east, tile_south) = tile.point_at(1.0, 1.0);
+            let mut builder = PathBuilder::new();
+            for street in &session.layers().streets {
+                for line in &street.lines {
+                    for (index, &point) in line.coords().enumerate() {
+                        let (longitude, latitude) = to_tile_lon_lat(point);
+                        let x = ((longitude - tile_west) / (tile_east - tile_west) * 256.0) as f32;
+                        let y =
+                            ((tile_north - latitude) / (tile_north - tile_south) * 256.0) as f32;
+                        if index == 0 {
+                            builder.move_to(x, y);
+                        } else {
+                            builder.line_to(x, y);
+                        }
+                    }
+                }
+            }
+            if let Some(streets) = builder.finish() {
+                let mut paint = Paint::default();
+                paint.set_color_rgba8(70, 70, 90, 255);
+                let stroke = Stroke {
+                    width: 2.0,
+                    ..Stroke::default()
+                };
+                pixmap.stroke_path(&streets, &paint, &stroke, Transform::identity(), None);
+            }
+            tiles.push((tile, pixmap.encode_png().expect("encodes")));
+        }
+    }
+    shequ_core::io::mbtiles::write(path, "街巷底图", "png", &tiles).expect("writes");
+}
+
+/// Lets the basemap's reader deliver the tiles the map asked for.
+fn wait_for_tiles(harness: &mut Harness<'_, ShequApp>) {
+    for _ in 0..100 {
+        harness.step();
+        if harness.state().ui.basemaps.tiles_waiting() == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.run();
+}
+
+#[test]
+fn a_basemap_added_under_the_plan_is_drawn_remembered_by_relative_path_and_undone() {
+    use shequ::app::file_dialog::FileRequest;
+    let (folder, plan) = demo_copy();
+    let session = Session::open(&plan).expect("opens");
+    let basemap = folder.path().join("streets.mbtiles");
+    street_basemap(&session, &basemap, false);
+    if let Some(keep) = std::env::var_os("SHEQU_KEEP_BASEMAP_FIXTURE") {
+        // For a look in a real window: this basemap, and one drawn in GCJ-02 beside it.
+        let keep = std::path::PathBuf::from(keep);
+        std::fs::copy(&basemap, &keep).expect("kept");
+        street_basemap(&session, &keep.with_extension("gcj02.mbtiles"), true);
+    }
+    let mut harness = harness_on(session, Language::Chinese);
+    harness
+        .state_mut()
+        .apply(Intent::Chosen(FileRequest::Basemap, basemap));
+    harness.run();
+    wait_for_tiles(&mut harness);
+    let settings = &harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("open")
+        .settings()
+        .basemaps;
+    assert_eq!(settings.len(), 1);
+    assert_eq!(settings[0].path, "streets.mbtiles", "relative to the plan");
+    assert!(
+        harness.state().ui.basemaps.tiles_drawn() > 0,
+        "the map drew tiles"
+    );
+    // The layers panel lists it by its name.
+    harness.get_by_label("图层").click();
+    harness.run();
+    assert!(harness.query_by_label("街巷底图").is_some());
+    // Saved and reopened, the plan still has it.
+    harness.state_mut().apply(Intent::Save);
+    let reopened = Session::open(&plan).expect("reopens");
+    assert_eq!(reopened.settings().basemaps, *settings_of(&harness));
+    // One undo takes it away.
+    harness.state_mut().apply(Intent::Undo);
+    harness.run();
+    assert!(settings_of(&harness).is_empty());
+    drop(folder);
+}
+
+fn settings_of<'a>(
+    harness: &'a Harness<'_, ShequApp>,
+) -> &'a Vec<shequ_core::io::plan_file::BasemapSettings> {
+    &harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("open")
+        .settings()
+        .basemaps
+}
+
+#[test]
+fn a_file_that_is_not_a_raster_basemap_is_refused_with_its_reason() {
+    use shequ::app::file_dialog::FileRequest;
+    let (folder, _plan) = demo_copy();
+    let not_tiles = folder.path().join("buildings.geojson");
+    let mut harness = harness(Language::Chinese);
+    harness
+        .state_mut()
+        .apply(Intent::Chosen(FileRequest::Basemap, not_tiles));
+    harness.run();
+    let message = harness.state().ui.message.clone().unwrap_or_default();
+    assert!(message.contains("buildings.geojson"), "{message}");
+    assert!(settings_of(&harness).is_empty());
+}

@@ -16,6 +16,7 @@ pub mod lang;
 pub mod progress;
 pub mod projection;
 pub mod crs;
+pub mod tiles;
 pub mod random;
 pub mod geometry;
 pub mod profile;

@@ -28,10 +28,13 @@ pub enum FileRequest {
     ExportFolder,
     /// A layer of "New plan from layers".
     Layer(DraftLayer),
+    /// A basemap's tile file to add under the plan.
+    Basemap,
 }
 
 const PLAN_EXTENSIONS: &[&str] = &["geojson", "json"];
 const LAYER_EXTENSIONS: &[&str] = &["geojson", "json", "shp", "gpkg"];
+const BASEMAP_EXTENSIONS: &[&str] = &["mbtiles", "pmtiles"];
 
 impl FileRequest {
     fn title(self, strings: &Strings) -> &'static str {
@@ -42,6 +45,7 @@ impl FileRequest {
             FileRequest::Layer(DraftLayer::Buildings) => strings.buildings,
             FileRequest::Layer(DraftLayer::Streets) => strings.streets,
             FileRequest::Layer(DraftLayer::Communities) => strings.existing_boundaries,
+            FileRequest::Basemap => strings.add_basemap,
         }
     }
 
@@ -56,6 +60,7 @@ impl FileRequest {
                 "GeoJSON, Esri JSON, Shapefile, GeoPackage",
                 LAYER_EXTENSIONS,
             )),
+            FileRequest::Basemap => Some(("MBTiles, PMTiles", BASEMAP_EXTENSIONS)),
         }
     }
 }
@@ -74,7 +79,7 @@ pub fn ask_system(
         dialog = dialog.add_filter(name, extensions);
     }
     match request {
-        FileRequest::OpenPlan | FileRequest::Layer(_) => dialog.pick_file(),
+        FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => dialog.pick_file(),
         FileRequest::SavePlan => dialog.set_file_name("plan.shequ.geojson").save_file(),
         FileRequest::ExportFolder => dialog.pick_folder(),
     }
@@ -111,7 +116,9 @@ impl BuiltInDialog {
     /// The dialog for `request`, in the interface's language, opened at `folder`.
     pub fn open(request: FileRequest, strings: &Strings, folder: Option<&Path>) -> Self {
         let mut dialog = match request {
-            FileRequest::OpenPlan | FileRequest::Layer(_) => egui_file::FileDialog::open_file(),
+            FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => {
+                egui_file::FileDialog::open_file()
+            }
             FileRequest::SavePlan => {
                 egui_file::FileDialog::save_file().default_filename("plan.shequ.geojson")
             }

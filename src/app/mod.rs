@@ -6,6 +6,7 @@
 //! intents out. Every change to a plan goes through the session's commands there, so undo, redo
 //! and the live figures work the same everywhere.
 
+pub mod basemap;
 pub mod context;
 pub mod dialogs;
 pub mod file_dialog;
@@ -263,8 +264,9 @@ impl eframe::App for DesktopApp {
 }
 
 /// Opens the desktop window on `paths`: a plan file, or layers to start a plan from (buildings,
-/// then streets and existing boundaries if given).
-pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+/// then streets and existing boundaries if given); `basemaps` are added under the plan once it
+/// has opened.
+pub fn run(paths: Vec<PathBuf>, basemaps: Vec<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1480.0, 920.0])
@@ -285,6 +287,7 @@ pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
             // The window opens at once; the plan loads behind a progress bar. A layer rather
             // than a plan opens "New plan from layers" on it.
             let mut app = ShequApp::new(None, preferences);
+            app.ui.basemaps_to_add = basemaps;
             let mut paths = paths.into_iter();
             match paths.next() {
                 Some(plan) if is_plan_file(&plan) => app.open(&plan),

@@ -9,6 +9,7 @@ use shequ_core::ids::CommunityKey;
 use shequ_core::search::{Found, SearchHit};
 use shequ_core::violation::ViolationKey;
 
+use super::basemap::Basemaps;
 use super::dialogs::new_plan::draft::NewPlanDraft;
 use super::file_dialog::BuiltInDialog;
 use super::i18n::Language;
@@ -70,6 +71,10 @@ pub struct UiState {
     pub mark: Option<Found>,
     /// The building whose details stay open (clicked, or found by search).
     pub pinned_building: Option<u32>,
+    /// The plan's basemaps as opened, with their tiles.
+    pub basemaps: Basemaps,
+    /// Basemap files to add once the plan being opened is shown (`--basemap`).
+    pub basemaps_to_add: Vec<PathBuf>,
 }
 
 /// The search box's state.
@@ -114,6 +119,8 @@ impl UiState {
             search: SearchState::default(),
             mark: None,
             pinned_building: None,
+            basemaps: Basemaps::default(),
+            basemaps_to_add: Vec::new(),
         }
     }
 

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use geo::Coord;
 use shequ_core::Session;
 use shequ_core::edit::Command;
+use shequ_core::io::plan_file::BasemapSettings;
 use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
+use super::basemap;
 use super::dialogs::new_plan::draft::{DraftLayer, NewPlanDraft};
 use super::file_dialog::{self, BuiltInDialog, FileRequest};
 use super::i18n;
@@ -217,6 +219,10 @@ impl Target<'_> {
         self.ui.map.fitted = false;
         // What the last plan's search found and pinned means nothing in this one.
         self.ui.search = SearchState::default();
+        self.ui.basemaps.clear();
+        for file in std::mem::take(&mut self.ui.basemaps_to_add) {
+            self.add_basemap(&file);
+        }
         self.ui.mark = None;
         self.ui.pinned_building = None;
     }
@@ -403,6 +409,7 @@ impl Target<'_> {
             }
             FileRequest::SavePlan => self.save_to(&path),
             FileRequest::ExportFolder => self.export_to(&path),
+            FileRequest::Basemap => self.add_basemap(&path),
             FileRequest::Layer(layer) => match &mut self.ui.dialog {
                 Some(Dialog::NewPlan(draft)) => {
                     draft.set_layer(layer, path);
@@ -411,6 +418,25 @@ impl Target<'_> {
                 _ => false,
             },
         }
+    }
+
+    /// Adds a basemap on top of the plan's others (one undo step); a file that cannot be drawn is
+    /// refused with its reason.
+    pub fn add_basemap(&mut self, file: &Path) -> bool {
+        let Some(session) = &self.document.session else {
+            return false;
+        };
+        if let Err(error) = shequ_core::io::tile_file::TileFile::open(file) {
+            self.ui.message = Some(error.to_string());
+            return false;
+        }
+        let path = basemap::path_in_plan(session, file);
+        let mut basemaps = session.settings().basemaps.clone();
+        if basemaps.iter().any(|basemap| basemap.path == path) {
+            return true;
+        }
+        basemaps.push(BasemapSettings::new(path));
+        self.apply(Intent::Edit(Command::SetBasemaps { basemaps }))
     }
 
     /// Where a file dialog opens: the open plan's folder, else the last plan's.

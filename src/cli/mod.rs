@@ -36,6 +36,10 @@ pub struct Arguments {
     /// or FILE.gpkg[:TABLE]).
     #[arg(value_name = "PLAN | LAYERS", num_args = 0..=3)]
     pub plan: Vec<PathBuf>,
+    /// A basemap under the plan in the desktop editor: a raster MBTiles or PMTiles file (PNG, JPEG
+    /// or WebP tiles); the plan remembers it once saved. May be given more than once, bottom first.
+    #[arg(long, value_name = "TILES.mbtiles|.pmtiles")]
+    pub basemap: Vec<PathBuf>,
 }
 
 /// The commands.

@@ -14,6 +14,7 @@ use crate::exception::AcceptedException;
 use crate::geometry::overlay;
 use crate::ids::CommunityKey;
 use crate::index::{CommunityIndex, boundary_envelope};
+use crate::io::plan_file::BasemapSettings;
 use crate::layers::Building;
 use crate::ops::blocks::Blocks;
 use crate::ops::{self, OpError, validity, vertex};
@@ -31,17 +32,20 @@ pub struct Effects {
     pub communities: BTreeSet<CommunityKey>,
     /// True when the accepted exceptions changed.
     pub exceptions: bool,
+    /// True when the basemaps changed (nothing to recount).
+    pub basemaps: bool,
 }
 
 impl Effects {
     fn absorb(&mut self, other: Effects) {
         self.communities.extend(other.communities);
         self.exceptions |= other.exceptions;
+        self.basemaps |= other.basemaps;
     }
 
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.communities.is_empty() && !self.exceptions
+        self.communities.is_empty() && !self.exceptions && !self.basemaps
     }
 }
 
@@ -81,6 +85,8 @@ pub struct EditTarget<'a> {
     pub community_index: &'a mut CommunityIndex,
     /// The accepted exceptions.
     pub exceptions: &'a mut Vec<AcceptedException>,
+    /// The basemaps.
+    pub basemaps: &'a mut Vec<BasemapSettings>,
     /// The buildings (assigning buildings by hand reads their envelopes).
     pub buildings: &'a [Building],
     /// The street blocks, where they have been derived (assigning blocks needs them).
@@ -179,6 +185,16 @@ impl EditTarget<'_> {
                     Command::SetExceptions { exceptions: old },
                     Effects {
                         exceptions: true,
+                        ..Effects::default()
+                    },
+                ))
+            }
+            Command::SetBasemaps { basemaps } => {
+                let old = std::mem::replace(self.basemaps, basemaps);
+                Ok((
+                    Command::SetBasemaps { basemaps: old },
+                    Effects {
+                        basemaps: true,
                         ..Effects::default()
                     },
                 ))
@@ -554,6 +570,6 @@ fn missing(key: CommunityKey) -> EditError {
 fn touched(key: CommunityKey) -> Effects {
     Effects {
         communities: BTreeSet::from([key]),
-        exceptions: false,
+        ..Effects::default()
     }
 }

@@ -45,6 +45,11 @@ pub enum Command {
         /// The new list.
         exceptions: Vec<AcceptedException>,
     },
+    /// Primitive: replace the plan's basemaps (their files, order, visibility, opacity).
+    SetBasemaps {
+        /// The new list, bottom first.
+        basemaps: Vec<crate::io::plan_file::BasemapSettings>,
+    },
     /// Several commands as one.
     Batch(Vec<Command>),
     /// A new community from a drawn polygon, optionally clipped against existing communities.
@@ -155,6 +160,8 @@ pub enum Step {
     Revoke,
     /// A boundary replaced.
     ReplaceBoundary,
+    /// The basemaps changed.
+    Basemaps,
     /// Several changes at once.
     Edit,
 }
@@ -177,6 +184,7 @@ impl Step {
             Step::Revoke => ("撤回例外", "revoke exception"),
             Step::ReplaceBoundary => ("修改边界", "change boundary"),
             Step::Edit => ("编辑", "edit"),
+            Step::Basemaps => ("底图", "basemaps"),
         };
         language.pick(chinese, english)
     }
@@ -191,6 +199,7 @@ impl Command {
             Command::Remove { .. } | Command::Delete { .. } => Step::Delete,
             Command::SetProperties { .. } => Step::EditProperties,
             Command::SetExceptions { .. } => Step::Edit,
+            Command::SetBasemaps { .. } => Step::Basemaps,
             Command::Batch(commands) => match commands.split_first() {
                 Some((first, rest)) if rest.iter().all(|other| other.step() == first.step()) => {
                     first.step()

@@ -120,6 +120,9 @@ pub struct PlanSettings {
     /// Violations the planners accepted, with reason, approver and date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<AcceptedException>,
+    /// Background maps under the plan's layers, bottom first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basemaps: Vec<BasemapSettings>,
     /// Members this version does not know (accepted exceptions of a newer one, …), kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -146,12 +149,49 @@ impl PlanSettings {
             districts: Vec::new(),
             profile: ProfileSettings::default(),
             exceptions: Vec::new(),
+            basemaps: Vec::new(),
             other_members: Map::new(),
         }
     }
 }
 
 /// Takes the `shequ` member out of a collection and reads it.
+/// A background map of the plan: a local tile file and how it is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasemapSettings {
+    /// The tile file (MBTiles), relative to the plan's folder where it lies under it.
+    pub path: String,
+    /// Shown.
+    #[serde(default = "shown")]
+    pub visible: bool,
+    /// Opacity, 0–1.
+    #[serde(default = "opaque")]
+    pub opacity: f32,
+    /// The tiles are drawn in GCJ-02 (as many Chinese tile sets are): shift them onto WGS 84.
+    #[serde(default)]
+    pub gcj02: bool,
+}
+
+fn shown() -> bool {
+    true
+}
+
+fn opaque() -> f32 {
+    1.0
+}
+
+impl BasemapSettings {
+    /// A basemap shown whole, its path as given.
+    pub fn new(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            visible: true,
+            opacity: 1.0,
+            gcj02: false,
+        }
+    }
+}
+
 pub fn take_settings(raw: &mut RawCollection, path: &Path) -> Result<PlanSettings> {
     let Some(member) = raw.foreign_members.shift_remove(PLAN_MEMBER) else {
         return Err(Error::Plan {

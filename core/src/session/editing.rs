@@ -105,16 +105,20 @@ impl Session {
             plan: &mut self.plan,
             community_index: &mut self.community_index,
             exceptions: &mut self.settings.exceptions,
+            basemaps: &mut self.settings.basemaps,
             buildings: &self.layers.buildings,
             blocks: self.blocks.as_ref(),
             violations: &self.rules,
         };
         let applied = target.apply(command, locks)?;
-        if !applied.effects.is_empty() {
+        let effects = &applied.effects;
+        if !effects.communities.is_empty() || effects.exceptions {
             // Each primitive re-filed its community in the index already (later commands of a
             // batch look neighbours up there), so only the counts and rules are left.
-            let keys: Vec<CommunityKey> = applied.effects.communities.iter().copied().collect();
+            let keys: Vec<CommunityKey> = effects.communities.iter().copied().collect();
             self.recount_and_recheck(&keys);
+        }
+        if !effects.is_empty() {
             self.generation += 1;
         }
         Ok(applied)

@@ -393,7 +393,13 @@ impl MapView {
         self.shapes.get(&key).map(|shape| shape.label_at)
     }
 
-    /// Paints the plan, layer by layer from the bottom. Returns how many buildings were drawn.
+    /// The map's background, under the basemaps.
+    pub fn paint_background(&self, painter: &egui::Painter) {
+        painter.rect_filled(self.rect, 0.0, theme::MAP_BACKGROUND.egui());
+    }
+
+    /// Paints the plan, layer by layer from the bottom, over the background and the basemaps.
+    /// Returns how many buildings were drawn.
     pub fn paint(
         &mut self,
         painter: &egui::Painter,
@@ -403,7 +409,6 @@ impl MapView {
         households_word: &str,
     ) -> usize {
         self.refresh_shapes(session);
-        painter.rect_filled(self.rect, 0.0, theme::MAP_BACKGROUND.egui());
         let visible = self.visible();
         let visible_communities: Vec<CommunityKey> =
             session.community_index().meeting(visible).collect();

@@ -15,6 +15,7 @@ use crate::app::intent::Intent;
 use crate::app::state::{SortColumn, UiState};
 use crate::theme;
 
+use super::basemap_layers::basemap_rows;
 use super::widgets::layer_checkboxes;
 
 /// A community's errors and warnings that no exception accepts, and how many are accepted.
@@ -41,7 +42,10 @@ pub fn left_panel(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &
         .show(ui, |ui| {
             egui::CollapsingHeader::new(strings.layers)
                 .default_open(false)
-                .show(ui, |ui| layer_checkboxes(view, &mut state.map, ui));
+                .show(ui, |ui| {
+                    layer_checkboxes(view, &mut state.map, ui);
+                    basemap_rows(view, &mut state.basemaps, ui, out);
+                });
             ui.horizontal(|ui| {
                 ui.heading(strings.communities);
                 let label = ui.label(strings.filter);

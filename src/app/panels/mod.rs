@@ -5,6 +5,7 @@ mod community_list;
 mod inspector;
 mod menu_bar;
 mod status_bar;
+mod basemap_layers;
 mod search_box;
 mod toolbar;
 mod violations;

@@ -64,6 +64,10 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
             .find(|violation| violation.key() == *key)
             .map(|violation| violation.location.clone())
     });
+    state.map.paint_background(&painter);
+    state
+        .basemaps
+        .paint(&painter, &state.map, session, ui.ctx());
     state.map.paint(
         &painter,
         session,
