@@ -49,15 +49,6 @@ pub struct Basemaps {
     frame: u64,
 }
 
-/// Where a basemap's file is: relative paths are taken from the plan's folder.
-pub fn resolve(session: &Session, settings: &BasemapSettings) -> PathBuf {
-    let path = Path::new(&settings.path);
-    match session.plan_path().and_then(Path::parent) {
-        Some(folder) if path.is_relative() => folder.join(path),
-        _ => path.to_path_buf(),
-    }
-}
-
 /// How the plan refers to a basemap file: relative to its folder where the file lies under it.
 pub fn path_in_plan(session: &Session, file: &Path) -> String {
     let folder = session.plan_path().and_then(Path::parent);
@@ -119,7 +110,7 @@ impl Basemaps {
             if !settings.visible || settings.opacity <= 0.0 {
                 continue;
             }
-            let file = resolve(session, settings);
+            let file = session.basemap_file(settings);
             let pixels_per_point = f64::from(ctx.pixels_per_point());
             if let Ok(basemap) = self.opened(&file, ctx) {
                 basemap.receive(ctx);

@@ -44,6 +44,14 @@ impl Frame {
         }
     }
 
+    /// The point (metres) under a pixel.
+    pub(crate) fn metres(&self, x: f64, y: f64) -> Coord<f64> {
+        Coord {
+            x: self.centre.x + (x - self.centre_pixel.0) / self.scale,
+            y: self.centre.y - (y - self.centre_pixel.1) / self.scale,
+        }
+    }
+
     pub(crate) fn pixel(&self, metres: Coord<f64>) -> (f32, f32) {
         (
             (self.centre_pixel.0 + (metres.x - self.centre.x) * self.scale) as f32,

@@ -1,9 +1,10 @@
 //! The plan's map as a PNG for the approval export, drawn without a window: tiny-skia fills and
 //! strokes the shapes, ab_glyph rasterises the bundled font's glyphs. The sheet carries the
 //! communities coloured by their worst unaccepted violation with name and households, streets,
-//! street-office boundaries, a legend, a scale bar, a north arrow, the title, the date and the
-//! plan's totals.
+//! street-office boundaries over the plan's visible basemaps, a legend, a scale bar, a north arrow,
+//! the title, the date and the plan's totals.
 
+mod basemap;
 mod canvas;
 mod furniture;
 mod options;
@@ -82,6 +83,12 @@ pub fn render_map_image(
             f64::from(map_height),
         );
         canvas.clip = map_mask(options, map_left, map_top, map_width, map_height);
+        basemap::draw_basemaps(
+            &mut canvas,
+            session,
+            &frame,
+            [map_left, map_top, map_width, map_height],
+        )?;
         draw_plan(&mut canvas, session, &frame, words);
         canvas.clip = None;
         draw_scale_bar(

@@ -1,7 +1,7 @@
 //! What panels, reports and the CLI read: the session's parts, the violations with their
 //! exceptions, the street blocks.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Map;
 
@@ -28,8 +28,17 @@ impl Session {
         self.plan_path.as_deref()
     }
 
+    /// Where a basemap's file is: a relative path is taken from the plan's folder.
+    pub fn basemap_file(&self, basemap: &crate::io::plan_file::BasemapSettings) -> PathBuf {
+        let path = Path::new(&basemap.path);
+        match self.plan_path.as_deref().and_then(Path::parent) {
+            Some(folder) if path.is_relative() => folder.join(path),
+            _ => path.to_path_buf(),
+        }
+    }
+
     /// The plan file's `shequ` member: layers, field overrides, street offices, districts,
-    /// profile and exceptions.
+    /// profile, exceptions and basemaps.
     pub fn settings(&self) -> &PlanSettings {
         &self.settings
     }

@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 use shequ_core::edit::{Command, Step};
 use shequ_core::io::plan_file::BasemapSettings;
 
-use crate::app::basemap::{self, Basemaps};
+use crate::app::basemap::Basemaps;
 use crate::app::context::ViewCtx;
 use crate::app::file_dialog::FileRequest;
 use crate::app::intent::Intent;
@@ -33,7 +33,7 @@ pub fn basemap_rows(
     };
     for index in (0..list.len()).rev() {
         let settings = &list[index];
-        let file = basemap::resolve(session, settings);
+        let file = session.basemap_file(settings);
         let status = basemaps
             .status(&file, ui.ctx())
             .map(|info| info.name.clone());
