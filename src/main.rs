@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let arguments = cli::Arguments::parse();
     if let Some(missing) = arguments.basemap.iter().find(|path| !path.is_file()) {
         eprintln!(
-            "error: basemap `{}` does not exist: give the path of an .mbtiles file",
+            "error: basemap `{}` does not exist: give the path of an .mbtiles or .pmtiles file",
             missing.display()
         );
         return ExitCode::from(cli::EXIT_BAD_INPUT);
