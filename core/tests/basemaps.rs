@@ -82,3 +82,24 @@ fn an_mbtiles_file_opens_through_the_same_type_and_a_stranger_is_refused() {
     let error = TileFile::open(&stranger).expect_err("refused").to_string();
     assert!(error.contains("notes.txt"), "{error}");
 }
+
+#[test]
+fn a_cut_short_pmtiles_file_is_refused_tile_by_tile_without_a_panic() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let whole = std::fs::read(fixture()).expect("reads");
+    let cut = folder.path().join("cut.pmtiles");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("writes");
+    let tiles = TileFile::open(&cut).expect("the header is whole");
+    let mut refused = 0;
+    for x in 0..8 {
+        for y in 0..8 {
+            if tiles.tile(TileId { zoom: 3, x, y }).is_err() {
+                refused += 1;
+            }
+        }
+    }
+    assert!(
+        refused > 0,
+        "tiles past the cut are refused, not read as garbage"
+    );
+}

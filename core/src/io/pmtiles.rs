@@ -42,6 +42,8 @@ struct Entry {
 pub struct PmTiles {
     path: PathBuf,
     file: Mutex<File>,
+    /// The file's length: no range read may pass it (a damaged entry cannot ask for gigabytes).
+    file_length: u64,
     header: Header,
     info: TileSetInfo,
 }
@@ -59,6 +61,10 @@ impl PmTiles {
     pub fn open(path: &Path) -> Result<Self> {
         let mut file = File::open(path)
             .map_err(|error| refused(path, format!("cannot be opened: {error}")))?;
+        let file_length = file
+            .metadata()
+            .map_err(|error| refused(path, format!("cannot be read: {error}")))?
+            .len();
         let mut bytes = [0u8; HEADER_LENGTH];
         file.read_exact(&mut bytes)
             .map_err(|_| refused(path, "is too short to be PMTiles"))?;
@@ -124,6 +130,7 @@ impl PmTiles {
         Ok(Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            file_length,
             header,
             info,
         })
@@ -160,6 +167,12 @@ impl PmTiles {
     fn bytes(&self, offset: u64, length: u64) -> Result<Vec<u8>> {
         let failed =
             |error: std::io::Error| refused(&self.path, format!("cannot be read: {error}"));
+        if offset.saturating_add(length) > self.file_length {
+            return Err(refused(
+                &self.path,
+                "an entry points past the end of the file: the file is damaged or cut short",
+            ));
+        }
         let mut file = self
             .file
             .lock()
