@@ -1,8 +1,13 @@
 //! Web map tiles as MBTiles and PMTiles store them (XYZ, Web Mercator, 256-pixel tiles): which
 //! tile holds a point, where a tile's corners are, and the zoom that shows a tile pixel per screen
-//! pixel. Nothing here reads a file.
+//! pixel; and where a tile set's tiles lie in a plan's local metres. Nothing here reads a file.
 
 use std::f64::consts::PI;
+
+use geo::Coord;
+
+use crate::crs::{gcj02_to_wgs84, wgs84_to_gcj02};
+use crate::projection::LocalProjection;
 
 /// Web Mercator's latitude limit (degrees).
 pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
@@ -104,6 +109,62 @@ pub fn tiles_covering(bounds: [f64; 4], zoom: u8, most: usize) -> Option<Vec<Til
     )
 }
 
+/// Where a tile set's tiles lie in a plan's local metres: through the plan's projection, and
+/// shifted from GCJ-02 onto WGS 84 where the tiles are drawn in GCJ-02.
+#[derive(Debug, Clone, Copy)]
+pub struct TilePlacement<'a> {
+    /// The plan's local metres ⇄ longitude and latitude.
+    pub projection: &'a LocalProjection,
+    /// The tiles are drawn in GCJ-02.
+    pub gcj02: bool,
+}
+
+impl TilePlacement<'_> {
+    /// The tiles covering a view whose corners are `corners` (metres), at the zoom nearest
+    /// `metres_per_pixel` within `lowest..=highest`; `None` when there would be more than `most`.
+    pub fn tiles_for_view(
+        &self,
+        corners: [Coord<f64>; 4],
+        metres_per_pixel: f64,
+        (lowest, highest): (u8, u8),
+        most: usize,
+    ) -> Option<Vec<TileId>> {
+        let bounds = corners.iter().fold(
+            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+            |[west, south, east, north], &corner| {
+                let (longitude, latitude) = self.projection.to_lon_lat(corner);
+                let (longitude, latitude) = if self.gcj02 {
+                    wgs84_to_gcj02(longitude, latitude)
+                } else {
+                    (longitude, latitude)
+                };
+                [
+                    west.min(longitude),
+                    south.min(latitude),
+                    east.max(longitude),
+                    north.max(latitude),
+                ]
+            },
+        );
+        let zoom = zoom_for(
+            metres_per_pixel,
+            (bounds[1] + bounds[3]) / 2.0,
+            lowest,
+            highest,
+        );
+        tiles_covering(bounds, zoom, most)
+    }
+
+    /// A point of `tile` (fractions east and south of its north-west corner) in local metres.
+    pub fn metres_at(&self, tile: TileId, east: f64, south: f64) -> Coord<f64> {
+        let (mut longitude, mut latitude) = tile.point_at(east, south);
+        if self.gcj02 {
+            (longitude, latitude) = gcj02_to_wgs84(longitude, latitude);
+        }
+        self.projection.to_metres(longitude, latitude)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +220,33 @@ mod tests {
         assert!(east == 0.0 || east == 0.5);
         assert!(south == 0.0 || south == 0.5);
         assert_eq!(share, 0.5);
+    }
+
+    #[test]
+    fn a_gcj02_tile_set_is_placed_so_its_tile_holds_the_point_it_was_drawn_at() {
+        let projection = LocalProjection::centred_on(115.89, 28.67);
+        let point = projection.to_metres(115.8921, 28.6764);
+        for gcj02 in [false, true] {
+            let placement = TilePlacement {
+                projection: &projection,
+                gcj02,
+            };
+            let [tile] = placement
+                .tiles_for_view([point; 4], 0.3, (17, 17), 4)
+                .expect("one tile")[..]
+            else {
+                panic!("one tile for one point");
+            };
+            let north_west = placement.metres_at(tile, 0.0, 0.0);
+            let south_east = placement.metres_at(tile, 1.0, 1.0);
+            assert!(
+                (north_west.x..south_east.x).contains(&point.x),
+                "gcj02 {gcj02}"
+            );
+            assert!(
+                (south_east.y..north_west.y).contains(&point.y),
+                "gcj02 {gcj02}"
+            );
+        }
     }
 }

@@ -11,12 +11,10 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use eframe::egui::{self, Color32, Mesh, Pos2, TextureHandle, TextureOptions};
 use shequ_core::Session;
-use shequ_core::crs::gcj02_to_wgs84;
-use shequ_core::crs::wgs84_to_gcj02;
 use shequ_core::io::mbtiles::TileSetInfo;
 use shequ_core::io::plan_file::BasemapSettings;
 use shequ_core::io::tile_file::TileFile;
-use shequ_core::tiles::{TileId, tiles_covering, zoom_for};
+use shequ_core::tiles::{TileId, TilePlacement};
 
 use crate::app::map::MapView;
 
@@ -201,14 +199,9 @@ impl OpenBasemap {
         pixels_per_point: f64,
         frame: u64,
     ) {
-        let projection = session.projection();
-        // The view's corners in the tiles' own longitude and latitude.
-        let tile_coordinates = |longitude: f64, latitude: f64| {
-            if settings.gcj02 {
-                wgs84_to_gcj02(longitude, latitude)
-            } else {
-                (longitude, latitude)
-            }
+        let placement = TilePlacement {
+            projection: session.projection(),
+            gcj02: settings.gcj02,
         };
         let corners = [
             map.rect.left_top(),
@@ -216,38 +209,18 @@ impl OpenBasemap {
             map.rect.left_bottom(),
             map.rect.right_bottom(),
         ]
-        .map(|corner| {
-            let (longitude, latitude) = projection.to_lon_lat(map.to_metres(corner));
-            tile_coordinates(longitude, latitude)
-        });
-        let bounds = corners.iter().fold(
-            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
-            |[west, south, east, north], &(longitude, latitude)| {
-                [
-                    west.min(longitude),
-                    south.min(latitude),
-                    east.max(longitude),
-                    north.max(latitude),
-                ]
-            },
-        );
-        let centre_latitude = (bounds[1] + bounds[3]) / 2.0;
-        let zoom = zoom_for(
+        .map(|corner| map.to_metres(corner));
+        let Some(wanted) = placement.tiles_for_view(
+            corners,
             map.metres_per_point / pixels_per_point,
-            centre_latitude,
-            self.info.min_zoom,
-            self.info.max_zoom,
-        );
-        let Some(wanted) = tiles_covering(bounds, zoom, MOST_TILES) else {
+            (self.info.min_zoom, self.info.max_zoom),
+            MOST_TILES,
+        ) else {
             return;
         };
         let tint = Color32::from_white_alpha((settings.opacity.clamp(0.0, 1.0) * 255.0) as u8);
         let to_screen = |tile: TileId, east: f64, south: f64| -> Pos2 {
-            let (mut longitude, mut latitude) = tile.point_at(east, south);
-            if settings.gcj02 {
-                (longitude, latitude) = gcj02_to_wgs84(longitude, latitude);
-            }
-            map.to_screen(projection.to_metres(longitude, latitude))
+            map.to_screen(placement.metres_at(tile, east, south))
         };
         for tile in wanted {
             // The tile itself, or the nearest coarser one already here, drawn over its part.

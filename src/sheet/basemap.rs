@@ -4,9 +4,8 @@
 
 use anyhow::Context;
 use shequ_core::Session;
-use shequ_core::crs::{gcj02_to_wgs84, wgs84_to_gcj02};
 use shequ_core::io::tile_file::TileFile;
-use shequ_core::tiles::{tiles_covering, zoom_for};
+use shequ_core::tiles::TilePlacement;
 use tiny_skia::{FilterQuality, IntSize, Pixmap, PixmapPaint, Transform};
 
 use super::canvas::{Canvas, Frame};
@@ -33,13 +32,9 @@ pub(crate) fn draw_basemaps(
                 settings.path
             )
         })?;
-        let projection = session.projection();
-        let to_tiles = |longitude: f64, latitude: f64| {
-            if settings.gcj02 {
-                wgs84_to_gcj02(longitude, latitude)
-            } else {
-                (longitude, latitude)
-            }
+        let placement = TilePlacement {
+            projection: session.projection(),
+            gcj02: settings.gcj02,
         };
         let [left, top, width, height] = area.map(f64::from);
         let corners = [
@@ -48,29 +43,14 @@ pub(crate) fn draw_basemaps(
             (left, top + height),
             (left + width, top + height),
         ]
-        .map(|(x, y)| {
-            let (longitude, latitude) = projection.to_lon_lat(frame.metres(x, y));
-            to_tiles(longitude, latitude)
-        });
-        let bounds = corners.iter().fold(
-            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
-            |[west, south, east, north], &(longitude, latitude)| {
-                [
-                    west.min(longitude),
-                    south.min(latitude),
-                    east.max(longitude),
-                    north.max(latitude),
-                ]
-            },
-        );
+        .map(|(x, y)| frame.metres(x, y));
         let info = tiles.info();
-        let zoom = zoom_for(
+        let Some(wanted) = placement.tiles_for_view(
+            corners,
             1.0 / frame.scale,
-            (bounds[1] + bounds[3]) / 2.0,
-            info.min_zoom,
-            info.max_zoom,
-        );
-        let Some(wanted) = tiles_covering(bounds, zoom, MOST_TILES) else {
+            (info.min_zoom, info.max_zoom),
+            MOST_TILES,
+        ) else {
             continue;
         };
         for tile in wanted {
@@ -81,13 +61,7 @@ pub(crate) fn draw_basemaps(
             else {
                 continue;
             };
-            let pixel = |east: f64, south: f64| {
-                let (mut longitude, mut latitude) = tile.point_at(east, south);
-                if settings.gcj02 {
-                    (longitude, latitude) = gcj02_to_wgs84(longitude, latitude);
-                }
-                frame.pixel(projection.to_metres(longitude, latitude))
-            };
+            let pixel = |east: f64, south: f64| frame.pixel(placement.metres_at(tile, east, south));
             draw_tile(canvas, &image, pixel, settings.opacity);
         }
     }
