@@ -2,6 +2,7 @@
 //! fills, selection, outlines, streets and street offices. Colours are plain RGBA (not
 //! premultiplied); the map and the sheet convert them for their painters.
 
+use shequ_core::rules::community_households::BandVerdict;
 use shequ_core::violation::Severity;
 
 /// A colour: red, green, blue and opacity, 0–255, not premultiplied.
@@ -51,11 +52,14 @@ pub fn community_fill(worst: Option<Severity>) -> Rgba {
 pub const BELOW_BAND: Rgba = Rgba(50, 110, 200, 255);
 
 /// A community's fill by where its households stand in the band of its type.
-pub fn band_fill(severity_of_verdict: Option<Severity>, below: bool) -> Rgba {
-    match severity_of_verdict {
-        None => CLEAN.with_alpha(70),
-        Some(_) if below => BELOW_BAND.with_alpha(85),
-        Some(severity) => severity_ink(severity).with_alpha(90),
+pub fn band_fill(verdict: BandVerdict) -> Rgba {
+    match verdict {
+        BandVerdict::Within => CLEAN.with_alpha(70),
+        BandVerdict::BelowMinimum(_) | BandVerdict::BelowWorkUnitMinimum(_) => {
+            BELOW_BAND.with_alpha(85)
+        }
+        BandVerdict::NewEstateAbove(_) => WARNING.with_alpha(90),
+        BandVerdict::AboveMaximum(_) => ERROR.with_alpha(90),
     }
 }
 

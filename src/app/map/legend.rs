@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 
 use eframe::egui::{self, Color32, RichText};
 use shequ_core::Session;
+use shequ_core::format::grouped;
+use shequ_core::rules::community_households::BandVerdict;
+use shequ_core::violation::Severity;
 
 use super::{Colouring, MapView};
 use crate::app::context::ViewCtx;
@@ -59,46 +62,36 @@ pub fn show(view: &ViewCtx, map: &mut MapView, session: &Session, ctx: &egui::Co
 fn entries(view: &ViewCtx, map: &MapView, session: &Session) -> Vec<(Color32, String)> {
     let strings = view.strings;
     match map.colouring {
-        Colouring::Violations => [
-            Some(shequ_core::violation::Severity::Error),
-            Some(shequ_core::violation::Severity::Warning),
-            None,
-        ]
-        .into_iter()
-        .zip(strings.legend_violations)
-        .map(|(worst, text)| (theme::community_fill(worst).egui(), text.to_owned()))
-        .collect(),
+        Colouring::Violations => [Some(Severity::Error), Some(Severity::Warning), None]
+            .into_iter()
+            .zip(strings.legend_violations)
+            .map(|(worst, text)| (theme::community_fill(worst).egui(), text.to_owned()))
+            .collect(),
         Colouring::Households => {
+            // A community of each verdict, at the bound it stands against.
             let band = &session.profile().community_households;
-            let error = Some(shequ_core::violation::Severity::Error);
-            let warning = Some(shequ_core::violation::Severity::Warning);
-            let figures = [
-                format!(" (< {})", shequ_core::format::grouped(band.minimum)),
-                format!(
-                    " ({}–{})",
-                    shequ_core::format::grouped(band.minimum),
-                    shequ_core::format::grouped(band.maximum)
-                ),
-                format!(" (> {})", shequ_core::format::grouped(band.maximum)),
-                format!(
-                    " (> {})",
-                    shequ_core::format::grouped(band.new_estate_warning_above)
-                ),
-            ];
             [
-                (error, true),
-                (None, false),
-                (error, false),
-                (warning, false),
+                (
+                    BandVerdict::BelowMinimum(band.minimum),
+                    format!(" (< {})", grouped(band.minimum)),
+                ),
+                (
+                    BandVerdict::Within,
+                    format!(" ({}–{})", grouped(band.minimum), grouped(band.maximum)),
+                ),
+                (
+                    BandVerdict::AboveMaximum(band.maximum),
+                    format!(" (> {})", grouped(band.maximum)),
+                ),
+                (
+                    BandVerdict::NewEstateAbove(band.new_estate_warning_above),
+                    format!(" (> {})", grouped(band.new_estate_warning_above)),
+                ),
             ]
             .into_iter()
             .zip(strings.legend_band)
-            .zip(figures)
-            .map(|(((severity, below), text), figure)| {
-                (
-                    theme::band_fill(severity, below).egui(),
-                    format!("{text}{figure}"),
-                )
+            .map(|((verdict, figure), text)| {
+                (theme::band_fill(verdict).egui(), format!("{text}{figure}"))
             })
             .collect()
         }

@@ -12,7 +12,7 @@ use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 use shequ_core::layers::Street;
 use shequ_core::plan::CommunityType;
-use shequ_core::rules::community_households::{BandVerdict, band_verdict};
+use shequ_core::rules::community_households::band_verdict;
 use shequ_core::violation::Location;
 
 use crate::app::i18n::Strings;
@@ -103,20 +103,14 @@ impl Colouring {
         };
         let properties = &community.properties;
         match self {
-            Colouring::Violations => band_colour(session, key),
-            Colouring::Households => {
-                let verdict = band_verdict(
-                    &session.profile().community_households,
-                    properties.kind,
-                    properties.new_estate,
-                    session.tallies().of(key).households,
-                );
-                let below = matches!(
-                    verdict,
-                    BandVerdict::BelowMinimum(_) | BandVerdict::BelowWorkUnitMinimum(_)
-                );
-                theme::band_fill(verdict.severity(), below).egui()
-            }
+            Colouring::Violations => violation_fill(session, key),
+            Colouring::Households => theme::band_fill(band_verdict(
+                &session.profile().community_households,
+                properties.kind,
+                properties.new_estate,
+                session.tallies().of(key).households,
+            ))
+            .egui(),
             Colouring::Type => theme::TYPE_FILLS[type_index(properties.kind)].egui(),
             Colouring::StreetOffice => {
                 colour_for(properties.street_office.as_deref().unwrap_or(""))
@@ -477,7 +471,7 @@ impl MapView {
 }
 
 /// A community's fill by the worst of its violations that no exception accepts.
-pub fn band_colour(session: &Session, key: CommunityKey) -> Color32 {
+pub fn violation_fill(session: &Session, key: CommunityKey) -> Color32 {
     theme::community_fill(session.worst_unaccepted_severity(key)).egui()
 }
 

@@ -1,6 +1,7 @@
-//! The building under the pointer, where buildings are drawn — and the one clicked or found, pinned
-//! in a window: its outline, and its id, households and residents (from the data, or estimated and how), floors, use, estate, work
-//! unit and community — what a planner checks before trusting a count.
+//! The building under the pointer, where buildings are drawn — and the one clicked or found,
+//! pinned in a window: its outline, and its id, households and residents (from the data, or
+//! estimated and how), floors, use, estate, work unit and community — what a planner checks
+//! before trusting a count.
 
 use eframe::egui::{self, RichText, Stroke};
 use shequ_core::Session;
