@@ -46,6 +46,20 @@ pub fn aabb(lower: Coord<f64>, upper: Coord<f64>) -> AABB<[f64; 2]> {
     AABB::from_corners([lower.x, lower.y], [upper.x, upper.y])
 }
 
+/// The extent (lower-left and upper-right corners) holding both.
+pub fn extent_union(a: [Coord<f64>; 2], b: [Coord<f64>; 2]) -> [Coord<f64>; 2] {
+    [
+        Coord {
+            x: a[0].x.min(b[0].x),
+            y: a[0].y.min(b[0].y),
+        },
+        Coord {
+            x: a[1].x.max(b[1].x),
+            y: a[1].y.max(b[1].y),
+        },
+    ]
+}
+
 /// The envelope of a boundary, or `None` for an empty one.
 pub fn boundary_envelope(boundary: &MultiPolygon<f64>) -> Option<AABB<[f64; 2]>> {
     boundary

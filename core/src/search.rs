@@ -9,6 +9,7 @@ use geo::{BoundingRect, Coord};
 use pinyin::{ToPinyin, ToPinyinMulti};
 
 use crate::ids::CommunityKey;
+use crate::index::extent_union;
 use crate::layers::Street;
 
 /// The most hits a search returns.
@@ -192,7 +193,7 @@ impl StreetNames {
                 .entry(name)
                 .or_insert_with(|| (Vec::new(), [bounds.min(), bounds.max()]));
             entry.0.push(index as u32);
-            entry.1 = union(entry.1, [bounds.min(), bounds.max()]);
+            entry.1 = extent_union(entry.1, [bounds.min(), bounds.max()]);
         }
         let mut names: Vec<_> = by_name
             .into_iter()
@@ -233,20 +234,6 @@ impl StreetNames {
             })
         })
     }
-}
-
-/// The extent holding both.
-pub fn union(a: [Coord<f64>; 2], b: [Coord<f64>; 2]) -> [Coord<f64>; 2] {
-    [
-        Coord {
-            x: a[0].x.min(b[0].x),
-            y: a[0].y.min(b[0].y),
-        },
-        Coord {
-            x: a[1].x.max(b[1].x),
-            y: a[1].y.max(b[1].y),
-        },
-    ]
 }
 
 /// A longitude and latitude typed as two numbers ("115.90, 28.68", "28.68 115.90", with a

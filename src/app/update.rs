@@ -286,21 +286,9 @@ impl Target<'_> {
             .selection
             .iter()
             .filter_map(|key| session.community_index().envelope(*key))
-            .map(|[low, high]| geo::Rect::new(low, high))
-            .reduce(|all, one| {
-                geo::Rect::new(
-                    geo::Coord {
-                        x: all.min().x.min(one.min().x),
-                        y: all.min().y.min(one.min().y),
-                    },
-                    geo::Coord {
-                        x: all.max().x.max(one.max().x),
-                        y: all.max().y.max(one.max().y),
-                    },
-                )
-            });
-        if let Some(bounds) = bounds {
-            self.ui.map.fit(bounds.min(), bounds.max());
+            .reduce(shequ_core::index::extent_union);
+        if let Some([low, high]) = bounds {
+            self.ui.map.fit(low, high);
             self.ui.map.fit_frames_left = 0;
         }
     }

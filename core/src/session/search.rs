@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use geo::Coord;
 
 use crate::ids::CommunityKey;
+use crate::index::extent_union;
 use crate::search::{
-    Closeness, Found, MOST_HITS, SearchHit, Searchable, StreetNames, parse_coordinate, union,
+    Closeness, Found, MOST_HITS, SearchHit, Searchable, StreetNames, parse_coordinate,
 };
 
 use super::Session;
@@ -34,7 +35,8 @@ impl Session {
         self.search_communities(&query, &mut hits);
         self.search_street_names(&query, &mut hits);
         self.search_buildings(&query, &mut hits);
-        // A stable sort keeps the kinds in the order they were searched.
+        // Closer first, then shorter titles; a stable sort keeps the kinds in the order they were
+        // searched where both tie.
         hits.sort_by(|a, b| {
             a.closeness
                 .cmp(&b.closeness)
@@ -69,7 +71,7 @@ impl Session {
                     .entry(office)
                     .or_insert_with(|| (Vec::new(), extent));
                 entry.0.push(key);
-                entry.1 = union(entry.1, extent);
+                entry.1 = extent_union(entry.1, extent);
             }
         }
         let mut offices: Vec<_> = street_offices.into_iter().collect();

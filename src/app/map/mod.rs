@@ -10,6 +10,7 @@ use rstar::AABB;
 use shequ_core::Session;
 
 use shequ_core::ids::CommunityKey;
+use shequ_core::index::extent_union;
 use shequ_core::layers::Street;
 use shequ_core::plan::CommunityType;
 use shequ_core::rules::community_households::band_verdict;
@@ -245,24 +246,11 @@ impl MapView {
 
     /// Shows every community (or every building when there is none).
     pub fn fit_all(&mut self, session: &Session) {
-        let mut bounds: Option<[Coord<f64>; 2]> = None;
-        for (key, _) in session.plan().communities() {
-            if let Some([low, high]) = session.community_index().envelope(key) {
-                bounds = Some(match bounds {
-                    None => [low, high],
-                    Some([a, b]) => [
-                        Coord {
-                            x: a.x.min(low.x),
-                            y: a.y.min(low.y),
-                        },
-                        Coord {
-                            x: b.x.max(high.x),
-                            y: b.y.max(high.y),
-                        },
-                    ],
-                });
-            }
-        }
+        let bounds = session
+            .plan()
+            .communities()
+            .filter_map(|(key, _)| session.community_index().envelope(key))
+            .reduce(extent_union);
         let bounds = bounds.or_else(|| {
             shequ_core::ops::blocks::data_extent(
                 &session.layers().buildings,
