@@ -15,6 +15,7 @@ use crate::geometry::overlay;
 use crate::ids::CommunityKey;
 use crate::index::{CommunityIndex, boundary_envelope};
 use crate::io::plan_file::BasemapSettings;
+use crate::io::print_layout::PrintLayout;
 use crate::layers::Building;
 use crate::ops::blocks::Blocks;
 use crate::ops::{self, OpError, validity, vertex};
@@ -34,6 +35,8 @@ pub struct Effects {
     pub exceptions: bool,
     /// True when the basemaps changed (nothing to recount).
     pub basemaps: bool,
+    /// True when the print layout changed (nothing to recount).
+    pub print_layout: bool,
 }
 
 impl Effects {
@@ -41,11 +44,12 @@ impl Effects {
         self.communities.extend(other.communities);
         self.exceptions |= other.exceptions;
         self.basemaps |= other.basemaps;
+        self.print_layout |= other.print_layout;
     }
 
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.communities.is_empty() && !self.exceptions && !self.basemaps
+        self.communities.is_empty() && !self.exceptions && !self.basemaps && !self.print_layout
     }
 }
 
@@ -87,6 +91,8 @@ pub struct EditTarget<'a> {
     pub exceptions: &'a mut Vec<AcceptedException>,
     /// The basemaps.
     pub basemaps: &'a mut Vec<BasemapSettings>,
+    /// The map sheet's print layout.
+    pub print_layout: &'a mut PrintLayout,
     /// The buildings (assigning buildings by hand reads their envelopes).
     pub buildings: &'a [Building],
     /// The street blocks, where they have been derived (assigning blocks needs them).
@@ -195,6 +201,18 @@ impl EditTarget<'_> {
                     Command::SetBasemaps { basemaps: old },
                     Effects {
                         basemaps: true,
+                        ..Effects::default()
+                    },
+                ))
+            }
+            Command::SetPrintLayout { layout } => {
+                let old = std::mem::replace(self.print_layout, *layout);
+                Ok((
+                    Command::SetPrintLayout {
+                        layout: Box::new(old),
+                    },
+                    Effects {
+                        print_layout: true,
                         ..Effects::default()
                     },
                 ))

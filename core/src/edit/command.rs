@@ -50,6 +50,11 @@ pub enum Command {
         /// The new list, bottom first.
         basemaps: Vec<crate::io::plan_file::BasemapSettings>,
     },
+    /// Primitive: replace the map sheet's print layout.
+    SetPrintLayout {
+        /// The new layout.
+        layout: Box<crate::io::print_layout::PrintLayout>,
+    },
     /// Several commands as one.
     Batch(Vec<Command>),
     /// A new community from a drawn polygon, optionally clipped against existing communities.
@@ -162,6 +167,8 @@ pub enum Step {
     ReplaceBoundary,
     /// The basemaps changed.
     Basemaps,
+    /// The print layout changed.
+    PrintLayout,
     /// Several changes at once.
     Edit,
 }
@@ -185,6 +192,7 @@ impl Step {
             Step::ReplaceBoundary => ("修改边界", "change boundary"),
             Step::Edit => ("编辑", "edit"),
             Step::Basemaps => ("底图", "basemaps"),
+            Step::PrintLayout => ("打印布局", "print layout"),
         };
         language.pick(chinese, english)
     }
@@ -200,6 +208,7 @@ impl Command {
             Command::SetProperties { .. } => Step::EditProperties,
             Command::SetExceptions { .. } => Step::Edit,
             Command::SetBasemaps { .. } => Step::Basemaps,
+            Command::SetPrintLayout { .. } => Step::PrintLayout,
             Command::Batch(commands) => match commands.split_first() {
                 Some((first, rest)) if rest.iter().all(|other| other.step() == first.step()) => {
                     first.step()

@@ -13,6 +13,7 @@ pub mod geometry_in;
 pub mod mbtiles;
 pub mod paths;
 pub mod plan_file;
+pub mod print_layout;
 pub mod pmtiles;
 pub mod register;
 pub mod shapefile;

@@ -28,6 +28,7 @@ use crate::io::atomic::write_atomically;
 use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::geometry_in::polygons_in_metres;
+use crate::io::print_layout::PrintLayout;
 use crate::io::register::RegisterSpec;
 use crate::io::warnings::{LoadWarning, WarningCollector, rings_closed};
 use crate::lang::Words;
@@ -123,6 +124,9 @@ pub struct PlanSettings {
     /// Background maps under the plan's layers, bottom first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basemaps: Vec<BasemapSettings>,
+    /// How the map sheet is printed (paper, scale, title, approval block).
+    #[serde(default, skip_serializing_if = "PrintLayout::is_default")]
+    pub print_layout: PrintLayout,
     /// Members this version does not know (accepted exceptions of a newer one, …), kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -150,6 +154,7 @@ impl PlanSettings {
             profile: ProfileSettings::default(),
             exceptions: Vec::new(),
             basemaps: Vec::new(),
+            print_layout: PrintLayout::default(),
             other_members: Map::new(),
         }
     }

@@ -106,6 +106,7 @@ impl Session {
             community_index: &mut self.community_index,
             exceptions: &mut self.settings.exceptions,
             basemaps: &mut self.settings.basemaps,
+            print_layout: &mut self.settings.print_layout,
             buildings: &self.layers.buildings,
             blocks: self.blocks.as_ref(),
             violations: &self.rules,
