@@ -502,7 +502,8 @@ fn export_of_the_demo_draws_a_map_sheet_with_clean_and_erring_communities() {
         assert!(folder.path().join(file).is_file(), "{file} written");
     }
     let map = tiny_skia::Pixmap::load_png(folder.path().join("map.png")).expect("a PNG");
-    assert_eq!((map.width(), map.height()), (2400, 1700));
+    // A4 landscape at 200 dpi.
+    assert_eq!((map.width(), map.height()), (2340, 1654));
     // The translucent fills over the map's background: green where a community keeps the
     // rules, red where it breaks one (the demo plants errors).
     let over_background = |fill: shequ::theme::Rgba| {
@@ -529,6 +530,71 @@ fn export_of_the_demo_draws_a_map_sheet_with_clean_and_erring_communities() {
     // Black text (title, labels, legend) is drawn.
     let ink = pixels_near(&map, [25, 30, 45]);
     assert!(ink > 3_000, "ink pixels: {ink}");
+}
+
+#[test]
+fn export_writes_the_map_sheet_as_pdf_and_svg_on_the_paper_and_scale_asked_for() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo/plan.shequ.geojson");
+    let output = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        folder.path().to_str().expect("utf-8"),
+        "--lang",
+        "zh",
+        "--formats",
+        "pdf,svg",
+        "--paper",
+        "a3",
+        "--orientation",
+        "portrait",
+        "--scale",
+        "1:5000",
+        "--title",
+        "东湖区社区调整方案",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(!folder.path().join("map.png").exists(), "only what was asked");
+    let pdf = std::fs::read(folder.path().join("map.pdf")).expect("a PDF");
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|window| window == needle);
+    assert!(pdf.starts_with(b"%PDF-"));
+    // An A3 portrait page (297 × 420 mm in points), the font embedded with its Unicode map.
+    let media_box = String::from_utf8_lossy(&pdf)
+        .split("/MediaBox [0 0 ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .map(|sides| {
+            sides
+                .split_whitespace()
+                .filter_map(|side| side.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .expect("a page size");
+    assert!(
+        (media_box[0] - 841.89).abs() < 0.1 && (media_box[1] - 1190.55).abs() < 0.1,
+        "A3 portrait: {media_box:?}"
+    );
+    assert!(has(b"/FontFile3") && has(b"/ToUnicode"));
+    let svg = std::fs::read_to_string(folder.path().join("map.svg")).expect("an SVG");
+    assert!(svg.contains(r#"width="297mm" height="420mm""#));
+    assert!(svg.contains("东湖区社区调整方案") && svg.contains("1:5,000"));
+    assert!(svg.contains("@font-face"));
+    // The plan file is not changed by the export's layout.
+    let settings = std::fs::read_to_string(&plan).expect("reads");
+    assert!(!settings.contains("print_layout"));
+
+    let refused = shequ(&[
+        "export",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        folder.path().to_str().expect("utf-8"),
+        "--scale",
+        "large",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("\"large\" is no print scale"));
 }
 
 #[test]

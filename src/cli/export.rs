@@ -7,7 +7,9 @@ use clap::Args;
 use shequ::sheet::export_with_map;
 use shequ_core::Session;
 use shequ_core::crs::Crs;
+use shequ_core::edit::Command;
 use shequ_core::export::{ExportFormats, ExportOptions};
+use shequ_core::io::print_layout::{Orientation, Paper, PrintScale};
 use shequ_core::load::encoding_of;
 
 use super::layers::EXIT_CLEAN;
@@ -31,7 +33,8 @@ pub struct ExportArguments {
     /// and summary.csv), xlsx (approval.xlsx: communities, street offices, districts, city,
     /// violations, accepted exceptions), shp (communities.shp with .shx, .dbf, .cpg, .prj), gpkg
     /// (communities.gpkg: communities, street_offices, violations), png (map.png, the map
-    /// sheet).
+    /// sheet as an image), pdf (map.pdf, the sheet for print, Chinese font embedded), svg
+    /// (map.svg, the sheet as vector graphics).
     #[arg(long, value_name = "LIST", default_value = "geojson,csv,xlsx,png", value_parser = formats_parser)]
     pub formats: ExportFormats,
     /// The coordinate system 坐标系 of the Shapefile and the GeoPackage (EPSG:N, a PROJ string, a
@@ -41,6 +44,39 @@ pub struct ExportArguments {
     /// The Shapefile's text encoding 编码: utf-8 (default) or gbk, for older tools.
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
+    /// The map sheet's paper 纸张: a4 or a3 (by default the plan's print layout, else A4).
+    #[arg(long, value_parser = paper_parser)]
+    pub paper: Option<Paper>,
+    /// The paper's orientation 方向: landscape or portrait.
+    #[arg(long, value_parser = orientation_parser)]
+    pub orientation: Option<Orientation>,
+    /// The map's scale 比例尺: fit, or 1:N such as 1:5000.
+    #[arg(long, value_name = "SCALE", value_parser = scale_parser)]
+    pub scale: Option<PrintScale>,
+    /// The map sheet's title 标题 (by default the plan's title).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+fn paper_parser(text: &str) -> Result<Paper, String> {
+    Paper::ALL
+        .into_iter()
+        .find(|paper| paper.name().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| format!("\"{text}\" is no paper size: choose a4 or a3"))
+}
+
+fn orientation_parser(text: &str) -> Result<Orientation, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "landscape" => Ok(Orientation::Landscape),
+        "portrait" => Ok(Orientation::Portrait),
+        _ => Err(format!(
+            "\"{text}\" is no orientation: choose landscape or portrait"
+        )),
+    }
+}
+
+fn scale_parser(text: &str) -> Result<PrintScale, String> {
+    PrintScale::parse(text)
 }
 
 fn formats_parser(list: &str) -> Result<ExportFormats, String> {
@@ -48,7 +84,7 @@ fn formats_parser(list: &str) -> Result<ExportFormats, String> {
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
-    let session = Session::open(&arguments.plan)?;
+    let mut session = Session::open(&arguments.plan)?;
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     super::table::print_warnings(session.warnings(), language);
     let mut options = ExportOptions::new(language);
@@ -59,6 +95,19 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     if let Some(label) = &arguments.encoding {
         options.encoding =
             encoding_of(label).map_err(|problem| anyhow::anyhow!("--encoding: {problem}"))?;
+    }
+    let mut layout = session.settings().print_layout.clone();
+    layout.paper = arguments.paper.unwrap_or(layout.paper);
+    layout.orientation = arguments.orientation.unwrap_or(layout.orientation);
+    layout.scale = arguments.scale.unwrap_or(layout.scale);
+    if let Some(title) = &arguments.title {
+        layout.title = Some(title.clone());
+    }
+    if layout != session.settings().print_layout {
+        // For this export only: the plan file is not written.
+        session.execute(Command::SetPrintLayout {
+            layout: Box::new(layout),
+        })?;
     }
     let files = export_with_map(&session, &arguments.out, &options)?;
     for file in &files {

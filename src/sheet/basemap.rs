@@ -6,20 +6,21 @@ use anyhow::Context;
 use shequ_core::Session;
 use shequ_core::io::tile_file::TileFile;
 use shequ_core::tiles::TilePlacement;
-use tiny_skia::{FilterQuality, IntSize, Pixmap, PixmapPaint, Transform};
 
-use super::canvas::{Canvas, Frame};
+use super::page::Area;
+use super::svg::{Frame, Surface};
 
 /// The most tiles a basemap draws under one sheet.
 const MOST_TILES: usize = 2_000;
 
-/// Draws every visible basemap of `session` in the map rectangle `area` (left, top, width,
-/// height in pixels), bottom first. A basemap whose file cannot be read is an error naming it.
+/// Draws every visible basemap of `session` in the map rectangle `area`, bottom first. A basemap
+/// whose file cannot be read is an error naming it.
 pub(crate) fn draw_basemaps(
-    canvas: &mut Canvas,
+    surface: &mut Surface,
     session: &Session,
     frame: &Frame,
-    area: [f32; 4],
+    area: Area,
+    dots_per_millimetre: f64,
 ) -> anyhow::Result<()> {
     for settings in &session.settings().basemaps {
         if !settings.visible || settings.opacity <= 0.0 {
@@ -47,72 +48,68 @@ pub(crate) fn draw_basemaps(
         let info = tiles.info();
         let Some(wanted) = placement.tiles_for_view(
             corners,
-            1.0 / frame.scale,
+            1.0 / (frame.scale * dots_per_millimetre),
             (info.min_zoom, info.max_zoom),
             MOST_TILES,
         ) else {
             continue;
         };
         for tile in wanted {
-            let Some(image) = tiles
+            let Some((bytes, media_type, size)) = tiles
                 .tile(tile)
                 .with_context(|| format!("basemap {}", settings.path))?
-                .and_then(|bytes| decode(&bytes))
+                .and_then(embeddable)
             else {
                 continue;
             };
-            let pixel = |east: f64, south: f64| frame.pixel(placement.metres_at(tile, east, south));
-            draw_tile(canvas, &image, pixel, settings.opacity);
+            let paper = |east: f64, south: f64| frame.paper(placement.metres_at(tile, east, south));
+            // The tile's north-west, north-east and south-west corners fix the affine map (a tile
+            // is small enough for the projection to be affine on it).
+            let (north_west, north_east, south_west) =
+                (paper(0.0, 0.0), paper(1.0, 0.0), paper(0.0, 1.0));
+            let (width, height) = (size.0 as f32, size.1 as f32);
+            let transform = [
+                (north_east.0 - north_west.0) / width,
+                (north_east.1 - north_west.1) / width,
+                (south_west.0 - north_west.0) / height,
+                (south_west.1 - north_west.1) / height,
+                north_west.0,
+                north_west.1,
+            ];
+            surface.image(
+                &bytes,
+                media_type,
+                size,
+                transform,
+                settings.opacity.clamp(0.0, 1.0),
+            );
         }
     }
     Ok(())
 }
 
-/// Draws `image` where the tile's corners fall: its north-west, north-east and south-west
-/// corners fix the affine map (a tile is small enough for the projection to be affine on it).
-fn draw_tile(
-    canvas: &mut Canvas,
-    image: &Pixmap,
-    pixel: impl Fn(f64, f64) -> (f32, f32),
-    opacity: f32,
-) {
-    let (north_west, north_east, south_west) = (pixel(0.0, 0.0), pixel(1.0, 0.0), pixel(0.0, 1.0));
-    let (width, height) = (image.width() as f32, image.height() as f32);
-    let transform = Transform::from_row(
-        (north_east.0 - north_west.0) / width,
-        (north_east.1 - north_west.1) / width,
-        (south_west.0 - north_west.0) / height,
-        (south_west.1 - north_west.1) / height,
-        north_west.0,
-        north_west.1,
-    );
-    let paint = PixmapPaint {
-        opacity: opacity.clamp(0.0, 1.0),
-        quality: FilterQuality::Bilinear,
-        ..PixmapPaint::default()
-    };
-    canvas.pixmap.draw_pixmap(
-        0,
-        0,
-        image.as_ref(),
-        &paint,
-        transform,
-        canvas.clip.as_ref(),
-    );
-}
-
-/// A tile's pixels (premultiplied, as tiny-skia keeps them) from its PNG, JPEG or WebP bytes.
-fn decode(bytes: &[u8]) -> Option<Pixmap> {
-    let image = image::load_from_memory(bytes).ok()?.to_rgba8();
-    let size = IntSize::from_wh(image.width(), image.height())?;
-    let mut data = image.into_raw();
-    for pixel in data.chunks_exact_mut(4) {
-        let alpha = u16::from(pixel[3]);
-        for channel in &mut pixel[..3] {
-            *channel = ((u16::from(*channel) * alpha + 127) / 255) as u8;
+/// A tile as the SVG can carry it: PNG and JPEG as they are, anything else (WebP) made PNG; with
+/// its media type and size in pixels. None for bytes that are no image.
+fn embeddable(bytes: Vec<u8>) -> Option<(Vec<u8>, &'static str, (u32, u32))> {
+    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()?;
+    let media_type = match reader.format()? {
+        image::ImageFormat::Png => "image/png",
+        image::ImageFormat::Jpeg => "image/jpeg",
+        _ => {
+            let decoded = reader.decode().ok()?;
+            let mut png = std::io::Cursor::new(Vec::new());
+            decoded.write_to(&mut png, image::ImageFormat::Png).ok()?;
+            return Some((
+                png.into_inner(),
+                "image/png",
+                (decoded.width(), decoded.height()),
+            ));
         }
-    }
-    Pixmap::from_vec(data, size)
+    };
+    let size = reader.into_dimensions().ok()?;
+    Some((bytes, media_type, size))
 }
 
 #[cfg(test)]
@@ -124,7 +121,8 @@ mod tests {
     use shequ_core::report::CheckReport;
     use shequ_core::tiles::tiles_covering;
 
-    use crate::sheet::{MapImageOptions, render_map_image};
+    use crate::sheet::page::Page;
+    use crate::sheet::{SheetOptions, draw_sheet};
 
     /// The demo copied into a folder with a basemap of plain blue tiles over it.
     fn demo_with_blue_basemap() -> (tempfile::TempDir, Session) {
@@ -138,7 +136,7 @@ mod tests {
         let mut blue = tiny_skia::Pixmap::new(256, 256).expect("a tile");
         blue.fill(tiny_skia::Color::from_rgba8(0, 0, 255, 255));
         let png = blue.encode_png().expect("encodes");
-        let tiles: Vec<_> = (10..=16u8)
+        let tiles: Vec<_> = (10..=14u8)
             .flat_map(|zoom| {
                 tiles_covering([115.7, 28.5, 116.1, 28.8], zoom, 100_000).expect("few")
             })
@@ -149,17 +147,28 @@ mod tests {
         (folder, session)
     }
 
-    fn corner_pixel(session: &Session) -> (u8, u8, u8) {
-        let options = MapImageOptions {
-            width: 600,
-            height: 450,
-            language: Language::Chinese,
+    fn sheet_options(session: &Session) -> SheetOptions {
+        SheetOptions {
             date: "2026-12-02".into(),
-        };
-        let sheet =
-            render_map_image(session, &CheckReport::of(session), &options).expect("renders");
+            dots_per_inch: 50.0,
+            ..SheetOptions::of(session, Language::Chinese)
+        }
+    }
+
+    fn corner_pixel(session: &Session) -> (u8, u8, u8) {
+        let options = sheet_options(session);
+        let sheet = draw_sheet(session, &CheckReport::of(session), &options)
+            .and_then(|sheet| sheet.png_pixels(options.dots_per_inch))
+            .expect("renders");
         // Just inside the map frame's top-left corner, where no community reaches.
-        let pixel = sheet.pixel(45, 135).expect("inside");
+        let map = Page::of(&options.layout).map;
+        let pixels_per_millimetre = options.dots_per_inch / 25.4;
+        let pixel = sheet
+            .pixel(
+                ((map[0] + 1.5) * pixels_per_millimetre) as u32,
+                ((map[1] + 1.5) * pixels_per_millimetre) as u32,
+            )
+            .expect("inside");
         (pixel.red(), pixel.green(), pixel.blue())
     }
 
@@ -195,9 +204,13 @@ mod tests {
                 basemaps: vec![BasemapSettings::new("gone.mbtiles")],
             })
             .expect("sets");
-        let options = MapImageOptions::sheet(Language::Chinese);
-        let error =
-            render_map_image(&session, &CheckReport::of(&session), &options).expect_err("refused");
+        let error = draw_sheet(
+            &session,
+            &CheckReport::of(&session),
+            &sheet_options(&session),
+        )
+        .err()
+        .expect("refused");
         assert!(format!("{error:#}").contains("gone.mbtiles"), "{error:#}");
     }
 }

@@ -2,11 +2,11 @@
 
 use shequ_core::format::grouped;
 use shequ_core::violation::Severity;
-use tiny_skia::PathBuilder;
 
-use super::canvas::*;
 use super::options::*;
+use super::page::{Area, bottom, right};
 use super::palette;
+use super::svg::*;
 
 /// The longest 1-2-5 length not over `most` metres.
 pub(crate) fn round_scale_length(most: f64) -> f64 {
@@ -26,81 +26,132 @@ pub(crate) fn length_text(metres: f64) -> String {
     }
 }
 
-/// A four-part black and white scale bar at the frame's lower right corner.
-pub(crate) fn draw_scale_bar(canvas: &mut Canvas, frame: &Frame, right: f32, bottom: f32) {
-    let length = round_scale_length(300.0 / frame.scale);
-    let bar_width = (length * frame.scale) as f32;
-    let left = right - 40.0 - bar_width;
-    let top = bottom - 50.0;
-    canvas.fill_rectangle(
-        left - 14.0,
-        top - 36.0,
-        bar_width + 40.0,
-        74.0,
-        palette::PAPER,
-    );
+/// The scale as printed: "1:5,000".
+pub(crate) fn scale_text(frame: &Frame) -> String {
+    format!("1:{}", grouped((1000.0 / frame.scale).round() as u64))
+}
+
+/// The scale bar's length on the ground and on paper.
+fn scale_bar_length(frame: &Frame, map: Area) -> (f64, f32) {
+    let length = round_scale_length(f64::from(map[2]) * 0.2 / frame.scale);
+    (length, (length * frame.scale) as f32)
+}
+
+/// Where the scale bar goes, with its paper background: the map's lower right corner.
+pub(crate) fn scale_bar_box(frame: &Frame, map: Area, unit: f32) -> Area {
+    let (_, bar_width) = scale_bar_length(frame, map);
+    let left = right(map) - 8.0 * unit - bar_width;
+    let top = bottom(map) - 9.0 * unit;
+    [
+        left - 4.0 * unit,
+        top - 5.5 * unit,
+        bar_width + 10.0 * unit,
+        13.0 * unit,
+    ]
+}
+
+/// A four-part black and white scale bar with the scale under it, in [`scale_bar_box`].
+pub(crate) fn draw_scale_bar(surface: &mut Surface, frame: &Frame, map: Area, unit: f32) {
+    let (length, bar_width) = scale_bar_length(frame, map);
+    let bar_height = 1.4 * unit;
+    let background = scale_bar_box(frame, map, unit);
+    let (left, top) = (background[0] + 4.0 * unit, background[1] + 5.5 * unit);
+    surface.rectangle(background, Some(palette::PAPER), None);
     for part in 0..4 {
-        let part_left = left + bar_width * part as f32 / 4.0;
         let colour = if part % 2 == 0 {
             palette::INK
         } else {
             palette::PAPER
         };
-        canvas.fill_rectangle(part_left, top, bar_width / 4.0, 10.0, colour);
+        surface.rectangle(
+            [
+                left + bar_width * part as f32 / 4.0,
+                top,
+                bar_width / 4.0,
+                bar_height,
+            ],
+            Some(colour),
+            None,
+        );
     }
-    canvas.stroke_rectangle(left, top, bar_width, 10.0, palette::INK);
-    canvas.centred_text("0", left, top - 8.0, 18.0, palette::INK);
-    canvas.centred_text(
-        &length_text(length),
-        left + bar_width,
-        top - 8.0,
-        18.0,
+    surface.rectangle(
+        [left, top, bar_width, bar_height],
+        None,
+        Some(Line::solid(palette::INK, 0.25 * unit)),
+    );
+    let label_size = 2.6 * unit;
+    surface.text(
+        "0",
+        (left, top - 1.2 * unit),
+        label_size,
         palette::INK,
+        Anchor::Middle,
     );
-    let denominator = (1.0 / (frame.scale * 0.000_127)).round() as u64;
-    canvas.centred_text(
-        &format!("≈ 1:{}", grouped(round_to_two_figures(denominator))),
-        left + bar_width / 2.0,
-        top + 32.0,
-        16.0,
-        palette::MUTED_INK,
+    surface.text(
+        &length_text(length),
+        (left + bar_width, top - 1.2 * unit),
+        label_size,
+        palette::INK,
+        Anchor::Middle,
+    );
+    surface.text(
+        &scale_text(frame),
+        (left + bar_width / 2.0, top + bar_height + 3.4 * unit),
+        label_size,
+        palette::INK,
+        Anchor::Middle,
     );
 }
 
-/// `number` rounded to its two leading figures (1:12,345 → 1:12,000).
-pub(crate) fn round_to_two_figures(number: u64) -> u64 {
-    let mut unit = 1;
-    while number / unit >= 100 {
-        unit *= 10;
-    }
-    (number + unit / 2) / unit * unit
+/// Where the north arrow goes, with its paper background: the map's upper right corner.
+pub(crate) fn north_arrow_box(map: Area, unit: f32) -> Area {
+    [
+        right(map) - 14.0 * unit,
+        map[1] + 3.0 * unit,
+        10.0 * unit,
+        18.0 * unit,
+    ]
 }
 
-/// An arrow pointing up (the local projection's grid north is true north at its centre).
-pub(crate) fn draw_north_arrow(canvas: &mut Canvas, centre_x: f32, top: f32, words: &Words) {
-    canvas.fill_rectangle(centre_x - 30.0, top - 10.0, 60.0, 110.0, palette::PAPER);
-    let tip = top + 34.0;
-    let base = top + 92.0;
-    let mut left_half = PathBuilder::new();
-    left_half.move_to(centre_x, tip);
-    left_half.line_to(centre_x - 16.0, base);
-    left_half.line_to(centre_x, base - 14.0);
-    left_half.close();
-    let mut right_half = PathBuilder::new();
-    right_half.move_to(centre_x, tip);
-    right_half.line_to(centre_x + 16.0, base);
-    right_half.line_to(centre_x, base - 14.0);
-    right_half.close();
-    if let (Some(left_half), Some(right_half)) = (left_half.finish(), right_half.finish()) {
-        canvas.fill(&left_half, palette::INK);
-        canvas.fill(&right_half, palette::PAPER);
-        canvas.stroke(&right_half, palette::INK, 1.5, None);
-    }
-    canvas.centred_text(words.north, centre_x, top + 26.0, 24.0, palette::INK);
+/// An arrow pointing up (the local projection's grid north is true north at its centre), its
+/// letter above it, in [`north_arrow_box`].
+pub(crate) fn draw_north_arrow(surface: &mut Surface, map: Area, unit: f32, words: &Words) {
+    let background = north_arrow_box(map, unit);
+    let (centre_x, top) = (background[0] + background[2] / 2.0, background[1]);
+    surface.rectangle(background, Some(palette::PAPER), None);
+    let tip = top + 6.5 * unit;
+    let base = top + 16.5 * unit;
+    let half = 3.0 * unit;
+    let notch = base - 2.5 * unit;
+    let mut left_half = PathData::default();
+    left_half
+        .move_to((centre_x, tip))
+        .line_to((centre_x - half, base))
+        .line_to((centre_x, notch))
+        .close();
+    let mut right_half = PathData::default();
+    right_half
+        .move_to((centre_x, tip))
+        .line_to((centre_x + half, base))
+        .line_to((centre_x, notch))
+        .close();
+    surface.path(&left_half, Some(palette::INK), None);
+    surface.path(
+        &right_half,
+        Some(palette::PAPER),
+        Some(Line::solid(palette::INK, 0.25 * unit)),
+    );
+    surface.text(
+        words.north,
+        (centre_x, top + 5.0 * unit),
+        4.0 * unit,
+        palette::INK,
+        Anchor::Middle,
+    );
 }
 
-/// The legend box, its lower left corner at (`left`, `bottom`).
-pub(crate) fn draw_legend(canvas: &mut Canvas, left: f32, bottom: f32, words: &Words) {
+/// The legend in `area`: the fills by worst violation, street-office boundaries and streets.
+pub(crate) fn draw_legend(surface: &mut Surface, area: Area, unit: f32, words: &Words) {
     let entries: [(&str, LegendSymbol); 5] = [
         (words.clean, LegendSymbol::Fill(palette::fill(None))),
         (
@@ -113,55 +164,61 @@ pub(crate) fn draw_legend(canvas: &mut Canvas, left: f32, bottom: f32, words: &W
         ),
         (
             words.street_office,
-            LegendSymbol::Line(palette::STREET_OFFICE, 3.5, true),
+            LegendSymbol::Line(Line {
+                colour: palette::STREET_OFFICE,
+                width: 0.65 * unit,
+                dash: Some([2.0 * unit, 1.0 * unit]),
+            }),
         ),
         (
             words.street,
-            LegendSymbol::Line(palette::MAIN_STREET, 3.0, false),
+            LegendSymbol::Line(Line::solid(palette::MAIN_STREET, 0.55 * unit)),
         ),
     ];
-    let row_height = 34.0;
-    let text_size = 19.0;
-    let text_width = entries
-        .iter()
-        .map(|(text, _)| canvas.text_width(text, text_size))
-        .fold(canvas.text_width(words.legend, 22.0), f32::max);
-    let box_width = 36.0 + 14.0 + text_width + 36.0;
-    let box_height = 52.0 + row_height * entries.len() as f32 + 8.0;
-    let top = bottom - box_height;
-    canvas.fill_rectangle(left, top, box_width, box_height, palette::PAPER);
-    canvas.stroke_rectangle(left, top, box_width, box_height, palette::MUTED_INK);
-    canvas.text(words.legend, left + 16.0, top + 34.0, 22.0, palette::INK);
+    surface.rectangle(
+        area,
+        Some(palette::PAPER),
+        Some(Line::solid(palette::MUTED_INK, 0.2 * unit)),
+    );
+    let left = area[0] + 3.0 * unit;
+    surface.text(
+        words.legend,
+        (left, area[1] + 6.5 * unit),
+        3.6 * unit,
+        palette::INK,
+        Anchor::Start,
+    );
+    let row_height = ((area[3] - 10.0 * unit) / entries.len() as f32).min(6.2 * unit);
+    let (symbol_width, symbol_height) = (8.0 * unit, 4.0 * unit);
     for (row, (text, symbol)) in entries.iter().enumerate() {
-        let row_top = top + 50.0 + row_height * row as f32;
-        let symbol_left = left + 16.0;
+        let row_top = area[1] + 10.0 * unit + row_height * row as f32;
+        let symbol_area = [left, row_top, symbol_width, symbol_height];
         match *symbol {
             LegendSymbol::Fill(colour) => {
-                canvas.fill_rectangle(
-                    symbol_left,
-                    row_top + 4.0,
-                    36.0,
-                    22.0,
-                    palette::MAP_BACKGROUND,
+                surface.rectangle(symbol_area, Some(palette::MAP_BACKGROUND), None);
+                surface.rectangle(
+                    symbol_area,
+                    Some(colour),
+                    Some(Line::solid(palette::OUTLINE, 0.25 * unit)),
                 );
-                canvas.fill_rectangle(symbol_left, row_top + 4.0, 36.0, 22.0, colour);
-                canvas.stroke_rectangle(symbol_left, row_top + 4.0, 36.0, 22.0, palette::OUTLINE);
             }
-            LegendSymbol::Line(colour, width, dashed) => {
-                let mut builder = PathBuilder::new();
-                builder.move_to(symbol_left, row_top + 15.0);
-                builder.line_to(symbol_left + 36.0, row_top + 15.0);
-                if let Some(path) = builder.finish() {
-                    canvas.stroke(&path, colour, width, dashed.then_some([9.0, 5.0]));
-                }
+            LegendSymbol::Line(line) => {
+                let mut path = PathData::default();
+                let middle = row_top + symbol_height / 2.0;
+                path.move_to((left, middle))
+                    .line_to((left + symbol_width, middle));
+                surface.path(&path, None, Some(line));
             }
         }
-        canvas.text(
+        surface.text(
             text,
-            symbol_left + 50.0,
-            row_top + 23.0,
-            text_size,
+            (
+                left + symbol_width + 2.5 * unit,
+                row_top + symbol_height - 0.6 * unit,
+            ),
+            3.0 * unit,
             palette::INK,
+            Anchor::Start,
         );
     }
 }
@@ -170,6 +227,5 @@ pub(crate) fn draw_legend(canvas: &mut Canvas, left: f32, bottom: f32, words: &W
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum LegendSymbol {
     Fill(Colour),
-    /// Colour, width, dashed.
-    Line(Colour, f32, bool),
+    Line(Line),
 }

@@ -1,161 +1,281 @@
-//! The plan's map as a PNG for the approval export, drawn without a window: tiny-skia fills and
-//! strokes the shapes, ab_glyph rasterises the bundled font's glyphs. The sheet carries the
-//! communities coloured by their worst unaccepted violation with name and households, streets,
-//! street-office boundaries over the plan's visible basemaps, a legend, a scale bar, a north arrow,
-//! the title, the date and the plan's totals.
+//! The plan's map sheet for approval and print, drawn without a window: the paper of the plan's
+//! print layout (A4 or A3, either way up) with the title band, the map at its scale (communities
+//! coloured by their worst unaccepted violation with name and households, streets, street-office
+//! boundaries over the visible basemaps), scale bar, north arrow, legend, a table of figures and
+//! the approval block. One drawing ([`svg::Surface`]) makes all three files: PNG, PDF and SVG.
 
 mod basemap;
-mod canvas;
 mod furniture;
 mod options;
+mod output;
+mod page;
 mod palette;
 mod plan;
+mod svg;
+mod tables;
 
-pub use options::MapImageOptions;
+pub use options::SheetOptions;
 
-use options::{CHINESE_WORDS, ENGLISH_WORDS, Words};
+use options::Words;
 
 use std::path::{Path, PathBuf};
 
 use ab_glyph::FontRef;
 use anyhow::Context;
 use shequ_core::Session;
-use shequ_core::export::{ExportOptions, export_for_approval, finish_export};
-use shequ_core::format::grouped;
+use shequ_core::export::{ExportFormats, ExportOptions, export_for_approval, finish_export};
 use shequ_core::io::atomic::write_atomically;
 use shequ_core::lang::Language;
 use shequ_core::report::CheckReport;
-use tiny_skia::Pixmap;
 
 use crate::app::fonts::NOTO_SANS_SC;
 
-use canvas::*;
 use furniture::*;
+use page::{Page, bottom, right};
 use plan::*;
+use svg::{Anchor, Line, Surface};
+use tables::*;
 
-/// The map image's file name in an export folder.
-pub const MAP_IMAGE_FILE_NAME: &str = "map.png";
+/// The map sheet's file name in an export folder, without its extension.
+pub const SHEET_FILE_STEM: &str = "map";
+
+/// The sheet drawn, ready to be written in any of its formats.
+pub struct DrawnSheet {
+    surface: Surface,
+    /// The paper's width and height (mm).
+    size: (f32, f32),
+}
+
+impl DrawnSheet {
+    /// The paper's width and height in millimetres.
+    pub fn paper_mm(&self) -> (f32, f32) {
+        self.size
+    }
+
+    fn document(&self, embedded_font: Option<&[u8]>) -> String {
+        self.surface.document(
+            f64::from(self.size.0),
+            f64::from(self.size.1),
+            embedded_font,
+        )
+    }
+
+    /// The sheet as pixels at `dots_per_inch` (white paper).
+    pub fn png_pixels(&self, dots_per_inch: f32) -> anyhow::Result<tiny_skia::Pixmap> {
+        output::png_pixels(&output::tree(&self.document(None))?, dots_per_inch)
+    }
+
+    /// The sheet as a PNG file's bytes at `dots_per_inch`.
+    pub fn png(&self, dots_per_inch: f32) -> anyhow::Result<Vec<u8>> {
+        self.png_pixels(dots_per_inch)?
+            .encode_png()
+            .context("the map sheet could not be encoded as PNG")
+    }
+
+    /// The sheet as a one-page PDF, the font embedded as a subset and the text extractable.
+    pub fn pdf(&self) -> anyhow::Result<Vec<u8>> {
+        output::pdf_bytes(&output::tree(&self.document(None))?)
+    }
+
+    /// The sheet as an SVG file, the glyphs it uses embedded as an OpenType font.
+    pub fn svg(&self) -> anyhow::Result<String> {
+        let font = output::font_subset(self.surface.characters())?;
+        Ok(self.document(Some(&font)))
+    }
+}
 
 /// Draws the plan's map sheet.
-pub fn render_map_image(
+pub fn draw_sheet(
     session: &Session,
     report: &CheckReport,
-    options: &MapImageOptions,
-) -> anyhow::Result<Pixmap> {
-    let words = match options.language {
-        Language::Chinese => &CHINESE_WORDS,
-        Language::English => &ENGLISH_WORDS,
-    };
-    let pixmap = Pixmap::new(options.width, options.height)
-        .context("the map image must be at least 1 × 1 pixels")?;
+    options: &SheetOptions,
+) -> anyhow::Result<DrawnSheet> {
+    let words = options.words();
+    let page = Page::of(&options.layout);
+    let unit = page.unit;
     let font = FontRef::try_from_slice(NOTO_SANS_SC).context("the bundled font is unreadable")?;
-    let mut canvas = Canvas {
-        pixmap,
-        font,
-        clip: None,
-    };
-    canvas.pixmap.fill(tiny_skia::Color::WHITE);
-
-    let width = options.width as f32;
-    let height = options.height as f32;
-    let (map_left, map_top) = (40.0, 130.0);
-    let (map_width, map_height) = (width - 80.0, height - 130.0 - 70.0);
-    canvas.fill_rectangle(
-        map_left,
-        map_top,
-        map_width,
-        map_height,
-        palette::MAP_BACKGROUND,
+    let mut surface = Surface::new(font);
+    surface.rectangle(
+        page.border,
+        None,
+        Some(Line::solid(palette::INK, 0.35 * unit)),
     );
 
     // Title, subtitle and date.
-    let title = sheet_title(session, words);
-    canvas.text(&title, map_left, 70.0, 44.0, palette::INK);
-    let subtitle = format!("{} · {} {}", words.subtitle, words.drawn_on, options.date);
-    canvas.text(&subtitle, map_left, 110.0, 24.0, palette::MUTED_INK);
+    let header = page.header;
+    let title = options
+        .layout
+        .title
+        .clone()
+        .filter(|title| !title.trim().is_empty())
+        .unwrap_or_else(|| sheet_title(session, words));
+    surface.text(
+        &title,
+        (header[0], header[1] + 7.0 * unit),
+        6.4 * unit,
+        palette::INK,
+        Anchor::Start,
+    );
+    let subtitle = options
+        .layout
+        .subtitle
+        .as_deref()
+        .filter(|subtitle| !subtitle.trim().is_empty())
+        .unwrap_or(words.subtitle);
+    let second_line = header[1] + 13.5 * unit;
+    surface.text(
+        subtitle,
+        (header[0], second_line),
+        3.4 * unit,
+        palette::MUTED_INK,
+        Anchor::Start,
+    );
+    surface.text(
+        &format!("{} {}", words.drawn_on, options.date),
+        (right(header), second_line),
+        3.0 * unit,
+        palette::MUTED_INK,
+        Anchor::End,
+    );
 
+    let map = page.map;
+    surface.rectangle(map, Some(palette::MAP_BACKGROUND), None);
     if let Some(extent) = plan_extent(session) {
-        let frame = Frame::fitting(
-            extent,
-            f64::from(map_left),
-            f64::from(map_top),
-            f64::from(map_width),
-            f64::from(map_height),
-        );
-        canvas.clip = map_mask(options, map_left, map_top, map_width, map_height);
+        let frame = frame_for(extent, map, options.layout.scale);
+        surface.begin_clip(map);
         basemap::draw_basemaps(
-            &mut canvas,
+            &mut surface,
             session,
             &frame,
-            [map_left, map_top, map_width, map_height],
+            map,
+            f64::from(options.dots_per_inch) / 25.4,
         )?;
-        draw_plan(&mut canvas, session, &frame, words);
-        canvas.clip = None;
-        draw_scale_bar(
-            &mut canvas,
+        let furniture = [scale_bar_box(&frame, map, unit), north_arrow_box(map, unit)];
+        draw_plan(
+            &mut surface,
+            session,
             &frame,
-            map_left + map_width,
-            map_top + map_height,
+            (map, &furniture),
+            unit,
+            words,
         );
+        surface.end_clip();
+        draw_scale_bar(&mut surface, &frame, map, unit);
     }
-    draw_north_arrow(
-        &mut canvas,
-        map_left + map_width - 60.0,
-        map_top + 30.0,
-        words,
-    );
-    draw_legend(
-        &mut canvas,
-        map_left + 20.0,
-        map_top + map_height - 20.0,
-        words,
-    );
-    canvas.stroke_rectangle(map_left, map_top, map_width, map_height, palette::INK);
+    draw_north_arrow(&mut surface, map, unit, words);
+    surface.rectangle(map, None, Some(Line::solid(palette::INK, 0.3 * unit)));
 
-    // Totals along the foot of the sheet.
-    let errors = report.unaccepted("error").count();
-    let warnings = report.unaccepted("warning").count();
-    let accepted = report.accepted().count();
-    let totals = [
-        (words.communities, u64::from(report.city.communities)),
-        (words.households_total, report.city.households),
-        (words.residents_total, report.city.residents),
-        (words.errors_total, errors as u64),
-        (words.warnings_total, warnings as u64),
-        (words.accepted_total, accepted as u64),
-    ]
-    .map(|(label, value)| format!("{label} {}", grouped(value)))
-    .join(" · ");
-    canvas.text(&totals, map_left, height - 28.0, 24.0, palette::INK);
-    let credit = "shequ 社区";
-    let credit_width = canvas.text_width(credit, 20.0);
-    canvas.text(
-        credit,
-        map_left + map_width - credit_width,
-        height - 28.0,
-        20.0,
-        palette::MUTED_INK,
+    draw_legend(&mut surface, page.legend, unit, words);
+    draw_figures(&mut surface, report, page.figures, unit, words);
+    draw_approval(
+        &mut surface,
+        &options.layout,
+        &options.date,
+        page.approval,
+        unit,
+        words,
     );
-    Ok(canvas.pixmap)
+    surface.text(
+        "shequ 社区",
+        (right(page.border), bottom(page.border) + 4.0 * unit),
+        2.4 * unit,
+        palette::MUTED_INK,
+        Anchor::End,
+    );
+    Ok(DrawnSheet {
+        surface,
+        size: page.size,
+    })
 }
 
-/// Writes the map sheet as a PNG at `path` (atomically: a failed write leaves any previous file).
-pub fn write_map_image(
+/// A file format of the map sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    /// Pixels, at the options' resolution.
+    Png,
+    /// One page for print.
+    Pdf,
+    /// Vector graphics.
+    Svg,
+}
+
+impl SheetFormat {
+    /// Every format.
+    pub const ALL: [SheetFormat; 3] = [SheetFormat::Pdf, SheetFormat::Svg, SheetFormat::Png];
+
+    /// The file extension, which is also the format's name on the command line.
+    pub fn extension(self) -> &'static str {
+        match self {
+            SheetFormat::Png => "png",
+            SheetFormat::Pdf => "pdf",
+            SheetFormat::Svg => "svg",
+        }
+    }
+
+    fn wanted(self, formats: ExportFormats) -> bool {
+        match self {
+            SheetFormat::Png => formats.png,
+            SheetFormat::Pdf => formats.pdf,
+            SheetFormat::Svg => formats.svg,
+        }
+    }
+}
+
+impl DrawnSheet {
+    /// The sheet's file in `format`.
+    pub fn bytes(&self, format: SheetFormat, dots_per_inch: f32) -> anyhow::Result<Vec<u8>> {
+        match format {
+            SheetFormat::Png => self.png(dots_per_inch),
+            SheetFormat::Pdf => self.pdf(),
+            SheetFormat::Svg => self.svg().map(String::into_bytes),
+        }
+    }
+
+    /// Writes the sheet in `format` at `path`, atomically (a failed write leaves any previous
+    /// file as it was).
+    pub fn write(
+        &self,
+        format: SheetFormat,
+        dots_per_inch: f32,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let bytes = self.bytes(format, dots_per_inch)?;
+        write_atomically(path, |writer| writer.write_all(&bytes))
+            .with_context(|| format!("could not write the map sheet {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// Writes the map sheet in each of `formats`' sheet formats (PNG, PDF, SVG) into `folder` as
+/// `map.png`, `map.pdf`, `map.svg`, each atomically (a failed write leaves any previous file);
+/// the files written.
+pub fn write_sheets(
     session: &Session,
     report: &CheckReport,
-    options: &MapImageOptions,
-    path: &Path,
-) -> anyhow::Result<()> {
-    let pixmap = render_map_image(session, report, options)?;
-    let png = pixmap
-        .encode_png()
-        .with_context(|| format!("could not encode the map image {}", path.display()))?;
-    write_atomically(path, |writer| writer.write_all(&png))?;
-    Ok(())
+    options: &SheetOptions,
+    formats: ExportFormats,
+    folder: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let wanted: Vec<SheetFormat> = SheetFormat::ALL
+        .into_iter()
+        .filter(|format| format.wanted(formats))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sheet = draw_sheet(session, report, options)?;
+    let mut written = Vec::new();
+    for format in wanted {
+        let path = folder.join(format!("{SHEET_FILE_STEM}.{}", format.extension()));
+        sheet.write(format, options.dots_per_inch, &path)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// The approval export (GeoJSON, CSV, the workbook, as `formats` says) and the map sheet beside
-/// it, in `folder`, with the manifest written last; the files written, manifest last.
+/// it (PNG, PDF, SVG as asked), in `folder`, with the manifest written last; the files written,
+/// manifest last.
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
@@ -163,20 +283,28 @@ pub fn export_with_map(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = CheckReport::of(session);
     let mut files = export_for_approval(session, &report, folder, options)?.written;
-    if options.formats.png {
-        let map = folder.join(MAP_IMAGE_FILE_NAME);
-        write_map_image(
-            session,
-            &report,
-            &MapImageOptions::sheet(options.language),
-            &map,
-        )?;
-        files.push(map);
-    }
+    let sheet_options = SheetOptions::of(session, options.language);
+    files.extend(write_sheets(
+        session,
+        &report,
+        &sheet_options,
+        options.formats,
+        folder,
+    )?);
     let listed: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let manifest = finish_export(folder, session, &listed)?;
     files.push(manifest);
     Ok(files)
+}
+
+/// The sheet's title when the layout gives none, in `language`.
+pub fn default_title(session: &Session, language: Language) -> String {
+    sheet_title(session, options::words_in(language))
+}
+
+/// The sheet's subtitle when the layout gives none, in `language`.
+pub fn default_subtitle(language: Language) -> &'static str {
+    options::words_in(language).subtitle
 }
 
 /// The plan's own title; untitled, the districts it covers and what it is, in the sheet's
@@ -205,15 +333,29 @@ fn sheet_title(session: &Session, words: &Words) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiny_skia::PremultipliedColorU8;
+    use options::{CHINESE_WORDS, ENGLISH_WORDS};
+    use shequ_core::io::print_layout::{Orientation, Paper, PrintLayout, PrintScale};
 
-    #[test]
-    fn an_untitled_plan_is_titled_by_its_districts_in_the_sheet_language() {
-        let demo = Session::open(
+    fn demo() -> Session {
+        Session::open(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("sample_data/nanchang-demo/plan.shequ.geojson"),
         )
-        .expect("demo opens");
+        .expect("demo opens")
+    }
+
+    fn options(layout: PrintLayout) -> SheetOptions {
+        SheetOptions {
+            layout,
+            language: Language::Chinese,
+            date: "2026-12-02".into(),
+            dots_per_inch: 96.0,
+        }
+    }
+
+    #[test]
+    fn an_untitled_plan_is_titled_by_its_districts_in_the_sheet_language() {
+        let demo = demo();
         assert_eq!(sheet_title(&demo, &CHINESE_WORDS), "东湖区 社区划分方案");
         assert_eq!(sheet_title(&demo, &ENGLISH_WORDS), "东湖区 Community plan");
     }
@@ -229,18 +371,71 @@ mod tests {
     }
 
     #[test]
-    fn scale_denominators_are_rounded_to_two_figures() {
-        assert_eq!(round_to_two_figures(12_345), 12_000);
-        assert_eq!(round_to_two_figures(96), 96);
-        assert_eq!(round_to_two_figures(9_960), 10_000);
+    fn a_fitted_scale_is_rounded_up_to_two_figures_so_the_plan_still_fits() {
+        assert_eq!(round_up_to_two_figures(12_345.0), 13_000.0);
+        assert_eq!(round_up_to_two_figures(96.0), 96.0);
+        assert_eq!(round_up_to_two_figures(9_910.0), 10_000.0);
+        let extent = geo::Rect::new((0.0, 0.0), (4_000.0, 2_000.0));
+        let frame = frame_for(extent, [0.0, 0.0, 200.0, 150.0], PrintScale::Fit);
+        // 200 mm × 0.96 for 4 km is 1:20,834; rounded up, 1:21,000.
+        assert_eq!(scale_text(&frame), "1:21,000");
+        let fixed = frame_for(extent, [0.0, 0.0, 200.0, 150.0], PrintScale::OneTo(5_000));
+        assert_eq!(scale_text(&fixed), "1:5,000");
+        // At 1:5,000 one metre is 0.2 mm of paper.
+        assert!((fixed.scale - 0.2).abs() < 1e-12);
     }
 
     #[test]
-    fn text_blends_by_coverage_over_the_paper() {
-        let paper = PremultipliedColorU8::from_rgba(255, 255, 255, 255).expect("opaque white");
-        let half = blend(paper, Colour(0, 0, 0, 255), 0.5);
-        assert_eq!((half.red(), half.alpha()), (128, 255));
-        assert_eq!(blend(paper, Colour(0, 0, 0, 255), 1.0).red(), 0);
-        assert_eq!(blend(paper, Colour(0, 0, 0, 255), 0.0), paper);
+    fn the_sheet_has_the_papers_size_and_every_part_of_the_layout() {
+        let demo = demo();
+        let report = CheckReport::of(&demo);
+        let layout = PrintLayout {
+            paper: Paper::A3,
+            orientation: Orientation::Portrait,
+            title: Some("东湖区社区调整方案 <草案>".into()),
+            organisation: "东湖区民政局".into(),
+            ..PrintLayout::default()
+        };
+        let sheet = draw_sheet(&demo, &report, &options(layout)).expect("draws");
+        assert_eq!(sheet.paper_mm(), (297.0, 420.0));
+        let document = sheet.document(None);
+        assert!(document.contains(r#"width="297mm" height="420mm""#));
+        for text in [
+            "东湖区社区调整方案 &lt;草案&gt;",
+            "图例",
+            "主要指标",
+            "编制单位",
+            "东湖区民政局",
+            "审核",
+            "审批",
+            "2026-12-02",
+            "1:",
+        ] {
+            assert!(document.contains(text), "{text} on the sheet");
+        }
+        let pixels = sheet.png_pixels(50.0).expect("draws");
+        // 297 × 420 mm at 50 dpi.
+        assert_eq!((pixels.width(), pixels.height()), (585, 827));
+    }
+
+    #[test]
+    fn the_pdf_embeds_the_font_with_a_unicode_map_and_the_svg_embeds_a_subset() {
+        let demo = demo();
+        let sheet = draw_sheet(
+            &demo,
+            &CheckReport::of(&demo),
+            &options(PrintLayout::default()),
+        )
+        .expect("draws");
+        let pdf = sheet.pdf().expect("writes");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|window| window == needle);
+        // A CID font with its CFF program embedded, and the map back to Unicode for extraction.
+        assert!(has(b"/FontFile3") && has(b"/ToUnicode") && has(b"/CIDFontType0"));
+        let svg = sheet.svg().expect("writes");
+        let font_start = svg.find("base64,").expect("an embedded font") + 7;
+        let font_length = svg[font_start..].find(')').expect("its end");
+        // Only the sheet's glyphs: far smaller than the 2.9 MB bundled font.
+        assert!(font_length < 200_000, "{font_length} bytes of base64");
     }
 }

@@ -1,29 +1,48 @@
 //! How the sheet is drawn, and the words on it in each language.
 
+use shequ_core::Session;
+use shequ_core::io::print_layout::PrintLayout;
 use shequ_core::lang::Language;
 
-/// How the sheet is drawn.
+/// What the sheet is drawn from besides the plan: its layout, language and date.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MapImageOptions {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
+pub struct SheetOptions {
+    /// Paper, orientation, scale, title and approval block.
+    pub layout: PrintLayout,
     /// The language of the sheet's text.
     pub language: Language,
     /// The date printed on the sheet (YYYY-MM-DD).
     pub date: String,
+    /// The resolution of the PNG, and of the basemap tiles chosen for every format.
+    pub dots_per_inch: f32,
 }
 
-impl MapImageOptions {
-    /// An A4-landscape-shaped sheet (2400 × 1700 px, ≈ 200 dpi) dated today.
-    pub fn sheet(language: Language) -> Self {
+impl SheetOptions {
+    /// The plan's own print layout in `language`, dated as the layout says or today.
+    pub fn of(session: &Session, language: Language) -> Self {
+        let layout = session.settings().print_layout.clone();
+        let date = layout
+            .date
+            .clone()
+            .unwrap_or_else(shequ_core::format::today);
         Self {
-            width: 2400,
-            height: 1700,
+            layout,
             language,
-            date: shequ_core::format::today(),
+            date,
+            dots_per_inch: 200.0,
         }
+    }
+
+    pub(crate) fn words(&self) -> &'static Words {
+        words_in(self.language)
+    }
+}
+
+/// The sheet's words in `language`.
+pub(crate) fn words_in(language: Language) -> &'static Words {
+    match language {
+        Language::Chinese => &CHINESE_WORDS,
+        Language::English => &ENGLISH_WORDS,
     }
 }
 
@@ -46,6 +65,13 @@ pub(crate) struct Words {
     pub(crate) errors_total: &'static str,
     pub(crate) warnings_total: &'static str,
     pub(crate) accepted_total: &'static str,
+    pub(crate) figures: &'static str,
+    pub(crate) street_offices: &'static str,
+    pub(crate) other_street_offices: &'static str,
+    pub(crate) organisation: &'static str,
+    pub(crate) reviewer: &'static str,
+    pub(crate) approver: &'static str,
+    pub(crate) date: &'static str,
 }
 
 pub(crate) const CHINESE_WORDS: Words = Words {
@@ -66,6 +92,13 @@ pub(crate) const CHINESE_WORDS: Words = Words {
     errors_total: "错误",
     warnings_total: "警告",
     accepted_total: "已接受例外",
+    figures: "主要指标",
+    street_offices: "街道办事处",
+    other_street_offices: "其余街道",
+    organisation: "编制单位",
+    reviewer: "审核",
+    approver: "审批",
+    date: "日期",
 };
 
 pub(crate) const ENGLISH_WORDS: Words = Words {
@@ -86,4 +119,11 @@ pub(crate) const ENGLISH_WORDS: Words = Words {
     errors_total: "errors",
     warnings_total: "warnings",
     accepted_total: "accepted exceptions",
+    figures: "Figures",
+    street_offices: "Street office",
+    other_street_offices: "Other street offices",
+    organisation: "Prepared by",
+    reviewer: "Reviewed",
+    approver: "Approved",
+    date: "Date",
 };

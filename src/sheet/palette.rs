@@ -1,6 +1,6 @@
 //! The sheet's colours, from the one palette of map, panels and sheet.
 
-use super::canvas::Colour;
+use super::svg::Colour;
 use crate::theme::{self, Rgba};
 
 const fn colour(rgba: Rgba) -> Colour {

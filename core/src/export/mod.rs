@@ -31,8 +31,12 @@ pub struct ExportFormats {
     pub csv: bool,
     /// `approval.xlsx`.
     pub xlsx: bool,
-    /// The map sheet, `map.png` (drawn by the app crate).
+    /// The map sheet as an image, `map.png` (drawn by the app crate, as the next two).
     pub png: bool,
+    /// The map sheet for print, `map.pdf` (the Chinese font embedded, its text extractable).
+    pub pdf: bool,
+    /// The map sheet as vector graphics, `map.svg` (the font's used glyphs embedded).
+    pub svg: bool,
     /// `communities.shp` and its companions.
     pub shp: bool,
     /// `communities.gpkg`.
@@ -76,7 +80,7 @@ impl ExportOptions {
 }
 
 impl ExportFormats {
-    /// The formats of a comma-separated list (`geojson,csv,xlsx,shp,gpkg,png`).
+    /// The formats of a comma-separated list (`geojson,csv,xlsx,shp,gpkg,png,pdf,svg`).
     pub fn parse(list: &str) -> std::result::Result<Self, String> {
         let names: Vec<String> = list
             .split(',')
@@ -109,6 +113,8 @@ impl ExportFormats {
             csv: has("csv"),
             xlsx: has("xlsx"),
             png: has("png"),
+            pdf: has("pdf"),
+            svg: has("svg"),
             shp: has("shp"),
             gpkg: has("gpkg"),
         }
@@ -116,7 +122,7 @@ impl ExportFormats {
 }
 
 /// The export formats by name.
-const FORMAT_NAMES: [&str; 6] = ["geojson", "csv", "xlsx", "shp", "gpkg", "png"];
+const FORMAT_NAMES: [&str; 8] = ["geojson", "csv", "xlsx", "shp", "gpkg", "png", "pdf", "svg"];
 
 /// The files an export wrote, in the order written.
 #[derive(Debug, Clone, PartialEq, Default)]
