@@ -71,10 +71,16 @@ pub fn write_atomically(
         let folder = folder_of(&target);
         let (prefix, suffix) = temporary_affixes(&target);
         // Removed when dropped: an error at any step below leaves no temporary behind.
-        let temporary = tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(suffix)
-            .tempfile_in(folder)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(suffix);
+        #[cfg(unix)]
+        if permissions.is_none() {
+            use std::os::unix::fs::PermissionsExt;
+            // A new file gets what any program's new file gets (0666 less the umask), not the
+            // temporary's private 0600, which would hide a plan or an export from colleagues.
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temporary = builder.tempfile_in(folder)?;
         let mut writer = BufWriter::with_capacity(1 << 20, temporary.as_file());
         write(&mut writer)?;
         writer.flush()?;
@@ -161,6 +167,19 @@ mod tests {
         fs::write(&path, b"old").expect("seed file");
         write_atomically(&path, |writer| writer.write_all(b"new")).expect("saves");
         assert_eq!(fs::read(&path).expect("read"), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_permissions_any_new_file_gets_not_the_temporarys_private_ones() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().expect("temp dir");
+        let plain = folder.path().join("plain.txt");
+        fs::write(&plain, b"made the usual way").expect("writes");
+        let saved = folder.path().join("map.pdf");
+        write_atomically(&saved, |writer| writer.write_all(b"%PDF-")).expect("saves");
+        let mode = |path: &Path| fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode(&saved), mode(&plain));
     }
 
     #[cfg(unix)]
