@@ -17,6 +17,7 @@ use shequ::app::{Dialog, Preferences, ShequApp, fonts};
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::format::grouped;
+use shequ_core::io::print_layout::{Orientation, Paper};
 use shequ_core::session::OpenOptions;
 
 fn demo_session() -> Session {
@@ -1494,4 +1495,64 @@ fn a_file_that_is_not_a_raster_basemap_is_refused_with_its_reason() {
     let message = harness.state().ui.message.clone().unwrap_or_default();
     assert!(message.contains("buildings.geojson"), "{message}");
     assert!(settings_of(&harness).is_empty());
+}
+
+#[test]
+fn the_print_preview_commits_its_choices_as_undo_steps_of_the_plan_and_writes_a_pdf() {
+    let (folder, mut harness) = demo_copy_with_built_in_dialogs();
+    harness.get_by_label("文件").click();
+    harness.run();
+    harness.get_by_label_contains("打印预览").click();
+    harness.run();
+    let drawn = |harness: &Harness<'_, ShequApp>| {
+        harness
+            .state()
+            .ui
+            .print_preview
+            .as_ref()
+            .is_some_and(|preview| preview.is_drawn())
+    };
+    assert!(drawn(&harness), "the sheet is drawn in the window");
+    let layout = |harness: &Harness<'_, ShequApp>| {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session.settings().print_layout.clone()
+    };
+
+    harness.get_by_label("A3").click();
+    harness.run();
+    assert_eq!(
+        layout(&harness).paper,
+        Paper::A3,
+        "a choice is committed at once"
+    );
+
+    // A title is committed when its field is left, not at every keystroke.
+    let title = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "标题");
+    title.focus();
+    title.type_text("东湖区社区调整方案");
+    harness.run();
+    assert_eq!(layout(&harness).title, None, "still typing");
+    harness.get_by_label("纵向").click();
+    harness.run();
+    let changed = layout(&harness);
+    assert_eq!(changed.title.as_deref(), Some("东湖区社区调整方案"));
+    assert_eq!(changed.orientation, Orientation::Portrait);
+    assert!(drawn(&harness));
+
+    // Undo takes the last step back, and the window follows the plan.
+    harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    let undone = layout(&harness);
+    assert_eq!(
+        (undone.paper, undone.orientation, undone.title),
+        (Paper::A3, Orientation::Landscape, None)
+    );
+
+    harness.get_by_label("PDF…").click();
+    harness.run();
+    assert!(harness.state().ui.file_dialog.is_some(), "asks where");
+    harness.get_by_label("保存").click();
+    harness.run();
+    let pdf = std::fs::read(folder.path().join("map.pdf")).expect("the sheet is written");
+    assert!(pdf.starts_with(b"%PDF-"));
 }

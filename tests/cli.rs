@@ -556,7 +556,10 @@ fn export_writes_the_map_sheet_as_pdf_and_svg_on_the_paper_and_scale_asked_for()
         "东湖区社区调整方案",
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(!folder.path().join("map.png").exists(), "only what was asked");
+    assert!(
+        !folder.path().join("map.png").exists(),
+        "only what was asked"
+    );
     let pdf = std::fs::read(folder.path().join("map.pdf")).expect("a PDF");
     let has = |needle: &[u8]| pdf.windows(needle.len()).any(|window| window == needle);
     assert!(pdf.starts_with(b"%PDF-"));

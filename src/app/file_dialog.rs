@@ -16,6 +16,7 @@ use eframe::egui;
 
 use super::dialogs::new_plan::draft::DraftLayer;
 use super::i18n::Strings;
+use crate::sheet::{SHEET_FILE_STEM, SheetFormat};
 
 /// What a chosen file or folder is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub enum FileRequest {
     Layer(DraftLayer),
     /// A basemap's tile file to add under the plan.
     Basemap,
+    /// Where to write the map sheet in this format.
+    Sheet(SheetFormat),
 }
 
 const PLAN_EXTENSIONS: &[&str] = &["geojson", "json"];
@@ -46,6 +49,7 @@ impl FileRequest {
             FileRequest::Layer(DraftLayer::Streets) => strings.streets,
             FileRequest::Layer(DraftLayer::Communities) => strings.existing_boundaries,
             FileRequest::Basemap => strings.add_basemap,
+            FileRequest::Sheet(_) => strings.print_layout,
         }
     }
 
@@ -61,8 +65,18 @@ impl FileRequest {
                 LAYER_EXTENSIONS,
             )),
             FileRequest::Basemap => Some(("MBTiles, PMTiles", BASEMAP_EXTENSIONS)),
+            FileRequest::Sheet(format) => Some(match format {
+                SheetFormat::Pdf => ("PDF", &["pdf"]),
+                SheetFormat::Svg => ("SVG", &["svg"]),
+                SheetFormat::Png => ("PNG", &["png"]),
+            }),
         }
     }
+}
+
+/// The map sheet's file name offered in a save dialog: `map.pdf`, as in an export folder.
+fn sheet_file_name(format: SheetFormat) -> String {
+    format!("{SHEET_FILE_STEM}.{}", format.extension())
 }
 
 /// Asks the system's dialog; `None` when nothing was chosen.
@@ -81,6 +95,7 @@ pub fn ask_system(
     match request {
         FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => dialog.pick_file(),
         FileRequest::SavePlan => dialog.set_file_name("plan.shequ.geojson").save_file(),
+        FileRequest::Sheet(format) => dialog.set_file_name(sheet_file_name(format)).save_file(),
         FileRequest::ExportFolder => dialog.pick_folder(),
     }
 }
@@ -122,12 +137,15 @@ impl BuiltInDialog {
             FileRequest::SavePlan => {
                 egui_file::FileDialog::save_file().default_filename("plan.shequ.geojson")
             }
+            FileRequest::Sheet(format) => {
+                egui_file::FileDialog::save_file().default_filename(sheet_file_name(format))
+            }
             FileRequest::ExportFolder => egui_file::FileDialog::select_folder(),
         };
         if let Some(folder) = folder {
             dialog = dialog.initial_path(folder);
         }
-        if request != FileRequest::SavePlan
+        if !matches!(request, FileRequest::SavePlan | FileRequest::Sheet(_))
             && let Some((_, extensions)) = request.filter(strings)
         {
             // Folders stay listed, to walk into; files only of the kinds asked for.

@@ -58,6 +58,8 @@ pub enum Intent {
     Open(PathBuf),
     /// Start "New plan from layers", asking first for its buildings.
     ChooseLayersForNewPlan,
+    /// Open the print layout with its preview.
+    OpenPrintPreview,
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

@@ -194,6 +194,7 @@ impl ShequApp {
             egui::CentralPanel::default()
                 .frame(egui::Frame::NONE)
                 .show(ui, |ui| tools::map_area(&view, state, ui, out));
+            panels::print_preview(&view, state, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

@@ -34,6 +34,9 @@ pub fn handle(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mu
     if pressed(Modifiers::COMMAND, Key::S) {
         out.push(Intent::Save);
     }
+    if pressed(Modifiers::COMMAND, Key::P) {
+        out.push(Intent::OpenPrintPreview);
+    }
     if pressed(Modifiers::NONE, Key::Home)
         && let Some(session) = view.session
     {

@@ -15,6 +15,7 @@ use super::file_dialog::BuiltInDialog;
 use super::i18n::Language;
 use super::loading::Loading;
 use super::map::{LayerVisibility, MapView};
+use super::panels::PrintPreview;
 use super::tools::kinds::Tool;
 
 /// The open plan and what is selected in it.
@@ -75,6 +76,8 @@ pub struct UiState {
     pub basemaps: Basemaps,
     /// Basemap files to add once the plan being opened is shown (`--basemap`).
     pub basemaps_to_add: Vec<PathBuf>,
+    /// The print layout with its preview, while open.
+    pub print_preview: Option<PrintPreview>,
 }
 
 /// The search box's state.
@@ -119,6 +122,7 @@ impl UiState {
             search: SearchState::default(),
             mark: None,
             pinned_building: None,
+            print_preview: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

@@ -8,6 +8,7 @@ use geo::Coord;
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::io::plan_file::BasemapSettings;
+use shequ_core::report::CheckReport;
 use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
@@ -18,8 +19,10 @@ use super::i18n;
 use super::intent::{DragEvent, Intent};
 use super::loading::Loading;
 use super::map::MapView;
+use super::panels::PrintPreview;
 use super::state::{Dialog, Document, Preferences, SearchState, UiState};
 use super::tools::kinds::Tool;
+use crate::sheet::{SheetFormat, SheetOptions};
 
 /// The parts of the app an intent may change.
 pub struct Target<'a> {
@@ -93,6 +96,15 @@ impl Target<'_> {
             Intent::Chosen(request, path) => self.chosen(request, path),
             Intent::Open(path) => {
                 self.open(&path);
+                true
+            }
+            Intent::OpenPrintPreview => {
+                let Some(session) = &self.document.session else {
+                    return false;
+                };
+                if self.ui.print_preview.is_none() {
+                    self.ui.print_preview = Some(PrintPreview::of(session));
+                }
                 true
             }
             Intent::ChooseLayersForNewPlan => {
@@ -359,11 +371,34 @@ impl Target<'_> {
         }
     }
 
+    /// Writes the map sheet in `format` at `path`, as the plan's print layout says.
+    fn write_sheet(&mut self, format: SheetFormat, path: &Path) -> bool {
+        let Some(session) = &self.document.session else {
+            return false;
+        };
+        let options = SheetOptions::of(session, self.preferences.language);
+        let written = crate::sheet::draw_sheet(session, &CheckReport::of(session), &options)
+            .and_then(|sheet| sheet.write(format, options.dots_per_inch, path));
+        match written {
+            Ok(()) => {
+                let notice = format!("{} {}", self.strings().exported, path.display());
+                self.ui.notify(notice);
+                true
+            }
+            Err(error) => {
+                self.ui.message = Some(format!("{error:#}"));
+                false
+            }
+        }
+    }
+
     /// Asks for a file or folder: in the system's dialog where there is one, else in the
     /// built-in dialog (whose choice comes back as [`Intent::Chosen`]).
     fn choose(&mut self, request: FileRequest) -> bool {
-        if matches!(request, FileRequest::SavePlan | FileRequest::ExportFolder)
-            && self.document.session.is_none()
+        if matches!(
+            request,
+            FileRequest::SavePlan | FileRequest::ExportFolder | FileRequest::Sheet(_)
+        ) && self.document.session.is_none()
         {
             return false;
         }
@@ -397,6 +432,7 @@ impl Target<'_> {
             }
             FileRequest::SavePlan => self.save_to(&path),
             FileRequest::ExportFolder => self.export_to(&path),
+            FileRequest::Sheet(format) => self.write_sheet(format, &path),
             FileRequest::Basemap => self.add_basemap(&path),
             FileRequest::Layer(layer) => match &mut self.ui.dialog {
                 Some(Dialog::NewPlan(draft)) => {

@@ -74,6 +74,15 @@ fn file_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
     {
         out.push(Intent::Choose(FileRequest::ExportFolder));
     }
+    if ui
+        .add_enabled(
+            view.session.is_some(),
+            egui::Button::new(strings.print_preview).shortcut_text("Ctrl+P"),
+        )
+        .clicked()
+    {
+        out.push(Intent::OpenPrintPreview);
+    }
     ui.separator();
     if ui.button(strings.quit).clicked() {
         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
