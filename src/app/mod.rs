@@ -16,6 +16,7 @@ pub mod intent;
 pub mod loading;
 pub mod map;
 mod panels;
+pub mod print_preview;
 mod shortcuts;
 pub mod state;
 pub mod tools;

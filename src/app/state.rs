@@ -15,7 +15,7 @@ use super::file_dialog::BuiltInDialog;
 use super::i18n::Language;
 use super::loading::Loading;
 use super::map::{LayerVisibility, MapView};
-use super::panels::PrintPreview;
+use super::print_preview::PrintPreview;
 use super::tools::kinds::Tool;
 
 /// The open plan and what is selected in it.

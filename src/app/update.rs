@@ -19,7 +19,7 @@ use super::i18n;
 use super::intent::{DragEvent, Intent};
 use super::loading::Loading;
 use super::map::MapView;
-use super::panels::PrintPreview;
+use super::print_preview::PrintPreview;
 use super::state::{Dialog, Document, Preferences, SearchState, UiState};
 use super::tools::kinds::Tool;
 use crate::sheet::{SheetFormat, SheetOptions};

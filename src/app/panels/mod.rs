@@ -15,7 +15,7 @@ mod widgets;
 pub use community_list::left_panel;
 pub use inspector::inspector;
 pub use menu_bar::menu_bar;
-pub use print_preview::{PrintPreview, print_preview};
+pub use print_preview::print_preview;
 pub use search_box::search_box_id;
 pub use status_bar::status_bar;
 pub use toolbar::toolbar;

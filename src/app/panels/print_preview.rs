@@ -7,69 +7,15 @@
 use eframe::egui::{self, RichText};
 use shequ_core::Session;
 use shequ_core::edit::Command;
-use shequ_core::io::print_layout::{Orientation, Paper, PrintLayout, PrintScale};
+use shequ_core::io::print_layout::{Orientation, Paper, PrintScale};
 use shequ_core::report::CheckReport;
 
 use crate::app::context::ViewCtx;
 use crate::app::file_dialog::FileRequest;
-use crate::app::i18n::Language;
 use crate::app::intent::Intent;
+use crate::app::print_preview::{PreviewKey, PrintPreview};
 use crate::app::state::UiState;
 use crate::sheet::{SheetFormat, SheetOptions, default_title, draw_sheet};
-
-/// The open print preview.
-pub struct PrintPreview {
-    /// The layout as edited, shown before it is committed.
-    draft: PrintLayout,
-    /// The layout last seen in the plan (an undo there resets the draft).
-    committed: PrintLayout,
-    /// The 1:N field's text, kept while it does not parse.
-    scale_text: String,
-    /// The preview drawn, and what it was drawn from.
-    image: Option<(PreviewKey, egui::TextureHandle)>,
-    /// Why the preview could not be drawn.
-    error: Option<(PreviewKey, String)>,
-}
-
-impl std::fmt::Debug for PrintPreview {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("PrintPreview")
-            .field("draft", &self.draft)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What a preview image shows: the layout, the plan's state, the language and its size.
-#[derive(Debug, Clone, PartialEq)]
-struct PreviewKey {
-    layout: PrintLayout,
-    generation: u64,
-    language: Language,
-    width: u32,
-}
-
-impl PrintPreview {
-    /// True once the sheet is drawn in the window (for tests and the status of the window).
-    pub fn is_drawn(&self) -> bool {
-        self.image.is_some() && self.error.is_none()
-    }
-
-    /// The preview of `session`'s print layout.
-    pub fn of(session: &Session) -> Self {
-        let layout = session.settings().print_layout.clone();
-        Self {
-            scale_text: match layout.scale {
-                PrintScale::OneTo(denominator) => format!("1:{denominator}"),
-                PrintScale::Fit => "1:5000".to_owned(),
-            },
-            draft: layout.clone(),
-            committed: layout,
-            image: None,
-            error: None,
-        }
-    }
-}
 
 /// The print preview window, when open.
 pub fn print_preview(
