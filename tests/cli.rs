@@ -535,8 +535,7 @@ fn export_of_the_demo_draws_a_map_sheet_with_clean_and_erring_communities() {
 #[test]
 fn export_writes_the_map_sheet_as_pdf_and_svg_on_the_paper_and_scale_asked_for() {
     let folder = tempfile::tempdir().expect("temp dir");
-    let plan =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/nanchang-demo/plan.shequ.geojson");
+    let plan = sample_plan("nanchang-demo");
     let output = shequ(&[
         "export",
         plan.to_str().expect("utf-8"),
@@ -785,6 +784,7 @@ fn export_writes_its_manifest_last_and_refuses_a_file_as_its_folder() {
             "communities.csv",
             "summary.csv",
             "approval.xlsx",
+            "map.pdf",
             "map.png"
         ]
     );

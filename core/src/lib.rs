@@ -48,6 +48,7 @@ pub mod history;
 pub mod session;
 pub mod report;
 pub mod export;
+pub mod compare;
 pub mod gesture;
 pub mod gen_city;
 #[cfg(feature = "test-support")]

@@ -35,7 +35,7 @@ pub struct ExportArguments {
     /// (communities.gpkg: communities, street_offices, violations), png (map.png, the map
     /// sheet as an image), pdf (map.pdf, the sheet for print, Chinese font embedded), svg
     /// (map.svg, the sheet as vector graphics).
-    #[arg(long, value_name = "LIST", default_value = "geojson,csv,xlsx,png", value_parser = formats_parser)]
+    #[arg(long, value_name = "LIST", default_value = "geojson,csv,xlsx,png,pdf", value_parser = formats_parser)]
     pub formats: ExportFormats,
     /// The coordinate system 坐标系 of the Shapefile and the GeoPackage (EPSG:N, a PROJ string, a
     /// .prj/WKT file…); WGS 84 by default. GeoJSON stays WGS 84, as RFC 7946 requires.

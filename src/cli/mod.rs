@@ -1,7 +1,8 @@
-//! The command line: `check`, `import`, `export`, `gen-city`, `profile`.
+//! The command line: `check`, `import`, `accept`, `edit`, `export`, `compare`, `gen-city`, `profile`.
 
 mod accept;
 mod check;
+mod compare;
 mod edit;
 mod export;
 mod gen_city;
@@ -58,6 +59,10 @@ pub enum Command {
     Edit(edit::EditArguments),
     /// Write the approval export 报批导出: communities.geojson and communities.csv.
     Export(export::ExportArguments),
+    /// Compare two plans 方案对比 over the same buildings: each community before and after, the
+    /// households that move from one community to another building by building, street offices,
+    /// and the violations fixed and introduced.
+    Compare(compare::CompareArguments),
     /// Generate a synthetic city 生成示例城市 (streets, buildings, communities) for demos and benchmarks.
     GenCity(gen_city::GenCityArguments),
     /// Show the rule profile 规则配置 (every figure of the regulation, with its clause 条款).
@@ -70,6 +75,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Check(arguments) => check::run(&arguments),
         Command::Import(arguments) => import::run(&arguments),
         Command::Export(arguments) => export::run(&arguments),
+        Command::Compare(arguments) => compare::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
         Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),

@@ -1,6 +1,6 @@
 //! The plan on the sheet: communities, streets, street offices and labels.
 
-use geo::{Area as _, BoundingRect, InteriorPoint, Rect};
+use geo::{Area as _, BoundingRect, InteriorPoint, Intersects, Rect};
 use shequ_core::Session;
 use shequ_core::format::grouped;
 use shequ_core::index::extent_union;
@@ -84,14 +84,8 @@ pub(crate) fn draw_plan(
     words: &Words,
 ) {
     let ground = frame.ground_under(map);
-    let visible = |bounds: Option<Rect<f64>>| {
-        bounds.is_some_and(|bounds| {
-            bounds.min().x <= ground.max().x
-                && ground.min().x <= bounds.max().x
-                && bounds.min().y <= ground.max().y
-                && ground.min().y <= bounds.max().y
-        })
-    };
+    let visible =
+        |bounds: Option<Rect<f64>>| bounds.is_some_and(|bounds| bounds.intersects(&ground));
     // Streets under the communities' translucent fills; main streets last, over the others.
     for main in [false, true] {
         let mut path = PathData::default();

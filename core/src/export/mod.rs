@@ -44,13 +44,10 @@ pub struct ExportFormats {
 }
 
 impl Default for ExportFormats {
-    /// What an approval needs: GeoJSON, CSV, the workbook and the map sheet (the GIS formats
-    /// when asked for).
+    /// What an approval needs: GeoJSON, CSV, the workbook and the map sheet as PNG and PDF (the
+    /// GIS formats and the SVG when asked for).
     fn default() -> Self {
-        Self {
-            png: true,
-            ..Self::from_list(&["geojson", "csv", "xlsx"])
-        }
+        Self::from_list(&["geojson", "csv", "xlsx", "png", "pdf"])
     }
 }
 
