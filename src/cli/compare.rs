@@ -45,8 +45,17 @@ pub struct CompareArguments {
 
 pub fn run(arguments: &CompareArguments) -> anyhow::Result<ExitCode> {
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
-    let before = Session::open(&arguments.old)?;
-    let after = Session::open(&arguments.new)?;
+    // The two plans open side by side: each open is mostly one core's work.
+    let (before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| Session::open(&arguments.old));
+        let after = Session::open(&arguments.new);
+        let before = before
+            .join()
+            .map_err(|_| anyhow::anyhow!("opening {} failed", arguments.old.display()));
+        (before, after)
+    });
+    let before = before??;
+    let after = after?;
     super::table::print_warnings(before.warnings(), language);
     super::table::print_warnings(after.warnings(), language);
     let comparison = compare(&before, &after)?;
