@@ -984,3 +984,61 @@ fn unclear_errors_are_clear_now() {
     );
     assert_eq!(std::fs::read(&plan).expect("read"), original);
 }
+
+#[test]
+fn compare_of_a_merged_plan_lists_one_transfer_in_every_format() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let merged = folder.path().join("merged.shequ.geojson");
+    let output = shequ(&[
+        "edit",
+        plan.to_str().expect("utf-8"),
+        "--merge",
+        "SQ0081,SQ0082",
+        "--out",
+        merged.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let compare = |format: &str| {
+        let output = shequ(&[
+            "compare",
+            plan.to_str().expect("utf-8"),
+            merged.to_str().expect("utf-8"),
+            "--format",
+            format,
+            "--lang",
+            "zh",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let json: Value = serde_json::from_str(&compare("json")).expect("JSON");
+    assert_eq!(json["schema"], "shequ.compare/1");
+    let moves: Vec<&Value> = json["transfers"]
+        .as_array()
+        .expect("transfers")
+        .iter()
+        .filter(|transfer| transfer["from"] != transfer["to"])
+        .collect();
+    assert_eq!(moves.len(), 1);
+    assert_eq!(
+        (moves[0]["from"].as_str(), moves[0]["to"].as_str()),
+        (Some("SQ0082"), Some("SQ0081"))
+    );
+    let csv = compare("csv");
+    assert!(
+        csv.starts_with("\u{feff}原社区,新社区,户数,人口,楼栋\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("SQ0082,SQ0081,"));
+    let table = compare("table");
+    assert!(table.contains("SQ0082  新祺周社区  撤销"), "{table}");
+
+    let missing = shequ(&[
+        "compare",
+        plan.to_str().expect("utf-8"),
+        "gone.shequ.geojson",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("gone.shequ.geojson"));
+}
