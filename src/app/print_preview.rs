@@ -20,6 +20,9 @@ pub struct PrintPreview {
     pub(crate) image: Option<(PreviewKey, egui::TextureHandle)>,
     /// Why the preview could not be drawn.
     pub(crate) error: Option<(PreviewKey, String)>,
+    /// How long the last preview took to draw: a slow one (a city of a million buildings) is not
+    /// drawn again at every keystroke, only when the field is left.
+    pub(crate) drawing_time: std::time::Duration,
 }
 
 impl std::fmt::Debug for PrintPreview {
@@ -58,6 +61,7 @@ impl PrintPreview {
             committed: layout,
             image: None,
             error: None,
+            drawing_time: std::time::Duration::ZERO,
         }
     }
 }

@@ -17,6 +17,9 @@ use crate::app::print_preview::{PreviewKey, PrintPreview};
 use crate::app::state::UiState;
 use crate::sheet::{SheetFormat, SheetOptions, default_title, draw_sheet};
 
+/// The longest a preview may take to be drawn again at every keystroke.
+const LIVE_DRAWING: std::time::Duration = std::time::Duration::from_millis(120);
+
 /// The print preview window, when open.
 pub fn print_preview(
     view: &ViewCtx,
@@ -65,7 +68,7 @@ pub fn print_preview(
                     commit(preview, out);
                 }
                 ui.separator();
-                preview_image(view, session, preview, ui);
+                preview_image(view, session, preview, editing, ui);
             });
         });
     if !open {
@@ -210,7 +213,14 @@ fn optional_text(
 
 /// The sheet as it will print, fitted into the space left, drawn again when what it shows
 /// changes.
-fn preview_image(view: &ViewCtx, session: &Session, preview: &mut PrintPreview, ui: &mut egui::Ui) {
+/// While a field is typed in (`typing`), a preview slower than [`LIVE_DRAWING`] waits.
+fn preview_image(
+    view: &ViewCtx,
+    session: &Session,
+    preview: &mut PrintPreview,
+    typing: bool,
+    ui: &mut egui::Ui,
+) {
     let available = ui.available_size();
     let (paper_width, paper_height) = preview.draft.page_mm();
     let zoom = (available.x / paper_width as f32)
@@ -232,7 +242,9 @@ fn preview_image(view: &ViewCtx, session: &Session, preview: &mut PrintPreview, 
             .error
             .as_ref()
             .is_some_and(|(failed, _)| *failed == key);
-    if !drawn {
+    let waits = typing && preview.image.is_some() && preview.drawing_time > LIVE_DRAWING;
+    if !drawn && !waits {
+        let started = std::time::Instant::now();
         let options = SheetOptions {
             layout: preview.draft.clone(),
             dots_per_inch: key.width as f32 * pixels_per_point / paper_width as f32 * 25.4,
@@ -254,6 +266,7 @@ fn preview_image(view: &ViewCtx, session: &Session, preview: &mut PrintPreview, 
             }
             Err(error) => preview.error = Some((key.clone(), format!("{error:#}"))),
         }
+        preview.drawing_time = started.elapsed();
     }
     if let Some((_, message)) = &preview.error {
         ui.colored_label(ui.visuals().error_fg_color, message);
