@@ -109,10 +109,15 @@ pub fn draw_sheet(
         .clone()
         .filter(|title| !title.trim().is_empty())
         .unwrap_or_else(|| sheet_title(session, words));
+    // A long title (a plan over many districts) is set smaller, down to two thirds, then cut.
+    let mut title_size = 6.4 * unit;
+    while surface.text_width(&title, title_size) > header[2] && title_size > 4.3 * unit {
+        title_size *= 0.95;
+    }
     surface.text(
-        &title,
+        &surface.fitted(&title, title_size, header[2]),
         (header[0], header[1] + 7.0 * unit),
-        6.4 * unit,
+        title_size,
         palette::INK,
         Anchor::Start,
     );
@@ -123,15 +128,17 @@ pub fn draw_sheet(
         .filter(|subtitle| !subtitle.trim().is_empty())
         .unwrap_or(words.subtitle);
     let second_line = header[1] + 13.5 * unit;
+    let date = format!("{} {}", words.drawn_on, options.date);
+    let subtitle_room = header[2] - surface.text_width(&date, 3.0 * unit) - 6.0 * unit;
     surface.text(
-        subtitle,
+        &surface.fitted(subtitle, 3.4 * unit, subtitle_room),
         (header[0], second_line),
         3.4 * unit,
         palette::MUTED_INK,
         Anchor::Start,
     );
     surface.text(
-        &format!("{} {}", words.drawn_on, options.date),
+        &date,
         (right(header), second_line),
         3.0 * unit,
         palette::MUTED_INK,
@@ -416,6 +423,38 @@ mod tests {
         let pixels = sheet.png_pixels(50.0).expect("draws");
         // 297 × 420 mm at 50 dpi.
         assert_eq!((pixels.width(), pixels.height()), (585, 827));
+    }
+
+    #[test]
+    fn a_title_too_long_for_the_paper_is_set_smaller_then_cut_with_an_ellipsis() {
+        let demo = demo();
+        let long = "东湖区、西湖区、青云谱区、青山湖区、新建区、红谷滩区、南昌县、安义县、进贤县"
+            .repeat(3);
+        let layout = PrintLayout {
+            title: Some(long.clone()),
+            ..PrintLayout::default()
+        };
+        let sheet = draw_sheet(&demo, &CheckReport::of(&demo), &options(layout)).expect("draws");
+        let document = sheet.document(None);
+        assert!(!document.contains(&long));
+        let page = Page::of(&PrintLayout::default());
+        let title = document
+            .lines()
+            .find(|line| line.contains("东湖区、西湖区") && line.contains('…'))
+            .expect("the title, cut");
+        let text = title
+            .split('>')
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("its text");
+        let size: f32 = title
+            .split("font-size=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|size| size.parse().ok())
+            .expect("its size");
+        assert!(size < 6.4 && size >= 4.0, "set smaller: {size}");
+        assert!(sheet.surface.text_width(text, size) <= page.header[2]);
     }
 
     #[test]

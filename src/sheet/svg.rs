@@ -218,6 +218,22 @@ impl Surface {
         width
     }
 
+    /// `text` cut with an ellipsis to fit `width` at `size`.
+    pub(crate) fn fitted(&self, text: &str, size: f32, width: f32) -> String {
+        if self.text_width(text, size) <= width {
+            return text.to_owned();
+        }
+        let mut characters: Vec<char> = text.chars().collect();
+        while !characters.is_empty() {
+            characters.pop();
+            let shortened: String = characters.iter().chain(['…'].iter()).collect();
+            if self.text_width(&shortened, size) <= width {
+                return shortened;
+            }
+        }
+        "…".to_owned()
+    }
+
     /// Writes `text` with its baseline at `baseline`, anchored at `x`.
     pub(crate) fn text(
         &mut self,

@@ -112,7 +112,7 @@ pub(crate) fn draw_figures(
     };
     let name_width = figure_columns[0] - left - 12.0 * unit;
     for office in &offices[..shown] {
-        let name = fitted(surface, &office.name, text_size, name_width);
+        let name = surface.fitted(&office.name, text_size, name_width);
         let figures = [
             u64::from(office.communities),
             office.households,
@@ -165,22 +165,6 @@ pub(crate) fn draw_figures(
     }
 }
 
-/// `text` cut with an ellipsis to fit `width` at `size`.
-fn fitted(surface: &Surface, text: &str, size: f32, width: f32) -> String {
-    if surface.text_width(text, size) <= width {
-        return text.to_owned();
-    }
-    let mut characters: Vec<char> = text.chars().collect();
-    while !characters.is_empty() {
-        characters.pop();
-        let shortened: String = characters.iter().chain(['…'].iter()).collect();
-        if surface.text_width(&shortened, size) <= width {
-            return shortened;
-        }
-    }
-    "…".to_owned()
-}
-
 /// The approval block: four ruled rows of label and name (blank where a name is signed by hand).
 pub(crate) fn draw_approval(
     surface: &mut Surface,
@@ -218,12 +202,7 @@ pub(crate) fn draw_approval(
             palette::INK,
             Anchor::Middle,
         );
-        let value = fitted(
-            surface,
-            value,
-            text_size,
-            area[2] - label_width - 4.0 * unit,
-        );
+        let value = surface.fitted(value, text_size, area[2] - label_width - 4.0 * unit);
         surface.text(
             &value,
             (area[0] + label_width + 2.0 * unit, baseline),
