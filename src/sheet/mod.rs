@@ -453,7 +453,7 @@ mod tests {
             .and_then(|rest| rest.split('"').next())
             .and_then(|size| size.parse().ok())
             .expect("its size");
-        assert!(size < 6.4 && size >= 4.0, "set smaller: {size}");
+        assert!((4.0..6.4).contains(&size), "set smaller: {size}");
         assert!(sheet.surface.text_width(text, size) <= page.header[2]);
     }
 
