@@ -72,7 +72,7 @@ pub(crate) fn draw_figures(
         return;
     }
     // Columns: the name, then three figures right-aligned.
-    let figure_columns = [0.55, 0.72, 1.0].map(|share| left + width * share);
+    let figure_columns = [0.42, 0.7, 1.0].map(|share| left + width * share);
     let header_top = baseline - row_height + 1.6 * unit;
     let mut path = PathData::default();
     path.move_to((left, header_top))
@@ -110,7 +110,7 @@ pub(crate) fn draw_figures(
     } else {
         rows_that_fit.saturating_sub(1)
     };
-    let name_width = figure_columns[0] - left - 12.0 * unit;
+    let name_width = figure_columns[0] - left - 8.0 * unit;
     for office in &offices[..shown] {
         let name = surface.fitted(&office.name, text_size, name_width);
         let figures = [
