@@ -120,7 +120,7 @@ pub(crate) const ENGLISH_WORDS: Words = Words {
     warnings_total: "warnings",
     accepted_total: "accepted exceptions",
     figures: "Figures",
-    street_offices: "Street office",
+    street_offices: "Office",
     other_street_offices: "Other street offices",
     organisation: "Prepared by",
     reviewer: "Reviewed",

@@ -84,8 +84,9 @@ pub(crate) fn draw_figures(
         words.households_total,
         words.residents_total,
     ];
+    let name_width = figure_columns[0] - left - 8.0 * unit;
     surface.text(
-        words.street_offices,
+        &surface.fitted(words.street_offices, text_size, name_width),
         (left, baseline),
         text_size,
         palette::MUTED_INK,
@@ -110,7 +111,6 @@ pub(crate) fn draw_figures(
     } else {
         rows_that_fit.saturating_sub(1)
     };
-    let name_width = figure_columns[0] - left - 8.0 * unit;
     for office in &offices[..shown] {
         let name = surface.fitted(&office.name, text_size, name_width);
         let figures = [
