@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::figures::AreaFigures;
 use crate::ids::CommunityKey;
-use crate::report::CheckReport;
 use crate::session::Session;
 use crate::violation::ViolationKey;
 
@@ -220,8 +219,8 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
             ))
     });
 
-    let old_report = CheckReport::of(before);
-    let new_report = CheckReport::of(after);
+    let (old_figures, new_figures) = (before.plan_figures(), after.plan_figures());
+    let (old_violations, new_violations) = (unaccepted_keys(before), unaccepted_keys(after));
     Ok(Comparison {
         schema: COMPARE_SCHEMA,
         buildings_matched,
@@ -229,14 +228,14 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
         buildings_only_after: only_after,
         communities: community_changes(before, after),
         transfers,
-        street_offices: area_changes(&old_report.street_offices, &new_report.street_offices),
-        districts: area_changes(&old_report.districts, &new_report.districts),
-        violations_fixed: unaccepted_keys(before)
-            .difference(&unaccepted_keys(after))
+        street_offices: area_changes(&old_figures.street_offices, &new_figures.street_offices),
+        districts: area_changes(&old_figures.districts, &new_figures.districts),
+        violations_fixed: old_violations
+            .difference(&new_violations)
             .cloned()
             .collect(),
-        violations_new: unaccepted_keys(after)
-            .difference(&unaccepted_keys(before))
+        violations_new: new_violations
+            .difference(&old_violations)
             .cloned()
             .collect(),
     })

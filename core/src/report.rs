@@ -226,14 +226,7 @@ impl CheckReport {
         }
         let unassigned = session.tallies().unassigned();
         let timings = session.timings();
-        let figures = session.rules().figures.clone().unwrap_or_else(|| {
-            crate::figures::plan_figures(
-                session.plan(),
-                session.tallies(),
-                session.profile(),
-                session.community_index(),
-            )
-        });
+        let figures = session.plan_figures().into_owned();
         let mut violations: Vec<ViolationRow> = session
             .violations()
             .iter()

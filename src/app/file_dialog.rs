@@ -16,7 +16,7 @@ use eframe::egui;
 
 use super::dialogs::new_plan::draft::DraftLayer;
 use super::i18n::Strings;
-use crate::sheet::{SHEET_FILE_STEM, SheetFormat};
+use crate::sheet::SheetFormat;
 
 /// What a chosen file or folder is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +74,6 @@ impl FileRequest {
     }
 }
 
-/// The map sheet's file name offered in a save dialog: `map.pdf`, as in an export folder.
-fn sheet_file_name(format: SheetFormat) -> String {
-    format!("{SHEET_FILE_STEM}.{}", format.extension())
-}
-
 /// Asks the system's dialog; `None` when nothing was chosen.
 pub fn ask_system(
     request: FileRequest,
@@ -95,7 +90,7 @@ pub fn ask_system(
     match request {
         FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => dialog.pick_file(),
         FileRequest::SavePlan => dialog.set_file_name("plan.shequ.geojson").save_file(),
-        FileRequest::Sheet(format) => dialog.set_file_name(sheet_file_name(format)).save_file(),
+        FileRequest::Sheet(format) => dialog.set_file_name(format.file_name()).save_file(),
         FileRequest::ExportFolder => dialog.pick_folder(),
     }
 }
@@ -138,7 +133,7 @@ impl BuiltInDialog {
                 egui_file::FileDialog::save_file().default_filename("plan.shequ.geojson")
             }
             FileRequest::Sheet(format) => {
-                egui_file::FileDialog::save_file().default_filename(sheet_file_name(format))
+                egui_file::FileDialog::save_file().default_filename(format.file_name())
             }
             FileRequest::ExportFolder => egui_file::FileDialog::select_folder(),
         };

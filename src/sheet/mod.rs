@@ -37,13 +37,15 @@ use svg::{Anchor, Line, Surface};
 use tables::*;
 
 /// The map sheet's file name in an export folder, without its extension.
-pub const SHEET_FILE_STEM: &str = "map";
+const SHEET_FILE_STEM: &str = "map";
 
 /// The sheet drawn, ready to be written in any of its formats.
 pub struct DrawnSheet {
     surface: Surface,
     /// The paper's width and height (mm).
     size: (f32, f32),
+    /// The SVG read back for drawing, once, for the PNG and the PDF alike.
+    tree: std::cell::OnceCell<resvg::usvg::Tree>,
 }
 
 impl DrawnSheet {
@@ -60,9 +62,18 @@ impl DrawnSheet {
         )
     }
 
+    /// The SVG without an embedded font (the bundled one is at hand), read for drawing.
+    fn tree(&self) -> anyhow::Result<&resvg::usvg::Tree> {
+        if let Some(tree) = self.tree.get() {
+            return Ok(tree);
+        }
+        let tree = output::tree(&self.document(None))?;
+        Ok(self.tree.get_or_init(|| tree))
+    }
+
     /// The sheet as pixels at `dots_per_inch` (white paper).
     pub fn png_pixels(&self, dots_per_inch: f32) -> anyhow::Result<tiny_skia::Pixmap> {
-        output::png_pixels(&output::tree(&self.document(None))?, dots_per_inch)
+        output::png_pixels(self.tree()?, dots_per_inch)
     }
 
     /// The sheet as a PNG file's bytes at `dots_per_inch`.
@@ -74,7 +85,7 @@ impl DrawnSheet {
 
     /// The sheet as a one-page PDF, the font embedded as a subset and the text extractable.
     pub fn pdf(&self) -> anyhow::Result<Vec<u8>> {
-        output::pdf_bytes(&output::tree(&self.document(None))?)
+        output::pdf_bytes(self.tree()?)
     }
 
     /// The sheet as an SVG file, the glyphs it uses embedded as an OpenType font.
@@ -192,6 +203,7 @@ pub fn draw_sheet(
     Ok(DrawnSheet {
         surface,
         size: page.size,
+        tree: std::cell::OnceCell::new(),
     })
 }
 
@@ -209,6 +221,12 @@ pub enum SheetFormat {
 impl SheetFormat {
     /// Every format.
     pub const ALL: [SheetFormat; 3] = [SheetFormat::Pdf, SheetFormat::Svg, SheetFormat::Png];
+
+    /// The sheet's file name in this format, in an export folder and offered by a save dialog:
+    /// `map.pdf`.
+    pub fn file_name(self) -> String {
+        format!("{SHEET_FILE_STEM}.{}", self.extension())
+    }
 
     /// The file extension, which is also the format's name on the command line.
     pub fn extension(self) -> &'static str {
@@ -273,7 +291,7 @@ pub fn write_sheets(
     let sheet = draw_sheet(session, report, options)?;
     let mut written = Vec::new();
     for format in wanted {
-        let path = folder.join(format!("{SHEET_FILE_STEM}.{}", format.extension()));
+        let path = folder.join(format.file_name());
         sheet.write(format, options.dots_per_inch, &path)?;
         written.push(path);
     }

@@ -104,6 +104,14 @@ pub(crate) fn bottom(area: Area) -> f32 {
     area[1] + area[3]
 }
 
+/// True when the two areas share some paper (touching edges do not count).
+pub(crate) fn overlaps(first: Area, second: Area) -> bool {
+    first[0] < right(second)
+        && second[0] < right(first)
+        && first[1] < bottom(second)
+        && second[1] < bottom(first)
+}
+
 pub(crate) fn inset(area: Area, by: f32) -> Area {
     [
         area[0] + by,
@@ -123,13 +131,6 @@ mod tests {
             && inner[1] >= outer[1] - 0.01
             && right(inner) <= right(outer) + 0.01
             && bottom(inner) <= bottom(outer) + 0.01
-    }
-
-    fn overlap(first: Area, second: Area) -> bool {
-        first[0] < right(second)
-            && second[0] < right(first)
-            && first[1] < bottom(second)
-            && second[1] < bottom(first)
     }
 
     #[test]
@@ -158,7 +159,10 @@ mod tests {
                         "{paper:?} {orientation:?} {index}"
                     );
                     for other in &parts[index + 1..] {
-                        assert!(!overlap(*part, *other), "{paper:?} {orientation:?} {index}");
+                        assert!(
+                            !overlaps(*part, *other),
+                            "{paper:?} {orientation:?} {index}"
+                        );
                     }
                 }
                 // The map takes most of the paper.

@@ -7,7 +7,7 @@ use shequ_core::index::extent_union;
 use shequ_core::io::print_layout::PrintScale;
 
 use super::options::*;
-use super::page::{Area, bottom, right};
+use super::page::{Area, bottom, overlaps, right};
 use super::palette;
 use super::svg::*;
 
@@ -182,13 +182,7 @@ pub(crate) fn draw_labels(
             || rectangle[1] < map[1]
             || right(rectangle) > right(map)
             || bottom(rectangle) > bottom(map);
-        let overlaps = placed.iter().any(|other| {
-            rectangle[0] < right(*other)
-                && other[0] < right(rectangle)
-                && rectangle[1] < bottom(*other)
-                && other[1] < bottom(rectangle)
-        });
-        if outside || overlaps {
+        if outside || placed.iter().any(|other| overlaps(rectangle, *other)) {
             continue;
         }
         placed.push(rectangle);

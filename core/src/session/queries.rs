@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Map;
 
 use crate::exception::AcceptedException;
+use crate::figures::{PlanFigures, plan_figures};
 use crate::history::History;
 use crate::ids::CommunityKey;
 use crate::index::{BuildingIndex, CommunityIndex, StreetIndex};
@@ -109,6 +110,20 @@ impl Session {
     /// Bumped by every change to the plan: what the app compares to know its drawing is stale.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Totals per street office, per district and for the whole plan: those the last check
+    /// added up, else added up now.
+    pub fn plan_figures(&self) -> std::borrow::Cow<'_, PlanFigures> {
+        match &self.rules.figures {
+            Some(figures) => std::borrow::Cow::Borrowed(figures),
+            None => std::borrow::Cow::Owned(plan_figures(
+                &self.plan,
+                &self.tallies,
+                &self.profile,
+                &self.community_index,
+            )),
+        }
     }
 
     /// Per-community figures.
