@@ -199,8 +199,8 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
     let mut transfers: Vec<Transfer> = transfers
         .into_iter()
         .map(|((from, to), mut transfer)| {
-            transfer.from = from.map(|index| old_ids[index].clone());
-            transfer.to = to.map(|index| new_ids[index].clone());
+            transfer.from = from.map(|index| old_ids[index].to_owned());
+            transfer.to = to.map(|index| new_ids[index].to_owned());
             transfer
         })
         .collect();
@@ -241,6 +241,61 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
     })
 }
 
+/// The buildings of `after`'s layer whose community changed: in another community than
+/// before (matched by id), or in one now and none before, or the other way round. Ordered by
+/// building.
+pub fn moved_buildings(before: &Session, after: &Session) -> Result<Vec<u32>, CompareError> {
+    Ok(buildings_by_transfer(before, after)?
+        .into_iter()
+        .filter(|(from, to, _)| from != to)
+        .map(|(_, _, building)| building)
+        .collect())
+}
+
+/// The buildings of `after`'s layer in the transfer from community `from` to `to` (ids; none
+/// for no community), ordered by building.
+pub fn transfer_buildings(
+    before: &Session,
+    after: &Session,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<u32>, CompareError> {
+    Ok(buildings_by_transfer(before, after)?
+        .into_iter()
+        .filter(|(old, new, _)| *old == from && *new == to)
+        .map(|(_, _, building)| building)
+        .collect())
+}
+
+/// A building of the new layer with its community's id before and after.
+type BuildingTransfer<'a> = (Option<&'a str>, Option<&'a str>, u32);
+
+/// Each building of `after`'s layer that has a building in `before`'s, with its community id
+/// before and after.
+fn buildings_by_transfer<'a>(
+    before: &'a Session,
+    after: &'a Session,
+) -> Result<Vec<BuildingTransfer<'a>>, CompareError> {
+    let (pairs, _) = pair_buildings(before, after)?;
+    let old_owner = owners(before);
+    let new_owner = owners(after);
+    let old_ids = community_ids(before);
+    let new_ids = community_ids(after);
+    let id_of = |ids: &[&'a str], owner: Option<usize>| owner.map(|index| ids[index]);
+    Ok(pairs
+        .iter()
+        .enumerate()
+        .filter_map(|(old, new)| {
+            let new = (*new)?;
+            Some((
+                id_of(&old_ids, old_owner[old]),
+                id_of(&new_ids, new_owner[new]),
+                new as u32,
+            ))
+        })
+        .collect())
+}
+
 /// Each building's community in `session` as an index into [`community_ids`]: the first in plan
 /// order that holds it.
 fn owners(session: &Session) -> Vec<Option<usize>> {
@@ -254,11 +309,11 @@ fn owners(session: &Session) -> Vec<Option<usize>> {
 }
 
 /// The communities' ids in plan order.
-fn community_ids(session: &Session) -> Vec<String> {
+fn community_ids(session: &Session) -> Vec<&str> {
     session
         .plan()
         .communities()
-        .map(|(_, community)| community.id.to_string())
+        .map(|(_, community)| community.id.as_str())
         .collect()
 }
 

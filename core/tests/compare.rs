@@ -7,7 +7,9 @@ use std::path::Path;
 
 use serde_json::json;
 use shequ_core::Session;
-use shequ_core::compare::{BuildingMatch, ChangeStatus, CompareError, compare};
+use shequ_core::compare::{
+    BuildingMatch, ChangeStatus, CompareError, compare, moved_buildings, transfer_buildings,
+};
 use shequ_core::edit::Command;
 use shequ_core::ids::CommunityKey;
 use support::World;
@@ -174,4 +176,82 @@ fn plans_over_different_buildings_are_paired_by_id_or_refused_without_unique_ids
     let refused = compare(&without_unique_ids, &after).expect_err("refused");
     assert!(matches!(refused, CompareError::DifferentBuildings { .. }));
     assert!(refused.to_string().contains("id"), "{refused}");
+}
+
+#[test]
+fn a_plan_opened_beside_another_over_the_same_layers_shares_them_and_compares_the_same() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../sample_data/nanchang-demo/plan.shequ.geojson");
+    let before = demo();
+    let beside = Session::open_beside(&path, &before.shared_layers(), Default::default())
+        .expect("opens beside");
+    assert!(
+        std::ptr::eq(before.layers(), beside.layers()),
+        "the same layers are held once"
+    );
+    assert!(std::ptr::eq(
+        before.building_index(),
+        beside.building_index()
+    ));
+    let alone = demo();
+    assert_eq!(
+        compare(&before, &beside).expect("compares"),
+        compare(&before, &alone).expect("compares")
+    );
+    assert_eq!(beside.plan_path(), Some(path.as_path()));
+    assert_eq!(beside.violations().len(), alone.violations().len());
+}
+
+#[test]
+fn a_plan_opened_beside_one_over_other_layers_reads_its_own() {
+    let (_folder, first) = small_world("A-1", "A-2");
+    let (other_folder, _second) = small_world("B-1", "B-2");
+    let other_plan = other_folder.path().join("plan.shequ.geojson");
+    let beside = Session::open_beside(&other_plan, &first.shared_layers(), Default::default())
+        .expect("opens");
+    assert!(!std::ptr::eq(first.layers(), beside.layers()));
+    assert_eq!(beside.layers().buildings[0].source_id.as_ref(), "B-1");
+}
+
+#[test]
+fn a_session_with_another_plan_counts_it_over_the_same_layers() {
+    let mut session = demo();
+    let opened = session.plan().clone();
+    let survivor = key_named(&session, "李家庄社区");
+    let absorbed = key_named(&session, "新祺周社区");
+    session
+        .execute(Command::Merge {
+            keys: vec![survivor, absorbed],
+            allow_several_parts: false,
+        })
+        .expect("merges");
+    let as_opened = session.as_opened();
+    assert_eq!(as_opened.plan(), &opened);
+    assert!(std::ptr::eq(session.layers(), as_opened.layers()));
+    let comparison = compare(&as_opened, &session).expect("compares");
+    let moved: Vec<_> = comparison
+        .transfers
+        .iter()
+        .filter(|transfer| transfer.from != transfer.to)
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(
+        as_opened.tallies().of(absorbed).households,
+        moved[0].households
+    );
+    // The buildings that moved are exactly the absorbed community's, and they are the
+    // transfer's.
+    let mut absorbed_members = as_opened.tallies().of(absorbed).members.clone();
+    absorbed_members.sort_unstable();
+    let moved_buildings = moved_buildings(&as_opened, &session).expect("paired");
+    assert_eq!(moved_buildings, absorbed_members);
+    let transfer = transfer_buildings(
+        &as_opened,
+        &session,
+        moved[0].from.as_deref(),
+        moved[0].to.as_deref(),
+    )
+    .expect("paired");
+    assert_eq!(transfer, moved_buildings);
+    assert_eq!(transfer.len() as u32, moved[0].buildings);
 }

@@ -10,6 +10,7 @@ use shequ_core::Session;
 use shequ_core::compare::{ChangeStatus, Comparison, compare};
 use shequ_core::format::grouped;
 use shequ_core::lang::Language;
+use shequ_core::session::OpenOptions;
 
 use super::check::language_parser;
 use super::layers::EXIT_CLEAN;
@@ -45,17 +46,14 @@ pub struct CompareArguments {
 
 pub fn run(arguments: &CompareArguments) -> anyhow::Result<ExitCode> {
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
-    // The two plans open side by side: each open is mostly one core's work.
-    let (before, after) = std::thread::scope(|scope| {
-        let before = scope.spawn(|| Session::open(&arguments.old));
-        let after = Session::open(&arguments.new);
-        let before = before
-            .join()
-            .map_err(|_| anyhow::anyhow!("opening {} failed", arguments.old.display()));
-        (before, after)
-    });
-    let before = before??;
-    let after = after?;
+    // The new plan shares the old one's layers where it names the same: they are read and
+    // indexed once.
+    let before = Session::open(&arguments.old)?;
+    let after = Session::open_beside(
+        &arguments.new,
+        &before.shared_layers(),
+        OpenOptions::default(),
+    )?;
     super::table::print_warnings(before.warnings(), language);
     super::table::print_warnings(after.warnings(), language);
     let comparison = compare(&before, &after)?;

@@ -34,7 +34,7 @@ mod queries;
 mod save;
 mod search;
 
-pub use open::OpenOptions;
+pub use open::{OpenOptions, SharedLayers};
 pub use previews::PiecePreview;
 
 /// How long each stage of opening took, in milliseconds.
@@ -93,22 +93,24 @@ pub struct LayerInputs {
 pub struct Session {
     /// The plan file, once it has one.
     plan_path: Option<PathBuf>,
+    /// The plan and its settings as opened (see [`Session::as_opened`]).
+    opened: std::sync::Arc<(Plan, PlanSettings)>,
     /// The plan file's `shequ` member.
     settings: PlanSettings,
     /// Top-level members of the plan file other than `type`, `features` and `shequ`.
     collection_members: Map<String, serde_json::Value>,
     /// Local metres ⇄ lon/lat.
     projection: LocalProjection,
-    /// Buildings and streets.
-    layers: BaseLayers,
+    /// Buildings and streets (shared with sessions of the same layers).
+    layers: std::sync::Arc<BaseLayers>,
     /// The communities.
     plan: Plan,
-    /// Buildings by point and by envelope.
-    building_index: BuildingIndex,
+    /// Buildings by point and by envelope (shared likewise).
+    building_index: std::sync::Arc<BuildingIndex>,
     /// Communities by envelope.
     community_index: CommunityIndex,
-    /// Street centrelines by segment.
-    street_index: StreetIndex,
+    /// Street centrelines by segment (shared likewise).
+    street_index: std::sync::Arc<StreetIndex>,
     /// The violations, kept current.
     rules: RuleResults,
     /// Undo and redo.

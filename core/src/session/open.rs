@@ -2,6 +2,7 @@
 //! counted and checked.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Map;
@@ -24,6 +25,7 @@ use crate::load::{
 use crate::plan::{District, Plan, StreetOffice};
 use crate::profile::RuleProfile;
 use crate::progress::{LoadProgress, LoadStage};
+use crate::projection::LocalProjection;
 use crate::rules::RuleResults;
 
 use super::{LayerInputs, Session, Timings, resolve_profile};
@@ -49,55 +51,65 @@ impl Session {
 
     /// Opens a plan file and its layers as `options` say.
     pub fn open_with(plan_path: &Path, options: OpenOptions<'_>) -> Result<Self> {
-        let unwatched = LoadProgress::default();
-        let progress = options.progress.unwrap_or(&unwatched);
         let start = Instant::now();
-        let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
-        let settings = take_settings(&mut raw_plan, plan_path)?;
-        let folder = folder_of(plan_path);
-        let profile = resolve_profile(&settings, &folder)?;
-        let buildings_path = resolve(&folder, &settings.layers.buildings);
-        let streets_path = settings
-            .layers
-            .streets
-            .as_deref()
-            .map(|streets| resolve(&folder, streets));
-        let (systems, encodings) = recorded_reading(&settings, plan_path)?;
-        // The register's path is kept absolute while the plan is open; saving writes it
-        // relative to the plan's folder again.
-        let mut settings = settings;
-        if let Some(register) = &mut settings.layers.register {
-            register.path = resolve(&folder, &register.path.to_string_lossy());
+        let file = PlanFileRead::read(plan_path)?;
+        file.open_layers(plan_path, options, start)
+    }
+
+    /// Opens a plan file beside `neighbour` (the plan it is to be compared with): where the file
+    /// names the same layers, read the same way, the two sessions share them and their indexes
+    /// (neither read nor indexed again, nor held twice in memory); else it opens as
+    /// [`Session::open_with`] does. The layers' load warnings stay with `neighbour`.
+    pub fn open_beside(
+        plan_path: &Path,
+        neighbour: &SharedLayers,
+        options: OpenOptions<'_>,
+    ) -> Result<Self> {
+        let start = Instant::now();
+        let file = PlanFileRead::read(plan_path)?;
+        if file.layer_identity() != neighbour.identity {
+            return file.open_layers(plan_path, options, start);
         }
-        let read = read_layers(
-            &buildings_path,
-            streets_path.as_deref(),
-            &settings.layers.fields,
-            &profile,
-            &LayerSources {
-                systems: &systems,
-                encodings: &encodings,
-                register: settings.layers.register.as_ref(),
-            },
-            options.cache,
-            progress,
+        let unwatched = LoadProgress::default();
+        let mut warnings = Vec::new();
+        let plan = plan_of(
+            Some((&file.raw_plan, plan_path)),
+            &file.settings,
+            &neighbour.projection,
+            &mut warnings,
         )?;
-        let collection_members = raw_plan.foreign_members.clone();
-        let mut session = Self::assemble(
-            read,
-            Some((raw_plan, plan_path.to_path_buf())),
-            settings,
-            collection_members,
-            profile,
-            buildings_path,
-            streets_path,
-        )?;
+        let mut session = Self::assemble_on(
+            neighbour.clone(),
+            warnings,
+            plan,
+            file.settings,
+            file.raw_plan.foreign_members,
+            file.profile,
+            options.progress.unwrap_or(&unwatched),
+        );
         session.plan_path = Some(plan_path.to_path_buf());
-        session.timings.load_ms = elapsed_ms(start)
-            - session.timings.index_ms
-            - session.timings.tally_ms
-            - session.timings.rules_ms;
+        session.timings.layers_from_cache = true;
+        session.timings.load_ms =
+            elapsed_ms(start) - session.timings.tally_ms - session.timings.rules_ms;
         Ok(session)
+    }
+
+    /// A session of `plan` over this session's layers (shared, not copied), with `settings`,
+    /// counted and checked anew: the plan as it was opened, or another scenario.
+    pub fn with_plan(&self, plan: Plan, settings: PlanSettings) -> Self {
+        let mut session = Self::assemble_on(
+            self.shared_layers(),
+            Vec::new(),
+            plan,
+            settings,
+            self.collection_members.clone(),
+            self.profile.clone(),
+            &LoadProgress::default(),
+        );
+        session.plan_path = self.plan_path.clone();
+        session.blocks = self.blocks.clone();
+        session.timings.layers_from_cache = true;
+        session
     }
 
     /// Starts a session from layers (no plan file yet), checked against `profile`, opened as
@@ -205,64 +217,92 @@ impl Session {
         buildings_path: PathBuf,
         streets_path: Option<PathBuf>,
     ) -> Result<Self> {
-        let mapping = settings.layers.fields.clone();
-        let projection = read.projection;
-        let (buildings, streets, mut warnings) = (read.buildings, read.streets, read.warnings);
-        let mut plan = match &communities {
-            Some((raw, path)) => {
-                let (communities, community_warnings) =
-                    communities_from_collection(raw, path, &projection, &mapping)?;
-                warnings.extend(community_warnings);
-                Plan::new(communities)
-            }
-            None => Plan::default(),
-        };
-        if let Some((_, path)) = &communities {
-            plan.street_offices = street_offices_in_metres(&settings, path, &projection)?;
-            plan.districts = settings.districts.clone();
-        }
-        add_missing_street_offices_and_districts(&mut plan);
         let layers = BaseLayers {
-            buildings,
-            streets,
+            buildings: read.buildings,
+            streets: read.streets,
             buildings_path,
             streets_path,
         };
-
         let progress = read.progress;
         progress.enter(LoadStage::Indexing);
         let index_start = Instant::now();
-        let ((building_index, community_index), street_index) = rayon::join(
-            || {
-                (
-                    BuildingIndex::build(&layers.buildings),
-                    CommunityIndex::build(&plan),
-                )
-            },
+        let (building_index, street_index) = rayon::join(
+            || BuildingIndex::build(&layers.buildings),
             || StreetIndex::build(&layers.streets),
         );
+        let identity = layer_identity(
+            &layers.buildings_path,
+            layers.streets_path.as_deref(),
+            &settings,
+            &profile,
+        );
+        let shared = SharedLayers {
+            layers: Arc::new(layers),
+            building_index: Arc::new(building_index),
+            street_index: Arc::new(street_index),
+            projection: read.projection,
+            identity,
+        };
         let index_ms = elapsed_ms(index_start);
+        let mut warnings = read.warnings;
+        let plan = plan_of(
+            communities
+                .as_ref()
+                .map(|(raw, path)| (raw, path.as_path())),
+            &settings,
+            &shared.projection,
+            &mut warnings,
+        )?;
+        let mut session = Self::assemble_on(
+            shared,
+            warnings,
+            plan,
+            settings,
+            collection_members,
+            profile,
+            progress,
+        );
+        session.timings.index_ms += index_ms;
+        session.timings.layers_from_cache = read.from_cache;
+        Ok(session)
+    }
 
+    /// The session of `plan` over layers already read and indexed, counted and checked.
+    fn assemble_on(
+        shared: SharedLayers,
+        warnings: Vec<crate::io::warnings::LoadWarning>,
+        plan: Plan,
+        settings: PlanSettings,
+        collection_members: Map<String, serde_json::Value>,
+        profile: RuleProfile,
+        progress: &LoadProgress,
+    ) -> Self {
+        let projection = shared.projection;
+        let index_start = Instant::now();
+        let community_index = CommunityIndex::build(&plan);
+        let index_ms = elapsed_ms(index_start);
         progress.enter(LoadStage::Counting);
         let tally_start = Instant::now();
         let tallies = crate::tally::Tallies::full(
             &plan,
-            &layers.buildings,
-            &building_index,
+            &shared.layers.buildings,
+            &shared.building_index,
             profile.geometry.cut_tolerance_m2,
         );
         let tally_ms = elapsed_ms(tally_start);
 
+        let opened = Arc::new((plan.clone(), settings.clone()));
         let mut session = Self {
             plan_path: None,
+            opened,
             settings,
             collection_members,
             projection,
-            layers,
+            layers: shared.layers,
             plan,
-            building_index,
+            building_index: shared.building_index,
             community_index,
-            street_index,
+            street_index: shared.street_index,
             rules: RuleResults::default(),
             baseline: std::collections::HashSet::new(),
             history: crate::history::History::default(),
@@ -277,7 +317,7 @@ impl Session {
                 index_ms,
                 tally_ms,
                 rules_ms: 0.0,
-                layers_from_cache: read.from_cache,
+                layers_from_cache: false,
             },
         };
         progress.enter(LoadStage::Checking);
@@ -285,6 +325,181 @@ impl Session {
         session.rules = RuleResults::full(&session.rule_context());
         session.timings.rules_ms = elapsed_ms(rules_start);
         session.mark_baseline();
+        session
+    }
+
+    /// This session's layers and indexes, to open another plan over them
+    /// ([`Session::open_beside`]); cheap to take and to send to another thread.
+    pub fn shared_layers(&self) -> SharedLayers {
+        SharedLayers {
+            layers: Arc::clone(&self.layers),
+            building_index: Arc::clone(&self.building_index),
+            street_index: Arc::clone(&self.street_index),
+            projection: self.projection,
+            identity: layer_identity(
+                &self.layers.buildings_path,
+                self.layers.streets_path.as_deref(),
+                &self.settings,
+                &self.profile,
+            ),
+        }
+    }
+
+    /// This plan as it was opened (or as it was given to [`Session::with_plan`]), counted and
+    /// checked over the same layers: what "compare with the plan as opened" compares with.
+    pub fn as_opened(&self) -> Self {
+        let (plan, settings) = &*self.opened;
+        self.with_plan(plan.clone(), settings.clone())
+    }
+}
+
+/// The communities of a plan file (or of a communities layer), with the street offices and
+/// districts its settings list and those its communities name.
+fn plan_of(
+    communities: Option<(&RawCollection, &Path)>,
+    settings: &PlanSettings,
+    projection: &LocalProjection,
+    warnings: &mut Vec<crate::io::warnings::LoadWarning>,
+) -> Result<Plan> {
+    let mut plan = match communities {
+        Some((raw, path)) => {
+            let (communities, community_warnings) =
+                communities_from_collection(raw, path, projection, &settings.layers.fields)?;
+            warnings.extend(community_warnings);
+            let mut plan = Plan::new(communities);
+            plan.street_offices = street_offices_in_metres(settings, path, projection)?;
+            plan.districts = settings.districts.clone();
+            plan
+        }
+        None => Plan::default(),
+    };
+    add_missing_street_offices_and_districts(&mut plan);
+    Ok(plan)
+}
+
+/// A session's layers and their indexes, which sessions of the same layers share, with what the
+/// layers as read depend on (their files and how they are read and converted): two sessions of
+/// the same identity hold the same layers.
+#[derive(Debug, Clone)]
+pub struct SharedLayers {
+    layers: Arc<BaseLayers>,
+    building_index: Arc<BuildingIndex>,
+    street_index: Arc<StreetIndex>,
+    projection: LocalProjection,
+    identity: String,
+}
+
+/// See [`SharedLayers`]; paths are made absolute so that the same file named from two
+/// folders is one file.
+fn layer_identity(
+    buildings: &Path,
+    streets: Option<&Path>,
+    settings: &PlanSettings,
+    profile: &RuleProfile,
+) -> String {
+    let absolute = |path: &Path| {
+        std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .to_string_lossy()
+            .into_owned()
+    };
+    let layers = &settings.layers;
+    serde_json::json!({
+        "buildings": absolute(buildings),
+        "streets": streets.map(absolute),
+        "fields": layers.fields,
+        "buildings_crs": layers.buildings_crs,
+        "streets_crs": layers.streets_crs,
+        "buildings_encoding": layers.buildings_encoding,
+        "streets_encoding": layers.streets_encoding,
+        "register": layers.register,
+        "estimate": profile.estimate,
+    })
+    .to_string()
+}
+
+/// A plan file read, its layers not yet.
+struct PlanFileRead {
+    raw_plan: RawCollection,
+    settings: PlanSettings,
+    profile: RuleProfile,
+    buildings_path: PathBuf,
+    streets_path: Option<PathBuf>,
+}
+
+impl PlanFileRead {
+    fn read(plan_path: &Path) -> Result<Self> {
+        let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
+        let mut settings = take_settings(&mut raw_plan, plan_path)?;
+        let folder = folder_of(plan_path);
+        let profile = resolve_profile(&settings, &folder)?;
+        let buildings_path = resolve(&folder, &settings.layers.buildings);
+        let streets_path = settings
+            .layers
+            .streets
+            .as_deref()
+            .map(|streets| resolve(&folder, streets));
+        // The register's path is kept absolute while the plan is open; saving writes it
+        // relative to the plan's folder again.
+        if let Some(register) = &mut settings.layers.register {
+            register.path = resolve(&folder, &register.path.to_string_lossy());
+        }
+        Ok(Self {
+            raw_plan,
+            settings,
+            profile,
+            buildings_path,
+            streets_path,
+        })
+    }
+
+    fn layer_identity(&self) -> String {
+        layer_identity(
+            &self.buildings_path,
+            self.streets_path.as_deref(),
+            &self.settings,
+            &self.profile,
+        )
+    }
+
+    /// Reads the layers the file names and opens the session.
+    fn open_layers(
+        self,
+        plan_path: &Path,
+        options: OpenOptions<'_>,
+        start: Instant,
+    ) -> Result<Session> {
+        let unwatched = LoadProgress::default();
+        let progress = options.progress.unwrap_or(&unwatched);
+        let (systems, encodings) = recorded_reading(&self.settings, plan_path)?;
+        let read = read_layers(
+            &self.buildings_path,
+            self.streets_path.as_deref(),
+            &self.settings.layers.fields,
+            &self.profile,
+            &LayerSources {
+                systems: &systems,
+                encodings: &encodings,
+                register: self.settings.layers.register.as_ref(),
+            },
+            options.cache,
+            progress,
+        )?;
+        let collection_members = self.raw_plan.foreign_members.clone();
+        let mut session = Session::assemble(
+            read,
+            Some((self.raw_plan, plan_path.to_path_buf())),
+            self.settings,
+            collection_members,
+            self.profile,
+            self.buildings_path,
+            self.streets_path,
+        )?;
+        session.plan_path = Some(plan_path.to_path_buf());
+        session.timings.load_ms = elapsed_ms(start)
+            - session.timings.index_ms
+            - session.timings.tally_ms
+            - session.timings.rules_ms;
         Ok(session)
     }
 }
