@@ -78,6 +78,12 @@ pub const DRAFT: Rgba = Rgba(0, 110, 230, 255);
 pub const SNAP_VERTEX: Rgba = Rgba(230, 0, 120, 255);
 /// Snapping to an edge or a street.
 pub const SNAP_EDGE: Rgba = Rgba(0, 160, 120, 255);
+/// While comparing: the boundaries before, dashed over the fills.
+pub const BOUNDARY_BEFORE: Rgba = Rgba(120, 40, 140, 255);
+/// While comparing: buildings that changed community.
+pub const MOVED_BUILDING: Rgba = Rgba(235, 120, 0, 255);
+/// While comparing: the buildings of the transfer picked in the matrix.
+pub const PICKED_TRANSFER: Rgba = Rgba(0, 150, 200, 255);
 /// Community outlines.
 pub const OUTLINE: Rgba = Rgba(40, 60, 90, 255);
 /// Residential buildings in no community.

@@ -1556,3 +1556,80 @@ fn the_print_preview_commits_its_choices_as_undo_steps_of_the_plan_and_writes_a_
     let pdf = std::fs::read(folder.path().join("map.pdf")).expect("the sheet is written");
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn comparing_with_the_plan_as_opened_after_a_split_shows_the_transfer_and_marks_its_buildings() {
+    let mut harness = harness(Language::Chinese);
+    let key = key_of(&harness, "SQ0041");
+    let bounds = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session
+            .plan()
+            .community(key)
+            .and_then(|community| community.boundary.bounding_rect())
+            .expect("has an extent")
+    };
+    let middle_y = bounds.center().y + 7.0;
+    let line = geo::LineString::from(vec![
+        (bounds.min().x - 25.0, middle_y),
+        (bounds.max().x + 25.0, middle_y),
+    ]);
+    assert!(
+        harness
+            .state_mut()
+            .apply(Intent::Edit(Command::Split { key, line }))
+    );
+    harness.run();
+    let new_half = households_of(&harness, "SQ0041-2");
+    assert!(new_half > 0, "the split gave the new half households");
+
+    harness.get_by_label("对比").click();
+    harness.run();
+    harness.get_by_label("与打开时的方案对比").click();
+    harness.run();
+    assert!(
+        harness.state().doc.comparison.is_some(),
+        "{:?}",
+        harness.state().ui.message
+    );
+    harness.get_by_label("方案对比");
+    harness.get_by_label_contains("变更楼栋");
+    // The matrix's one off-diagonal cell: SQ0041's households that went to its new half.
+    let cell = grouped(new_half);
+    let cells: Vec<_> = harness.query_all_by_label(&cell).collect();
+    assert!(!cells.is_empty(), "the transfer {cell} is in the matrix");
+    cells[0].click();
+    harness.run();
+    let view = harness.state().doc.comparison.as_ref().expect("comparing");
+    let (picked, buildings) = view.picked.as_ref().expect("a transfer is picked");
+    assert_eq!(
+        picked,
+        &(Some("SQ0041".to_owned()), Some("SQ0041-2".to_owned()))
+    );
+    assert!(!buildings.is_empty());
+    assert_eq!(
+        view.moved.len(),
+        buildings.len(),
+        "only the new half's buildings moved"
+    );
+    // The new half is selected, and the inspector shows it new, from nothing to its households.
+    assert_eq!(
+        harness.state().doc.selection,
+        vec![key_of(&harness, "SQ0041-2")]
+    );
+    harness.get_by_label_contains("对比前 → 后 (新增)");
+    harness.get_by_label_contains(&format!("0 → {cell}"));
+
+    // Undoing the split leaves nothing moved; ending the comparison closes the window.
+    harness.state_mut().apply(Intent::Undo);
+    harness.run();
+    let view = harness.state().doc.comparison.as_ref().expect("comparing");
+    assert!(view.moved.is_empty());
+    harness.get_by_label("没有楼栋变更社区");
+    harness.get_by_label("对比").click();
+    harness.run();
+    harness.get_by_label("结束对比").click();
+    harness.run();
+    assert!(harness.state().doc.comparison.is_none());
+    assert!(harness.query_by_label("方案对比").is_none());
+}

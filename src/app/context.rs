@@ -7,6 +7,7 @@ use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 use shequ_core::plan::CommunityType;
 
+use super::comparison::ComparisonView;
 use super::i18n::{self, Language, Strings};
 use super::state::{Document, Preferences};
 
@@ -25,6 +26,8 @@ pub struct ViewCtx<'a> {
     pub recent: &'a [PathBuf],
     /// Whether the built-in file dialog is always used.
     pub built_in_file_dialog: bool,
+    /// The plan compared with, while comparing.
+    pub comparison: Option<&'a ComparisonView>,
 }
 
 impl<'a> ViewCtx<'a> {
@@ -37,6 +40,7 @@ impl<'a> ViewCtx<'a> {
             strings: i18n::strings_of(preferences.language),
             recent: &preferences.recent,
             built_in_file_dialog: preferences.built_in_file_dialog,
+            comparison: document.comparison.as_ref(),
         }
     }
 

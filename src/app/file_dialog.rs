@@ -33,6 +33,8 @@ pub enum FileRequest {
     Basemap,
     /// Where to write the map sheet in this format.
     Sheet(SheetFormat),
+    /// A plan file to compare the open plan with.
+    CompareWith,
 }
 
 const PLAN_EXTENSIONS: &[&str] = &["geojson", "json"];
@@ -50,13 +52,14 @@ impl FileRequest {
             FileRequest::Layer(DraftLayer::Communities) => strings.existing_boundaries,
             FileRequest::Basemap => strings.add_basemap,
             FileRequest::Sheet(_) => strings.print_layout,
+            FileRequest::CompareWith => strings.compare_with_file,
         }
     }
 
     /// The kinds of file offered, named, with their extensions; none for a folder.
     fn filter(self, strings: &Strings) -> Option<(&'static str, &'static [&'static str])> {
         match self {
-            FileRequest::OpenPlan | FileRequest::SavePlan => {
+            FileRequest::OpenPlan | FileRequest::SavePlan | FileRequest::CompareWith => {
                 Some((strings.plan_files, PLAN_EXTENSIONS))
             }
             FileRequest::ExportFolder => None,
@@ -88,7 +91,10 @@ pub fn ask_system(
         dialog = dialog.add_filter(name, extensions);
     }
     match request {
-        FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => dialog.pick_file(),
+        FileRequest::OpenPlan
+        | FileRequest::Layer(_)
+        | FileRequest::Basemap
+        | FileRequest::CompareWith => dialog.pick_file(),
         FileRequest::SavePlan => dialog.set_file_name("plan.shequ.geojson").save_file(),
         FileRequest::Sheet(format) => dialog.set_file_name(format.file_name()).save_file(),
         FileRequest::ExportFolder => dialog.pick_folder(),
@@ -126,9 +132,10 @@ impl BuiltInDialog {
     /// The dialog for `request`, in the interface's language, opened at `folder`.
     pub fn open(request: FileRequest, strings: &Strings, folder: Option<&Path>) -> Self {
         let mut dialog = match request {
-            FileRequest::OpenPlan | FileRequest::Layer(_) | FileRequest::Basemap => {
-                egui_file::FileDialog::open_file()
-            }
+            FileRequest::OpenPlan
+            | FileRequest::Layer(_)
+            | FileRequest::Basemap
+            | FileRequest::CompareWith => egui_file::FileDialog::open_file(),
             FileRequest::SavePlan => {
                 egui_file::FileDialog::save_file().default_filename("plan.shequ.geojson")
             }

@@ -9,6 +9,7 @@ use shequ_core::gesture::ScreenTransform;
 use shequ_core::ids::CommunityKey;
 use shequ_core::search::SearchHit;
 
+use super::comparison::{CompareAgainst, TransferCell, TransferOrder};
 use super::file_dialog::FileRequest;
 use super::i18n::Language;
 
@@ -60,6 +61,14 @@ pub enum Intent {
     ChooseLayersForNewPlan,
     /// Open the print layout with its preview.
     OpenPrintPreview,
+    /// Compare the plan with another state of it, or another plan file.
+    Compare(CompareAgainst),
+    /// Stop comparing.
+    EndComparison,
+    /// Mark the buildings of one transfer of the comparison on the map and show them.
+    PickTransfer(TransferCell),
+    /// Order the transfer matrix's communities so.
+    SetTransferOrder(TransferOrder),
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

@@ -13,6 +13,7 @@ pub mod file_dialog;
 pub mod fonts;
 pub mod i18n;
 pub mod intent;
+pub mod comparison;
 pub mod loading;
 pub mod map;
 mod panels;
@@ -166,6 +167,24 @@ impl ShequApp {
         }
     }
 
+    /// Keeps the comparison current with the plan; a slow one waits while the pointer is down
+    /// (a vertex drag changes the plan every frame).
+    fn refresh_comparison(&mut self, ctx: &egui::Context) {
+        let title = self.strings().comparison_title;
+        let (Some(session), Some(view)) = (&self.doc.session, &mut self.doc.comparison) else {
+            return;
+        };
+        if view.comparing_time > std::time::Duration::from_millis(30)
+            && ctx.input(|input| input.pointer.any_down())
+        {
+            return;
+        }
+        if let Err(error) = view.refresh(session) {
+            self.ui.message = Some(format!("{title}: {error}"));
+            self.doc.comparison = None;
+        }
+    }
+
     /// The whole window's contents: input, then the panels (which read and push intents), then
     /// the intents carried out.
     pub fn show(&mut self, ui: &mut egui::Ui) {
@@ -173,6 +192,7 @@ impl ShequApp {
         self.finish_loading(&ctx);
         self.handle_dropped_files(&ctx);
         self.autosave();
+        self.refresh_comparison(&ctx);
         // The street blocks are derived (once) before the frame reads the plan, when the map
         // draws them or the assign-blocks tool picks them.
         if (self.ui.map.layers.blocks || matches!(self.ui.tool, Tool::AssignBlocks))
@@ -196,6 +216,7 @@ impl ShequApp {
                 .frame(egui::Frame::NONE)
                 .show(ui, |ui| tools::map_area(&view, state, ui, out));
             panels::print_preview(&view, state, &ctx, out);
+            panels::comparison_window(&view, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

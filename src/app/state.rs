@@ -10,6 +10,7 @@ use shequ_core::search::{Found, SearchHit};
 use shequ_core::violation::ViolationKey;
 
 use super::basemap::Basemaps;
+use super::comparison::ComparisonView;
 use super::dialogs::new_plan::draft::NewPlanDraft;
 use super::file_dialog::BuiltInDialog;
 use super::i18n::Language;
@@ -25,6 +26,8 @@ pub struct Document {
     pub session: Option<Session>,
     /// Selected communities, in the order they were picked.
     pub selection: Vec<CommunityKey>,
+    /// The plan compared with, while comparing.
+    pub comparison: Option<ComparisonView>,
 }
 
 /// The interface's state between frames: what the panels, tools and dialogs change directly,

@@ -12,7 +12,10 @@ use shequ_core::report::CheckReport;
 use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
+mod comparing;
+
 use super::basemap;
+use super::comparison::CompareAgainst;
 use super::dialogs::new_plan::draft::{DraftLayer, NewPlanDraft};
 use super::file_dialog::{self, BuiltInDialog, FileRequest};
 use super::i18n;
@@ -107,6 +110,16 @@ impl Target<'_> {
                 }
                 true
             }
+            Intent::Compare(against) => self.start_comparison(against),
+            Intent::EndComparison => self.document.comparison.take().is_some(),
+            Intent::PickTransfer(cell) => self.pick_transfer(cell),
+            Intent::SetTransferOrder(order) => match &mut self.document.comparison {
+                Some(view) => {
+                    view.order = order;
+                    true
+                }
+                None => false,
+            },
             Intent::ChooseLayersForNewPlan => {
                 // The dialog opens even when no file is chosen: it has its own Choose buttons.
                 self.start_new_plan(None, None, None);
@@ -206,6 +219,7 @@ impl Target<'_> {
             Ok(session) => {
                 self.document.session = Some(session);
                 self.document.selection.clear();
+                self.document.comparison = None;
                 self.ui.map.fitted = false;
                 true
             }
@@ -227,6 +241,7 @@ impl Target<'_> {
         }
         self.document.session = Some(session);
         self.document.selection.clear();
+        self.document.comparison = None;
         self.ui.tool = Tool::default();
         self.ui.map.fitted = false;
         // What the last plan's search found and pinned means nothing in this one.
@@ -434,6 +449,7 @@ impl Target<'_> {
             FileRequest::ExportFolder => self.export_to(&path),
             FileRequest::Sheet(format) => self.write_sheet(format, &path),
             FileRequest::Basemap => self.add_basemap(&path),
+            FileRequest::CompareWith => self.start_comparison(CompareAgainst::File(path)),
             FileRequest::Layer(layer) => match &mut self.ui.dialog {
                 Some(Dialog::NewPlan(draft)) => {
                     draft.set_layer(layer, path);

@@ -19,6 +19,7 @@ use shequ_core::violation::Location;
 use crate::app::i18n::Strings;
 use crate::theme;
 
+mod comparison;
 mod labels;
 pub mod legend;
 mod paint;

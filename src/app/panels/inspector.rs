@@ -74,10 +74,76 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                 .show(ui, |ui| {
                     attributes(view, state, ui, (key, &community), &offices, out);
                     ui.separator();
+                    if let Some(comparison) = view.comparison {
+                        before_and_after(ui, strings, comparison, &community.id);
+                        ui.separator();
+                    }
                     figures_section(ui, strings, &tally, &figures);
                     ui.separator();
                     violations_section(ui, strings, violations);
                 });
+        });
+}
+
+/// While comparing: the community's households, residents and buildings before and after.
+fn before_and_after(
+    ui: &mut egui::Ui,
+    strings: &Strings,
+    comparison: &crate::app::comparison::ComparisonView,
+    id: &str,
+) {
+    use shequ_core::compare::ChangeStatus;
+    let Some(change) = comparison
+        .comparison
+        .communities
+        .iter()
+        .find(|change| change.id == id)
+    else {
+        return;
+    };
+    let status = match change.status {
+        ChangeStatus::Unchanged => strings.status_unchanged,
+        ChangeStatus::Changed => strings.status_changed,
+        ChangeStatus::New => strings.status_new,
+        ChangeStatus::Removed => strings.status_removed,
+    };
+    ui.strong(format!("{} ({status})", strings.before_after));
+    egui::Grid::new("before and after")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            let rows = [
+                (
+                    strings.households,
+                    change.households_before,
+                    change.households_after,
+                ),
+                (
+                    strings.residents,
+                    change.residents_before,
+                    change.residents_after,
+                ),
+                (
+                    strings.buildings,
+                    u64::from(change.buildings_before),
+                    u64::from(change.buildings_after),
+                ),
+            ];
+            for (label, before, after) in rows {
+                ui.label(label);
+                let sign = match after.cmp(&before) {
+                    std::cmp::Ordering::Greater => "+",
+                    std::cmp::Ordering::Less => "−",
+                    std::cmp::Ordering::Equal => "±",
+                };
+                ui.label(format!(
+                    "{} → {}  ({sign}{})",
+                    grouped(before),
+                    grouped(after),
+                    grouped(after.abs_diff(before))
+                ));
+                ui.end_row();
+            }
         });
 }
 

@@ -2,6 +2,7 @@
 
 use eframe::egui::{self};
 
+use crate::app::comparison::CompareAgainst;
 use crate::app::context::ViewCtx;
 use crate::app::file_dialog::FileRequest;
 use crate::app::i18n::Language;
@@ -19,6 +20,7 @@ pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
             ui.menu_button(strings.file, |ui| file_menu(view, ui, out));
             ui.menu_button(strings.edit, |ui| edit_menu(view, state, ui, out));
             ui.menu_button(strings.view, |ui| view_menu(view, state, ui, out));
+            ui.menu_button(strings.compare_menu, |ui| compare_menu(view, ui, out));
             ui.menu_button(strings.help, |ui| help_menu(view, state, ui));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let other = match view.language {
@@ -31,6 +33,43 @@ pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
             });
         });
     });
+}
+
+/// Compare with the plan as opened, as last saved, or another plan file; end the comparison.
+fn compare_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
+    let open = view.session.is_some();
+    let saved = view
+        .session
+        .is_some_and(|session| session.plan_path().is_some());
+    if ui
+        .add_enabled(open, egui::Button::new(strings.compare_with_opened))
+        .clicked()
+    {
+        out.push(Intent::Compare(CompareAgainst::Opened));
+    }
+    if ui
+        .add_enabled(saved, egui::Button::new(strings.compare_with_saved))
+        .clicked()
+    {
+        out.push(Intent::Compare(CompareAgainst::Saved));
+    }
+    if ui
+        .add_enabled(open, egui::Button::new(strings.compare_with_file))
+        .clicked()
+    {
+        out.push(Intent::Choose(FileRequest::CompareWith));
+    }
+    ui.separator();
+    if ui
+        .add_enabled(
+            view.comparison.is_some(),
+            egui::Button::new(strings.end_comparison),
+        )
+        .clicked()
+    {
+        out.push(Intent::EndComparison);
+    }
 }
 
 /// New, open, recent, save, save as, export, quit.

@@ -2,6 +2,7 @@
 //! with the layers, the inspector and the violations. The dialogs are in `super::dialogs`.
 
 mod community_list;
+mod comparison;
 mod inspector;
 mod menu_bar;
 mod print_preview;
@@ -13,6 +14,7 @@ mod violations;
 mod widgets;
 
 pub use community_list::left_panel;
+pub use comparison::comparison_window;
 pub use inspector::inspector;
 pub use menu_bar::menu_bar;
 pub use print_preview::print_preview;

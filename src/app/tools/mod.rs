@@ -75,6 +75,9 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
         highlight.as_ref(),
         strings.households_unit,
     );
+    if let Some(comparison) = view.comparison {
+        state.map.paint_comparison(&painter, session, comparison);
+    }
     show_preview(view, state, ui.ctx(), &painter, &response);
     paint_tool(view, state, &painter, &response);
     if let Some(found) = &state.mark {
