@@ -50,6 +50,7 @@ fn harness_checking(
             layers: Default::default(),
             // Tests never call the system's dialog, which would wait for a person.
             built_in_file_dialog: true,
+            user_name: String::new(),
         },
     );
     let mut harness = Harness::builder()
@@ -1632,4 +1633,62 @@ fn comparing_with_the_plan_as_opened_after_a_split_shows_the_transfer_and_marks_
     harness.run();
     assert!(harness.state().doc.comparison.is_none());
     assert!(harness.query_by_label("方案对比").is_none());
+}
+
+#[test]
+fn the_change_log_lists_a_merge_and_its_undo_under_the_name_given_and_selects_their_communities() {
+    let mut harness = harness(Language::Chinese);
+    let (first, second) = (key_of(&harness, "SQ0041"), key_of(&harness, "SQ0042"));
+    let together = households_of(&harness, "SQ0041") + households_of(&harness, "SQ0042");
+    harness.get_by_label("编辑").click();
+    harness.run();
+    harness.get_by_label("修改记录…").click();
+    harness.run();
+    harness.get_by_label("尚无修改记录");
+    let name = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "操作人");
+    name.focus();
+    name.type_text("王工");
+    harness.run();
+    assert_eq!(harness.state().prefs.user_name, "王工");
+
+    harness.state_mut().doc.selection = vec![first, second];
+    harness.state_mut().apply(Intent::MergeSelection);
+    harness.state_mut().apply(Intent::Undo);
+    harness.run();
+    let log = harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("open")
+        .log()
+        .to_vec();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|entry| entry.user == "王工"));
+    // Newest first: the undo, then the merge with the merged households.
+    harness.get_by_label("撤销 合并");
+    harness.get_by_label_contains(&format!("→ {}", grouped(together)));
+
+    // A community filter that matches neither hides both; clearing it shows them again.
+    let filter = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "社区");
+    filter.focus();
+    filter.type_text("没有这个社区");
+    harness.run();
+    assert!(harness.query_by_label("撤销 合并").is_none());
+    harness.get_by_label("未找到");
+    harness.state_mut().ui.log_window = Some(Default::default());
+    harness.run();
+
+    // A click on an entry selects its communities.
+    harness.state_mut().doc.selection.clear();
+    let date = log[0].date().to_owned();
+    let times: Vec<_> = harness.query_all_by_label_contains(&date).collect();
+    assert_eq!(times.len(), 2, "an entry a row");
+    times[1].click();
+    harness.run();
+    let mut selected = harness.state().doc.selection.clone();
+    selected.sort();
+    let mut expected = vec![first, second];
+    expected.sort();
+    assert_eq!(selected, expected);
 }

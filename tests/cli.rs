@@ -783,6 +783,7 @@ fn export_writes_its_manifest_last_and_refuses_a_file_as_its_folder() {
             "communities.geojson",
             "communities.csv",
             "summary.csv",
+            "log.csv",
             "approval.xlsx",
             "map.pdf",
             "map.png"
@@ -1041,4 +1042,95 @@ fn compare_of_a_merged_plan_lists_one_transfer_in_every_format() {
     ]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("gone.shequ.geojson"));
+}
+
+#[test]
+fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_carries_the_transfers()
+{
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let merged = folder.path().join("merged.shequ.geojson");
+    let output = shequ(&[
+        "edit",
+        plan.to_str().expect("utf-8"),
+        "--merge",
+        "SQ0081,SQ0082",
+        "--out",
+        merged.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    // The merge is in the new plan's log, with the households of both communities.
+    let log = |format: &str| {
+        let output = shequ(&[
+            "log",
+            merged.to_str().expect("utf-8"),
+            "--format",
+            format,
+            "--lang",
+            "zh",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let entries: Value = serde_json::from_str(&log("json")).expect("JSON");
+    let entries = entries.as_array().expect("a list");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["step_zh"], "合并");
+    assert_eq!(entries[0]["action"], "done");
+    let ids: Vec<&str> = entries[0]["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .filter_map(|community| community["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["SQ0081", "SQ0082"]);
+    let csv = log("csv");
+    assert!(
+        csv.starts_with("\u{feff}时间,操作人,操作,步骤,说明,社区编号"),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "a header and a row a community: {csv}"
+    );
+    assert!(log("table").contains("合并"));
+    // The original plan has no log yet.
+    let output = shequ(&["log", plan.to_str().expect("utf-8"), "--lang", "en"]);
+    assert!(text(&output.stdout).contains("No changes recorded"));
+
+    let out = folder.path().join("export");
+    let output = shequ(&[
+        "export",
+        merged.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--formats",
+        "csv,xlsx",
+        "--compare-with",
+        plan.to_str().expect("utf-8"),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let transfers = std::fs::read_to_string(out.join("transfers.csv")).expect("transfers.csv");
+    assert!(transfers.starts_with("\u{feff}From,To,Households,Residents,Buildings\n"));
+    let moved: Vec<&str> = transfers
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            cells[0] != cells[1]
+        })
+        .collect();
+    assert_eq!(moved.len(), 1, "{transfers}");
+    assert!(moved[0].starts_with("SQ0082,SQ0081,"));
+    let log_csv = std::fs::read_to_string(out.join("log.csv")).expect("log.csv");
+    assert!(log_csv.contains(",done,merge,"), "{log_csv}");
+    let workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(out.join("approval.xlsx")).expect("opens");
+    let names = calamine::Reader::sheet_names(&workbook);
+    assert!(names.iter().any(|name| name == "Change log"), "{names:?}");
+    assert!(names.iter().any(|name| name == "Transfers"), "{names:?}");
 }

@@ -129,13 +129,12 @@ impl History {
         Ok(())
     }
 
-    /// Closes the transaction as one undo step (none if it recorded nothing).
-    pub fn commit(&mut self) {
-        let Some(transaction) = self.open.take() else {
-            return;
-        };
+    /// Closes the transaction as one undo step (none if it recorded nothing); returns the step
+    /// when there was one.
+    pub fn commit(&mut self) -> Option<Step> {
+        let transaction = self.open.take()?;
         if transaction.inverses.is_empty() {
-            return;
+            return None;
         }
         let mut inverses = transaction.inverses;
         inverses.reverse();
@@ -146,6 +145,7 @@ impl History {
             state_before: transaction.state_before,
             state_after,
         });
+        Some(transaction.step)
     }
 
     /// Closes the transaction without a step and returns the command that takes back everything

@@ -27,6 +27,7 @@ pub mod layers;
 pub mod plan;
 pub mod violation;
 pub mod exception;
+pub mod audit;
 
 // Files: formats, then layer files to base layers.
 pub mod io;
@@ -47,8 +48,8 @@ pub mod history;
 // The façade and what is built on it.
 pub mod session;
 pub mod report;
-pub mod export;
 pub mod compare;
+pub mod export;
 pub mod gesture;
 pub mod gen_city;
 #[cfg(feature = "test-support")]

@@ -28,6 +28,8 @@ pub struct ViewCtx<'a> {
     pub built_in_file_dialog: bool,
     /// The plan compared with, while comparing.
     pub comparison: Option<&'a ComparisonView>,
+    /// The name the change log records (blank: the system account).
+    pub user_name: &'a str,
 }
 
 impl<'a> ViewCtx<'a> {
@@ -41,6 +43,7 @@ impl<'a> ViewCtx<'a> {
             recent: &preferences.recent,
             built_in_file_dialog: preferences.built_in_file_dialog,
             comparison: document.comparison.as_ref(),
+            user_name: &preferences.user_name,
         }
     }
 

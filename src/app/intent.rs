@@ -69,6 +69,10 @@ pub enum Intent {
     PickTransfer(TransferCell),
     /// Order the transfer matrix's communities so.
     SetTransferOrder(TransferOrder),
+    /// Open the change log window.
+    OpenChangeLog,
+    /// The name the change log records from now on (blank: the system account).
+    SetUserName(String),
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

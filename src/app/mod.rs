@@ -217,6 +217,7 @@ impl ShequApp {
                 .show(ui, |ui| tools::map_area(&view, state, ui, out));
             panels::print_preview(&view, state, &ctx, out);
             panels::comparison_window(&view, &ctx, out);
+            panels::change_log_window(&view, state, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

@@ -81,6 +81,19 @@ pub struct UiState {
     pub basemaps_to_add: Vec<PathBuf>,
     /// The print layout with its preview, while open.
     pub print_preview: Option<PrintPreview>,
+    /// The change log window's filters, while it is open.
+    pub log_window: Option<LogFilter>,
+}
+
+/// What the change log window lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Entries touching a community whose id or name contains this.
+    pub community: String,
+    /// Only this person's entries.
+    pub user: Option<String>,
+    /// Only this day's entries (YYYY-MM-DD).
+    pub date: Option<String>,
 }
 
 /// The search box's state.
@@ -126,6 +139,7 @@ impl UiState {
             mark: None,
             pinned_building: None,
             print_preview: None,
+            log_window: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }
@@ -170,6 +184,8 @@ pub struct Preferences {
     pub layers: LayerVisibility,
     /// Always use shequ's own file dialog, even where the system offers one.
     pub built_in_file_dialog: bool,
+    /// The name the change log records for this person's changes (blank: the system account).
+    pub user_name: String,
 }
 
 impl Default for Preferences {
@@ -179,6 +195,7 @@ impl Default for Preferences {
             recent: Vec::new(),
             layers: LayerVisibility::default(),
             built_in_file_dialog: false,
+            user_name: String::new(),
         }
     }
 }

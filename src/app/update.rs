@@ -110,6 +110,19 @@ impl Target<'_> {
                 }
                 true
             }
+            Intent::OpenChangeLog => {
+                if self.ui.log_window.is_none() {
+                    self.ui.log_window = Some(Default::default());
+                }
+                true
+            }
+            Intent::SetUserName(name) => {
+                if let Some(session) = &mut self.document.session {
+                    session.set_user(&name);
+                }
+                self.preferences.user_name = name;
+                true
+            }
             Intent::Compare(against) => self.start_comparison(against),
             Intent::EndComparison => self.document.comparison.take().is_some(),
             Intent::PickTransfer(cell) => self.pick_transfer(cell),
@@ -216,7 +229,8 @@ impl Target<'_> {
             return false;
         };
         match Session::open_recovery(recovery, &plan_path) {
-            Ok(session) => {
+            Ok(mut session) => {
+                session.set_user(&self.preferences.user_name);
                 self.document.session = Some(session);
                 self.document.selection.clear();
                 self.document.comparison = None;
@@ -231,7 +245,8 @@ impl Target<'_> {
     }
 
     /// Makes `session` the open plan, offering its recovery file when one was left.
-    pub fn show_session(&mut self, session: Session) {
+    pub fn show_session(&mut self, mut session: Session) {
+        session.set_user(&self.preferences.user_name);
         if let Some(path) = session.plan_path() {
             remember_recent(self.preferences, path);
             let recovery = recovery_path(path);
@@ -372,8 +387,15 @@ impl Target<'_> {
         let Some(session) = &self.document.session else {
             return false;
         };
-        let options = shequ_core::export::ExportOptions::new(self.preferences.language);
-        match crate::sheet::export_with_map(session, folder, &options) {
+        let mut options = shequ_core::export::ExportOptions::new(self.preferences.language);
+        // While comparing, the export carries the transfers.
+        options.comparison = self
+            .document
+            .comparison
+            .as_ref()
+            .map(|view| view.comparison.clone());
+        let layout = &session.settings().print_layout;
+        match crate::sheet::export_with_map(session, folder, &options, layout) {
             Ok(_) => {
                 let notice = format!("{} {}", self.strings().exported, folder.display());
                 self.ui.notify(notice);

@@ -8,6 +8,8 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use shequ_core::Session;
 use shequ_core::compare::{ChangeStatus, Comparison, compare};
+use shequ_core::export::changes::{TRANSFER_COLUMNS, transfer_rows};
+use shequ_core::export::{csv_bytes, headers_in};
 use shequ_core::format::grouped;
 use shequ_core::lang::Language;
 use shequ_core::session::OpenOptions;
@@ -75,25 +77,11 @@ fn community_or_none(id: &Option<String>) -> String {
 }
 
 fn transfers_csv(comparison: &Comparison, language: Language) -> anyhow::Result<String> {
-    let mut buffer = Vec::from(*b"\xEF\xBB\xBF");
-    {
-        let mut writer = csv::Writer::from_writer(&mut buffer);
-        writer.write_record(match language {
-            Language::Chinese => ["原社区", "新社区", "户数", "人口", "楼栋"],
-            Language::English => ["from", "to", "households", "residents", "buildings"],
-        })?;
-        for transfer in &comparison.transfers {
-            writer.write_record([
-                transfer.from.clone().unwrap_or_default(),
-                transfer.to.clone().unwrap_or_default(),
-                transfer.households.to_string(),
-                transfer.residents.to_string(),
-                transfer.buildings.to_string(),
-            ])?;
-        }
-        writer.flush()?;
-    }
-    Ok(String::from_utf8(buffer)?)
+    let bytes = csv_bytes(
+        &headers_in(&TRANSFER_COLUMNS, language),
+        &transfer_rows(comparison),
+    )?;
+    Ok(String::from_utf8(bytes)?)
 }
 
 fn tables(comparison: &Comparison, language: Language) -> String {

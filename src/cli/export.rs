@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use clap::Args;
 use shequ::sheet::export_with_map;
 use shequ_core::Session;
+use shequ_core::compare::compare;
 use shequ_core::crs::Crs;
-use shequ_core::edit::Command;
 use shequ_core::export::{ExportFormats, ExportOptions};
 use shequ_core::io::print_layout::{Orientation, Paper, PrintScale};
 use shequ_core::load::encoding_of;
+use shequ_core::session::OpenOptions;
 
 use super::layers::EXIT_CLEAN;
 use shequ_core::lang::Language;
@@ -56,6 +57,10 @@ pub struct ExportArguments {
     /// The map sheet's title 标题 (by default the plan's title).
     #[arg(long)]
     pub title: Option<String>,
+    /// Compare with this plan 对比方案 (the plan before, over the same buildings) and add the
+    /// transfers: transfers.csv and a sheet in approval.xlsx.
+    #[arg(long, value_name = "OLD")]
+    pub compare_with: Option<PathBuf>,
 }
 
 fn paper_parser(text: &str) -> Result<Paper, String> {
@@ -84,7 +89,7 @@ fn formats_parser(list: &str) -> Result<ExportFormats, String> {
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
-    let mut session = Session::open(&arguments.plan)?;
+    let session = Session::open(&arguments.plan)?;
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     super::table::print_warnings(session.warnings(), language);
     let mut options = ExportOptions::new(language);
@@ -96,6 +101,12 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
         options.encoding =
             encoding_of(label).map_err(|problem| anyhow::anyhow!("--encoding: {problem}"))?;
     }
+    if let Some(old) = &arguments.compare_with {
+        let before = Session::open_beside(old, &session.shared_layers(), OpenOptions::default())?;
+        super::table::print_warnings(before.warnings(), language);
+        options.comparison = Some(compare(&before, &session)?);
+    }
+    // The flags apply to this export only: the plan file is not written.
     let mut layout = session.settings().print_layout.clone();
     layout.paper = arguments.paper.unwrap_or(layout.paper);
     layout.orientation = arguments.orientation.unwrap_or(layout.orientation);
@@ -103,13 +114,7 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     if let Some(title) = &arguments.title {
         layout.title = Some(title.clone());
     }
-    if layout != session.settings().print_layout {
-        // For this export only: the plan file is not written.
-        session.execute(Command::SetPrintLayout {
-            layout: Box::new(layout),
-        })?;
-    }
-    let files = export_with_map(&session, &arguments.out, &options)?;
+    let files = export_with_map(&session, &arguments.out, &options, &layout)?;
     for file in &files {
         println!("Wrote {}", file.display());
     }

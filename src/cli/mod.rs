@@ -1,4 +1,5 @@
-//! The command line: `check`, `import`, `accept`, `edit`, `export`, `compare`, `gen-city`, `profile`.
+//! The command line: `check`, `import`, `accept`, `edit`, `export`, `compare`, `log`, `gen-city`,
+//! `profile`.
 
 mod accept;
 mod check;
@@ -8,6 +9,7 @@ mod export;
 mod gen_city;
 mod import;
 mod layers;
+mod log;
 mod profile;
 mod table;
 
@@ -63,6 +65,9 @@ pub enum Command {
     /// households that move from one community to another building by building, street offices,
     /// and the violations fixed and introduced.
     Compare(compare::CompareArguments),
+    /// The plan's change log 修改记录: who changed what and when, with the households of the
+    /// communities each change touched (undo and redo included).
+    Log(log::LogArguments),
     /// Generate a synthetic city 生成示例城市 (streets, buildings, communities) for demos and benchmarks.
     GenCity(gen_city::GenCityArguments),
     /// Show the rule profile 规则配置 (every figure of the regulation, with its clause 条款).
@@ -76,6 +81,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import(arguments) => import::run(&arguments),
         Command::Export(arguments) => export::run(&arguments),
         Command::Compare(arguments) => compare::run(&arguments),
+        Command::Log(arguments) => log::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
         Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),

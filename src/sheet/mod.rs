@@ -25,6 +25,7 @@ use anyhow::Context;
 use shequ_core::Session;
 use shequ_core::export::{ExportFormats, ExportOptions, export_for_approval, finish_export};
 use shequ_core::io::atomic::write_atomically;
+use shequ_core::io::print_layout::PrintLayout;
 use shequ_core::lang::Language;
 use shequ_core::report::CheckReport;
 
@@ -305,10 +306,11 @@ pub fn export_with_map(
     session: &Session,
     folder: &Path,
     options: &ExportOptions,
+    layout: &PrintLayout,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = CheckReport::of(session);
     let mut files = export_for_approval(session, &report, folder, options)?.written;
-    let sheet_options = SheetOptions::of(session, options.language);
+    let sheet_options = SheetOptions::with_layout(layout.clone(), options.language);
     files.extend(write_sheets(
         session,
         &report,

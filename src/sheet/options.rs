@@ -20,7 +20,11 @@ pub struct SheetOptions {
 impl SheetOptions {
     /// The plan's own print layout in `language`, dated as the layout says or today.
     pub fn of(session: &Session, language: Language) -> Self {
-        let layout = session.settings().print_layout.clone();
+        Self::with_layout(session.settings().print_layout.clone(), language)
+    }
+
+    /// `layout` in `language`, dated as the layout says or today.
+    pub fn with_layout(layout: PrintLayout, language: Language) -> Self {
         let date = layout
             .date
             .clone()

@@ -3,6 +3,7 @@
 //! whole plan with targets and funding), and the workbook `approval.xlsx` (see [`workbook`]).
 //! The CSV files are UTF-8 with a byte-order mark, so Excel shows Chinese text.
 
+pub mod changes;
 pub mod gis;
 pub mod workbook;
 
@@ -62,6 +63,9 @@ pub struct ExportOptions {
     pub crs: crate::crs::Crs,
     /// The Shapefile's text encoding (UTF-8, or GBK for older tools).
     pub encoding: &'static encoding_rs::Encoding,
+    /// The plan compared with another, whose transfers the export adds (`transfers.csv` and a
+    /// workbook sheet).
+    pub comparison: Option<crate::compare::Comparison>,
 }
 
 impl ExportOptions {
@@ -72,6 +76,7 @@ impl ExportOptions {
             language,
             crs: crate::crs::Crs::wgs84(),
             encoding: encoding_rs::UTF_8,
+            comparison: None,
         }
     }
 }
@@ -177,7 +182,11 @@ const SUMMARY_COLUMNS: [(&str, &str); 18] = [
 ];
 
 /// The headers of `columns` in `language`.
-fn headers_in(columns: &[(&'static str, &'static str)], language: Language) -> Vec<&'static str> {
+/// CSV headers in `language`, of (English, Chinese) columns.
+pub fn headers_in(
+    columns: &[(&'static str, &'static str)],
+    language: Language,
+) -> Vec<&'static str> {
     columns
         .iter()
         .map(|(english, chinese)| language.pick(chinese, english))
@@ -236,21 +245,26 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+/// Rows as UTF-8 CSV with a byte-order mark (so that Excel shows Chinese text), each cell made
+/// [`spreadsheet_safe`].
+pub fn csv_bytes(
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::result::Result<Vec<u8>, csv::Error> {
     let mut buffer = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut buffer);
-        writer.write_record(header).map_err(csv_error(path))?;
+        writer.write_record(header)?;
         for row in rows {
-            writer
-                .write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
-                .map_err(csv_error(path))?;
+            writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
         }
-        writer.flush().map_err(|source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        writer.flush()?;
     }
+    Ok(buffer)
+}
+
+fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let buffer = csv_bytes(header, rows).map_err(csv_error(path))?;
     write_atomically(path, |file| file.write_all(&buffer))
 }
 
@@ -393,10 +407,30 @@ pub fn export_for_approval(
             &summary_rows(session, report, options.language),
         )?;
         written.extend([communities_csv, summary_csv]);
+        let log_csv = folder.join(changes::LOG_FILE_NAME);
+        write_csv(
+            &log_csv,
+            &headers_in(&changes::LOG_COLUMNS, options.language),
+            &changes::log_rows(session.log(), options.language),
+        )?;
+        written.push(log_csv);
+        if let Some(comparison) = &options.comparison {
+            let transfers_csv = folder.join(changes::TRANSFERS_FILE_NAME);
+            write_csv(
+                &transfers_csv,
+                &headers_in(&changes::TRANSFER_COLUMNS, options.language),
+                &changes::transfer_rows(comparison),
+            )?;
+            written.push(transfers_csv);
+        }
     }
     if formats.xlsx {
         let path = folder.join(workbook::WORKBOOK_FILE_NAME);
-        workbook::write_workbook(&path, report, options.language)?;
+        let what_changed = workbook::Changes {
+            log: session.log(),
+            comparison: options.comparison.as_ref(),
+        };
+        workbook::write_workbook(&path, report, &what_changed, options.language)?;
         written.push(path);
     }
     if formats.shp {

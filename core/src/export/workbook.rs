@@ -284,15 +284,85 @@ fn exceptions_sheet(report: &CheckReport, language: Language) -> Sheet {
     }
 }
 
-/// Writes the approval workbook of `report` to `path`, in `language`.
-pub fn write_workbook(path: &Path, report: &CheckReport, language: Language) -> Result<()> {
+/// What changed, for the workbook's last sheets: the change log, and the transfers where the
+/// plan is compared with another.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Changes<'a> {
+    /// The plan's change log.
+    pub log: &'a [crate::audit::LogEntry],
+    /// The comparison, if any.
+    pub comparison: Option<&'a crate::compare::Comparison>,
+}
+
+/// A sheet of text rows whose `numbers` columns hold numbers (an empty cell stays empty);
+/// `columns` are (English, Chinese), as the CSV files name them.
+fn sheet_of_rows(
+    name: (&'static str, &'static str),
+    columns: &[(&'static str, &'static str)],
+    numbers: &[usize],
+    rows: Vec<Vec<String>>,
+) -> Sheet {
+    Sheet {
+        name,
+        headers: columns
+            .iter()
+            .map(|(english, chinese)| (*chinese, *english))
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .enumerate()
+                    .map(|(column, text)| match text.parse::<f64>() {
+                        Ok(number) if numbers.contains(&column) => Cell::Number(number),
+                        _ => Cell::Text(text),
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// The log sheet, and the transfers sheet when there is a comparison.
+fn change_sheets(changes: &Changes<'_>, language: Language) -> Vec<Sheet> {
+    use super::changes::{
+        LOG_COLUMNS, LOG_NUMBER_COLUMNS, TRANSFER_COLUMNS, TRANSFER_NUMBER_COLUMNS, log_rows,
+        transfer_rows,
+    };
+    let mut sheets = vec![sheet_of_rows(
+        ("修改记录", "Change log"),
+        &LOG_COLUMNS,
+        &LOG_NUMBER_COLUMNS,
+        log_rows(changes.log, language),
+    )];
+    if let Some(comparison) = changes.comparison {
+        sheets.push(sheet_of_rows(
+            ("户数迁移", "Transfers"),
+            &TRANSFER_COLUMNS,
+            &TRANSFER_NUMBER_COLUMNS,
+            transfer_rows(comparison),
+        ));
+    }
+    sheets
+}
+
+/// Writes the approval workbook of `report` and `changes` to `path`, in `language`.
+pub fn write_workbook(
+    path: &Path,
+    report: &CheckReport,
+    changes: &Changes<'_>,
+    language: Language,
+) -> Result<()> {
     let refused = |error: XlsxError| Error::Write {
         path: path.to_path_buf(),
         source: std::io::Error::other(error.to_string()),
     };
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    for sheet in sheets(report, language) {
+    for sheet in sheets(report, language)
+        .into_iter()
+        .chain(change_sheets(changes, language))
+    {
         write_sheet(workbook.add_worksheet(), &sheet, language, &bold).map_err(refused)?;
     }
     let bytes = workbook.save_to_buffer().map_err(refused)?;

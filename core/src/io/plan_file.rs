@@ -127,6 +127,13 @@ pub struct PlanSettings {
     /// How the map sheet is printed (paper, scale, title, approval block).
     #[serde(default, skip_serializing_if = "PrintLayout::is_default")]
     pub print_layout: PrintLayout,
+    /// The change log, oldest first (read apart from the rest by [`take_settings`], so that a
+    /// log that cannot be read leaves the plan usable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<crate::audit::LogEntry>,
+    /// A log member that could not be read, to report when the plan opens.
+    #[serde(skip)]
+    pub unreadable_log: Option<crate::audit::UnreadableLog>,
     /// Members this version does not know (accepted exceptions of a newer one, …), kept.
     #[serde(flatten)]
     pub other_members: Map<String, Value>,
@@ -155,6 +162,8 @@ impl PlanSettings {
             exceptions: Vec::new(),
             basemaps: Vec::new(),
             print_layout: PrintLayout::default(),
+            log: Vec::new(),
+            unreadable_log: None,
             other_members: Map::new(),
         }
     }
@@ -204,10 +213,18 @@ pub fn take_settings(raw: &mut RawCollection, path: &Path) -> Result<PlanSetting
             problem: "is missing, so this is a plain GeoJSON layer, not a shequ plan. Start a plan from layers with `shequ import --buildings B --streets S --communities THIS_FILE --out PLAN`.".to_owned(),
         });
     };
-    let settings: PlanSettings = serde_json::from_value(member).map_err(|error| Error::Plan {
-        path: path.to_path_buf(),
-        problem: format!("{error}. Compare it with a plan written by `shequ import`."),
-    })?;
+    let mut member = member;
+    let (log, unreadable_log) = match member.as_object_mut() {
+        Some(object) => crate::audit::take_log(object),
+        None => (Vec::new(), None),
+    };
+    let mut settings: PlanSettings =
+        serde_json::from_value(member).map_err(|error| Error::Plan {
+            path: path.to_path_buf(),
+            problem: format!("{error}. Compare it with a plan written by `shequ import`."),
+        })?;
+    settings.log = log;
+    settings.unreadable_log = unreadable_log;
     if settings.format_version > FORMAT_VERSION {
         return Err(Error::Plan {
             path: path.to_path_buf(),
@@ -218,6 +235,25 @@ pub fn take_settings(raw: &mut RawCollection, path: &Path) -> Result<PlanSetting
         });
     }
     Ok(settings)
+}
+
+/// The change log of a plan file, read without its layers; a log that cannot be read is
+/// returned as such, with no entries.
+pub fn read_plan_log(
+    path: &Path,
+) -> Result<(
+    Vec<crate::audit::LogEntry>,
+    Option<crate::audit::UnreadableLog>,
+)> {
+    let mut raw = crate::io::geojson::read_feature_collection(
+        path,
+        crate::io::geojson::DEFAULT_MAX_FILE_BYTES,
+    )?;
+    let mut settings = take_settings(&mut raw, path)?;
+    Ok((
+        std::mem::take(&mut settings.log),
+        settings.unreadable_log.take(),
+    ))
 }
 
 /// Street offices of the settings, boundaries in metres.

@@ -25,7 +25,7 @@ pub struct LoadWarning {
     pub problem_zh: String,
     /// What the planner can do, in Chinese.
     pub advice_zh: String,
-    /// How many features have it.
+    /// How many features have it; none for a warning about the file as a whole.
     pub count: usize,
     /// The first few features, as `#index (id)`.
     pub first_features: Vec<String>,
@@ -33,6 +33,16 @@ pub struct LoadWarning {
 
 impl fmt::Display for LoadWarning {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.count == 0 {
+            // About the file as a whole, not its features.
+            return write!(
+                formatter,
+                "{}: {}. {}",
+                self.path.display(),
+                self.problem,
+                self.advice
+            );
+        }
         write!(formatter, "{}: {} feature", self.path.display(), self.count)?;
         if self.count == 1 {
             // Problems are written for several features ("have …").
@@ -66,6 +76,14 @@ impl LoadWarning {
     pub fn describe(&self, language: Language) -> String {
         if language == Language::English {
             return self.to_string();
+        }
+        if self.count == 0 {
+            return format!(
+                "{}: {}。{}",
+                self.path.display(),
+                self.problem_zh,
+                self.advice_zh
+            );
         }
         let mut text = format!(
             "{}: {} 个要素{}",

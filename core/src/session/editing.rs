@@ -1,6 +1,7 @@
 //! The only place a session's plan changes: commands carried out through [`EditTarget`], recorded
 //! in the history, undone and redone, with the touched communities recounted and re-checked.
 
+use crate::audit::LogAction;
 use crate::edit::{Applied, Command, EditError, EditTarget, Effects, Locks, Step};
 use crate::ids::CommunityKey;
 use crate::violation::ViolationKey;
@@ -13,25 +14,45 @@ impl Session {
     /// nothing.
     pub fn execute(&mut self, command: Command) -> Result<Effects, EditError> {
         let step = command.step();
-        let applied = self.apply(command, Locks::Honour)?;
-        if !applied.effects.is_empty() {
-            self.history.record(step, applied.inverse);
+        // Inside a transaction the log waits for the whole step, as the history does.
+        let mut before = match self.open_step.take() {
+            Some(open) => open,
+            None => self.before_step(Some(&command)),
+        };
+        let in_transaction = self.history.in_transaction();
+        let effects = self.apply(command, Locks::Honour).map(|applied| {
+            before.touched(applied.effects.communities.iter().copied());
+            if !applied.effects.is_empty() {
+                self.history.record(step, applied.inverse);
+            }
+            applied.effects
+        });
+        if in_transaction {
+            self.open_step = Some(before);
+        } else if effects.as_ref().is_ok_and(|effects| !effects.is_empty()) {
+            self.log_step(LogAction::Done, step, before);
         }
-        Ok(applied.effects)
+        effects
     }
 
     /// Opens a transaction: every command until [`Session::commit`] becomes one undo step.
     pub fn begin(&mut self, step: Step) -> Result<(), EditError> {
-        self.history.begin(step)
+        self.history.begin(step)?;
+        self.open_step = Some(self.before_step(None));
+        Ok(())
     }
 
     /// Closes the transaction as one undo step (none if it changed nothing).
     pub fn commit(&mut self) {
-        self.history.commit();
+        let before = self.open_step.take();
+        if let (Some(step), Some(before)) = (self.history.commit(), before) {
+            self.log_step(LogAction::Done, step, before);
+        }
     }
 
     /// Closes the transaction by taking back everything done in it (Esc during a drag).
     pub fn abort(&mut self) -> Result<(), EditError> {
+        self.open_step = None;
         match self.history.abort() {
             Some(inverse) => self.apply(inverse, Locks::Ignore).map(|_| ()),
             None => Ok(()),
@@ -40,12 +61,18 @@ impl Session {
 
     /// Takes back the last step; false when there is none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
+        // A step still open is closed first, as the history closes it.
+        self.commit();
         let Some(entry) = self.history.take_undo() else {
             return Ok(false);
         };
+        let mut before = self.before_step(Some(&entry.command));
         match self.apply(entry.command.clone(), Locks::Ignore) {
             Ok(applied) => {
+                before.touched(applied.effects.communities.iter().copied());
+                let step = entry.step;
                 self.history.undone(entry, applied.inverse);
+                self.log_step(LogAction::Undone, step, before);
                 Ok(true)
             }
             Err(error) => {
@@ -60,9 +87,13 @@ impl Session {
         let Some(entry) = self.history.take_redo() else {
             return Ok(false);
         };
+        let mut before = self.before_step(Some(&entry.command));
         match self.apply(entry.command.clone(), Locks::Ignore) {
             Ok(applied) => {
+                before.touched(applied.effects.communities.iter().copied());
+                let step = entry.step;
                 self.history.redone(entry, applied.inverse);
+                self.log_step(LogAction::Redone, step, before);
                 Ok(true)
             }
             Err(error) => {

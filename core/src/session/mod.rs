@@ -28,6 +28,7 @@ use crate::tally::Tallies;
 use crate::violation::{Violation, ViolationKey};
 
 mod editing;
+mod log;
 mod open;
 mod previews;
 mod queries;
@@ -115,6 +116,10 @@ pub struct Session {
     rules: RuleResults,
     /// Undo and redo.
     history: History,
+    /// Who the change log names.
+    user: String,
+    /// The communities as they were when the open transaction began, for its log entry.
+    open_step: Option<log::Before>,
     /// Bumped by every change to the plan: what the app compares to know its drawing is stale.
     generation: u64,
     /// Street blocks, derived on first use.

@@ -88,6 +88,7 @@ impl Session {
             options.progress.unwrap_or(&unwatched),
         );
         session.plan_path = Some(plan_path.to_path_buf());
+        session.report_unreadable_log(plan_path);
         session.timings.layers_from_cache = true;
         session.timings.load_ms =
             elapsed_ms(start) - session.timings.tally_ms - session.timings.rules_ms;
@@ -306,6 +307,8 @@ impl Session {
             rules: RuleResults::default(),
             baseline: std::collections::HashSet::new(),
             history: crate::history::History::default(),
+            user: crate::audit::system_user(),
+            open_step: None,
             generation: 0,
             blocks: None,
             street_names: std::sync::OnceLock::new(),
@@ -496,6 +499,7 @@ impl PlanFileRead {
             self.streets_path,
         )?;
         session.plan_path = Some(plan_path.to_path_buf());
+        session.report_unreadable_log(plan_path);
         session.timings.load_ms = elapsed_ms(start)
             - session.timings.index_ms
             - session.timings.tally_ms

@@ -242,5 +242,15 @@ pub struct Strings {
     pub pick_cell_hint: &'static str,
     pub dashed_before: &'static str,
     pub not_saved_yet: &'static str,
+    pub change_log: &'static str,
+    /// The Edit menu's item that opens the change log.
+    pub open_change_log: &'static str,
+    pub log_user: &'static str,
+    pub log_user_hint: &'static str,
+    pub no_changes_recorded: &'static str,
+    pub log_click_hint: &'static str,
+    pub log_time: &'static str,
+    pub log_change: &'static str,
+    pub log_communities: &'static str,
     pub type_names: [&'static str; 3],
 }

@@ -185,6 +185,16 @@ fn edit_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut V
     {
         open_accept_dialog(view, state);
     }
+    ui.separator();
+    if ui
+        .add_enabled(
+            view.session.is_some(),
+            egui::Button::new(strings.open_change_log),
+        )
+        .clicked()
+    {
+        out.push(Intent::OpenChangeLog);
+    }
 }
 
 /// Layers, zoom, language.

@@ -1,6 +1,7 @@
 //! The panels around the map, one file each: menu bar, toolbar, status bar, the community list
 //! with the layers, the inspector and the violations. The dialogs are in `super::dialogs`.
 
+mod change_log;
 mod community_list;
 mod comparison;
 mod inspector;
@@ -13,6 +14,7 @@ mod toolbar;
 mod violations;
 mod widgets;
 
+pub use change_log::change_log_window;
 pub use community_list::left_panel;
 pub use comparison::comparison_window;
 pub use inspector::inspector;
