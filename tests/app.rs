@@ -1692,3 +1692,56 @@ fn the_change_log_lists_a_merge_and_its_undo_under_the_name_given_and_selects_th
     expected.sort();
     assert_eq!(selected, expected);
 }
+
+#[test]
+fn a_new_scenario_is_a_copy_with_its_own_edits_and_undo_and_the_toolbar_switches_back() {
+    let mut harness = harness(Language::Chinese);
+    let (first, second) = (
+        households_of(&harness, "SQ0041"),
+        households_of(&harness, "SQ0042"),
+    );
+    harness.get_by_label("方案").click();
+    harness.run();
+    harness.get_by_label("新建方案（复制当前）…").click();
+    harness.run();
+    // The name is proposed; OK makes the copy, and the plan stays on the scenario it was on.
+    harness.get_by_label("确定").click();
+    harness.run();
+    let names = |harness: &Harness<'_, ShequApp>| -> Vec<String> {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session
+            .scenario_names()
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect()
+    };
+    assert_eq!(names(&harness), ["方案一", "方案二"]);
+    let active = |harness: &Harness<'_, ShequApp>| -> String {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session.scenario_name().to_owned()
+    };
+    assert_eq!(active(&harness), "方案一");
+
+    harness.get_by_label("方案").click();
+    harness.run();
+    harness.get_by_label("方案二").click();
+    harness.run();
+    assert_eq!(active(&harness), "方案二");
+    let keys = vec![key_of(&harness, "SQ0041"), key_of(&harness, "SQ0042")];
+    harness.state_mut().doc.selection = keys;
+    harness.state_mut().apply(Intent::MergeSelection);
+    harness.run();
+    assert_eq!(households_of(&harness, "SQ0041"), first + second);
+    assert_eq!(undo_depth(&harness), 1);
+
+    // The toolbar's switch goes back: the first scenario is as it was, with nothing to undo.
+    harness.get_by_label("当前方案").click();
+    harness.run();
+    harness.get_by_label("方案一").click();
+    harness.run();
+    assert_eq!(active(&harness), "方案一");
+    assert_eq!(households_of(&harness, "SQ0041"), first);
+    assert_eq!(households_of(&harness, "SQ0042"), second);
+    assert_eq!(undo_depth(&harness), 0);
+    assert!(harness.state().doc.selection.is_empty());
+}

@@ -1134,3 +1134,107 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
     assert!(names.iter().any(|name| name == "Change log"), "{names:?}");
     assert!(names.iter().any(|name| name == "Transfers"), "{names:?}");
 }
+
+#[test]
+fn the_commands_take_a_scenario_by_name_and_compare_two_scenarios_of_one_plan() {
+    let (_folder, plan) = demo_copy();
+    let path = plan.to_str().expect("utf-8");
+    {
+        let mut session = Session::open(&plan).expect("opens");
+        session.create_scenario("合并方案").expect("creates");
+        session.switch_scenario("合并方案").expect("switches");
+        let keys = ["SQ0081", "SQ0082"]
+            .map(|id| session.plan().key_of(id).expect("there"))
+            .to_vec();
+        session
+            .execute(shequ_core::edit::Command::Merge {
+                keys,
+                allow_several_parts: false,
+            })
+            .expect("merges");
+        session.switch_scenario("方案一").expect("switches back");
+        session.save_as(&plan).expect("saves");
+    }
+    let communities = |scenario: &str| {
+        let output = shequ(&["check", path, "--scenario", scenario, "--format", "json"]);
+        assert!(
+            output.status.code().is_some_and(|code| code <= 1),
+            "{}",
+            text(&output.stderr)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        report["communities"].as_array().expect("communities").len()
+    };
+    assert_eq!(communities("合并方案") + 1, communities("方案一"));
+
+    let output = shequ(&[
+        "compare",
+        path,
+        "--with-scenario",
+        "合并方案",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let comparison: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let moved = comparison["transfers"]
+        .as_array()
+        .expect("transfers")
+        .iter()
+        .filter(|transfer| transfer["from"] != transfer["to"])
+        .count();
+    assert_eq!(moved, 1);
+
+    // Editing a scenario leaves the file showing the scenario it was saved with.
+    let output = shequ(&[
+        "edit",
+        path,
+        "--scenario",
+        "合并方案",
+        "--merge",
+        "SQ0083,SQ0084",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("SQ0084"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert_eq!(communities("合并方案") + 2, communities("方案一"));
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).expect("reads")).expect("JSON");
+    assert_eq!(saved["shequ"]["scenario"], "方案一");
+
+    let out = plan.with_file_name("export");
+    let output = shequ(&[
+        "export",
+        path,
+        "--scenario",
+        "合并方案",
+        "--formats",
+        "geojson",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    assert_eq!(manifest["scenario"], "合并方案");
+    let exported: Value = serde_json::from_slice(
+        &std::fs::read(out.join("communities.geojson")).expect("communities"),
+    )
+    .expect("JSON");
+    assert_eq!(exported["scenario"], "合并方案");
+
+    let unknown = shequ(&["check", path, "--scenario", "丙方案"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let complaint = text(&unknown.stderr);
+    assert!(
+        complaint.contains("丙方案") && complaint.contains("合并方案"),
+        "{complaint}"
+    );
+    let alone = shequ(&["compare", path]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(text(&alone.stderr).contains("--with-scenario"));
+}

@@ -74,6 +74,9 @@ pub struct LogEntry {
     /// The communities it touched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub communities: Vec<LoggedCommunity>,
+    /// The scenario (方案) it changed, where the plan has been given scenarios.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
 }
 
 impl LogEntry {
@@ -87,6 +90,7 @@ impl LogEntry {
             step_en: step_en.to_owned(),
             detail: String::new(),
             communities: Vec::new(),
+            scenario: None,
         }
     }
 
@@ -206,6 +210,7 @@ mod tests {
                 households_before: Some(3046),
                 households_after: Some(1511),
             }],
+            scenario: None,
         }
     }
 

@@ -17,6 +17,8 @@ pub enum CompareAgainst {
     Saved,
     /// Another plan file.
     File(PathBuf),
+    /// Another scenario of the plan.
+    Scenario(String),
 }
 
 /// A transfer: the community before and after (ids; none for no community).

@@ -71,6 +71,19 @@ pub enum Intent {
     SetTransferOrder(TransferOrder),
     /// Open the change log window.
     OpenChangeLog,
+    /// Make this scenario the active one.
+    SwitchScenario(String),
+    /// A new scenario of this name, a copy of the active one (which stays active).
+    CreateScenario(String),
+    /// Rename a scenario.
+    RenameScenario {
+        /// Its name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// Delete a scenario.
+    DeleteScenario(String),
     /// The name the change log records from now on (blank: the system account).
     SetUserName(String),
 }

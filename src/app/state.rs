@@ -253,4 +253,25 @@ pub enum Dialog {
     Shortcuts,
     /// About, with the data licences.
     About,
+    /// Name a new scenario, or the active one anew.
+    NameScenario {
+        /// New or rename.
+        naming: ScenarioNaming,
+        /// The name as typed.
+        name: String,
+    },
+    /// Delete a scenario (it cannot be undone).
+    DeleteScenario {
+        /// Its name.
+        name: String,
+    },
+}
+
+/// What a scenario's name is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScenarioNaming {
+    /// A new scenario, a copy of the active one.
+    New,
+    /// The scenario of this name, renamed.
+    Rename(String),
 }

@@ -13,6 +13,7 @@ use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
 mod comparing;
+mod scenarios;
 
 use super::basemap;
 use super::comparison::CompareAgainst;
@@ -123,6 +124,10 @@ impl Target<'_> {
                 self.preferences.user_name = name;
                 true
             }
+            Intent::SwitchScenario(_)
+            | Intent::CreateScenario(_)
+            | Intent::RenameScenario { .. }
+            | Intent::DeleteScenario(_) => self.change_scenarios(intent),
             Intent::Compare(against) => self.start_comparison(against),
             Intent::EndComparison => self.document.comparison.take().is_some(),
             Intent::PickTransfer(cell) => self.pick_transfer(cell),

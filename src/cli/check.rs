@@ -41,6 +41,10 @@ pub struct CheckArguments {
     /// Language of the messages 语言: zh or en; by default Chinese when the system locale is.
     #[arg(long, value_parser = language_parser())]
     pub lang: Option<Language>,
+    /// The scenario 方案 to check, where the plan has several (by default the one it was saved
+    /// with).
+    #[arg(long, value_name = "NAME", requires = "plan")]
+    pub scenario: Option<String>,
     /// Parse the layers' GeoJSON even where a cache beside them matches, and write no cache
     /// (the cache, `.NAME.shequ-cache`, makes a second check of the same layers much faster).
     #[arg(long)]
@@ -95,7 +99,8 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
     } else {
         LayerCacheUse::ReadAndWrite
     };
-    let session = open_session(arguments.plan.as_ref(), &arguments.layers, cache)?;
+    let mut session = open_session(arguments.plan.as_ref(), &arguments.layers, cache)?;
+    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let report = CheckReport::of(&session);
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     // Buffered: standard output flushes at every line, a write call for each of a report's

@@ -35,9 +35,16 @@ pub struct CompareArguments {
     /// The plan before 原方案.
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
-    /// The plan after 新方案, over the same buildings.
+    /// The plan after 新方案, over the same buildings; without it, two scenarios of OLD are
+    /// compared (--with-scenario).
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
+    /// OLD's scenario 方案 (by default the one it was saved with).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// NEW's scenario, or without NEW another scenario of OLD.
+    #[arg(long, value_name = "NAME")]
+    pub with_scenario: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
@@ -50,12 +57,23 @@ pub fn run(arguments: &CompareArguments) -> anyhow::Result<ExitCode> {
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     // The new plan shares the old one's layers where it names the same: they are read and
     // indexed once.
-    let before = Session::open(&arguments.old)?;
-    let after = Session::open_beside(
-        &arguments.new,
-        &before.shared_layers(),
-        OpenOptions::default(),
-    )?;
+    let mut before = Session::open(&arguments.old)?;
+    super::choose_scenario(&mut before, arguments.scenario.as_deref())?;
+    let after = match (&arguments.new, &arguments.with_scenario) {
+        (Some(new), with_scenario) => {
+            let mut after =
+                Session::open_beside(new, &before.shared_layers(), OpenOptions::default())?;
+            super::choose_scenario(&mut after, with_scenario.as_deref())?;
+            after
+        }
+        (None, Some(name)) => before
+            .scenario_session(name)
+            .map_err(|error| anyhow::anyhow!("--with-scenario: {error}"))?,
+        (None, None) => anyhow::bail!(
+            "give NEW, the plan to compare with, or --with-scenario NAME to compare two scenarios of {}",
+            arguments.old.display()
+        ),
+    };
     super::table::print_warnings(before.warnings(), language);
     super::table::print_warnings(after.warnings(), language);
     let comparison = compare(&before, &after)?;

@@ -40,6 +40,10 @@ pub struct EditArguments {
     /// The community receiving the block.
     #[arg(long, value_name = "ID")]
     pub to: Option<String>,
+    /// The scenario 方案 to edit, where the plan has several (by default the one it was saved
+    /// with; the file keeps showing that one).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
     /// Write the edited plan here instead of over PLAN.
     #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
@@ -79,6 +83,8 @@ fn metres(session: &Session, (longitude, latitude): (f64, f64)) -> Coord<f64> {
 
 pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     let mut session = Session::open(&arguments.plan)?;
+    let saved_with = session.scenario_name().to_owned();
+    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let command = if let Some(ids) = &arguments.merge {
         let keys = ids
             .iter()
@@ -114,11 +120,6 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     } else {
         bail!("give one of --merge, --split with --line, or --assign-block with --to");
     };
-    let before: Vec<(String, u64)> = session
-        .plan()
-        .communities()
-        .map(|(key, community)| (community.id.clone(), session.tallies().of(key).households))
-        .collect();
     let step = command.step();
     let label = format!(
         "{} {}",
@@ -126,6 +127,9 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         step.describe(Language::English)
     );
     let effects = session.execute(command)?;
+    // The change as the log records it: each community touched, households before and after.
+    let entry = session.log().last().cloned();
+    super::choose_scenario(&mut session, Some(&saved_with))?;
     let out = arguments.out.as_ref().unwrap_or(&arguments.plan);
     session.save_as(out)?;
     println!(
@@ -133,24 +137,15 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         effects.communities.len(),
         out.display()
     );
-    for key in &effects.communities {
-        match session.plan().community(*key) {
-            Some(changed) => {
-                let was = before
-                    .iter()
-                    .find(|(id, _)| *id == changed.id)
-                    .map(|(_, households)| grouped(*households))
-                    .unwrap_or_else(|| "new".to_owned());
-                println!(
-                    "  {} {}: {} → {} households",
-                    changed.id,
-                    changed.properties.name,
-                    was,
-                    grouped(session.tallies().of(*key).households)
-                );
-            }
-            None => println!("  slot {}: removed", key.0),
-        }
+    let households = |figure: Option<u64>| figure.map_or_else(|| "—".to_owned(), grouped);
+    for community in entry.iter().flat_map(|entry| &entry.communities) {
+        println!(
+            "  {} {}: {} → {} households",
+            community.id,
+            community.name,
+            households(community.households_before),
+            households(community.households_after)
+        );
     }
     Ok(ExitCode::from(EXIT_CLEAN))
 }

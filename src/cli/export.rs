@@ -57,6 +57,10 @@ pub struct ExportArguments {
     /// The map sheet's title 标题 (by default the plan's title).
     #[arg(long)]
     pub title: Option<String>,
+    /// The scenario 方案 to export, where the plan has several (by default the one it was saved
+    /// with); the export names it.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
     /// Compare with this plan 对比方案 (the plan before, over the same buildings) and add the
     /// transfers: transfers.csv and a sheet in approval.xlsx.
     #[arg(long, value_name = "OLD")]
@@ -89,7 +93,8 @@ fn formats_parser(list: &str) -> Result<ExportFormats, String> {
 }
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
-    let session = Session::open(&arguments.plan)?;
+    let mut session = Session::open(&arguments.plan)?;
+    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     super::table::print_warnings(session.warnings(), language);
     let mut options = ExportOptions::new(language);

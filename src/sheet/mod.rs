@@ -337,6 +337,15 @@ pub fn default_subtitle(language: Language) -> &'static str {
 /// The plan's own title; untitled, the districts it covers and what it is, in the sheet's
 /// language ("东湖区 社区划分方案"), else the file's name. Never figures, which go stale.
 fn sheet_title(session: &Session, words: &Words) -> String {
+    let title = plan_title(session, words);
+    // A plan of several scenarios names the one on the sheet.
+    if session.scenario_names().len() > 1 {
+        return format!("{title}（{}）", session.scenario_name());
+    }
+    title
+}
+
+fn plan_title(session: &Session, words: &Words) -> String {
     if let Some(title) = &session.settings().title {
         return title.clone();
     }

@@ -107,6 +107,7 @@ mod tests {
             step_en: "merge".to_owned(),
             detail: String::new(),
             communities,
+            scenario: None,
         };
         let community = |id: &str, before: Option<u64>, after: Option<u64>| LoggedCommunity {
             id: id.to_owned(),

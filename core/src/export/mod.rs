@@ -349,6 +349,7 @@ pub fn finish_export(folder: &Path, session: &Session, files: &[&Path]) -> Resul
     let manifest = json!({
         "schema": "shequ.export/1",
         "plan": session.plan_path().map(|path| path.display().to_string()),
+        "scenario": session.scenario_name(),
         "date": crate::format::today(),
         "files": listed,
     });
@@ -390,8 +391,13 @@ pub fn export_for_approval(
         })
         .unzip();
     if formats.geojson {
+        // A plan of several scenarios names the one exported.
+        let mut members = Map::new();
+        if session.scenario_names().len() > 1 {
+            members.insert("scenario".to_owned(), json!(session.scenario_name()));
+        }
         write_atomically(&communities_geojson, |writer| {
-            write_feature_collection(writer, &Map::new(), features.into_iter())
+            write_feature_collection(writer, &members, features.into_iter())
         })?;
         written.push(communities_geojson);
     }

@@ -127,6 +127,18 @@ pub struct PlanSettings {
     /// How the map sheet is printed (paper, scale, title, approval block).
     #[serde(default, skip_serializing_if = "PrintLayout::is_default")]
     pub print_layout: PrintLayout,
+    /// The name of the scenario (方案) whose communities are the file's features; none for a
+    /// plan of one scenario never named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Members of that scenario's stored form this version does not know (it was another's,
+    /// written by a newer version), kept.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub scenario_members: Map<String, Value>,
+    /// The plan's other scenarios: alternative community sets over the same layers, street
+    /// offices and districts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<StoredScenario>,
     /// The change log, oldest first (read apart from the rest by [`take_settings`], so that a
     /// log that cannot be read leaves the plan usable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -162,11 +174,39 @@ impl PlanSettings {
             exceptions: Vec::new(),
             basemaps: Vec::new(),
             print_layout: PrintLayout::default(),
+            scenario: None,
+            scenario_members: Map::new(),
+            scenarios: Vec::new(),
             log: Vec::new(),
             unreadable_log: None,
             other_members: Map::new(),
         }
     }
+}
+
+/// A scenario other than the one whose communities are the file's features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredScenario {
+    /// Its name, unique in the plan.
+    pub name: String,
+    /// Its communities, as GeoJSON features (WGS 84), written as the file's own features are.
+    #[serde(default)]
+    pub features: Vec<Value>,
+    /// Violations accepted in this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<AcceptedException>,
+    /// Members this version does not know, kept.
+    #[serde(flatten)]
+    pub other_members: Map<String, Value>,
+}
+
+/// A community as the plan file's feature.
+pub fn community_feature(community: &Community, projection: &LocalProjection) -> Value {
+    json!({
+        "type": "Feature",
+        "properties": community_properties(community),
+        "geometry": multipolygon_json(&community.boundary, projection),
+    })
 }
 
 /// Takes the `shequ` member out of a collection and reads it.
@@ -499,13 +539,10 @@ pub fn save_plan_file(path: &Path, contents: &PlanFileContents<'_>) -> Result<()
         source: error.into(),
     })?;
     members.insert(PLAN_MEMBER.to_owned(), settings_json);
-    let features = contents.plan.communities().map(|(_, community)| {
-        json!({
-            "type": "Feature",
-            "properties": community_properties(community),
-            "geometry": multipolygon_json(&community.boundary, contents.projection),
-        })
-    });
+    let features = contents
+        .plan
+        .communities()
+        .map(|(_, community)| community_feature(community, contents.projection));
     write_atomically(path, |writer| {
         write_feature_collection(writer, &members, features)
     })

@@ -95,6 +95,7 @@ impl Session {
         );
         entry.detail = before.detail;
         entry.communities = communities;
+        entry.scenario = Some(self.scenario_name().to_owned());
         self.settings.log.push(entry);
     }
 }

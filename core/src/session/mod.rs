@@ -33,10 +33,12 @@ mod open;
 mod previews;
 mod queries;
 mod save;
+mod scenarios;
 mod search;
 
 pub use open::{OpenOptions, SharedLayers};
 pub use previews::PiecePreview;
+pub use scenarios::{DEFAULT_SCENARIO_NAME, ScenarioError};
 
 /// How long each stage of opening took, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -118,6 +120,14 @@ pub struct Session {
     history: History,
     /// Who the change log names.
     user: String,
+    /// The plan's scenarios in order; the active one's parts are the session's own fields.
+    scenarios: Vec<scenarios::ScenarioSlot>,
+    /// Which of `scenarios` is active.
+    active_scenario: usize,
+    /// True when scenarios were created, renamed or deleted since the last save.
+    scenarios_changed: bool,
+    /// Members of the active scenario's stored form this version does not know, kept.
+    active_scenario_members: Map<String, serde_json::Value>,
     /// The communities as they were when the open transaction began, for its log entry.
     open_step: Option<log::Before>,
     /// Bumped by every change to the plan: what the app compares to know its drawing is stale.

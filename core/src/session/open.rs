@@ -89,6 +89,7 @@ impl Session {
         );
         session.plan_path = Some(plan_path.to_path_buf());
         session.report_unreadable_log(plan_path);
+        session.load_scenarios(plan_path)?;
         session.timings.layers_from_cache = true;
         session.timings.load_ms =
             elapsed_ms(start) - session.timings.tally_ms - session.timings.rules_ms;
@@ -309,6 +310,12 @@ impl Session {
             history: crate::history::History::default(),
             user: crate::audit::system_user(),
             open_step: None,
+            scenarios: vec![super::scenarios::ScenarioSlot::active(
+                super::scenarios::DEFAULT_SCENARIO_NAME.to_owned(),
+            )],
+            active_scenario: 0,
+            scenarios_changed: false,
+            active_scenario_members: Map::new(),
             generation: 0,
             blocks: None,
             street_names: std::sync::OnceLock::new(),
@@ -500,6 +507,7 @@ impl PlanFileRead {
         )?;
         session.plan_path = Some(plan_path.to_path_buf());
         session.report_unreadable_log(plan_path);
+        session.load_scenarios(plan_path)?;
         session.timings.load_ms = elapsed_ms(start)
             - session.timings.index_ms
             - session.timings.tally_ms

@@ -13,10 +13,12 @@ impl Session {
     /// Writes the plan as it is to `path` — a recovery copy in the plan file's folder — without
     /// making it the plan's file or marking the plan saved.
     pub fn write_copy(&self, path: &Path) -> Result<()> {
+        let mut settings = self.settings.clone();
+        self.store_scenarios(&mut settings);
         save_plan_file(
             path,
             &PlanFileContents {
-                settings: &self.settings,
+                settings: &settings,
                 collection_members: &self.collection_members,
                 plan: &self.plan,
                 projection: &self.projection,
@@ -45,6 +47,7 @@ impl Session {
             .as_deref()
             .map(|streets| relative_to(&folder, streets));
         let mut settings = self.settings.clone();
+        self.store_scenarios(&mut settings);
         if let Some(register) = &mut settings.layers.register {
             register.path = relative_to(&folder, &register.path).into();
         }
@@ -64,6 +67,7 @@ impl Session {
         )?;
         self.plan_path = Some(path.to_path_buf());
         self.history.mark_saved();
+        self.mark_scenarios_saved();
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ mod load_warnings;
 mod new_community;
 pub mod new_plan;
 mod recovery;
+mod scenario;
 
 use eframe::egui;
 
@@ -63,6 +64,10 @@ pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut 
                 strings.ok,
             ),
             Dialog::About => information::show(ui, strings.about, strings.about_text, strings.ok),
+            Dialog::NameScenario { naming, name } => {
+                scenario::show_naming(view, ui, naming, name, out)
+            }
+            Dialog::DeleteScenario { name } => scenario::show_delete(view, ui, name, out),
         };
     });
     if keep && state.dialog.is_none() {

@@ -252,5 +252,20 @@ pub struct Strings {
     pub log_time: &'static str,
     pub log_change: &'static str,
     pub log_communities: &'static str,
+    /// The Scenarios menu.
+    pub scenario_menu: &'static str,
+    /// Before the toolbar's scenario switch.
+    pub scenario_label: &'static str,
+    pub new_scenario: &'static str,
+    pub new_scenario_item: &'static str,
+    pub new_scenario_hint: &'static str,
+    pub rename_scenario: &'static str,
+    pub rename_scenario_item: &'static str,
+    pub delete_scenario_item: &'static str,
+    pub delete_scenario_question: &'static str,
+    pub scenario_name: &'static str,
+    pub scenario_name_taken: &'static str,
+    pub compare_with_scenario: &'static str,
+    pub scenario_word: &'static str,
     pub type_names: [&'static str; 3],
 }

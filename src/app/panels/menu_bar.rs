@@ -7,7 +7,7 @@ use crate::app::context::ViewCtx;
 use crate::app::file_dialog::FileRequest;
 use crate::app::i18n::Language;
 use crate::app::intent::Intent;
-use crate::app::state::{Dialog, UiState};
+use crate::app::state::{Dialog, ScenarioNaming, UiState};
 
 use super::violations::open_accept_dialog;
 use super::widgets::layer_checkboxes;
@@ -20,6 +20,9 @@ pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
             ui.menu_button(strings.file, |ui| file_menu(view, ui, out));
             ui.menu_button(strings.edit, |ui| edit_menu(view, state, ui, out));
             ui.menu_button(strings.view, |ui| view_menu(view, state, ui, out));
+            ui.menu_button(strings.scenario_menu, |ui| {
+                scenario_menu(view, state, ui, out)
+            });
             ui.menu_button(strings.compare_menu, |ui| compare_menu(view, ui, out));
             ui.menu_button(strings.help, |ui| help_menu(view, state, ui));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -33,6 +36,59 @@ pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
             });
         });
     });
+}
+
+/// The plan's scenarios to switch between; new (a copy), rename, delete.
+fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    let strings = view.strings;
+    let Some(session) = view.session else {
+        ui.label(strings.nothing_selected);
+        return;
+    };
+    let active = session.scenario_name();
+    for name in session.scenario_names() {
+        if ui.radio(name == active, name).clicked() && name != active {
+            out.push(Intent::SwitchScenario(name.to_owned()));
+        }
+    }
+    ui.separator();
+    if ui.button(strings.new_scenario_item).clicked() {
+        state.dialog = Some(Dialog::NameScenario {
+            naming: ScenarioNaming::New,
+            name: next_scenario_name(&session.scenario_names(), view.language),
+        });
+    }
+    if ui.button(strings.rename_scenario_item).clicked() {
+        state.dialog = Some(Dialog::NameScenario {
+            naming: ScenarioNaming::Rename(active.to_owned()),
+            name: active.to_owned(),
+        });
+    }
+    if ui
+        .add_enabled(
+            session.scenario_names().len() > 1,
+            egui::Button::new(strings.delete_scenario_item),
+        )
+        .clicked()
+    {
+        state.dialog = Some(Dialog::DeleteScenario {
+            name: active.to_owned(),
+        });
+    }
+}
+
+/// "方案二", "方案三"… (or "Scenario 2"…): the first such name not taken.
+fn next_scenario_name(taken: &[&str], language: Language) -> String {
+    const CHINESE_NUMBERS: [&str; 9] = ["二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    (2..)
+        .map(|number: usize| match language {
+            Language::Chinese => CHINESE_NUMBERS
+                .get(number - 2)
+                .map_or_else(|| format!("方案{number}"), |word| format!("方案{word}")),
+            Language::English => format!("Scenario {number}"),
+        })
+        .find(|name| !taken.contains(&name.as_str()))
+        .unwrap_or_default()
 }
 
 /// Compare with the plan as opened, as last saved, or another plan file; end the comparison.
@@ -60,6 +116,26 @@ fn compare_menu(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
     {
         out.push(Intent::Choose(FileRequest::CompareWith));
     }
+    let others: Vec<&str> = view
+        .session
+        .map(|session| {
+            let active = session.scenario_name();
+            session
+                .scenario_names()
+                .into_iter()
+                .filter(|name| *name != active)
+                .collect()
+        })
+        .unwrap_or_default();
+    ui.add_enabled_ui(!others.is_empty(), |ui| {
+        ui.menu_button(strings.compare_with_scenario, |ui| {
+            for name in others {
+                if ui.button(name).clicked() {
+                    out.push(Intent::Compare(CompareAgainst::Scenario(name.to_owned())));
+                }
+            }
+        });
+    });
     ui.separator();
     if ui
         .add_enabled(

@@ -61,11 +61,41 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 search_box(view, &mut state.search, ui, out);
                 ui.separator();
+                scenario_switch(view, ui, out);
                 let hint = (state.tool.kind().entry().hint)(strings);
                 ui.add(egui::Label::new(RichText::new(hint).weak()).truncate());
             });
         });
     });
+}
+
+/// The active scenario, and the others to switch to: its label, then the list, left to right
+/// in a place of their own in the right-to-left part of the toolbar.
+fn scenario_switch(view: &ViewCtx, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
+    const WIDTH: f32 = 210.0;
+    let Some(session) = view.session else { return };
+    let active = session.scenario_name();
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(
+        egui::vec2(WIDTH, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            let label = ui.label(view.strings.scenario_label);
+            egui::ComboBox::from_id_salt("scenario switch")
+                .selected_text(active)
+                .width(WIDTH - label.rect.width() - 2.0 * ui.spacing().item_spacing.x)
+                .show_ui(ui, |ui| {
+                    for name in session.scenario_names() {
+                        if ui.selectable_label(name == active, name).clicked() && name != active {
+                            out.push(Intent::SwitchScenario(name.to_owned()));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        },
+    );
+    ui.separator();
 }
 
 /// What the merge would give, shown before it is made: the merged community's figures, or why

@@ -1,6 +1,8 @@
 //! Comparing the open plan with another state of it or another plan file, and showing one
 //! transfer's buildings.
 
+use std::path::Path;
+
 use shequ_core::Session;
 use shequ_core::session::OpenOptions;
 
@@ -15,29 +17,27 @@ impl Target<'_> {
         let Some(session) = &self.document.session else {
             return false;
         };
-        let opened = match &against {
+        let beside = |path: &Path| {
+            Session::open_beside(path, &session.shared_layers(), OpenOptions::default())
+                .map_err(|error| error.to_string())
+        };
+        let before = match &against {
             CompareAgainst::Opened => Ok(session.as_opened()),
             CompareAgainst::Saved => match session.plan_path() {
-                Some(path) => {
-                    Session::open_beside(path, &session.shared_layers(), OpenOptions::default())
-                }
-                None => {
-                    self.ui.message = Some(format!(
-                        "{}: {}",
-                        strings.compare_with_saved, strings.not_saved_yet
-                    ));
-                    return false;
-                }
+                Some(path) => beside(path),
+                None => Err(format!(
+                    "{}: {}",
+                    strings.compare_with_saved, strings.not_saved_yet
+                )),
             },
-            CompareAgainst::File(path) => {
-                Session::open_beside(path, &session.shared_layers(), OpenOptions::default())
-            }
+            CompareAgainst::File(path) => beside(path),
+            CompareAgainst::Scenario(name) => session
+                .scenario_session(name)
+                .map_err(|error| error.to_string()),
         };
-        let compared = opened
-            .map_err(|error| error.to_string())
-            .and_then(|before| {
-                ComparisonView::new(against, before, session).map_err(|error| error.to_string())
-            });
+        let compared = before.and_then(|before| {
+            ComparisonView::new(against, before, session).map_err(|error| error.to_string())
+        });
         match compared {
             Ok(view) => {
                 self.document.comparison = Some(view);
