@@ -1704,8 +1704,9 @@ fn a_new_scenario_is_a_copy_with_its_own_edits_and_undo_and_the_toolbar_switches
     harness.run();
     harness.get_by_label("新建方案（复制当前）…").click();
     harness.run();
-    // The name is proposed; OK makes the copy, and the plan stays on the scenario it was on.
-    harness.get_by_label("确定").click();
+    // The name is proposed and has the keyboard; Enter makes the copy, and the plan stays on
+    // the scenario it was on.
+    harness.key_press(egui::Key::Enter);
     harness.run();
     let names = |harness: &Harness<'_, ShequApp>| -> Vec<String> {
         let session = harness.state().doc.session.as_ref().expect("open");

@@ -1087,7 +1087,7 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
     assert_eq!(ids, ["SQ0081", "SQ0082"]);
     let csv = log("csv");
     assert!(
-        csv.starts_with("\u{feff}时间,操作人,操作,步骤,说明,社区编号"),
+        csv.starts_with("\u{feff}时间,操作人,方案,操作,步骤,说明,社区编号"),
         "{csv}"
     );
     assert_eq!(
@@ -1127,7 +1127,7 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
     assert_eq!(moved.len(), 1, "{transfers}");
     assert!(moved[0].starts_with("SQ0082,SQ0081,"));
     let log_csv = std::fs::read_to_string(out.join("log.csv")).expect("log.csv");
-    assert!(log_csv.contains(",done,merge,"), "{log_csv}");
+    assert!(log_csv.contains(",方案一,done,merge,"), "{log_csv}");
     let workbook: calamine::Xlsx<_> =
         calamine::open_workbook(out.join("approval.xlsx")).expect("opens");
     let names = calamine::Reader::sheet_names(&workbook);

@@ -293,7 +293,15 @@ fn the_approval_workbook_has_its_sheets_in_chinese_with_numbers_as_numbers() {
     let mut workbook = calamine::open_workbook_auto(&written[0]).expect("opens");
     assert_eq!(
         workbook.sheet_names(),
-        ["社区", "街道", "区", "全市", "违规", "已接受例外"]
+        [
+            "社区",
+            "街道",
+            "区",
+            "全市",
+            "违规",
+            "已接受例外",
+            "修改记录"
+        ]
     );
     let communities = workbook.worksheet_range("社区").expect("sheet");
     let rows: Vec<_> = communities.rows().collect();

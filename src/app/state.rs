@@ -259,6 +259,8 @@ pub enum Dialog {
         naming: ScenarioNaming,
         /// The name as typed.
         name: String,
+        /// True once the name field has been given the keyboard (on the dialog's first frame).
+        focused: bool,
     },
     /// Delete a scenario (it cannot be undone).
     DeleteScenario {

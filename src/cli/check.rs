@@ -100,7 +100,7 @@ pub fn run(arguments: &CheckArguments) -> anyhow::Result<ExitCode> {
         LayerCacheUse::ReadAndWrite
     };
     let mut session = open_session(arguments.plan.as_ref(), &arguments.layers, cache)?;
-    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
+    super::scenario::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let report = CheckReport::of(&session);
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     // Buffered: standard output flushes at every line, a write call for each of a report's

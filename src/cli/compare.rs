@@ -58,12 +58,12 @@ pub fn run(arguments: &CompareArguments) -> anyhow::Result<ExitCode> {
     // The new plan shares the old one's layers where it names the same: they are read and
     // indexed once.
     let mut before = Session::open(&arguments.old)?;
-    super::choose_scenario(&mut before, arguments.scenario.as_deref())?;
+    super::scenario::choose_scenario(&mut before, arguments.scenario.as_deref())?;
     let after = match (&arguments.new, &arguments.with_scenario) {
         (Some(new), with_scenario) => {
             let mut after =
                 Session::open_beside(new, &before.shared_layers(), OpenOptions::default())?;
-            super::choose_scenario(&mut after, with_scenario.as_deref())?;
+            super::scenario::choose_scenario(&mut after, with_scenario.as_deref())?;
             after
         }
         (None, Some(name)) => before

@@ -84,7 +84,7 @@ fn metres(session: &Session, (longitude, latitude): (f64, f64)) -> Coord<f64> {
 pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     let mut session = Session::open(&arguments.plan)?;
     let saved_with = session.scenario_name().to_owned();
-    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
+    super::scenario::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let command = if let Some(ids) = &arguments.merge {
         let keys = ids
             .iter()
@@ -129,7 +129,7 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     let effects = session.execute(command)?;
     // The change as the log records it: each community touched, households before and after.
     let entry = session.log().last().cloned();
-    super::choose_scenario(&mut session, Some(&saved_with))?;
+    super::scenario::choose_scenario(&mut session, Some(&saved_with))?;
     let out = arguments.out.as_ref().unwrap_or(&arguments.plan);
     session.save_as(out)?;
     println!(

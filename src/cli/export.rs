@@ -94,7 +94,7 @@ fn formats_parser(list: &str) -> Result<ExportFormats, String> {
 
 pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     let mut session = Session::open(&arguments.plan)?;
-    super::choose_scenario(&mut session, arguments.scenario.as_deref())?;
+    super::scenario::choose_scenario(&mut session, arguments.scenario.as_deref())?;
     let language = arguments.lang.unwrap_or_else(Language::from_locale);
     super::table::print_warnings(session.warnings(), language);
     let mut options = ExportOptions::new(language);

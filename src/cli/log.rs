@@ -67,6 +67,13 @@ pub fn run(arguments: &LogArguments) -> anyhow::Result<ExitCode> {
         LogFormat::Table => {
             let pick =
                 |chinese: &'static str, english: &'static str| language.pick(chinese, english);
+            // A plan of several scenarios says which each change was in.
+            let scenarios = log.iter().any(|entry| {
+                entry
+                    .scenario
+                    .as_deref()
+                    .is_some_and(|name| name != shequ_core::session::DEFAULT_SCENARIO_NAME)
+            });
             let rows: Vec<Vec<String>> = log
                 .iter()
                 .map(|entry| {
@@ -78,32 +85,35 @@ pub fn run(arguments: &LogArguments) -> anyhow::Result<ExitCode> {
                             format!("{what}; {}", entry.detail)
                         };
                     }
-                    vec![
-                        entry.time.replace('T', " "),
-                        entry.user.clone(),
-                        entry.describe(language),
-                        what,
-                    ]
+                    let mut row = vec![entry.time.replace('T', " "), entry.user.clone()];
+                    if scenarios {
+                        row.push(entry.scenario.clone().unwrap_or_default());
+                    }
+                    row.extend([entry.describe(language), what]);
+                    row
                 })
                 .collect();
             if rows.is_empty() {
                 pick("没有修改记录\n", "No changes recorded\n").to_owned()
             } else {
-                render(
-                    &[
-                        (pick("时间", "time"), Align::Left),
-                        (pick("操作人", "user"), Align::Left),
-                        (pick("操作", "change"), Align::Left),
-                        (
-                            pick(
-                                "社区 (户数 前 → 后)",
-                                "communities (households before → after)",
-                            ),
-                            Align::Left,
+                let mut headers = vec![
+                    (pick("时间", "time"), Align::Left),
+                    (pick("操作人", "user"), Align::Left),
+                ];
+                if scenarios {
+                    headers.push((pick("方案", "scenario"), Align::Left));
+                }
+                headers.extend([
+                    (pick("操作", "change"), Align::Left),
+                    (
+                        pick(
+                            "社区 (户数 前 → 后)",
+                            "communities (households before → after)",
                         ),
-                    ],
-                    &rows,
-                )
+                        Align::Left,
+                    ),
+                ]);
+                render(&headers, &rows)
             }
         }
     };

@@ -11,23 +11,10 @@ mod import;
 mod layers;
 mod log;
 mod profile;
+mod scenario;
 mod table;
 
 pub use layers::EXIT_BAD_INPUT;
-
-/// Makes `scenario` (a `--scenario` flag) the session's active scenario, or says which the plan
-/// has.
-fn choose_scenario(
-    session: &mut shequ_core::Session,
-    scenario: Option<&str>,
-) -> anyhow::Result<()> {
-    if let Some(name) = scenario {
-        session
-            .switch_scenario(name)
-            .map_err(|error| anyhow::anyhow!("--scenario: {error}"))?;
-    }
-    Ok(())
-}
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -12,9 +12,10 @@ pub const TRANSFERS_FILE_NAME: &str = "transfers.csv";
 
 /// The log's columns: (English, Chinese), as the export's other CSV columns. One row a community an entry touched (one row for an
 /// entry that touched none), so that the households are numbers a spreadsheet can add.
-pub const LOG_COLUMNS: [(&str, &str); 9] = [
+pub const LOG_COLUMNS: [(&str, &str); 10] = [
     ("Time", "时间"),
     ("User", "操作人"),
+    ("Scenario", "方案"),
     ("Action", "操作"),
     ("Step", "步骤"),
     ("Detail", "说明"),
@@ -25,7 +26,7 @@ pub const LOG_COLUMNS: [(&str, &str); 9] = [
 ];
 
 /// The log columns that hold numbers.
-pub const LOG_NUMBER_COLUMNS: [usize; 2] = [7, 8];
+pub const LOG_NUMBER_COLUMNS: [usize; 2] = [8, 9];
 
 /// The transfers' columns: (English, Chinese).
 pub const TRANSFER_COLUMNS: [(&str, &str); 5] = [
@@ -47,6 +48,7 @@ pub fn log_rows(log: &[LogEntry], language: Language) -> Vec<Vec<String>> {
             let common = [
                 entry.time.clone(),
                 entry.user.clone(),
+                entry.scenario.clone().unwrap_or_default(),
                 entry.action.describe(language).to_owned(),
                 language.pick(&entry.step_zh, &entry.step_en).to_owned(),
                 entry.detail.clone(),
@@ -124,10 +126,10 @@ mod tests {
         ];
         let rows = log_rows(&log, Language::Chinese);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0][3], "合并");
-        assert_eq!(rows[0][5..], ["A", "A社区", "1000", "1800"]);
-        assert_eq!(rows[1][5..], ["B", "B社区", "800", ""]);
-        assert!(rows[2][5..].iter().all(String::is_empty));
+        assert_eq!(rows[0][4], "合并");
+        assert_eq!(rows[0][6..], ["A", "A社区", "1000", "1800"]);
+        assert_eq!(rows[1][6..], ["B", "B社区", "800", ""]);
+        assert!(rows[2][6..].iter().all(String::is_empty));
         assert!(rows.iter().all(|row| row.len() == LOG_COLUMNS.len()));
     }
 }

@@ -64,9 +64,11 @@ pub fn show(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mut 
                 strings.ok,
             ),
             Dialog::About => information::show(ui, strings.about, strings.about_text, strings.ok),
-            Dialog::NameScenario { naming, name } => {
-                scenario::show_naming(view, ui, naming, name, out)
-            }
+            Dialog::NameScenario {
+                naming,
+                name,
+                focused,
+            } => scenario::show_naming(view, ui, naming, (name, focused), out),
             Dialog::DeleteScenario { name } => scenario::show_delete(view, ui, name, out),
         };
     });

@@ -12,7 +12,7 @@ pub fn show_naming(
     view: &ViewCtx,
     ui: &mut egui::Ui,
     naming: &ScenarioNaming,
-    name: &mut String,
+    (name, focused): (&mut String, &mut bool),
     out: &mut Vec<Intent>,
 ) -> bool {
     let strings = view.strings;
@@ -31,17 +31,24 @@ pub fn show_naming(
             .any(|existing| *existing == name.trim())
     });
     let unchanged = matches!(naming, ScenarioNaming::Rename(from) if from == name.trim());
-    ui.horizontal(|ui| {
-        let label = ui.label(strings.scenario_name);
-        let response = ui.text_edit_singleline(name).labelled_by(label.id);
-        response.request_focus();
-    });
+    let submitted = ui
+        .horizontal(|ui| {
+            let label = ui.label(strings.scenario_name);
+            let response = ui.text_edit_singleline(name).labelled_by(label.id);
+            // The field has the keyboard when the dialog opens.
+            if !*focused {
+                response.request_focus();
+                *focused = true;
+            }
+            response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter))
+        })
+        .inner;
     let acceptable = !name.trim().is_empty() && (!taken || unchanged);
     if taken && !unchanged {
         ui.colored_label(crate::theme::ERROR.egui(), strings.scenario_name_taken);
     }
     ui.horizontal(|ui| {
-        let confirmed = ui.input(|input| input.key_pressed(egui::Key::Enter));
+        let confirmed = submitted;
         if ui
             .add_enabled(acceptable, egui::Button::new(strings.ok))
             .clicked()

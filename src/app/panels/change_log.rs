@@ -124,34 +124,35 @@ fn entries(
         return;
     }
     ui.label(RichText::new(strings.log_click_hint).weak());
+    // A plan of several scenarios says which each change was in.
+    let scenarios = session.scenario_names().len() > 1;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("change log")
                 .striped(true)
-                .num_columns(4)
+                .num_columns(if scenarios { 5 } else { 4 })
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    for header in [
-                        strings.log_time,
-                        strings.log_user,
-                        strings.log_change,
-                        strings.log_communities,
-                    ] {
-                        ui.strong(header);
+                    ui.strong(strings.log_time);
+                    ui.strong(strings.log_user);
+                    if scenarios {
+                        ui.strong(strings.scenario_menu);
                     }
+                    ui.strong(strings.log_change);
+                    ui.strong(strings.log_communities);
                     ui.end_row();
                     for entry in listed {
                         let time = entry.time.replace('T', " ");
                         let time = time.get(..19).unwrap_or(&time).to_owned();
-                        let clicked = [
-                            ui.selectable_label(false, time),
-                            ui.label(&entry.user),
-                            ui.label(entry.describe(view.language)),
-                            ui.label(what_changed(entry)),
-                        ]
-                        .iter()
-                        .any(|response| response.clicked());
+                        let mut cells =
+                            vec![ui.selectable_label(false, time), ui.label(&entry.user)];
+                        if scenarios {
+                            cells.push(ui.label(entry.scenario.as_deref().unwrap_or_default()));
+                        }
+                        cells.push(ui.label(entry.describe(view.language)));
+                        cells.push(ui.label(what_changed(entry)));
+                        let clicked = cells.iter().any(|response| response.clicked());
                         ui.end_row();
                         if clicked {
                             let keys: Vec<_> = entry

@@ -50,7 +50,7 @@ fn summary(strings: &Strings, view: &ComparisonView, ui: &mut egui::Ui) {
             || path.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
         ),
-        CompareAgainst::Scenario(name) => format!("{} {name}", strings.scenario_word),
+        CompareAgainst::Scenario(name) => name.clone(),
     };
     ui.label(format!("{}: {against}", strings.compared_with));
     let comparison = &view.comparison;

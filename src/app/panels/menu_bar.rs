@@ -56,12 +56,14 @@ fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
         state.dialog = Some(Dialog::NameScenario {
             naming: ScenarioNaming::New,
             name: next_scenario_name(&session.scenario_names(), view.language),
+            focused: false,
         });
     }
     if ui.button(strings.rename_scenario_item).clicked() {
         state.dialog = Some(Dialog::NameScenario {
             naming: ScenarioNaming::Rename(active.to_owned()),
             name: active.to_owned(),
+            focused: false,
         });
     }
     if ui
