@@ -1746,3 +1746,24 @@ fn a_new_scenario_is_a_copy_with_its_own_edits_and_undo_and_the_toolbar_switches
     assert_eq!(undo_depth(&harness), 0);
     assert!(harness.state().doc.selection.is_empty());
 }
+
+#[test]
+fn the_charts_window_opens_from_the_view_menu_and_chooses_the_types_it_counts() {
+    let mut harness = harness(Language::Chinese);
+    harness.get_by_label("视图").click();
+    harness.run();
+    harness.get_by_label("统计图…").click();
+    harness.run();
+    harness.get_by_label("各社区户数分布（每柱 100 户）");
+    harness.get_by_label("各街道人口");
+    assert_eq!(
+        harness.state().ui.charts,
+        Some(shequ::app::state::ChartKinds::All)
+    );
+    harness.get_by_label("新建小区").click();
+    harness.run();
+    assert_eq!(
+        harness.state().ui.charts,
+        Some(shequ::app::state::ChartKinds::NewEstate)
+    );
+}

@@ -191,15 +191,28 @@ impl Tallies {
         index: &BuildingIndex,
         cut_tolerance_m2: f64,
     ) -> Self {
+        Self::full_reusing(plan, buildings, index, cut_tolerance_m2, |_| None)
+    }
+
+    /// Counts every community, taking the tally `known` gives for a community (one whose
+    /// boundary another plan over the same buildings has counted already) and counting the rest
+    /// (in parallel).
+    pub fn full_reusing(
+        plan: &Plan,
+        buildings: &[Building],
+        index: &BuildingIndex,
+        cut_tolerance_m2: f64,
+        known: impl Fn(&Community) -> Option<CommunityTally> + Sync,
+    ) -> Self {
         let keys = plan.keys();
         let counted: Vec<(CommunityKey, CommunityTally)> = keys
             .par_iter()
             .filter_map(|&key| {
                 let community = plan.community(key)?;
-                Some((
-                    key,
-                    tally_community(community, buildings, index, cut_tolerance_m2),
-                ))
+                let tally = known(community).unwrap_or_else(|| {
+                    tally_community(community, buildings, index, cut_tolerance_m2)
+                });
+                Some((key, tally))
             })
             .collect();
         let mut tallies = Self {

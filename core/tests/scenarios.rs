@@ -185,3 +185,37 @@ fn renaming_deleting_and_unknown_names_are_handled_and_explained() {
         ["new scenario", "rename scenario", "delete scenario"]
     );
 }
+
+#[test]
+fn a_scenario_counted_on_its_first_switch_reuses_unchanged_tallies_and_equals_a_full_count() {
+    let (_folder, path) = demo_copy();
+    let mut session = Session::open(&path).expect("opens");
+    session.create_scenario("合并方案").expect("creates");
+    session.switch_scenario("合并方案").expect("switches");
+    merge(&mut session, "SQ0081", "SQ0082");
+    session
+        .switch_scenario(DEFAULT_SCENARIO_NAME)
+        .expect("back");
+    session.save_as(&path).expect("saves");
+    // Reopened, the merged scenario waits uncounted; the first switch counts it.
+    let mut reopened = Session::open(&path).expect("reopens");
+    reopened.switch_scenario("合并方案").expect("switches");
+    let full = shequ_core::tally::Tallies::full(
+        reopened.plan(),
+        &reopened.layers().buildings,
+        reopened.building_index(),
+        reopened.profile().geometry.cut_tolerance_m2,
+    );
+    for (key, community) in reopened.plan().communities() {
+        assert_eq!(reopened.tallies().of(key), full.of(key), "{}", community.id);
+    }
+    assert_eq!(reopened.tallies().unassigned(), full.unassigned());
+    assert_eq!(
+        reopened.violations().len(),
+        session
+            .scenario_session("合并方案")
+            .expect("exists")
+            .violations()
+            .len()
+    );
+}

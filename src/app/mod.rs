@@ -218,6 +218,7 @@ impl ShequApp {
             panels::print_preview(&view, state, &ctx, out);
             panels::comparison_window(&view, &ctx, out);
             panels::change_log_window(&view, state, &ctx, out);
+            panels::charts_window(&view, state, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

@@ -83,6 +83,24 @@ pub struct UiState {
     pub print_preview: Option<PrintPreview>,
     /// The change log window's filters, while it is open.
     pub log_window: Option<LogFilter>,
+    /// The charts window's choice of community types, while it is open.
+    pub charts: Option<ChartKinds>,
+}
+
+/// Which communities the households histogram counts, and so which band it draws.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ChartKinds {
+    /// Every community, each against the band of its type.
+    #[default]
+    All,
+    /// Geographic communities (not new estates).
+    Geographic,
+    /// Work-unit communities.
+    WorkUnit,
+    /// Residential-estate communities (not new estates).
+    ResidentialEstate,
+    /// Newly built estates.
+    NewEstate,
 }
 
 /// What the change log window lists.
@@ -140,6 +158,7 @@ impl UiState {
             pinned_building: None,
             print_preview: None,
             log_window: None,
+            charts: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

@@ -4,7 +4,7 @@
 //! violations, so that switching back is a swap. A scenario not yet counted is counted when first
 //! switched to.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,9 +15,9 @@ use crate::history::History;
 use crate::index::CommunityIndex;
 use crate::io::geojson::{RawCollection, RawFeature};
 use crate::io::plan_file::{StoredScenario, communities_from_collection, community_feature};
-use crate::plan::Plan;
+use crate::plan::{Community, Plan};
 use crate::rules::RuleResults;
-use crate::tally::Tallies;
+use crate::tally::{CommunityTally, Tallies};
 use crate::violation::ViolationKey;
 
 use super::Session;
@@ -130,9 +130,9 @@ impl Session {
             return Ok(());
         };
         let outgoing = self.take_active();
+        self.put_active(*incoming, &outgoing);
         self.scenarios[self.active_scenario].waiting = Some(Box::new(outgoing));
         self.active_scenario = target;
-        self.put_active(*incoming);
         Ok(())
     }
 
@@ -353,8 +353,10 @@ impl Session {
         }
     }
 
-    /// Makes a waiting scenario's parts the session's, counting it if it never was.
-    fn put_active(&mut self, incoming: WaitingScenario) {
+    /// Makes a waiting scenario's parts the session's, counting it if it never was: a community
+    /// with the same id and boundary in the scenario just left (`outgoing`) keeps its tally, the
+    /// others are counted.
+    fn put_active(&mut self, incoming: WaitingScenario, outgoing: &WaitingScenario) {
         self.plan = incoming.plan;
         self.settings.exceptions = incoming.exceptions;
         self.history = incoming.history;
@@ -370,11 +372,28 @@ impl Session {
             }
             None => {
                 self.community_index = CommunityIndex::build(&self.plan);
-                self.tallies = Tallies::full(
+                let counted: HashMap<&str, (&Community, &CommunityTally)> = outgoing
+                    .counted
+                    .as_ref()
+                    .map(|counted| {
+                        outgoing
+                            .plan
+                            .communities()
+                            .map(|(key, community)| {
+                                (community.id.as_str(), (community, counted.tallies.of(key)))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.tallies = Tallies::full_reusing(
                     &self.plan,
                     &self.layers.buildings,
                     &self.building_index,
                     self.profile.geometry.cut_tolerance_m2,
+                    |community| {
+                        let (known, tally) = counted.get(community.id.as_str())?;
+                        (known.boundary == community.boundary).then(|| (*tally).clone())
+                    },
                 );
                 self.rules = RuleResults::full(&self.rule_context());
                 self.mark_baseline();

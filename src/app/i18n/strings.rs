@@ -267,5 +267,17 @@ pub struct Strings {
     pub scenario_name_taken: &'static str,
     pub compare_with_scenario: &'static str,
     pub scenario_word: &'static str,
+    pub charts: &'static str,
+    /// The View menu's item that opens the charts.
+    pub open_charts: &'static str,
+    pub chart_households_title: &'static str,
+    pub chart_residents_title: &'static str,
+    pub chart_below: &'static str,
+    pub chart_within: &'static str,
+    pub chart_above: &'static str,
+    pub chart_minimum: &'static str,
+    pub chart_maximum: &'static str,
+    pub chart_confirm_above: &'static str,
+    pub chart_click_hint: &'static str,
     pub type_names: [&'static str; 3],
 }

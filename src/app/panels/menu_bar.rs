@@ -297,6 +297,16 @@ fn view_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut V
     {
         out.push(Intent::ZoomToSelection);
     }
+    if ui
+        .add_enabled(
+            view.session.is_some(),
+            egui::Button::new(strings.open_charts),
+        )
+        .clicked()
+        && state.charts.is_none()
+    {
+        state.charts = Some(Default::default());
+    }
     let mut built_in = view.built_in_file_dialog;
     if ui
         .checkbox(&mut built_in, strings.use_built_in_file_dialog)

@@ -2,6 +2,7 @@
 //! with the layers, the inspector and the violations. The dialogs are in `super::dialogs`.
 
 mod change_log;
+mod charts;
 mod community_list;
 mod comparison;
 mod inspector;
@@ -15,6 +16,7 @@ mod violations;
 mod widgets;
 
 pub use change_log::change_log_window;
+pub use charts::charts_window;
 pub use community_list::left_panel;
 pub use comparison::comparison_window;
 pub use inspector::inspector;
