@@ -986,20 +986,26 @@ fn unclear_errors_are_clear_now() {
     assert_eq!(std::fs::read(&plan).expect("read"), original);
 }
 
-#[test]
-fn compare_of_a_merged_plan_lists_one_transfer_in_every_format() {
-    let folder = tempfile::tempdir().expect("temp dir");
-    let plan = sample_plan("nanchang-demo");
-    let merged = folder.path().join("merged.shequ.geojson");
+/// The demo with SQ0082 merged into SQ0081 by `shequ edit`, written into `folder`.
+fn merged_demo(folder: &Path) -> PathBuf {
+    let merged = folder.join("merged.shequ.geojson");
     let output = shequ(&[
         "edit",
-        plan.to_str().expect("utf-8"),
+        sample_plan("nanchang-demo").to_str().expect("utf-8"),
         "--merge",
         "SQ0081,SQ0082",
         "--out",
         merged.to_str().expect("utf-8"),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    merged
+}
+
+#[test]
+fn compare_of_a_merged_plan_lists_one_transfer_in_every_format() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let merged = merged_demo(folder.path());
     let compare = |format: &str| {
         let output = shequ(&[
             "compare",
@@ -1049,16 +1055,7 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
 {
     let folder = tempfile::tempdir().expect("temp dir");
     let plan = sample_plan("nanchang-demo");
-    let merged = folder.path().join("merged.shequ.geojson");
-    let output = shequ(&[
-        "edit",
-        plan.to_str().expect("utf-8"),
-        "--merge",
-        "SQ0081,SQ0082",
-        "--out",
-        merged.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let merged = merged_demo(folder.path());
 
     // The merge is in the new plan's log, with the households of both communities.
     let log = |format: &str| {
@@ -1107,7 +1104,7 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
         "--out",
         out.to_str().expect("utf-8"),
         "--formats",
-        "csv,xlsx",
+        "csv,xlsx,svg",
         "--compare-with",
         plan.to_str().expect("utf-8"),
         "--lang",
@@ -1133,6 +1130,18 @@ fn an_edit_is_logged_in_the_plan_and_an_export_compared_with_the_plan_before_car
     let names = calamine::Reader::sheet_names(&workbook);
     assert!(names.iter().any(|name| name == "Change log"), "{names:?}");
     assert!(names.iter().any(|name| name == "Transfers"), "{names:?}");
+    // The before-and-after sheet beside the map sheet, titled so, the old boundary dashed.
+    let sheet = std::fs::read_to_string(out.join("before_after.svg")).expect("before_after.svg");
+    assert!(sheet.contains("before and after"), "the title names it");
+    assert!(
+        sheet.contains("#78288c"),
+        "the boundary before, in its colour"
+    );
+    assert!(
+        sheet.contains("#eb7800"),
+        "the buildings that change community"
+    );
+    assert!(out.join("map.svg").exists());
 }
 
 #[test]

@@ -4,39 +4,20 @@
 //! each edit), and switching scenarios — the first switch to a scenario read from the file
 //! (which counts and checks it) and switching back and forth between counted ones.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
 use shequ_core::compare::{compare, moved_buildings};
 use shequ_core::edit::Command;
-use shequ_core::gen_city::benchmark_city;
 use shequ_core::session::OpenOptions;
-
-/// The binary's allocator, so that the figures are the ones the planner gets.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn sizes() -> Vec<usize> {
-    let mut sizes = vec![100_000];
-    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
-        sizes.push(1_000_000);
-    }
-    sizes
-}
-
-fn city(buildings: usize) -> PathBuf {
-    benchmark_city(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        buildings,
-    )
-    .expect("the benchmark city generates")
-}
 
 /// The city's plan with a second scenario in which two neighbours are merged, saved beside it.
 fn plan_with_two_scenarios(buildings: usize) -> PathBuf {
-    let plan = city(buildings);
+    let plan = common::city(buildings);
     let path = plan.with_file_name("two-scenarios.shequ.geojson");
     let mut session = Session::open(&plan).expect("opens");
     session.create_scenario("merged").expect("creates");
@@ -61,7 +42,7 @@ fn merge_two(session: &mut Session) {
 }
 
 fn benchmarks(criterion: &mut Criterion) {
-    for buildings in sizes() {
+    for buildings in common::sizes(&[]) {
         let plan = plan_with_two_scenarios(buildings);
         let mut session = Session::open(&plan).expect("opens");
 

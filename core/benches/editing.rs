@@ -4,35 +4,15 @@
 //! derivation. Each edit is timed alone; its undo runs outside the timing. Also the previews of
 //! a split and a merge, and searches, as they run while the planner moves the pointer or types.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use geo::{BoundingRect, Centroid, Coord, LineString};
 use shequ_core::Session;
 use shequ_core::edit::Command;
-use shequ_core::gen_city::benchmark_city;
 use shequ_core::ops::blocks::{Blocks, data_extent};
-
-/// The binary's allocator, so that the figures are the ones the planner gets.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn sizes() -> Vec<usize> {
-    let mut sizes = vec![100_000];
-    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
-        sizes.push(1_000_000);
-    }
-    sizes
-}
-
-fn city(buildings: usize) -> PathBuf {
-    benchmark_city(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        buildings,
-    )
-    .expect("the benchmark city generates")
-}
 
 /// Times `command` alone, then undoes it untimed, `iterations` times.
 fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -> Duration {
@@ -47,8 +27,8 @@ fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -
 }
 
 fn benchmarks(criterion: &mut Criterion) {
-    for buildings in sizes() {
-        let mut session = Session::open(&city(buildings)).expect("opens");
+    for buildings in common::sizes(&[]) {
+        let mut session = Session::open(&common::city(buildings)).expect("opens");
         let keys = session.plan().keys();
         // Two east–west neighbours in the middle of the city, with nothing planted in them.
         let west = keys[keys.len() / 2 + 2];

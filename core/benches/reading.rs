@@ -4,6 +4,8 @@
 //! GeoPackage are written here from the generated city through the `shapefile`, `dbase`,
 //! `rusqlite` and `wkb` crates, once, into `target/bench-cities/`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,23 +15,10 @@ use serde_json::Value;
 use shapefile::{Point, Polygon, PolygonRing};
 use shequ_core::attributes::FieldMapping;
 use shequ_core::crs::Crs;
-use shequ_core::gen_city::benchmark_city;
 use shequ_core::load::{LayerReading, load_buildings};
 use shequ_core::profile::RuleProfile;
 use shequ_core::progress::LoadProgress;
 use shequ_core::testing::{geopackage_blob, geopackage_catalogue, register_feature_table};
-
-/// The binary's allocator, so that the figures are the ones the planner gets.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn sizes() -> Vec<usize> {
-    let mut sizes = vec![100_000];
-    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
-        sizes.push(1_000_000);
-    }
-    sizes
-}
 
 /// A generated building: its outer rings (WGS 84) and properties.
 struct Footprint {
@@ -198,11 +187,7 @@ fn write_geopackage(footprints: &[Footprint], path: &Path) {
 
 /// The city of `buildings` buildings in every format read here, written once.
 fn layers(buildings: usize) -> Vec<(&'static str, PathBuf, Option<Crs>)> {
-    let plan = benchmark_city(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        buildings,
-    )
-    .expect("the benchmark city generates");
+    let plan = common::city(buildings);
     let folder = plan.parent().expect("the city's folder").to_path_buf();
     let geojson = folder.join("buildings.geojson");
     let (shp, shp_zone, gpkg) = (
@@ -228,7 +213,7 @@ fn layers(buildings: usize) -> Vec<(&'static str, PathBuf, Option<Crs>)> {
 
 fn benchmarks(criterion: &mut Criterion) {
     let (mapping, profile) = (FieldMapping::default(), RuleProfile::default());
-    for buildings in sizes() {
+    for buildings in common::sizes(&[]) {
         let mut group = criterion.benchmark_group(format!("read_buildings_{buildings}"));
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(if buildings >= 1_000_000 {

@@ -2,42 +2,21 @@
 //! (and 1M with `SHEQU_BENCH_MILLION=1`), on cities from `gen-city` cached in
 //! `target/bench-cities/`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
-use shequ_core::gen_city::benchmark_city;
 use shequ_core::index::BuildingIndex;
 use shequ_core::load::LayerCacheUse;
 use shequ_core::rules::{RuleContext, RuleResults};
 use shequ_core::session::OpenOptions;
 use shequ_core::tally::Tallies;
 
-/// The binary's allocator, so that the figures are the ones the planner gets.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn sizes() -> Vec<usize> {
-    let mut sizes = vec![10_000, 100_000];
-    if std::env::var_os("SHEQU_BENCH_MILLION").is_some() {
-        sizes.push(1_000_000);
-    }
-    sizes
-}
-
-/// The plan of a city of `buildings` buildings, generated once.
-fn city(buildings: usize) -> PathBuf {
-    benchmark_city(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        buildings,
-    )
-    .expect("the benchmark city generates")
-}
-
 fn benchmarks(criterion: &mut Criterion) {
-    for buildings in sizes() {
-        let plan = city(buildings);
+    for buildings in common::sizes(&[10_000]) {
+        let plan = common::city(buildings);
         let session = Session::open(&plan).expect("the benchmark city opens");
         let tolerance = session.profile().geometry.cut_tolerance_m2;
         let slow = buildings >= 100_000;

@@ -1,12 +1,11 @@
 //! Checking a community boundary's validity as it grows: 10k, 50k, 100k and 1M vertices (geo's
 //! own check, which compares every edge with every other, took 9.9 s at 50k).
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use shequ_core::geometry::validity::boundary_problems;
-
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A valid wavy ring of `count` vertices around a 5 km circle, like a long digitised boundary.
 fn wavy_boundary(count: usize) -> MultiPolygon<f64> {

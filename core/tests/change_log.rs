@@ -2,31 +2,12 @@
 //! and their households before and after; kept in the plan file; a log that cannot be read
 //! leaves the plan usable and is kept aside unchanged.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use shequ_core::Session;
 use shequ_core::audit::{LogAction, UNREADABLE_LOG_MEMBER};
 use shequ_core::edit::{Command, Step};
-use shequ_core::ids::CommunityKey;
-
-fn demo_copy() -> (tempfile::TempDir, PathBuf) {
-    let folder = tempfile::tempdir().expect("temp dir");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo");
-    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
-        std::fs::copy(demo.join(file), folder.path().join(file)).expect("copies");
-    }
-    let plan = folder.path().join("plan.shequ.geojson");
-    (folder, plan)
-}
-
-fn key_named(session: &Session, name: &str) -> CommunityKey {
-    session
-        .plan()
-        .communities()
-        .find(|(_, community)| community.properties.name == name)
-        .map(|(key, _)| key)
-        .expect("the community is in the demo")
-}
+use support::{demo_copy, key_named};
 
 #[test]
 fn a_merge_and_its_undo_are_two_entries_with_households_before_and_after_and_survive_saving() {

@@ -11,25 +11,7 @@ use shequ_core::compare::{
     BuildingMatch, ChangeStatus, CompareError, compare, moved_buildings, transfer_buildings,
 };
 use shequ_core::edit::Command;
-use shequ_core::ids::CommunityKey;
-use support::World;
-
-fn demo() -> Session {
-    Session::open(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../sample_data/nanchang-demo/plan.shequ.geojson"),
-    )
-    .expect("the demo opens")
-}
-
-fn key_named(session: &Session, name: &str) -> CommunityKey {
-    session
-        .plan()
-        .communities()
-        .find(|(_, community)| community.properties.name == name)
-        .map(|(key, _)| key)
-        .expect("the community is in the demo")
-}
+use support::{World, demo, key_named};
 
 fn residential_households(session: &Session) -> u64 {
     session

@@ -2,7 +2,9 @@
 //! survive, older files load, newer ones are refused clearly, and the approval export is
 //! readable by QGIS and Excel.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 
 use serde_json::{Value, json};
 use shequ_core::Session;
@@ -10,20 +12,7 @@ use shequ_core::export::export_for_approval;
 use shequ_core::load::LayerCacheUse;
 use shequ_core::report::CheckReport;
 use shequ_core::session::OpenOptions;
-
-fn demo_folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
-}
-
-/// A copy of the demo plan in a temporary folder, with its layers beside it.
-fn demo_copy() -> (tempfile::TempDir, PathBuf) {
-    let folder = tempfile::tempdir().expect("temp dir");
-    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
-        std::fs::copy(demo_folder().join(file), folder.path().join(file)).expect("copy");
-    }
-    let plan = folder.path().join("plan.shequ.geojson");
-    (folder, plan)
-}
+use support::{demo_copy, demo_folder};
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("read")).expect("valid JSON")

@@ -2,22 +2,13 @@
 //! history, switched, compared, saved and reopened; older files open as one scenario and are
 //! written back as they were.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use shequ_core::Session;
 use shequ_core::compare::compare;
 use shequ_core::edit::Command;
 use shequ_core::session::{DEFAULT_SCENARIO_NAME, ScenarioError};
-
-fn demo_copy() -> (tempfile::TempDir, PathBuf) {
-    let folder = tempfile::tempdir().expect("temp dir");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo");
-    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
-        std::fs::copy(demo.join(file), folder.path().join(file)).expect("copies");
-    }
-    let plan = folder.path().join("plan.shequ.geojson");
-    (folder, plan)
-}
+use support::demo_copy;
 
 fn households(session: &Session, id: &str) -> u64 {
     session

@@ -400,7 +400,8 @@ impl Target<'_> {
             .as_ref()
             .map(|view| view.comparison.clone());
         let layout = &session.settings().print_layout;
-        match crate::sheet::export_with_map(session, folder, &options, layout) {
+        let before = self.document.comparison.as_ref().map(|view| &view.before);
+        match crate::sheet::export_with_map(session, folder, &options, layout, before) {
             Ok(_) => {
                 let notice = format!("{} {}", self.strings().exported, folder.display());
                 self.ui.notify(notice);

@@ -62,7 +62,8 @@ pub struct ExportArguments {
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
     /// Compare with this plan 对比方案 (the plan before, over the same buildings) and add the
-    /// transfers: transfers.csv and a sheet in approval.xlsx.
+    /// transfers (transfers.csv and a sheet in approval.xlsx) and the before-and-after map
+    /// sheet (before_after.pdf, .png, .svg as --formats asks).
     #[arg(long, value_name = "OLD")]
     pub compare_with: Option<PathBuf>,
 }
@@ -106,11 +107,16 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
         options.encoding =
             encoding_of(label).map_err(|problem| anyhow::anyhow!("--encoding: {problem}"))?;
     }
-    if let Some(old) = &arguments.compare_with {
-        let before = Session::open_beside(old, &session.shared_layers(), OpenOptions::default())?;
-        super::table::print_warnings(before.warnings(), language);
-        options.comparison = Some(compare(&before, &session)?);
-    }
+    let before = match &arguments.compare_with {
+        Some(old) => {
+            let before =
+                Session::open_beside(old, &session.shared_layers(), OpenOptions::default())?;
+            super::table::print_warnings(before.warnings(), language);
+            options.comparison = Some(compare(&before, &session)?);
+            Some(before)
+        }
+        None => None,
+    };
     // The flags apply to this export only: the plan file is not written.
     let mut layout = session.settings().print_layout.clone();
     layout.paper = arguments.paper.unwrap_or(layout.paper);
@@ -119,7 +125,7 @@ pub fn run(arguments: &ExportArguments) -> anyhow::Result<ExitCode> {
     if let Some(title) = &arguments.title {
         layout.title = Some(title.clone());
     }
-    let files = export_with_map(&session, &arguments.out, &options, &layout)?;
+    let files = export_with_map(&session, &arguments.out, &options, &layout, before.as_ref())?;
     for file in &files {
         println!("Wrote {}", file.display());
     }

@@ -151,8 +151,14 @@ pub(crate) fn draw_north_arrow(surface: &mut Surface, map: Area, unit: f32, word
 }
 
 /// The legend in `area`: the fills by worst violation, street-office boundaries and streets.
-pub(crate) fn draw_legend(surface: &mut Surface, area: Area, unit: f32, words: &Words) {
-    let entries: [(&str, LegendSymbol); 5] = [
+pub(crate) fn draw_legend(
+    surface: &mut Surface,
+    area: Area,
+    unit: f32,
+    words: &Words,
+    before_after: bool,
+) {
+    let mut entries: Vec<(&str, LegendSymbol)> = vec![
         (words.clean, LegendSymbol::Fill(palette::fill(None))),
         (
             words.warnings,
@@ -175,6 +181,22 @@ pub(crate) fn draw_legend(surface: &mut Surface, area: Area, unit: f32, words: &
             LegendSymbol::Line(Line::solid(palette::MAIN_STREET, 0.55 * unit)),
         ),
     ];
+    if before_after {
+        entries.extend([
+            (
+                words.boundary_before,
+                LegendSymbol::Line(Line {
+                    colour: palette::BOUNDARY_BEFORE,
+                    width: 0.5 * unit,
+                    dash: Some([1.6 * unit, 0.9 * unit]),
+                }),
+            ),
+            (
+                words.moved_buildings,
+                LegendSymbol::Fill(palette::MOVED_BUILDING),
+            ),
+        ]);
+    }
     surface.rectangle(
         area,
         Some(palette::PAPER),

@@ -5,6 +5,7 @@
 //! the approval block. One drawing ([`svg::Surface`]) makes all three files: PNG, PDF and SVG.
 
 mod basemap;
+mod before_after;
 mod furniture;
 mod options;
 mod output;
@@ -39,6 +40,9 @@ use tables::*;
 
 /// The map sheet's file name in an export folder, without its extension.
 const SHEET_FILE_STEM: &str = "map";
+
+/// The before-and-after sheet's file name, without its extension.
+const BEFORE_AFTER_FILE_STEM: &str = "before_after";
 
 /// The sheet drawn, ready to be written in any of its formats.
 pub struct DrawnSheet {
@@ -102,6 +106,26 @@ pub fn draw_sheet(
     report: &CheckReport,
     options: &SheetOptions,
 ) -> anyhow::Result<DrawnSheet> {
+    draw_sheet_over(session, None, report, options)
+}
+
+/// The before-and-after sheet: the plan as [`draw_sheet`] draws it, with `before` over it (its
+/// boundaries that moved or went, dashed, and the buildings that change community), titled so.
+pub fn draw_before_after_sheet(
+    session: &Session,
+    before: &Session,
+    report: &CheckReport,
+    options: &SheetOptions,
+) -> anyhow::Result<DrawnSheet> {
+    draw_sheet_over(session, Some(before), report, options)
+}
+
+fn draw_sheet_over(
+    session: &Session,
+    before: Option<&Session>,
+    report: &CheckReport,
+    options: &SheetOptions,
+) -> anyhow::Result<DrawnSheet> {
     let words = options.words();
     let page = Page::of(&options.layout);
     let unit = page.unit;
@@ -121,6 +145,11 @@ pub fn draw_sheet(
         .clone()
         .filter(|title| !title.trim().is_empty())
         .unwrap_or_else(|| sheet_title(session, words));
+    let title = match (before, options.language) {
+        (None, _) => title,
+        (Some(_), Language::Chinese) => format!("{title}（{}）", words.before_after),
+        (Some(_), Language::English) => format!("{title} — {}", words.before_after),
+    };
     // A long title (a plan over many districts) is set smaller, down to two thirds, then cut.
     let mut title_size = 6.4 * unit;
     while surface.text_width(&title, title_size) > header[2] && title_size > 4.3 * unit {
@@ -172,7 +201,7 @@ pub fn draw_sheet(
         let furniture = [scale_bar_box(&frame, map, unit), north_arrow_box(map, unit)];
         draw_plan(
             &mut surface,
-            session,
+            (session, before),
             &frame,
             (map, &furniture),
             unit,
@@ -184,7 +213,7 @@ pub fn draw_sheet(
     draw_north_arrow(&mut surface, map, unit, words);
     surface.rectangle(map, None, Some(Line::solid(palette::INK, 0.3 * unit)));
 
-    draw_legend(&mut surface, page.legend, unit, words);
+    draw_legend(&mut surface, page.legend, unit, words, before.is_some());
     draw_figures(&mut surface, report, page.figures, unit, words);
     draw_approval(
         &mut surface,
@@ -302,11 +331,14 @@ pub fn write_sheets(
 /// The approval export (GeoJSON, CSV, the workbook, as `formats` says) and the map sheet beside
 /// it (PNG, PDF, SVG as asked), in `folder`, with the manifest written last; the files written,
 /// manifest last.
+/// With `before` (the plan compared with), the before-and-after sheet too: `before_after.pdf`
+/// and so on, in the same formats as the map sheet.
 pub fn export_with_map(
     session: &Session,
     folder: &Path,
     options: &ExportOptions,
     layout: &PrintLayout,
+    before: Option<&Session>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = CheckReport::of(session);
     let mut files = export_for_approval(session, &report, folder, options)?.written;
@@ -318,6 +350,20 @@ pub fn export_with_map(
         options.formats,
         folder,
     )?);
+    if let Some(before) = before {
+        let wanted: Vec<SheetFormat> = SheetFormat::ALL
+            .into_iter()
+            .filter(|format| format.wanted(options.formats))
+            .collect();
+        if !wanted.is_empty() {
+            let sheet = draw_before_after_sheet(session, before, &report, &sheet_options)?;
+            for format in wanted {
+                let path = folder.join(format!("{BEFORE_AFTER_FILE_STEM}.{}", format.extension()));
+                sheet.write(format, sheet_options.dots_per_inch, &path)?;
+                files.push(path);
+            }
+        }
+    }
     let listed: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let manifest = finish_export(folder, session, &listed)?;
     files.push(manifest);
@@ -419,6 +465,39 @@ mod tests {
         assert_eq!(scale_text(&fixed), "1:5,000");
         // At 1:5,000 one metre is 0.2 mm of paper.
         assert!((fixed.scale - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_before_and_after_sheet_draws_the_old_boundary_and_the_moved_buildings() {
+        let mut merged = demo();
+        let keys = ["SQ0081", "SQ0082"]
+            .map(|id| merged.plan().key_of(id).expect("there"))
+            .to_vec();
+        merged
+            .execute(shequ_core::edit::Command::Merge {
+                keys,
+                allow_several_parts: false,
+            })
+            .expect("merges");
+        let before = merged.as_opened();
+        let report = CheckReport::of(&merged);
+        let options = options(PrintLayout::default());
+        let document = draw_before_after_sheet(&merged, &before, &report, &options)
+            .expect("draws")
+            .document(None);
+        for text in [
+            "调整前后对照",
+            "调整前边界",
+            "变更社区的楼栋",
+            "#78288c",
+            "#eb7800",
+        ] {
+            assert!(document.contains(text), "{text} on the sheet");
+        }
+        let plain = draw_sheet(&merged, &report, &options)
+            .expect("draws")
+            .document(None);
+        assert!(!plain.contains("#78288c") && !plain.contains("调整前边界"));
     }
 
     #[test]

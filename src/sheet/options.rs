@@ -76,6 +76,9 @@ pub(crate) struct Words {
     pub(crate) reviewer: &'static str,
     pub(crate) approver: &'static str,
     pub(crate) date: &'static str,
+    pub(crate) boundary_before: &'static str,
+    pub(crate) moved_buildings: &'static str,
+    pub(crate) before_after: &'static str,
 }
 
 pub(crate) const CHINESE_WORDS: Words = Words {
@@ -103,6 +106,9 @@ pub(crate) const CHINESE_WORDS: Words = Words {
     reviewer: "审核",
     approver: "审批",
     date: "日期",
+    boundary_before: "调整前边界",
+    moved_buildings: "变更社区的楼栋",
+    before_after: "调整前后对照",
 };
 
 pub(crate) const ENGLISH_WORDS: Words = Words {
@@ -130,4 +136,7 @@ pub(crate) const ENGLISH_WORDS: Words = Words {
     reviewer: "Reviewed",
     approver: "Approved",
     date: "Date",
+    boundary_before: "Boundary before",
+    moved_buildings: "Buildings that change community",
+    before_after: "before and after",
 };

@@ -14,6 +14,8 @@ pub const STREET: Colour = colour(theme::STREET);
 pub const MAIN_STREET: Colour = colour(theme::MAIN_STREET);
 pub const STREET_OFFICE: Colour = colour(theme::STREET_OFFICE);
 pub const INK: Colour = colour(theme::INK);
+pub const BOUNDARY_BEFORE: Colour = colour(theme::BOUNDARY_BEFORE);
+pub const MOVED_BUILDING: Colour = colour(theme::MOVED_BUILDING);
 pub const MUTED_INK: Colour = colour(theme::MUTED_INK);
 pub const LABEL_BACKGROUND: Colour = colour(theme::LABEL_BACKGROUND);
 

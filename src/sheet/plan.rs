@@ -77,7 +77,7 @@ pub(crate) fn round_up_to_two_figures(number: f64) -> f64 {
 /// labels that fit in the map frame `map` clear of the furniture drawn over it.
 pub(crate) fn draw_plan(
     surface: &mut Surface,
-    session: &Session,
+    (session, before): (&Session, Option<&Session>),
     frame: &Frame,
     (map, furniture): (Area, &[Area]),
     unit: f32,
@@ -135,6 +135,9 @@ pub(crate) fn draw_plan(
                 }),
             );
         }
+    }
+    if let Some(before) = before {
+        super::before_after::draw_before(surface, session, before, frame, map, unit);
     }
     draw_labels(surface, session, frame, (map, furniture), unit, words);
 }

@@ -3,8 +3,41 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
 use serde_json::{Value, json};
 use shequ_core::Session;
+use shequ_core::ids::CommunityKey;
+
+/// The bundled demo's folder.
+pub fn demo_folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sample_data/nanchang-demo")
+}
+
+/// The bundled demo plan, opened.
+pub fn demo() -> Session {
+    Session::open(&demo_folder().join("plan.shequ.geojson")).expect("the demo opens")
+}
+
+/// A copy of the demo plan in a temporary folder, with its layers beside it.
+pub fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let folder = tempfile::tempdir().expect("temp dir");
+    for file in ["plan.shequ.geojson", "buildings.geojson", "streets.geojson"] {
+        std::fs::copy(demo_folder().join(file), folder.path().join(file)).expect("copy");
+    }
+    let plan = folder.path().join("plan.shequ.geojson");
+    (folder, plan)
+}
+
+/// The key of the community of this name.
+pub fn key_named(session: &Session, name: &str) -> CommunityKey {
+    session
+        .plan()
+        .communities()
+        .find(|(_, community)| community.properties.name == name)
+        .map(|(key, _)| key)
+        .expect("the community is in the plan")
+}
 
 const ORIGIN: (f64, f64) = (115.9, 28.6);
 const METRES_PER_DEGREE_LATITUDE: f64 = 110_850.0;
