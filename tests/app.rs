@@ -1767,3 +1767,35 @@ fn the_charts_window_opens_from_the_view_menu_and_chooses_the_types_it_counts() 
         Some(shequ::app::state::ChartKinds::NewEstate)
     );
 }
+
+#[test]
+fn a_fix_listed_from_the_violations_panel_shows_its_outcome_and_applies_as_one_undo_step() {
+    let mut harness = harness(Language::Chinese);
+    // Only the empty community's violation in the panel, so its row has the one Fix button.
+    harness.state_mut().ui.violation_filter.rule = Some("community.empty");
+    harness.run();
+    harness.get_by_label("修复…").click();
+    harness.run();
+    harness.get_by_label("修复建议");
+    harness.get_by_label_contains("删除空社区 状元桥社区 (SQ0014)");
+    harness.get_by_label_contains("已解决违规");
+    let communities = harness
+        .state()
+        .doc
+        .session
+        .as_ref()
+        .expect("open")
+        .plan()
+        .len();
+    harness.get_by_label("应用").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert_eq!(session.plan().len(), communities - 1);
+    assert!(session.plan().key_of("SQ0014").is_none());
+    assert!(harness.state().ui.fixes.is_none(), "the window closes");
+    assert_eq!(undo_depth(&harness), 1);
+    harness.state_mut().apply(Intent::Undo);
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert!(session.plan().key_of("SQ0014").is_some());
+}

@@ -1247,3 +1247,74 @@ fn the_commands_take_a_scenario_by_name_and_compare_two_scenarios_of_one_plan() 
     assert_eq!(alone.status.code(), Some(2));
     assert!(text(&alone.stderr).contains("--with-scenario"));
 }
+
+#[test]
+fn fix_all_on_the_demo_deletes_the_empty_community_and_lists_what_a_planner_decides() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let out = folder.path().join("fixed.shequ.geojson");
+    let output = shequ(&[
+        "fix",
+        plan.to_str().expect("utf-8"),
+        "--all",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "errors remain for a planner");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["schema"], "shequ.fix/1");
+    let applied = report["applied"].as_array().expect("applied");
+    assert!(
+        applied
+            .iter()
+            .any(|fix| fix["violation"]["rule"] == "community.empty"),
+        "{applied:?}"
+    );
+    let left = report["left"].as_array().expect("left");
+    assert!(!left.is_empty());
+    assert!(left.iter().all(|entry| {
+        entry["reason_en"]
+            .as_str()
+            .is_some_and(|reason| !reason.is_empty())
+    }));
+    let fixed = check_json(&out);
+    assert!(
+        fixed["communities"]
+            .as_array()
+            .expect("communities")
+            .iter()
+            .all(|community| community["id"] != "SQ0014")
+    );
+    // The original plan is untouched, and the fix is in the new plan's log.
+    assert!(
+        std::fs::read_to_string(&plan)
+            .expect("reads")
+            .contains("SQ0014")
+    );
+    let log = shequ(&["log", out.to_str().expect("utf-8"), "--lang", "en"]);
+    assert!(
+        text(&log.stdout).contains("delete"),
+        "{}",
+        text(&log.stdout)
+    );
+
+    let wrong = shequ(&[
+        "fix",
+        plan.to_str().expect("utf-8"),
+        "--rule",
+        "community.nothing",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("community.households"));
+    let unchosen = shequ(&[
+        "fix",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(unchosen.status.code(), Some(2));
+}

@@ -2,7 +2,8 @@
 //! `SHEQU_BENCH_MILLION=1`): opening a second plan beside the first over the same layers,
 //! comparing the plan with itself as opened after a merge (the app's comparison, remade after
 //! each edit), and switching scenarios — the first switch to a scenario read from the file
-//! (which counts and checks it) and switching back and forth between counted ones.
+//! (which counts and checks it) and switching back and forth between counted ones; and the fixes
+//! of one violation, each tried on a copy of the plan.
 
 mod common;
 
@@ -86,6 +87,23 @@ fn benchmarks(criterion: &mut Criterion) {
             })
         });
         group.finish();
+
+        // The fixes of one violation below its band, each tried on a copy of the plan.
+        let below = session
+            .rules()
+            .iter()
+            .find(|violation| {
+                violation.rule == "community.households" && violation.message_en.contains("below")
+            })
+            .map(|violation| violation.key());
+        if let Some(key) = below {
+            let mut group = criterion.benchmark_group("fixes_for_one_violation");
+            group.sample_size(10);
+            group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+                bencher.iter(|| shequ_core::fixes::fixes_for(&session, &key))
+            });
+            group.finish();
+        }
 
         session.switch_scenario("merged").expect("counts it once");
         let mut group = criterion.benchmark_group("switch_between_counted_scenarios");

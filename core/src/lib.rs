@@ -49,6 +49,7 @@ pub mod history;
 pub mod session;
 pub mod report;
 pub mod compare;
+pub mod fixes;
 pub mod export;
 pub mod gesture;
 pub mod gen_city;

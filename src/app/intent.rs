@@ -8,6 +8,7 @@ use shequ_core::edit::{Command, Step};
 use shequ_core::gesture::ScreenTransform;
 use shequ_core::ids::CommunityKey;
 use shequ_core::search::SearchHit;
+use shequ_core::violation::ViolationKey;
 
 use super::comparison::{CompareAgainst, TransferCell, TransferOrder};
 use super::file_dialog::FileRequest;
@@ -71,6 +72,10 @@ pub enum Intent {
     SetTransferOrder(TransferOrder),
     /// Open the change log window.
     OpenChangeLog,
+    /// List the fixes of this violation, with what each would give.
+    ShowFixes(ViolationKey),
+    /// Close the fixes window.
+    CloseFixes,
     /// Make this scenario the active one.
     SwitchScenario(String),
     /// A new scenario of this name, a copy of the active one (which stays active).

@@ -219,6 +219,7 @@ impl ShequApp {
             panels::comparison_window(&view, &ctx, out);
             panels::change_log_window(&view, state, &ctx, out);
             panels::charts_window(&view, state, &ctx, out);
+            panels::fixes_window(&view, state, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

@@ -85,6 +85,21 @@ pub struct UiState {
     pub log_window: Option<LogFilter>,
     /// The charts window's choice of community types, while it is open.
     pub charts: Option<ChartKinds>,
+    /// The fixes of one violation, while their window is open.
+    pub fixes: Option<FixesShown>,
+}
+
+/// The fixes window's violation and its fixes, as found for one state of the plan.
+#[derive(Debug, Clone)]
+pub struct FixesShown {
+    /// The violation.
+    pub key: ViolationKey,
+    /// Its message.
+    pub message: String,
+    /// The fixes, best first, or why there are none.
+    pub fixes: Result<Vec<shequ_core::fixes::Fix>, shequ_core::fixes::NoFix>,
+    /// The plan's generation they were found for: once the plan changes they no longer hold.
+    pub generation: u64,
 }
 
 /// Which communities the households histogram counts, and so which band it draws.
@@ -159,6 +174,7 @@ impl UiState {
             print_preview: None,
             log_window: None,
             charts: None,
+            fixes: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

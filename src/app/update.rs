@@ -111,6 +111,26 @@ impl Target<'_> {
                 }
                 true
             }
+            Intent::ShowFixes(key) => {
+                let Some(session) = &self.document.session else {
+                    return false;
+                };
+                let message = session
+                    .rules()
+                    .iter()
+                    .find(|violation| violation.key() == key)
+                    .map(|violation| violation.message(self.preferences.language).to_owned())
+                    .unwrap_or_default();
+                let fixes = shequ_core::fixes::fixes_for(session, &key);
+                self.ui.fixes = Some(super::state::FixesShown {
+                    key,
+                    message,
+                    fixes,
+                    generation: session.generation(),
+                });
+                true
+            }
+            Intent::CloseFixes => self.ui.fixes.take().is_some(),
             Intent::OpenChangeLog => {
                 if self.ui.log_window.is_none() {
                     self.ui.log_window = Some(Default::default());

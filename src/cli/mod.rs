@@ -1,11 +1,12 @@
-//! The command line: `check`, `import`, `accept`, `edit`, `export`, `compare`, `log`, `gen-city`,
-//! `profile`.
+//! The command line: `check`, `import`, `accept`, `edit`, `export`, `compare`, `log`, `fix`,
+//! `gen-city`, `profile`.
 
 mod accept;
 mod check;
 mod compare;
 mod edit;
 mod export;
+mod fix;
 mod gen_city;
 mod import;
 mod layers;
@@ -66,6 +67,10 @@ pub enum Command {
     /// households that move from one community to another building by building, street offices,
     /// and the violations fixed and introduced.
     Compare(compare::CompareArguments),
+    /// Fix violations 修复违规: carry out the best fix of each matching violation in turn (delete
+    /// an empty community, merge one below its band with a touching neighbour), re-checking
+    /// after each; list what was left for a person and why.
+    Fix(fix::FixArguments),
     /// The plan's change log 修改记录: who changed what and when, with the households of the
     /// communities each change touched (undo and redo included).
     Log(log::LogArguments),
@@ -83,6 +88,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(arguments) => export::run(&arguments),
         Command::Compare(arguments) => compare::run(&arguments),
         Command::Log(arguments) => log::run(&arguments),
+        Command::Fix(arguments) => fix::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
         Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),

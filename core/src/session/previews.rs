@@ -103,3 +103,43 @@ impl Session {
         }
     }
 }
+
+impl Session {
+    /// A copy of the plan to try a command on: its communities, figures and violations, the
+    /// layers and their indexes shared (not copied), and no undo history, change log or other
+    /// scenarios — what a fix's outcome is measured on.
+    pub fn trial(&self) -> Session {
+        let mut settings = self.settings.clone();
+        settings.log = Vec::new();
+        Session {
+            plan_path: self.plan_path.clone(),
+            opened: std::sync::Arc::clone(&self.opened),
+            settings,
+            collection_members: serde_json::Map::new(),
+            projection: self.projection,
+            layers: std::sync::Arc::clone(&self.layers),
+            plan: self.plan.clone(),
+            building_index: std::sync::Arc::clone(&self.building_index),
+            community_index: self.community_index.clone(),
+            street_index: std::sync::Arc::clone(&self.street_index),
+            rules: self.rules.clone(),
+            history: crate::history::History::default(),
+            user: self.user.clone(),
+            scenarios: vec![super::scenarios::ScenarioSlot::active(
+                self.scenario_name().to_owned(),
+            )],
+            active_scenario: 0,
+            scenarios_changed: false,
+            active_scenario_members: serde_json::Map::new(),
+            open_step: None,
+            generation: self.generation,
+            blocks: self.blocks.clone(),
+            street_names: std::sync::OnceLock::new(),
+            baseline: self.baseline.clone(),
+            tallies: self.tallies.clone(),
+            profile: self.profile.clone(),
+            warnings: Vec::new(),
+            timings: self.timings,
+        }
+    }
+}

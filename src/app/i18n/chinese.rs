@@ -276,5 +276,8 @@ pub static CHINESE: Strings = Strings {
     chart_maximum: "上限",
     chart_confirm_above: "需确认规模",
     chart_click_hint: "悬停柱子查看街道名与人口；点击柱子选中并显示其社区",
+    fix_violation: "修复…",
+    fixes_title: "修复建议",
+    apply_fix: "应用",
     type_names: ["地缘型", "单位型", "单元型"],
 };

@@ -276,5 +276,8 @@ pub static ENGLISH: Strings = Strings {
     chart_maximum: "maximum",
     chart_confirm_above: "confirm above",
     chart_click_hint: "Hover a bar for its street office and residents; click it to select and show its communities",
+    fix_violation: "Fix…",
+    fixes_title: "Fixes",
+    apply_fix: "Apply",
     type_names: ["Geographic", "Work unit", "Residential estate"],
 };

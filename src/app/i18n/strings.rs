@@ -279,5 +279,9 @@ pub struct Strings {
     pub chart_maximum: &'static str,
     pub chart_confirm_above: &'static str,
     pub chart_click_hint: &'static str,
+    /// The violations panel's button that lists the fixes.
+    pub fix_violation: &'static str,
+    pub fixes_title: &'static str,
+    pub apply_fix: &'static str,
     pub type_names: [&'static str; 3],
 }

@@ -4,6 +4,7 @@
 mod change_log;
 mod charts;
 mod community_list;
+mod fixes;
 mod comparison;
 mod inspector;
 mod menu_bar;
@@ -19,6 +20,7 @@ pub use change_log::change_log_window;
 pub use charts::charts_window;
 pub use community_list::left_panel;
 pub use comparison::comparison_window;
+pub use fixes::fixes_window;
 pub use inspector::inspector;
 pub use menu_bar::menu_bar;
 pub use print_preview::print_preview;

@@ -88,6 +88,11 @@ pub fn violations_panel(
                                     if ui.small_button(strings.accept).clicked() {
                                         accept = Some((key.clone(), message.clone()));
                                     }
+                                    if shequ_core::fixes::has_fixes(rule)
+                                        && ui.small_button(strings.fix_violation).clicked()
+                                    {
+                                        out.push(Intent::ShowFixes(key.clone()));
+                                    }
                                 }
                             }
                         });
