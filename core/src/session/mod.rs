@@ -96,8 +96,8 @@ pub struct LayerInputs {
 pub struct Session {
     /// The plan file, once it has one.
     plan_path: Option<PathBuf>,
-    /// The plan and its settings as opened (see [`Session::as_opened`]).
-    opened: std::sync::Arc<(Plan, PlanSettings)>,
+    /// The plan and its accepted exceptions as opened (see [`Session::as_opened`]).
+    opened: std::sync::Arc<(Plan, Vec<AcceptedException>)>,
     /// The plan file's `shequ` member.
     settings: PlanSettings,
     /// Top-level members of the plan file other than `type`, `features` and `shequ`.

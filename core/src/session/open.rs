@@ -293,7 +293,7 @@ impl Session {
         );
         let tally_ms = elapsed_ms(tally_start);
 
-        let opened = Arc::new((plan.clone(), settings.clone()));
+        let opened = Arc::new((plan.clone(), settings.exceptions.clone()));
         let mut session = Self {
             plan_path: None,
             opened,
@@ -358,8 +358,10 @@ impl Session {
     /// This plan as it was opened (or as it was given to [`Session::with_plan`]), counted and
     /// checked over the same layers: what "compare with the plan as opened" compares with.
     pub fn as_opened(&self) -> Self {
-        let (plan, settings) = &*self.opened;
-        self.with_plan(plan.clone(), settings.clone())
+        let (plan, exceptions) = &*self.opened;
+        let mut settings = self.settings.clone();
+        settings.exceptions = exceptions.clone();
+        self.with_plan(plan.clone(), settings)
     }
 }
 

@@ -49,7 +49,7 @@ struct WaitingScenario {
     plan: Plan,
     exceptions: Vec<AcceptedException>,
     history: History,
-    opened: Arc<(Plan, crate::io::plan_file::PlanSettings)>,
+    opened: Arc<(Plan, Vec<AcceptedException>)>,
     /// Its index, tallies and violations, once it has been active.
     counted: Option<Counted>,
     /// Members of its stored form this version does not know, kept.
@@ -144,7 +144,7 @@ impl Session {
             plan: self.plan.clone(),
             exceptions: self.settings.exceptions.clone(),
             history: History::default(),
-            opened: Arc::new((self.plan.clone(), self.settings.clone())),
+            opened: Arc::new((self.plan.clone(), self.settings.exceptions.clone())),
             counted: Some(Counted {
                 community_index: self.community_index.clone(),
                 tallies: self.tallies.clone(),
@@ -275,10 +275,6 @@ impl Session {
     /// file's order after the active one.
     pub(super) fn load_scenarios(&mut self, plan_path: &Path) -> Result<()> {
         let stored = std::mem::take(&mut self.settings.scenarios);
-        if !stored.is_empty() {
-            // The plan as opened need not carry the other scenarios' features.
-            self.opened = Arc::new((self.plan.clone(), self.settings.clone()));
-        }
         let active_name = self
             .settings
             .scenario
@@ -318,12 +314,10 @@ impl Session {
             let mut plan = Plan::new(communities);
             plan.street_offices = self.plan.street_offices.clone();
             plan.districts = self.plan.districts.clone();
-            let mut opened_settings = self.settings.clone();
-            opened_settings.exceptions = scenario.exceptions.clone();
             self.scenarios.push(ScenarioSlot {
                 name: scenario.name,
                 waiting: Some(Box::new(WaitingScenario {
-                    opened: Arc::new((plan.clone(), opened_settings)),
+                    opened: Arc::new((plan.clone(), scenario.exceptions.clone())),
                     plan,
                     exceptions: scenario.exceptions,
                     history: History::default(),
