@@ -88,14 +88,19 @@ fn benchmarks(criterion: &mut Criterion) {
         });
         group.finish();
 
-        // The fixes of one violation below its band, each tried on a copy of the plan.
-        let below = session
-            .rules()
-            .iter()
-            .find(|violation| {
-                violation.rule == "community.households" && violation.message_en.contains("below")
-            })
-            .map(|violation| violation.key());
+        // The fixes of one violation, each tried on a copy of the plan: a community below its
+        // band where the city has one (merges with its neighbours), else its empty community.
+        let with_fixes = |rule: &str, below: bool| {
+            session
+                .rules()
+                .iter()
+                .find(|violation| {
+                    violation.rule == rule && (!below || violation.message_en.contains("below"))
+                })
+                .map(|violation| violation.key())
+        };
+        let below = with_fixes("community.households", true)
+            .or_else(|| with_fixes("community.empty", false));
         if let Some(key) = below {
             let mut group = criterion.benchmark_group("fixes_for_one_violation");
             group.sample_size(10);
