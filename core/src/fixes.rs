@@ -3,10 +3,11 @@
 //! not copied), so what a planner is shown is exactly what applying the fix gives: the figures of
 //! the communities it touches, the violations it removes and any it brings.
 //!
-//! Fixes are proposed for an empty community (delete it) and a community below its type's band
+//! Fixes are proposed for an empty community (delete it), a community below its type's band
 //! (merge it with a touching neighbour, in the same street office where there is one, when the
-//! merged community falls within the band). Other rules have no fix yet: they are left to a
-//! planner, and said so.
+//! merged community falls within the band) and residential buildings in no community (give them
+//! to a community nearby that stays within its band). Other rules have no fix yet: they are left
+//! to a planner, and said so.
 
 use std::collections::BTreeSet;
 
@@ -62,7 +63,7 @@ pub struct FixOutcome {
 pub enum NoFix {
     /// The rule has no automatic fix: a planner decides.
     NotForThisRule,
-    /// Fixes were tried, and none would leave the community within its band.
+    /// Fixes were looked for, and none would leave the community within its band.
     NoneWithinTheBand,
     /// A community above its band wants splitting, which is not automatic yet.
     SplitByHand,
@@ -79,10 +80,10 @@ impl NoFix {
                 "this rule has no automatic fix; a planner decides"
             }
             (NoFix::NoneWithinTheBand, Language::Chinese) => {
-                "与任一相邻社区合并都不能使户数落入范围，需人工调整"
+                "没有能使社区户数落入范围的合并或划入，需人工调整"
             }
             (NoFix::NoneWithinTheBand, Language::English) => {
-                "no merge with a touching neighbour falls within the band; a planner decides"
+                "no merge or hand-over keeps the communities within their band; a planner decides"
             }
             (NoFix::SplitByHand, Language::Chinese) => {
                 "户数超出上限的社区需拆分，暂无自动拆分，请用拆分工具"
@@ -101,6 +102,7 @@ pub fn has_fixes(rule: &str) -> bool {
     [
         crate::rules::community_empty::RULE,
         crate::rules::community_households::RULE,
+        crate::rules::plan_uncovered::RULE,
     ]
     .contains(&rule)
 }
@@ -118,6 +120,10 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
         .and_then(|id| session.plan().key_of(id));
     let candidates = match (violation.rule, community) {
         (crate::rules::community_empty::RULE, Some(community)) => delete_empty(session, community),
+        (crate::rules::plan_uncovered::RULE, _) => match &violation.location {
+            crate::violation::Location::Areas(outline) => give_to_neighbour(session, outline),
+            _ => return Err(NoFix::NotForThisRule),
+        },
         (crate::rules::community_households::RULE, Some(community)) => {
             if above_band(session, community) {
                 return Err(NoFix::SplitByHand);
@@ -240,6 +246,82 @@ fn merges_into_band(session: &Session, key: CommunityKey) -> Vec<Candidate> {
                     Command::Merge {
                         keys: vec![neighbour, key],
                         allow_several_parts: false,
+                    },
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// How far (m) from an uncovered cluster a community may lie and still be offered its buildings.
+const NEIGHBOUR_REACH_M: f64 = 60.0;
+
+/// Residential buildings in no community, inside `outline` (their cluster): given to each
+/// community within [`NEIGHBOUR_REACH_M`] that stays within its band with them, nearest first.
+fn give_to_neighbour(session: &Session, outline: &geo::MultiPolygon<f64>) -> Vec<Candidate> {
+    use geo::{BoundingRect, Contains, Distance, Euclidean};
+    let buildings = &session.layers().buildings;
+    let cluster: Vec<u32> = session
+        .tallies()
+        .unassigned_buildings()
+        .filter(|&building| outline.contains(&buildings[building as usize].representative_point))
+        .collect();
+    let Some(bounds) = outline.bounding_rect() else {
+        return Vec::new();
+    };
+    if cluster.is_empty() {
+        return Vec::new();
+    }
+    let households: u64 = cluster
+        .iter()
+        .map(|&building| u64::from(buildings[building as usize].households))
+        .sum();
+    let reach = geo::Coord {
+        x: NEIGHBOUR_REACH_M,
+        y: NEIGHBOUR_REACH_M,
+    };
+    let band = &session.profile().community_households;
+    session
+        .community_index()
+        .meeting(aabb(bounds.min() - reach, bounds.max() + reach))
+        .filter_map(|key| {
+            let community = session.plan().community(key)?;
+            let properties = &community.properties;
+            if properties.locked {
+                return None;
+            }
+            let distance = Euclidean.distance(&community.boundary, outline);
+            if distance > NEIGHBOUR_REACH_M {
+                return None;
+            }
+            let together = session.tallies().of(key).households + households;
+            if band_verdict(band, properties.kind, properties.new_estate, together)
+                != BandVerdict::Within
+            {
+                return None;
+            }
+            Some((
+                distance,
+                unmeasured(
+                    format!(
+                        "把 {} 栋住宅楼 ({} 户) 划入相邻的 {} ({})，划入后 {} 户",
+                        cluster.len(),
+                        crate::format::grouped(households),
+                        properties.name,
+                        community.id,
+                        crate::format::grouped(together)
+                    ),
+                    format!(
+                        "give the {} residential buildings ({} households) to the neighbouring {} ({}): {} households then",
+                        cluster.len(),
+                        crate::format::grouped(households),
+                        properties.name,
+                        community.id,
+                        crate::format::grouped(together)
+                    ),
+                    Command::AssignBuildings {
+                        buildings: cluster.clone(),
+                        to: key,
                     },
                 ),
             ))
