@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use shequ_core::Session;
-use shequ_core::compare::{compare, moved_buildings};
+use shequ_core::compare::compare_and_moved;
 use shequ_core::edit::Command;
 use shequ_core::session::OpenOptions;
 
@@ -62,12 +62,7 @@ fn benchmarks(criterion: &mut Criterion) {
         let mut group = criterion.benchmark_group("compare_after_a_merge");
         group.sample_size(10);
         group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
-            bencher.iter(|| {
-                (
-                    compare(&opened, &session).expect("compares"),
-                    moved_buildings(&opened, &session).expect("pairs"),
-                )
-            })
+            bencher.iter(|| compare_and_moved(&opened, &session).expect("compares"))
         });
         group.finish();
         session.undo().expect("undoes");

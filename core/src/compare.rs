@@ -151,10 +151,85 @@ pub enum CompareError {
 
 /// Compares `before` with `after`.
 pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareError> {
-    let old_owner = owners(before);
-    let new_owner = owners(after);
-    let (pairs, buildings_matched) = pair_buildings(before, after)?;
+    let paired = Paired::of(before, after)?;
+    Ok(comparison_of(&paired, before, after))
+}
 
+/// Compares `before` with `after`, and lists the buildings of `after`'s layer whose community
+/// changed (as [`moved_buildings`]), pairing the buildings once for both.
+pub fn compare_and_moved(
+    before: &Session,
+    after: &Session,
+) -> Result<(Comparison, Vec<u32>), CompareError> {
+    let paired = Paired::of(before, after)?;
+    Ok((comparison_of(&paired, before, after), paired.moved()))
+}
+
+/// The buildings of the two plans paired, each with its community in each plan.
+struct Paired<'a> {
+    /// For each building of the old layer, its building in the new layer.
+    pairs: Vec<Option<usize>>,
+    /// How they were paired.
+    matched: BuildingMatch,
+    /// Each old building's community, an index into `old_ids`.
+    old_owner: Vec<Option<usize>>,
+    /// Each new building's community, an index into `new_ids`.
+    new_owner: Vec<Option<usize>>,
+    /// The old plan's community ids, in plan order.
+    old_ids: Vec<&'a str>,
+    /// The new plan's community ids, in plan order.
+    new_ids: Vec<&'a str>,
+}
+
+/// A building of the new layer with its community's id before and after.
+type BuildingTransfer<'a> = (Option<&'a str>, Option<&'a str>, u32);
+
+impl<'a> Paired<'a> {
+    fn of(before: &'a Session, after: &'a Session) -> Result<Self, CompareError> {
+        let (pairs, matched) = pair_buildings(before, after)?;
+        Ok(Self {
+            pairs,
+            matched,
+            old_owner: owners(before),
+            new_owner: owners(after),
+            old_ids: community_ids(before),
+            new_ids: community_ids(after),
+        })
+    }
+
+    /// Each building of the new layer that has a building in the old one, with its community
+    /// id before and after.
+    fn by_transfer(&self) -> impl Iterator<Item = BuildingTransfer<'a>> + '_ {
+        let id_of = |ids: &[&'a str], owner: Option<usize>| owner.map(|index| ids[index]);
+        self.pairs.iter().enumerate().filter_map(move |(old, new)| {
+            let new = (*new)?;
+            Some((
+                id_of(&self.old_ids, self.old_owner[old]),
+                id_of(&self.new_ids, self.new_owner[new]),
+                new as u32,
+            ))
+        })
+    }
+
+    /// The buildings of the new layer whose community changed, ordered by building.
+    fn moved(&self) -> Vec<u32> {
+        self.by_transfer()
+            .filter(|(from, to, _)| from != to)
+            .map(|(_, _, building)| building)
+            .collect()
+    }
+}
+
+/// The comparison of the paired plans.
+fn comparison_of(paired: &Paired<'_>, before: &Session, after: &Session) -> Comparison {
+    let Paired {
+        pairs,
+        old_owner,
+        new_owner,
+        old_ids,
+        new_ids,
+        ..
+    } = paired;
     // Transfers: every building in exactly one (from, to) pair.
     let mut transfers: BTreeMap<(Option<usize>, Option<usize>), Transfer> = BTreeMap::new();
     let mut add = |from: Option<usize>, to: Option<usize>, session: &Session, building: usize| {
@@ -194,8 +269,6 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
             add(None, new_owner[new], after, new);
         }
     }
-    let old_ids = community_ids(before);
-    let new_ids = community_ids(after);
     let mut transfers: Vec<Transfer> = transfers
         .into_iter()
         .map(|((from, to), mut transfer)| {
@@ -221,9 +294,9 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
 
     let (old_figures, new_figures) = (before.plan_figures(), after.plan_figures());
     let (old_violations, new_violations) = (unaccepted_keys(before), unaccepted_keys(after));
-    Ok(Comparison {
+    Comparison {
         schema: COMPARE_SCHEMA,
-        buildings_matched,
+        buildings_matched: paired.matched,
         buildings_only_before: only_before,
         buildings_only_after: only_after,
         communities: community_changes(before, after),
@@ -238,18 +311,14 @@ pub fn compare(before: &Session, after: &Session) -> Result<Comparison, CompareE
             .difference(&old_violations)
             .cloned()
             .collect(),
-    })
+    }
 }
 
 /// The buildings of `after`'s layer whose community changed: in another community than
 /// before (matched by id), or in one now and none before, or the other way round. Ordered by
 /// building.
 pub fn moved_buildings(before: &Session, after: &Session) -> Result<Vec<u32>, CompareError> {
-    Ok(buildings_by_transfer(before, after)?
-        .into_iter()
-        .filter(|(from, to, _)| from != to)
-        .map(|(_, _, building)| building)
-        .collect())
+    Ok(Paired::of(before, after)?.moved())
 }
 
 /// The buildings of `after`'s layer in the transfer from community `from` to `to` (ids; none
@@ -260,39 +329,10 @@ pub fn transfer_buildings(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Vec<u32>, CompareError> {
-    Ok(buildings_by_transfer(before, after)?
-        .into_iter()
+    Ok(Paired::of(before, after)?
+        .by_transfer()
         .filter(|(old, new, _)| *old == from && *new == to)
         .map(|(_, _, building)| building)
-        .collect())
-}
-
-/// A building of the new layer with its community's id before and after.
-type BuildingTransfer<'a> = (Option<&'a str>, Option<&'a str>, u32);
-
-/// Each building of `after`'s layer that has a building in `before`'s, with its community id
-/// before and after.
-fn buildings_by_transfer<'a>(
-    before: &'a Session,
-    after: &'a Session,
-) -> Result<Vec<BuildingTransfer<'a>>, CompareError> {
-    let (pairs, _) = pair_buildings(before, after)?;
-    let old_owner = owners(before);
-    let new_owner = owners(after);
-    let old_ids = community_ids(before);
-    let new_ids = community_ids(after);
-    let id_of = |ids: &[&'a str], owner: Option<usize>| owner.map(|index| ids[index]);
-    Ok(pairs
-        .iter()
-        .enumerate()
-        .filter_map(|(old, new)| {
-            let new = (*new)?;
-            Some((
-                id_of(&old_ids, old_owner[old]),
-                id_of(&new_ids, new_owner[new]),
-                new as u32,
-            ))
-        })
         .collect())
 }
 

@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::json;
 use shequ_core::Session;
 use shequ_core::compare::{
-    BuildingMatch, ChangeStatus, CompareError, compare, moved_buildings, transfer_buildings,
+    BuildingMatch, ChangeStatus, CompareError, compare, compare_and_moved, moved_buildings,
+    transfer_buildings,
 };
 use shequ_core::edit::Command;
 use support::{World, demo, key_named};
@@ -236,4 +237,8 @@ fn a_session_with_another_plan_counts_it_over_the_same_layers() {
     .expect("paired");
     assert_eq!(transfer, moved_buildings);
     assert_eq!(transfer.len() as u32, moved[0].buildings);
+    assert_eq!(
+        compare_and_moved(&as_opened, &session).expect("compares"),
+        (comparison.clone(), moved_buildings)
+    );
 }

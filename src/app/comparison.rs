@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use shequ_core::Session;
-use shequ_core::compare::{CompareError, Comparison, compare, moved_buildings, transfer_buildings};
+use shequ_core::compare::{CompareError, Comparison, compare_and_moved, transfer_buildings};
 
 /// What the plan is compared with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,8 +74,7 @@ impl ComparisonView {
         after: &Session,
     ) -> Result<Self, CompareError> {
         let start = std::time::Instant::now();
-        let comparison = compare(&before, after)?;
-        let moved = moved_buildings(&before, after)?;
+        let (comparison, moved) = compare_and_moved(&before, after)?;
         Ok(Self {
             against,
             before,
@@ -95,8 +94,7 @@ impl ComparisonView {
             return Ok(());
         }
         let start = std::time::Instant::now();
-        self.comparison = compare(&self.before, after)?;
-        self.moved = moved_buildings(&self.before, after)?;
+        (self.comparison, self.moved) = compare_and_moved(&self.before, after)?;
         self.generation = after.generation();
         if let Some((cell, _)) = self.picked.take() {
             let buildings = self.buildings_of(after, &cell)?;

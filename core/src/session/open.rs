@@ -75,11 +75,11 @@ impl Session {
         let plan = plan_of(
             Some((&file.raw_plan, plan_path)),
             &file.settings,
-            &neighbour.projection,
+            &neighbour.parts.projection,
             &mut warnings,
         )?;
         let mut session = Self::assemble_on(
-            neighbour.clone(),
+            neighbour.parts.clone(),
             warnings,
             plan,
             file.settings,
@@ -100,7 +100,7 @@ impl Session {
     /// counted and checked anew: the plan as it was opened, or another scenario.
     pub fn with_plan(&self, plan: Plan, settings: PlanSettings) -> Self {
         let mut session = Self::assemble_on(
-            self.shared_layers(),
+            self.layer_parts(),
             Vec::new(),
             plan,
             settings,
@@ -232,18 +232,11 @@ impl Session {
             || BuildingIndex::build(&layers.buildings),
             || StreetIndex::build(&layers.streets),
         );
-        let identity = layer_identity(
-            &layers.buildings_path,
-            layers.streets_path.as_deref(),
-            &settings,
-            &profile,
-        );
-        let shared = SharedLayers {
+        let shared = LayerParts {
             layers: Arc::new(layers),
             building_index: Arc::new(building_index),
             street_index: Arc::new(street_index),
             projection: read.projection,
-            identity,
         };
         let index_ms = elapsed_ms(index_start);
         let mut warnings = read.warnings;
@@ -271,7 +264,7 @@ impl Session {
 
     /// The session of `plan` over layers already read and indexed, counted and checked.
     fn assemble_on(
-        shared: SharedLayers,
+        shared: LayerParts,
         warnings: Vec<crate::io::warnings::LoadWarning>,
         plan: Plan,
         settings: PlanSettings,
@@ -342,16 +335,23 @@ impl Session {
     /// ([`Session::open_beside`]); cheap to take and to send to another thread.
     pub fn shared_layers(&self) -> SharedLayers {
         SharedLayers {
-            layers: Arc::clone(&self.layers),
-            building_index: Arc::clone(&self.building_index),
-            street_index: Arc::clone(&self.street_index),
-            projection: self.projection,
+            parts: self.layer_parts(),
             identity: layer_identity(
                 &self.layers.buildings_path,
                 self.layers.streets_path.as_deref(),
                 &self.settings,
                 &self.profile,
             ),
+        }
+    }
+
+    /// This session's layers and indexes, shared.
+    fn layer_parts(&self) -> LayerParts {
+        LayerParts {
+            layers: Arc::clone(&self.layers),
+            building_index: Arc::clone(&self.building_index),
+            street_index: Arc::clone(&self.street_index),
+            projection: self.projection,
         }
     }
 
@@ -394,11 +394,18 @@ fn plan_of(
 /// the same identity hold the same layers.
 #[derive(Debug, Clone)]
 pub struct SharedLayers {
+    parts: LayerParts,
+    identity: String,
+}
+
+/// The layers of a session, their indexes and their projection: what sessions of the same
+/// layers share. (Their identity is worked out only when another plan is to be opened beside.)
+#[derive(Debug, Clone)]
+struct LayerParts {
     layers: Arc<BaseLayers>,
     building_index: Arc<BuildingIndex>,
     street_index: Arc<StreetIndex>,
     projection: LocalProjection,
-    identity: String,
 }
 
 /// See [`SharedLayers`]; paths are made absolute so that the same file named from two

@@ -94,28 +94,24 @@ fn band_lines(session: &Session, kinds: ChartKinds, view: &ViewCtx) -> Vec<(u64,
     }
 }
 
-/// Each street office's residents, and its communities, in the plan's order of offices.
-pub fn street_office_residents(session: &Session) -> Vec<(String, u64, Vec<CommunityKey>)> {
+/// Each street office's residents as the `street_office.residents` rule counts them (the plan's
+/// figures), by name.
+pub fn street_office_residents(session: &Session) -> Vec<(String, u64)> {
     session
-        .plan()
+        .plan_figures()
         .street_offices
         .iter()
-        .map(|office| {
-            let communities: Vec<CommunityKey> = session
-                .plan()
-                .communities()
-                .filter(|(_, community)| {
-                    community.properties.street_office.as_deref() == Some(office.name.as_str())
-                        || community.properties.street_office.as_deref() == Some(office.id.as_str())
-                })
-                .map(|(key, _)| key)
-                .collect();
-            let residents = communities
-                .iter()
-                .map(|key| session.tallies().of(*key).residents)
-                .sum();
-            (office.name.clone(), residents, communities)
-        })
+        .map(|office| (office.name.clone(), office.residents))
+        .collect()
+}
+
+/// The communities of the street office named `name` (as the plan's figures group them).
+pub fn communities_of_office(session: &Session, name: &str) -> Vec<CommunityKey> {
+    session
+        .plan()
+        .communities()
+        .filter(|(_, community)| community.properties.street_office.as_deref() == Some(name))
+        .map(|(key, _)| key)
         .collect()
 }
 
@@ -260,7 +256,7 @@ fn residents_chart(view: &ViewCtx, session: &Session, ui: &mut egui::Ui, out: &m
     let bars: Vec<Bar> = offices
         .iter()
         .enumerate()
-        .map(|(index, (name, residents, _))| {
+        .map(|(index, (name, residents))| {
             let within = (band.minimum..=band.maximum).contains(residents);
             let colour = if within {
                 theme::CLEAN.egui()
@@ -308,10 +304,12 @@ fn residents_chart(view: &ViewCtx, session: &Session, ui: &mut egui::Ui, out: &m
     if response.response.clicked()
         && let Some(point) = response.inner
         && point.x > -0.5
-        && let Some((_, _, communities)) = offices.get(point.x.round() as usize)
-        && !communities.is_empty()
+        && let Some((name, _)) = offices.get(point.x.round() as usize)
     {
-        out.push(Intent::SelectAndZoom(communities.clone()));
+        let communities = communities_of_office(session, name);
+        if !communities.is_empty() {
+            out.push(Intent::SelectAndZoom(communities));
+        }
     }
 }
 
@@ -378,15 +376,15 @@ mod tests {
         let session = demo();
         let offices = street_office_residents(&session);
         assert_eq!(offices.len(), session.plan().street_offices.len());
-        for (name, residents, communities) in &offices {
-            let sum: u64 = communities
+        for (name, residents) in &offices {
+            let sum: u64 = communities_of_office(&session, name)
                 .iter()
                 .map(|key| session.tallies().of(*key).residents)
                 .sum();
             assert_eq!(*residents, sum, "{name}");
         }
         let figures = session.plan_figures();
-        for (name, residents, _) in &offices {
+        for (name, residents) in &offices {
             if let Some(office) = figures
                 .street_offices
                 .iter()
