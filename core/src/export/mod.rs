@@ -5,7 +5,11 @@
 
 pub mod changes;
 pub mod gis;
+mod spreadsheet;
 pub mod workbook;
+
+use spreadsheet::write_csv;
+pub use spreadsheet::{csv_bytes, headers_in};
 
 use std::path::{Path, PathBuf};
 
@@ -181,18 +185,6 @@ const SUMMARY_COLUMNS: [(&str, &str); 18] = [
     ("violations_zh", "违规"),
 ];
 
-/// The headers of `columns` in `language`.
-/// CSV headers in `language`, of (English, Chinese) columns.
-pub fn headers_in(
-    columns: &[(&'static str, &'static str)],
-    language: Language,
-) -> Vec<&'static str> {
-    columns
-        .iter()
-        .map(|(english, chinese)| language.pick(chinese, english))
-        .collect()
-}
-
 fn round_share(share: f64) -> f64 {
     (share * 1000.0).round() / 1000.0
 }
@@ -223,49 +215,6 @@ fn joined_messages<'a>(rows: impl Iterator<Item = &'a ViolationRow>, language: L
     rows.map(|row| language.pick(&row.message_zh, &row.message_en))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |error| Error::Write {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(error.to_string()),
-    }
-}
-
-/// Writes rows to a UTF-8 CSV with a byte-order mark, atomically.
-/// A cell as Excel may safely open it: text that begins like a formula (`=`, `+`, `-`, `@`, a tab
-/// or a carriage return) gets a leading apostrophe, as OWASP advises, so that a community named
-/// `=HYPERLINK(…)` stays text. Numbers, negative ones included, are left as they are.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula_like && cell.parse::<f64>().is_err() {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-/// Rows as UTF-8 CSV with a byte-order mark (so that Excel shows Chinese text), each cell made
-/// [`spreadsheet_safe`].
-pub fn csv_bytes(
-    header: &[&str],
-    rows: &[Vec<String>],
-) -> std::result::Result<Vec<u8>, csv::Error> {
-    let mut buffer = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut buffer);
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
-        }
-        writer.flush()?;
-    }
-    Ok(buffer)
-}
-
-fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
-    let buffer = csv_bytes(header, rows).map_err(csv_error(path))?;
-    write_atomically(path, |file| file.write_all(&buffer))
 }
 
 fn summary_row(
@@ -601,18 +550,4 @@ fn summary_rows(session: &Session, report: &CheckReport, language: Language) -> 
         city_messages,
     ));
     summary
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_that_begins_like_a_formula_is_kept_as_text_and_numbers_stay_numbers() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("+86 123"), "'+86 123");
-        assert_eq!(spreadsheet_safe("-5"), "-5");
-        assert_eq!(spreadsheet_safe("南湖路社区"), "南湖路社区");
-    }
 }

@@ -27,6 +27,7 @@ use crate::rules::RuleResults;
 use crate::tally::Tallies;
 use crate::violation::{Violation, ViolationKey};
 
+mod beside;
 mod editing;
 mod log;
 mod open;
@@ -36,7 +37,8 @@ mod save;
 mod scenarios;
 mod search;
 
-pub use open::{OpenOptions, SharedLayers};
+pub use beside::SharedLayers;
+pub use open::OpenOptions;
 pub use previews::PiecePreview;
 pub use scenarios::{DEFAULT_SCENARIO_NAME, ScenarioError};
 

@@ -39,7 +39,7 @@ pub struct OpenOptions<'a> {
     pub progress: Option<&'a LoadProgress>,
 }
 
-fn elapsed_ms(start: Instant) -> f64 {
+pub(super) fn elapsed_ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -54,64 +54,6 @@ impl Session {
         let start = Instant::now();
         let file = PlanFileRead::read(plan_path)?;
         file.open_layers(plan_path, options, start)
-    }
-
-    /// Opens a plan file beside `neighbour` (the plan it is to be compared with): where the file
-    /// names the same layers, read the same way, the two sessions share them and their indexes
-    /// (neither read nor indexed again, nor held twice in memory); else it opens as
-    /// [`Session::open_with`] does. The layers' load warnings stay with `neighbour`.
-    pub fn open_beside(
-        plan_path: &Path,
-        neighbour: &SharedLayers,
-        options: OpenOptions<'_>,
-    ) -> Result<Self> {
-        let start = Instant::now();
-        let file = PlanFileRead::read(plan_path)?;
-        if file.layer_identity() != neighbour.identity {
-            return file.open_layers(plan_path, options, start);
-        }
-        let unwatched = LoadProgress::default();
-        let mut warnings = Vec::new();
-        let plan = plan_of(
-            Some((&file.raw_plan, plan_path)),
-            &file.settings,
-            &neighbour.parts.projection,
-            &mut warnings,
-        )?;
-        let mut session = Self::assemble_on(
-            neighbour.parts.clone(),
-            warnings,
-            plan,
-            file.settings,
-            file.raw_plan.foreign_members,
-            file.profile,
-            options.progress.unwrap_or(&unwatched),
-        );
-        session.plan_path = Some(plan_path.to_path_buf());
-        session.report_unreadable_log(plan_path);
-        session.load_scenarios(plan_path)?;
-        session.timings.layers_from_cache = true;
-        session.timings.load_ms =
-            elapsed_ms(start) - session.timings.tally_ms - session.timings.rules_ms;
-        Ok(session)
-    }
-
-    /// A session of `plan` over this session's layers (shared, not copied), with `settings`,
-    /// counted and checked anew: the plan as it was opened, or another scenario.
-    pub fn with_plan(&self, plan: Plan, settings: PlanSettings) -> Self {
-        let mut session = Self::assemble_on(
-            self.layer_parts(),
-            Vec::new(),
-            plan,
-            settings,
-            self.collection_members.clone(),
-            self.profile.clone(),
-            &LoadProgress::default(),
-        );
-        session.plan_path = self.plan_path.clone();
-        session.blocks = self.blocks.clone();
-        session.timings.layers_from_cache = true;
-        session
     }
 
     /// Starts a session from layers (no plan file yet), checked against `profile`, opened as
@@ -263,7 +205,7 @@ impl Session {
     }
 
     /// The session of `plan` over layers already read and indexed, counted and checked.
-    fn assemble_on(
+    pub(super) fn assemble_on(
         shared: LayerParts,
         warnings: Vec<crate::io::warnings::LoadWarning>,
         plan: Plan,
@@ -330,44 +272,11 @@ impl Session {
         session.mark_baseline();
         session
     }
-
-    /// This session's layers and indexes, to open another plan over them
-    /// ([`Session::open_beside`]); cheap to take and to send to another thread.
-    pub fn shared_layers(&self) -> SharedLayers {
-        SharedLayers {
-            parts: self.layer_parts(),
-            identity: layer_identity(
-                &self.layers.buildings_path,
-                self.layers.streets_path.as_deref(),
-                &self.settings,
-                &self.profile,
-            ),
-        }
-    }
-
-    /// This session's layers and indexes, shared.
-    fn layer_parts(&self) -> LayerParts {
-        LayerParts {
-            layers: Arc::clone(&self.layers),
-            building_index: Arc::clone(&self.building_index),
-            street_index: Arc::clone(&self.street_index),
-            projection: self.projection,
-        }
-    }
-
-    /// This plan as it was opened (or as it was given to [`Session::with_plan`]), counted and
-    /// checked over the same layers: what "compare with the plan as opened" compares with.
-    pub fn as_opened(&self) -> Self {
-        let (plan, exceptions) = &*self.opened;
-        let mut settings = self.settings.clone();
-        settings.exceptions = exceptions.clone();
-        self.with_plan(plan.clone(), settings)
-    }
 }
 
 /// The communities of a plan file (or of a communities layer), with the street offices and
 /// districts its settings list and those its communities name.
-fn plan_of(
+pub(super) fn plan_of(
     communities: Option<(&RawCollection, &Path)>,
     settings: &PlanSettings,
     projection: &LocalProjection,
@@ -389,65 +298,17 @@ fn plan_of(
     Ok(plan)
 }
 
-/// A session's layers and their indexes, which sessions of the same layers share, with what the
-/// layers as read depend on (their files and how they are read and converted): two sessions of
-/// the same identity hold the same layers.
-#[derive(Debug, Clone)]
-pub struct SharedLayers {
-    parts: LayerParts,
-    identity: String,
-}
-
-/// The layers of a session, their indexes and their projection: what sessions of the same
-/// layers share. (Their identity is worked out only when another plan is to be opened beside.)
-#[derive(Debug, Clone)]
-struct LayerParts {
-    layers: Arc<BaseLayers>,
-    building_index: Arc<BuildingIndex>,
-    street_index: Arc<StreetIndex>,
-    projection: LocalProjection,
-}
-
-/// See [`SharedLayers`]; paths are made absolute so that the same file named from two
-/// folders is one file.
-fn layer_identity(
-    buildings: &Path,
-    streets: Option<&Path>,
-    settings: &PlanSettings,
-    profile: &RuleProfile,
-) -> String {
-    let absolute = |path: &Path| {
-        std::fs::canonicalize(path)
-            .unwrap_or_else(|_| path.to_path_buf())
-            .to_string_lossy()
-            .into_owned()
-    };
-    let layers = &settings.layers;
-    serde_json::json!({
-        "buildings": absolute(buildings),
-        "streets": streets.map(absolute),
-        "fields": layers.fields,
-        "buildings_crs": layers.buildings_crs,
-        "streets_crs": layers.streets_crs,
-        "buildings_encoding": layers.buildings_encoding,
-        "streets_encoding": layers.streets_encoding,
-        "register": layers.register,
-        "estimate": profile.estimate,
-    })
-    .to_string()
-}
-
 /// A plan file read, its layers not yet.
-struct PlanFileRead {
-    raw_plan: RawCollection,
-    settings: PlanSettings,
-    profile: RuleProfile,
+pub(super) struct PlanFileRead {
+    pub(super) raw_plan: RawCollection,
+    pub(super) settings: PlanSettings,
+    pub(super) profile: RuleProfile,
     buildings_path: PathBuf,
     streets_path: Option<PathBuf>,
 }
 
 impl PlanFileRead {
-    fn read(plan_path: &Path) -> Result<Self> {
+    pub(super) fn read(plan_path: &Path) -> Result<Self> {
         let mut raw_plan = read_feature_collection(plan_path, DEFAULT_MAX_FILE_BYTES)?;
         let mut settings = take_settings(&mut raw_plan, plan_path)?;
         let folder = folder_of(plan_path);
@@ -472,7 +333,7 @@ impl PlanFileRead {
         })
     }
 
-    fn layer_identity(&self) -> String {
+    pub(super) fn layer_identity(&self) -> String {
         layer_identity(
             &self.buildings_path,
             self.streets_path.as_deref(),
@@ -482,7 +343,7 @@ impl PlanFileRead {
     }
 
     /// Reads the layers the file names and opens the session.
-    fn open_layers(
+    pub(super) fn open_layers(
         self,
         plan_path: &Path,
         options: OpenOptions<'_>,
@@ -604,4 +465,43 @@ fn recorded_reading(
             communities: None,
         },
     ))
+}
+
+/// The layers of a session, their indexes and their projection: what sessions of the same
+/// layers share. (Their identity is worked out only when another plan is to be opened beside.)
+#[derive(Debug, Clone)]
+pub(super) struct LayerParts {
+    pub(super) layers: Arc<BaseLayers>,
+    pub(super) building_index: Arc<BuildingIndex>,
+    pub(super) street_index: Arc<StreetIndex>,
+    pub(super) projection: LocalProjection,
+}
+
+/// What the layers as read depend on (see [`super::SharedLayers`]); paths are made absolute so
+/// that the same file named from two folders is one file.
+pub(super) fn layer_identity(
+    buildings: &Path,
+    streets: Option<&Path>,
+    settings: &PlanSettings,
+    profile: &RuleProfile,
+) -> String {
+    let absolute = |path: &Path| {
+        std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .to_string_lossy()
+            .into_owned()
+    };
+    let layers = &settings.layers;
+    serde_json::json!({
+        "buildings": absolute(buildings),
+        "streets": streets.map(absolute),
+        "fields": layers.fields,
+        "buildings_crs": layers.buildings_crs,
+        "streets_crs": layers.streets_crs,
+        "buildings_encoding": layers.buildings_encoding,
+        "streets_encoding": layers.streets_encoding,
+        "register": layers.register,
+        "estimate": profile.estimate,
+    })
+    .to_string()
 }
