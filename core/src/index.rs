@@ -232,6 +232,9 @@ pub type StreetSegment = GeomWithData<rstar::primitives::Line<[f64; 2]>, u32>;
 #[derive(Debug, Clone, Default)]
 pub struct StreetIndex {
     tree: RTree<StreetSegment>,
+    /// The streets as a graph for walking distances, built when first asked for (only plans
+    /// with committee offices placed need it).
+    walking: std::sync::OnceLock<crate::network::WalkingNetwork>,
 }
 
 impl StreetIndex {
@@ -256,7 +259,18 @@ impl StreetIndex {
             .collect();
         Self {
             tree: RTree::bulk_load(segments),
+            walking: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The walking network of `streets` (the streets this index was built from), built on first
+    /// use and kept.
+    pub fn walking_network(
+        &self,
+        streets: &[crate::layers::Street],
+    ) -> &crate::network::WalkingNetwork {
+        self.walking
+            .get_or_init(|| crate::network::WalkingNetwork::build(streets))
     }
 
     /// True when some street centreline passes within `distance` metres of `point`.

@@ -34,9 +34,11 @@ pub mod io;
 pub mod load;
 
 // Counting and checking.
+pub mod network;
 pub mod index;
 pub mod tally;
 pub mod figures;
+pub mod walking;
 pub mod rules;
 pub mod search;
 

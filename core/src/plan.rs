@@ -1,6 +1,6 @@
 //! The plan: communities with their boundaries and attributes, street offices and districts.
 
-use geo::MultiPolygon;
+use geo::{Coord, MultiPolygon};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -90,6 +90,11 @@ pub struct CommunityProperties {
     pub office_area_m2: Option<f64>,
     /// Recorded service space in m², if known.
     pub service_area_m2: Option<f64>,
+    /// Where the residents' committee office is, in metres (walking distances are measured
+    /// from it).
+    pub office: Option<Coord<f64>>,
+    /// Where the community service centre is, in metres.
+    pub service: Option<Coord<f64>>,
     /// The planner's notes (empty: none).
     pub notes: String,
 }
@@ -108,6 +113,8 @@ impl CommunityProperties {
             locked: false,
             office_area_m2: None,
             service_area_m2: None,
+            office: None,
+            service: None,
             notes: String::new(),
         }
     }

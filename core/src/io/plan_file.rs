@@ -204,7 +204,7 @@ pub struct StoredScenario {
 pub fn community_feature(community: &Community, projection: &LocalProjection) -> Value {
     json!({
         "type": "Feature",
-        "properties": community_properties(community),
+        "properties": community_properties(community, projection),
         "geometry": multipolygon_json(&community.boundary, projection),
     })
 }
@@ -415,11 +415,28 @@ pub fn communities_from_collection(
         };
         let office_area_m2 = area(Field::OfficeArea)?;
         let service_area_m2 = area(Field::ServiceArea)?;
+        let place = |key: &str| -> Result<Option<geo::Coord<f64>>> {
+            match properties.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(value) => point_of(value)
+                    .map(|[longitude, latitude]| Some(projection.to_metres(longitude, latitude)))
+                    .ok_or_else(|| {
+                        feature_error(format!(
+                            "its {key} `{value}` is not a point [longitude, latitude]. Place it again on the map or remove it."
+                        ))
+                    }),
+            }
+        };
+        let office = place(PLACE_KEYS[0])?;
+        let service = place(PLACE_KEYS[1])?;
         let mut other_properties = properties.clone();
         for field in COMMUNITY_FIELDS {
             if let Some(source) = mapping.source_key(properties, field) {
                 other_properties.shift_remove(source);
             }
+        }
+        for key in PLACE_KEYS {
+            other_properties.shift_remove(key);
         }
         communities.push(Community {
             properties: CommunityProperties {
@@ -434,6 +451,8 @@ pub fn communities_from_collection(
                 locked: mapping.flag(properties, Field::Locked),
                 office_area_m2,
                 service_area_m2,
+                office,
+                service,
                 notes: mapping.text(properties, Field::Notes).unwrap_or_default(),
             },
             id,
@@ -444,8 +463,30 @@ pub fn communities_from_collection(
     Ok((communities, warnings.finish()))
 }
 
+/// The properties that hold the committee office's and the service centre's places.
+const PLACE_KEYS: [&str; 2] = ["office", "service"];
+
+/// A point written as `[longitude, latitude]` (or as a GeoJSON Point), if `value` is one.
+fn point_of(value: &Value) -> Option<[f64; 2]> {
+    let coordinates = match value {
+        Value::Object(object) if object.get("type") == Some(&Value::from("Point")) => {
+            object.get("coordinates")?
+        }
+        other => other,
+    };
+    let Value::Array(pair) = coordinates else {
+        return None;
+    };
+    let [longitude, latitude] = pair.as_slice() else {
+        return None;
+    };
+    let (longitude, latitude) = (longitude.as_f64()?, latitude.as_f64()?);
+    ((-180.0..=180.0).contains(&longitude) && (-90.0..=90.0).contains(&latitude))
+        .then_some([longitude, latitude])
+}
+
 /// A community's own properties as written to the plan file (no computed figures).
-pub fn community_properties(community: &Community) -> Map<String, Value> {
+pub fn community_properties(community: &Community, projection: &LocalProjection) -> Map<String, Value> {
     let mut properties = Map::new();
     properties.insert("id".into(), json!(community.id));
     properties.insert("name".into(), json!(community.properties.name));
@@ -463,6 +504,14 @@ pub fn community_properties(community: &Community) -> Map<String, Value> {
     }
     if let Some(area) = community.properties.service_area_m2 {
         properties.insert("service_area_m2".into(), json!(area));
+    }
+    for (key, place) in PLACE_KEYS.into_iter().zip([
+        community.properties.office,
+        community.properties.service,
+    ]) {
+        if let Some(place) = place {
+            properties.insert(key.into(), json!(projection.to_lon_lat_rounded(place)));
+        }
     }
     if !community.properties.notes.is_empty() {
         properties.insert("notes".into(), json!(community.properties.notes));

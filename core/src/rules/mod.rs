@@ -17,6 +17,7 @@
 //! | `community.geometry` | — | error |
 //! | `community.crosses_street_office` | 1 | error |
 //! | `community.space` | 17, 21 | warning |
+//! | `community.walking_distance` | — (GB 50180-2018) | warning |
 
 pub mod community_contiguous;
 pub mod community_crosses_street_office;
@@ -26,6 +27,7 @@ pub mod community_follows_streets;
 pub mod community_geometry;
 pub mod community_households;
 pub mod community_space;
+pub mod community_walking_distance;
 pub mod context;
 pub mod plan_overlap;
 pub mod plan_uncovered;
@@ -33,6 +35,7 @@ pub mod street_office_residents;
 pub mod targets;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use geo::{Area, Centroid, InteriorPoint};
 use rayon::prelude::*;
@@ -44,9 +47,10 @@ use crate::ids::CommunityKey;
 use crate::index::boundary_envelope;
 use crate::lang::Language;
 use crate::violation::{Location, Violation};
+use crate::walking::{CommunityWalking, community_walking};
 
 /// Every rule id, in the order violations are listed.
-pub const RULE_IDS: [&str; 15] = [
+pub const RULE_IDS: [&str; 16] = [
     community_geometry::RULE,
     community_empty::RULE,
     community_households::RULE,
@@ -55,6 +59,7 @@ pub const RULE_IDS: [&str; 15] = [
     community_contiguous::RULE,
     community_crosses_street_office::RULE,
     community_space::RULE,
+    community_walking_distance::RULE,
     plan_overlap::RULE,
     plan_uncovered::RULE,
     street_office_residents::MERGE_RULE,
@@ -76,6 +81,7 @@ pub fn rule_name(rule: &str, language: Language) -> &str {
         community_contiguous::RULE => ("社区连片", "contiguous"),
         community_crosses_street_office::RULE => ("跨街道", "crosses street offices"),
         community_space::RULE => ("办公服务用房", "office and service space"),
+        community_walking_distance::RULE => ("步行距离", "walking distance"),
         plan_overlap::RULE => ("社区重叠", "overlap"),
         plan_uncovered::RULE => ("未划入社区的住宅", "homes in no community"),
         street_office_residents::MERGE_RULE => ("街道宜合并", "street office to merge"),
@@ -101,11 +107,17 @@ fn community_focus(community: &crate::plan::Community) -> Location {
     Location::Point(point)
 }
 
-/// The rules that concern one community alone.
-pub fn check_community(context: &RuleContext<'_>, key: CommunityKey) -> Vec<Violation> {
+/// A community's walking figures, shared between copies of the results.
+pub type SharedWalking = Option<Arc<CommunityWalking>>;
+
+/// The rules that concern one community alone, and its walking figures (when it has an office).
+pub fn check_community(
+    context: &RuleContext<'_>,
+    key: CommunityKey,
+) -> (Vec<Violation>, SharedWalking) {
     let mut out = Vec::new();
     let Some(community) = context.plan.community(key) else {
-        return out;
+        return (out, None);
     };
     let focus = community_focus(community);
     community_geometry::check(community, focus.clone(), &mut out);
@@ -115,8 +127,21 @@ pub fn check_community(context: &RuleContext<'_>, key: CommunityKey) -> Vec<Viol
     community_follows_streets::check(context, community, &mut out);
     community_contiguous::check(community, context.profile.geometry.clause, &mut out);
     community_crosses_street_office::check(context, community, &mut out);
-    community_space::check(context, key, community, focus, &mut out);
-    out
+    community_space::check(context, key, community, focus.clone(), &mut out);
+    let walking = community.properties.office.is_some().then(|| {
+        community_walking(
+            context.street_index.walking_network(&context.layers.streets),
+            &context.layers.buildings,
+            community,
+            &context.tallies.of(key).members,
+            &context.profile.walking,
+        )
+    });
+    let walking = walking.flatten().map(Arc::new);
+    if let Some(walking) = &walking {
+        community_walking_distance::check(context, community, walking, focus, &mut out);
+    }
+    (out, walking)
 }
 
 /// The overlap violations of `key` with each neighbour, keyed by the ordered pair.
@@ -157,8 +182,8 @@ fn plan_level(context: &RuleContext<'_>) -> (Vec<Violation>, PlanFigures) {
     (out, figures)
 }
 
-/// A community's own violations and the overlaps it is the first of.
-type CheckedCommunity = (CommunityKey, Vec<Violation>, Vec<OverlapEntry>);
+/// A community's own violations, its walking figures and the overlaps it is the first of.
+type CheckedCommunity = (CommunityKey, (Vec<Violation>, SharedWalking), Vec<OverlapEntry>);
 /// An overlap violation under its ordered pair of communities.
 type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
 
@@ -166,6 +191,8 @@ type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
 #[derive(Debug, Clone, Default)]
 pub struct RuleResults {
     per_community: Vec<Vec<Violation>>,
+    /// Walking figures of each community with an office, by slot.
+    walking: Vec<SharedWalking>,
     overlaps: BTreeMap<(CommunityKey, CommunityKey), Violation>,
     plan_level: Vec<Violation>,
     /// Totals per street office, district and city, as of the last check.
@@ -188,10 +215,12 @@ impl RuleResults {
             .collect();
         let mut results = Self {
             per_community: vec![Vec::new(); context.plan.slot_count()],
+            walking: vec![None; context.plan.slot_count()],
             ..Self::default()
         };
-        for (key, violations, overlaps) in checked {
+        for (key, (violations, walking), overlaps) in checked {
             results.per_community[key.index()] = violations;
+            results.walking[key.index()] = walking;
             results.overlaps.extend(overlaps);
         }
         results.check_plan_level(context);
@@ -204,6 +233,9 @@ impl RuleResults {
         if self.per_community.len() < context.plan.slot_count() {
             self.per_community
                 .resize(context.plan.slot_count(), Vec::new());
+        }
+        if self.walking.len() < context.plan.slot_count() {
+            self.walking.resize(context.plan.slot_count(), None);
         }
         // The touched communities' own rules and overlaps, and the plan-wide rules, are
         // independent of each other: they run side by side.
@@ -226,8 +258,9 @@ impl RuleResults {
             self.overlaps
                 .retain(|(first, second), _| *first != key && *second != key);
         }
-        for (key, violations, overlaps) in checked {
+        for (key, (violations, walking), overlaps) in checked {
             self.per_community[key.index()] = violations;
+            self.walking[key.index()] = walking;
             self.overlaps.extend(overlaps);
         }
         (self.plan_level, self.figures) = (plan_level.0, Some(plan_level.1));
@@ -246,6 +279,11 @@ impl RuleResults {
             .flatten()
             .chain(self.overlaps.values())
             .chain(&self.plan_level)
+    }
+
+    /// The walking figures of community `key`, when it has an office.
+    pub fn walking_of(&self, key: CommunityKey) -> Option<&CommunityWalking> {
+        self.walking.get(key.index())?.as_deref()
     }
 
     /// The violations that concern community `key` (its own, and overlaps it is part of).

@@ -42,7 +42,8 @@ pub fn key_named(session: &Session, name: &str) -> CommunityKey {
 const ORIGIN: (f64, f64) = (115.9, 28.6);
 const METRES_PER_DEGREE_LATITUDE: f64 = 110_850.0;
 
-fn lon_lat(x: f64, y: f64) -> [f64; 2] {
+/// A point given in metres from the world's origin, in lon/lat.
+pub fn lon_lat(x: f64, y: f64) -> [f64; 2] {
     let metres_per_degree_longitude = 111_320.0 * ORIGIN.1.to_radians().cos();
     [
         ORIGIN.0 + x / metres_per_degree_longitude,
@@ -139,6 +140,12 @@ impl World {
 
     /// Writes the files into a temporary folder and opens the plan.
     pub fn open(self) -> (tempfile::TempDir, Session) {
+        let (folder, session) = self.try_open();
+        (folder, session.expect("the world opens"))
+    }
+
+    /// Writes the files into a temporary folder and tries to open the plan.
+    pub fn try_open(self) -> (tempfile::TempDir, shequ_core::Result<Session>) {
         let folder = tempfile::tempdir().expect("temp dir");
         let collection =
             |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
@@ -162,7 +169,7 @@ impl World {
             json!({"type": "FeatureCollection", "shequ": shequ, "features": self.communities});
         let path = folder.path().join("plan.shequ.geojson");
         std::fs::write(&path, plan.to_string()).expect("write");
-        let session = Session::open(&path).expect("the world opens");
+        let session = Session::open(&path);
         (folder, session)
     }
 }

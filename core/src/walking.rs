@@ -1,0 +1,137 @@
+//! How far a community's residents walk to its committee office: the distance along the street
+//! network (see [`crate::network`]) from every residential building of the community to the
+//! office, and the households within each of the profile's distances (the 5-, 10- and 15-minute
+//! life circles).
+
+use geo::{Coord, Intersects, Point};
+
+use crate::layers::Building;
+use crate::network::WalkingNetwork;
+use crate::plan::Community;
+use crate::profile::Walking;
+
+/// One community's walking figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommunityWalking {
+    /// The office the distances are measured from, metres.
+    pub office: Coord<f64>,
+    /// The office lies outside the community's boundary.
+    pub office_outside: bool,
+    /// Households of the community's residential buildings.
+    pub households: u64,
+    /// The profile's distances, metres, and the households within each.
+    pub within: Vec<(f64, u64)>,
+    /// Households within the rule's distance.
+    pub within_rule_distance: u64,
+    /// The farthest residential building that can reach the office, and its distance.
+    pub farthest: Option<(u32, f64)>,
+    /// Residential buildings that cannot reach the office along the streets (another piece of
+    /// the network, or no streets at all).
+    pub unreachable: Vec<u32>,
+    /// Their households.
+    pub unreachable_households: u64,
+    /// Each residential building's distance in metres, `None` when it cannot reach the office,
+    /// in the order of the community's members.
+    pub distances: Vec<(u32, Option<f32>)>,
+}
+
+impl CommunityWalking {
+    /// The share of households within the rule's distance (1 when there are none).
+    pub fn share_within_rule_distance(&self) -> f64 {
+        share(self.within_rule_distance, self.households)
+    }
+
+    /// The share of households within each of the profile's distances.
+    pub fn shares(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.within
+            .iter()
+            .map(|&(distance, households)| (distance, share(households, self.households)))
+    }
+}
+
+/// `part` of `whole`, 1 when the whole is nothing.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// The walking figures of `community` (whose buildings are `members`), if it has an office.
+pub fn community_walking(
+    network: &WalkingNetwork,
+    buildings: &[Building],
+    community: &Community,
+    members: &[u32],
+    settings: &Walking,
+) -> Option<CommunityWalking> {
+    let office = community.properties.office?;
+    let office_outside = !community.boundary.intersects(&Point(office));
+    let homes: Vec<u32> = members
+        .iter()
+        .copied()
+        .filter(|&building| {
+            buildings
+                .get(building as usize)
+                .is_some_and(|building| building.residential)
+        })
+        .collect();
+    let attachments: Vec<_> = homes
+        .iter()
+        .map(|&building| network.attach(buildings[building as usize].representative_point))
+        .collect();
+    let metres: Vec<Option<f64>> = match network.attach(office) {
+        None => vec![None; homes.len()],
+        Some(origin) => {
+            let joined: Vec<_> = attachments.iter().flatten().copied().collect();
+            let mut reached = network.distances(&origin, &joined).into_iter();
+            attachments
+                .iter()
+                .map(|attachment| attachment.and_then(|_| reached.next().flatten()))
+                .collect()
+        }
+    };
+    let mut figures = CommunityWalking {
+        office,
+        office_outside,
+        households: 0,
+        within: settings
+            .distances_m
+            .iter()
+            .map(|&distance| (distance, 0))
+            .collect(),
+        within_rule_distance: 0,
+        farthest: None,
+        unreachable: Vec::new(),
+        unreachable_households: 0,
+        distances: Vec::with_capacity(homes.len()),
+    };
+    for (&building, distance) in homes.iter().zip(metres) {
+        let households = u64::from(buildings[building as usize].households);
+        figures.households += households;
+        figures
+            .distances
+            .push((building, distance.map(|metres| metres as f32)));
+        let Some(distance) = distance else {
+            figures.unreachable.push(building);
+            figures.unreachable_households += households;
+            continue;
+        };
+        for (limit, within) in &mut figures.within {
+            if distance <= *limit {
+                *within += households;
+            }
+        }
+        if distance <= settings.rule_distance_m {
+            figures.within_rule_distance += households;
+        }
+        if figures
+            .farthest
+            .is_none_or(|(_, farthest)| distance > farthest)
+        {
+            figures.farthest = Some((building, distance));
+        }
+    }
+    Some(figures)
+}
