@@ -100,6 +100,18 @@ pub const MAIN_STREET: Rgba = Rgba(190, 170, 120, 255);
 pub const STREET: Rgba = Rgba(200, 200, 200, 255);
 /// Street-office boundaries.
 pub const STREET_OFFICE: Rgba = Rgba(120, 70, 150, 255);
+/// Buildings by walking distance to their committee office: within each of the profile's
+/// distances (nearest first) and beyond the last; a profile with more distances shares the last.
+pub const WALKING_BANDS: [Rgba; 4] = [
+    Rgba(26, 150, 65, 255),
+    Rgba(140, 200, 90, 255),
+    Rgba(250, 170, 80, 255),
+    Rgba(215, 40, 40, 255),
+];
+/// A building that cannot reach its office along the streets.
+pub const WALKING_UNREACHABLE: Rgba = Rgba(120, 60, 160, 255);
+/// A committee office or service centre on the map.
+pub const OFFICE: Rgba = Rgba(15, 60, 150, 255);
 /// The map's background.
 pub const MAP_BACKGROUND: Rgba = Rgba(244, 243, 238, 255);
 /// Text on the map and the sheet.

@@ -1335,6 +1335,7 @@ fn the_legend_explains_each_colouring_of_the_communities() {
             "滕王阁街道",
             offices_before,
         ),
+        (Colouring::Walking, "按步行距离着色", "300–500 m", 0),
     ] {
         harness.state_mut().ui.map.colouring = colouring;
         harness.run();
@@ -1798,4 +1799,67 @@ fn a_fix_listed_from_the_violations_panel_shows_its_outcome_and_applies_as_one_u
     harness.run();
     let session = harness.state().doc.session.as_ref().expect("open");
     assert!(session.plan().key_of("SQ0014").is_some());
+}
+
+#[test]
+fn placing_an_office_with_the_tool_shows_the_walking_distances_and_undoes_as_one_step() {
+    let mut harness = harness(Language::Chinese);
+    select_and_zoom(&mut harness, "SQ0041");
+    assert!(
+        harness
+            .query_by_label_contains("未设居委会办公点")
+            .is_some()
+    );
+    harness.get_by_label("办公点").click();
+    harness.run();
+    // The middle of the community's largest part.
+    let key = key_of(&harness, "SQ0041");
+    let inside = {
+        let session = harness.state().doc.session.as_ref().expect("a plan");
+        geo::InteriorPoint::interior_point(&session.plan().community(key).unwrap().boundary)
+            .expect("an inside")
+            .0
+    };
+    let screen = harness.state().ui.map.to_screen(inside);
+    click_at(&mut harness, screen);
+    let session = harness.state().doc.session.as_ref().expect("a plan");
+    let office = session.plan().community(key).unwrap().properties.office;
+    let placed = office.expect("the office is placed");
+    assert!(
+        (placed.x - inside.x).hypot(placed.y - inside.y)
+            < 2.0 * harness.state().ui.map.metres_per_point
+    );
+    let walking = session.rules().walking_of(key).expect("walking figures");
+    assert_eq!(walking.households, session.tallies().of(key).households);
+    let within_300 = walking.within[0].1;
+    assert_eq!(undo_depth(&harness), 1);
+    // The inspector shows the share within 300 m with its households.
+    let expected = format!("({} 户)", grouped(within_300));
+    assert!(
+        harness.query_by_label_contains(&expected).is_some(),
+        "the inspector shows {expected}"
+    );
+    assert!(harness.query_by_label("步行 300 m 内").is_some());
+    harness.get_by_label("撤销").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("a plan");
+    assert_eq!(
+        session.plan().community(key).unwrap().properties.office,
+        None
+    );
+    assert!(session.rules().walking_of(key).is_none());
+}
+
+#[test]
+fn a_click_outside_every_community_with_the_office_tool_says_where_to_click() {
+    let mut harness = harness(Language::Chinese);
+    harness.get_by_label("办公点").click();
+    harness.run();
+    let corner = harness.state().ui.map.rect.left_top() + Vec2::new(3.0, 3.0);
+    click_at(&mut harness, corner);
+    assert_eq!(
+        harness.state().ui.message.as_deref(),
+        Some("请在某个社区范围内单击放置办公点")
+    );
+    assert_eq!(undo_depth(&harness), 0);
 }

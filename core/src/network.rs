@@ -100,8 +100,8 @@ impl WalkingNetwork {
             }
             for line in &street.lines {
                 for segment in line.lines() {
-                    let length = (segment.end.x - segment.start.x)
-                        .hypot(segment.end.y - segment.start.y);
+                    let length =
+                        (segment.end.x - segment.start.x).hypot(segment.end.y - segment.start.y);
                     if !length.is_finite() || length < NODE_PRECISION_M {
                         continue;
                     }
@@ -110,7 +110,11 @@ impl WalkingNetwork {
                     if from == to {
                         continue;
                     }
-                    graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), length);
+                    graph.add_edge(
+                        NodeIndex::new(from as usize),
+                        NodeIndex::new(to as usize),
+                        length,
+                    );
                     segments.push(GeomWithData::new(
                         Line::new(
                             [segment.start.x, segment.start.y],
@@ -163,7 +167,8 @@ impl WalkingNetwork {
         let [start, end] = [nearest.geom().from, nearest.geom().to];
         let (dx, dy) = (end[0] - start[0], end[1] - start[1]);
         let length = dx.hypot(dy);
-        let fraction = (((point.x - start[0]) * dx + (point.y - start[1]) * dy) / (length * length))
+        let fraction = (((point.x - start[0]) * dx + (point.y - start[1]) * dy)
+            / (length * length))
             .clamp(0.0, 1.0);
         let joined = [start[0] + fraction * dx, start[1] + fraction * dy];
         let (from, to) = nearest.data;
@@ -351,7 +356,13 @@ mod tests {
         // A 100 × 100 block; the office at the south-west corner, the home on the north side
         // near the west: round by the west (100 + 10) not by the east (100 + 100 + 90).
         let network = WalkingNetwork::build(&[street(
-            &[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0), (0.0, 0.0)],
+            &[
+                (0.0, 0.0),
+                (100.0, 0.0),
+                (100.0, 100.0),
+                (0.0, 100.0),
+                (0.0, 0.0),
+            ],
             None,
         )]);
         let office = network.attach(Coord { x: 0.0, y: 0.0 }).unwrap();

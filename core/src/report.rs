@@ -82,6 +82,80 @@ pub struct CutRow {
     pub communities: Vec<String>,
 }
 
+/// Walking distances to one community's committee office.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WalkingRow {
+    /// The community's id.
+    pub community: String,
+    /// The office, `[longitude, latitude]`.
+    pub office: [f64; 2],
+    /// The office lies outside the community.
+    pub office_outside: bool,
+    /// Households of its residential buildings.
+    pub households: u64,
+    /// Per distance of the profile: the households within it and their share.
+    pub within: Vec<WithinRow>,
+    /// The farthest residential building that reaches the office, metres (to 0.1 m).
+    pub farthest_m: Option<f64>,
+    /// That building's id.
+    pub farthest_building: Option<String>,
+    /// Residential buildings that cannot reach the office along the streets.
+    pub unreachable_buildings: Vec<String>,
+    /// Their households.
+    pub unreachable_households: u64,
+}
+
+/// Households within one walking distance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithinRow {
+    /// The distance, metres.
+    pub distance_m: f64,
+    /// Households within it.
+    pub households: u64,
+    /// Their share of the community's households (1 when it has none).
+    pub share: f64,
+}
+
+impl WalkingRow {
+    fn of(
+        community: &crate::plan::Community,
+        walking: &crate::walking::CommunityWalking,
+        session: &Session,
+    ) -> Self {
+        let building_id = |building: u32| {
+            session.layers().buildings[building as usize]
+                .source_id
+                .to_string()
+        };
+        Self {
+            community: community.id.clone(),
+            office: session.projection().to_lon_lat_rounded(walking.office),
+            office_outside: walking.office_outside,
+            households: walking.households,
+            within: walking
+                .within
+                .iter()
+                .zip(walking.shares())
+                .map(|(&(distance_m, households), (_, share))| WithinRow {
+                    distance_m,
+                    households,
+                    share,
+                })
+                .collect(),
+            farthest_m: walking
+                .farthest
+                .map(|(_, metres)| (metres * 10.0).round() / 10.0),
+            farthest_building: walking.farthest.map(|(building, _)| building_id(building)),
+            unreachable_buildings: walking
+                .unreachable
+                .iter()
+                .map(|&b| building_id(b))
+                .collect(),
+            unreachable_households: walking.unreachable_households,
+        }
+    }
+}
+
 /// How long each stage took, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimingsRow {
@@ -116,6 +190,8 @@ pub struct CheckReport {
     pub unassigned: UnassignedRow,
     /// Buildings cut by boundaries.
     pub cut_buildings: Vec<CutRow>,
+    /// Walking distances of each community whose committee office is placed, in plan order.
+    pub walking: Vec<WalkingRow>,
     /// Rule violations, errors first.
     pub violations: Vec<ViolationRow>,
     /// Exceptions that no longer match a violation (dropped at the next save).
@@ -203,6 +279,7 @@ impl CheckReport {
         let plan = session.plan();
         let mut communities = Vec::with_capacity(plan.len());
         let mut cuts: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        let mut walking = Vec::new();
         for (key, community) in plan.communities() {
             let tally = session.tallies().of(key);
             let district = plan.district_of(community);
@@ -219,6 +296,9 @@ impl CheckReport {
                 area_m2: (geo::Area::unsigned_area(&community.boundary) * 10.0).round() / 10.0,
                 bbox_lonlat: extent_lon_lat(&community.boundary, session.projection()),
             };
+            if let Some(figures) = session.rules().walking_of(key) {
+                walking.push(WalkingRow::of(community, figures, session));
+            }
             for &building in &tally.cut_buildings {
                 cuts.entry(building).or_default().push(community.id.clone());
             }
@@ -253,6 +333,7 @@ impl CheckReport {
                     communities,
                 })
                 .collect(),
+            walking,
             violations,
             lapsed_exceptions: session.lapsed_exceptions().into_iter().cloned().collect(),
             warnings: session.warnings().iter().map(ToString::to_string).collect(),

@@ -42,7 +42,10 @@ fn households_within_each_distance_are_counted_along_the_street_from_the_office(
         .expect("the community has an office");
     // 10 m to the street, along it, 10 m to the door: 220, 420, 620 and 820 m.
     assert_eq!(walking.households, 400);
-    assert_eq!(walking.within, vec![(300.0, 100), (500.0, 200), (1000.0, 400)]);
+    assert_eq!(
+        walking.within,
+        vec![(300.0, 100), (500.0, 200), (1000.0, 400)]
+    );
     let (farthest, metres) = walking.farthest.expect("a farthest building");
     assert_eq!(
         &*session.layers().buildings[farthest as usize].source_id,
@@ -77,7 +80,10 @@ fn moving_the_office_to_the_middle_clears_the_warning_and_undo_brings_it_back() 
         .expect("the office moves");
     let walking = session.rules().walking_of(key).expect("figures");
     // 320, 120, 120 and 320 m.
-    assert_eq!(walking.within, vec![(300.0, 200), (500.0, 400), (1000.0, 400)]);
+    assert_eq!(
+        walking.within,
+        vec![(300.0, 200), (500.0, 400), (1000.0, 400)]
+    );
     assert!(found(&session, RULE).is_empty());
     assert!(session.undo().expect("undoes"));
     assert_eq!(found(&session, RULE).len(), 1);
@@ -92,7 +98,10 @@ fn the_office_survives_save_and_reopen_to_the_centimetre() {
     let mut session = session;
     session.save_as(&path).expect("saves");
     let text = std::fs::read_to_string(&path).expect("reads");
-    assert!(text.contains("\"office\":["), "written as [longitude, latitude]");
+    assert!(
+        text.contains("\"office\":["),
+        "written as [longitude, latitude]"
+    );
     let reopened = Session::open(&path).expect("reopens");
     let after = reopened
         .plan()

@@ -264,6 +264,10 @@ fn table_text(session: &Session, report: &CheckReport) -> String {
             &rows,
         ));
     }
+    if !report.walking.is_empty() {
+        text.push('\n');
+        text.push_str(&walking_table(report));
+    }
     let total_households: u64 = report.communities.iter().map(|row| row.households).sum();
     text.push_str(&format!(
         "\n{} communities 社区, {} households 户 in communities; {} residential buildings with {} households in no community 未覆盖; {} buildings cut by a boundary 被边界切割.\n",
@@ -288,4 +292,41 @@ fn table_text(session: &Session, report: &CheckReport) -> String {
         timings.total
     ));
     text
+}
+
+/// Walking distances to each placed committee office: the share of households within each of
+/// the profile's distances, the farthest building and the households that cannot reach it.
+fn walking_table(report: &CheckReport) -> String {
+    let distances: Vec<String> = report.walking[0]
+        .within
+        .iter()
+        .map(|within| format!("≤{} m", grouped(within.distance_m.round() as u64)))
+        .collect();
+    let rows: Vec<Vec<String>> = report
+        .walking
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.community.clone(), grouped(row.households)];
+            cells.extend(
+                row.within
+                    .iter()
+                    .map(|within| format!("{:.0}%", within.share * 100.0)),
+            );
+            cells.push(
+                row.farthest_m
+                    .map(|metres| format!("{} m", grouped(metres.round() as u64)))
+                    .unwrap_or_default(),
+            );
+            cells.push(grouped(row.unreachable_households));
+            cells
+        })
+        .collect();
+    let mut headers: Vec<(&str, Align)> = vec![
+        ("步行 walking: 社区 community", Align::Left),
+        ("户数 households", Align::Right),
+    ];
+    headers.extend(distances.iter().map(|label| (label.as_str(), Align::Right)));
+    headers.push(("最远 farthest", Align::Right));
+    headers.push(("走不到 cannot reach", Align::Right));
+    render(&headers, &rows)
 }

@@ -15,9 +15,10 @@ use shequ_core::lang::Language;
 
 use super::layers::EXIT_CLEAN;
 
-/// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT --to ID) [--out PLAN2]`.
+/// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT --to ID |
+/// --place-office ID --at LON,LAT | --place-service ID --at LON,LAT) [--out PLAN2]`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("operation").required(true).multiple(false).args(["merge", "split", "assign_block"]))]
+#[command(group = clap::ArgGroup::new("operation").required(true).multiple(false).args(["merge", "split", "assign_block", "place_office", "place_service"]))]
 pub struct EditArguments {
     /// The plan file 方案.
     #[arg(value_name = "PLAN")]
@@ -40,6 +41,16 @@ pub struct EditArguments {
     /// The community receiving the block.
     #[arg(long, value_name = "ID")]
     pub to: Option<String>,
+    /// Place (or move) this community's residents' committee office 居委会办公点 at --at; walking
+    /// distances are measured from it.
+    #[arg(long, value_name = "ID", requires = "at")]
+    pub place_office: Option<String>,
+    /// Place (or move) this community's service centre 服务站 at --at.
+    #[arg(long, value_name = "ID", requires = "at")]
+    pub place_service: Option<String>,
+    /// Where the office or service centre goes, "LON,LAT" (WGS 84).
+    #[arg(long, value_name = "LON,LAT")]
+    pub at: Option<String>,
     /// The scenario 方案 to edit, where the plan has several (by default the one it was saved
     /// with; the file keeps showing that one).
     #[arg(long, value_name = "NAME")]
@@ -117,8 +128,34 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
             blocks: vec![block],
             to: key,
         }
+    } else if let (Some(id), Some(at)) = (
+        arguments
+            .place_office
+            .as_ref()
+            .or(arguments.place_service.as_ref()),
+        &arguments.at,
+    ) {
+        let key = community(&session, id)?;
+        let point = metres(&session, parse_pair(at, ',')?);
+        let mut properties = session
+            .plan()
+            .community(key)
+            .context("the community is in the plan")?
+            .properties
+            .clone();
+        if arguments.place_office.is_some() {
+            properties.office = Some(point);
+        } else {
+            properties.service = Some(point);
+        }
+        Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        }
     } else {
-        bail!("give one of --merge, --split with --line, or --assign-block with --to");
+        bail!(
+            "give one of --merge, --split with --line, --assign-block with --to, or --place-office/--place-service with --at"
+        );
     };
     let step = command.step();
     let label = format!(

@@ -486,7 +486,10 @@ fn point_of(value: &Value) -> Option<[f64; 2]> {
 }
 
 /// A community's own properties as written to the plan file (no computed figures).
-pub fn community_properties(community: &Community, projection: &LocalProjection) -> Map<String, Value> {
+pub fn community_properties(
+    community: &Community,
+    projection: &LocalProjection,
+) -> Map<String, Value> {
     let mut properties = Map::new();
     properties.insert("id".into(), json!(community.id));
     properties.insert("name".into(), json!(community.properties.name));
@@ -505,10 +508,10 @@ pub fn community_properties(community: &Community, projection: &LocalProjection)
     if let Some(area) = community.properties.service_area_m2 {
         properties.insert("service_area_m2".into(), json!(area));
     }
-    for (key, place) in PLACE_KEYS.into_iter().zip([
-        community.properties.office,
-        community.properties.service,
-    ]) {
+    for (key, place) in PLACE_KEYS
+        .into_iter()
+        .zip([community.properties.office, community.properties.service])
+    {
         if let Some(place) = place {
             properties.insert(key.into(), json!(projection.to_lon_lat_rounded(place)));
         }

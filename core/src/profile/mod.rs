@@ -385,7 +385,9 @@ impl RuleProfile {
         ];
         let distances = &self.walking.distances_m;
         if distances.is_empty()
-            || distances.iter().any(|distance| !(distance.is_finite() && *distance > 0.0))
+            || distances
+                .iter()
+                .any(|distance| !(distance.is_finite() && *distance > 0.0))
             || distances.windows(2).any(|pair| pair[0] >= pair[1])
         {
             problems.push(format!(

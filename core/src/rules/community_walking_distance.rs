@@ -61,7 +61,9 @@ pub fn check(
     }
     let share = walking.share_within_rule_distance();
     if share + 1e-12 < settings.minimum_share {
-        let farthest = walking.farthest.map_or(0, |(_, metres)| metres.round() as u64);
+        let farthest = walking
+            .farthest
+            .map_or(0, |(_, metres)| metres.round() as u64);
         report(
             "",
             format!(
@@ -89,7 +91,9 @@ pub fn check(
         );
     }
     if !walking.unreachable.is_empty() {
-        let network = context.street_index.walking_network(&context.layers.streets);
+        let network = context
+            .street_index
+            .walking_network(&context.layers.streets);
         let pieces = network.piece_count();
         let buildings = &context.layers.buildings;
         let (zh, en) = if network.is_empty() {
@@ -103,12 +107,9 @@ pub fn check(
                 format!("the street network is in {pieces} unconnected pieces"),
             )
         };
-        let location = walking
-            .unreachable
-            .first()
-            .map_or(focus, |&building| {
-                Location::Point(buildings[building as usize].representative_point)
-            });
+        let location = walking.unreachable.first().map_or(focus, |&building| {
+            Location::Point(buildings[building as usize].representative_point)
+        });
         report(
             "unreachable",
             format!(

@@ -130,7 +130,9 @@ pub fn check_community(
     community_space::check(context, key, community, focus.clone(), &mut out);
     let walking = community.properties.office.is_some().then(|| {
         community_walking(
-            context.street_index.walking_network(&context.layers.streets),
+            context
+                .street_index
+                .walking_network(&context.layers.streets),
             &context.layers.buildings,
             community,
             &context.tallies.of(key).members,
@@ -183,7 +185,11 @@ fn plan_level(context: &RuleContext<'_>) -> (Vec<Violation>, PlanFigures) {
 }
 
 /// A community's own violations, its walking figures and the overlaps it is the first of.
-type CheckedCommunity = (CommunityKey, (Vec<Violation>, SharedWalking), Vec<OverlapEntry>);
+type CheckedCommunity = (
+    CommunityKey,
+    (Vec<Violation>, SharedWalking),
+    Vec<OverlapEntry>,
+);
 /// An overlap violation under its ordered pair of communities.
 type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
 

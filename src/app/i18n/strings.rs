@@ -284,4 +284,22 @@ pub struct Strings {
     pub fixes_title: &'static str,
     pub apply_fix: &'static str,
     pub type_names: [&'static str; 3],
+    /// The tool that places a community's committee office (and, with Shift, its service centre).
+    pub tool_office: &'static str,
+    pub office_hint: &'static str,
+    pub office_click_inside: &'static str,
+    pub colour_by_walking: &'static str,
+    /// Beyond the profile's last distance, cannot reach the office, no office placed.
+    pub legend_walking_beyond: &'static str,
+    pub legend_walking_unreachable: &'static str,
+    pub legend_walking_no_office: &'static str,
+    pub walking: &'static str,
+    pub walking_no_office: &'static str,
+    pub walking_within: &'static str,
+    pub walking_farthest: &'static str,
+    pub walking_unreachable: &'static str,
+    pub walking_office_outside: &'static str,
+    pub remove_office: &'static str,
+    pub remove_service: &'static str,
+    pub service_placed: &'static str,
 }

@@ -1,5 +1,6 @@
 //! The legend of the communities' colouring, at the map's lower right: what each fill means under
-//! the colouring chosen (violations, households against the band, type, street office).
+//! the colouring chosen (violations, households against the band, type, street office, walking
+//! distance).
 
 use std::collections::BTreeSet;
 
@@ -130,5 +131,6 @@ fn entries(view: &ViewCtx, map: &MapView, session: &Session) -> Vec<(Color32, St
             }
             listed
         }
+        Colouring::Walking => super::walking::legend_entries(&session.profile().walking, strings),
     }
 }

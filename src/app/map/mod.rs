@@ -23,6 +23,7 @@ mod comparison;
 mod labels;
 pub mod legend;
 mod paint;
+mod walking;
 
 /// Above this many buildings on screen, the map draws communities only.
 pub const MOST_BUILDINGS_DRAWN: usize = 30_000;
@@ -77,15 +78,19 @@ pub enum Colouring {
     Type,
     /// The street office (a colour a name).
     StreetOffice,
+    /// Walking distance to the committee office: communities by the share within the profile's
+    /// distance, buildings by their own distance.
+    Walking,
 }
 
 impl Colouring {
     /// Every colouring, in the order the layers panel offers them.
-    pub const ALL: [Colouring; 4] = [
+    pub const ALL: [Colouring; 5] = [
         Colouring::Violations,
         Colouring::Households,
         Colouring::Type,
         Colouring::StreetOffice,
+        Colouring::Walking,
     ];
 
     /// Its name in the interface.
@@ -95,6 +100,7 @@ impl Colouring {
             Colouring::Households => strings.colour_by_band,
             Colouring::Type => strings.colour_by_type,
             Colouring::StreetOffice => strings.colour_by_street_office,
+            Colouring::Walking => strings.colour_by_walking,
         }
     }
 
@@ -117,6 +123,7 @@ impl Colouring {
             Colouring::StreetOffice => {
                 colour_for(properties.street_office.as_deref().unwrap_or(""))
             }
+            Colouring::Walking => walking::community_fill(session, key),
         }
     }
 }
@@ -417,6 +424,10 @@ impl MapView {
                 selection,
                 households_word,
             );
+        }
+        // Over the labels: where an office stands matters more than a label's few letters.
+        if self.layers.communities {
+            self.paint_offices(painter, session, &visible_communities);
         }
         self.paint_scale_bar(painter);
         drawn_buildings

@@ -85,9 +85,22 @@ impl MapView {
                         owner.insert(member, key);
                     }
                 }
+                // Under the walking colouring, each home by its distance to its office.
+                let mut walked: HashMap<u32, Option<f32>> = HashMap::new();
+                if self.colouring == Colouring::Walking {
+                    for &key in visible_communities {
+                        if let Some(walking) = session.rules().walking_of(key) {
+                            walked.extend(walking.distances.iter().copied());
+                        }
+                    }
+                }
                 for building in candidates {
                     let footprint = &session.layers().buildings[building as usize];
                     let fill = match owner.get(&building) {
+                        Some(_) if walked.contains_key(&building) => super::walking::building_fill(
+                            walked[&building],
+                            &session.profile().walking,
+                        ),
                         Some(&key) => {
                             let community = session.plan().community(key);
                             let base = if self.colouring == Colouring::StreetOffice {

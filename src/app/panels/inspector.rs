@@ -80,6 +80,8 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                     }
                     figures_section(ui, strings, &tally, &figures);
                     ui.separator();
+                    walking_section(ui, view, session, (key, &community), out);
+                    ui.separator();
                     violations_section(ui, strings, violations);
                 });
         });
@@ -287,6 +289,81 @@ fn figures_section(
     if !figures.budget_funded {
         ui.label(RichText::new(strings.original_channel).weak());
     }
+}
+
+/// Walking distances to the committee office: the share of households within each of the
+/// profile's distances, the farthest building, those that cannot reach it; or how to place one.
+fn walking_section(
+    ui: &mut egui::Ui,
+    view: &ViewCtx,
+    session: &shequ_core::Session,
+    (key, community): (CommunityKey, &Community),
+    out: &mut Vec<Intent>,
+) {
+    let strings = view.strings;
+    ui.heading(strings.walking);
+    let Some(walking) = session.rules().walking_of(key) else {
+        ui.label(RichText::new(strings.walking_no_office).weak());
+        return;
+    };
+    egui::Grid::new("walking")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            for ((distance, households), (_, share)) in walking.within.iter().zip(walking.shares())
+            {
+                let label = strings
+                    .walking_within
+                    .replace("{distance}", &format!("{} m", grouped(*distance as u64)));
+                ui.label(label);
+                ui.label(
+                    RichText::new(format!(
+                        "{:.0}% ({} {})",
+                        share * 100.0,
+                        grouped(*households),
+                        strings.households_unit
+                    ))
+                    .strong(),
+                );
+                ui.end_row();
+            }
+            if let Some((_, metres)) = walking.farthest {
+                ui.label(strings.walking_farthest);
+                ui.label(RichText::new(format!("{} m", grouped(metres.round() as u64))).strong());
+                ui.end_row();
+            }
+            if !walking.unreachable.is_empty() {
+                ui.label(strings.walking_unreachable);
+                ui.label(
+                    RichText::new(format!(
+                        "{} ({} {})",
+                        grouped(walking.unreachable.len() as u64),
+                        grouped(walking.unreachable_households),
+                        strings.households_unit
+                    ))
+                    .color(theme::WARNING.egui()),
+                );
+                ui.end_row();
+            }
+        });
+    if walking.office_outside {
+        ui.label(RichText::new(strings.walking_office_outside).color(theme::WARNING.egui()));
+    }
+    ui.horizontal(|ui| {
+        let mut properties = community.properties.clone();
+        if ui.button(strings.remove_office).clicked() {
+            properties.office = None;
+        }
+        if community.properties.service.is_some() && ui.button(strings.remove_service).clicked() {
+            properties.service = None;
+        }
+        if properties != community.properties {
+            out.push(Intent::Edit(Command::SetProperties {
+                key,
+                properties: Box::new(properties),
+            }));
+        }
+    });
 }
 
 /// The community's violations in their severity's colour.

@@ -46,7 +46,7 @@ pub fn show(
     );
     response.clone().on_hover_ui_at_pointer(|ui| {
         ui.label(RichText::new(title(view, details)).strong());
-        details_grid(ui, view, session, details);
+        details_grid(ui, view, session, (building, details));
     });
 }
 
@@ -77,7 +77,7 @@ pub fn show_pinned(
         .collapsible(false)
         .pivot(egui::Align2::RIGHT_TOP)
         .default_pos(state.map.rect.right_top() + egui::vec2(-12.0, 12.0))
-        .show(ctx, |ui| details_grid(ui, view, session, building));
+        .show(ctx, |ui| details_grid(ui, view, session, (index, building)));
     if !open {
         state.pinned_building = None;
     }
@@ -89,7 +89,12 @@ fn title(view: &ViewCtx, building: &Building) -> String {
 }
 
 /// The details as a two-column table.
-fn details_grid(ui: &mut egui::Ui, view: &ViewCtx, session: &Session, building: &Building) {
+fn details_grid(
+    ui: &mut egui::Ui,
+    view: &ViewCtx,
+    session: &Session,
+    (index, building): (u32, &Building),
+) {
     let strings = view.strings;
     let language = view.language;
     let profile = session.profile();
@@ -167,12 +172,31 @@ fn details_grid(ui: &mut egui::Ui, view: &ViewCtx, session: &Session, building: 
                     row(field_name(field, language), value.to_owned());
                 }
             }
-            let community = MapView::community_at(session, building.representative_point)
+            let key = MapView::community_at(session, building.representative_point);
+            let community = key
                 .and_then(|key| session.plan().community(key))
                 .map_or_else(
                     || strings.in_no_community.to_owned(),
                     |community| format!("{} ({})", community.properties.name, community.id),
                 );
             row(strings.community, community);
+            // How far it walks to its community's committee office, where one is placed.
+            let walked = key
+                .and_then(|key| session.rules().walking_of(key))
+                .and_then(|walking| {
+                    walking
+                        .distances
+                        .iter()
+                        .find(|(member, _)| *member == index)
+                });
+            if let Some(&(_, distance)) = walked {
+                row(
+                    strings.walking,
+                    distance.map_or_else(
+                        || strings.walking_unreachable.to_owned(),
+                        |metres| format!("{} m", grouped(metres.round() as u64)),
+                    ),
+                );
+            }
         });
 }

@@ -25,6 +25,8 @@ pub enum Tool {
     AssignBlocks,
     /// Click points to measure.
     Measure(Vec<Coord<f64>>),
+    /// Click inside a community to place its committee office (Shift: its service centre).
+    Office,
 }
 
 impl Default for Tool {
@@ -48,6 +50,8 @@ pub enum ToolKind {
     AssignBlocks,
     /// Measure.
     Measure,
+    /// Place committee offices and service centres.
+    Office,
 }
 
 /// One row of the tool table: what the toolbar, the keyboard and the shortcuts list show.
@@ -63,7 +67,7 @@ pub struct ToolEntry {
 }
 
 /// The tools, in toolbar order: the one table the toolbar, the shortcuts and their list read.
-pub const TOOLS: [ToolEntry; 6] = [
+pub const TOOLS: [ToolEntry; 7] = [
     ToolEntry {
         kind: ToolKind::Select,
         key: egui::Key::V,
@@ -100,6 +104,12 @@ pub const TOOLS: [ToolEntry; 6] = [
         name: |strings| strings.tool_measure,
         hint: |strings| strings.measure_hint,
     },
+    ToolEntry {
+        kind: ToolKind::Office,
+        key: egui::Key::O,
+        name: |strings| strings.tool_office,
+        hint: |strings| strings.office_hint,
+    },
 ];
 
 impl ToolKind {
@@ -112,6 +122,7 @@ impl ToolKind {
             ToolKind::Split => Tool::Split(Vec::new()),
             ToolKind::AssignBlocks => Tool::AssignBlocks,
             ToolKind::Measure => Tool::Measure(Vec::new()),
+            ToolKind::Office => Tool::Office,
         }
     }
 
@@ -134,6 +145,7 @@ impl Tool {
             Tool::Split(_) => ToolKind::Split,
             Tool::AssignBlocks => ToolKind::AssignBlocks,
             Tool::Measure(_) => ToolKind::Measure,
+            Tool::Office => ToolKind::Office,
         }
     }
 

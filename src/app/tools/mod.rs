@@ -1,5 +1,5 @@
-//! The map's tools: select, draw a community, edit vertices, split, assign street blocks and
-//! measure, one file each. Each turns pointer and key input into intents for the plan.
+//! The map's tools: select, draw a community, edit vertices, split, assign street blocks,
+//! measure and place offices, one file each. Each turns pointer and key input into intents for the plan.
 
 mod assign_blocks;
 mod building_details;
@@ -7,6 +7,7 @@ mod draw;
 pub mod input;
 pub mod kinds;
 mod measure;
+mod office;
 mod preview;
 mod select;
 mod split;
@@ -148,6 +149,7 @@ fn handle_tool(
         Tool::Split(points) => split::handle(view, &state.map, response, &input, points, out),
         Tool::AssignBlocks => assign_blocks::handle(view, state, response, &input, out),
         Tool::Measure(points) => measure::handle(view, &state.map, response, &input, points),
+        Tool::Office => office::handle(view, state, response, &input, out),
     }
     state.tool = tool;
 }
