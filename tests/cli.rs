@@ -1318,3 +1318,59 @@ fn fix_all_on_the_demo_deletes_the_empty_community_and_lists_what_a_planner_deci
     ]);
     assert_eq!(unchosen.status.code(), Some(2));
 }
+
+#[test]
+fn an_office_placed_with_edit_gives_walking_figures_in_the_check_report() {
+    let (_folder, plan) = demo_copy();
+    let plan_text = plan.to_str().expect("utf-8 path");
+    let (west, south, east, north) = bounds_of(&plan, "SQ0041");
+    let at = format!("{},{}", (west + east) / 2.0, (south + north) / 2.0);
+    let output = shequ(&["edit", plan_text, "--place-office", "SQ0041", "--at", &at]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = check_json(&plan);
+    let walking = report["walking"].as_array().expect("walking rows");
+    assert_eq!(walking.len(), 1, "only SQ0041 has an office");
+    let row = &walking[0];
+    assert_eq!(row["community"], "SQ0041");
+    let households = report["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .find(|community| community["id"] == "SQ0041")
+        .expect("SQ0041")["households"]
+        .clone();
+    assert_eq!(row["households"], households);
+    let within: Vec<(f64, u64)> = row["within"]
+        .as_array()
+        .expect("within")
+        .iter()
+        .map(|entry| {
+            (
+                entry["distance_m"].as_f64().expect("distance"),
+                entry["households"].as_u64().expect("households"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        within
+            .iter()
+            .map(|(distance, _)| *distance)
+            .collect::<Vec<_>>(),
+        vec![300.0, 500.0, 1000.0]
+    );
+    assert!(within.windows(2).all(|pair| pair[0].1 <= pair[1].1));
+    assert!(row["farthest_m"].as_f64().expect("farthest") > 0.0);
+    let table = shequ(&["check", plan_text, "--lang", "en"]);
+    assert!(text(&table.stdout).contains("步行 walking"));
+
+    let bad = shequ(&[
+        "edit",
+        plan_text,
+        "--place-office",
+        "SQ0041",
+        "--at",
+        "north gate",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains("north gate"));
+}

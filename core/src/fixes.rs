@@ -6,8 +6,9 @@
 //! Fixes are proposed for an empty community (delete it), a community below its type's band
 //! (merge it with a touching neighbour, in the same street office where there is one, when the
 //! merged community falls within the band) and residential buildings in no community (give them
-//! to a community nearby that stays within its band). Other rules have no fix yet: they are left
-//! to a planner, and said so.
+//! to a community nearby that stays within its band) and a committee office too few households
+//! can walk to (move it to the place on the streets inside the community that most can). Other
+//! rules have no fix yet: they are left to a planner, and said so.
 
 use std::collections::BTreeSet;
 
@@ -67,6 +68,9 @@ pub enum NoFix {
     NoneWithinTheBand,
     /// A community above its band wants splitting, which is not automatic yet.
     SplitByHand,
+    /// No place on the streets inside the community brings more households within walking
+    /// distance of the office.
+    NoBetterPlace,
     /// The violation is not (or no longer) in the plan.
     NotFound,
 }
@@ -91,6 +95,12 @@ impl NoFix {
             (NoFix::SplitByHand, Language::English) => {
                 "a community above its band wants splitting, not yet automatic: use the split tool"
             }
+            (NoFix::NoBetterPlace, Language::Chinese) => {
+                "社区内沿街没有能让更多住户在步行范围内的办公点位置，需人工处理"
+            }
+            (NoFix::NoBetterPlace, Language::English) => {
+                "no place on the streets inside the community brings more households within walking distance; a planner decides"
+            }
             (NoFix::NotFound, Language::Chinese) => "方案中已没有此违规",
             (NoFix::NotFound, Language::English) => "the plan no longer has this violation",
         }
@@ -103,6 +113,7 @@ pub fn has_fixes(rule: &str) -> bool {
         crate::rules::community_empty::RULE,
         crate::rules::community_households::RULE,
         crate::rules::plan_uncovered::RULE,
+        crate::rules::community_walking_distance::RULE,
     ]
     .contains(&rule)
 }
@@ -129,6 +140,16 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
                 return Err(NoFix::SplitByHand);
             }
             merges_into_band(session, community)
+        }
+        // Moving the office does not join a street network in pieces.
+        (crate::rules::community_walking_distance::RULE, Some(community))
+            if violation.case != "unreachable" =>
+        {
+            let moves = office_moves(session, community);
+            if moves.is_empty() {
+                return Err(NoFix::NoBetterPlace);
+            }
+            moves
         }
         _ => return Err(NoFix::NotForThisRule),
     };
@@ -184,6 +205,45 @@ fn delete_empty(session: &Session, key: CommunityKey) -> Vec<Candidate> {
                 community.properties.name, community.id
             ),
             Command::Delete { key },
+        ),
+    )]
+}
+
+/// The office moved to the place on the streets inside the community from which the most
+/// households live within the profile's walking distance.
+fn office_moves(session: &Session, key: CommunityKey) -> Vec<Candidate> {
+    let Some(community) = session.plan().community(key) else {
+        return Vec::new();
+    };
+    let layers = session.layers();
+    let Some((place, within)) = crate::walking::better_office_place(
+        session.street_index().walking_network(&layers.streets),
+        &layers.buildings,
+        community,
+        &session.tallies().of(key).members,
+        &session.profile().walking,
+    ) else {
+        return Vec::new();
+    };
+    let distance = crate::format::grouped(session.profile().walking.rule_distance_m as u64);
+    let households = crate::format::grouped(within);
+    let mut properties = community.properties.clone();
+    properties.office = Some(place);
+    vec![(
+        0.0,
+        unmeasured(
+            format!(
+                "把 {} 的居委会办公点移到沿街更居中的位置: 步行 {distance} m 内 {households} 户",
+                community.properties.name
+            ),
+            format!(
+                "move the committee office of {} to a more central place on the street: {households} households within {distance} m",
+                community.properties.name
+            ),
+            Command::SetProperties {
+                key,
+                properties: Box::new(properties),
+            },
         ),
     )]
 }

@@ -45,6 +45,8 @@ pub struct Attachment {
     pub length_m: f64,
     /// Metres from the point to the joining point.
     pub offset_m: f64,
+    /// The joining point on the street.
+    pub joined: Coord<f64>,
 }
 
 impl Attachment {
@@ -178,6 +180,10 @@ impl WalkingNetwork {
             along_m: fraction * length,
             length_m: length,
             offset_m: (point.x - joined[0]).hypot(point.y - joined[1]),
+            joined: Coord {
+                x: joined[0],
+                y: joined[1],
+            },
         })
     }
 

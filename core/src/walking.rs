@@ -58,6 +58,74 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
+/// At most this many places are tried for an office (spread over the community's homes).
+const MOST_PLACES_TRIED: usize = 64;
+
+/// A better place for a community's office: the point on a street inside the community, in front
+/// of one of its homes, from which the most households live within the rule's distance (the
+/// nearer farthest building breaking ties) — if it brings more households within than the office
+/// where it stands (or than none, where there is no office). With the households it brings within.
+pub fn better_office_place(
+    network: &WalkingNetwork,
+    buildings: &[Building],
+    community: &Community,
+    members: &[u32],
+    settings: &Walking,
+) -> Option<(Coord<f64>, u64)> {
+    let homes: Vec<(u64, crate::network::Attachment)> = members
+        .iter()
+        .filter_map(|&building| buildings.get(building as usize))
+        .filter(|building| building.residential)
+        .filter_map(|building| {
+            Some((
+                u64::from(building.households),
+                network.attach(building.representative_point)?,
+            ))
+        })
+        .collect();
+    let targets: Vec<_> = homes.iter().map(|(_, attachment)| *attachment).collect();
+    // Households within the rule's distance of `origin`, and the farthest reached.
+    let measure = |origin: &crate::network::Attachment| -> (u64, f64) {
+        let reached = network.distances(origin, &targets);
+        homes.iter().zip(reached).fold(
+            (0, 0.0),
+            |(within, farthest), ((households, _), distance)| match distance {
+                Some(metres) if metres <= settings.rule_distance_m => {
+                    (within + households, farthest.max(metres))
+                }
+                Some(metres) => (within, farthest.max(metres)),
+                None => (within, farthest),
+            },
+        )
+    };
+    let standing = community
+        .properties
+        .office
+        .and_then(|office| network.attach(office))
+        .map_or(0, |origin| measure(&origin).0);
+    let step = homes.len().div_ceil(MOST_PLACES_TRIED).max(1);
+    homes
+        .iter()
+        .step_by(step)
+        .map(|(_, attachment)| crate::network::Attachment {
+            offset_m: 0.0,
+            ..*attachment
+        })
+        .filter(|place| community.boundary.intersects(&Point(place.joined)))
+        .map(|place| {
+            let (within, farthest) = measure(&place);
+            (place.joined, within, farthest)
+        })
+        .max_by(|first, second| {
+            first
+                .1
+                .cmp(&second.1)
+                .then_with(|| second.2.total_cmp(&first.2))
+        })
+        .filter(|&(_, within, _)| within > standing)
+        .map(|(place, within, _)| (place, within))
+}
+
 /// The walking figures of `community` (whose buildings are `members`), if it has an office.
 pub fn community_walking(
     network: &WalkingNetwork,

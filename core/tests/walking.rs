@@ -180,3 +180,48 @@ fn an_office_that_is_not_a_point_is_refused_naming_the_feature() {
     assert!(message.contains("office"), "{message}");
     assert!(message.contains("north gate"), "{message}");
 }
+
+#[test]
+fn the_fix_moves_the_office_to_where_most_households_are_within_walking_distance() {
+    let (_folder, mut session) = street_community(100.0).open();
+    let key = walking_key(&session);
+    let violation = session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == RULE)
+        .expect("the warning")
+        .key();
+    let fixes = shequ_core::fixes::fixes_for(&session, &violation).expect("a fix");
+    let best = fixes[0].clone();
+    assert!(best.outcome.removed.contains(&violation), "{best:?}");
+    assert_eq!(best.outcome.added_errors, 0);
+    let plan = session.plan().clone();
+    session.execute(best.command).expect("applies");
+    let walking = session.rules().walking_of(key).expect("figures");
+    assert_eq!(
+        walking.within_rule_distance, 400,
+        "every house within 500 m"
+    );
+    assert!(!walking.office_outside);
+    assert!(found(&session, RULE).is_empty());
+    assert!(session.undo().expect("undoes"));
+    assert_eq!(session.plan(), &plan);
+}
+
+#[test]
+fn a_network_in_pieces_is_not_fixed_by_moving_the_office_and_says_why() {
+    let (_folder, session) = street_community(600.0)
+        .street((0.0, 95.0), (60.0, 95.0))
+        .house("B0", 30.0, 88.0, 100)
+        .open();
+    let unreachable = session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == RULE && violation.case == "unreachable")
+        .expect("the warning")
+        .key();
+    assert_eq!(
+        shequ_core::fixes::fixes_for(&session, &unreachable).err(),
+        Some(shequ_core::fixes::NoFix::NotForThisRule)
+    );
+}
