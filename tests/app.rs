@@ -1816,14 +1816,21 @@ fn placing_an_office_with_the_tool_shows_the_walking_distances_and_undoes_as_one
     let key = key_of(&harness, "SQ0041");
     let inside = {
         let session = harness.state().doc.session.as_ref().expect("a plan");
-        geo::InteriorPoint::interior_point(&session.plan().community(key).unwrap().boundary)
-            .expect("an inside")
-            .0
+        geo::InteriorPoint::interior_point(
+            &session.plan().community(key).expect("present").boundary,
+        )
+        .expect("an inside")
+        .0
     };
     let screen = harness.state().ui.map.to_screen(inside);
     click_at(&mut harness, screen);
     let session = harness.state().doc.session.as_ref().expect("a plan");
-    let office = session.plan().community(key).unwrap().properties.office;
+    let office = session
+        .plan()
+        .community(key)
+        .expect("present")
+        .properties
+        .office;
     let placed = office.expect("the office is placed");
     assert!(
         (placed.x - inside.x).hypot(placed.y - inside.y)
@@ -1844,7 +1851,12 @@ fn placing_an_office_with_the_tool_shows_the_walking_distances_and_undoes_as_one
     harness.run();
     let session = harness.state().doc.session.as_ref().expect("a plan");
     assert_eq!(
-        session.plan().community(key).unwrap().properties.office,
+        session
+            .plan()
+            .community(key)
+            .expect("present")
+            .properties
+            .office,
         None
     );
     assert!(session.rules().walking_of(key).is_none());

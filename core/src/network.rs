@@ -51,12 +51,12 @@ pub struct Attachment {
 
 impl Attachment {
     /// Metres from the joining point to `from`.
-    fn to_from_m(&self) -> f64 {
+    fn metres_to_from(&self) -> f64 {
         self.along_m
     }
 
     /// Metres from the joining point to `to`.
-    fn to_to_m(&self) -> f64 {
+    fn metres_to_to(&self) -> f64 {
         (self.length_m - self.along_m).max(0.0)
     }
 
@@ -206,8 +206,10 @@ impl WalkingNetwork {
                     return None;
                 }
                 let through_ends = [
-                    settled.get(&target.from).map(|d| d + target.to_from_m()),
-                    settled.get(&target.to).map(|d| d + target.to_to_m()),
+                    settled
+                        .get(&target.from)
+                        .map(|d| d + target.metres_to_from()),
+                    settled.get(&target.to).map(|d| d + target.metres_to_to()),
                 ]
                 .into_iter()
                 .flatten()
@@ -234,8 +236,8 @@ impl WalkingNetwork {
         }
         let mut queue = BinaryHeap::new();
         for (node, distance) in [
-            (origin.from, origin.to_from_m()),
-            (origin.to, origin.to_to_m()),
+            (origin.from, origin.metres_to_from()),
+            (origin.to, origin.metres_to_to()),
         ] {
             if best.get(&node).is_none_or(|&known| distance < known) {
                 best.insert(node, distance);
@@ -322,21 +324,26 @@ mod tests {
             street(&[(100.0, 0.0), (100.0, 100.0)], None),
         ]);
         assert_eq!(network.piece_count(), 1);
-        let office = network.attach(Coord { x: 10.0, y: -5.0 }).unwrap();
-        let home = network.attach(Coord { x: 110.0, y: 90.0 }).unwrap();
+        let office = network.attach(Coord { x: 10.0, y: -5.0 }).expect("present");
+        let home = network
+            .attach(Coord { x: 110.0, y: 90.0 })
+            .expect("present");
         let [distance] = network.distances(&office, &[home])[..] else {
             panic!("one distance");
         };
         // 5 to the street, 90 east, 90 north, 10 to the door.
-        assert!((distance.unwrap() - 195.0).abs() < 1e-9, "{distance:?}");
+        assert!(
+            (distance.expect("present") - 195.0).abs() < 1e-9,
+            "{distance:?}"
+        );
     }
 
     #[test]
     fn two_points_on_one_segment_walk_straight_along_it() {
         let network = WalkingNetwork::build(&[street(&[(0.0, 0.0), (100.0, 0.0)], None)]);
-        let office = network.attach(Coord { x: 20.0, y: 3.0 }).unwrap();
-        let home = network.attach(Coord { x: 70.0, y: -4.0 }).unwrap();
-        let distance = network.distances(&office, &[home])[0].unwrap();
+        let office = network.attach(Coord { x: 20.0, y: 3.0 }).expect("present");
+        let home = network.attach(Coord { x: 70.0, y: -4.0 }).expect("present");
+        let distance = network.distances(&office, &[home])[0].expect("present");
         assert!((distance - 57.0).abs() < 1e-9, "{distance}");
     }
 
@@ -349,11 +356,13 @@ mod tests {
             street(&[(0.0, 500.0), (100.0, 500.0)], Some("motorway")),
         ]);
         assert_eq!(network.piece_count(), 2);
-        let office = network.attach(Coord { x: 10.0, y: 1.0 }).unwrap();
-        let home = network.attach(Coord { x: 51.0, y: 40.0 }).unwrap();
+        let office = network.attach(Coord { x: 10.0, y: 1.0 }).expect("present");
+        let home = network.attach(Coord { x: 51.0, y: 40.0 }).expect("present");
         assert_eq!(network.distances(&office, &[home]), vec![None]);
         // The motorway is not there: a point beside it joins the nearest walked street.
-        let beside_motorway = network.attach(Coord { x: 50.0, y: 490.0 }).unwrap();
+        let beside_motorway = network
+            .attach(Coord { x: 50.0, y: 490.0 })
+            .expect("present");
         assert!((beside_motorway.offset_m - 440.0).abs() < 1e-9);
     }
 
@@ -371,9 +380,11 @@ mod tests {
             ],
             None,
         )]);
-        let office = network.attach(Coord { x: 0.0, y: 0.0 }).unwrap();
-        let home = network.attach(Coord { x: 10.0, y: 100.0 }).unwrap();
-        let distance = network.distances(&office, &[home])[0].unwrap();
+        let office = network.attach(Coord { x: 0.0, y: 0.0 }).expect("present");
+        let home = network
+            .attach(Coord { x: 10.0, y: 100.0 })
+            .expect("present");
+        let distance = network.distances(&office, &[home])[0].expect("present");
         assert!((distance - 110.0).abs() < 1e-9, "{distance}");
     }
 }

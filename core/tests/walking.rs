@@ -66,8 +66,18 @@ fn households_within_each_distance_are_counted_along_the_street_from_the_office(
 fn moving_the_office_to_the_middle_clears_the_warning_and_undo_brings_it_back() {
     let (_folder, mut session) = street_community(100.0).open();
     let key = walking_key(&session);
-    let mut properties = session.plan().community(key).unwrap().properties.clone();
-    let centre = session.plan().community(key).unwrap().properties.office;
+    let mut properties = session
+        .plan()
+        .community(key)
+        .expect("present")
+        .properties
+        .clone();
+    let centre = session
+        .plan()
+        .community(key)
+        .expect("present")
+        .properties
+        .office;
     properties.office = centre.map(|point| geo::Coord {
         x: point.x + 500.0,
         ..point
@@ -93,7 +103,12 @@ fn moving_the_office_to_the_middle_clears_the_warning_and_undo_brings_it_back() 
 fn the_office_survives_save_and_reopen_to_the_centimetre() {
     let (folder, session) = street_community(100.0).open();
     let key = walking_key(&session);
-    let before = session.plan().community(key).unwrap().properties.office;
+    let before = session
+        .plan()
+        .community(key)
+        .expect("present")
+        .properties
+        .office;
     let path = folder.path().join("saved.shequ.geojson");
     let mut session = session;
     session.save_as(&path).expect("saves");
@@ -106,10 +121,10 @@ fn the_office_survives_save_and_reopen_to_the_centimetre() {
     let after = reopened
         .plan()
         .community(walking_key(&reopened))
-        .unwrap()
+        .expect("present")
         .properties
         .office;
-    let (before, after) = (before.unwrap(), after.unwrap());
+    let (before, after) = (before.expect("present"), after.expect("present"));
     assert!((before.x - after.x).hypot(before.y - after.y) < 0.02);
     assert_eq!(found(&reopened, RULE).len(), 1);
 }
@@ -175,7 +190,10 @@ fn an_office_that_is_not_a_point_is_refused_naming_the_feature() {
             rectangle(0.0, 0.0, 600.0, 100.0),
         )
         .try_open();
-    let message = opened.err().expect("refused").to_string();
+    let Err(error) = opened else {
+        panic!("an office that is not a point is refused");
+    };
+    let message = error.to_string();
     assert!(message.contains("SQ9"), "{message}");
     assert!(message.contains("office"), "{message}");
     assert!(message.contains("north gate"), "{message}");
