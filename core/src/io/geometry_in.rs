@@ -3,6 +3,7 @@
 //! unclosed rings are closed (and reported).
 
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+use serde_json::Value;
 
 use crate::io::flat_features::FlatPolygons;
 use crate::io::geojson::{Position, RawGeometry};
@@ -420,6 +421,25 @@ impl LayerCentre {
 /// (false for positions the projection could not place at all).
 pub fn near_the_centre(position: Coord<f64>) -> bool {
     position.x.hypot(position.y) <= OUTLIER_DISTANCE_M
+}
+
+/// A point written as `[longitude, latitude]` (or as a GeoJSON Point), if `value` is one.
+pub fn lon_lat_point(value: &Value) -> Option<[f64; 2]> {
+    let coordinates = match value {
+        Value::Object(object) if object.get("type") == Some(&Value::from("Point")) => {
+            object.get("coordinates")?
+        }
+        other => other,
+    };
+    let Value::Array(pair) = coordinates else {
+        return None;
+    };
+    let [longitude, latitude] = pair.as_slice() else {
+        return None;
+    };
+    let (longitude, latitude) = (longitude.as_f64()?, latitude.as_f64()?);
+    ((-180.0..=180.0).contains(&longitude) && (-90.0..=90.0).contains(&latitude))
+        .then_some([longitude, latitude])
 }
 
 #[cfg(test)]

@@ -418,7 +418,7 @@ pub fn communities_from_collection(
         let place = |key: &str| -> Result<Option<geo::Coord<f64>>> {
             match properties.get(key) {
                 None | Some(Value::Null) => Ok(None),
-                Some(value) => point_of(value)
+                Some(value) => crate::io::geometry_in::lon_lat_point(value)
                     .map(|[longitude, latitude]| Some(projection.to_metres(longitude, latitude)))
                     .ok_or_else(|| {
                         feature_error(format!(
@@ -465,25 +465,6 @@ pub fn communities_from_collection(
 
 /// The properties that hold the committee office's and the service centre's places.
 const PLACE_KEYS: [&str; 2] = ["office", "service"];
-
-/// A point written as `[longitude, latitude]` (or as a GeoJSON Point), if `value` is one.
-fn point_of(value: &Value) -> Option<[f64; 2]> {
-    let coordinates = match value {
-        Value::Object(object) if object.get("type") == Some(&Value::from("Point")) => {
-            object.get("coordinates")?
-        }
-        other => other,
-    };
-    let Value::Array(pair) = coordinates else {
-        return None;
-    };
-    let [longitude, latitude] = pair.as_slice() else {
-        return None;
-    };
-    let (longitude, latitude) = (longitude.as_f64()?, latitude.as_f64()?);
-    ((-180.0..=180.0).contains(&longitude) && (-90.0..=90.0).contains(&latitude))
-        .then_some([longitude, latitude])
-}
 
 /// A community's own properties as written to the plan file (no computed figures).
 pub fn community_properties(

@@ -15,6 +15,37 @@ use super::*;
 use crate::theme;
 
 impl MapView {
+    /// Each visible community's committee office (a round marker) and service centre (a square).
+    pub(super) fn paint_offices(
+        &self,
+        painter: &egui::Painter,
+        session: &Session,
+        visible_communities: &[CommunityKey],
+    ) {
+        let ring = Stroke::new(2.0, Color32::WHITE);
+        for &key in visible_communities {
+            let Some(community) = session.plan().community(key) else {
+                continue;
+            };
+            if let Some(office) = community.properties.office {
+                let at = self.to_screen(office);
+                painter.circle(at, 6.0, theme::OFFICE.egui(), ring);
+                painter.circle_filled(at, 2.0, Color32::WHITE);
+            }
+            if let Some(service) = community.properties.service {
+                let at = self.to_screen(service);
+                let square = egui::Rect::from_center_size(at, egui::vec2(10.0, 10.0));
+                painter.rect(
+                    square,
+                    1.0,
+                    theme::OFFICE.egui(),
+                    ring,
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }
+    }
+
     /// Communities filled by their worst unaccepted violation, or by street office.
     pub(super) fn paint_fills(
         &self,

@@ -1,13 +1,12 @@
 //! The map under the walking-distance colouring: communities by the share of their households
-//! within the profile's distance of the committee office, buildings by their own distance; and
-//! the offices and service centres themselves, under every colouring.
+//! within the profile's distance of the committee office, buildings by their own distance, and
+//! the legend's rows. (The offices themselves are drawn under every colouring, in `paint.rs`.)
 
-use eframe::egui::{self, Color32, Stroke};
+use eframe::egui::Color32;
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 use shequ_core::profile::Walking;
 
-use super::MapView;
 use crate::theme;
 
 /// A community's fill: green when enough of its households live within the profile's distance
@@ -67,37 +66,4 @@ pub fn legend_entries(
         strings.legend_walking_no_office.to_owned(),
     ));
     entries
-}
-
-impl MapView {
-    /// Each visible community's committee office (a round marker) and service centre (a square).
-    pub(super) fn paint_offices(
-        &self,
-        painter: &egui::Painter,
-        session: &Session,
-        visible_communities: &[CommunityKey],
-    ) {
-        let ring = Stroke::new(2.0, Color32::WHITE);
-        for &key in visible_communities {
-            let Some(community) = session.plan().community(key) else {
-                continue;
-            };
-            if let Some(office) = community.properties.office {
-                let at = self.to_screen(office);
-                painter.circle(at, 6.0, theme::OFFICE.egui(), ring);
-                painter.circle_filled(at, 2.0, Color32::WHITE);
-            }
-            if let Some(service) = community.properties.service {
-                let at = self.to_screen(service);
-                let square = egui::Rect::from_center_size(at, egui::vec2(10.0, 10.0));
-                painter.rect(
-                    square,
-                    1.0,
-                    theme::OFFICE.egui(),
-                    ring,
-                    egui::StrokeKind::Outside,
-                );
-            }
-        }
-    }
 }
