@@ -1,0 +1,252 @@
+//! Fixes on violations: for a violation, the commands that would remedy it, ranked, each with
+//! its outcome — carried out on a copy of the session (the layers and their indexes are shared,
+//! not copied), so what a planner is shown is exactly what applying the fix gives: the figures of
+//! the communities it touches, the violations it removes and any it brings.
+//!
+//! Fixes are proposed for an empty community (delete it), a community below its type's band
+//! (merge it with a touching neighbour, in the same street office where there is one, when the
+//! merged community falls within the band) and residential buildings in no community (give them
+//! to a community nearby that stays within its band) and a committee office too few households
+//! can walk to (move it to the place on the streets inside the community that most can). Other
+//! rules have no fix yet: they are left to a planner, and said so.
+
+use std::collections::BTreeSet;
+
+use geo::Intersects;
+use serde::Serialize;
+
+use crate::audit::LoggedCommunity;
+use crate::edit::{Command, EditError};
+use crate::ids::CommunityKey;
+use crate::index::aabb;
+use crate::lang::Language;
+use crate::session::Session;
+use crate::violation::{Severity, ViolationKey};
+
+mod coverage;
+mod households;
+mod in_turn;
+mod office;
+
+pub use in_turn::{AppliedFix, FixReport, LeftViolation, fix_in_turn};
+
+/// A remedy for one violation, with what it would do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    /// What it does, in Chinese.
+    pub description_zh: String,
+    /// What it does, in English.
+    pub description_en: String,
+    /// The command that carries it out (one undo step).
+    #[serde(skip)]
+    pub command: Command,
+    /// What carrying it out gives.
+    pub outcome: FixOutcome,
+}
+
+impl Fix {
+    /// What it does, in `language`.
+    pub fn describe(&self, language: Language) -> &str {
+        language.pick(&self.description_zh, &self.description_en)
+    }
+}
+
+/// What a fix gives, found by carrying it out on a copy of the session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixOutcome {
+    /// The communities it touches, households before and after.
+    pub communities: Vec<LoggedCommunity>,
+    /// Unaccepted violations it removes.
+    pub removed: Vec<ViolationKey>,
+    /// Unaccepted violations it brings.
+    pub added: Vec<ViolationKey>,
+    /// How many of those it brings are errors.
+    pub added_errors: usize,
+}
+
+/// Why no fix is offered for a violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoFix {
+    /// The rule has no automatic fix: a planner decides.
+    NotForThisRule,
+    /// Fixes were looked for, and none would leave the community within its band.
+    NoneWithinTheBand,
+    /// A community above its band wants splitting, which is not automatic yet.
+    SplitByHand,
+    /// No place on the streets inside the community brings more households within walking
+    /// distance of the office.
+    NoBetterPlace,
+    /// The violation is not (or no longer) in the plan.
+    NotFound,
+}
+
+impl NoFix {
+    /// Why, in `language`.
+    pub fn describe(self, language: Language) -> &'static str {
+        match (self, language) {
+            (NoFix::NotForThisRule, Language::Chinese) => "此规则暂无自动修复，需人工处理",
+            (NoFix::NotForThisRule, Language::English) => {
+                "this rule has no automatic fix; a planner decides"
+            }
+            (NoFix::NoneWithinTheBand, Language::Chinese) => {
+                "没有能使社区户数落入范围的合并或划入，需人工调整"
+            }
+            (NoFix::NoneWithinTheBand, Language::English) => {
+                "no merge or hand-over keeps the communities within their band; a planner decides"
+            }
+            (NoFix::SplitByHand, Language::Chinese) => {
+                "户数超出上限的社区需拆分，暂无自动拆分，请用拆分工具"
+            }
+            (NoFix::SplitByHand, Language::English) => {
+                "a community above its band wants splitting, not yet automatic: use the split tool"
+            }
+            (NoFix::NoBetterPlace, Language::Chinese) => {
+                "社区内沿街没有能让更多住户在步行范围内的办公点位置，需人工处理"
+            }
+            (NoFix::NoBetterPlace, Language::English) => {
+                "no place on the streets inside the community brings more households within walking distance; a planner decides"
+            }
+            (NoFix::NotFound, Language::Chinese) => "方案中已没有此违规",
+            (NoFix::NotFound, Language::English) => "the plan no longer has this violation",
+        }
+    }
+}
+
+/// True when violations of `rule` may have fixes.
+pub fn has_fixes(rule: &str) -> bool {
+    [
+        crate::rules::community_empty::RULE,
+        crate::rules::community_households::RULE,
+        crate::rules::plan_uncovered::RULE,
+        crate::rules::community_walking_distance::RULE,
+    ]
+    .contains(&rule)
+}
+
+/// The fixes for the violation with `key`, best first, or why there are none.
+pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFix> {
+    let violation = session
+        .rules()
+        .iter()
+        .find(|violation| violation.key() == *key)
+        .ok_or(NoFix::NotFound)?;
+    let community = violation
+        .communities
+        .first()
+        .and_then(|id| session.plan().key_of(id));
+    let candidates = match (violation.rule, community) {
+        (crate::rules::community_empty::RULE, Some(community)) => {
+            households::delete_empty(session, community)
+        }
+        (crate::rules::plan_uncovered::RULE, _) => match &violation.location {
+            crate::violation::Location::Areas(outline) => {
+                coverage::give_to_neighbour(session, outline)
+            }
+            _ => return Err(NoFix::NotForThisRule),
+        },
+        (crate::rules::community_households::RULE, Some(community)) => {
+            if households::above_band(session, community) {
+                return Err(NoFix::SplitByHand);
+            }
+            households::merges_into_band(session, community)
+        }
+        // Moving the office does not join a street network in pieces.
+        (crate::rules::community_walking_distance::RULE, Some(community))
+            if violation.case != "unreachable" =>
+        {
+            let moves = office::office_moves(session, community);
+            if moves.is_empty() {
+                return Err(NoFix::NoBetterPlace);
+            }
+            moves
+        }
+        _ => return Err(NoFix::NotForThisRule),
+    };
+    let mut fixes: Vec<(f64, Fix)> = candidates
+        .into_iter()
+        .filter_map(|(rank, fix)| Some((rank, with_outcome(session, fix).ok()?)))
+        .collect();
+    if fixes.is_empty() {
+        return Err(NoFix::NoneWithinTheBand);
+    }
+    // Those that bring no error first, then by the candidate's own rank.
+    fixes.sort_by(|(first_rank, first), (second_rank, second)| {
+        (first.outcome.added_errors, *first_rank)
+            .partial_cmp(&(second.outcome.added_errors, *second_rank))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(fixes.into_iter().map(|(_, fix)| fix).collect())
+}
+
+/// A fix not yet tried, as (rank, fix): lower ranks first.
+pub(super) type Candidate = (f64, Fix);
+
+/// The communities whose boundary touches or overlaps `key`'s, in plan order.
+pub fn touching(session: &Session, key: CommunityKey) -> Vec<CommunityKey> {
+    let (Some(community), Some([lower, upper])) = (
+        session.plan().community(key),
+        session.community_index().envelope(key),
+    ) else {
+        return Vec::new();
+    };
+    let mut found: BTreeSet<CommunityKey> = BTreeSet::new();
+    for other in session.community_index().meeting(aabb(lower, upper)) {
+        if other != key
+            && session
+                .plan()
+                .community(other)
+                .is_some_and(|neighbour| neighbour.boundary.intersects(&community.boundary))
+        {
+            found.insert(other);
+        }
+    }
+    found.into_iter().collect()
+}
+
+pub(super) fn unmeasured(description_zh: String, description_en: String, command: Command) -> Fix {
+    Fix {
+        description_zh,
+        description_en,
+        command,
+        outcome: FixOutcome {
+            communities: Vec::new(),
+            removed: Vec::new(),
+            added: Vec::new(),
+            added_errors: 0,
+        },
+    }
+}
+
+/// Carries `fix` out on a copy of the session and records what it gives.
+fn with_outcome(session: &Session, mut fix: Fix) -> Result<Fix, EditError> {
+    let mut trial = session.trial();
+    trial.execute(fix.command.clone())?;
+    let unaccepted = |session: &Session| -> BTreeSet<(ViolationKey, Severity)> {
+        session
+            .violations()
+            .into_iter()
+            .filter(|checked| checked.accepted.is_none())
+            .map(|checked| (checked.violation.key(), checked.violation.severity))
+            .collect()
+    };
+    let (before, after) = (unaccepted(session), unaccepted(&trial));
+    let keys = |set: &BTreeSet<(ViolationKey, Severity)>| -> BTreeSet<ViolationKey> {
+        set.iter().map(|(key, _)| key.clone()).collect()
+    };
+    let (before_keys, after_keys) = (keys(&before), keys(&after));
+    fix.outcome = FixOutcome {
+        communities: trial
+            .log()
+            .last()
+            .map(|entry| entry.communities.clone())
+            .unwrap_or_default(),
+        removed: before_keys.difference(&after_keys).cloned().collect(),
+        added: after_keys.difference(&before_keys).cloned().collect(),
+        added_errors: after
+            .iter()
+            .filter(|(key, severity)| *severity == Severity::Error && !before_keys.contains(key))
+            .count(),
+    };
+    Ok(fix)
+}
