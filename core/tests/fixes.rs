@@ -3,6 +3,7 @@
 
 mod support;
 
+use serde_json::json;
 use shequ_core::Session;
 use shequ_core::fixes::{NoFix, fixes_for};
 use shequ_core::violation::ViolationKey;
@@ -19,12 +20,17 @@ fn key_of(session: &Session, rule: &str, community: &str) -> ViolationKey {
         .key()
 }
 
-/// Households in communities plus those in none: what no fix may change.
+/// Households of the buildings in some community (each once, though overlapping communities
+/// count it twice) plus those in none: what no fix may change.
 fn total_households(session: &Session) -> u64 {
-    session
+    let counted: std::collections::BTreeSet<u32> = session
         .plan()
         .communities()
-        .map(|(key, _)| session.tallies().of(key).households)
+        .flat_map(|(key, _)| session.tallies().of(key).members.iter().copied())
+        .collect();
+    counted
+        .into_iter()
+        .map(|building| u64::from(session.layers().buildings[building as usize].households))
         .sum::<u64>()
         + session.tallies().unassigned().households
 }
@@ -124,26 +130,104 @@ fn residential_buildings_in_no_community_go_to_the_neighbour_that_stays_within_i
 
 #[test]
 fn a_violation_without_a_fix_says_a_planner_decides() {
+    // Office and service rooms smaller than clause 17 asks: no automatic fix.
     let (_folder, session) = World::new()
-        .house("B1", 20.0, 50.0, 1200)
-        .house("B2", 130.0, 50.0, 1300)
-        .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
-        .community("SQ2", "geographic", (60.0, 0.0, 160.0, 100.0))
+        .building("B1", (0.0, 0.0, 38.0, 50.0), 1500, json!({"floors": 10}))
+        .community_with(
+            json!({"id": "SQ1", "type": "geographic", "office_area_m2": 10.0, "service_area_m2": 10.0}),
+            support::rectangle(-10.0, -10.0, 60.0, 60.0),
+        )
         .open();
-    // Two communities overlapping: no automatic fix.
-    let overlap = session
-        .rules()
-        .iter()
-        .find(|violation| violation.rule == "plan.overlap")
-        .expect("SQ1 and SQ2 overlap")
-        .key();
-    assert_eq!(fixes_for(&session, &overlap), Err(NoFix::NotForThisRule));
+    let space = key_of(&session, "community.space", "SQ1");
+    assert_eq!(fixes_for(&session, &space), Err(NoFix::NotForThisRule));
     let gone = ViolationKey {
         rule: "community.households".to_owned(),
         case: String::new(),
         subjects: vec!["SQ9".to_owned()],
     };
     assert_eq!(fixes_for(&session, &gone), Err(NoFix::NotFound));
+}
+
+#[test]
+fn overlapping_communities_give_the_shared_ground_to_the_side_that_leaves_both_within_their_band() {
+    // SQ1 (1,200) and SQ2 (1,300) share 60–100 m, where B3 (300) stands: counted in both. If SQ1
+    // lost it SQ1 would keep 1,200 (B3 is not its own); either way both stay within the band,
+    // and the best fix leaves no overlap.
+    let (_folder, mut session) = World::new()
+        .house("B1", 20.0, 50.0, 1200)
+        .house("B2", 130.0, 50.0, 1000)
+        .house("B3", 80.0, 50.0, 300)
+        .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
+        .community("SQ2", "geographic", (60.0, 0.0, 160.0, 100.0))
+        .open();
+    let overlap = session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == "plan.overlap")
+        .expect("SQ1 and SQ2 overlap")
+        .key();
+    let fixes = fixes_for(&session, &overlap).expect("the shared ground goes to one side");
+    assert_eq!(fixes.len(), 2, "either side: {fixes:?}");
+    best_fix_works(&mut session, &overlap);
+}
+
+#[test]
+fn a_boundary_cutting_a_building_is_moved_so_the_building_lies_wholly_on_the_side_holding_most_of_it()
+ {
+    // "halved" lies 90–115 m: 10 m in SQ1, 15 m in SQ2, so it goes wholly to SQ2.
+    let (_folder, mut session) = World::new()
+        .building("halved", (90.0, 40.0, 115.0, 60.0), 10, json!({}))
+        .house("B1", 30.0, 20.0, 1200)
+        .house("B2", 170.0, 20.0, 1200)
+        .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
+        .community("SQ2", "geographic", (100.0, 0.0, 200.0, 100.0))
+        .open();
+    let cut = key_of(&session, "community.cuts_building", "SQ1");
+    let fix = best_fix_works(&mut session, &cut);
+    assert!(
+        fix.outcome
+            .communities
+            .iter()
+            .any(|community| community.id == "SQ2" && community.households_after == Some(1210)),
+        "{fix:?}"
+    );
+}
+
+#[test]
+fn a_community_across_street_offices_is_kept_to_the_office_where_most_of_its_households_live() {
+    let office = |id: &str, corners: (f64, f64, f64, f64)| json!({"id": id, "name": id, "boundary": {"type": "Polygon", "coordinates": support::rectangle(corners.0, corners.1, corners.2, corners.3)}});
+    // "across" reaches 50 m into "east", where only a small house stands; its neighbour there
+    // takes that part.
+    let (_folder, mut session) = World::new()
+        .house("B1", 150.0, 50.0, 1400)
+        .house("B2", 220.0, 50.0, 40)
+        .house("B3", 300.0, 50.0, 1200)
+        .community_with(
+            json!({"id": "across", "name": "跨界社区", "type": "geographic", "street_office": "west"}),
+            support::rectangle(100.0, 0.0, 250.0, 100.0),
+        )
+        .community_with(
+            json!({"id": "east_one", "name": "东一社区", "type": "geographic", "street_office": "east"}),
+            support::rectangle(250.0, 0.0, 400.0, 100.0),
+        )
+        .setting(
+            "street_offices",
+            json!([
+                office("west", (0.0, -10.0, 200.0, 110.0)),
+                office("east", (200.0, -10.0, 500.0, 110.0))
+            ]),
+        )
+        .open();
+    let across = key_of(&session, "community.crosses_street_office", "across");
+    let fix = best_fix_works(&mut session, &across);
+    let figures: Vec<(&str, Option<u64>)> = fix
+        .outcome
+        .communities
+        .iter()
+        .map(|community| (community.id.as_str(), community.households_after))
+        .collect();
+    assert!(figures.contains(&("across", Some(1400))), "{figures:?}");
+    assert!(figures.contains(&("east_one", Some(1240))), "{figures:?}");
 }
 
 #[test]

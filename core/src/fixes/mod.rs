@@ -7,8 +7,11 @@
 //! (merge it with a touching neighbour, in the same street office where there is one, when the
 //! merged community falls within the band) and residential buildings in no community (give them
 //! to a community nearby that stays within its band) and a committee office too few households
-//! can walk to (move it to the place on the streets inside the community that most can). Other
-//! rules have no fix yet: they are left to a planner, and said so.
+//! can walk to (move it to the place on the streets inside the community that most can), two
+//! communities overlapping (the shared ground to one side), a boundary cutting buildings (each
+//! building wholly to the community holding most of it) and a community across street offices
+//! (kept to the office where most of its households live). Other rules have no fix yet: they are
+//! left to a planner, and said so.
 
 use std::collections::BTreeSet;
 
@@ -27,6 +30,7 @@ mod coverage;
 mod households;
 mod in_turn;
 mod office;
+mod shapes;
 
 pub use in_turn::{AppliedFix, FixReport, LeftViolation, fix_in_turn};
 
@@ -79,6 +83,9 @@ pub enum NoFix {
     NoBetterPlace,
     /// The violation is not (or no longer) in the plan.
     NotFound,
+    /// Fixes were looked for and none can be carried out (the communities that would change are
+    /// locked, or no boundary would be left).
+    NoneFound,
 }
 
 impl NoFix {
@@ -109,6 +116,12 @@ impl NoFix {
             }
             (NoFix::NotFound, Language::Chinese) => "方案中已没有此违规",
             (NoFix::NotFound, Language::English) => "the plan no longer has this violation",
+            (NoFix::NoneFound, Language::Chinese) => {
+                "找不到可执行的修复（相关社区已锁定或边界无法保留），需人工处理"
+            }
+            (NoFix::NoneFound, Language::English) => {
+                "no fix can be carried out (the communities involved are locked, or no boundary would be left); a planner decides"
+            }
         }
     }
 }
@@ -120,6 +133,9 @@ pub fn has_fixes(rule: &str) -> bool {
         crate::rules::community_households::RULE,
         crate::rules::plan_uncovered::RULE,
         crate::rules::community_walking_distance::RULE,
+        crate::rules::plan_overlap::RULE,
+        crate::rules::community_cuts_building::RULE,
+        crate::rules::community_crosses_street_office::RULE,
     ]
     .contains(&rule)
 }
@@ -161,6 +177,20 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
             }
             moves
         }
+        (crate::rules::plan_overlap::RULE, _) => {
+            let pair: Vec<CommunityKey> = violation
+                .communities
+                .iter()
+                .filter_map(|id| session.plan().key_of(id))
+                .collect();
+            shapes::overlap_to_one_side(session, &pair)
+        }
+        (crate::rules::community_cuts_building::RULE, Some(community)) => {
+            shapes::whole_buildings(session, community, violation.case == "estate")
+        }
+        (crate::rules::community_crosses_street_office::RULE, Some(community)) => {
+            shapes::into_one_street_office(session, community)
+        }
         _ => return Err(NoFix::NotForThisRule),
     };
     let mut fixes: Vec<(f64, Fix)> = candidates
@@ -168,7 +198,15 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
         .filter_map(|(rank, fix)| Some((rank, with_outcome(session, fix).ok()?)))
         .collect();
     if fixes.is_empty() {
-        return Err(NoFix::NoneWithinTheBand);
+        let about_households = [
+            crate::rules::community_households::RULE,
+            crate::rules::plan_uncovered::RULE,
+        ];
+        return Err(if about_households.contains(&violation.rule) {
+            NoFix::NoneWithinTheBand
+        } else {
+            NoFix::NoneFound
+        });
     }
     // Those that bring no error first, then by the candidate's own rank.
     fixes.sort_by(|(first_rank, first), (second_rank, second)| {

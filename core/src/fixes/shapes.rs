@@ -1,0 +1,247 @@
+//! Fixes for how boundaries lie: two communities overlapping (the shared ground goes to one
+//! side), a boundary cutting buildings (each building goes wholly to the community that holds
+//! most of it) and a community across street offices (clipped to the office where most of its
+//! households live, the rest handed to its neighbours there).
+
+use std::collections::BTreeMap;
+
+use geo::{Area, BooleanOps, BoundingRect, Contains, MultiPolygon};
+
+use crate::edit::Command;
+use crate::geometry::overlay;
+use crate::ids::CommunityKey;
+use crate::index::aabb;
+use crate::ops::validity::{MINIMUM_PART_AREA_M2, without_slivers};
+use crate::rules::community_households::{BandVerdict, band_verdict};
+use crate::session::Session;
+
+use super::{Candidate, touching, unmeasured};
+
+/// Two overlapping communities: the shared ground goes to one, the other loses it. The side
+/// that loses it should stay within its band without the buildings there; ranked so.
+pub(super) fn overlap_to_one_side(session: &Session, pair: &[CommunityKey]) -> Vec<Candidate> {
+    let &[first, second] = pair else {
+        return Vec::new();
+    };
+    let band = &session.profile().community_households;
+    [(first, second), (second, first)]
+        .into_iter()
+        .filter_map(|(keeper, loser)| {
+            let keeping = session.plan().community(keeper)?;
+            let losing = session.plan().community(loser)?;
+            if losing.properties.locked {
+                return None;
+            }
+            let boundary =
+                without_slivers(overlay::difference(&losing.boundary, &[&keeping.boundary]));
+            if boundary.0.is_empty() {
+                return None;
+            }
+            let shared: u64 = session
+                .tallies()
+                .of(loser)
+                .members
+                .iter()
+                .filter(|building| {
+                    session
+                        .tallies()
+                        .of(keeper)
+                        .members
+                        .binary_search(building)
+                        .is_ok()
+                })
+                .map(|&building| {
+                    u64::from(session.layers().buildings[building as usize].households)
+                })
+                .sum();
+            let left = session
+                .tallies()
+                .of(loser)
+                .households
+                .saturating_sub(shared);
+            let properties = &losing.properties;
+            let within = band_verdict(band, properties.kind, properties.new_estate, left)
+                == BandVerdict::Within;
+            let middle = (band.minimum + band.maximum) as f64 / 2.0;
+            let rank = if within { 0.0 } else { 1e9 } + (left as f64 - middle).abs();
+            Some((
+                rank,
+                unmeasured(
+                    format!(
+                        "重叠部分归 {} ({})，{} 让出后 {} 户",
+                        keeping.properties.name,
+                        keeping.id,
+                        properties.name,
+                        crate::format::grouped(left)
+                    ),
+                    format!(
+                        "give the shared ground to {} ({}); {} keeps {} households",
+                        keeping.properties.name,
+                        keeping.id,
+                        properties.name,
+                        crate::format::grouped(left)
+                    ),
+                    Command::ReplaceBoundary {
+                        key: loser,
+                        boundary,
+                    },
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Buildings `key`'s boundary cuts (those of `estate` buildings or the others, as the
+/// violation's case says): each goes wholly to the community that holds most of its footprint.
+pub(super) fn whole_buildings(
+    session: &Session,
+    key: CommunityKey,
+    estate: bool,
+) -> Vec<Candidate> {
+    let buildings = &session.layers().buildings;
+    let estate_community = session.plan().community(key).is_some_and(|community| {
+        community.properties.kind == crate::plan::CommunityType::ResidentialEstate
+    });
+    let mut receivers: BTreeMap<CommunityKey, Vec<u32>> = BTreeMap::new();
+    for &building in &session.tallies().of(key).cut_buildings {
+        let found = &buildings[building as usize];
+        // The same split as the rule's: estate buildings of an estate community, or the rest.
+        if (estate_community && found.estate().is_some()) != estate {
+            continue;
+        }
+        let [lower, upper] = found.envelope();
+        let holder = session
+            .community_index()
+            .meeting(aabb(lower, upper))
+            .filter_map(|other| {
+                let community = session.plan().community(other)?;
+                Some((
+                    community
+                        .boundary
+                        .intersection(&found.footprint)
+                        .unsigned_area(),
+                    other,
+                ))
+            })
+            .max_by(|(first, _), (second, _)| first.total_cmp(second))
+            .map(|(_, holder)| holder);
+        if let Some(holder) = holder {
+            receivers.entry(holder).or_default().push(building);
+        }
+    }
+    if receivers.is_empty() {
+        return Vec::new();
+    }
+    let count: usize = receivers.values().map(Vec::len).sum();
+    let commands: Vec<Command> = receivers
+        .into_iter()
+        .map(|(to, buildings)| Command::AssignBuildings { buildings, to })
+        .collect();
+    vec![(
+        0.0,
+        unmeasured(
+            format!("把被切割的 {count} 栋楼各自整栋划给占其面积最多的社区"),
+            format!(
+                "give each of the {count} cut buildings wholly to the community holding most of it"
+            ),
+            Command::Batch(commands),
+        ),
+    )]
+}
+
+/// A community across street offices: clipped to the office where most of its households live;
+/// each part outside goes to a touching community of the office it lies in, where there is one.
+pub(super) fn into_one_street_office(session: &Session, key: CommunityKey) -> Vec<Candidate> {
+    let Some(community) = session.plan().community(key) else {
+        return Vec::new();
+    };
+    let buildings = &session.layers().buildings;
+    let members = &session.tallies().of(key).members;
+    let shares = session.plan().street_office_shares(&community.boundary);
+    let households_in = |share: &MultiPolygon<f64>| -> u64 {
+        members
+            .iter()
+            .map(|&building| &buildings[building as usize])
+            .filter(|building| share.contains(&building.representative_point))
+            .map(|building| u64::from(building.households))
+            .sum()
+    };
+    let Some((home, home_share)) = shares
+        .iter()
+        .max_by(|(_, first), (_, second)| {
+            (households_in(first), first.unsigned_area())
+                .partial_cmp(&(households_in(second), second.unsigned_area()))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(office, share)| (office.name.clone(), share.clone()))
+    else {
+        return Vec::new();
+    };
+    let home_share = without_slivers(home_share);
+    if home_share.0.is_empty() {
+        return Vec::new();
+    }
+    let mut commands = vec![Command::ReplaceBoundary {
+        key,
+        boundary: home_share,
+    }];
+    let neighbours = touching(session, key);
+    let mut handed = Vec::new();
+    for (office, share) in &shares {
+        if office.name == home || share.unsigned_area() < MINIMUM_PART_AREA_M2 {
+            continue;
+        }
+        let Some(share_extent) = share.bounding_rect() else {
+            continue;
+        };
+        let receiver = neighbours.iter().copied().find(|&neighbour| {
+            session.plan().community(neighbour).is_some_and(|other| {
+                !other.properties.locked
+                    && other.properties.street_office.as_deref() == Some(office.name.as_str())
+                    && other
+                        .boundary
+                        .bounding_rect()
+                        .is_some_and(|extent| geo::Intersects::intersects(&extent, &share_extent))
+            })
+        });
+        if let Some(receiver) = receiver
+            && let Some(other) = session.plan().community(receiver)
+        {
+            handed.push(other.properties.name.clone());
+            commands.push(Command::ReplaceBoundary {
+                key: receiver,
+                boundary: overlay::union(&[&other.boundary, share]),
+            });
+        }
+    }
+    if community.properties.street_office.as_deref() != Some(home.as_str()) {
+        let mut properties = community.properties.clone();
+        properties.street_office = Some(home.clone());
+        commands.push(Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        });
+    }
+    let (handed_zh, handed_en) = if handed.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("，界外部分划给 {}", handed.join("、")),
+            format!("; the parts outside go to {}", handed.join(", ")),
+        )
+    };
+    vec![(
+        0.0,
+        unmeasured(
+            format!(
+                "把 {} 收回到住户最多的 {home} 界内{handed_zh}",
+                community.properties.name
+            ),
+            format!(
+                "keep {} within {home}, where most of its households live{handed_en}",
+                community.properties.name
+            ),
+            Command::Batch(commands),
+        ),
+    )]
+}
