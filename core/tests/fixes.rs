@@ -261,11 +261,50 @@ fn fixing_the_demo_in_turn_leaves_no_error_a_fix_can_solve_and_keeps_every_house
 }
 
 #[test]
-fn a_community_above_its_band_is_left_for_the_split_tool() {
+fn a_community_above_its_band_without_a_street_inside_is_left_for_the_split_tool() {
     let (_folder, session) = World::new()
         .house("B1", 50.0, 50.0, 2500)
         .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
     let key = key_of(&session, "community.households", "SQ1");
     assert_eq!(fixes_for(&session, &key), Err(NoFix::SplitByHand));
+}
+
+#[test]
+fn a_community_above_its_band_is_split_along_its_streets_without_cutting_a_building() {
+    // Three blocks between streets at x = 100 and x = 200: 1,200, 600 and 1,300 households
+    // (3,100, above 2,000). A building spans the street at x = 100, so the first two blocks stay
+    // together: 1,810 and 1,300, both within 1,000–2,000.
+    let (_folder, mut session) = World::new()
+        .house("B1", 50.0, 50.0, 1200)
+        .house("B2", 150.0, 50.0, 600)
+        .house("B3", 250.0, 50.0, 1300)
+        .building("spanning", (95.0, 80.0, 105.0, 90.0), 10, json!({}))
+        .street((100.0, -20.0), (100.0, 120.0))
+        .street((200.0, -20.0), (200.0, 120.0))
+        .community("SQ1", "geographic", (0.0, 0.0, 300.0, 100.0))
+        .open();
+    let key = key_of(&session, "community.households", "SQ1");
+    let fix = best_fix_works(&mut session, &key);
+    let mut figures: Vec<(String, Option<u64>)> = fix
+        .outcome
+        .communities
+        .iter()
+        .map(|community| (community.id.clone(), community.households_after))
+        .collect();
+    figures.sort();
+    assert_eq!(
+        figures,
+        [
+            ("SQ1".to_owned(), Some(1810)),
+            ("SQ1-2".to_owned(), Some(1300))
+        ]
+    );
+    assert!(
+        !fix.outcome
+            .added
+            .iter()
+            .any(|added| added.rule == "community.cuts_building"),
+        "{fix:?}"
+    );
 }

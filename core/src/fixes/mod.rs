@@ -3,7 +3,8 @@
 //! not copied), so what a planner is shown is exactly what applying the fix gives: the figures of
 //! the communities it touches, the violations it removes and any it brings.
 //!
-//! Fixes are proposed for an empty community (delete it), a community below its type's band
+//! Fixes are proposed for an empty community (delete it), a community above its type's band
+//! (split it along its streets into communities each within the band), one below its band
 //! (merge it with a touching neighbour, in the same street office where there is one, when the
 //! merged community falls within the band) and residential buildings in no community (give them
 //! to a community nearby that stays within its band) and a committee office too few households
@@ -31,6 +32,7 @@ mod households;
 mod in_turn;
 mod office;
 mod shapes;
+mod split;
 
 pub use in_turn::{AppliedFix, FixReport, LeftViolation, fix_in_turn};
 
@@ -76,7 +78,8 @@ pub enum NoFix {
     NotForThisRule,
     /// Fixes were looked for, and none would leave the community within its band.
     NoneWithinTheBand,
-    /// A community above its band wants splitting, which is not automatic yet.
+    /// A community above its band wants splitting, and no split along its streets leaves every
+    /// part within the band.
     SplitByHand,
     /// No place on the streets inside the community brings more households within walking
     /// distance of the office.
@@ -103,10 +106,10 @@ impl NoFix {
                 "no merge or hand-over keeps the communities within their band; a planner decides"
             }
             (NoFix::SplitByHand, Language::Chinese) => {
-                "户数超出上限的社区需拆分，暂无自动拆分，请用拆分工具"
+                "沿社区内街道的拆分都不能使各部分户数落入范围，请用拆分工具人工拆分"
             }
             (NoFix::SplitByHand, Language::English) => {
-                "a community above its band wants splitting, not yet automatic: use the split tool"
+                "no split along the community's streets leaves every part within the band: use the split tool"
             }
             (NoFix::NoBetterPlace, Language::Chinese) => {
                 "社区内沿街没有能让更多住户在步行范围内的办公点位置，需人工处理"
@@ -163,9 +166,14 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
         },
         (crate::rules::community_households::RULE, Some(community)) => {
             if households::above_band(session, community) {
-                return Err(NoFix::SplitByHand);
+                let splits = split::splits_along_streets(session, community);
+                if splits.is_empty() {
+                    return Err(NoFix::SplitByHand);
+                }
+                splits
+            } else {
+                households::merges_into_band(session, community)
             }
-            households::merges_into_band(session, community)
         }
         // Moving the office does not join a street network in pieces.
         (crate::rules::community_walking_distance::RULE, Some(community))

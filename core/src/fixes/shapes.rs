@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, BooleanOps, BoundingRect, Contains, MultiPolygon};
+use geo::{Area, BoundingRect, Contains, MultiPolygon};
 
 use crate::edit::Command;
 use crate::geometry::overlay;
@@ -116,10 +116,7 @@ pub(super) fn whole_buildings(
             .filter_map(|other| {
                 let community = session.plan().community(other)?;
                 Some((
-                    community
-                        .boundary
-                        .intersection(&found.footprint)
-                        .unsigned_area(),
+                    overlay::intersection(&community.boundary, &found.footprint).unsigned_area(),
                     other,
                 ))
             })
@@ -157,7 +154,17 @@ pub(super) fn into_one_street_office(session: &Session, key: CommunityKey) -> Ve
     };
     let buildings = &session.layers().buildings;
     let members = &session.tallies().of(key).members;
-    let shares = session.plan().street_office_shares(&community.boundary);
+    // The shares again through the overlay that keeps every vertex (geo's intersection can
+    // leave a ring crossing itself where the two boundaries run close).
+    let shares: Vec<(&crate::plan::StreetOffice, MultiPolygon<f64>)> = session
+        .plan()
+        .street_office_shares(&community.boundary)
+        .into_iter()
+        .filter_map(|(office, _)| {
+            let share = overlay::intersection(&community.boundary, office.boundary.as_ref()?);
+            Some((office, without_slivers(share)))
+        })
+        .collect();
     let households_in = |share: &MultiPolygon<f64>| -> u64 {
         members
             .iter()

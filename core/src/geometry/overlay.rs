@@ -151,6 +151,15 @@ pub fn difference(
     overlay(&shapes_of(boundary), &clip, OverlayRule::Difference)
 }
 
+/// The ground `boundary` shares with `other`, keeping every vertex.
+pub fn intersection(boundary: &MultiPolygon<f64>, other: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    overlay(
+        &shapes_of(boundary),
+        &shapes_of(other),
+        OverlayRule::Intersect,
+    )
+}
+
 /// `boundary` cut along `lines` into pieces (a line that does not cross it leaves it whole).
 pub fn slice(boundary: &MultiPolygon<f64>, lines: &[LineString<f64>]) -> Vec<Polygon<f64>> {
     let shapes = shapes_of(boundary);
