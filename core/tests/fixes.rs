@@ -308,3 +308,44 @@ fn a_community_above_its_band_is_split_along_its_streets_without_cutting_a_build
         "{fix:?}"
     );
 }
+
+#[test]
+fn residential_buildings_in_no_community_that_reach_the_minimum_become_a_community_of_their_street_block()
+ {
+    // B2 and B3 (1,200 households) stand between the streets at x = 350 and x = 500, far from
+    // SQ1: no neighbour can take them, but they alone reach 1,000.
+    let (_folder, mut session) = World::new()
+        .house("B1", 50.0, 50.0, 1500)
+        .house("B2", 400.0, 50.0, 600)
+        .house("B3", 440.0, 60.0, 600)
+        .street((350.0, -300.0), (350.0, 300.0))
+        .street((500.0, -300.0), (500.0, 300.0))
+        .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
+        .open();
+    let key = session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == "plan.uncovered")
+        .expect("B2 and B3 are in no community")
+        .key();
+    let fix = best_fix_works(&mut session, &key);
+    assert_eq!(
+        fix.outcome
+            .communities
+            .iter()
+            .map(|community| (community.id.as_str(), community.households_after))
+            .collect::<Vec<_>>(),
+        [("SQ2", Some(1200))],
+        "{fix:?}"
+    );
+    session.execute(fix.command).expect("applies");
+    let created = session.plan().key_of("SQ2").expect("the new community");
+    let extent = geo::BoundingRect::bounding_rect(
+        &session.plan().community(created).expect("there").boundary,
+    )
+    .expect("a boundary");
+    assert!(
+        (extent.width() - 150.0).abs() < 1.0,
+        "from street to street: {extent:?}"
+    );
+}

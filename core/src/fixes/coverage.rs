@@ -1,6 +1,12 @@
-//! Fixes for residential buildings in no community.
+//! Fixes for residential buildings in no community: given to a neighbour with room, or made a
+//! community of their own when they alone reach the band's minimum.
 
+use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+
+use crate::geometry::overlay;
 use crate::index::aabb;
+use crate::ops::validity::without_slivers;
+use crate::plan::{Community, CommunityType};
 use crate::rules::community_households::{BandVerdict, band_verdict};
 use crate::session::Session;
 
@@ -12,27 +18,37 @@ const NEIGHBOUR_REACH_M: f64 = 60.0;
 
 /// Residential buildings in no community, inside `outline` (their cluster): given to each
 /// community within [`NEIGHBOUR_REACH_M`] that stays within its band with them, nearest first.
-pub(super) fn give_to_neighbour(
-    session: &Session,
-    outline: &geo::MultiPolygon<f64>,
-) -> Vec<Candidate> {
-    use geo::{BoundingRect, Contains, Distance, Euclidean};
+pub(super) fn give_to_neighbour(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidate> {
+    let mut candidates = to_neighbours(session, outline);
+    candidates.extend(new_community(session, outline));
+    candidates
+}
+
+/// The uncovered residential buildings inside `outline`, with their households.
+fn cluster_in(session: &Session, outline: &MultiPolygon<f64>) -> (Vec<u32>, u64) {
+    use geo::Contains;
     let buildings = &session.layers().buildings;
     let cluster: Vec<u32> = session
         .tallies()
         .unassigned_buildings()
         .filter(|&building| outline.contains(&buildings[building as usize].representative_point))
         .collect();
+    let households = cluster
+        .iter()
+        .map(|&building| u64::from(buildings[building as usize].households))
+        .sum();
+    (cluster, households)
+}
+
+fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidate> {
+    use geo::{Distance, Euclidean};
+    let (cluster, households) = cluster_in(session, outline);
     let Some(bounds) = outline.bounding_rect() else {
         return Vec::new();
     };
     if cluster.is_empty() {
         return Vec::new();
     }
-    let households: u64 = cluster
-        .iter()
-        .map(|&building| u64::from(buildings[building as usize].households))
-        .sum();
     let reach = geo::Coord {
         x: NEIGHBOUR_REACH_M,
         y: NEIGHBOUR_REACH_M,
@@ -84,4 +100,128 @@ pub(super) fn give_to_neighbour(
             ))
         })
         .collect()
+}
+
+/// How far (m) around a cluster the streets are looked for, to bound its new community.
+const BLOCK_REACH_M: f64 = 150.0;
+/// Margin (m) around a cluster's buildings where no street bounds them.
+const BARE_MARGIN_M: f64 = 10.0;
+
+/// A cluster whose households alone reach the minimum of a geographic community: a new one of
+/// the street blocks its buildings stand in (the ground within [`BLOCK_REACH_M`] cut along the
+/// streets), less the ground of existing communities. Offered after every hand-over.
+fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidate> {
+    use geo::Contains;
+    let (cluster, households) = cluster_in(session, outline);
+    let band = &session.profile().community_households;
+    let Some(bounds) = outline.bounding_rect() else {
+        return Vec::new();
+    };
+    if cluster.is_empty()
+        || band_verdict(band, CommunityType::Geographic, false, households) != BandVerdict::Within
+    {
+        return Vec::new();
+    }
+    let buildings = &session.layers().buildings;
+    let grown = |margin: f64| {
+        let reach = Coord {
+            x: margin,
+            y: margin,
+        };
+        MultiPolygon::new(vec![
+            Rect::new(bounds.min() - reach, bounds.max() + reach).to_polygon(),
+        ])
+    };
+    let window = grown(BLOCK_REACH_M);
+    let lines: Vec<LineString<f64>> = {
+        let streets = &session.layers().streets;
+        let mut found: Vec<u32> = session
+            .street_index()
+            .segments_of_streets_meeting(aabb(
+                bounds.min() - Coord::from((BLOCK_REACH_M, BLOCK_REACH_M)),
+                bounds.max() + Coord::from((BLOCK_REACH_M, BLOCK_REACH_M)),
+            ))
+            .map(|(_, _, street)| street)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .flat_map(|street| streets[street as usize].lines.0.iter().cloned())
+            .collect()
+    };
+    let blocks = overlay::slice(&window, &lines);
+    let chosen: Vec<Polygon<f64>> = if blocks.len() < 2 {
+        grown(BARE_MARGIN_M).0
+    } else {
+        blocks
+            .into_iter()
+            .filter(|block| {
+                cluster.iter().any(|&building| {
+                    block.contains(&buildings[building as usize].representative_point)
+                })
+            })
+            .collect()
+    };
+    let area = overlay::union(&[&MultiPolygon::new(chosen)]);
+    let neighbours: Vec<&MultiPolygon<f64>> = area
+        .bounding_rect()
+        .map(|extent| {
+            session
+                .community_index()
+                .meeting(aabb(extent.min(), extent.max()))
+                .filter_map(|key| session.plan().community(key))
+                .map(|community| &community.boundary)
+                .collect()
+        })
+        .unwrap_or_default();
+    let boundary = without_slivers(overlay::difference(&area, &neighbours));
+    if boundary.unsigned_area() <= 0.0 {
+        return Vec::new();
+    }
+    let id = fresh_id(session);
+    let name = format!("新建社区 {id}");
+    let count = cluster.len();
+    let households = crate::format::grouped(households);
+    vec![(
+        f64::MAX,
+        unmeasured(
+            format!("用这 {count} 栋住宅楼 ({households} 户) 所在街区新建社区 {name} ({id})"),
+            format!(
+                "make a new community {name} ({id}) of the street blocks of these {count} residential buildings ({households} households)"
+            ),
+            Command::Create {
+                community: Box::new(Community::new(
+                    id,
+                    name,
+                    CommunityType::Geographic,
+                    boundary,
+                )),
+                avoid_overlap: false,
+            },
+        ),
+    )]
+}
+
+/// An id no community has: the plan's own pattern continued where its ids are a prefix and a
+/// number (SQ0042 → SQ0043, as wide), else NEW-1, NEW-2, …
+fn fresh_id(session: &Session) -> String {
+    let plan = session.plan();
+    let numbered = plan.communities().filter_map(|(_, community)| {
+        let id = community.id.as_str();
+        let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (prefix, number) = id.split_at(id.len() - digits);
+        Some((prefix.to_owned(), digits, number.parse::<u64>().ok()?))
+    });
+    let highest = numbered.max_by_key(|(_, _, number)| *number);
+    let candidates: Box<dyn Iterator<Item = String>> = match highest {
+        Some((prefix, width, number)) => {
+            Box::new((number + 1..).map(move |next| format!("{prefix}{next:0width$}")))
+        }
+        None => Box::new((1..).map(|next| format!("NEW-{next}"))),
+    };
+    candidates
+        .take(10_000)
+        .find(|id| plan.key_of(id).is_none())
+        .unwrap_or_else(|| "NEW".to_owned())
 }
