@@ -110,6 +110,8 @@ pub const WALKING_BANDS: [Rgba; 4] = [
 ];
 /// A building that cannot reach its office along the streets.
 pub const WALKING_UNREACHABLE: Rgba = Rgba(120, 60, 160, 255);
+/// The boundaries a fix proposes, dashed over the plan while its window is open.
+pub const PROPOSED_BOUNDARY: Rgba = Rgba(0, 120, 215, 255);
 /// A committee office or service centre on the map.
 pub const OFFICE: Rgba = Rgba(15, 60, 150, 255);
 /// The map's background.

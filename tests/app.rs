@@ -1802,6 +1802,52 @@ fn a_fix_listed_from_the_violations_panel_shows_its_outcome_and_applies_as_one_u
 }
 
 #[test]
+fn a_community_above_its_band_is_offered_splits_along_its_streets_drawn_dashed_before_they_are_applied()
+ {
+    let mut harness = harness(Language::Chinese);
+    let key = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session
+            .rules()
+            .iter()
+            .find(|violation| {
+                violation.rule == "community.households"
+                    && violation.communities == ["SQ0002".to_owned()]
+            })
+            .expect("章江路社区 is above its band")
+            .key()
+    };
+    harness.state_mut().apply(Intent::ShowFixes(key));
+    harness.run();
+    let splits: Vec<_> = harness
+        .query_all_by_label_contains("沿街道把 章江路社区 拆分为")
+        .collect();
+    assert!(!splits.is_empty(), "a split is offered");
+    let last = splits.len() - 1;
+    splits[last].click();
+    harness.run();
+    let shown = harness.state().ui.fixes.as_ref().expect("the window stays open");
+    assert_eq!(shown.chosen, last, "the picked fix is the one drawn");
+    let fixes = shown.fixes.as_ref().expect("fixes");
+    let proposed = &fixes[last].outcome.boundaries;
+    assert!(proposed.len() >= 2, "the parts' boundaries: {proposed:?}");
+    // The map is fitted to the proposed boundaries.
+    let visible = harness.state().ui.map.visible();
+    for (_, boundary) in proposed {
+        let envelope = shequ_core::index::boundary_envelope(boundary).expect("a boundary");
+        assert!(
+            rstar::Envelope::contains_envelope(&visible, &envelope),
+            "the proposal is on screen"
+        );
+    }
+    harness.get_all_by_label("应用").nth(last).expect("an Apply per fix").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert!(session.plan().key_of("SQ0002-2").is_some(), "a new community");
+    assert_eq!(undo_depth(&harness), 1);
+}
+
+#[test]
 fn placing_an_office_with_the_tool_shows_the_walking_distances_and_undoes_as_one_step() {
     let mut harness = harness(Language::Chinese);
     select_and_zoom(&mut harness, "SQ0041");

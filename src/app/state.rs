@@ -100,6 +100,8 @@ pub struct FixesShown {
     pub fixes: Result<Vec<shequ_core::fixes::Fix>, shequ_core::fixes::NoFix>,
     /// The plan's generation they were found for: once the plan changes they no longer hold.
     pub generation: u64,
+    /// The fix whose proposed boundaries the map draws (the best, until another is picked).
+    pub chosen: usize,
 }
 
 /// Which communities the households histogram counts, and so which band it draws.

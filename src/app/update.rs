@@ -127,6 +127,7 @@ impl Target<'_> {
                     message,
                     fixes,
                     generation: session.generation(),
+                    chosen: 0,
                 });
                 true
             }

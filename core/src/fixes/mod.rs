@@ -68,6 +68,10 @@ pub struct FixOutcome {
     pub added: Vec<ViolationKey>,
     /// How many of those it brings are errors.
     pub added_errors: usize,
+    /// The boundaries it proposes: each community it touches that is still there after it, by
+    /// id, with its boundary then (metres), to draw before it is applied.
+    #[serde(skip)]
+    pub boundaries: Vec<(String, geo::MultiPolygon<f64>)>,
 }
 
 /// Why no fix is offered for a violation.
@@ -260,6 +264,7 @@ pub(super) fn unmeasured(description_zh: String, description_en: String, command
             removed: Vec::new(),
             added: Vec::new(),
             added_errors: 0,
+            boundaries: Vec::new(),
         },
     }
 }
@@ -281,18 +286,28 @@ fn with_outcome(session: &Session, mut fix: Fix) -> Result<Fix, EditError> {
         set.iter().map(|(key, _)| key.clone()).collect()
     };
     let (before_keys, after_keys) = (keys(&before), keys(&after));
+    let communities = trial
+        .log()
+        .last()
+        .map(|entry| entry.communities.clone())
+        .unwrap_or_default();
+    let boundaries = communities
+        .iter()
+        .filter_map(|community| {
+            let key = trial.plan().key_of(&community.id)?;
+            let boundary = trial.plan().community(key)?.boundary.clone();
+            Some((community.id.clone(), boundary))
+        })
+        .collect();
     fix.outcome = FixOutcome {
-        communities: trial
-            .log()
-            .last()
-            .map(|entry| entry.communities.clone())
-            .unwrap_or_default(),
+        communities,
         removed: before_keys.difference(&after_keys).cloned().collect(),
         added: after_keys.difference(&before_keys).cloned().collect(),
         added_errors: after
             .iter()
             .filter(|(key, severity)| *severity == Severity::Error && !before_keys.contains(key))
             .count(),
+        boundaries,
     };
     Ok(fix)
 }

@@ -279,6 +279,7 @@ pub static CHINESE: Strings = Strings {
     fix_violation: "修复…",
     fixes_title: "修复建议",
     apply_fix: "应用",
+    fix_show_on_map: "在地图上以虚线显示此修复的边界",
     type_names: ["地缘型", "单位型", "单元型"],
     tool_office: "办公点",
     office_hint: "在社区内单击放置或移动居委会办公点, Shift+单击放置服务站",

@@ -279,6 +279,7 @@ pub static ENGLISH: Strings = Strings {
     fix_violation: "Fix…",
     fixes_title: "Fixes",
     apply_fix: "Apply",
+    fix_show_on_map: "show this fix's boundaries on the map, dashed",
     type_names: ["Geographic", "Work unit", "Residential estate"],
     tool_office: "Office",
     office_hint: "Click inside a community to place or move its committee office; Shift+click places its service centre",

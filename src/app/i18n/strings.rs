@@ -283,6 +283,8 @@ pub struct Strings {
     pub fix_violation: &'static str,
     pub fixes_title: &'static str,
     pub apply_fix: &'static str,
+    /// Hover text of a fix: picking it shows its boundaries on the map.
+    pub fix_show_on_map: &'static str,
     pub type_names: [&'static str; 3],
     /// The tool that places a community's committee office (and, with Shift, its service centre).
     pub tool_office: &'static str,

@@ -1,5 +1,6 @@
 //! While comparing: the boundaries before, dashed over the plan; the buildings that changed
-//! community marked; the transfer picked in the matrix marked more strongly.
+//! community marked; the transfer picked in the matrix marked more strongly. While the fixes
+//! window is open: the boundaries the chosen fix proposes, dashed too.
 
 use eframe::egui::{self, Pos2, Shape, Stroke};
 use geo::Coord;
@@ -25,6 +26,43 @@ impl MapView {
             self.mark_buildings(painter, session, buildings, picked, true);
         }
         self.paint_old_boundaries(painter, session, comparison);
+    }
+
+    /// The boundaries a fix proposes, dashed, so a planner sees where the lines would run
+    /// before applying it.
+    pub fn paint_proposed(
+        &self,
+        painter: &egui::Painter,
+        boundaries: &[(String, geo::MultiPolygon<f64>)],
+    ) {
+        let stroke = Stroke::new(2.5, theme::PROPOSED_BOUNDARY.egui());
+        let mut shapes = Vec::new();
+        for (_, boundary) in boundaries {
+            self.dash_rings(boundary, |coord| coord, stroke, &mut shapes);
+        }
+        painter.extend(shapes);
+    }
+
+    /// The rings of `boundary` dashed into `shapes` where they are on screen, each corner
+    /// carried into this map's metres by `to_metres`.
+    fn dash_rings(
+        &self,
+        boundary: &geo::MultiPolygon<f64>,
+        to_metres: impl Fn(Coord<f64>) -> Coord<f64>,
+        stroke: Stroke,
+        shapes: &mut Vec<Shape>,
+    ) {
+        for polygon in boundary {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                let points: Vec<Pos2> = ring
+                    .coords()
+                    .map(|coord| self.to_screen(to_metres(*coord)))
+                    .collect();
+                if egui::Rect::from_points(&points).intersects(self.rect) {
+                    Shape::dashed_line_many(&points, stroke, 7.0, 5.0, shapes);
+                }
+            }
+        }
     }
 
     /// Buildings marked: zoomed in, their footprints outlined (filled when `strong`); farther
@@ -92,26 +130,16 @@ impl MapView {
         let same_metres = old == new;
         let stroke = Stroke::new(2.0, theme::BOUNDARY_BEFORE.egui());
         let mut shapes = Vec::new();
-        for boundary in comparison.old_boundaries() {
-            for polygon in boundary {
-                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                    let points: Vec<Pos2> = ring
-                        .coords()
-                        .map(|coord| {
-                            let metres = if same_metres {
-                                *coord
-                            } else {
-                                let (longitude, latitude) = old.to_lon_lat(*coord);
-                                new.to_metres(longitude, latitude)
-                            };
-                            self.to_screen(metres)
-                        })
-                        .collect();
-                    if egui::Rect::from_points(&points).intersects(self.rect) {
-                        Shape::dashed_line_many(&points, stroke, 7.0, 5.0, &mut shapes);
-                    }
-                }
+        let to_metres = |coord: Coord<f64>| {
+            if same_metres {
+                coord
+            } else {
+                let (longitude, latitude) = old.to_lon_lat(coord);
+                new.to_metres(longitude, latitude)
             }
+        };
+        for boundary in comparison.old_boundaries() {
+            self.dash_rings(boundary, to_metres, stroke, &mut shapes);
         }
         painter.extend(shapes);
     }

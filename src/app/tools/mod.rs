@@ -79,6 +79,12 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
     if let Some(comparison) = view.comparison {
         state.map.paint_comparison(&painter, session, comparison);
     }
+    if let Some(shown) = &state.fixes
+        && let Ok(fixes) = &shown.fixes
+        && let Some(fix) = fixes.get(shown.chosen)
+    {
+        state.map.paint_proposed(&painter, &fix.outcome.boundaries);
+    }
     show_preview(view, state, ui.ctx(), &painter, &response);
     paint_tool(view, state, &painter, &response);
     if let Some(found) = &state.mark {
