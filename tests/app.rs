@@ -1826,7 +1826,12 @@ fn a_community_above_its_band_is_offered_splits_along_its_streets_drawn_dashed_b
     let last = splits.len() - 1;
     splits[last].click();
     harness.run();
-    let shown = harness.state().ui.fixes.as_ref().expect("the window stays open");
+    let shown = harness
+        .state()
+        .ui
+        .fixes
+        .as_ref()
+        .expect("the window stays open");
     assert_eq!(shown.chosen, last, "the picked fix is the one drawn");
     let fixes = shown.fixes.as_ref().expect("fixes");
     let proposed = &fixes[last].outcome.boundaries;
@@ -1840,10 +1845,17 @@ fn a_community_above_its_band_is_offered_splits_along_its_streets_drawn_dashed_b
             "the proposal is on screen"
         );
     }
-    harness.get_all_by_label("应用").nth(last).expect("an Apply per fix").click();
+    harness
+        .get_all_by_label("应用")
+        .nth(last)
+        .expect("an Apply per fix")
+        .click();
     harness.run();
     let session = harness.state().doc.session.as_ref().expect("open");
-    assert!(session.plan().key_of("SQ0002-2").is_some(), "a new community");
+    assert!(
+        session.plan().key_of("SQ0002-2").is_some(),
+        "a new community"
+    );
     assert_eq!(undo_depth(&harness), 1);
 }
 

@@ -341,7 +341,6 @@ impl Target<'_> {
             marked => Some(marked),
         };
         self.ui.map.fit(low, high);
-        self.ui.map.fit_frames_left = 0;
     }
 
     /// Fits the map to the selected communities.
@@ -357,7 +356,6 @@ impl Target<'_> {
             .reduce(shequ_core::index::extent_union);
         if let Some([low, high]) = bounds {
             self.ui.map.fit(low, high);
-            self.ui.map.fit_frames_left = 0;
         }
     }
 

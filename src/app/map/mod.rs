@@ -250,6 +250,8 @@ impl MapView {
         self.metres_per_point = (width / f64::from(self.rect.width().max(100.0)))
             .max(height / f64::from(self.rect.height().max(100.0)));
         self.fitted = true;
+        // A view asked for wins over the fitting of the first frames.
+        self.fit_frames_left = 0;
     }
 
     /// Shows every community (or every building when there is none).
@@ -266,7 +268,9 @@ impl MapView {
             )
         });
         if let Some([low, high]) = bounds {
+            let frames_left = self.fit_frames_left;
             self.fit(low, high);
+            self.fit_frames_left = frames_left;
         }
     }
 

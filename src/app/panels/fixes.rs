@@ -119,9 +119,17 @@ fn envelope_of(boundaries: &[(String, geo::MultiPolygon<f64>)]) -> Option<[geo::
         .map(|envelope| {
             let (lower, upper) = (envelope.lower(), envelope.upper());
             [
-                geo::Coord { x: lower[0], y: lower[1] },
-                geo::Coord { x: upper[0], y: upper[1] },
+                geo::Coord {
+                    x: lower[0],
+                    y: lower[1],
+                },
+                geo::Coord {
+                    x: upper[0],
+                    y: upper[1],
+                },
             ]
         })
-        .reduce(|[low, high], [lower, upper]| shequ_core::index::extent_union([low, high], [lower, upper]))
+        .reduce(|[low, high], [lower, upper]| {
+            shequ_core::index::extent_union([low, high], [lower, upper])
+        })
 }

@@ -41,9 +41,12 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
         return;
     };
     if !state.map.fitted || state.map.fit_frames_left > 0 {
-        if !state.map.fitted {
-            state.map.fit_frames_left = 3;
-        }
+        // Fitted again in the first few frames, while the panels settle their sizes.
+        state.map.fit_frames_left = if state.map.fitted {
+            state.map.fit_frames_left - 1
+        } else {
+            3
+        };
         state.map.fit_all(session);
     }
     state.map.navigate(ui, &response);

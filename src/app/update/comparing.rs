@@ -88,7 +88,6 @@ impl Target<'_> {
             self.ui.map.fit(low, high);
             // Room around the buildings, and the streets beside them.
             self.ui.map.metres_per_point *= 1.3;
-            self.ui.map.fit_frames_left = 0;
         }
         // The community the buildings went to becomes the selection, so the inspector shows its
         // figures before and after.
