@@ -51,6 +51,7 @@ pub mod history;
 pub mod session;
 pub mod report;
 pub mod compare;
+pub mod partition;
 pub mod fixes;
 pub mod export;
 pub mod gesture;

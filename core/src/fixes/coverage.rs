@@ -179,7 +179,7 @@ fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
     if boundary.unsigned_area() <= 0.0 {
         return Vec::new();
     }
-    let id = fresh_id(session);
+    let id = crate::partition::fresh_id(session, &std::collections::BTreeSet::new());
     let name = format!("新建社区 {id}");
     let count = cluster.len();
     let households = crate::format::grouped(households);
@@ -201,27 +201,4 @@ fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
             },
         ),
     )]
-}
-
-/// An id no community has: the plan's own pattern continued where its ids are a prefix and a
-/// number (SQ0042 → SQ0043, as wide), else NEW-1, NEW-2, …
-fn fresh_id(session: &Session) -> String {
-    let plan = session.plan();
-    let numbered = plan.communities().filter_map(|(_, community)| {
-        let id = community.id.as_str();
-        let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        let (prefix, number) = id.split_at(id.len() - digits);
-        Some((prefix.to_owned(), digits, number.parse::<u64>().ok()?))
-    });
-    let highest = numbered.max_by_key(|(_, _, number)| *number);
-    let candidates: Box<dyn Iterator<Item = String>> = match highest {
-        Some((prefix, width, number)) => {
-            Box::new((number + 1..).map(move |next| format!("{prefix}{next:0width$}")))
-        }
-        None => Box::new((1..).map(|next| format!("NEW-{next}"))),
-    };
-    candidates
-        .take(10_000)
-        .find(|id| plan.key_of(id).is_none())
-        .unwrap_or_else(|| "NEW".to_owned())
 }
