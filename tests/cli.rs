@@ -393,7 +393,15 @@ fn usage_errors_exit_with_code_two() {
 fn every_command_has_help_with_the_chinese_terms() {
     let output = shequ(&["--help"]);
     assert!(text(&output.stdout).contains("社区"));
-    for command in ["check", "import", "export", "gen-city", "profile"] {
+    for command in [
+        "check",
+        "import",
+        "export",
+        "gen-city",
+        "profile",
+        "fix",
+        "partition",
+    ] {
         let output = shequ(&[command, "--help"]);
         assert_eq!(output.status.code(), Some(0), "{command}");
         let help = text(&output.stdout);
@@ -1373,4 +1381,99 @@ fn an_office_placed_with_edit_gives_walking_figures_in_the_check_report() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
     assert!(text(&bad.stderr).contains("north gate"));
+}
+
+#[test]
+fn partition_of_a_street_office_writes_a_scenario_whose_communities_are_all_within_the_band() {
+    let (folder, plan) = demo_copy();
+    let plan_text = plan.to_str().expect("utf-8 path");
+    let out = folder.path().join("partitioned.shequ.geojson");
+    let out_text = out.to_str().expect("utf-8 path");
+    let output = shequ(&[
+        "partition",
+        plan_text,
+        "--street-office",
+        "滕王阁街道",
+        "--seed",
+        "5",
+        "--scenario",
+        "自动划分",
+        "--out",
+        out_text,
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["schema"], "shequ.partition/1");
+    assert_eq!(report["scenario"], "自动划分");
+    assert_eq!(report["share_within_band"], 1.0);
+    let made = report["communities"].as_array().expect("communities");
+    assert!(made.len() >= 10, "{report}");
+    // The scenario's check agrees with the report, community by community.
+    let checked = shequ(&[
+        "check",
+        out_text,
+        "--scenario",
+        "自动划分",
+        "--format",
+        "json",
+    ]);
+    let checked: Value = serde_json::from_slice(&checked.stdout).expect("JSON");
+    let households: std::collections::BTreeMap<String, u64> = checked["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|row| {
+            (
+                row["id"].as_str().expect("id").to_owned(),
+                row["households"].as_u64().expect("households"),
+            )
+        })
+        .collect();
+    for community in made {
+        let id = community["id"].as_str().expect("id");
+        assert_eq!(
+            households.get(id).copied(),
+            community["households"].as_u64(),
+            "{id}"
+        );
+    }
+    // The plan's own scenario is as it was.
+    let before = households_by_id(&plan);
+    let kept = shequ(&[
+        "check",
+        out_text,
+        "--scenario",
+        "方案一",
+        "--format",
+        "json",
+    ]);
+    assert!(kept.status.code().is_some());
+    let kept: Value = serde_json::from_slice(&kept.stdout).expect("JSON");
+    assert_eq!(
+        kept["communities"].as_array().expect("communities").len(),
+        before.len()
+    );
+    // Bad input: a street office the plan lacks, a seed that is not a number.
+    let unknown = shequ(&[
+        "partition",
+        plan_text,
+        "--street-office",
+        "无此街道",
+        "--out",
+        out_text,
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("滕王阁街道"));
+    let seed = shequ(&[
+        "partition",
+        plan_text,
+        "--all",
+        "--seed",
+        "abc",
+        "--out",
+        out_text,
+    ]);
+    assert_eq!(seed.status.code(), Some(2));
 }

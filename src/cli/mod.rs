@@ -11,6 +11,7 @@ mod gen_city;
 mod import;
 mod layers;
 mod log;
+mod partition;
 mod profile;
 mod scenario;
 mod table;
@@ -68,9 +69,15 @@ pub enum Command {
     /// and the violations fixed and introduced.
     Compare(compare::CompareArguments),
     /// Fix violations 修复违规: carry out the best fix of each matching violation in turn (delete
-    /// an empty community, merge one below its band with a touching neighbour), re-checking
-    /// after each; list what was left for a person and why.
+    /// an empty community, merge one below its band, split one above it along its streets, give
+    /// uncovered buildings to a neighbour, settle overlaps, cut buildings and communities across
+    /// street offices), re-checking after each; list what was left for a person and why.
     Fix(fix::FixArguments),
+    /// Automatic partition 自动划分: redraw the geographic communities of a street office (or of
+    /// all, or of an area) as contiguous communities within the band, bounded by streets, no
+    /// building or estate cut; locked, work-unit and estate communities kept; prints the share
+    /// within the band, compactness, boundary along streets and households moved.
+    Partition(partition::PartitionArguments),
     /// The plan's change log 修改记录: who changed what and when, with the households of the
     /// communities each change touched (undo and redo included).
     Log(log::LogArguments),
@@ -89,6 +96,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Compare(arguments) => compare::run(&arguments),
         Command::Log(arguments) => log::run(&arguments),
         Command::Fix(arguments) => fix::run(&arguments),
+        Command::Partition(arguments) => partition::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
         Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),

@@ -16,6 +16,7 @@
 //! (Polsby–Popper), the share of their boundary along streets and the households that change
 //! community.
 
+pub mod area;
 pub mod regions;
 
 use std::collections::{BTreeMap, BTreeSet};
