@@ -349,3 +349,57 @@ fn residential_buildings_in_no_community_that_reach_the_minimum_become_a_communi
         "from street to street: {extent:?}"
     );
 }
+
+#[test]
+fn a_street_office_above_its_band_gives_a_border_community_to_the_neighbouring_office_below_it() {
+    // 东 has four communities of 17,000 residents (68,000, above 60,000), 西 two (34,000, below
+    // 40,000); E1 touches W1. Moving E1 leaves both at 51,000.
+    let community = |id: &str, office: &str, x: f64| {
+        (
+            json!({"id": id, "name": format!("{id}社区"), "type": "geographic", "street_office": office}),
+            support::rectangle(x, 0.0, x + 100.0, 100.0),
+        )
+    };
+    let mut world = World::new();
+    let layout = [
+        ("W2", "西", 0.0),
+        ("W1", "西", 100.0),
+        ("E1", "东", 200.0),
+        ("E2", "东", 300.0),
+        ("E3", "东", 400.0),
+        ("E4", "东", 500.0),
+    ];
+    for (id, office, x) in layout {
+        let (properties, ring) = community(id, office, x);
+        world = world
+            .building(
+                &format!("B{id}"),
+                (x + 40.0, 40.0, x + 60.0, 60.0),
+                1500,
+                json!({"residents": 17000}),
+            )
+            .community_with(properties, ring);
+    }
+    let (_folder, mut session) = world.open();
+    let above = session
+        .rules()
+        .iter()
+        .find(|violation| {
+            violation.rule == "street_office.residents" && violation.areas == ["东".to_owned()]
+        })
+        .expect("东 is above its band")
+        .key();
+    let fix = best_fix_works(&mut session, &above);
+    assert!(
+        fix.describe(shequ_core::lang::Language::English)
+            .contains("move E1社区"),
+        "{fix:?}"
+    );
+    assert!(
+        fix.outcome
+            .removed
+            .iter()
+            .any(|removed| removed.subjects == ["西".to_owned()]),
+        "西 is within its band too: {fix:?}"
+    );
+}

@@ -11,8 +11,10 @@
 //! can walk to (move it to the place on the streets inside the community that most can), two
 //! communities overlapping (the shared ground to one side), a boundary cutting buildings (each
 //! building wholly to the community holding most of it) and a community across street offices
-//! (kept to the office where most of its households live). Other rules have no fix yet: they are
-//! left to a planner, and said so.
+//! (kept to the office where most of its households live), and a street office outside its
+//! residents' band (border communities moved between neighbouring offices, or, under the merge
+//! threshold, the office merged into a neighbour). Other rules have no fix yet: they are left to
+//! a planner, and said so.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +35,7 @@ mod in_turn;
 mod office;
 mod shapes;
 mod split;
+mod street_office;
 
 pub use in_turn::{AppliedFix, FixReport, LeftViolation, fix_in_turn};
 
@@ -80,7 +83,8 @@ pub struct FixOutcome {
 pub enum NoFix {
     /// The rule has no automatic fix: a planner decides.
     NotForThisRule,
-    /// Fixes were looked for, and none would leave the community within its band.
+    /// Fixes were looked for, and none would leave the communities (or street offices) within
+    /// their band.
     NoneWithinTheBand,
     /// A community above its band wants splitting, and no split along its streets leaves every
     /// part within the band.
@@ -93,6 +97,9 @@ pub enum NoFix {
     /// Fixes were looked for and none can be carried out (the communities that would change are
     /// locked, or no boundary would be left).
     NoneFound,
+    /// Street-office boundaries are given as a layer: moving communities between offices means
+    /// redrawing them.
+    OfficeBoundariesGiven,
 }
 
 impl NoFix {
@@ -104,10 +111,10 @@ impl NoFix {
                 "this rule has no automatic fix; a planner decides"
             }
             (NoFix::NoneWithinTheBand, Language::Chinese) => {
-                "没有能使社区户数落入范围的合并或划入，需人工调整"
+                "没有能使户数或人口落入范围的合并、划入或调整，需人工调整"
             }
             (NoFix::NoneWithinTheBand, Language::English) => {
-                "no merge or hand-over keeps the communities within their band; a planner decides"
+                "no merge, hand-over or move keeps the figures within their band; a planner decides"
             }
             (NoFix::SplitByHand, Language::Chinese) => {
                 "沿社区内街道的拆分都不能使各部分户数落入范围，请用拆分工具人工拆分"
@@ -123,6 +130,12 @@ impl NoFix {
             }
             (NoFix::NotFound, Language::Chinese) => "方案中已没有此违规",
             (NoFix::NotFound, Language::English) => "the plan no longer has this violation",
+            (NoFix::OfficeBoundariesGiven, Language::Chinese) => {
+                "街道边界已作为图层给定，在街道之间调整社区需重新划定街道边界，需人工处理"
+            }
+            (NoFix::OfficeBoundariesGiven, Language::English) => {
+                "street-office boundaries are given as a layer: moving communities between offices means redrawing them; a planner decides"
+            }
             (NoFix::NoneFound, Language::Chinese) => {
                 "找不到可执行的修复（相关社区已锁定或边界无法保留），需人工处理"
             }
@@ -143,6 +156,8 @@ pub fn has_fixes(rule: &str) -> bool {
         crate::rules::plan_overlap::RULE,
         crate::rules::community_cuts_building::RULE,
         crate::rules::community_crosses_street_office::RULE,
+        crate::rules::street_office_residents::RULE,
+        crate::rules::street_office_residents::MERGE_RULE,
     ]
     .contains(&rule)
 }
@@ -203,6 +218,24 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
         (crate::rules::community_crosses_street_office::RULE, Some(community)) => {
             shapes::into_one_street_office(session, community)
         }
+        (
+            crate::rules::street_office_residents::RULE
+            | crate::rules::street_office_residents::MERGE_RULE,
+            _,
+        ) => {
+            if session
+                .plan()
+                .street_offices
+                .iter()
+                .any(|office| office.boundary.is_some())
+            {
+                return Err(NoFix::OfficeBoundariesGiven);
+            }
+            let Some(office) = violation.areas.first() else {
+                return Err(NoFix::NotForThisRule);
+            };
+            street_office::rebalance(session, office)
+        }
         _ => return Err(NoFix::NotForThisRule),
     };
     let mut fixes: Vec<(f64, Fix)> = candidates
@@ -213,6 +246,8 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
         let about_households = [
             crate::rules::community_households::RULE,
             crate::rules::plan_uncovered::RULE,
+            crate::rules::street_office_residents::RULE,
+            crate::rules::street_office_residents::MERGE_RULE,
         ];
         return Err(if about_households.contains(&violation.rule) {
             NoFix::NoneWithinTheBand
