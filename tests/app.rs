@@ -1860,6 +1860,52 @@ fn a_community_above_its_band_is_offered_splits_along_its_streets_drawn_dashed_b
 }
 
 #[test]
+fn the_automatic_partition_of_a_street_office_is_shown_dashed_and_kept_as_a_new_scenario() {
+    let mut harness = harness(Language::Chinese);
+    harness.get_by_label("方案").click();
+    harness.run();
+    harness.get_by_label("自动划分…").click();
+    harness.run();
+    harness
+        .state_mut()
+        .ui
+        .partition
+        .as_mut()
+        .expect("the window is open")
+        .street_office = Some("滕王阁街道".to_owned());
+    harness.run();
+    harness.get_by_label("计算").click();
+    harness.run();
+    harness.get_by_label("户数在范围内");
+    harness.get_by_label("100.0%");
+    let made = {
+        let window = harness.state().ui.partition.as_ref().expect("open");
+        let (_, result) = window.result.as_ref().expect("computed");
+        result.as_ref().expect("a partition").boundaries.len()
+    };
+    assert!(made >= 10, "the communities made, to draw dashed");
+    harness.get_by_label("另存为新方案").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert_eq!(session.scenario_name(), "自动划分");
+    assert!(session.scenario_names().contains(&"方案一"));
+    assert!(harness.state().ui.partition.is_none(), "the window closes");
+    assert_eq!(undo_depth(&harness), 1, "one step in the new scenario");
+    let outside_band = session
+        .rules()
+        .iter()
+        .filter(|violation| violation.rule == "community.households")
+        .filter_map(|violation| session.plan().key_of(&violation.communities[0]))
+        .filter_map(|key| session.plan().community(key))
+        .filter(|community| {
+            community.properties.street_office.as_deref() == Some("滕王阁街道")
+                && community.properties.kind == shequ_core::plan::CommunityType::Geographic
+        })
+        .count();
+    assert_eq!(outside_band, 0);
+}
+
+#[test]
 fn placing_an_office_with_the_tool_shows_the_walking_distances_and_undoes_as_one_step() {
     let mut harness = harness(Language::Chinese);
     select_and_zoom(&mut harness, "SQ0041");

@@ -91,6 +91,10 @@ pub enum Intent {
     DeleteScenario(String),
     /// The name the change log records from now on (blank: the system account).
     SetUserName(String),
+    /// Work out the partition the partition window asks for (its ground and seed).
+    ComputePartition,
+    /// Carry out the partition worked out, as a new scenario of this name (made active).
+    PartitionAsScenario(String),
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

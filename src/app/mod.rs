@@ -220,6 +220,7 @@ impl ShequApp {
             panels::change_log_window(&view, state, &ctx, out);
             panels::charts_window(&view, state, &ctx, out);
             panels::fixes_window(&view, state, &ctx, out);
+            panels::partition_window(&view, state, &ctx, out);
             dialogs::show(&view, state, &ctx, out);
         }
         for intent in intents.drain(..) {

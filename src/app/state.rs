@@ -87,6 +87,20 @@ pub struct UiState {
     pub charts: Option<ChartKinds>,
     /// The fixes of one violation, while their window is open.
     pub fixes: Option<FixesShown>,
+    /// The automatic partition window's choices and result, while it is open.
+    pub partition: Option<PartitionWindow>,
+}
+
+/// The automatic partition window: which ground, which seed, and the partition worked out.
+#[derive(Debug, Clone, Default)]
+pub struct PartitionWindow {
+    /// The street office to redraw; `None`: every street office.
+    pub street_office: Option<String>,
+    /// Where the first seeding starts.
+    pub seed: u64,
+    /// The partition worked out (or why none), with the plan's generation it was worked out
+    /// for: once the plan changes it no longer holds.
+    pub result: Option<(u64, Result<shequ_core::partition::Partition, String>)>,
 }
 
 /// The fixes window's violation and its fixes, as found for one state of the plan.
@@ -177,6 +191,7 @@ impl UiState {
             log_window: None,
             charts: None,
             fixes: None,
+            partition: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

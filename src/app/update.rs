@@ -13,6 +13,7 @@ use shequ_core::search::{Found, SearchHit};
 use shequ_core::session::OpenOptions;
 
 mod comparing;
+mod partition;
 mod scenarios;
 
 use super::basemap;
@@ -149,6 +150,7 @@ impl Target<'_> {
             | Intent::CreateScenario(_)
             | Intent::RenameScenario { .. }
             | Intent::DeleteScenario(_) => self.change_scenarios(intent),
+            Intent::ComputePartition | Intent::PartitionAsScenario(_) => self.partition(intent),
             Intent::Compare(against) => self.start_comparison(against),
             Intent::EndComparison => self.document.comparison.take().is_some(),
             Intent::PickTransfer(cell) => self.pick_transfer(cell),

@@ -73,6 +73,28 @@ pub enum PartitionError {
     Refused(#[from] EditError),
 }
 
+impl PartitionError {
+    /// The error in `language`.
+    pub fn describe(&self, language: crate::lang::Language) -> String {
+        match (self, language) {
+            (
+                PartitionError::NoSuchStreetOffice { name, known },
+                crate::lang::Language::Chinese,
+            ) => {
+                format!("方案中没有名为 {name} 的街道 (现有街道: {known})")
+            }
+            (PartitionError::NothingToPartition, crate::lang::Language::Chinese) => {
+                "所选范围内没有未锁定的地缘型社区，无可划分 (单位型、单元型及锁定的社区保持不变)"
+                    .to_owned()
+            }
+            (PartitionError::Refused(error), crate::lang::Language::Chinese) => {
+                format!("划分无法执行: {error}")
+            }
+            (error, crate::lang::Language::English) => error.to_string(),
+        }
+    }
+}
+
 /// A community of the partition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartitionedCommunity {
@@ -126,6 +148,8 @@ pub struct Partition {
     pub command: Command,
     /// Measured on a copy of the plan with the command carried out.
     pub report: PartitionReport,
+    /// The communities made, by id, with their boundaries (metres): to draw before applying.
+    pub boundaries: Vec<(String, MultiPolygon<f64>)>,
 }
 
 /// One street office's ground and what is on it.
@@ -154,7 +178,18 @@ pub fn partition(session: &Session, scope: &Scope, seed: u64) -> Result<Partitio
     trial.execute(command.clone())?;
     let made: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
     let report = report_of(session, &trial, &drawn, &made, kept, seed);
-    Ok(Partition { command, report })
+    let boundaries = made
+        .iter()
+        .filter_map(|id| {
+            let community = trial.plan().community(trial.plan().key_of(id)?)?;
+            Some(((*id).to_owned(), community.boundary.clone()))
+        })
+        .collect();
+    Ok(Partition {
+        command,
+        report,
+        boundaries,
+    })
 }
 
 /// The grounds to redraw, one per street office, and the communities kept in the scope.

@@ -38,7 +38,8 @@ pub fn menu_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
     });
 }
 
-/// The plan's scenarios to switch between; new (a copy), rename, delete.
+/// The plan's scenarios to switch between; new (a copy), rename, delete; the automatic
+/// partition.
 fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut Vec<Intent>) {
     let strings = view.strings;
     let Some(session) = view.session else {
@@ -75,6 +76,13 @@ fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
     {
         state.dialog = Some(Dialog::DeleteScenario {
             name: active.to_owned(),
+        });
+    }
+    ui.separator();
+    if ui.button(strings.partition_item).clicked() && state.partition.is_none() {
+        state.partition = Some(crate::app::state::PartitionWindow {
+            seed: 1,
+            ..Default::default()
         });
     }
 }

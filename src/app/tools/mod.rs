@@ -88,6 +88,12 @@ pub fn map_area(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mu
     {
         state.map.paint_proposed(&painter, &fix.outcome.boundaries);
     }
+    if let Some(window) = &state.partition
+        && let Some((generation, Ok(made))) = &window.result
+        && *generation == session.generation()
+    {
+        state.map.paint_proposed(&painter, &made.boundaries);
+    }
     show_preview(view, state, ui.ctx(), &painter, &response);
     paint_tool(view, state, &painter, &response);
     if let Some(found) = &state.mark {
