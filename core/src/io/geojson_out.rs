@@ -1,7 +1,7 @@
 //! Geometry in metres to RFC 7946 GeoJSON geometry (lon/lat, 7 decimals, counter-clockwise outer
 //! rings as the RFC recommends), built as the `geojson` crate's types.
 
-use geo::{LineString, MultiLineString, MultiPolygon, Orient, orient::Direction};
+use geo::{LineString, MultiLineString, MultiPolygon, Orient, Polygon, orient::Direction};
 use geojson::{Geometry, GeometryValue, Position};
 use serde_json::Value;
 
@@ -11,6 +11,34 @@ fn ring_positions(ring: &LineString<f64>, projection: &LocalProjection) -> Vec<P
     ring.coords()
         .map(|coord| Position::from(projection.to_lon_lat_rounded(*coord)))
         .collect()
+}
+
+/// A polygon's rings rounded to 7 decimals, positions that round onto the one before dropped;
+/// a hole that collapses on rounding (fewer than four positions left) is left out, and a polygon
+/// whose outer ring collapses is none. Written as it was, such a ring would make the file one
+/// shequ itself refuses to read.
+fn polygon_positions(
+    polygon: &Polygon<f64>,
+    projection: &LocalProjection,
+) -> Option<Vec<Vec<Position>>> {
+    let rounded = |ring: &LineString<f64>| {
+        let mut positions = ring_positions(ring, projection);
+        positions.dedup();
+        let mut distinct: Vec<&Position> = Vec::new();
+        for position in &positions {
+            if !distinct.contains(&position) {
+                distinct.push(position);
+            }
+        }
+        let enough = positions.len() >= 4 && distinct.len() >= 3;
+        enough.then_some(positions)
+    };
+    let exterior = rounded(polygon.exterior())?;
+    Some(
+        std::iter::once(exterior)
+            .chain(polygon.interiors().iter().filter_map(rounded))
+            .collect(),
+    )
 }
 
 fn geometry_json(value: GeometryValue) -> Value {
@@ -23,12 +51,7 @@ pub fn multipolygon_json(boundary: &MultiPolygon<f64>, projection: &LocalProject
     let oriented = boundary.orient(Direction::Default);
     let mut polygons: Vec<Vec<Vec<Position>>> = oriented
         .iter()
-        .map(|polygon| {
-            std::iter::once(polygon.exterior())
-                .chain(polygon.interiors())
-                .map(|ring| ring_positions(ring, projection))
-                .collect()
-        })
+        .filter_map(|polygon| polygon_positions(polygon, projection))
         .collect();
     if polygons.len() == 1 {
         geometry_json(GeometryValue::Polygon {
@@ -56,4 +79,47 @@ pub fn point_json(point: geo::Coord<f64>, projection: &LocalProjection) -> Value
     geometry_json(GeometryValue::new_point(
         projection.to_lon_lat_rounded(point),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{LineString, MultiPolygon, Polygon};
+
+    use super::multipolygon_json;
+    use crate::projection::LocalProjection;
+
+    #[test]
+    fn a_hole_that_collapses_when_rounded_to_seven_decimals_is_not_written() {
+        let projection = LocalProjection::centred_on(115.9, 28.68);
+        let ring = |points: &[(f64, f64)]| LineString::from(points.to_vec());
+        let boundary = MultiPolygon::new(vec![Polygon::new(
+            ring(&[
+                (0.0, 0.0),
+                (100.0, 0.0),
+                (100.0, 100.0),
+                (0.0, 100.0),
+                (0.0, 0.0),
+            ]),
+            vec![
+                ring(&[
+                    (10.0, 10.0),
+                    (30.0, 10.0),
+                    (30.0, 30.0),
+                    (10.0, 30.0),
+                    (10.0, 10.0),
+                ]),
+                // 6 m long, 1 mm wide: one position apart at 7 decimals.
+                ring(&[(50.0, 50.0), (56.0, 50.0), (56.0, 50.001), (50.0, 50.0)]),
+            ],
+        )]);
+        let written = multipolygon_json(&boundary, &projection);
+        let rings = written["coordinates"]
+            .as_array()
+            .expect("a polygon's rings");
+        assert_eq!(
+            rings.len(),
+            2,
+            "the outer ring and the real hole: {written}"
+        );
+    }
 }
