@@ -39,6 +39,7 @@ pub mod index;
 pub mod tally;
 pub mod figures;
 pub mod walking;
+pub mod grid_figures;
 pub mod rules;
 pub mod search;
 
@@ -52,6 +53,7 @@ pub mod session;
 pub mod report;
 pub mod compare;
 pub mod partition;
+pub mod grids;
 pub mod fixes;
 pub mod export;
 pub mod gesture;

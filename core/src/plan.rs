@@ -97,6 +97,18 @@ pub struct CommunityProperties {
     pub service: Option<Coord<f64>>,
     /// The planner's notes (empty: none).
     pub notes: String,
+    /// Its management grids (网格), west to east then north to south (none until drawn).
+    pub grids: Vec<Grid>,
+}
+
+/// A management grid (网格): a part of a community's ground with its code after CJ/T 213-2005
+/// (the community's code followed by a three-digit number).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// The community's code and the grid's three-digit number.
+    pub code: String,
+    /// Its ground, in metres.
+    pub boundary: MultiPolygon<f64>,
 }
 
 impl CommunityProperties {
@@ -116,6 +128,7 @@ impl CommunityProperties {
             office: None,
             service: None,
             notes: String::new(),
+            grids: Vec::new(),
         }
     }
 }

@@ -192,6 +192,9 @@ pub struct CheckReport {
     pub cut_buildings: Vec<CutRow>,
     /// Walking distances of each community whose committee office is placed, in plan order.
     pub walking: Vec<WalkingRow>,
+    /// The management grids (网格) of the communities that have them, each with its code,
+    /// community, households, residents and buildings, community by community in plan order.
+    pub grids: Vec<crate::grid_figures::GridFigures>,
     /// Rule violations, errors first.
     pub violations: Vec<ViolationRow>,
     /// Exceptions that no longer match a violation (dropped at the next save).
@@ -280,6 +283,7 @@ impl CheckReport {
         let mut communities = Vec::with_capacity(plan.len());
         let mut cuts: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         let mut walking = Vec::new();
+        let mut grids = Vec::new();
         for (key, community) in plan.communities() {
             let tally = session.tallies().of(key);
             let district = plan.district_of(community);
@@ -298,6 +302,16 @@ impl CheckReport {
             };
             if let Some(figures) = session.rules().walking_of(key) {
                 walking.push(WalkingRow::of(community, figures, session));
+            }
+            if !community.properties.grids.is_empty() {
+                grids.extend(
+                    crate::grid_figures::grids_of_community(
+                        community,
+                        &tally.members,
+                        &session.layers().buildings,
+                    )
+                    .0,
+                );
             }
             for &building in &tally.cut_buildings {
                 cuts.entry(building).or_default().push(community.id.clone());
@@ -334,6 +348,7 @@ impl CheckReport {
                 })
                 .collect(),
             walking,
+            grids,
             violations,
             lapsed_exceptions: session.lapsed_exceptions().into_iter().cloned().collect(),
             warnings: session.warnings().iter().map(ToString::to_string).collect(),

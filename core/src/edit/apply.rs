@@ -476,6 +476,9 @@ impl EditTarget<'_> {
                 properties: CommunityProperties {
                     name: format!("{} ({})", community.properties.name, number + 1),
                     locked: false,
+                    // The grids stay with the community split; the rules say where they no
+                    // longer fit, and the parts have none until drawn.
+                    grids: Vec::new(),
                     ..community.properties.clone()
                 },
                 boundary: MultiPolygon::new(vec![piece]),

@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod gis;
+pub mod grids;
 mod spreadsheet;
 pub mod workbook;
 
@@ -379,6 +380,13 @@ pub fn export_for_approval(
             written.push(transfers_csv);
         }
     }
+    written.extend(grids::write_grids(
+        folder,
+        session,
+        report,
+        (formats.geojson, formats.csv),
+        options.language,
+    )?);
     if formats.xlsx {
         let path = folder.join(workbook::WORKBOOK_FILE_NAME);
         let what_changed = workbook::Changes {

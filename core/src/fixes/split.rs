@@ -162,6 +162,7 @@ fn split_command(
                     locked: false,
                     office: None,
                     service: None,
+                    grids: Vec::new(),
                     ..community.properties.clone()
                 },
                 boundary,

@@ -10,6 +10,7 @@ pub mod geojson;
 pub mod geojson_out;
 pub mod geopackage;
 pub mod geometry_in;
+pub mod grid_records;
 pub mod mbtiles;
 pub mod paths;
 pub mod plan_file;

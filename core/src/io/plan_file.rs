@@ -28,6 +28,7 @@ use crate::io::atomic::write_atomically;
 use crate::io::geojson::{RawCollection, RawGeometry, feature_label};
 use crate::io::geojson_out::multipolygon_json;
 use crate::io::geometry_in::polygons_in_metres;
+use crate::io::grid_records::{GRIDS_KEY, grids_from_property, grids_property};
 use crate::io::print_layout::PrintLayout;
 use crate::io::register::RegisterSpec;
 use crate::io::warnings::{LoadWarning, WarningCollector, rings_closed};
@@ -429,13 +430,21 @@ pub fn communities_from_collection(
         };
         let office = place(PLACE_KEYS[0])?;
         let service = place(PLACE_KEYS[1])?;
+        let grids = match properties.get(GRIDS_KEY) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(value) => grids_from_property(value, projection).map_err(|problem| {
+                feature_error(format!(
+                    "{problem}. Draw its grids again (shequ grids) or remove the property."
+                ))
+            })?,
+        };
         let mut other_properties = properties.clone();
         for field in COMMUNITY_FIELDS {
             if let Some(source) = mapping.source_key(properties, field) {
                 other_properties.shift_remove(source);
             }
         }
-        for key in PLACE_KEYS {
+        for key in PLACE_KEYS.into_iter().chain([GRIDS_KEY]) {
             other_properties.shift_remove(key);
         }
         communities.push(Community {
@@ -454,6 +463,7 @@ pub fn communities_from_collection(
                 office,
                 service,
                 notes: mapping.text(properties, Field::Notes).unwrap_or_default(),
+                grids,
             },
             id,
             boundary: converted.polygons,
@@ -499,6 +509,12 @@ pub fn community_properties(
     }
     if !community.properties.notes.is_empty() {
         properties.insert("notes".into(), json!(community.properties.notes));
+    }
+    if !community.properties.grids.is_empty() {
+        properties.insert(
+            GRIDS_KEY.into(),
+            grids_property(&community.properties.grids, projection),
+        );
     }
     for (key, value) in &community.other_properties {
         properties

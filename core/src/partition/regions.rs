@@ -37,6 +37,21 @@ pub struct Unit {
 /// `ground` cut along the streets that cross it, its pieces gathered into units no building or
 /// estate spans; `members` (the buildings on the ground) counted into the unit holding each.
 pub fn units_of(session: &Session, ground: &MultiPolygon<f64>, members: &[u32]) -> Vec<Unit> {
+    pieces_kept_together(session, ground, members, true)
+}
+
+/// As [`units_of`], with pieces kept together only where a building spans them (an estate may
+/// be divided, as grids within it are).
+pub fn blocks_of(session: &Session, ground: &MultiPolygon<f64>, members: &[u32]) -> Vec<Unit> {
+    pieces_kept_together(session, ground, members, false)
+}
+
+fn pieces_kept_together(
+    session: &Session,
+    ground: &MultiPolygon<f64>,
+    members: &[u32],
+    estates_whole: bool,
+) -> Vec<Unit> {
     let Some(extent) = ground.bounding_rect() else {
         return Vec::new();
     };
@@ -103,7 +118,7 @@ pub fn units_of(session: &Session, ground: &MultiPolygon<f64>, members: &[u32]) 
         households[home] += u64::from(building.households);
         holds[home].push(member);
         let mut joined = meeting;
-        if let Some(estate) = building.estate() {
+        if let Some(estate) = building.estate().filter(|_| estates_whole) {
             joined.push(*estates.entry(estate).or_insert(home));
         }
         for other in joined {

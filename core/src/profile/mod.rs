@@ -43,6 +43,37 @@ pub struct RuleProfile {
     /// built-in settings.
     #[serde(default)]
     pub walking: Walking,
+    /// Management grids (网格) within communities. Profiles written before it get the built-in
+    /// settings.
+    #[serde(default)]
+    pub grids: Grids,
+}
+
+/// Management grids (网格): each community subdivided into grids of about `target_households`,
+/// coded after CJ/T 213-2005. The regulation sets no figure; these are planning settings of the
+/// profile (the usual practice of about 300 households a grid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grids {
+    /// Where the figures come from, cited in the rule's message.
+    pub basis: String,
+    /// Households a grid is drawn to hold.
+    pub target_households: u64,
+    /// Fewest households a grid may hold.
+    pub minimum_households: u64,
+    /// Most households a grid may hold.
+    pub maximum_households: u64,
+}
+
+impl Default for Grids {
+    fn default() -> Self {
+        Self {
+            basis: "网格化管理 (CJ/T 213-2005 编码)".to_owned(),
+            target_households: 300,
+            minimum_households: 150,
+            maximum_households: 500,
+        }
+    }
 }
 
 /// Walking distance to the residents' committee office, after the life circles of
@@ -335,6 +366,16 @@ impl RuleProfile {
             ));
         }
         let residents = &self.street_office_residents;
+        let grids = &self.grids;
+        if grids.minimum_households > grids.maximum_households
+            || !(grids.minimum_households..=grids.maximum_households)
+                .contains(&grids.target_households)
+        {
+            problems.push(format!(
+                "`grids.target_households` ({}) must lie between `minimum_households` ({}) and `maximum_households` ({})",
+                grids.target_households, grids.minimum_households, grids.maximum_households
+            ));
+        }
         if residents.minimum > residents.maximum {
             problems.push(format!(
                 "`street_office_residents.minimum` ({}) is above `maximum` ({})",

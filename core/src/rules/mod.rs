@@ -18,6 +18,8 @@
 //! | `community.crosses_street_office` | 1 | error |
 //! | `community.space` | 17, 21 | warning |
 //! | `community.walking_distance` | — (GB 50180-2018) | warning |
+//! | `grid.households` / `grid.gaps` | — (profile `grids`) | warning |
+//! | `grid.outside_community` / `grid.overlap` | — (profile `grids`) | error |
 
 pub mod community_contiguous;
 pub mod community_crosses_street_office;
@@ -25,6 +27,7 @@ pub mod community_cuts_building;
 pub mod community_empty;
 pub mod community_follows_streets;
 pub mod community_geometry;
+pub mod community_grids;
 pub mod community_households;
 pub mod community_space;
 pub mod community_walking_distance;
@@ -50,7 +53,7 @@ use crate::violation::{Location, Violation};
 use crate::walking::{CommunityWalking, community_walking};
 
 /// Every rule id, in the order violations are listed.
-pub const RULE_IDS: [&str; 16] = [
+pub const RULE_IDS: [&str; 20] = [
     community_geometry::RULE,
     community_empty::RULE,
     community_households::RULE,
@@ -60,6 +63,10 @@ pub const RULE_IDS: [&str; 16] = [
     community_crosses_street_office::RULE,
     community_space::RULE,
     community_walking_distance::RULE,
+    community_grids::HOUSEHOLDS_RULE,
+    community_grids::OUTSIDE_RULE,
+    community_grids::OVERLAP_RULE,
+    community_grids::GAPS_RULE,
     plan_overlap::RULE,
     plan_uncovered::RULE,
     street_office_residents::MERGE_RULE,
@@ -82,6 +89,10 @@ pub fn rule_name(rule: &str, language: Language) -> &str {
         community_crosses_street_office::RULE => ("跨街道", "crosses street offices"),
         community_space::RULE => ("办公服务用房", "office and service space"),
         community_walking_distance::RULE => ("步行距离", "walking distance"),
+        community_grids::HOUSEHOLDS_RULE => ("网格户数", "grid households"),
+        community_grids::OUTSIDE_RULE => ("网格出界", "grid outside its community"),
+        community_grids::OVERLAP_RULE => ("网格重叠", "grids overlap"),
+        community_grids::GAPS_RULE => ("网格遗漏", "homes in no grid"),
         plan_overlap::RULE => ("社区重叠", "overlap"),
         plan_uncovered::RULE => ("未划入社区的住宅", "homes in no community"),
         street_office_residents::MERGE_RULE => ("街道宜合并", "street office to merge"),
@@ -128,6 +139,7 @@ pub fn check_community(
     community_contiguous::check(community, context.profile.geometry.clause, &mut out);
     community_crosses_street_office::check(context, community, &mut out);
     community_space::check(context, key, community, focus.clone(), &mut out);
+    community_grids::check(context, key, community, &mut out);
     let walking = community.properties.office.is_some().then(|| {
         community_walking(
             context

@@ -1,0 +1,169 @@
+//! Management grids (网格): drawn within each community along its streets and the gaps between
+//! buildings, coded, saved with the plan, counted and checked.
+
+mod support;
+
+use geo::{Area, BooleanOps, MultiPolygon};
+use shequ_core::Session;
+use shequ_core::edit::Command;
+use shequ_core::grids::draw_grids;
+use shequ_core::report::CheckReport;
+use support::World;
+
+/// A 400 × 200 m community cut by a street at x = 200, with 32 houses of 40 households in
+/// rows and columns (1,280 households: four grids of about 300), and, with `neighbour`, one more
+/// house east of it in no community.
+fn estate_of_houses(neighbour: bool) -> (tempfile::TempDir, Session) {
+    let mut world = World::new().street((200.0, -20.0), (200.0, 220.0));
+    if neighbour {
+        world = world.house("EAST", 450.0, 100.0, 40);
+    }
+    for column in 0..8 {
+        for row in 0..4 {
+            let x = 25.0 + 50.0 * f64::from(column);
+            let y = 25.0 + 50.0 * f64::from(row);
+            world = world.house(&format!("H{column}{row}"), x, y, 40);
+        }
+    }
+    world
+        .community("360102001001", "geographic", (0.0, 0.0, 400.0, 200.0))
+        .open()
+}
+
+fn grid_rule_violations(session: &Session) -> Vec<String> {
+    session
+        .rules()
+        .iter()
+        .filter(|violation| violation.rule.starts_with("grid."))
+        .map(|violation| violation.message_en.clone())
+        .collect()
+}
+
+#[test]
+fn a_community_is_divided_into_coded_grids_within_the_range_that_cover_it_and_cut_no_building() {
+    let (_folder, mut session) = estate_of_houses(false);
+    let (command, drawn) = draw_grids(&session, &[], 300);
+    assert_eq!(drawn.communities.len(), 1);
+    session.execute(command).expect("the grids are set");
+    let community = session
+        .plan()
+        .communities()
+        .next()
+        .map(|(_, community)| community.clone())
+        .expect("a community");
+    let grids = &community.properties.grids;
+    assert_eq!(grids.len(), 4, "1,280 households in grids of about 300");
+    let codes: Vec<&str> = grids.iter().map(|grid| grid.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "360102001001001",
+            "360102001001002",
+            "360102001001003",
+            "360102001001004"
+        ]
+    );
+    let report = CheckReport::of(&session);
+    assert_eq!(report.grids.len(), 4);
+    let households: u64 = report.grids.iter().map(|grid| grid.households).sum();
+    assert_eq!(households, 1280, "every household in exactly one grid");
+    assert!(
+        report
+            .grids
+            .iter()
+            .all(|grid| (150..=500).contains(&grid.households)),
+        "{:?}",
+        report.grids
+    );
+    assert_eq!(grid_rule_violations(&session), Vec::<String>::new());
+    // Together the grids cover the community, and no grid crosses a house.
+    let area: f64 = grids.iter().map(|grid| grid.boundary.unsigned_area()).sum();
+    assert!(
+        (area - community.boundary.unsigned_area()).abs() < 1.0,
+        "{area}"
+    );
+    for building in &session.layers().buildings {
+        let holding = grids
+            .iter()
+            .filter(|grid| {
+                grid.boundary
+                    .intersection(&MultiPolygon::new(building.footprint.0.clone()))
+                    .unsigned_area()
+                    > 0.01
+            })
+            .count();
+        assert_eq!(
+            holding, 1,
+            "building {} lies in one grid",
+            building.source_id
+        );
+    }
+}
+
+#[test]
+fn grids_are_saved_with_the_plan_and_one_undo_takes_them_away() {
+    let (folder, mut session) = estate_of_houses(false);
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let saved = folder.path().join("with-grids.shequ.geojson");
+    session.save_as(&saved).expect("saves");
+    let reopened = Session::open(&saved).expect("reopens");
+    let codes = |session: &Session| -> Vec<String> {
+        session
+            .plan()
+            .communities()
+            .flat_map(|(_, community)| community.properties.grids.iter())
+            .map(|grid| grid.code.clone())
+            .collect()
+    };
+    assert_eq!(codes(&reopened), codes(&session));
+    assert_eq!(
+        CheckReport::of(&reopened).grids,
+        CheckReport::of(&session).grids
+    );
+    session.undo().expect("undoes");
+    assert!(codes(&session).is_empty());
+}
+
+#[test]
+fn a_community_shrunk_under_its_grids_has_grids_outside_it_and_homes_in_no_grid() {
+    let (_folder, mut session) = estate_of_houses(true);
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let key = session
+        .plan()
+        .communities()
+        .next()
+        .map(|(key, _)| key)
+        .expect("one");
+    // The community gives up its westernmost 50 m, which its grids still cover, and takes in
+    // the house east of it, which no grid holds.
+    let reshaped = MultiPolygon::new(vec![
+        geo::Rect::new(
+            geo::Coord { x: 50.0, y: 0.0 },
+            geo::Coord { x: 500.0, y: 200.0 },
+        )
+        .to_polygon(),
+    ]);
+    session
+        .execute(Command::ReplaceBoundary {
+            key,
+            boundary: reshaped,
+        })
+        .expect("reshapes");
+    let found = grid_rule_violations(&session);
+    assert!(
+        found
+            .iter()
+            .any(|message| message.contains("outside the community")),
+        "{found:?}"
+    );
+    let rules: Vec<&str> = session
+        .rules()
+        .iter()
+        .map(|violation| violation.rule)
+        .filter(|rule| rule.starts_with("grid."))
+        .collect();
+    assert!(rules.contains(&"grid.outside_community"), "{rules:?}");
+    assert!(rules.contains(&"grid.gaps"), "{rules:?}");
+}
