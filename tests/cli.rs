@@ -401,6 +401,7 @@ fn every_command_has_help_with_the_chinese_terms() {
         "profile",
         "fix",
         "partition",
+        "grids",
     ] {
         let output = shequ(&[command, "--help"]);
         assert_eq!(output.status.code(), Some(0), "{command}");
@@ -1476,4 +1477,88 @@ fn partition_of_a_street_office_writes_a_scenario_whose_communities_are_all_with
         out_text,
     ]);
     assert_eq!(seed.status.code(), Some(2));
+}
+
+#[test]
+fn grids_on_the_demo_are_saved_with_the_plan_and_listed_by_check_with_their_codes_and_figures() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let plan = sample_plan("nanchang-demo");
+    let out = folder.path().join("grids.shequ.geojson");
+    let output = shequ(&[
+        "grids",
+        plan.to_str().expect("utf-8"),
+        "--community",
+        "SQ0001",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let drawn: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(drawn["schema"], "shequ.grids/1");
+    assert_eq!(drawn["target_households"], 300);
+    let report = check_json(&out);
+    let grids = report["grids"].as_array().expect("grids");
+    assert!(grids.len() >= 2, "{grids:?}");
+    let community = report["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .find(|community| community["id"] == "SQ0001")
+        .expect("SQ0001")
+        .clone();
+    let mut households = 0;
+    for (number, grid) in grids.iter().enumerate() {
+        assert_eq!(grid["community"], "SQ0001");
+        assert_eq!(grid["code"], format!("SQ0001{:03}", number + 1));
+        households += grid["households"].as_u64().expect("households");
+        assert!(grid["residents"].as_u64().is_some() && grid["buildings"].as_u64().is_some());
+    }
+    assert_eq!(
+        households,
+        community["households"].as_u64().expect("households")
+    );
+    // The export writes them as a layer and a table.
+    let exported = folder.path().join("export");
+    let output = shequ(&[
+        "export",
+        out.to_str().expect("utf-8"),
+        "--out",
+        exported.to_str().expect("utf-8"),
+        "--formats",
+        "geojson,csv",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let layer: Value = serde_json::from_str(
+        &std::fs::read_to_string(exported.join("grids.geojson")).expect("grids.geojson"),
+    )
+    .expect("GeoJSON");
+    assert_eq!(
+        layer["features"].as_array().expect("features").len(),
+        grids.len()
+    );
+    assert_eq!(layer["features"][0]["properties"]["code"], "SQ0001001");
+    let table = std::fs::read_to_string(exported.join("grids.csv")).expect("grids.csv");
+    assert!(
+        table.contains("网格编码") && table.contains("SQ0001001"),
+        "{table}"
+    );
+    // A target of 0 is refused before anything is read.
+    let refused = shequ(&[
+        "grids",
+        plan.to_str().expect("utf-8"),
+        "--target",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
 }

@@ -8,6 +8,7 @@ mod edit;
 mod export;
 mod fix;
 mod gen_city;
+mod grids;
 mod import;
 mod layers;
 mod log;
@@ -78,6 +79,11 @@ pub enum Command {
     /// building or estate cut; locked, work-unit and estate communities kept; prints the share
     /// within the band, compactness, boundary along streets and households moved.
     Partition(partition::PartitionArguments),
+    /// Management grids 网格: subdivide each community into grids of about the target households
+    /// (the profile's 300 by default) along its streets and the gaps between buildings, no
+    /// building cut, coded after CJ/T 213-2005 (community code + three digits, rows north to
+    /// south, west to east within a row); prints each grid's households and its rules' findings.
+    Grids(grids::GridsArguments),
     /// The plan's change log 修改记录: who changed what and when, with the households of the
     /// communities each change touched (undo and redo included).
     Log(log::LogArguments),
@@ -97,6 +103,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Log(arguments) => log::run(&arguments),
         Command::Fix(arguments) => fix::run(&arguments),
         Command::Partition(arguments) => partition::run(&arguments),
+        Command::Grids(arguments) => grids::run(&arguments),
         Command::Accept(arguments) => accept::run(&arguments),
         Command::Edit(arguments) => edit::run(&arguments),
         Command::GenCity(arguments) => gen_city::run(&arguments),

@@ -1,0 +1,154 @@
+//! `shequ grids PLAN [--target N] [--community ID]… --out PLAN2`: draws each community's
+//! management grids (网格) of about the target households, coded after CJ/T 213-2005, and prints
+//! them with their figures and what their rules find.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use shequ_core::Session;
+use shequ_core::format::grouped;
+use shequ_core::grids::draw_grids;
+use shequ_core::lang::Language;
+use shequ_core::report::CheckReport;
+
+use super::check::language_parser;
+use super::layers::EXIT_CLEAN;
+use super::table::{Align, render};
+
+/// How the grids are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GridsFormat {
+    /// A table of the grids, then their violations.
+    Table,
+    /// JSON, schema `shequ.grids/1`.
+    Json,
+}
+
+/// `shequ grids PLAN [--target N] [--community ID]… --out PLAN2`.
+#[derive(Debug, Args)]
+pub struct GridsArguments {
+    /// The plan file 方案.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Households a grid is drawn to hold; by default the profile's (300).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub target: Option<u64>,
+    /// Draw the grids of this community only (by id; repeat for several); by default every
+    /// unlocked community's.
+    #[arg(long, value_name = "ID")]
+    pub community: Vec<String>,
+    /// Where to write the plan with its grids (the plan file itself is not changed).
+    #[arg(long, value_name = "PLAN2")]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GridsFormat::Table)]
+    pub format: GridsFormat,
+    /// Language 语言: zh or en; by default Chinese when the system locale is.
+    #[arg(long, value_parser = language_parser())]
+    pub lang: Option<Language>,
+}
+
+pub fn run(arguments: &GridsArguments) -> anyhow::Result<ExitCode> {
+    let language = arguments.lang.unwrap_or_else(Language::from_locale);
+    let mut session = Session::open(&arguments.plan)?;
+    super::table::print_warnings(session.warnings(), language);
+    let mut keys = Vec::new();
+    for id in &arguments.community {
+        let key = session.plan().key_of(id).with_context(|| {
+            format!(
+                "--community {id}: {} has no community with this id",
+                arguments.plan.display()
+            )
+        })?;
+        keys.push(key);
+    }
+    let target = arguments
+        .target
+        .unwrap_or(session.profile().grids.target_households);
+    let started = std::time::Instant::now();
+    let (command, drawn) = draw_grids(&session, &keys, target);
+    let elapsed = started.elapsed();
+    // Grids already as they would be drawn leave nothing to do.
+    if !drawn.communities.is_empty() {
+        session.execute(command)?;
+    }
+    session.save_as(&arguments.out)?;
+    let report = CheckReport::of(&session);
+    let violations: Vec<_> = report
+        .violations
+        .iter()
+        .filter(|row| row.rule.starts_with("grid."))
+        .collect();
+    let text = match arguments.format {
+        GridsFormat::Json => {
+            let json = json!({
+                "schema": "shequ.grids/1",
+                "plan": arguments.out.display().to_string(),
+                "target_households": drawn.target_households,
+                "communities_drawn": drawn.communities.len(),
+                "grids": report.grids,
+                "violations": violations,
+                "milliseconds": (elapsed.as_secs_f64() * 1000.0).round(),
+            });
+            serde_json::to_string_pretty(&json)? + "\n"
+        }
+        GridsFormat::Table => {
+            let pick =
+                |chinese: &'static str, english: &'static str| language.pick(chinese, english);
+            let rows: Vec<Vec<String>> = report
+                .grids
+                .iter()
+                .map(|grid| {
+                    vec![
+                        grid.code.clone(),
+                        grid.community.clone(),
+                        grouped(grid.households),
+                        grouped(grid.residents),
+                        grouped(u64::from(grid.buildings)),
+                    ]
+                })
+                .collect();
+            let mut text = format!(
+                "{} {} {}, {} {} ({} {} {}, {:.2} s)\n\n",
+                pick("网格", "Grids"),
+                report.grids.len(),
+                pick("个", ""),
+                drawn.communities.len(),
+                pick("个社区重新划分", "communities drawn"),
+                pick("目标", "target"),
+                grouped(target),
+                pick("户", "households"),
+                elapsed.as_secs_f64()
+            );
+            text.push_str(&render(
+                &[
+                    (pick("网格编码", "grid code"), Align::Left),
+                    (pick("社区", "community"), Align::Left),
+                    (pick("户数", "households"), Align::Right),
+                    (pick("人口", "residents"), Align::Right),
+                    (pick("楼栋", "buildings"), Align::Right),
+                ],
+                &rows,
+            ));
+            for violation in &violations {
+                let message = language.pick(&violation.message_zh, &violation.message_en);
+                text.push_str(&format!("  {} {message}\n", violation.severity));
+            }
+            text.push_str(&format!(
+                "\n{} {}\n",
+                pick("已保存", "Saved"),
+                arguments.out.display()
+            ));
+            text
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("could not write the report")?;
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
