@@ -112,6 +112,8 @@ pub const WALKING_BANDS: [Rgba; 4] = [
 pub const WALKING_UNREACHABLE: Rgba = Rgba(120, 60, 160, 255);
 /// The boundaries a fix proposes, dashed over the plan while its window is open.
 pub const PROPOSED_BOUNDARY: Rgba = Rgba(0, 120, 215, 255);
+/// Management grids (网格) inside the communities: their boundaries and numbers.
+pub const GRID_BOUNDARY: Rgba = Rgba(90, 70, 150, 255);
 /// A committee office or service centre on the map.
 pub const OFFICE: Rgba = Rgba(15, 60, 150, 255);
 /// The map's background.

@@ -1979,3 +1979,37 @@ fn a_click_outside_every_community_with_the_office_tool_says_where_to_click() {
     );
     assert_eq!(undo_depth(&harness), 0);
 }
+
+#[test]
+fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids_as_one_undo_step()
+{
+    let mut harness = harness(Language::Chinese);
+    let key = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session.plan().key_of("SQ0002").expect("exists")
+    };
+    harness.state_mut().doc.selection = vec![key];
+    harness.run();
+    harness.get_by_label("方案").click();
+    harness.run();
+    harness.get_by_label("划分网格").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let grids = &session
+        .plan()
+        .community(key)
+        .expect("still there")
+        .properties
+        .grids;
+    assert!(grids.len() >= 2, "2,461 households in grids of about 300");
+    assert!(grids.iter().all(|grid| grid.code.starts_with("SQ0002")));
+    let others = session
+        .plan()
+        .communities()
+        .filter(|(other, _)| *other != key)
+        .all(|(_, community)| community.properties.grids.is_empty());
+    assert!(others, "only the selected community");
+    assert_eq!(undo_depth(&harness), 1);
+    let message = harness.state().ui.message.clone().unwrap_or_default();
+    assert!(message.contains("网格"), "{message}");
+}

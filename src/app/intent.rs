@@ -95,6 +95,9 @@ pub enum Intent {
     ComputePartition,
     /// Carry out the partition worked out, as a new scenario of this name (made active).
     PartitionAsScenario(String),
+    /// Draw the management grids of the selected communities (of every one when none is
+    /// selected), as one undo step.
+    DrawGrids,
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

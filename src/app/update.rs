@@ -151,6 +151,7 @@ impl Target<'_> {
             | Intent::RenameScenario { .. }
             | Intent::DeleteScenario(_) => self.change_scenarios(intent),
             Intent::ComputePartition | Intent::PartitionAsScenario(_) => self.partition(intent),
+            Intent::DrawGrids => self.draw_grids(),
             Intent::Compare(against) => self.start_comparison(against),
             Intent::EndComparison => self.document.comparison.take().is_some(),
             Intent::PickTransfer(cell) => self.pick_transfer(cell),

@@ -287,6 +287,10 @@ pub struct Strings {
     pub fix_show_on_map: &'static str,
     /// The 方案 menu's item that opens the automatic partition.
     pub partition_item: &'static str,
+    /// 方案 → 划分网格: draws the management grids.
+    pub grids_item: &'static str,
+    /// What it draws, on hover.
+    pub grids_hint: &'static str,
     pub partition_title: &'static str,
     pub partition_hint: &'static str,
     pub partition_ground: &'static str,

@@ -20,6 +20,7 @@ use crate::app::i18n::Strings;
 use crate::theme;
 
 mod comparison;
+mod grids;
 mod labels;
 pub mod legend;
 mod paint;
@@ -416,6 +417,7 @@ impl MapView {
             self.paint_street_offices(painter, session, visible);
         }
         if self.layers.communities {
+            self.paint_grids(painter, session, &visible_communities);
             self.paint_outlines(painter, session, &visible_communities, selection);
         }
         self.paint_violations(painter, session);

@@ -85,6 +85,13 @@ fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
             ..Default::default()
         });
     }
+    if ui
+        .button(strings.grids_item)
+        .on_hover_text(strings.grids_hint)
+        .clicked()
+    {
+        out.push(Intent::DrawGrids);
+    }
 }
 
 /// "方案二", "方案三"… (or "Scenario 2"…): the first such name not taken.

@@ -1,6 +1,8 @@
 //! The automatic partition from the app: worked out for the window's ground and seed, then
-//! carried out as one undo step (through [`Intent::Edit`]) or as a new scenario.
+//! carried out as one undo step (through [`Intent::Edit`]) or as a new scenario; and the
+//! management grids, drawn as one undo step.
 
+use shequ_core::lang::Language;
 use shequ_core::partition::{Scope, partition};
 
 use super::Target;
@@ -8,6 +10,43 @@ use crate::app::intent::Intent;
 use crate::app::tools::kinds::Tool;
 
 impl Target<'_> {
+    /// Draws the grids of the selected communities (every one when none is selected) with the
+    /// profile's target; says so in the status line when they are already as they would be.
+    pub(super) fn draw_grids(&mut self) -> bool {
+        let Some(session) = &self.document.session else {
+            return false;
+        };
+        let target = session.profile().grids.target_households;
+        let (command, drawn) =
+            shequ_core::grids::draw_grids(session, &self.document.selection, target);
+        let language = self.preferences.language;
+        if drawn.communities.is_empty() {
+            self.ui.message = Some(
+                language
+                    .pick(
+                        "网格已是最新, 无需重新划分",
+                        "the grids are already as they would be drawn",
+                    )
+                    .to_owned(),
+            );
+            return false;
+        }
+        let count = drawn.communities.len();
+        let grids: usize = drawn
+            .communities
+            .iter()
+            .map(|community| community.households.len())
+            .sum();
+        let done = self.apply(Intent::Edit(command));
+        if done {
+            self.ui.message = Some(match language {
+                Language::Chinese => format!("已为 {count} 个社区划分 {grids} 个网格"),
+                Language::English => format!("{grids} grids drawn in {count} communities"),
+            });
+        }
+        done
+    }
+
     /// Carries out a partition intent; false for any other intent.
     pub(super) fn partition(&mut self, intent: Intent) -> bool {
         let Some(session) = &mut self.document.session else {
