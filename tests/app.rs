@@ -2012,4 +2012,8 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     assert_eq!(undo_depth(&harness), 1);
     let message = harness.state().ui.message.clone().unwrap_or_default();
     assert!(message.contains("网格"), "{message}");
+    // The inspector lists them with their households.
+    let count = grids.len();
+    harness.get_by_label(&format!("网格 ({count})"));
+    harness.get_by_label("SQ0002001");
 }

@@ -116,9 +116,11 @@ fn grids_for(
         return (Vec::new(), Vec::new());
     }
     let blocks = regions::blocks_of(session, &community.boundary, &tally.members);
+    // Pieces of at most half the target: coarser ones left grids far apart in households (on
+    // the demo 151–553 with pieces up to the target, 165–434 with these).
     let units: Vec<Unit> = blocks
         .into_iter()
-        .flat_map(|block| cut::divided(session, block, target))
+        .flat_map(|block| cut::divided(session, block, target / 2))
         .collect();
     let parts =
         ((tally.households as f64 / target as f64).round() as usize).clamp(1, units.len().max(1));

@@ -289,6 +289,10 @@ pub struct Strings {
     pub partition_item: &'static str,
     /// 方案 → 划分网格: draws the management grids.
     pub grids_item: &'static str,
+    /// The inspector's heading over a community's grids.
+    pub grids_heading: &'static str,
+    /// After a count: residential buildings of the community in none of its grids.
+    pub grids_homes_outside: &'static str,
     /// What it draws, on hover.
     pub grids_hint: &'static str,
     pub partition_title: &'static str,

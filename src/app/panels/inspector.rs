@@ -82,6 +82,10 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                     ui.separator();
                     walking_section(ui, view, session, (key, &community), out);
                     ui.separator();
+                    if !community.properties.grids.is_empty() {
+                        grids_section(ui, view, session, &community, &tally);
+                        ui.separator();
+                    }
                     violations_section(ui, strings, violations);
                 });
         });
@@ -288,6 +292,56 @@ fn figures_section(
     });
     if !figures.budget_funded {
         ui.label(RichText::new(strings.original_channel).weak());
+    }
+}
+
+/// The community's management grids: each code with its households and residents, those
+/// outside the profile's range marked.
+fn grids_section(
+    ui: &mut egui::Ui,
+    view: &ViewCtx,
+    session: &shequ_core::Session,
+    community: &Community,
+    tally: &CommunityTally,
+) {
+    let strings = view.strings;
+    let (grids, outside) = shequ_core::grid_figures::grids_of_community(
+        community,
+        &tally.members,
+        &session.layers().buildings,
+    );
+    let settings = &session.profile().grids;
+    let range = settings.minimum_households..=settings.maximum_households;
+    ui.heading(format!("{} ({})", strings.grids_heading, grids.len()));
+    egui::Grid::new("grids")
+        .num_columns(3)
+        .spacing([8.0, 2.0])
+        .show(ui, |ui| {
+            for grid in &grids {
+                ui.label(&grid.code);
+                let households = RichText::new(format!(
+                    "{} {}",
+                    grouped(grid.households),
+                    strings.households_unit
+                ));
+                ui.label(if range.contains(&grid.households) {
+                    households
+                } else {
+                    households.color(theme::ERROR.egui())
+                });
+                ui.label(format!("{} {}", strings.residents, grouped(grid.residents)));
+                ui.end_row();
+            }
+        });
+    if !outside.is_empty() {
+        ui.colored_label(
+            theme::ERROR.egui(),
+            format!(
+                "{} {}",
+                grouped(outside.len() as u64),
+                strings.grids_homes_outside
+            ),
+        );
     }
 }
 
