@@ -128,34 +128,13 @@ fn grids_for(
         vec![(0..units.len()).collect()]
     } else {
         let adjacent = cut::sharing_a_side(&units);
-        let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
-        for &first in regions::farthest_first(&units).iter().take(SEEDINGS) {
-            let Some(mut groups) = regions::grow(&units, &adjacent, parts, first) else {
-                continue;
-            };
-            regions::balance(
-                &units,
-                &adjacent,
-                &mut groups,
-                band,
-                target as f64,
-                BALANCE_PASSES,
-            );
-            let cost: f64 = groups
-                .iter()
-                .map(|group| {
-                    regions::cost(
-                        regions::group_households(&units, group),
-                        band,
-                        target as f64,
-                    )
-                })
-                .sum();
-            if best.as_ref().is_none_or(|(lowest, _)| cost < *lowest) {
-                best = Some((cost, groups));
-            }
-        }
-        best.map_or_else(|| vec![(0..units.len()).collect()], |(_, groups)| groups)
+        let firsts = regions::farthest_first(&units).into_iter().take(SEEDINGS);
+        let aim = regions::Aim {
+            band,
+            target: target as f64,
+            passes: BALANCE_PASSES,
+        };
+        regions::best_grouping(&units, &adjacent, parts, firsts, aim, |_| 0.0)
     };
     let drawn: Vec<(MultiPolygon<f64>, u64)> = groups
         .iter()

@@ -24,8 +24,12 @@ fn polygon_positions(
     let rounded = |ring: &LineString<f64>| {
         let mut positions = ring_positions(ring, projection);
         positions.dedup();
-        let mut distinct: Vec<&Position> = Vec::new();
+        // Three distinct positions make a ring with an inside; looking further is not needed.
+        let mut distinct: Vec<&Position> = Vec::with_capacity(3);
         for position in &positions {
+            if distinct.len() == 3 {
+                break;
+            }
             if !distinct.contains(&position) {
                 distinct.push(position);
             }

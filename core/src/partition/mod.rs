@@ -280,43 +280,24 @@ fn draw(session: &Session, ground: &Ground, seed: u64) -> Drawn {
     let adjacent = regions::adjacency(&units);
     let order = regions::farthest_first(&units);
     let mut random = SplitMix64(seed);
-    let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
-    for attempt in 0..ATTEMPTS {
-        let first = if attempt == 0 {
-            order.first().copied().unwrap_or(0)
-        } else {
-            random.between(0, units.len().saturating_sub(1) as u64) as usize
-        };
-        let Some(mut groups) = regions::grow(&units, &adjacent, parts, first) else {
-            continue;
-        };
-        regions::balance(
-            &units,
-            &adjacent,
-            &mut groups,
-            (minimum, maximum),
-            target,
-            BALANCE_PASSES,
-        );
-        let score: f64 = groups
-            .iter()
-            .map(|group| {
-                regions::cost(
-                    regions::group_households(&units, group),
-                    (minimum, maximum),
-                    target,
-                ) + spread(&units, group)
-            })
-            .sum();
-        if best
-            .as_ref()
-            .is_none_or(|(best_score, _)| score < *best_score)
-        {
-            best = Some((score, groups));
-        }
-    }
-    // No seeding at all only when there are no units (a ground with no area): one empty group.
-    let groups = best.map_or_else(|| vec![(0..units.len()).collect()], |(_, groups)| groups);
+    // The first seeding from the unit farthest out, the others from random units.
+    let firsts: Vec<usize> = (0..ATTEMPTS)
+        .map(|attempt| {
+            if attempt == 0 {
+                order.first().copied().unwrap_or(0)
+            } else {
+                random.between(0, units.len().saturating_sub(1) as u64) as usize
+            }
+        })
+        .collect();
+    let aim = regions::Aim {
+        band: (minimum, maximum),
+        target,
+        passes: BALANCE_PASSES,
+    };
+    let groups = regions::best_grouping(&units, &adjacent, parts, firsts, aim, |group| {
+        spread(&units, group)
+    });
     Drawn {
         office: ground.office.clone(),
         old: ground.communities.clone(),

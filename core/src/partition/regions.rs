@@ -393,6 +393,55 @@ pub fn balance(
     }
 }
 
+/// What groups are drawn to hold: households within `band`, near `target`, balanced over at
+/// most `passes` rounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Aim {
+    /// Fewest and most households a group may hold.
+    pub band: (u64, u64),
+    /// Households a group is drawn to hold.
+    pub target: f64,
+    /// Rounds of [`balance`].
+    pub passes: usize,
+}
+
+/// The best of the groupings grown from each unit of `firsts` into `parts` groups and
+/// [`balance`]d: the one whose groups' [`cost`] plus `penalty` of each is lowest. All units in
+/// one group when no grouping can be grown (fewer units than parts, or none).
+pub fn best_grouping(
+    units: &[Unit],
+    adjacent: &[BTreeSet<usize>],
+    parts: usize,
+    firsts: impl IntoIterator<Item = usize>,
+    aim: Aim,
+    penalty: impl Fn(&[usize]) -> f64,
+) -> Vec<Vec<usize>> {
+    let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
+    for first in firsts {
+        let Some(mut groups) = grow(units, adjacent, parts, first) else {
+            continue;
+        };
+        balance(
+            units,
+            adjacent,
+            &mut groups,
+            aim.band,
+            aim.target,
+            aim.passes,
+        );
+        let score: f64 = groups
+            .iter()
+            .map(|group| {
+                cost(group_households(units, group), aim.band, aim.target) + penalty(group)
+            })
+            .sum();
+        if best.as_ref().is_none_or(|(lowest, _)| score < *lowest) {
+            best = Some((score, groups));
+        }
+    }
+    best.map_or_else(|| vec![(0..units.len()).collect()], |(_, groups)| groups)
+}
+
 /// True when `group` without `unit` is still one piece.
 fn stays_whole(
     adjacent: &[BTreeSet<usize>],
