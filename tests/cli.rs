@@ -1551,6 +1551,29 @@ fn grids_on_the_demo_are_saved_with_the_plan_and_listed_by_check_with_their_code
         table.contains("网格编码") && table.contains("SQ0001001"),
         "{table}"
     );
+    // A target above the community's households makes it one grid, and says so.
+    let output = shequ(&[
+        "grids",
+        plan.to_str().expect("utf-8"),
+        "--community",
+        "SQ0001",
+        "--target",
+        "5000",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        text(&output.stderr).contains("each of them is one grid"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        check_json(&out)["grids"].as_array().expect("grids").len(),
+        1
+    );
     // A target of 0 is refused before anything is read.
     let refused = shequ(&[
         "grids",

@@ -167,3 +167,67 @@ fn a_community_shrunk_under_its_grids_has_grids_outside_it_and_homes_in_no_grid(
     assert!(rules.contains(&"grid.outside_community"), "{rules:?}");
     assert!(rules.contains(&"grid.gaps"), "{rules:?}");
 }
+
+#[test]
+fn on_generated_cities_every_home_lies_in_exactly_one_grid_of_its_community_and_codes_are_unique_and_ordered()
+ {
+    use shequ_core::gen_city::{CityOptions, generate_city};
+    for seed in [3, 17, 2002] {
+        let folder = tempfile::tempdir().expect("temp dir");
+        generate_city(
+            &CityOptions {
+                buildings: 2000,
+                communities: Some(8),
+                seed,
+                plant_violations: false,
+                households_for_all: false,
+            },
+            folder.path(),
+        )
+        .expect("generates");
+        let mut session = Session::open(&folder.path().join("plan.shequ.geojson")).expect("opens");
+        let (command, _) = draw_grids(&session, &[], 300);
+        session.execute(command).expect("the grids are set");
+        let buildings = &session.layers().buildings;
+        for (key, community) in session.plan().communities() {
+            let grids = &community.properties.grids;
+            let tally = session.tallies().of(key);
+            if tally.households == 0 {
+                continue;
+            }
+            assert!(!grids.is_empty(), "seed {seed}: {} has grids", community.id);
+            for (number, grid) in grids.iter().enumerate() {
+                assert_eq!(
+                    grid.code,
+                    format!("{}{:03}", community.id, number + 1),
+                    "seed {seed}: codes numbered in order"
+                );
+            }
+            for &member in &tally.members {
+                let building = &buildings[member as usize];
+                if !building.residential {
+                    continue;
+                }
+                let point = geo::Point(building.representative_point);
+                let holding = grids
+                    .iter()
+                    .filter(|grid| geo::Contains::contains(&grid.boundary, &point))
+                    .count();
+                assert_eq!(
+                    holding, 1,
+                    "seed {seed}: building {} of {} in one grid",
+                    building.source_id, community.id
+                );
+            }
+        }
+        let broken: Vec<String> = session
+            .rules()
+            .iter()
+            .filter(|violation| {
+                ["grid.outside_community", "grid.overlap", "grid.gaps"].contains(&violation.rule)
+            })
+            .map(|violation| violation.message_en.clone())
+            .collect();
+        assert_eq!(broken, Vec::<String>::new(), "seed {seed}");
+    }
+}

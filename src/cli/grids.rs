@@ -72,6 +72,38 @@ pub fn run(arguments: &GridsArguments) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let (command, drawn) = draw_grids(&session, &keys, target);
     let elapsed = started.elapsed();
+    // A target above a community's households is no error (the community is one grid), but the
+    // planner should know that is why.
+    let above: Vec<&str> = drawn
+        .communities
+        .iter()
+        .filter(|community| community.households.iter().sum::<u64>() < target)
+        .map(|community| community.community.as_str())
+        .collect();
+    if !above.is_empty() {
+        let shown = above
+            .iter()
+            .take(10)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if above.len() > 10 { ", …" } else { "" };
+        eprintln!(
+            "{}",
+            match language {
+                Language::Chinese => format!(
+                    "注意: 目标 {} 户超过 {} 个社区的户数 ({shown}{more}), 这些社区各为一个网格",
+                    grouped(target),
+                    above.len()
+                ),
+                Language::English => format!(
+                    "note: the target of {} households is above the households of {} communities ({shown}{more}); each of them is one grid",
+                    grouped(target),
+                    above.len()
+                ),
+            }
+        );
+    }
     // Grids already as they would be drawn leave nothing to do.
     if !drawn.communities.is_empty() {
         session.execute(command)?;
