@@ -97,7 +97,8 @@ pub struct CommunityProperties {
     pub service: Option<Coord<f64>>,
     /// The planner's notes (empty: none).
     pub notes: String,
-    /// Its management grids (网格), west to east then north to south (none until drawn).
+    /// Its management grids (网格) in code order: rows north to south, west to east within a
+    /// row (none until drawn).
     pub grids: Vec<Grid>,
 }
 
