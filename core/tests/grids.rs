@@ -231,3 +231,54 @@ fn on_generated_cities_every_home_lies_in_exactly_one_grid_of_its_community_and_
         assert_eq!(broken, Vec::<String>::new(), "seed {seed}");
     }
 }
+
+#[test]
+fn the_export_writes_the_grids_in_every_format_it_writes_communities_in() {
+    use shequ_core::export::{ExportFormats, ExportOptions, export_for_approval};
+    let (folder, mut session) = estate_of_houses(false);
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let report = CheckReport::of(&session);
+    let out = folder.path().join("export");
+    let mut options = ExportOptions::new(shequ_core::lang::Language::Chinese);
+    options.formats = ExportFormats::parse("geojson,csv,xlsx,shp,gpkg").expect("formats");
+    let written = export_for_approval(&session, &report, &out, &options)
+        .expect("exports")
+        .written;
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|path| {
+            path.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+        .collect();
+    for name in [
+        "grids.geojson",
+        "grids.csv",
+        "grids.shp",
+        "grids.dbf",
+        "grids.cpg",
+    ] {
+        assert!(
+            names.iter().any(|written| written == name),
+            "{name}: {names:?}"
+        );
+    }
+    // The Shapefile's table: one record per grid.
+    let records = dbase::read(out.join("grids.dbf")).expect("reads the .dbf");
+    assert_eq!(records.len(), 4);
+    // The GeoPackage's grids table.
+    let connection = rusqlite::Connection::open(out.join("communities.gpkg")).expect("opens");
+    let (count, households): (i64, i64) = connection
+        .query_row("SELECT count(*), sum(households) FROM grids", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .expect("a grids table");
+    assert_eq!((count, households), (4, 1280));
+    // The workbook's 网格 sheet: a header and a row per grid.
+    use calamine::Reader;
+    let mut workbook =
+        calamine::open_workbook_auto(out.join("approval.xlsx")).expect("opens the workbook");
+    let sheet = workbook.worksheet_range("网格").expect("a 网格 sheet");
+    assert_eq!(sheet.rows().count(), 5);
+}

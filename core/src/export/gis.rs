@@ -1,7 +1,8 @@
 //! The communities for the district's GIS department, in its own system: a Shapefile
 //! (`communities.shp` with `.shx`, `.dbf` in UTF-8 or GBK with its `.cpg`, and a `.prj` when the
 //! system has a WKT) and a GeoPackage (`communities.gpkg`: tables `communities`,
-//! `street_offices` and `violations`). WGS 84 unless another system is chosen.
+//! `street_offices`, `grids` and `violations`); where communities have management grids, the
+//! Shapefile `grids.shp` beside. WGS 84 unless another system is chosen.
 //!
 //! dBASE field names hold at most 10 bytes; the Shapefile's are fixed and listed in the README:
 //! `id name type type_zh street_off district households residents buildings est_hh area_m2
@@ -19,6 +20,18 @@ use crate::session::Session;
 
 /// The Shapefile's base name in an export folder.
 pub const SHAPEFILE_NAME: &str = "communities.shp";
+
+/// The grids' Shapefile's base name, beside the communities'.
+pub const GRIDS_SHAPEFILE_NAME: &str = "grids.shp";
+
+/// The grids' Shapefile's fields.
+const GRID_SHAPEFILE_FIELDS: [(&str, u8, bool); 5] = [
+    ("code", 40, false),
+    ("community", 40, false),
+    ("households", 10, true),
+    ("residents", 10, true),
+    ("buildings", 10, true),
+];
 
 /// The GeoPackage's name in an export folder.
 pub const GEOPACKAGE_NAME: &str = "communities.gpkg";
@@ -99,7 +112,8 @@ fn values(report: &CheckReport, index: usize) -> Vec<FieldValue> {
 }
 
 /// Writes `communities.shp` (and its companions) into `folder`, in `crs`, its text in
-/// `encoding` (UTF-8 or GBK); the files written.
+/// `encoding` (UTF-8 or GBK), and `grids.shp` beside it where communities have grids; the files
+/// written.
 pub fn write_shapefile(
     folder: &Path,
     session: &Session,
@@ -107,10 +121,71 @@ pub fn write_shapefile(
     crs: &Crs,
     encoding: &'static encoding_rs::Encoding,
 ) -> Result<Vec<PathBuf>> {
-    let path = folder.join(SHAPEFILE_NAME);
+    let communities = session
+        .plan()
+        .communities()
+        .enumerate()
+        .map(|(index, (_, community))| {
+            (
+                in_system(session, &community.boundary, crs),
+                values(report, index),
+            )
+        });
+    let mut written = write_polygons(
+        &folder.join(SHAPEFILE_NAME),
+        &SHAPEFILE_FIELDS,
+        communities,
+        crs,
+        encoding,
+    )?;
+    if !report.grids.is_empty() {
+        let grids = grids_with_figures(session, report).map(|(boundary, figures)| {
+            (
+                in_system(session, boundary, crs),
+                vec![
+                    FieldValue::Character(Some(figures.code.clone())),
+                    FieldValue::Character(Some(figures.community.clone())),
+                    FieldValue::Numeric(Some(figures.households as f64)),
+                    FieldValue::Numeric(Some(figures.residents as f64)),
+                    FieldValue::Numeric(Some(f64::from(figures.buildings))),
+                ],
+            )
+        });
+        written.extend(write_polygons(
+            &folder.join(GRIDS_SHAPEFILE_NAME),
+            &GRID_SHAPEFILE_FIELDS,
+            grids,
+            crs,
+            encoding,
+        )?);
+    }
+    Ok(written)
+}
+
+/// Each grid's boundary with its figures (the report lists the grids in the plan's order).
+pub(super) fn grids_with_figures<'a>(
+    session: &'a Session,
+    report: &'a CheckReport,
+) -> impl Iterator<Item = (&'a MultiPolygon<f64>, &'a crate::grid_figures::GridFigures)> {
+    session
+        .plan()
+        .communities()
+        .flat_map(|(_, community)| community.properties.grids.iter())
+        .map(|grid| &grid.boundary)
+        .zip(&report.grids)
+}
+
+/// One Shapefile of polygons with `fields` (name, width, numeric) and its `.cpg` and `.prj`.
+fn write_polygons(
+    path: &Path,
+    fields: &[(&str, u8, bool)],
+    features: impl Iterator<Item = (MultiPolygon<f64>, Vec<FieldValue>)>,
+    crs: &Crs,
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<Vec<PathBuf>> {
     let mut table = TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(encoding));
-    for (name, width, numeric) in SHAPEFILE_FIELDS {
-        let name = FieldName::try_from(name).map_err(|error| write_error(&path, error))?;
+    for &(name, width, numeric) in fields {
+        let name = FieldName::try_from(name).map_err(|error| write_error(path, error))?;
         table = if numeric {
             table.add_numeric_field(name, width, if width == 14 { 1 } else { 0 })
         } else {
@@ -118,21 +193,20 @@ pub fn write_shapefile(
         };
     }
     let mut writer =
-        shapefile::Writer::from_path(&path, table).map_err(|error| write_error(&path, error))?;
-    for (index, (_, community)) in session.plan().communities().enumerate() {
-        let boundary = in_system(session, &community.boundary, crs);
+        shapefile::Writer::from_path(path, table).map_err(|error| write_error(path, error))?;
+    for (boundary, cells) in features {
         let polygon = shapefile::Polygon::from(boundary);
         let mut record = Record::default();
-        for ((name, _, _), value) in SHAPEFILE_FIELDS.iter().zip(values(report, index)) {
+        for ((name, _, _), value) in fields.iter().zip(cells) {
             record.insert((*name).to_owned(), value);
         }
         writer
             .write_shape_and_record(&polygon, &record)
-            .map_err(|error| write_error(&path, error))?;
+            .map_err(|error| write_error(path, error))?;
     }
     drop(writer);
     let mut written = vec![
-        path.clone(),
+        path.to_path_buf(),
         path.with_extension("shx"),
         path.with_extension("dbf"),
     ];
@@ -192,6 +266,7 @@ pub fn write_geopackage(
     writing.srs_id = create_tables(&writing)?;
     insert_communities(&writing)?;
     insert_street_offices(&writing)?;
+    insert_grids(&writing)?;
     insert_violations(&writing)?;
     drop(writing);
     std::fs::rename(&temporary, &path).map_err(|source| Error::Write {
@@ -250,6 +325,8 @@ fn create_tables(writing: &GeoPackageWriting<'_>) -> Result<i32> {
             CREATE TABLE street_offices (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom BLOB,
                 id TEXT, name TEXT, district TEXT, communities INTEGER, households INTEGER,
                 residents INTEGER);
+            CREATE TABLE grids (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom BLOB, code TEXT,
+                community TEXT, households INTEGER, residents INTEGER, buildings INTEGER);
             CREATE TABLE violations (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom BLOB, rule TEXT,
                 severity TEXT, clause INTEGER, message_zh TEXT, message_en TEXT,
                 communities TEXT, accepted INTEGER);",
@@ -267,6 +344,7 @@ fn create_tables(writing: &GeoPackageWriting<'_>) -> Result<i32> {
     for (table, kind) in [
         ("communities", "MULTIPOLYGON"),
         ("street_offices", "MULTIPOLYGON"),
+        ("grids", "MULTIPOLYGON"),
         ("violations", "GEOMETRY"),
     ] {
         writing.connection
@@ -323,6 +401,29 @@ fn insert_communities(writing: &GeoPackageWriting<'_>) -> Result<()> {
                     number(&cells[11]) as i64,
                     number(&cells[12]) as i64,
                     number(&cells[13]) as i64,
+                ],
+            )
+            .map_err(|error| writing.failed(error))?;
+    }
+    Ok(())
+}
+
+/// One row per management grid (none where no community has grids).
+fn insert_grids(writing: &GeoPackageWriting<'_>) -> Result<()> {
+    for (boundary, figures) in grids_with_figures(writing.session, writing.report) {
+        let geometry =
+            geo::Geometry::MultiPolygon(in_system(writing.session, boundary, writing.crs));
+        writing
+            .connection
+            .execute(
+                "INSERT INTO grids (geom, code, community, households, residents, buildings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    geopackage_blob(&geometry, writing.srs_id)?,
+                    figures.code,
+                    figures.community,
+                    figures.households as i64,
+                    figures.residents as i64,
+                    i64::from(figures.buildings),
                 ],
             )
             .map_err(|error| writing.failed(error))?;

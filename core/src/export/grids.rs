@@ -50,10 +50,7 @@ pub fn write_grids(
     };
     let mut written = Vec::new();
     if geojson {
-        let boundaries = plan
-            .communities()
-            .flat_map(|(_, community)| community.properties.grids.iter());
-        let features = report.grids.iter().zip(boundaries).map(|(grid, drawn)| {
+        let features = super::gis::grids_with_figures(session, report).map(|(boundary, grid)| {
             json!({
                 "type": "Feature",
                 "properties": {
@@ -64,7 +61,7 @@ pub fn write_grids(
                     "residents": grid.residents,
                     "buildings": grid.buildings,
                 },
-                "geometry": multipolygon_json(&drawn.boundary, session.projection()),
+                "geometry": multipolygon_json(boundary, session.projection()),
             })
         });
         let path = folder.join(GRIDS_GEOJSON);

@@ -323,6 +323,38 @@ fn sheet_of_rows(
     }
 }
 
+/// The management grids with their figures, where communities have any.
+fn grids_sheet(report: &CheckReport) -> Option<Sheet> {
+    if report.grids.is_empty() {
+        return None;
+    }
+    let rows = report
+        .grids
+        .iter()
+        .map(|grid| {
+            vec![
+                grid.code.clone(),
+                grid.community.clone(),
+                grid.households.to_string(),
+                grid.residents.to_string(),
+                grid.buildings.to_string(),
+            ]
+        })
+        .collect();
+    Some(sheet_of_rows(
+        ("网格", "Grids"),
+        &[
+            ("code", "网格编码"),
+            ("community", "社区编号"),
+            ("households", "户数"),
+            ("residents", "人口"),
+            ("buildings", "楼栋数"),
+        ],
+        &[2, 3, 4],
+        rows,
+    ))
+}
+
 /// The log sheet, and the transfers sheet when there is a comparison.
 fn change_sheets(changes: &Changes<'_>, language: Language) -> Vec<Sheet> {
     use super::changes::{
@@ -361,6 +393,7 @@ pub fn write_workbook(
     let bold = Format::new().set_bold();
     for sheet in sheets(report, language)
         .into_iter()
+        .chain(grids_sheet(report))
         .chain(change_sheets(changes, language))
     {
         write_sheet(workbook.add_worksheet(), &sheet, language, &bold).map_err(refused)?;
