@@ -75,7 +75,12 @@ fn halves(session: &Session, unit: &Unit) -> Option<(Unit, Unit)> {
                 // The longer axis is preferred: a cut across it weighs a little less.
                 let badness = (share - 0.5).abs() + if axis == axes[0] { 0.0 } else { 0.05 };
                 if best.is_none_or(|(lowest, _, _)| badness < lowest) {
-                    best = Some((badness, axis, (reach + start) / 2.0));
+                    // On whole decimetres (the gap is at least 0.5 m wide, so it stays in it):
+                    // blocks on either side of a street divided at nearly the same place then
+                    // meet the street at the same corner, and their pieces join cleanly; cut a
+                    // fraction of a millimetre apart, an overlay leaves them touching at a point.
+                    let at = ((reach + start) / 2.0 * 10.0).round() / 10.0;
+                    best = Some((badness, axis, at));
                 }
             }
             reach = reach.max(end);
@@ -195,6 +200,90 @@ pub fn sharing_a_side(units: &[Unit]) -> Vec<BTreeSet<usize>> {
         }
     }
     adjacent
+}
+
+/// Each unit's sides given the corners of the units beside it that lie on them (within
+/// [`SIDE_TOLERANCE_M`]), at those corners' very coordinates, then every corner put on the whole
+/// millimetre. Blocks divided on either side of a street meet it at different places, and the
+/// overlays that cut them leave the same corner a ten-millionth of a metre apart on two pieces;
+/// so their shared sides differ by a hair, and the overlay joining a grid's pieces would leave
+/// them touching at points instead of one.
+pub fn noded(units: &mut [Unit]) {
+    let corners: Vec<Coord<f64>> = units
+        .iter()
+        .flat_map(|unit| unit.polygons.iter())
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+        .flat_map(|ring| ring.coords().copied())
+        .collect();
+    let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+        corners
+            .iter()
+            .enumerate()
+            .map(|(index, corner)| GeomWithData::new([corner.x, corner.y], index))
+            .collect(),
+    );
+    let node = |ring: &LineString<f64>| -> LineString<f64> {
+        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
+        for side in ring.lines() {
+            coords.push(side.start);
+            let envelope = rstar::AABB::from_corners(
+                [
+                    side.start.x.min(side.end.x) - SIDE_TOLERANCE_M,
+                    side.start.y.min(side.end.y) - SIDE_TOLERANCE_M,
+                ],
+                [
+                    side.start.x.max(side.end.x) + SIDE_TOLERANCE_M,
+                    side.start.y.max(side.end.y) + SIDE_TOLERANCE_M,
+                ],
+            );
+            let delta = side.delta();
+            let length_squared = delta.x * delta.x + delta.y * delta.y;
+            if length_squared <= 0.0 {
+                continue;
+            }
+            let mut on_side: Vec<(f64, Coord<f64>)> = tree
+                .locate_in_envelope(&envelope)
+                .map(|entry| corners[entry.data])
+                .filter_map(|corner| {
+                    let along = ((corner.x - side.start.x) * delta.x
+                        + (corner.y - side.start.y) * delta.y)
+                        / length_squared;
+                    let foot = Coord {
+                        x: side.start.x + along * delta.x,
+                        y: side.start.y + along * delta.y,
+                    };
+                    let off = (corner.x - foot.x).hypot(corner.y - foot.y);
+                    let length = length_squared.sqrt();
+                    // Strictly between the ends (by more than the tolerance), and on the side.
+                    (along * length > SIDE_TOLERANCE_M
+                        && (1.0 - along) * length > SIDE_TOLERANCE_M
+                        && off <= SIDE_TOLERANCE_M)
+                        .then_some((along, corner))
+                })
+                .collect();
+            on_side.sort_by(|first, second| first.0.total_cmp(&second.0));
+            on_side.dedup_by(|first, second| first.1 == second.1);
+            coords.extend(on_side.into_iter().map(|(_, corner)| corner));
+        }
+        if let Some(&first) = coords.first() {
+            coords.push(first);
+        }
+        for coord in &mut coords {
+            *coord = Coord {
+                x: (coord.x * 1000.0).round() / 1000.0,
+                y: (coord.y * 1000.0).round() / 1000.0,
+            };
+        }
+        coords.dedup();
+        LineString::new(coords)
+    };
+    for unit in units.iter_mut() {
+        for polygon in &mut unit.polygons {
+            let exterior = node(polygon.exterior());
+            let interiors = polygon.interiors().iter().map(node).collect();
+            *polygon = geo::Polygon::new(exterior, interiors);
+        }
+    }
 }
 
 /// The length two segments run together: nothing unless both ends of `other` lie on the line
