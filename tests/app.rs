@@ -2015,5 +2015,38 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     // The inspector lists them with their households.
     let count = grids.len();
     harness.get_by_label(&format!("网格 ({count})"));
-    harness.get_by_label("SQ0002001");
+    // Two touching grids ticked there merge into one, the rest renumbered, as one more step.
+    let touching = grids
+        .iter()
+        .enumerate()
+        .flat_map(|(index, first)| grids[index + 1..].iter().map(move |second| (first, second)))
+        .find(|(first, second)| {
+            geo::BooleanOps::union(&first.boundary, &second.boundary)
+                .0
+                .len()
+                == 1
+        })
+        .map(|(first, second)| [first.code.clone(), second.code.clone()])
+        .expect("two touching grids");
+    // The list is further down the inspector: scrolled to, as a planner would.
+    for code in &touching {
+        harness.get_by_label(code).scroll_to_me();
+        harness.run();
+        harness.get_by_label(code).click();
+        harness.run();
+    }
+    harness.get_by_label("合并所选网格").scroll_to_me();
+    harness.run();
+    harness.get_by_label("合并所选网格").click();
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let merged = &session
+        .plan()
+        .community(key)
+        .expect("there")
+        .properties
+        .grids;
+    assert_eq!(merged.len(), count - 1);
+    assert_eq!(merged[count - 2].code, format!("SQ0002{:03}", count - 1));
+    assert_eq!(undo_depth(&harness), 2);
 }

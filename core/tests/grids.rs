@@ -76,6 +76,11 @@ fn a_community_is_divided_into_coded_grids_within_the_range_that_cover_it_and_cu
         report.grids
     );
     assert_eq!(grid_rule_violations(&session), Vec::<String>::new());
+    // Each grid is one piece.
+    assert!(
+        grids.iter().all(|grid| grid.boundary.0.len() == 1),
+        "{grids:?}"
+    );
     // Together the grids cover the community, and no grid crosses a house.
     let area: f64 = grids.iter().map(|grid| grid.boundary.unsigned_area()).sum();
     assert!(
@@ -220,6 +225,15 @@ fn on_generated_cities_every_home_lies_in_exactly_one_grid_of_its_community_and_
                 );
             }
         }
+        // Grids are single pieces (the generated communities are); a divided block's corners
+        // once left pieces of one grid touching only at points.
+        let in_pieces = session
+            .plan()
+            .communities()
+            .flat_map(|(_, community)| community.properties.grids.iter())
+            .filter(|grid| grid.boundary.0.len() > 1)
+            .count();
+        assert_eq!(in_pieces, 0, "seed {seed}");
         let broken: Vec<String> = session
             .rules()
             .iter()
@@ -281,4 +295,88 @@ fn the_export_writes_the_grids_in_every_format_it_writes_communities_in() {
         calamine::open_workbook_auto(out.join("approval.xlsx")).expect("opens the workbook");
     let sheet = workbook.worksheet_range("网格").expect("a 网格 sheet");
     assert_eq!(sheet.rows().count(), 5);
+}
+
+#[test]
+fn two_touching_grids_merge_into_one_and_the_rest_are_renumbered_as_one_undo_step() {
+    use shequ_core::grids::{GridEditError, merge_grids};
+    let (_folder, mut session) = estate_of_houses(false);
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let key = session
+        .plan()
+        .communities()
+        .next()
+        .map(|(key, _)| key)
+        .expect("one");
+    let grids = |session: &Session| -> Vec<shequ_core::plan::Grid> {
+        session
+            .plan()
+            .community(key)
+            .expect("there")
+            .properties
+            .grids
+            .clone()
+    };
+    let before = grids(&session);
+    // Two grids sharing a side.
+    let touching = before
+        .iter()
+        .enumerate()
+        .flat_map(|(index, first)| {
+            before[index + 1..]
+                .iter()
+                .map(move |second| (first, second))
+        })
+        .find(|(first, second)| first.boundary.union(&second.boundary).0.len() == 1)
+        .map(|(first, second)| vec![first.code.clone(), second.code.clone()])
+        .expect("two touching grids");
+    let merged = merge_grids(&session, key, &touching).expect("they merge");
+    session.execute(merged).expect("applied");
+    let after = grids(&session);
+    assert_eq!(after.len(), before.len() - 1);
+    let codes: Vec<String> = after.iter().map(|grid| grid.code.clone()).collect();
+    let expected: Vec<String> = (1..=after.len())
+        .map(|number| format!("360102001001{number:03}"))
+        .collect();
+    assert_eq!(codes, expected, "renumbered in order");
+    // Two grids of about 300 make one above the range, and the rule says so; nothing else.
+    let found = grid_rule_violations(&session);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("outside 150–500"), "{found:?}");
+    let households: u64 = CheckReport::of(&session)
+        .grids
+        .iter()
+        .map(|grid| grid.households)
+        .sum();
+    assert_eq!(households, 1280);
+    session.undo().expect("undoes");
+    assert_eq!(grids(&session), before);
+    // Errors name what is wrong.
+    assert_eq!(
+        merge_grids(&session, key, &[before[0].code.clone()]),
+        Err(GridEditError::TooFew)
+    );
+    assert_eq!(
+        merge_grids(&session, key, &[before[0].code.clone(), "X999".to_owned()]),
+        Err(GridEditError::NoSuchGrid("X999".to_owned()))
+    );
+}
+
+#[test]
+fn grids_of_the_demo_are_single_pieces_where_blocks_divided_on_either_side_of_a_street_meet() {
+    // 章江路社区's blocks are divided at nearly the same places on both sides of its streets;
+    // their pieces once joined into grids of two or three parts touching at points.
+    let mut session = support::demo();
+    let key = session.plan().key_of("SQ0002").expect("章江路社区");
+    let (command, _) = draw_grids(&session, &[key], 300);
+    session.execute(command).expect("the grids are set");
+    let grids = &session
+        .plan()
+        .community(key)
+        .expect("there")
+        .properties
+        .grids;
+    let parts: Vec<usize> = grids.iter().map(|grid| grid.boundary.0.len()).collect();
+    assert!(parts.iter().all(|&count| count == 1), "{parts:?}");
 }

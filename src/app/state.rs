@@ -89,6 +89,8 @@ pub struct UiState {
     pub fixes: Option<FixesShown>,
     /// The automatic partition window's choices and result, while it is open.
     pub partition: Option<PartitionWindow>,
+    /// The grids ticked in the inspector's grid list, by code (to merge them).
+    pub checked_grids: Vec<String>,
 }
 
 /// The automatic partition window: which ground, which seed, and the partition worked out.
@@ -192,6 +194,7 @@ impl UiState {
             charts: None,
             fixes: None,
             partition: None,
+            checked_grids: Vec::new(),
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

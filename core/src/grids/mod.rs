@@ -118,10 +118,11 @@ fn grids_for(
     let blocks = regions::blocks_of(session, &community.boundary, &tally.members);
     // Pieces of at most half the target: coarser ones left grids far apart in households (on
     // the demo 151–553 with pieces up to the target, 165–434 with these).
-    let units: Vec<Unit> = blocks
+    let mut units: Vec<Unit> = blocks
         .into_iter()
         .flat_map(|block| cut::divided(session, block, target / 2))
         .collect();
+    cut::noded(&mut units);
     let parts =
         ((tally.households as f64 / target as f64).round() as usize).clamp(1, units.len().max(1));
     let groups: Vec<Vec<usize>> = if parts == 1 || units.len() <= 1 {
@@ -150,16 +151,93 @@ fn grids_for(
     let boundaries: Vec<MultiPolygon<f64>> =
         drawn.iter().map(|(boundary, _)| boundary.clone()).collect();
     let order = codes_in_reading_order(&boundaries);
-    let mut grids = Vec::with_capacity(drawn.len());
-    let mut households = Vec::with_capacity(drawn.len());
-    for (number, &index) in order.iter().enumerate() {
-        grids.push(Grid {
-            code: format!("{}{:03}", community.id, number + 1),
-            boundary: drawn[index].0.clone(),
-        });
-        households.push(drawn[index].1);
+    let households = order.iter().map(|&index| drawn[index].1).collect();
+    (coded(&community.id, boundaries), households)
+}
+
+/// Grids of these boundaries, numbered in reading order after `community`'s code.
+fn coded(community: &str, boundaries: Vec<MultiPolygon<f64>>) -> Vec<Grid> {
+    let order = codes_in_reading_order(&boundaries);
+    let mut slots: Vec<Option<MultiPolygon<f64>>> = boundaries.into_iter().map(Some).collect();
+    order
+        .iter()
+        .enumerate()
+        .filter_map(|(number, &index)| {
+            Some(Grid {
+                code: format!("{community}{:03}", number + 1),
+                boundary: slots[index].take()?,
+            })
+        })
+        .collect()
+}
+
+/// Why grids cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GridEditError {
+    /// Fewer than two grids were named.
+    #[error("name at least two grids to merge")]
+    TooFew,
+    /// A code the community's grids do not have.
+    #[error("the community has no grid {0}")]
+    NoSuchGrid(String),
+    /// The grids named do not make one piece.
+    #[error("grids {0} do not touch: merged they would be in pieces")]
+    NotTouching(String),
+}
+
+impl GridEditError {
+    /// The error in `language`.
+    pub fn describe(&self, language: crate::lang::Language) -> String {
+        match (self, language) {
+            (_, crate::lang::Language::English) => self.to_string(),
+            (GridEditError::TooFew, _) => "请选择至少两个网格再合并".to_owned(),
+            (GridEditError::NoSuchGrid(code), _) => format!("社区没有网格 {code}"),
+            (GridEditError::NotTouching(codes), _) => {
+                format!("网格 {codes} 不相邻, 合并后会分成几块")
+            }
+        }
     }
-    (grids, households)
+}
+
+/// `community`'s grids with those of `codes` merged into one, every grid then renumbered in
+/// reading order; the command that sets them (one undo step).
+pub fn merge_grids(
+    session: &Session,
+    key: CommunityKey,
+    codes: &[String],
+) -> Result<Command, GridEditError> {
+    let community = session
+        .plan()
+        .community(key)
+        .ok_or_else(|| GridEditError::NoSuchGrid(codes.join(", ")))?;
+    if codes.len() < 2 {
+        return Err(GridEditError::TooFew);
+    }
+    let grids = &community.properties.grids;
+    let mut chosen = Vec::new();
+    for code in codes {
+        let grid = grids
+            .iter()
+            .find(|grid| &grid.code == code)
+            .ok_or_else(|| GridEditError::NoSuchGrid(code.clone()))?;
+        chosen.push(&grid.boundary);
+    }
+    let joined = crate::ops::validity::without_slivers(crate::geometry::overlay::union(&chosen));
+    if joined.0.len() != 1 {
+        return Err(GridEditError::NotTouching(codes.join(", ")));
+    }
+    let boundaries: Vec<MultiPolygon<f64>> = grids
+        .iter()
+        .filter(|grid| !codes.contains(&grid.code))
+        .map(|grid| grid.boundary.clone())
+        .chain(std::iter::once(joined))
+        .collect();
+    let mut properties = community.properties.clone();
+    properties.grids = coded(&community.id, boundaries);
+    Ok(Command::SetProperties {
+        key,
+        properties: Box::new(properties),
+    })
 }
 
 /// The order grids are numbered in: rows from north to south, each row from west to east. The

@@ -284,6 +284,8 @@ pub static CHINESE: Strings = Strings {
     grids_item: "划分网格",
     grids_heading: "网格",
     grids_homes_outside: "栋住宅不在任何网格内",
+    grids_merge: "合并所选网格",
+    grids_redraw: "重新划分网格",
     grids_hint: "把所选社区 (未选时为全部社区) 沿街巷和楼栋间隙划分为目标户数 (规则配置 [grids], 默认 300 户) 左右的网格, 按 CJ/T 213-2005 编码; 可撤销",
     partition_title: "自动划分",
     partition_hint: "把所选街道的地缘型社区沿街巷重新划分为户数在范围内的连片社区，不切割楼栋与小区；单位型、单元型及锁定的社区保持不变。",

@@ -284,6 +284,8 @@ pub static ENGLISH: Strings = Strings {
     grids_item: "Draw grids",
     grids_heading: "Grids",
     grids_homes_outside: "residential buildings in no grid",
+    grids_merge: "Merge ticked grids",
+    grids_redraw: "Draw grids again",
     grids_hint: "Divide the selected communities (every one when none is selected) into grids of about the target households (the profile's [grids], 300 by default) along streets and the gaps between buildings, coded after CJ/T 213-2005; one undo step",
     partition_title: "Automatic partition",
     partition_hint: "Redraws the geographic communities of the chosen ground as contiguous communities within the band, bounded by streets, no building or estate cut; work-unit, estate and locked communities stay as they are.",

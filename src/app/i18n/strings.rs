@@ -293,6 +293,10 @@ pub struct Strings {
     pub grids_heading: &'static str,
     /// After a count: residential buildings of the community in none of its grids.
     pub grids_homes_outside: &'static str,
+    /// Merges the grids ticked in the inspector.
+    pub grids_merge: &'static str,
+    /// Draws the selected community's grids again.
+    pub grids_redraw: &'static str,
     /// What it draws, on hover.
     pub grids_hint: &'static str,
     pub partition_title: &'static str,

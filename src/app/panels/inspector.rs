@@ -83,7 +83,7 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                     walking_section(ui, view, session, (key, &community), out);
                     ui.separator();
                     if !community.properties.grids.is_empty() {
-                        grids_section(ui, view, session, &community, &tally);
+                        grids_section(ui, view, state, (key, &community), &tally, out);
                         ui.separator();
                     }
                     violations_section(ui, strings, violations);
@@ -300,11 +300,23 @@ fn figures_section(
 fn grids_section(
     ui: &mut egui::Ui,
     view: &ViewCtx,
-    session: &shequ_core::Session,
-    community: &Community,
+    state: &mut UiState,
+    (key, community): (CommunityKey, &Community),
     tally: &CommunityTally,
+    out: &mut Vec<Intent>,
 ) {
+    let Some(session) = view.session else {
+        return;
+    };
     let strings = view.strings;
+    // Ticks of grids this community no longer has (another community's, or merged) go.
+    state.checked_grids.retain(|code| {
+        community
+            .properties
+            .grids
+            .iter()
+            .any(|grid| &grid.code == code)
+    });
     let (grids, outside) = shequ_core::grid_figures::grids_of_community(
         community,
         &tally.members,
@@ -318,7 +330,14 @@ fn grids_section(
         .spacing([8.0, 2.0])
         .show(ui, |ui| {
             for grid in &grids {
-                ui.label(&grid.code);
+                let mut ticked = state.checked_grids.contains(&grid.code);
+                if ui.checkbox(&mut ticked, &grid.code).changed() {
+                    if ticked {
+                        state.checked_grids.push(grid.code.clone());
+                    } else {
+                        state.checked_grids.retain(|code| code != &grid.code);
+                    }
+                }
                 let households = RichText::new(format!(
                     "{} {}",
                     grouped(grid.households),
@@ -343,6 +362,24 @@ fn grids_section(
             ),
         );
     }
+    ui.horizontal(|ui| {
+        let merge = ui.add_enabled(
+            state.checked_grids.len() >= 2,
+            egui::Button::new(strings.grids_merge),
+        );
+        if merge.clicked() {
+            match shequ_core::grids::merge_grids(session, key, &state.checked_grids) {
+                Ok(command) => {
+                    out.push(Intent::Edit(command));
+                    state.checked_grids.clear();
+                }
+                Err(error) => state.message = Some(error.describe(view.language)),
+            }
+        }
+        if ui.button(strings.grids_redraw).clicked() {
+            out.push(Intent::DrawGrids);
+        }
+    });
 }
 
 /// Walking distances to the committee office: the share of households within each of the
