@@ -52,6 +52,8 @@ pub struct LayerVisibility {
     pub street_offices: bool,
     /// Community labels.
     pub labels: bool,
+    /// The communities' management grids (网格).
+    pub grids: bool,
 }
 
 impl Default for LayerVisibility {
@@ -63,6 +65,7 @@ impl Default for LayerVisibility {
             communities: true,
             street_offices: true,
             labels: true,
+            grids: true,
         }
     }
 }
@@ -417,7 +420,9 @@ impl MapView {
             self.paint_street_offices(painter, session, visible);
         }
         if self.layers.communities {
-            self.paint_grids(painter, session, &visible_communities);
+            if self.layers.grids {
+                self.paint_grids(painter, session, &visible_communities);
+            }
             self.paint_outlines(painter, session, &visible_communities, selection);
         }
         self.paint_violations(painter, session);

@@ -59,6 +59,7 @@ pub fn layer_checkboxes(view: &ViewCtx, map: &mut MapView, ui: &mut egui::Ui) {
     ui.checkbox(&mut layers.communities, strings.communities);
     ui.checkbox(&mut layers.street_offices, strings.street_offices);
     ui.checkbox(&mut layers.labels, strings.labels);
+    ui.checkbox(&mut layers.grids, strings.grids_heading);
     ui.separator();
     for colouring in Colouring::ALL {
         ui.radio_value(&mut map.colouring, colouring, colouring.name(strings));
