@@ -22,14 +22,23 @@ pub struct GridFigures {
     pub buildings: u32,
 }
 
-/// A community's grids with their figures, in code order, and the community's residential
-/// buildings in none of them. `members` are the community's buildings; a building in two
+/// A community's grids counted: each grid's figures in code order, and the community's
+/// residential buildings in none of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountedGrids {
+    /// Each grid's figures, in code order.
+    pub grids: Vec<GridFigures>,
+    /// The community's residential buildings in no grid.
+    pub outside: Vec<u32>,
+}
+
+/// A community's grids counted. `members` are the community's buildings; a building in two
 /// overlapping grids counts in the first.
 pub fn grids_of_community(
     community: &Community,
     members: &[u32],
     buildings: &[Building],
-) -> (Vec<GridFigures>, Vec<u32>) {
+) -> CountedGrids {
     let grids = &community.properties.grids;
     let mut figures: Vec<GridFigures> = grids
         .iter()
@@ -56,5 +65,8 @@ pub fn grids_of_community(
             None => {}
         }
     }
-    (figures, outside)
+    CountedGrids {
+        grids: figures,
+        outside,
+    }
 }

@@ -303,15 +303,8 @@ impl CheckReport {
             if let Some(figures) = session.rules().walking_of(key) {
                 walking.push(WalkingRow::of(community, figures, session));
             }
-            if !community.properties.grids.is_empty() {
-                grids.extend(
-                    crate::grid_figures::grids_of_community(
-                        community,
-                        &tally.members,
-                        &session.layers().buildings,
-                    )
-                    .0,
-                );
+            if let Some(counted) = session.rules().grids_of(key) {
+                grids.extend(counted.grids.iter().cloned());
             }
             for &building in &tally.cut_buildings {
                 cuts.entry(building).or_default().push(community.id.clone());

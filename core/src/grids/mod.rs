@@ -15,8 +15,6 @@ use crate::partition::regions::{self, Unit};
 use crate::plan::Grid;
 use crate::session::Session;
 
-pub use crate::grid_figures::{GridFigures, grids_of_community};
-
 /// Seedings tried per community; the grouping with the lowest cost is kept.
 const SEEDINGS: usize = 4;
 /// Rounds of moving units across the edges between grids.
@@ -137,7 +135,7 @@ fn grids_for(
         };
         regions::best_grouping(&units, &adjacent, parts, firsts, aim, |_| 0.0)
     };
-    let drawn: Vec<(MultiPolygon<f64>, u64)> = groups
+    let (boundaries, households): (Vec<MultiPolygon<f64>>, Vec<u64>) = groups
         .iter()
         .filter(|group| !group.is_empty())
         .map(|group| {
@@ -147,19 +145,18 @@ fn grids_for(
             )
         })
         .filter(|(boundary, _)| !boundary.0.is_empty())
-        .collect();
-    let boundaries: Vec<MultiPolygon<f64>> =
-        drawn.iter().map(|(boundary, _)| boundary.clone()).collect();
-    let order = codes_in_reading_order(&boundaries);
-    let households = order.iter().map(|&index| drawn[index].1).collect();
-    (coded(&community.id, boundaries), households)
+        .unzip();
+    let (grids, order) = coded(&community.id, boundaries);
+    let households = order.iter().map(|&index| households[index]).collect();
+    (grids, households)
 }
 
-/// Grids of these boundaries, numbered in reading order after `community`'s code.
-fn coded(community: &str, boundaries: Vec<MultiPolygon<f64>>) -> Vec<Grid> {
+/// Grids of these boundaries, numbered in reading order after `community`'s code, and for each
+/// grid the index of its boundary among `boundaries`.
+fn coded(community: &str, boundaries: Vec<MultiPolygon<f64>>) -> (Vec<Grid>, Vec<usize>) {
     let order = codes_in_reading_order(&boundaries);
     let mut slots: Vec<Option<MultiPolygon<f64>>> = boundaries.into_iter().map(Some).collect();
-    order
+    let grids = order
         .iter()
         .enumerate()
         .filter_map(|(number, &index)| {
@@ -168,7 +165,8 @@ fn coded(community: &str, boundaries: Vec<MultiPolygon<f64>>) -> Vec<Grid> {
                 boundary: slots[index].take()?,
             })
         })
-        .collect()
+        .collect();
+    (grids, order)
 }
 
 /// Why grids cannot be merged.
@@ -233,7 +231,7 @@ pub fn merge_grids(
         .chain(std::iter::once(joined))
         .collect();
     let mut properties = community.properties.clone();
-    properties.grids = coded(&community.id, boundaries);
+    properties.grids = coded(&community.id, boundaries).0;
     Ok(Command::SetProperties {
         key,
         properties: Box::new(properties),

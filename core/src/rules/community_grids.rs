@@ -9,8 +9,9 @@ use serde_json::json;
 
 use crate::format::grouped;
 use crate::geometry::overlay;
+use crate::grid_figures::CountedGrids;
+#[cfg(doc)]
 use crate::grid_figures::grids_of_community;
-use crate::ids::CommunityKey;
 use crate::plan::Community;
 use crate::rules::context::RuleContext;
 use crate::violation::{Location, Severity, Violation};
@@ -27,22 +28,18 @@ pub const GAPS_RULE: &str = "grid.gaps";
 /// At most this many buildings are named in a violation (the figures give the full count).
 const BUILDINGS_NAMED: usize = 200;
 
-/// Checks one community's grids; nothing for a community without grids.
+/// Checks one community's grids, `counted` as [`grids_of_community`] counts them.
 pub fn check(
     context: &RuleContext<'_>,
-    key: CommunityKey,
     community: &Community,
+    counted: &CountedGrids,
     out: &mut Vec<Violation>,
 ) {
     let grids = &community.properties.grids;
-    if grids.is_empty() {
-        return;
-    }
+    let (figures, outside) = (&counted.grids, &counted.outside);
     let settings = &context.profile.grids;
     let tolerance = context.profile.geometry.overlap_tolerance_m2;
     let buildings = &context.layers.buildings;
-    let (figures, outside) =
-        grids_of_community(community, &context.tallies.of(key).members, buildings);
     let name = &community.properties.name;
     let basis = &settings.basis;
     let mut report = |rule: &'static str,
@@ -67,27 +64,27 @@ pub fn check(
         });
     };
     let (minimum, maximum) = (settings.minimum_households, settings.maximum_households);
-    for (grid, counted) in grids.iter().zip(&figures) {
-        if !(minimum..=maximum).contains(&counted.households) {
+    for (grid, figure) in grids.iter().zip(figures) {
+        if !(minimum..=maximum).contains(&figure.households) {
             report(
                 HOUSEHOLDS_RULE,
                 Severity::Warning,
                 format!(
                     "网格 {} 有 {} 户, 不在 {}–{} 户之间",
                     grid.code,
-                    grouped(counted.households),
+                    grouped(figure.households),
                     grouped(minimum),
                     grouped(maximum)
                 ),
                 format!(
                     "grid {} has {} households, outside {}–{}",
                     grid.code,
-                    grouped(counted.households),
+                    grouped(figure.households),
                     grouped(minimum),
                     grouped(maximum)
                 ),
                 Vec::new(),
-                json!({"grid": grid.code, "households": counted.households}),
+                json!({"grid": grid.code, "households": figure.households}),
                 Location::Areas(grid.boundary.clone()),
             );
         }

@@ -46,6 +46,7 @@ use rayon::prelude::*;
 pub use context::RuleContext;
 
 use crate::figures::{PlanFigures, plan_figures};
+use crate::grid_figures::{CountedGrids, grids_of_community};
 use crate::ids::CommunityKey;
 use crate::index::boundary_envelope;
 use crate::lang::Language;
@@ -121,14 +122,22 @@ fn community_focus(community: &crate::plan::Community) -> Location {
 /// A community's walking figures, shared between copies of the results.
 pub type SharedWalking = Option<Arc<CommunityWalking>>;
 
-/// The rules that concern one community alone, and its walking figures (when it has an office).
-pub fn check_community(
-    context: &RuleContext<'_>,
-    key: CommunityKey,
-) -> (Vec<Violation>, SharedWalking) {
+/// What the rules measured of one community on the way, kept for the report and the screen
+/// (shared between copies of the results): its walking figures when it has an office, its grids
+/// counted when it has grids.
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    /// The walking figures, when the community has an office.
+    pub walking: SharedWalking,
+    /// The grids counted, when the community has grids.
+    pub grids: Option<Arc<CountedGrids>>,
+}
+
+/// The rules that concern one community alone, and what they measured of it.
+pub fn check_community(context: &RuleContext<'_>, key: CommunityKey) -> (Vec<Violation>, Measured) {
     let mut out = Vec::new();
     let Some(community) = context.plan.community(key) else {
-        return (out, None);
+        return (out, Measured::default());
     };
     let focus = community_focus(community);
     community_geometry::check(community, focus.clone(), &mut out);
@@ -139,7 +148,16 @@ pub fn check_community(
     community_contiguous::check(community, context.profile.geometry.clause, &mut out);
     community_crosses_street_office::check(context, community, &mut out);
     community_space::check(context, key, community, focus.clone(), &mut out);
-    community_grids::check(context, key, community, &mut out);
+    let grids = (!community.properties.grids.is_empty()).then(|| {
+        Arc::new(grids_of_community(
+            community,
+            &context.tallies.of(key).members,
+            &context.layers.buildings,
+        ))
+    });
+    if let Some(counted) = &grids {
+        community_grids::check(context, community, counted, &mut out);
+    }
     let walking = community.properties.office.is_some().then(|| {
         community_walking(
             context
@@ -155,7 +173,7 @@ pub fn check_community(
     if let Some(walking) = &walking {
         community_walking_distance::check(context, community, walking, focus, &mut out);
     }
-    (out, walking)
+    (out, Measured { walking, grids })
 }
 
 /// The overlap violations of `key` with each neighbour, keyed by the ordered pair.
@@ -196,12 +214,8 @@ fn plan_level(context: &RuleContext<'_>) -> (Vec<Violation>, PlanFigures) {
     (out, figures)
 }
 
-/// A community's own violations, its walking figures and the overlaps it is the first of.
-type CheckedCommunity = (
-    CommunityKey,
-    (Vec<Violation>, SharedWalking),
-    Vec<OverlapEntry>,
-);
+/// A community's own violations, what they measured and the overlaps it is the first of.
+type CheckedCommunity = (CommunityKey, (Vec<Violation>, Measured), Vec<OverlapEntry>);
 /// An overlap violation under its ordered pair of communities.
 type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
 
@@ -209,8 +223,8 @@ type OverlapEntry = ((CommunityKey, CommunityKey), Violation);
 #[derive(Debug, Clone, Default)]
 pub struct RuleResults {
     per_community: Vec<Vec<Violation>>,
-    /// Walking figures of each community with an office, by slot.
-    walking: Vec<SharedWalking>,
+    /// What the rules measured of each community, by slot.
+    measured: Vec<Measured>,
     overlaps: BTreeMap<(CommunityKey, CommunityKey), Violation>,
     plan_level: Vec<Violation>,
     /// Totals per street office, district and city, as of the last check.
@@ -233,12 +247,12 @@ impl RuleResults {
             .collect();
         let mut results = Self {
             per_community: vec![Vec::new(); context.plan.slot_count()],
-            walking: vec![None; context.plan.slot_count()],
+            measured: vec![Measured::default(); context.plan.slot_count()],
             ..Self::default()
         };
-        for (key, (violations, walking), overlaps) in checked {
+        for (key, (violations, measured), overlaps) in checked {
             results.per_community[key.index()] = violations;
-            results.walking[key.index()] = walking;
+            results.measured[key.index()] = measured;
             results.overlaps.extend(overlaps);
         }
         results.check_plan_level(context);
@@ -252,8 +266,9 @@ impl RuleResults {
             self.per_community
                 .resize(context.plan.slot_count(), Vec::new());
         }
-        if self.walking.len() < context.plan.slot_count() {
-            self.walking.resize(context.plan.slot_count(), None);
+        if self.measured.len() < context.plan.slot_count() {
+            self.measured
+                .resize(context.plan.slot_count(), Measured::default());
         }
         // The touched communities' own rules and overlaps, and the plan-wide rules, are
         // independent of each other: they run side by side.
@@ -276,9 +291,9 @@ impl RuleResults {
             self.overlaps
                 .retain(|(first, second), _| *first != key && *second != key);
         }
-        for (key, (violations, walking), overlaps) in checked {
+        for (key, (violations, measured), overlaps) in checked {
             self.per_community[key.index()] = violations;
-            self.walking[key.index()] = walking;
+            self.measured[key.index()] = measured;
             self.overlaps.extend(overlaps);
         }
         (self.plan_level, self.figures) = (plan_level.0, Some(plan_level.1));
@@ -301,7 +316,12 @@ impl RuleResults {
 
     /// The walking figures of community `key`, when it has an office.
     pub fn walking_of(&self, key: CommunityKey) -> Option<&CommunityWalking> {
-        self.walking.get(key.index())?.as_deref()
+        self.measured.get(key.index())?.walking.as_deref()
+    }
+
+    /// The grids of community `key` counted, when it has grids.
+    pub fn grids_of(&self, key: CommunityKey) -> Option<&CountedGrids> {
+        self.measured.get(key.index())?.grids.as_deref()
     }
 
     /// The violations that concern community `key` (its own, and overlaps it is part of).

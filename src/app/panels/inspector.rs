@@ -83,7 +83,7 @@ pub fn inspector(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
                     walking_section(ui, view, session, (key, &community), out);
                     ui.separator();
                     if !community.properties.grids.is_empty() {
-                        grids_section(ui, view, state, (key, &community), &tally, out);
+                        grids_section(ui, view, state, (key, &community), out);
                         ui.separator();
                     }
                     violations_section(ui, strings, violations);
@@ -302,7 +302,6 @@ fn grids_section(
     view: &ViewCtx,
     state: &mut UiState,
     (key, community): (CommunityKey, &Community),
-    tally: &CommunityTally,
     out: &mut Vec<Intent>,
 ) {
     let Some(session) = view.session else {
@@ -317,11 +316,10 @@ fn grids_section(
             .iter()
             .any(|grid| &grid.code == code)
     });
-    let (grids, outside) = shequ_core::grid_figures::grids_of_community(
-        community,
-        &tally.members,
-        &session.layers().buildings,
-    );
+    let Some(counted) = session.rules().grids_of(key) else {
+        return;
+    };
+    let (grids, outside) = (&counted.grids, &counted.outside);
     let settings = &session.profile().grids;
     let range = settings.minimum_households..=settings.maximum_households;
     ui.heading(format!("{} ({})", strings.grids_heading, grids.len()));
@@ -329,7 +327,7 @@ fn grids_section(
         .num_columns(3)
         .spacing([8.0, 2.0])
         .show(ui, |ui| {
-            for grid in &grids {
+            for grid in grids {
                 let mut ticked = state.checked_grids.contains(&grid.code);
                 if ui.checkbox(&mut ticked, &grid.code).changed() {
                     if ticked {
