@@ -16,16 +16,10 @@ use super::{Candidate, touching, unmeasured};
 const MOVES_OFFERED: usize = 5;
 
 /// The fixes for street office `name`; empty where none brings it nearer its band without
-/// taking a neighbour out of it, or where street-office boundaries are given.
+/// taking a neighbour out of it. Only for plans whose street offices are the communities'
+/// attribute: [`super::fixes_for`] answers for plans that give their boundaries.
 pub(super) fn rebalance(session: &Session, name: &str) -> Vec<Candidate> {
     let plan = session.plan();
-    if plan
-        .street_offices
-        .iter()
-        .any(|office| office.boundary.is_some())
-    {
-        return Vec::new();
-    }
     let band = &session.profile().street_office_residents;
     let (minimum, maximum) = (band.minimum, band.maximum);
     let middle = (minimum + maximum) as f64 / 2.0;

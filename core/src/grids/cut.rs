@@ -3,11 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use geo::{Area, BoundingRect, Centroid, Coord, Line, LineString, MultiPolygon};
+use geo::{Area, BoundingRect, Centroid, Coord, Line, LineString, MultiPolygon, Rect};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
 use crate::geometry::overlay;
+use crate::index::extent_union;
 use crate::ops::validity::MINIMUM_PART_AREA_M2;
 use crate::partition::regions::Unit;
 use crate::session::Session;
@@ -43,7 +44,7 @@ pub fn divided(session: &Session, unit: Unit, target: u64) -> Vec<Unit> {
 /// at the gap between buildings that divides its households most evenly.
 fn halves(session: &Session, unit: &Unit) -> Option<(Unit, Unit)> {
     let buildings = &session.layers().buildings;
-    let extent = MultiPolygon::new(unit.polygons.clone()).bounding_rect()?;
+    let extent = extent_of(unit)?;
     let axes: [usize; 2] = if extent.width() >= extent.height() {
         [0, 1]
     } else {
@@ -126,6 +127,16 @@ fn halves(session: &Session, unit: &Unit) -> Option<(Unit, Unit)> {
     Some((first, second))
 }
 
+/// The extent of a unit's pieces.
+fn extent_of(unit: &Unit) -> Option<Rect<f64>> {
+    unit.polygons
+        .iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .map(|rect| [rect.min(), rect.max()])
+        .reduce(extent_union)
+        .map(|[lower, upper]| Rect::new(lower, upper))
+}
+
 fn empty_unit() -> Unit {
     Unit {
         polygons: Vec::new(),
@@ -153,12 +164,13 @@ pub fn sharing_a_side(units: &[Unit]) -> Vec<BTreeSet<usize>> {
                 .collect()
         })
         .collect();
+    let extents: Vec<Option<Rect<f64>>> = units.iter().map(extent_of).collect();
     let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        units
+        extents
             .iter()
             .enumerate()
-            .filter_map(|(index, unit)| {
-                let extent = MultiPolygon::new(unit.polygons.clone()).bounding_rect()?;
+            .filter_map(|(index, extent)| {
+                let extent = (*extent)?;
                 Some(GeomWithData::new(
                     Rectangle::from_corners(
                         [extent.min().x, extent.min().y],
@@ -170,8 +182,8 @@ pub fn sharing_a_side(units: &[Unit]) -> Vec<BTreeSet<usize>> {
             .collect(),
     );
     let mut adjacent = vec![BTreeSet::new(); units.len()];
-    for (index, unit) in units.iter().enumerate() {
-        let Some(extent) = MultiPolygon::new(unit.polygons.clone()).bounding_rect() else {
+    for (index, extent) in extents.iter().enumerate() {
+        let Some(extent) = extent else {
             continue;
         };
         let envelope = rstar::AABB::from_corners(
