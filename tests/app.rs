@@ -2050,3 +2050,65 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     assert_eq!(merged[count - 2].code, format!("SQ0002{:03}", count - 1));
     assert_eq!(undo_depth(&harness), 2);
 }
+
+#[test]
+fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_step() {
+    use geo::{Contains, InteriorPoint};
+    let mut harness = harness(Language::Chinese);
+    let key = key_of(&harness, "SQ0002");
+    harness.state_mut().doc.selection = vec![key];
+    harness.state_mut().apply(Intent::DrawGrids);
+    harness.state_mut().apply(Intent::ZoomToSelection);
+    harness.run();
+    let grids = |harness: &Harness<'_, ShequApp>| {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        let community = session.plan().community(key).expect("there");
+        community.properties.grids.clone()
+    };
+    let before = grids(&harness);
+    // A grid whose extent's middle lies in it, and a line across it there, from side to side.
+    let (grid, middle, extent) = before
+        .iter()
+        .find_map(|grid| {
+            let extent = grid.boundary.bounding_rect()?;
+            let middle = extent.center();
+            grid.boundary
+                .contains(&geo::Point(middle))
+                .then_some((grid.clone(), middle, extent))
+        })
+        .expect("a grid holding its middle");
+    assert!(grid.boundary.interior_point().is_some());
+    harness.get_by_label("编辑网格").click();
+    harness.run();
+    assert!(harness.state().ui.edit_grids);
+    harness.get_by_label("拆分").click();
+    harness.run();
+    let map = &harness.state().ui.map;
+    let (start, end) = (
+        map.to_screen(Coord {
+            x: extent.min().x - 2.0,
+            y: middle.y,
+        }),
+        map.to_screen(Coord {
+            x: extent.max().x + 2.0,
+            y: middle.y,
+        }),
+    );
+    click_at(&mut harness, start);
+    click_at(&mut harness, end);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let after = grids(&harness);
+    let message = harness.state().ui.message.clone().unwrap_or_default();
+    assert_eq!(after.len(), before.len() + 1, "{message}");
+    // The community itself is not split.
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert!(session.plan().key_of("SQ0002-2").is_none());
+    assert_eq!(undo_depth(&harness), 2, "drawing, then the split");
+    harness.get_by_label("选择").click();
+    harness.run();
+    assert_edit_menu_undoes(&mut harness, "修改属性");
+    harness.state_mut().apply(Intent::Undo);
+    harness.run();
+    assert_eq!(grids(&harness), before);
+}

@@ -6,7 +6,7 @@ use geo::Coord;
 
 use crate::edit::{Command, EditError, Step};
 type Result<T> = std::result::Result<T, EditError>;
-use crate::ops::vertex::nearest_vertex;
+use crate::ops::vertex::{VertexLayers, nearest_vertex};
 use crate::session::Session;
 
 /// Pixels ⇄ metres: x grows to the right and y downwards on screen, northwards in metres.
@@ -52,19 +52,19 @@ impl VertexDrag {
         self.grabbed.is_some()
     }
 
-    /// Presses at a screen position: grabs the nearest vertex within the grab radius and opens a
-    /// transaction. True when a vertex was grabbed.
+    /// Presses at a screen position: grabs the nearest vertex of `layers` within the grab
+    /// radius and opens a transaction. True when a vertex was grabbed.
     pub fn press(
         &mut self,
         session: &mut Session,
         transform: &ScreenTransform,
         screen: [f64; 2],
+        layers: VertexLayers,
     ) -> Result<bool> {
         let point = transform.to_metres(screen);
         let tolerance = GRAB_RADIUS_PIXELS / transform.pixels_per_metre;
-        let Some(vertex) =
-            nearest_vertex(session.plan(), session.community_index(), point, tolerance)
-        else {
+        let index = session.community_index();
+        let Some(vertex) = nearest_vertex(session.plan(), index, point, tolerance, layers) else {
             return Ok(false);
         };
         session.begin(Step::MoveVertex)?;

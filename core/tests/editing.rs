@@ -14,6 +14,7 @@ use shequ_core::Session;
 use shequ_core::edit::{Command, EditError};
 use shequ_core::gesture::{ScreenTransform, VertexDrag};
 use shequ_core::ids::CommunityKey;
+use shequ_core::ops::vertex::VertexLayers;
 use shequ_core::plan::{Community, CommunityType};
 use shequ_core::rules::RuleResults;
 use shequ_core::tally::Tallies;
@@ -492,8 +493,13 @@ fn dragging_a_shared_vertex_and_releasing_is_one_undo_step() {
     let start = transform.to_screen(vertex);
     let mut drag = VertexDrag::default();
     assert!(
-        drag.press(&mut session, &transform, [start[0] + 3.0, start[1] - 2.0])
-            .expect("press")
+        drag.press(
+            &mut session,
+            &transform,
+            [start[0] + 3.0, start[1] - 2.0],
+            VertexLayers::Communities,
+        )
+        .expect("press")
     );
     let households_during: Vec<u64> = (1..=10)
         .map(|step| {
@@ -526,7 +532,10 @@ fn escape_in_the_middle_of_a_drag_leaves_the_plan_unchanged() {
     let transform = transform_around(&session, WEST);
     let start = transform.to_screen(shared_vertices(&session, WEST, EAST)[1]);
     let mut drag = VertexDrag::default();
-    assert!(drag.press(&mut session, &transform, start).expect("press"));
+    assert!(
+        drag.press(&mut session, &transform, start, VertexLayers::Communities)
+            .expect("press")
+    );
     drag.drag(&mut session, &transform, [start[0] + 40.0, start[1] + 10.0])
         .expect("drag");
     assert_ne!(session.plan(), &before);

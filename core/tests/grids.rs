@@ -3,7 +3,7 @@
 
 mod support;
 
-use geo::{Area, BooleanOps, MultiPolygon};
+use geo::{Area, BooleanOps, Intersects, MultiPolygon};
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::grids::draw_grids;
@@ -379,4 +379,273 @@ fn grids_of_the_demo_are_single_pieces_where_blocks_divided_on_either_side_of_a_
         .grids;
     let parts: Vec<usize> = grids.iter().map(|grid| grid.boundary.0.len()).collect();
     assert!(parts.iter().all(|&count| count == 1), "{parts:?}");
+}
+
+/// The first community of the session, with its grids drawn at 300 households.
+fn with_grids_drawn(session: &mut Session) -> shequ_core::ids::CommunityKey {
+    let (command, _) = draw_grids(session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    session
+        .plan()
+        .communities()
+        .next()
+        .map(|(key, _)| key)
+        .expect("one")
+}
+
+fn grids_of(session: &Session, key: shequ_core::ids::CommunityKey) -> Vec<shequ_core::plan::Grid> {
+    session
+        .plan()
+        .community(key)
+        .expect("there")
+        .properties
+        .grids
+        .clone()
+}
+
+/// For each building, the share of its footprint in each grid that holds some of it.
+fn building_shares(session: &Session, grids: &[shequ_core::plan::Grid]) -> Vec<Vec<f64>> {
+    session
+        .layers()
+        .buildings
+        .iter()
+        .map(|building| {
+            let area = building.footprint.unsigned_area();
+            grids
+                .iter()
+                .map(|grid| {
+                    grid.boundary
+                        .intersection(&building.footprint)
+                        .unsigned_area()
+                        / area
+                })
+                .filter(|share| *share > 1e-6)
+                .collect()
+        })
+        .collect()
+}
+
+fn households_in_grids(session: &Session) -> u64 {
+    CheckReport::of(session)
+        .grids
+        .iter()
+        .map(|grid| grid.households)
+        .sum()
+}
+
+#[test]
+fn a_grid_split_along_a_line_through_houses_keeps_each_house_whole_and_counted_once() {
+    use geo::{BoundingRect, LineString};
+    use shequ_core::grids::{GridEditError, split_grid};
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let before = grids_of(&session, key);
+    // A line across the first grid through its middle, crossing it from side to side; the
+    // houses stand in rows 50 m apart, so a line through the middle cuts some of them.
+    let grid = &before[0];
+    let extent = grid.boundary.bounding_rect().expect("an extent");
+    let middle = extent.center();
+    let line = LineString::from(vec![
+        (extent.min().x - 5.0, middle.y),
+        (extent.max().x + 5.0, middle.y),
+    ]);
+    let cut_before: usize = session
+        .layers()
+        .buildings
+        .iter()
+        .filter(|building| {
+            let [lower, upper] = building.envelope();
+            lower.y < middle.y
+                && middle.y < upper.y
+                && grid.boundary.intersects(&building.footprint)
+        })
+        .count();
+    let split = split_grid(&session, key, &grid.code, &line).expect("the grid splits");
+    session.execute(split).expect("applied");
+    let after = grids_of(&session, key);
+    assert_eq!(after.len(), before.len() + 1);
+    for (building, shares) in building_shares(&session, &after).iter().enumerate() {
+        assert!(
+            shares.len() == 1 && (shares[0] - 1.0).abs() < 1e-6,
+            "building {building} lies in grids by shares {shares:?} (the line crossed {cut_before} houses)"
+        );
+    }
+    assert_eq!(households_in_grids(&session), 1280);
+    assert!(
+        grid_rule_violations(&session)
+            .iter()
+            .all(|found| !found.contains("gap"))
+    );
+    let codes: Vec<String> = after.iter().map(|grid| grid.code.clone()).collect();
+    let expected: Vec<String> = (1..=after.len())
+        .map(|number| format!("360102001001{number:03}"))
+        .collect();
+    assert_eq!(codes, expected, "renumbered in order");
+    session.undo().expect("undoes");
+    assert_eq!(grids_of(&session, key), before);
+    // A line that stays inside the grid does not split it.
+    let short = LineString::from(vec![(middle.x - 1.0, middle.y), (middle.x + 1.0, middle.y)]);
+    assert_eq!(
+        split_grid(&session, key, &before[0].code, &short),
+        Err(GridEditError::DoesNotCross(before[0].code.clone()))
+    );
+}
+
+#[test]
+fn moving_a_community_corner_moves_the_grid_corner_on_it_and_an_inner_corner_moves_only_grids() {
+    use geo::Coord;
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let before = grids_of(&session, key);
+    let has = |grid: &shequ_core::plan::Grid, point: Coord<f64>| {
+        grid.boundary.iter().any(|polygon| {
+            polygon
+                .exterior()
+                .coords()
+                .any(|coord| (coord.x - point.x).abs() < 1e-3 && (coord.y - point.y).abs() < 1e-3)
+        })
+    };
+    // The community's corner is a corner of one of its grids: both move.
+    let boundary = session
+        .plan()
+        .community(key)
+        .expect("there")
+        .boundary
+        .clone();
+    let corner = boundary.0[0].exterior().0[0];
+    assert!(
+        before.iter().any(|grid| has(grid, corner)),
+        "a grid has the community's corner"
+    );
+    let moved = Coord {
+        x: corner.x - 10.0,
+        y: corner.y - 10.0,
+    };
+    session
+        .execute(Command::MoveVertex {
+            from: corner,
+            to: moved,
+        })
+        .expect("moved");
+    assert!(grids_of(&session, key).iter().any(|grid| has(grid, moved)));
+    assert!(
+        grid_rule_violations(&session).is_empty(),
+        "{:?}",
+        grid_rule_violations(&session)
+    );
+    session.undo().expect("undoes");
+    // A corner two grids share inside the community: the grids move, the community does not.
+    let on_boundary = |point: Coord<f64>| {
+        use geo::{Distance, Euclidean};
+        Euclidean.distance(&geo::Point(point), &boundary.0[0].exterior().clone()) < 1e-3
+    };
+    let inner = before
+        .iter()
+        .flat_map(|grid| grid.boundary.0[0].exterior().coords().copied())
+        .find(|&point| {
+            !on_boundary(point) && before.iter().filter(|grid| has(grid, point)).count() >= 2
+        })
+        .expect("a corner two grids share inside the community");
+    let nudged = Coord {
+        x: inner.x + 3.0,
+        y: inner.y + 2.0,
+    };
+    session
+        .execute(Command::MoveVertex {
+            from: inner,
+            to: nudged,
+        })
+        .expect("moved");
+    let after = grids_of(&session, key);
+    assert!(after.iter().filter(|grid| has(grid, nudged)).count() >= 2);
+    assert!(!after.iter().any(|grid| has(grid, inner)));
+    assert_eq!(
+        session.plan().community(key).expect("there").boundary,
+        boundary
+    );
+    session.undo().expect("undoes");
+    assert_eq!(grids_of(&session, key), before);
+}
+
+#[test]
+fn street_blocks_brushed_into_a_grid_leave_the_others_and_an_emptied_grid_goes() {
+    use geo::{Centroid, Contains};
+    use shequ_core::grids::give_blocks_to_grid;
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let before = grids_of(&session, key);
+    session.blocks();
+    let blocks = session.derived_blocks().expect("derived").polygons.clone();
+    assert_eq!(blocks.len(), 2, "the street divides the ground in two");
+    // A western grid along the street takes the eastern block: the eastern grids are emptied
+    // and go. A western grid away from the street cannot: it would be in two pieces.
+    let centre = |grid: &shequ_core::plan::Grid| grid.boundary.centroid().expect("a centre");
+    let east_block = (0..blocks.len())
+        .max_by(|&first, &second| {
+            let x = |block: usize| blocks[block].centroid().expect("a centre").x();
+            x(first).total_cmp(&x(second))
+        })
+        .expect("a block");
+    let east = MultiPolygon::new(vec![blocks[east_block].clone()]);
+    let (eastern, western): (Vec<_>, Vec<_>) = before
+        .iter()
+        .partition(|grid| blocks[east_block].contains(&centre(grid)));
+    let eastern_grids = eastern.len();
+    let touches = |grid: &shequ_core::plan::Grid| grid.boundary.union(&east).0.len() == 1;
+    let west = *western
+        .iter()
+        .find(|grid| touches(grid))
+        .expect("a western grid on the street");
+    if let Some(away) = western.iter().find(|grid| !touches(grid)) {
+        assert_eq!(
+            give_blocks_to_grid(&session, key, &away.code, &[east_block]),
+            Err(shequ_core::grids::GridEditError::NotTouching(
+                away.code.clone()
+            ))
+        );
+    }
+    let command =
+        give_blocks_to_grid(&session, key, &west.code, &[east_block]).expect("the block is given");
+    session.execute(command).expect("applied");
+    let after = grids_of(&session, key);
+    // The eastern grids are emptied of homes; one of them keeps the strip at the community's
+    // east edge beyond the data's extent, which no block covers.
+    assert!(after.len() < before.len() && after.len() >= before.len() - eastern_grids);
+    let grown = after
+        .iter()
+        .find(|grid| grid.boundary.contains(&centre(west)))
+        .expect("the grid that took the block");
+    let east_houses: Vec<_> = session
+        .layers()
+        .buildings
+        .iter()
+        .filter(|building| blocks[east_block].contains(&building.footprint))
+        .collect();
+    assert_eq!(east_houses.len(), 16);
+    // Wholly inside, to the overlay's precision (a house on the edge of the data's extent
+    // shares its side with the block).
+    assert!(east_houses.iter().all(|house| {
+        let area = house.footprint.unsigned_area();
+        (grown
+            .boundary
+            .intersection(&house.footprint)
+            .unsigned_area()
+            - area)
+            .abs()
+            < 1e-6 * area
+    }));
+    assert_eq!(households_in_grids(&session), 1280);
+    for shares in building_shares(&session, &after) {
+        assert!(
+            shares.len() == 1 && (shares[0] - 1.0).abs() < 1e-6,
+            "{shares:?}"
+        );
+    }
+    let overlaps: Vec<String> = grid_rule_violations(&session)
+        .into_iter()
+        .filter(|found| found.contains("overlap") || found.contains("gap"))
+        .collect();
+    assert!(overlaps.is_empty(), "{overlaps:?}");
+    session.undo().expect("undoes");
+    assert_eq!(grids_of(&session, key), before);
 }

@@ -47,6 +47,10 @@ pub fn handle(view: &ViewCtx, state: &mut UiState, ctx: &egui::Context, out: &mu
             state.tool = entry.kind.start();
         }
     }
+    if pressed(Modifiers::NONE, Key::G) && super::panels::has_grids(view) {
+        state.edit_grids = !state.edit_grids;
+        super::panels::grids_edited(state);
+    }
     if pressed(Modifiers::NONE, Key::M) {
         out.push(Intent::MergeSelection);
     }

@@ -91,6 +91,11 @@ pub struct UiState {
     pub partition: Option<PartitionWindow>,
     /// The grids ticked in the inspector's grid list, by code (to merge them).
     pub checked_grids: Vec<String>,
+    /// True while the vertex, split and blocks tools work on management grids rather than on
+    /// communities.
+    pub edit_grids: bool,
+    /// The grid a blocks-tool stroke started in (its community and code), while it lasts.
+    pub grid_brush: Option<(CommunityKey, String)>,
 }
 
 /// The automatic partition window: which ground, which seed, and the partition worked out.
@@ -195,6 +200,8 @@ impl UiState {
             fixes: None,
             partition: None,
             checked_grids: Vec::new(),
+            edit_grids: false,
+            grid_brush: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

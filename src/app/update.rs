@@ -220,7 +220,8 @@ impl Target<'_> {
             Intent::Drag(event) => match &mut self.ui.tool {
                 Tool::Vertices(drag) => match event {
                     DragEvent::Press(transform, screen) => {
-                        drag.press(session, &transform, screen).map(|_| ())
+                        let layers = crate::app::tools::vertices::picked_layers(self.ui.edit_grids);
+                        drag.press(session, &transform, screen, layers).map(|_| ())
                     }
                     DragEvent::Move(transform, screen) => drag.drag(session, &transform, screen),
                     DragEvent::Release => {

@@ -326,22 +326,35 @@ impl EditTarget<'_> {
         Ok(primitives)
     }
 
-    /// The boundary replacements a vertex operation computed, once the communities it touches
-    /// are known to be unlocked.
+    /// The boundaries and grids a vertex operation changed, once the communities it touches are
+    /// known to be unlocked.
     fn replacements_of(
         &self,
-        changed: std::result::Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError>,
+        changed: std::result::Result<vertex::VertexChanges, OpError>,
         locks: Locks,
     ) -> Result<Vec<Command>> {
         let changed = changed.map_err(edit_error)?;
-        self.check_unlocked(
-            &changed.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-            locks,
-        )?;
-        Ok(changed
+        let keys: Vec<CommunityKey> = (changed.boundaries.iter().map(|(key, _)| *key))
+            .chain(changed.grids.iter().map(|(key, _)| *key))
+            .collect();
+        self.check_unlocked(&keys, locks)?;
+        let mut primitives: Vec<Command> = changed
+            .boundaries
             .into_iter()
             .map(|(key, boundary)| Command::ReplaceBoundary { key, boundary })
-            .collect())
+            .collect();
+        for (key, grids) in changed.grids {
+            let community = self.plan.community(key).ok_or_else(|| missing(key))?;
+            let properties = CommunityProperties {
+                grids,
+                ..community.properties.clone()
+            };
+            primitives.push(Command::SetProperties {
+                key,
+                properties: Box::new(properties),
+            });
+        }
+        Ok(primitives)
     }
 
     /// Turns a high-level command into primitive changes, or says why it cannot be done.

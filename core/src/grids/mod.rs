@@ -5,6 +5,9 @@
 //! rows from north to south and, within a row, from west to east (see [`codes_in_reading_order`]).
 
 mod cut;
+mod edit;
+
+pub use edit::{GridEditError, give_blocks_to_grid, merge_grids, split_grid};
 
 use geo::{BoundingRect, Centroid, MultiPolygon};
 use serde::Serialize;
@@ -167,75 +170,6 @@ fn coded(community: &str, boundaries: Vec<MultiPolygon<f64>>) -> (Vec<Grid>, Vec
         })
         .collect();
     (grids, order)
-}
-
-/// Why grids cannot be merged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GridEditError {
-    /// Fewer than two grids were named.
-    #[error("name at least two grids to merge")]
-    TooFew,
-    /// A code the community's grids do not have.
-    #[error("the community has no grid {0}")]
-    NoSuchGrid(String),
-    /// The grids named do not make one piece.
-    #[error("grids {0} do not touch: merged they would be in pieces")]
-    NotTouching(String),
-}
-
-impl GridEditError {
-    /// The error in `language`.
-    pub fn describe(&self, language: crate::lang::Language) -> String {
-        match (self, language) {
-            (_, crate::lang::Language::English) => self.to_string(),
-            (GridEditError::TooFew, _) => "请选择至少两个网格再合并".to_owned(),
-            (GridEditError::NoSuchGrid(code), _) => format!("社区没有网格 {code}"),
-            (GridEditError::NotTouching(codes), _) => {
-                format!("网格 {codes} 不相邻, 合并后会分成几块")
-            }
-        }
-    }
-}
-
-/// `community`'s grids with those of `codes` merged into one, every grid then renumbered in
-/// reading order; the command that sets them (one undo step).
-pub fn merge_grids(
-    session: &Session,
-    key: CommunityKey,
-    codes: &[String],
-) -> Result<Command, GridEditError> {
-    let community = session
-        .plan()
-        .community(key)
-        .ok_or_else(|| GridEditError::NoSuchGrid(codes.join(", ")))?;
-    if codes.len() < 2 {
-        return Err(GridEditError::TooFew);
-    }
-    let grids = &community.properties.grids;
-    let mut chosen = Vec::new();
-    for code in codes {
-        let grid = grids
-            .iter()
-            .find(|grid| &grid.code == code)
-            .ok_or_else(|| GridEditError::NoSuchGrid(code.clone()))?;
-        chosen.push(&grid.boundary);
-    }
-    let joined = crate::ops::validity::without_slivers(crate::geometry::overlay::union(&chosen));
-    if joined.0.len() != 1 {
-        return Err(GridEditError::NotTouching(codes.join(", ")));
-    }
-    let boundaries: Vec<MultiPolygon<f64>> = grids
-        .iter()
-        .filter(|grid| !codes.contains(&grid.code))
-        .map(|grid| grid.boundary.clone())
-        .chain(std::iter::once(joined))
-        .collect();
-    let mut properties = community.properties.clone();
-    properties.grids = coded(&community.id, boundaries).0;
-    Ok(Command::SetProperties {
-        key,
-        properties: Box::new(properties),
-    })
 }
 
 /// The order grids are numbered in: rows from north to south, each row from west to east. The

@@ -1,15 +1,41 @@
 //! Moving, inserting and deleting boundary vertices with shared borders kept shared: every
-//! community that has a vertex at the point (within a millimetre) moves it too, and a vertex
-//! inserted on an edge two communities share is inserted on both sides, so no gap or overlap
-//! opens along the border.
+//! community and every management grid that has a vertex at the point (within a millimetre)
+//! moves it too, and a vertex inserted on an edge two of them share is inserted on both sides,
+//! so no gap or overlap opens along the border — between communities, between grids, or
+//! between a community and the grids along its edge.
 
 use geo::{Coord, MultiPolygon};
 use rstar::AABB;
 
 use crate::ids::CommunityKey;
 use crate::index::CommunityIndex;
-use crate::ops::OpError;
-use crate::plan::Plan;
+use crate::ops::{OpError, validity};
+use crate::plan::{Grid, Plan};
+
+/// What a vertex edit changes: community boundaries, and whole grid lists of communities
+/// whose grids changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VertexChanges {
+    /// New boundaries of the communities that had the vertex or edge.
+    pub boundaries: Vec<(CommunityKey, MultiPolygon<f64>)>,
+    /// New grids of the communities one of whose grids had it.
+    pub grids: Vec<(CommunityKey, Vec<Grid>)>,
+}
+
+impl VertexChanges {
+    fn is_empty(&self) -> bool {
+        self.boundaries.is_empty() && self.grids.is_empty()
+    }
+}
+
+/// Which boundaries a vertex may be picked from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VertexLayers {
+    /// Community boundaries only.
+    Communities,
+    /// Community boundaries and their management grids.
+    CommunitiesAndGrids,
+}
 
 /// Two vertices this close are the same, shared vertex, metres.
 pub const SAME_VERTEX_M: f64 = 1e-3;
@@ -25,36 +51,75 @@ fn around(point: Coord<f64>, distance: f64) -> AABB<[f64; 2]> {
     )
 }
 
-/// Applies `change` to every ring of every community near `point`, returning the boundaries that
-/// changed.
+/// Applies `change` to every ring of every community near `point` and of every grid with a
+/// vertex at `point`, returning what changed. Changed grids must stay valid polygons.
 fn change_rings(
     plan: &Plan,
     index: &CommunityIndex,
     point: Coord<f64>,
     mut change: impl FnMut(&mut Vec<Coord<f64>>) -> bool,
-) -> Vec<(CommunityKey, MultiPolygon<f64>)> {
+) -> Result<VertexChanges, OpError> {
     let mut keys: Vec<CommunityKey> = index.meeting(around(point, SAME_VERTEX_M)).collect();
     keys.sort();
-    let mut changed = Vec::new();
+    let mut changed = VertexChanges::default();
     for key in keys {
         let Some(community) = plan.community(key) else {
             continue;
         };
         let mut boundary = community.boundary.clone();
-        let mut any = false;
-        for polygon in boundary.0.iter_mut() {
-            polygon.exterior_mut(|ring| any |= change_closed_ring(&mut ring.0, &mut change));
-            polygon.interiors_mut(|rings| {
-                for ring in rings {
-                    any |= change_closed_ring(&mut ring.0, &mut change);
-                }
-            });
-        }
-        if any {
-            changed.push((key, boundary));
+        if change_boundary(&mut boundary, &mut change) {
+            changed.boundaries.push((key, boundary));
         }
     }
-    changed
+    // Every community's grids are looked at, not only those the index finds: a grid dragged
+    // beyond its community's extent must still be found where it now is.
+    for (key, community) in plan.communities() {
+        let grids = &community.properties.grids;
+        if !grids.iter().any(|grid| has_vertex(&grid.boundary, point)) {
+            continue;
+        }
+        let mut grids = grids.clone();
+        let mut any = false;
+        for grid in grids
+            .iter_mut()
+            .filter(|grid| has_vertex(&grid.boundary, point))
+        {
+            if change_boundary(&mut grid.boundary, &mut change) {
+                validity::check_boundary(&grid.boundary)?;
+                any = true;
+            }
+        }
+        if any {
+            changed.grids.push((key, grids));
+        }
+    }
+    Ok(changed)
+}
+
+/// True when one of the boundary's rings has a corner at `point`.
+fn has_vertex(boundary: &MultiPolygon<f64>, point: Coord<f64>) -> bool {
+    boundary.iter().any(|polygon| {
+        std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .any(|ring| ring.coords().any(|coord| same(*coord, point)))
+    })
+}
+
+/// Applies `change` to each ring of `boundary`; true when any changed.
+fn change_boundary(
+    boundary: &mut MultiPolygon<f64>,
+    change: &mut impl FnMut(&mut Vec<Coord<f64>>) -> bool,
+) -> bool {
+    let mut any = false;
+    for polygon in boundary.0.iter_mut() {
+        polygon.exterior_mut(|ring| any |= change_closed_ring(&mut ring.0, change));
+        polygon.interiors_mut(|rings| {
+            for ring in rings {
+                any |= change_closed_ring(&mut ring.0, change);
+            }
+        });
+    }
+    any
 }
 
 /// Works on a closed ring as an open list of distinct corners, then closes it again.
@@ -72,13 +137,14 @@ fn change_closed_ring(
     changed
 }
 
-/// New boundaries after moving the vertex at `from` to `to` in every community that has it.
+/// New boundaries and grids after moving the vertex at `from` to `to` in every community and
+/// grid that has it.
 pub fn move_vertex(
     plan: &Plan,
     index: &CommunityIndex,
     from: Coord<f64>,
     to: Coord<f64>,
-) -> Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError> {
+) -> Result<VertexChanges, OpError> {
     let changed = change_rings(plan, index, from, |ring| {
         let mut any = false;
         for coord in ring.iter_mut() {
@@ -88,22 +154,22 @@ pub fn move_vertex(
             }
         }
         any
-    });
+    })?;
     if changed.is_empty() {
         return Err(OpError::NoVertexThere);
     }
     Ok(changed)
 }
 
-/// New boundaries after inserting `at` on the edge from `start` to `end`, in every community that
-/// has that edge (either way round).
+/// New boundaries and grids after inserting `at` on the edge from `start` to `end`, in every
+/// community and grid that has that edge (either way round).
 pub fn insert_vertex(
     plan: &Plan,
     index: &CommunityIndex,
     start: Coord<f64>,
     end: Coord<f64>,
     at: Coord<f64>,
-) -> Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError> {
+) -> Result<VertexChanges, OpError> {
     let changed = change_rings(plan, index, start, |ring| {
         let count = ring.len();
         let mut insert_at = None;
@@ -121,20 +187,20 @@ pub fn insert_vertex(
             }
             None => false,
         }
-    });
+    })?;
     if changed.is_empty() {
         return Err(OpError::NoEdgeThere);
     }
     Ok(changed)
 }
 
-/// New boundaries after deleting the vertex at `at` from every community that has it; refused
-/// when a ring would keep fewer than three corners.
+/// New boundaries and grids after deleting the vertex at `at` from every community and grid
+/// that has it; refused when a ring would keep fewer than three corners.
 pub fn delete_vertex(
     plan: &Plan,
     index: &CommunityIndex,
     at: Coord<f64>,
-) -> Result<Vec<(CommunityKey, MultiPolygon<f64>)>, OpError> {
+) -> Result<VertexChanges, OpError> {
     let mut too_small = false;
     let changed = change_rings(plan, index, at, |ring| {
         let before = ring.len();
@@ -147,25 +213,25 @@ pub fn delete_vertex(
     if too_small {
         return Err(OpError::TooFewVertices);
     }
+    let changed = changed?;
     if changed.is_empty() {
         return Err(OpError::NoVertexThere);
     }
     Ok(changed)
 }
 
-/// The community vertex nearest `point` within `tolerance` metres.
+/// The vertex nearest `point` within `tolerance` metres, of a community boundary or, when
+/// `layers` says so, of a management grid.
 pub fn nearest_vertex(
     plan: &Plan,
     index: &CommunityIndex,
     point: Coord<f64>,
     tolerance: f64,
+    layers: VertexLayers,
 ) -> Option<Coord<f64>> {
     let mut best: Option<(f64, Coord<f64>)> = None;
-    for key in index.meeting(around(point, tolerance)) {
-        let Some(community) = plan.community(key) else {
-            continue;
-        };
-        for polygon in &community.boundary {
+    let mut consider = |boundary: &MultiPolygon<f64>| {
+        for polygon in boundary {
             for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                 for coord in ring.coords() {
                     let distance = (coord.x - point.x).hypot(coord.y - point.y);
@@ -173,6 +239,18 @@ pub fn nearest_vertex(
                         best = Some((distance, *coord));
                     }
                 }
+            }
+        }
+    };
+    for key in index.meeting(around(point, tolerance)) {
+        if let Some(community) = plan.community(key) {
+            consider(&community.boundary);
+        }
+    }
+    if layers == VertexLayers::CommunitiesAndGrids {
+        for (_, community) in plan.communities() {
+            for grid in &community.properties.grids {
+                consider(&grid.boundary);
             }
         }
     }

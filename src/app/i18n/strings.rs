@@ -299,6 +299,18 @@ pub struct Strings {
     pub grids_redraw: &'static str,
     /// What it draws, on hover.
     pub grids_hint: &'static str,
+    /// The toolbar's switch that turns the vertex, split and blocks tools on grids.
+    pub grid_mode: &'static str,
+    /// What the switch does, on hover.
+    pub grid_mode_hint: &'static str,
+    /// The blocks tool on grids: how to use it.
+    pub grid_blocks_hint: &'static str,
+    /// The split tool on grids: how to use it.
+    pub grid_split_hint: &'static str,
+    /// The vertex tool on grids: how to use it.
+    pub grid_vertices_hint: &'static str,
+    /// The split tool on grids: no grid under the line.
+    pub grid_split_no_grid: &'static str,
     pub partition_title: &'static str,
     pub partition_hint: &'static str,
     pub partition_ground: &'static str,

@@ -3,7 +3,8 @@
 //! carry it.
 
 use eframe::egui::{self, Align2, FontId, Pos2, Shape, Stroke};
-use geo::{BoundingRect, InteriorPoint};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint};
+use rstar::AABB;
 use shequ_core::Session;
 use shequ_core::ids::CommunityKey;
 
@@ -14,6 +15,20 @@ use crate::theme;
 const NUMBERED_FROM_PX: f32 = 48.0;
 
 impl MapView {
+    /// The grid holding `point`: its community and its code.
+    pub fn grid_at(session: &Session, point: Coord<f64>) -> Option<(CommunityKey, String)> {
+        let envelope = AABB::from_point([point.x, point.y]);
+        session.community_index().meeting(envelope).find_map(|key| {
+            let community = session.plan().community(key)?;
+            let grid = community
+                .properties
+                .grids
+                .iter()
+                .find(|grid| grid.boundary.contains(&point))?;
+            Some((key, grid.code.clone()))
+        })
+    }
+
     /// The grids of the visible communities that have them.
     pub(super) fn paint_grids(
         &self,

@@ -28,5 +28,5 @@ pub use partition::partition_window;
 pub use print_preview::print_preview;
 pub use search_box::search_box_id;
 pub use status_bar::status_bar;
-pub use toolbar::toolbar;
+pub use toolbar::{grids_edited, has_grids, toolbar};
 pub use violations::violations_panel;

@@ -8,7 +8,7 @@ use super::search_box::search_box;
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::state::UiState;
-use crate::app::tools::kinds::TOOLS;
+use crate::app::tools::kinds::{TOOLS, ToolKind};
 use crate::theme;
 
 /// The tools, with their shortcuts.
@@ -26,6 +26,7 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
                     state.tool = entry.kind.start();
                 }
             }
+            grid_switch(view, state, ui);
             ui.separator();
             if ui
                 .add_enabled(
@@ -62,11 +63,52 @@ pub fn toolbar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &mut
                 search_box(view, &mut state.search, ui, out);
                 ui.separator();
                 scenario_switch(view, ui, out);
-                let hint = (state.tool.kind().entry().hint)(strings);
+                let hint = match state.tool.kind() {
+                    ToolKind::AssignBlocks if state.edit_grids => strings.grid_blocks_hint,
+                    ToolKind::Split if state.edit_grids => strings.grid_split_hint,
+                    ToolKind::Vertices if state.edit_grids => strings.grid_vertices_hint,
+                    kind => (kind.entry().hint)(strings),
+                };
                 ui.add(egui::Label::new(RichText::new(hint).weak()).truncate());
             });
         });
     });
+}
+
+/// 编辑网格: while on, the vertex, split and blocks tools work on grids. Shown once the plan has
+/// grids; turned off when it has none left.
+fn grid_switch(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
+    if !has_grids(view) {
+        state.edit_grids = false;
+        return;
+    }
+    ui.separator();
+    let strings = view.strings;
+    if ui
+        .toggle_value(&mut state.edit_grids, strings.grid_mode)
+        .on_hover_text(format!("{} (G)", strings.grid_mode_hint))
+        .changed()
+    {
+        grids_edited(state);
+    }
+}
+
+/// True when some community of the plan has grids.
+pub fn has_grids(view: &ViewCtx) -> bool {
+    view.session.is_some_and(|session| {
+        session
+            .plan()
+            .communities()
+            .any(|(_, community)| !community.properties.grids.is_empty())
+    })
+}
+
+/// After 编辑网格 is switched: the grids shown while they are edited, and no stroke carried over.
+pub fn grids_edited(state: &mut UiState) {
+    if state.edit_grids {
+        state.map.layers.grids = true;
+    }
+    state.grid_brush = None;
 }
 
 /// The active scenario, and the others to switch to: its label, then the list, left to right

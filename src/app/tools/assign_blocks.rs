@@ -1,5 +1,6 @@
 //! The assign-blocks tool: click or brush street blocks into the selected community; a stroke is
-//! one undo step.
+//! one undo step. On grids (the toolbar's 编辑网格) a stroke starts inside a grid and brushes
+//! blocks of its community into that grid.
 
 use eframe::egui;
 use shequ_core::edit::{Command, Step};
@@ -51,6 +52,55 @@ pub(super) fn handle(
         }
     }
     if response.drag_stopped() {
+        out.push(Intent::EndStep);
+    }
+}
+
+/// One frame of the tool on grids: the grid under the press receives the blocks brushed over.
+pub(super) fn handle_on_grids(
+    view: &ViewCtx,
+    state: &mut UiState,
+    response: &egui::Response,
+    input: &ToolInput,
+    out: &mut Vec<Intent>,
+) {
+    let (Some(session), Some(pointer)) = (view.session, input.pointer) else {
+        return;
+    };
+    let point = state.map.to_metres(pointer);
+    if response.clicked() {
+        state.message = Some(view.strings.grid_blocks_hint.to_owned());
+        return;
+    }
+    if response.drag_started_by(egui::PointerButton::Primary) {
+        state.grid_brush = crate::app::map::MapView::grid_at(session, point);
+        if state.grid_brush.is_none() {
+            state.message = Some(view.strings.grid_blocks_hint.to_owned());
+            return;
+        }
+        // A stroke is one undo step; the grids' changes are their community's attributes.
+        out.push(Intent::BeginStep(Step::EditProperties));
+    }
+    if response.dragged()
+        && let Some((key, code)) = &state.grid_brush
+        && let Some(blocks) = session.derived_blocks()
+        && let Some(block) = blocks.at(point)
+    {
+        let already =
+            geo::InteriorPoint::interior_point(&blocks.polygons[block]).is_some_and(|inside| {
+                crate::app::map::MapView::grid_at(session, inside.0).as_ref()
+                    == Some(&(*key, code.clone()))
+            });
+        if !already {
+            match shequ_core::grids::give_blocks_to_grid(session, *key, code, &[block]) {
+                Ok(command) => out.push(Intent::Edit(command)),
+                // Brushing past the community's edge is not a mistake worth a message per block.
+                Err(shequ_core::grids::GridEditError::OutsideCommunity(_)) => {}
+                Err(error) => state.message = Some(error.describe(view.language)),
+            }
+        }
+    }
+    if response.drag_stopped() && state.grid_brush.take().is_some() {
         out.push(Intent::EndStep);
     }
 }

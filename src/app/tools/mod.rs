@@ -11,7 +11,7 @@ mod office;
 mod preview;
 mod select;
 mod split;
-mod vertices;
+pub mod vertices;
 
 use eframe::egui::{self, Color32, Pos2, Sense, Shape, Stroke};
 use geo::Coord;
@@ -120,6 +120,8 @@ fn show_preview(
     response: &egui::Response,
 ) {
     let (drafting, points) = match &state.tool {
+        // The preview weighs community splits; a grid's split shows its figures once made.
+        Tool::Split(_) if state.edit_grids => return,
         Tool::Split(points) => (preview::Drafting::Split, points),
         Tool::Draw(points) => (preview::Drafting::Draw, points),
         _ => return,
@@ -145,15 +147,7 @@ fn handle_tool(
     let input = ToolInput::read(ui, response);
     if let Tool::Vertices(drag) = &state.tool {
         // Its drag lives in the tool; update.rs moves it as the drag intents are carried out.
-        vertices::handle(
-            view,
-            &state.map,
-            drag.is_dragging(),
-            ui,
-            response,
-            &input,
-            out,
-        );
+        vertices::handle(view, state, drag.is_dragging(), ui, response, &input, out);
         return;
     }
     let mut tool = std::mem::take(&mut state.tool);
@@ -161,7 +155,10 @@ fn handle_tool(
         Tool::Select { box_start } => select::handle(view, state, response, &input, box_start, out),
         Tool::Draw(points) => draw::handle(view, state, response, &input, points),
         Tool::Vertices(_) => {}
-        Tool::Split(points) => split::handle(view, &state.map, response, &input, points, out),
+        Tool::Split(points) => split::handle(view, state, response, &input, points, out),
+        Tool::AssignBlocks if state.edit_grids => {
+            assign_blocks::handle_on_grids(view, state, response, &input, out);
+        }
         Tool::AssignBlocks => assign_blocks::handle(view, state, response, &input, out),
         Tool::Measure(points) => measure::handle(view, &state.map, response, &input, points),
         Tool::Office => office::handle(view, state, response, &input, out),
@@ -233,26 +230,35 @@ fn paint_tool(view: &ViewCtx, state: &UiState, painter: &egui::Painter, response
             } else {
                 view.selection.to_vec()
             };
+            let handle = |at: Pos2, size: f32, colour: Color32| {
+                if map.rect.contains(at) {
+                    let square = egui::Rect::from_center_size(at, egui::vec2(size, size));
+                    painter.rect_filled(square, 1.0, Color32::WHITE);
+                    painter.rect_stroke(
+                        square,
+                        1.0,
+                        Stroke::new(1.5, colour),
+                        egui::StrokeKind::Middle,
+                    );
+                }
+            };
             for key in keys {
                 let Some(community) = session.plan().community(key) else {
                     continue;
                 };
+                if state.edit_grids {
+                    // Grid corners under the community's own, smaller and in the grids' colour.
+                    for grid in &community.properties.grids {
+                        for polygon in &grid.boundary {
+                            for coord in polygon.exterior().coords().skip(1) {
+                                handle(map.to_screen(*coord), 6.0, theme::GRID_BOUNDARY.egui());
+                            }
+                        }
+                    }
+                }
                 for polygon in &community.boundary {
                     for coord in polygon.exterior().coords().skip(1) {
-                        let at = map.to_screen(*coord);
-                        if map.rect.contains(at) {
-                            painter.rect_filled(
-                                egui::Rect::from_center_size(at, egui::vec2(7.0, 7.0)),
-                                1.0,
-                                Color32::WHITE,
-                            );
-                            painter.rect_stroke(
-                                egui::Rect::from_center_size(at, egui::vec2(7.0, 7.0)),
-                                1.0,
-                                Stroke::new(1.5, theme::SELECTED.egui()),
-                                egui::StrokeKind::Middle,
-                            );
-                        }
+                        handle(map.to_screen(*coord), 7.0, theme::SELECTED.egui());
                     }
                 }
             }

@@ -1,19 +1,23 @@
 //! The vertex tool: drag a vertex (shared ones move together, households update while dragging),
-//! double-click an edge to insert one, Delete removes the hovered one, Esc aborts a drag.
+//! double-click an edge to insert one, Delete removes the hovered one, Esc aborts a drag. On
+//! grids (the toolbar's 编辑网格) the grids' vertices and edges can be picked too; a vertex a
+//! grid shares with its community moves both.
 
 use eframe::egui::{self, Pos2};
-use geo::Coord;
+use geo::{Coord, MultiPolygon};
 use shequ_core::edit::Command;
+use shequ_core::ops::vertex::VertexLayers;
 
 use super::input::{PICK_RADIUS, ToolInput};
 use crate::app::context::ViewCtx;
 use crate::app::intent::{DragEvent, Intent};
 use crate::app::map::MapView;
+use crate::app::state::UiState;
 
-/// One frame of the tool; `dragging` while a vertex is held.
+/// One frame of the tool: `dragging` while a vertex is held.
 pub(super) fn handle(
     view: &ViewCtx,
-    map: &MapView,
+    state: &UiState,
     dragging: bool,
     ui: &egui::Ui,
     response: &egui::Response,
@@ -21,6 +25,7 @@ pub(super) fn handle(
     out: &mut Vec<Intent>,
 ) {
     let (pointer, escape, delete) = (input.pointer, input.escape, input.delete);
+    let (map, layers) = (&state.map, picked_layers(state.edit_grids));
     let transform = map.gesture_transform();
     // The vertex is picked where the button went down, not where the drag was noticed.
     let press_origin = ui.input(|input| input.pointer.press_origin());
@@ -46,17 +51,31 @@ pub(super) fn handle(
     if response.double_clicked()
         && let Some(pointer) = pointer
     {
-        insert_vertex_near(view, map, pointer, out);
+        insert_vertex_near(view, map, pointer, layers, out);
     }
     if delete && let Some(pointer) = response.hover_pos() {
-        delete_vertex_near(view, map, pointer, out);
+        delete_vertex_near(view, map, pointer, layers, out);
+    }
+}
+
+/// Whose vertices the tool picks: grids' too while the tools work on grids.
+pub fn picked_layers(edit_grids: bool) -> VertexLayers {
+    if edit_grids {
+        VertexLayers::CommunitiesAndGrids
+    } else {
+        VertexLayers::Communities
     }
 }
 
 /// An edge (start, end) and the point on it nearest the pointer.
 type EdgePick = (Coord<f64>, Coord<f64>, Coord<f64>);
 
-fn nearest_edge(view: &ViewCtx, map: &MapView, screen: Pos2) -> Option<EdgePick> {
+fn nearest_edge(
+    view: &ViewCtx,
+    map: &MapView,
+    screen: Pos2,
+    layers: VertexLayers,
+) -> Option<EdgePick> {
     let session = view.session?;
     let point = map.to_metres(screen);
     let tolerance = PICK_RADIUS * map.metres_per_point;
@@ -65,11 +84,8 @@ fn nearest_edge(view: &ViewCtx, map: &MapView, screen: Pos2) -> Option<EdgePick>
         [point.x + tolerance, point.y + tolerance],
     );
     let mut best: Option<(f64, EdgePick)> = None;
-    for key in session.community_index().meeting(envelope) {
-        let Some(community) = session.plan().community(key) else {
-            continue;
-        };
-        for polygon in &community.boundary {
+    let mut consider = |boundary: &MultiPolygon<f64>| {
+        for polygon in boundary {
             for segment in polygon.exterior().lines() {
                 let along = segment.end - segment.start;
                 let length_squared = along.x * along.x + along.y * along.y;
@@ -87,17 +103,40 @@ fn nearest_edge(view: &ViewCtx, map: &MapView, screen: Pos2) -> Option<EdgePick>
                 }
             }
         }
+    };
+    for key in session.community_index().meeting(envelope) {
+        let Some(community) = session.plan().community(key) else {
+            continue;
+        };
+        consider(&community.boundary);
+        if layers == VertexLayers::CommunitiesAndGrids {
+            for grid in &community.properties.grids {
+                consider(&grid.boundary);
+            }
+        }
     }
     best.map(|(_, edge)| edge)
 }
 
-fn insert_vertex_near(view: &ViewCtx, map: &MapView, screen: Pos2, out: &mut Vec<Intent>) {
-    if let Some((start, end, at)) = nearest_edge(view, map, screen) {
+fn insert_vertex_near(
+    view: &ViewCtx,
+    map: &MapView,
+    screen: Pos2,
+    layers: VertexLayers,
+    out: &mut Vec<Intent>,
+) {
+    if let Some((start, end, at)) = nearest_edge(view, map, screen, layers) {
         out.push(Intent::Edit(Command::InsertVertex { start, end, at }));
     }
 }
 
-fn delete_vertex_near(view: &ViewCtx, map: &MapView, screen: Pos2, out: &mut Vec<Intent>) {
+fn delete_vertex_near(
+    view: &ViewCtx,
+    map: &MapView,
+    screen: Pos2,
+    layers: VertexLayers,
+    out: &mut Vec<Intent>,
+) {
     let Some(session) = view.session else { return };
     let point = map.to_metres(screen);
     let tolerance = PICK_RADIUS * map.metres_per_point;
@@ -106,6 +145,7 @@ fn delete_vertex_near(view: &ViewCtx, map: &MapView, screen: Pos2, out: &mut Vec
         session.community_index(),
         point,
         tolerance,
+        layers,
     ) {
         out.push(Intent::Edit(Command::DeleteVertex { at: vertex }));
     }
