@@ -649,3 +649,78 @@ fn street_blocks_brushed_into_a_grid_leave_the_others_and_an_emptied_grid_goes()
     session.undo().expect("undoes");
     assert_eq!(grids_of(&session, key), before);
 }
+
+#[test]
+fn a_community_split_gives_each_piece_its_part_of_the_grids_and_a_merge_gives_the_survivor_all() {
+    use geo::{BoundingRect, LineString};
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let before = grids_of(&session, key);
+    let extent = session
+        .plan()
+        .community(key)
+        .expect("there")
+        .boundary
+        .bounding_rect()
+        .expect("an extent");
+    // Along the street down the middle, which no house stands on.
+    let middle = extent.center().x;
+    let line = LineString::from(vec![
+        (middle, extent.min().y - 10.0),
+        (middle, extent.max().y + 10.0),
+    ]);
+    session
+        .execute(Command::Split { key, line })
+        .expect("the community splits");
+    let pieces: Vec<(String, Vec<shequ_core::plan::Grid>)> = session
+        .plan()
+        .communities()
+        .map(|(_, community)| (community.id.clone(), community.properties.grids.clone()))
+        .collect();
+    assert_eq!(pieces.len(), 2);
+    for (id, grids) in &pieces {
+        assert!(!grids.is_empty(), "{id} has grids");
+        let codes: Vec<String> = grids.iter().map(|grid| grid.code.clone()).collect();
+        let expected: Vec<String> = (1..=grids.len())
+            .map(|number| format!("{id}{number:03}"))
+            .collect();
+        assert_eq!(codes, expected);
+    }
+    assert_eq!(pieces[1].0, "360102001001-2");
+    // Every home in one grid of its own community, none outside: no grid rule to break.
+    assert_eq!(households_in_grids(&session), 1280);
+    let found: Vec<String> = grid_rule_violations(&session)
+        .into_iter()
+        .filter(|found| !found.contains("outside 150–500"))
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+    // Merged back, the survivor takes both pieces' grids, renumbered after its id.
+    let second = session
+        .plan()
+        .key_of("360102001001-2")
+        .expect("the new piece");
+    session
+        .execute(Command::Merge {
+            keys: vec![key, second],
+            allow_several_parts: false,
+        })
+        .expect("they merge");
+    let merged = grids_of(&session, key);
+    let total: usize = pieces.iter().map(|(_, grids)| grids.len()).sum();
+    assert_eq!(merged.len(), total);
+    assert!(
+        merged
+            .iter()
+            .all(|grid| grid.code.starts_with("360102001001"))
+    );
+    assert!(
+        merged
+            .iter()
+            .all(|grid| grid.code.len() == "360102001001".len() + 3)
+    );
+    assert_eq!(households_in_grids(&session), 1280);
+    session.undo().expect("undoes the merge");
+    session.undo().expect("undoes the split");
+    assert_eq!(session.plan().len(), 1);
+    assert_eq!(grids_of(&session, key), before);
+}

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, MultiPolygon, Polygon, Rect};
 
 use crate::edit::EditError;
 use crate::edit::command::Command;
@@ -23,6 +23,8 @@ use crate::plan::CommunityProperties;
 use crate::plan::{Community, Plan};
 use crate::rules::RuleResults;
 use crate::violation::ViolationKey;
+
+mod reshape;
 
 type Result<T> = std::result::Result<T, EditError>;
 
@@ -282,14 +284,6 @@ impl EditTarget<'_> {
         keys
     }
 
-    /// An id not yet used, from `base`: `base-2`, `base-3`, …
-    fn fresh_id(&self, base: &str, taken_too: &[String]) -> String {
-        (2..)
-            .map(|number| format!("{base}-{number}"))
-            .find(|id| !taken_too.contains(id) && self.plan.key_of(id).is_none())
-            .unwrap_or_else(|| base.to_owned())
-    }
-
     /// Gives `area` to community `to`, taking it from every other community that has part of it.
     fn give_area(
         &self,
@@ -441,69 +435,6 @@ impl EditTarget<'_> {
                 .map(|(_, name)| name.clone());
         }
         community.properties.district = self.plan.district_of(community);
-    }
-
-    /// The first community takes the union of all; the others go.
-    fn merge(
-        &self,
-        keys: &[CommunityKey],
-        allow_several_parts: bool,
-        locks: Locks,
-    ) -> Result<Vec<Command>> {
-        self.check_unlocked(keys, locks)?;
-        self.check_each_once(keys)?;
-        let boundaries: Vec<&MultiPolygon<f64>> = keys
-            .iter()
-            .map(|&key| self.boundary_of(key))
-            .collect::<Result<_>>()?;
-        let merged = ops::merge(&boundaries, allow_several_parts).map_err(edit_error)?;
-        let mut primitives = vec![Command::ReplaceBoundary {
-            key: keys[0],
-            boundary: merged,
-        }];
-        primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
-        Ok(primitives)
-    }
-
-    /// The largest piece keeps the community; each other piece becomes a new one (`ID-2`, …,
-    /// "name (2)", …) with the same attributes, unlocked.
-    fn split(
-        &self,
-        key: CommunityKey,
-        line: &LineString<f64>,
-        locks: Locks,
-    ) -> Result<Vec<Command>> {
-        self.check_unlocked(&[key], locks)?;
-        let community = self.plan.community(key).ok_or_else(|| missing(key))?;
-        let pieces = ops::split(&community.boundary, line).map_err(edit_error)?;
-        let mut primitives = vec![Command::ReplaceBoundary {
-            key,
-            boundary: MultiPolygon::new(vec![pieces[0].clone()]),
-        }];
-        let mut new_ids: Vec<String> = Vec::new();
-        for (number, piece) in pieces.into_iter().enumerate().skip(1) {
-            let id = self.fresh_id(&community.id, &new_ids);
-            new_ids.push(id.clone());
-            let part = Community {
-                id,
-                properties: CommunityProperties {
-                    name: format!("{} ({})", community.properties.name, number + 1),
-                    locked: false,
-                    // The grids stay with the community split; the rules say where they no
-                    // longer fit, and the parts have none until drawn.
-                    grids: Vec::new(),
-                    ..community.properties.clone()
-                },
-                boundary: MultiPolygon::new(vec![piece]),
-                other_properties: community.other_properties.clone(),
-            };
-            let slot = CommunityKey((self.plan.slot_count() + number - 1) as u32);
-            primitives.push(Command::Insert {
-                key: slot,
-                community: Box::new(part),
-            });
-        }
-        Ok(primitives)
     }
 
     /// The street blocks go to `to`, taken from whoever had them.

@@ -5,11 +5,11 @@
 
 use geo::{BoundingRect, Contains, Intersects, LineString, MultiPolygon};
 
-use super::coded;
 use crate::edit::Command;
 use crate::geometry::overlay;
 use crate::ids::CommunityKey;
 use crate::lang::Language;
+use crate::ops::grid_order::numbered_in_reading_order;
 use crate::ops::{self, OpError, validity};
 use crate::plan::{Community, Grid};
 use crate::session::Session;
@@ -107,7 +107,11 @@ fn renumbered(
     community: &Community,
     boundaries: Vec<MultiPolygon<f64>>,
 ) -> Command {
-    setting(key, community, coded(&community.id, boundaries).0)
+    setting(
+        key,
+        community,
+        numbered_in_reading_order(&community.id, boundaries).0,
+    )
 }
 
 /// `community`'s grids with those of `codes` merged into one, every grid then renumbered in

@@ -3,15 +3,17 @@
 //! blocks and snapping. Nothing here changes a plan; the edit commands do, with what these return.
 
 pub mod blocks;
+pub mod grid_order;
 pub mod snap;
 pub mod validity;
 pub mod vertex;
 
-use geo::{Area, LineString, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, Intersects, LineString, MultiPolygon, Polygon};
 
 use crate::geometry::overlay;
 use crate::geometry::problem::BoundaryProblem;
 use crate::lang::Language;
+use crate::plan::Grid;
 
 /// Why a geometric operation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -104,6 +106,42 @@ pub fn split(
         validity::check_boundary(&MultiPolygon::new(vec![piece.clone()]))?;
     }
     Ok(pieces)
+}
+
+/// A split community's management grids shared out among its pieces: each piece gets every
+/// grid's part inside it (slivers dropped), numbered in reading order after the piece's id
+/// (`ids`, one per piece).
+pub fn grids_in_pieces(grids: &[Grid], pieces: &[Polygon<f64>], ids: &[String]) -> Vec<Vec<Grid>> {
+    pieces
+        .iter()
+        .zip(ids)
+        .map(|(piece, id)| {
+            let piece = MultiPolygon::new(vec![piece.clone()]);
+            let extent = piece.bounding_rect();
+            let parts: Vec<MultiPolygon<f64>> = grids
+                .iter()
+                .filter(|grid| {
+                    let overlapping = grid.boundary.bounding_rect().zip(extent);
+                    overlapping.is_some_and(|(first, second)| first.intersects(&second))
+                })
+                .map(|grid| {
+                    validity::without_slivers(overlay::intersection(&grid.boundary, &piece))
+                })
+                .filter(|boundary| !boundary.0.is_empty())
+                .collect();
+            grid_order::numbered_in_reading_order(id, parts).0
+        })
+        .collect()
+}
+
+/// The grids of merged communities as the survivor's: all of them, numbered in reading order
+/// after the survivor's id `id`.
+pub fn grids_merged(grids: &[&[Grid]], id: &str) -> Vec<Grid> {
+    let boundaries = grids
+        .iter()
+        .flat_map(|grids| grids.iter().map(|grid| grid.boundary.clone()))
+        .collect();
+    grid_order::numbered_in_reading_order(id, boundaries).0
 }
 
 /// A new boundary with every existing neighbour cut out of it, so drawing beside a neighbour
