@@ -1585,3 +1585,124 @@ fn grids_on_the_demo_are_saved_with_the_plan_and_listed_by_check_with_their_code
     ]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+/// Each grid's code and households, as `shequ check --format json` lists them.
+fn grid_households(plan: &Path) -> Vec<(String, u64)> {
+    check_json(plan)["grids"]
+        .as_array()
+        .expect("grids")
+        .iter()
+        .map(|grid| {
+            (
+                grid["code"].as_str().expect("code").to_owned(),
+                grid["households"].as_u64().expect("households"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn edit_splits_merges_and_brushes_blocks_into_grids_by_their_codes() {
+    let (_folder, plan) = demo_copy();
+    let plan_text = plan.to_str().expect("utf-8");
+    let output = shequ(&[
+        "grids",
+        plan_text,
+        "--community",
+        "SQ0002",
+        "--out",
+        plan_text,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let drawn = grid_households(&plan);
+    let total: u64 = drawn.iter().map(|(_, households)| households).sum();
+    // A line across the community's middle crosses one of its grids from side to side.
+    let (west, south, east, north) = bounds_of(&plan, "SQ0002");
+    let middle = (south + north) / 2.0;
+    let line = format!(
+        "{} {middle}, {} {middle}",
+        west - 0.0001,
+        west + (east - west) / 3.0
+    );
+    let document: Value =
+        serde_json::from_slice(&std::fs::read(&plan).expect("read")).expect("JSON");
+    let grid_under = document["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|feature| feature["properties"]["id"] == "SQ0002")
+        .and_then(|feature| feature["properties"]["grids"].as_array())
+        .expect("grids in the plan file")
+        .iter()
+        .find(|grid| {
+            let ring = grid["boundary"]["coordinates"][0].as_array().expect("ring");
+            let latitudes: Vec<f64> = ring
+                .iter()
+                .map(|position| position[1].as_f64().expect("latitude"))
+                .collect();
+            let longitudes: Vec<f64> = ring
+                .iter()
+                .map(|position| position[0].as_f64().expect("longitude"))
+                .collect();
+            let lowest = latitudes.iter().copied().fold(f64::MAX, f64::min);
+            let highest = latitudes.iter().copied().fold(f64::MIN, f64::max);
+            let westmost = longitudes.iter().copied().fold(f64::MAX, f64::min);
+            lowest < middle && middle < highest && (westmost - west).abs() < 1e-5
+        })
+        .and_then(|grid| grid["code"].as_str())
+        .expect("the grid on the community's west edge at its middle")
+        .to_owned();
+    let output = shequ(&[
+        "edit",
+        plan_text,
+        "--split-grid",
+        &grid_under,
+        "--line",
+        &line,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("renumbered"),
+        "{}",
+        text(&output.stdout)
+    );
+    let split = grid_households(&plan);
+    assert_eq!(split.len(), drawn.len() + 1);
+    assert_eq!(
+        split.iter().map(|(_, households)| households).sum::<u64>(),
+        total
+    );
+    // Two touching grids (the first two of the northern row) merge back.
+    let output = shequ(&["edit", plan_text, "--merge-grids", "SQ0002001,SQ0002002"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(grid_households(&plan).len(), split.len() - 1);
+    // A street block brushed into a grid: its households move between grids, none are lost.
+    let point = format!("{},{}", (west + east) / 2.0, middle);
+    let output = shequ(&[
+        "edit",
+        plan_text,
+        "--assign-block",
+        &point,
+        "--to-grid",
+        "SQ0002001",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let brushed = grid_households(&plan);
+    assert_eq!(
+        brushed
+            .iter()
+            .map(|(_, households)| households)
+            .sum::<u64>(),
+        total
+    );
+    // A code the plan has not is refused, naming it, and the plan is left as it was.
+    let before = std::fs::read(&plan).expect("read");
+    let output = shequ(&["edit", plan_text, "--merge-grids", "SQ0002001,XX9999001"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("XX9999001"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&plan).expect("read"), before);
+}

@@ -1,5 +1,6 @@
 //! `shequ edit`: the editor's commands from a script, so a planner's change can be reproduced and
-//! reviewed: merge, split along a line, give a street block to a community. Saved atomically.
+//! reviewed: merge, split along a line, give a street block to a community, and the same on
+//! management grids. Saved atomically.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,15 +11,18 @@ use geo::{Coord, LineString};
 use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::format::grouped;
+use shequ_core::grids;
 use shequ_core::ids::CommunityKey;
 use shequ_core::lang::Language;
 
 use super::layers::EXIT_CLEAN;
 
-/// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT --to ID |
-/// --place-office ID --at LON,LAT | --place-service ID --at LON,LAT) [--out PLAN2]`.
+/// `shequ edit PLAN (--merge A,B | --split ID --line "…" | --assign-block LON,LAT (--to ID |
+/// --to-grid CODE) | --merge-grids A,B | --split-grid CODE --line "…" | --place-office ID --at
+/// LON,LAT | --place-service ID --at LON,LAT) [--out PLAN2]`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("operation").required(true).multiple(false).args(["merge", "split", "assign_block", "place_office", "place_service"]))]
+#[command(group = clap::ArgGroup::new("operation").required(true).multiple(false).args(["merge", "split", "assign_block", "merge_grids", "split_grid", "place_office", "place_service"]))]
+#[command(group = clap::ArgGroup::new("receiver").multiple(false).args(["to", "to_grid"]))]
 pub struct EditArguments {
     /// The plan file 方案.
     #[arg(value_name = "PLAN")]
@@ -32,15 +36,28 @@ pub struct EditArguments {
     /// Split 拆分 this community along --line; the larger part keeps the id.
     #[arg(long, value_name = "ID", requires = "line")]
     pub split: Option<String>,
-    /// The split line as "LON LAT, LON LAT, …" (WGS 84), crossing the community.
+    /// The split line as "LON LAT, LON LAT, …" (WGS 84), crossing the community or grid.
     #[arg(long, value_name = "\"LON LAT, …\"")]
     pub line: Option<String>,
-    /// Give the street block 街区 containing this point ("LON,LAT") to the community --to.
-    #[arg(long, value_name = "LON,LAT", requires = "to")]
+    /// Give the street block 街区 containing this point ("LON,LAT") to the community --to, or
+    /// (its part inside the grid's community) to the grid --to-grid.
+    #[arg(long, value_name = "LON,LAT", requires = "receiver")]
     pub assign_block: Option<String>,
     /// The community receiving the block.
     #[arg(long, value_name = "ID")]
     pub to: Option<String>,
+    /// The management grid 网格 receiving the block, by code; taken from the community's other
+    /// grids.
+    #[arg(long, value_name = "CODE")]
+    pub to_grid: Option<String>,
+    /// Merge these touching management grids 合并网格 of one community (codes, comma-separated);
+    /// its grids are then renumbered.
+    #[arg(long, value_delimiter = ',', value_name = "CODE,CODE")]
+    pub merge_grids: Option<Vec<String>>,
+    /// Split 拆分 this management grid along --line; a building the line crosses stays whole on
+    /// the side of its representative point; the grids are then renumbered.
+    #[arg(long, value_name = "CODE", requires = "line")]
+    pub split_grid: Option<String>,
     /// Place (or move) this community's residents' committee office 居委会办公点 at --at; walking
     /// distances are measured from it.
     #[arg(long, value_name = "ID", requires = "at")]
@@ -65,6 +82,42 @@ fn community(session: &Session, id: &str) -> anyhow::Result<CommunityKey> {
         .plan()
         .key_of(id.trim())
         .with_context(|| format!("there is no community with id `{}` in the plan", id.trim()))
+}
+
+/// The community whose grids include the grid `code`.
+fn grid_owner(session: &Session, code: &str) -> anyhow::Result<CommunityKey> {
+    let code = code.trim();
+    session
+        .plan()
+        .communities()
+        .find(|(_, community)| community.properties.grids.iter().any(|grid| grid.code == code))
+        .map(|(key, _)| key)
+        .with_context(|| {
+            format!(
+                "there is no management grid with code `{code}` in the plan; `shequ check --format json` lists them under `grids`"
+            )
+        })
+}
+
+/// The line of `--line`, in metres.
+fn line_of(session: &Session, line: &str) -> anyhow::Result<LineString<f64>> {
+    let points = line
+        .split(',')
+        .map(|pair| parse_pair(pair, ' ').map(|point| metres(session, point)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if points.len() < 2 {
+        bail!("--line needs at least two positions");
+    }
+    Ok(LineString::new(points))
+}
+
+/// The street block containing `--assign-block`'s point.
+fn block_at(session: &mut Session, point: &str) -> anyhow::Result<usize> {
+    let at = metres(session, parse_pair(point, ',')?);
+    session
+        .blocks()
+        .at(at)
+        .with_context(|| format!("no street block contains {point}; give a point between streets"))
 }
 
 fn parse_pair(text: &str, separator: char) -> anyhow::Result<(f64, f64)> {
@@ -96,6 +149,15 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     let mut session = Session::open(&arguments.plan)?;
     let saved_with = session.scenario_name().to_owned();
     super::scenario::choose_scenario(&mut session, arguments.scenario.as_deref())?;
+    // The community of the grid a grid edit names.
+    let grid_code = (arguments.to_grid.as_ref())
+        .filter(|_| arguments.assign_block.is_some())
+        .or(arguments.split_grid.as_ref())
+        .or(arguments.merge_grids.iter().flatten().next())
+        .map(|code| code.trim());
+    let grid_community = grid_code
+        .map(|code| grid_owner(&session, code))
+        .transpose()?;
     let command = if let Some(ids) = &arguments.merge {
         let keys = ids
             .iter()
@@ -106,28 +168,28 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
             allow_several_parts: arguments.allow_several_parts,
         }
     } else if let (Some(id), Some(line)) = (&arguments.split, &arguments.line) {
-        let key = community(&session, id)?;
-        let points = line
-            .split(',')
-            .map(|pair| parse_pair(pair, ' ').map(|point| metres(&session, point)))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        if points.len() < 2 {
-            bail!("--line needs at least two positions");
-        }
         Command::Split {
-            key,
-            line: LineString::new(points),
+            key: community(&session, id)?,
+            line: line_of(&session, line)?,
         }
     } else if let (Some(point), Some(to)) = (&arguments.assign_block, &arguments.to) {
         let key = community(&session, to)?;
-        let at = metres(&session, parse_pair(point, ',')?);
-        let block = session.blocks().at(at).with_context(|| {
-            format!("no street block contains {point}; give a point between streets")
-        })?;
         Command::AssignBlocks {
-            blocks: vec![block],
+            blocks: vec![block_at(&mut session, point)?],
             to: key,
         }
+    } else if let (Some(point), Some(code), Some(key)) =
+        (&arguments.assign_block, &arguments.to_grid, grid_community)
+    {
+        let block = block_at(&mut session, point)?;
+        grids::give_blocks_to_grid(&session, key, code.trim(), &[block])?
+    } else if let (Some(codes), Some(key)) = (&arguments.merge_grids, grid_community) {
+        let codes: Vec<String> = codes.iter().map(|code| code.trim().to_owned()).collect();
+        grids::merge_grids(&session, key, &codes)?
+    } else if let (Some(code), Some(line), Some(key)) =
+        (&arguments.split_grid, &arguments.line, grid_community)
+    {
+        grids::split_grid(&session, key, code.trim(), &line_of(&session, line)?)?
     } else if let (Some(id), Some(at)) = (
         arguments
             .place_office
@@ -154,7 +216,7 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         }
     } else {
         bail!(
-            "give one of --merge, --split with --line, --assign-block with --to, or --place-office/--place-service with --at"
+            "give one of --merge, --split with --line, --assign-block with --to or --to-grid, --merge-grids, --split-grid with --line, or --place-office/--place-service with --at"
         );
     };
     let step = command.step();
@@ -163,9 +225,19 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
         step.describe(Language::Chinese),
         step.describe(Language::English)
     );
+    let grids_before = grid_community.map(|key| grid_count(&session, key));
     let effects = session.execute(command)?;
     // The change as the log records it: each community touched, households before and after.
     let entry = session.log().last().cloned();
+    let mut grid_lines = grid_community.map_or_else(Vec::new, |key| grid_lines(&session, key));
+    if let (Some(key), Some(before)) = (grid_community, grids_before)
+        && grid_count(&session, key) != before
+    {
+        grid_lines.push(format!(
+            "  {before} grids became {}: all renumbered in reading order 已按阅读顺序重新编号",
+            grid_count(&session, key)
+        ));
+    }
     super::scenario::choose_scenario(&mut session, Some(&saved_with))?;
     let out = arguments.out.as_ref().unwrap_or(&arguments.plan);
     session.save_as(out)?;
@@ -184,5 +256,42 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
             households(community.households_after)
         );
     }
+    for line in grid_lines {
+        println!("{line}");
+    }
     Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+/// How many grids the community has.
+fn grid_count(session: &Session, key: CommunityKey) -> usize {
+    session
+        .plan()
+        .community(key)
+        .map_or(0, |community| community.properties.grids.len())
+}
+
+/// After a grid edit, a line for each grid of the community edited: its code, households and
+/// whether that is within the profile's range.
+fn grid_lines(session: &Session, key: CommunityKey) -> Vec<String> {
+    let settings = &session.profile().grids;
+    let range = settings.minimum_households..=settings.maximum_households;
+    let Some(counted) = session.rules().grids_of(key) else {
+        return Vec::new();
+    };
+    counted
+        .grids
+        .iter()
+        .map(|grid| {
+            let mark = if range.contains(&grid.households) {
+                ""
+            } else {
+                "  (out of range 超出范围)"
+            };
+            format!(
+                "  {}: {} households 户{mark}",
+                grid.code,
+                grouped(grid.households)
+            )
+        })
+        .collect()
 }
