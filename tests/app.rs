@@ -2107,7 +2107,7 @@ fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_
     assert_eq!(undo_depth(&harness), 2, "drawing, then the split");
     harness.get_by_label("选择").click();
     harness.run();
-    assert_edit_menu_undoes(&mut harness, "修改属性");
+    assert_edit_menu_undoes(&mut harness, "修改网格");
     harness.state_mut().apply(Intent::Undo);
     harness.run();
     assert_eq!(grids(&harness), before);

@@ -19,7 +19,6 @@ use crate::io::print_layout::PrintLayout;
 use crate::layers::Building;
 use crate::ops::blocks::Blocks;
 use crate::ops::{self, OpError, validity, vertex};
-use crate::plan::CommunityProperties;
 use crate::plan::{Community, Plan};
 use crate::rules::RuleResults;
 use crate::violation::ViolationKey;
@@ -187,6 +186,11 @@ impl EditTarget<'_> {
                     touched(key),
                 ))
             }
+            Command::SetGrids { key, grids } => {
+                let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
+                let old = std::mem::replace(&mut community.properties.grids, grids);
+                Ok((Command::SetGrids { key, grids: old }, touched(key)))
+            }
             Command::SetExceptions { exceptions } => {
                 let old = std::mem::replace(self.exceptions, exceptions);
                 Ok((
@@ -337,17 +341,9 @@ impl EditTarget<'_> {
             .into_iter()
             .map(|(key, boundary)| Command::ReplaceBoundary { key, boundary })
             .collect();
-        for (key, grids) in changed.grids {
-            let community = self.plan.community(key).ok_or_else(|| missing(key))?;
-            let properties = CommunityProperties {
-                grids,
-                ..community.properties.clone()
-            };
-            primitives.push(Command::SetProperties {
-                key,
-                properties: Box::new(properties),
-            });
-        }
+        primitives.extend(
+            (changed.grids.into_iter()).map(|(key, grids)| Command::SetGrids { key, grids }),
+        );
         Ok(primitives)
     }
 

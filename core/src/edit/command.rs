@@ -8,7 +8,7 @@ use geo::{Coord, LineString};
 use crate::exception::AcceptedException;
 use crate::ids::CommunityKey;
 use crate::lang::Language;
-use crate::plan::{Community, CommunityProperties};
+use crate::plan::{Community, CommunityProperties, Grid};
 use crate::violation::ViolationKey;
 
 /// A change to a plan.
@@ -39,6 +39,13 @@ pub enum Command {
         key: CommunityKey,
         /// Its new attributes.
         properties: Box<CommunityProperties>,
+    },
+    /// Primitive: replace a community's management grids.
+    SetGrids {
+        /// Which community.
+        key: CommunityKey,
+        /// Its new grids, in code order.
+        grids: Vec<Grid>,
     },
     /// Primitive: replace the accepted exceptions.
     SetExceptions {
@@ -159,6 +166,8 @@ pub enum Step {
     AssignBuildings,
     /// A community's attributes changed.
     EditProperties,
+    /// A community's management grids drawn or edited.
+    Grids,
     /// A violation accepted.
     Accept,
     /// An exception withdrawn.
@@ -187,6 +196,7 @@ impl Step {
             Step::AssignBlocks => ("分配街区", "assign blocks"),
             Step::AssignBuildings => ("分配建筑", "assign buildings"),
             Step::EditProperties => ("修改属性", "edit attributes"),
+            Step::Grids => ("修改网格", "edit grids"),
             Step::Accept => ("接受例外", "accept exception"),
             Step::Revoke => ("撤回例外", "revoke exception"),
             Step::ReplaceBoundary => ("修改边界", "change boundary"),
@@ -206,6 +216,7 @@ impl Command {
             Command::Insert { .. } | Command::Create { .. } => Step::Create,
             Command::Remove { .. } | Command::Delete { .. } => Step::Delete,
             Command::SetProperties { .. } => Step::EditProperties,
+            Command::SetGrids { .. } => Step::Grids,
             Command::SetExceptions { .. } => Step::Edit,
             Command::SetBasemaps { .. } => Step::Basemaps,
             Command::SetPrintLayout { .. } => Step::PrintLayout,

@@ -91,27 +91,14 @@ fn position_of(community: &Community, code: &str) -> Result<usize, GridEditError
         .ok_or_else(|| GridEditError::NoSuchGrid(code.to_owned()))
 }
 
-/// The command setting `community`'s grids to `grids`.
-fn setting(key: CommunityKey, community: &Community, grids: Vec<Grid>) -> Command {
-    let mut properties = community.properties.clone();
-    properties.grids = grids;
-    Command::SetProperties {
-        key,
-        properties: Box::new(properties),
-    }
-}
-
 /// The command setting `community`'s grids to these boundaries, all renumbered in reading order.
 fn renumbered(
     key: CommunityKey,
     community: &Community,
     boundaries: Vec<MultiPolygon<f64>>,
 ) -> Command {
-    setting(
-        key,
-        community,
-        numbered_in_reading_order(&community.id, boundaries).0,
-    )
+    let grids = numbered_in_reading_order(&community.id, boundaries).0;
+    Command::SetGrids { key, grids }
 }
 
 /// `community`'s grids with those of `codes` merged into one, every grid then renumbered in
@@ -307,7 +294,10 @@ pub fn give_blocks_to_grid(
         }
     }
     if changed.len() == grids.len() {
-        return Ok(setting(key, community, changed));
+        return Ok(Command::SetGrids {
+            key,
+            grids: changed,
+        });
     }
     let boundaries = changed.into_iter().map(|grid| grid.boundary).collect();
     Ok(renumbered(key, community, boundaries))

@@ -83,12 +83,7 @@ pub fn draw_grids(
         if grids == community.properties.grids {
             continue;
         }
-        let mut properties = community.properties.clone();
-        properties.grids = grids;
-        commands.push(Command::SetProperties {
-            key,
-            properties: Box::new(properties),
-        });
+        commands.push(Command::SetGrids { key, grids });
         report.push(CommunityGrids {
             community: community.id.clone(),
             name: community.properties.name.clone(),

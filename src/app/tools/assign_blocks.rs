@@ -78,8 +78,8 @@ pub(super) fn handle_on_grids(
             state.message = Some(view.strings.grid_blocks_hint.to_owned());
             return;
         }
-        // A stroke is one undo step; the grids' changes are their community's attributes.
-        out.push(Intent::BeginStep(Step::EditProperties));
+        // A stroke is one undo step.
+        out.push(Intent::BeginStep(Step::Grids));
     }
     if response.dragged()
         && let Some((key, code)) = &state.grid_brush

@@ -41,13 +41,9 @@ impl EditTarget<'_> {
                 .iter()
                 .map(|community| community.properties.grids.as_slice())
                 .collect();
-            let properties = CommunityProperties {
-                grids: ops::grids_merged(&grids, &communities[0].id),
-                ..communities[0].properties.clone()
-            };
-            primitives.push(Command::SetProperties {
+            primitives.push(Command::SetGrids {
                 key: keys[0],
-                properties: Box::new(properties),
+                grids: ops::grids_merged(&grids, &communities[0].id),
             });
         }
         primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
@@ -76,13 +72,9 @@ impl EditTarget<'_> {
             boundary: MultiPolygon::new(vec![pieces[0].clone()]),
         }];
         if grids[0] != community.properties.grids {
-            let properties = CommunityProperties {
-                grids: std::mem::take(&mut grids[0]),
-                ..community.properties.clone()
-            };
-            primitives.push(Command::SetProperties {
+            primitives.push(Command::SetGrids {
                 key,
-                properties: Box::new(properties),
+                grids: std::mem::take(&mut grids[0]),
             });
         }
         for (number, piece) in pieces.into_iter().enumerate().skip(1) {
