@@ -2096,6 +2096,16 @@ fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_
     );
     click_at(&mut harness, start);
     click_at(&mut harness, end);
+    // Before Enter, the pieces are previewed with their households against the grids' range.
+    harness.event(Event::PointerMoved(end));
+    harness.run();
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("网格户数范围 150–500 户")
+            .count(),
+        2,
+        "the preview weighs each of the two pieces against the grids' range"
+    );
     harness.key_press(egui::Key::Enter);
     harness.run();
     let after = grids(&harness);

@@ -7,6 +7,7 @@ use geo::{BoundingRect, Contains, Intersects, LineString, MultiPolygon};
 
 use crate::edit::Command;
 use crate::geometry::overlay;
+use crate::grid_figures::{GridFigures, grids_of_community};
 use crate::ids::CommunityKey;
 use crate::lang::Language;
 use crate::ops::grid_order::numbered_in_reading_order;
@@ -140,8 +141,48 @@ pub fn split_grid(
     line: &LineString<f64>,
 ) -> Result<Command, GridEditError> {
     let community = community_of(session, key, code)?;
-    let grids = &community.properties.grids;
-    let grid = &grids[position_of(community, code)?];
+    let pieces = split_pieces(session, key, code, line)?;
+    let boundaries: Vec<MultiPolygon<f64>> = (community.properties.grids.iter())
+        .filter(|other| other.code != code)
+        .map(|other| other.boundary.clone())
+        .chain(pieces)
+        .collect();
+    Ok(renumbered(key, community, boundaries))
+}
+
+/// What splitting grid `code` along `line` would give, shown while the line is drawn: each
+/// piece's boundary with its figures (the piece's code is not yet known: the grids are
+/// renumbered when the split is made). `Err` says why the split would be refused.
+pub fn split_grid_preview(
+    session: &Session,
+    key: CommunityKey,
+    code: &str,
+    line: &LineString<f64>,
+) -> Result<Vec<(MultiPolygon<f64>, GridFigures)>, GridEditError> {
+    let community = community_of(session, key, code)?;
+    let pieces = split_pieces(session, key, code, line)?;
+    let mut drafted = community.clone();
+    drafted.properties.grids = (pieces.iter())
+        .map(|boundary| Grid {
+            code: code.to_owned(),
+            boundary: boundary.clone(),
+        })
+        .collect();
+    let members = &session.tallies().of(key).members;
+    let counted = grids_of_community(&drafted, members, &session.layers().buildings);
+    Ok(pieces.into_iter().zip(counted.grids).collect())
+}
+
+/// The pieces of grid `code` cut along `line`, every building kept whole, each a valid
+/// boundary; refused when the line does not cut the grid in two.
+fn split_pieces(
+    session: &Session,
+    key: CommunityKey,
+    code: &str,
+    line: &LineString<f64>,
+) -> Result<Vec<MultiPolygon<f64>>, GridEditError> {
+    let community = community_of(session, key, code)?;
+    let grid = &community.properties.grids[position_of(community, code)?];
     let pieces = ops::split(&grid.boundary, &reaching_past(line)).map_err(|error| match error {
         OpError::DoesNotCross => GridEditError::DoesNotCross(code.to_owned()),
         error => GridEditError::Geometry {
@@ -163,13 +204,7 @@ pub fn split_grid(
             error,
         })?;
     }
-    let boundaries: Vec<MultiPolygon<f64>> = grids
-        .iter()
-        .filter(|other| other.code != code)
-        .map(|other| other.boundary.clone())
-        .chain(pieces)
-        .collect();
-    Ok(renumbered(key, community, boundaries))
+    Ok(pieces)
 }
 
 /// A split line's ends snap to streets and community edges, which grid edges follow only to

@@ -9,7 +9,7 @@ mod edit;
 
 pub use crate::ops::grid_order::codes_in_reading_order;
 use crate::ops::grid_order::numbered_in_reading_order;
-pub use edit::{GridEditError, give_blocks_to_grid, merge_grids, split_grid};
+pub use edit::{GridEditError, give_blocks_to_grid, merge_grids, split_grid, split_grid_preview};
 
 use geo::MultiPolygon;
 use serde::Serialize;

@@ -293,6 +293,8 @@ pub static CHINESE: Strings = Strings {
     grid_split_hint: "画一条穿过网格的线, 回车完成 (被穿过的楼栋整栋留在一侧), Esc 取消",
     grid_vertices_hint: "拖动网格或社区顶点 (共享顶点一起移动), 双击边插入顶点, Delete 删除顶点",
     grid_split_no_grid: "拆分线第一段的中点不在任何网格内",
+    grid_within_range: "在网格户数范围 {minimum}–{maximum} 户之内",
+    grid_outside_range: "不在网格户数范围 {minimum}–{maximum} 户之间",
     partition_title: "自动划分",
     partition_hint: "把所选街道的地缘型社区沿街巷重新划分为户数在范围内的连片社区，不切割楼栋与小区；单位型、单元型及锁定的社区保持不变。",
     partition_ground: "范围",

@@ -293,6 +293,8 @@ pub static ENGLISH: Strings = Strings {
     grid_split_hint: "Draw a line across a grid, Enter splits it (a building it crosses stays whole on one side), Esc cancels",
     grid_vertices_hint: "Drag a grid or community vertex (shared ones move together), double-click an edge to insert one, Delete removes one",
     grid_split_no_grid: "The middle of the split line's first segment is in no grid",
+    grid_within_range: "within the grids' {minimum}–{maximum} households",
+    grid_outside_range: "outside the grids' {minimum}–{maximum} households",
     partition_title: "Automatic partition",
     partition_hint: "Redraws the geographic communities of the chosen ground as contiguous communities within the band, bounded by streets, no building or estate cut; work-unit, estate and locked communities stay as they are.",
     partition_ground: "Ground",

@@ -311,6 +311,10 @@ pub struct Strings {
     pub grid_vertices_hint: &'static str,
     /// The split tool on grids: no grid under the line.
     pub grid_split_no_grid: &'static str,
+    /// A grid the split would make within the grids' range ({minimum}, {maximum}).
+    pub grid_within_range: &'static str,
+    /// A grid the split would make outside the grids' range ({minimum}, {maximum}).
+    pub grid_outside_range: &'static str,
     pub partition_title: &'static str,
     pub partition_hint: &'static str,
     pub partition_ground: &'static str,

@@ -120,8 +120,7 @@ fn show_preview(
     response: &egui::Response,
 ) {
     let (drafting, points) = match &state.tool {
-        // The preview weighs community splits; a grid's split shows its figures once made.
-        Tool::Split(_) if state.edit_grids => return,
+        Tool::Split(points) if state.edit_grids => (preview::Drafting::GridSplit, points),
         Tool::Split(points) => (preview::Drafting::Split, points),
         Tool::Draw(points) => (preview::Drafting::Draw, points),
         _ => return,

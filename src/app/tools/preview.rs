@@ -1,12 +1,13 @@
 //! What a split or a drawing would give, shown while it is made: before Enter, each piece is
-//! tinted by where its households stand in its band, numbered on the map, and its figures are
-//! listed beside the pointer — or why the edit would be refused.
+//! tinted by where its households stand in its band (a grid's: in the grids' range), numbered on
+//! the map, and its figures are listed beside the pointer — or why the edit would be refused.
 
 use std::sync::Arc;
 
 use eframe::egui::{self, Color32, Pos2, RichText, Shape, Stroke};
-use geo::{Coord, InteriorPoint, LineString, TriangulateEarcut};
+use geo::{Coord, InteriorPoint, LineString, MultiPolygon, TriangulateEarcut};
 use shequ_core::format::grouped;
+use shequ_core::grids::{GridEditError, split_grid_preview};
 use shequ_core::ops::OpError;
 use shequ_core::session::PiecePreview;
 
@@ -14,11 +15,28 @@ use crate::app::context::ViewCtx;
 use crate::app::map::MapView;
 use crate::theme;
 
+/// A community or grid the edit would make, as the preview shows it.
+#[derive(Debug, Clone)]
+pub struct ShownPiece {
+    /// Its boundary, metres.
+    pub boundary: MultiPolygon<f64>,
+    /// Its households.
+    pub households: u64,
+    /// Its residents.
+    pub residents: u64,
+    /// Its buildings.
+    pub buildings: u32,
+    /// Where its households stand, in words.
+    pub verdict: String,
+    /// Its tint: clean, or the colour of the verdict's severity.
+    pub tint: theme::Rgba,
+}
+
 /// What the edit under way would give.
 #[derive(Debug, Clone)]
 pub enum EditPreview {
-    /// The communities it would make, in the order the edit makes them.
-    Pieces(Vec<PiecePreview>),
+    /// The communities or grids it would make, in the order the edit makes them.
+    Pieces(Vec<ShownPiece>),
     /// Why it would be refused, and whether that is only for now: a split line that does not
     /// cross the community yet is a line still being drawn.
     Refused {
@@ -36,6 +54,8 @@ pub enum Drafting {
     Split,
     /// A new community's outline.
     Draw,
+    /// A line splitting a management grid.
+    GridSplit,
 }
 
 /// The community a split line cuts: the first selected, or the one under the middle of the
@@ -67,7 +87,7 @@ pub fn of_draft(
 ) -> Option<Arc<EditPreview>> {
     let session = view.session?;
     let enough = match drafting {
-        Drafting::Split => 2,
+        Drafting::Split | Drafting::GridSplit => 2,
         Drafting::Draw => 3,
     };
     let mut distinct = points.to_vec();
@@ -77,6 +97,9 @@ pub fn of_draft(
     }
     let target = match drafting {
         Drafting::Split => Some(split_target(view, &distinct)?),
+        Drafting::GridSplit => {
+            MapView::grid_at(session, first_middle(&distinct)?).map(|(key, _)| key)
+        }
         Drafting::Draw => None,
     };
     let stamp = (
@@ -101,31 +124,114 @@ pub fn of_draft(
     {
         return Some(kept.1.clone());
     }
-    let result = match target {
-        Some(key) => session
-            .split_preview(key, &LineString::new(distinct))
-            .map(EditPreview::Pieces),
-        None => {
-            let mut ring = distinct;
-            ring.push(ring[0]);
-            session
-                .draw_preview(LineString::new(ring))
-                .map(|piece| EditPreview::Pieces(vec![piece]))
-        }
-    };
-    let preview = Arc::new(result.unwrap_or_else(|refusal| EditPreview::Refused {
-        why: refusal.describe(view.language),
-        for_now: refusal == OpError::DoesNotCross,
-    }));
+    let preview = Arc::new(match drafting {
+        Drafting::GridSplit => of_grid_split(view, distinct),
+        Drafting::Split | Drafting::Draw => of_community_edit(view, target, distinct),
+    });
     ctx.data_mut(|data| data.insert_temp::<Kept>(id, Arc::new((stamp, preview.clone()))));
     Some(preview)
 }
 
-/// The tint of a piece: its households against its band.
-fn tint(piece: &PiecePreview) -> theme::Rgba {
-    match piece.verdict.severity() {
-        None => theme::CLEAN,
-        Some(severity) => theme::severity_ink(severity),
+/// The middle of the line's first segment, where a split finds what it splits.
+fn first_middle(points: &[Coord<f64>]) -> Option<Coord<f64>> {
+    let [first, second, ..] = points else {
+        return None;
+    };
+    Some(Coord {
+        x: (first.x + second.x) / 2.0,
+        y: (first.y + second.y) / 2.0,
+    })
+}
+
+/// What splitting the community `target` along `points` (or, without one, drawing the
+/// outline `points`) would give.
+fn of_community_edit(
+    view: &ViewCtx,
+    target: Option<shequ_core::ids::CommunityKey>,
+    points: Vec<Coord<f64>>,
+) -> EditPreview {
+    let Some(session) = view.session else {
+        return EditPreview::Pieces(Vec::new());
+    };
+    let result = match target {
+        Some(key) => session.split_preview(key, &LineString::new(points)),
+        None => {
+            let mut ring = points;
+            ring.push(ring[0]);
+            session
+                .draw_preview(LineString::new(ring))
+                .map(|piece| vec![piece])
+        }
+    };
+    let shown = |piece: PiecePreview| ShownPiece {
+        verdict: piece.verdict.describe(view.language),
+        tint: piece
+            .verdict
+            .severity()
+            .map_or(theme::CLEAN, theme::severity_ink),
+        households: piece.tally.households,
+        residents: piece.tally.residents,
+        buildings: piece.tally.buildings,
+        boundary: piece.boundary,
+    };
+    match result {
+        Ok(pieces) => EditPreview::Pieces(pieces.into_iter().map(shown).collect()),
+        Err(refusal) => EditPreview::Refused {
+            why: refusal.describe(view.language),
+            for_now: refusal == OpError::DoesNotCross,
+        },
+    }
+}
+
+/// What splitting the grid under the middle of the line's first segment would give: each
+/// piece against the grids' range of households (a warning outside it, as the rule says).
+fn of_grid_split(view: &ViewCtx, points: Vec<Coord<f64>>) -> EditPreview {
+    let strings = view.strings;
+    let found = view
+        .session
+        .zip(first_middle(&points))
+        .and_then(|(session, middle)| Some((session, MapView::grid_at(session, middle)?)));
+    let Some((session, (key, code))) = found else {
+        return EditPreview::Refused {
+            why: strings.grid_split_no_grid.to_owned(),
+            for_now: true,
+        };
+    };
+    let settings = &session.profile().grids;
+    let range = settings.minimum_households..=settings.maximum_households;
+    let words = |text: &str| {
+        text.replace("{minimum}", &grouped(*range.start()))
+            .replace("{maximum}", &grouped(*range.end()))
+    };
+    match split_grid_preview(session, key, &code, &LineString::new(points)) {
+        Ok(pieces) => EditPreview::Pieces(
+            pieces
+                .into_iter()
+                .map(|(boundary, figures)| {
+                    let within = range.contains(&figures.households);
+                    ShownPiece {
+                        boundary,
+                        households: figures.households,
+                        residents: figures.residents,
+                        buildings: figures.buildings,
+                        verdict: words(if within {
+                            strings.grid_within_range
+                        } else {
+                            strings.grid_outside_range
+                        }),
+                        tint: if within {
+                            theme::CLEAN
+                        } else {
+                            theme::severity_ink(shequ_core::violation::Severity::Warning)
+                        },
+                    }
+                })
+                .collect(),
+        ),
+        Err(refusal) => EditPreview::Refused {
+            for_now: matches!(refusal, GridEditError::DoesNotCross(_)),
+            why: refusal.describe(view.language),
+        },
     }
 }
 
@@ -140,7 +246,7 @@ pub fn paint(preview: &EditPreview, map: &MapView, painter: &egui::Painter) {
         return;
     };
     for (index, piece) in pieces.iter().enumerate() {
-        let fill = tint(piece).with_alpha(70).egui();
+        let fill = piece.tint.with_alpha(70).egui();
         let mut mesh = egui::Mesh::default();
         for polygon in &piece.boundary {
             for triangle in polygon.earcut_triangles_iter() {
@@ -157,7 +263,7 @@ pub fn paint(preview: &EditPreview, map: &MapView, painter: &egui::Painter) {
                 .collect();
             painter.add(Shape::closed_line(
                 outline,
-                Stroke::new(1.5, tint(piece).egui()),
+                Stroke::new(1.5, piece.tint.egui()),
             ));
         }
         painter.add(Shape::mesh(mesh));
@@ -167,7 +273,7 @@ pub fn paint(preview: &EditPreview, map: &MapView, painter: &egui::Painter) {
                 at,
                 11.0,
                 Color32::WHITE,
-                Stroke::new(2.0, tint(piece).egui()),
+                Stroke::new(2.0, piece.tint.egui()),
             );
             painter.text(
                 at,
@@ -208,14 +314,11 @@ pub fn show_figures(
                         let figures = strings
                             .piece_figures
                             .replace("{number}", &number(index).to_string())
-                            .replace("{households}", &grouped(piece.tally.households))
-                            .replace("{residents}", &grouped(piece.tally.residents))
-                            .replace("{buildings}", &grouped(u64::from(piece.tally.buildings)));
+                            .replace("{households}", &grouped(piece.households))
+                            .replace("{residents}", &grouped(piece.residents))
+                            .replace("{buildings}", &grouped(u64::from(piece.buildings)));
                         ui.label(RichText::new(figures).strong());
-                        ui.label(
-                            RichText::new(piece.verdict.describe(view.language))
-                                .color(tint(piece).egui()),
-                        );
+                        ui.label(RichText::new(&piece.verdict).color(piece.tint.egui()));
                     }
                     ui.add(egui::Label::new(RichText::new(strings.preview_hint).weak()).extend());
                 }
