@@ -492,7 +492,8 @@ fn a_grid_split_along_a_line_through_houses_keeps_each_house_whole_and_counted_o
 }
 
 #[test]
-fn moving_a_community_corner_moves_the_grid_corner_on_it_and_an_inner_corner_moves_only_grids() {
+fn moving_a_community_corner_carries_the_grids_along_its_edges_and_an_inner_corner_moves_only_grids()
+ {
     use geo::Coord;
     let (_folder, mut session) = estate_of_houses(false);
     let key = with_grids_drawn(&mut session);
@@ -517,9 +518,13 @@ fn moving_a_community_corner_moves_the_grid_corner_on_it_and_an_inner_corner_mov
         before.iter().any(|grid| has(grid, corner)),
         "a grid has the community's corner"
     );
+    // Inwards, 7 m along each axis: the community's two edges from the corner swing in, and
+    // the grid corners standing on them (where grid boundaries meet the community's edge) must
+    // swing with them or the grids would stick out of the community.
+    let centre = geo::Centroid::centroid(&boundary).expect("a centre");
     let moved = Coord {
-        x: corner.x - 10.0,
-        y: corner.y - 10.0,
+        x: corner.x + 7.0 * (centre.x() - corner.x).signum(),
+        y: corner.y + 7.0 * (centre.y() - corner.y).signum(),
     };
     session
         .execute(Command::MoveVertex {
@@ -534,6 +539,39 @@ fn moving_a_community_corner_moves_the_grid_corner_on_it_and_an_inner_corner_mov
         grid_rule_violations(&session)
     );
     session.undo().expect("undoes");
+    // A corner inserted on the community's edge between the grid corners that divide it,
+    // and dragged inwards: the grids along the edge follow it.
+    let ring = &boundary.0[0].exterior().0;
+    let (start, end) = (ring[0], ring[1]);
+    // A little over a third along: not where a grid corner already stands.
+    let at = start + (end - start) * 0.37;
+    session
+        .execute(Command::InsertVertex { start, end, at })
+        .expect("inserted");
+    let inwards = Coord {
+        x: at.x
+            + 5.0
+                * (centre.x() - at.x).signum()
+                * f64::from(u8::from((start.x - end.x).abs() < 1.0)),
+        y: at.y
+            + 5.0
+                * (centre.y() - at.y).signum()
+                * f64::from(u8::from((start.y - end.y).abs() < 1.0)),
+    };
+    session
+        .execute(Command::MoveVertex {
+            from: at,
+            to: inwards,
+        })
+        .expect("moved");
+    assert!(
+        grid_rule_violations(&session).is_empty(),
+        "{:?}",
+        grid_rule_violations(&session)
+    );
+    session.undo().expect("undoes the move");
+    session.undo().expect("undoes the insertion");
+    assert_eq!(grids_of(&session, key), before);
     // A corner two grids share inside the community: the grids move, the community does not.
     let on_boundary = |point: Coord<f64>| {
         use geo::{Distance, Euclidean};

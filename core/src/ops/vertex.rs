@@ -59,41 +59,111 @@ fn change_rings(
     point: Coord<f64>,
     mut change: impl FnMut(&mut Vec<Coord<f64>>) -> bool,
 ) -> Result<VertexChanges, OpError> {
+    Ok(VertexChanges {
+        boundaries: change_communities(plan, index, point, &mut change),
+        grids: change_grids(plan, |boundary| has_vertex(boundary, point), &mut change)?,
+    })
+}
+
+/// Applies `change` to every ring of every community near `point`, returning the boundaries
+/// that changed.
+fn change_communities(
+    plan: &Plan,
+    index: &CommunityIndex,
+    point: Coord<f64>,
+    change: &mut impl FnMut(&mut Vec<Coord<f64>>) -> bool,
+) -> Vec<(CommunityKey, MultiPolygon<f64>)> {
     let mut keys: Vec<CommunityKey> = index.meeting(around(point, SAME_VERTEX_M)).collect();
     keys.sort();
-    let mut changed = VertexChanges::default();
+    let mut changed = Vec::new();
     for key in keys {
         let Some(community) = plan.community(key) else {
             continue;
         };
         let mut boundary = community.boundary.clone();
-        if change_boundary(&mut boundary, &mut change) {
-            changed.boundaries.push((key, boundary));
+        if change_boundary(&mut boundary, change) {
+            changed.push((key, boundary));
         }
     }
+    changed
+}
+
+/// Applies `change` to every ring of every grid that `touches` picks, returning each changed
+/// community's grids; refused when a changed grid is no longer a valid polygon.
+fn change_grids(
+    plan: &Plan,
+    touches: impl Fn(&MultiPolygon<f64>) -> bool,
+    change: &mut impl FnMut(&mut Vec<Coord<f64>>) -> bool,
+) -> Result<Vec<(CommunityKey, Vec<Grid>)>, OpError> {
+    let mut changed = Vec::new();
     // Every community's grids are looked at, not only those the index finds: a grid dragged
     // beyond its community's extent must still be found where it now is.
     for (key, community) in plan.communities() {
         let grids = &community.properties.grids;
-        if !grids.iter().any(|grid| has_vertex(&grid.boundary, point)) {
+        if !grids.iter().any(|grid| touches(&grid.boundary)) {
             continue;
         }
         let mut grids = grids.clone();
         let mut any = false;
-        for grid in grids
-            .iter_mut()
-            .filter(|grid| has_vertex(&grid.boundary, point))
-        {
-            if change_boundary(&mut grid.boundary, &mut change) {
+        for grid in grids.iter_mut().filter(|grid| touches(&grid.boundary)) {
+            if change_boundary(&mut grid.boundary, change) {
                 validity::check_boundary(&grid.boundary)?;
                 any = true;
             }
         }
         if any {
-            changed.grids.push((key, grids));
+            changed.push((key, grids));
         }
     }
     Ok(changed)
+}
+
+/// A corner standing on an edge closer than this lies on it, m (overlays place the corners
+/// where grid boundaries meet a community's edge within micrometres of it).
+const ON_EDGE_M: f64 = 0.01;
+
+/// Where `point` lies along the segment from `start` to `end`, as a share of its length: `Some`
+/// only strictly between its ends and within [`ON_EDGE_M`] of it.
+fn along(point: Coord<f64>, start: Coord<f64>, end: Coord<f64>) -> Option<f64> {
+    let direction = end - start;
+    let length_squared = direction.x * direction.x + direction.y * direction.y;
+    if length_squared == 0.0 || same(point, start) || same(point, end) {
+        return None;
+    }
+    let offset = point - start;
+    let share = (offset.x * direction.x + offset.y * direction.y) / length_squared;
+    let foot = start + direction * share;
+    let off_the_edge = (point.x - foot.x).hypot(point.y - foot.y);
+    (share > 0.0 && share < 1.0 && off_the_edge <= ON_EDGE_M).then_some(share)
+}
+
+/// The other ends of every community and grid edge that ends at `point`.
+fn far_ends(plan: &Plan, index: &CommunityIndex, point: Coord<f64>) -> Vec<Coord<f64>> {
+    let mut ends = Vec::new();
+    let mut gather = |boundary: &MultiPolygon<f64>| {
+        for polygon in boundary {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for line in ring.lines() {
+                    if same(line.start, point) {
+                        ends.push(line.end);
+                    } else if same(line.end, point) {
+                        ends.push(line.start);
+                    }
+                }
+            }
+        }
+    };
+    for key in index.meeting(around(point, SAME_VERTEX_M)) {
+        if let Some(community) = plan.community(key) {
+            gather(&community.boundary);
+        }
+    }
+    for (_, community) in plan.communities() {
+        for grid in &community.properties.grids {
+            gather(&grid.boundary);
+        }
+    }
+    ends
 }
 
 /// True when one of the boundary's rings has a corner at `point`.
@@ -138,14 +208,16 @@ fn change_closed_ring(
 }
 
 /// New boundaries and grids after moving the vertex at `from` to `to` in every community and
-/// grid that has it.
+/// grid that has it. A grid corner standing on an edge that ends at `from` (where a grid
+/// boundary meets a community's edge, or another grid's) keeps its place along that edge as
+/// the edge swings, so grids stay inside their community and do not open gaps between them.
 pub fn move_vertex(
     plan: &Plan,
     index: &CommunityIndex,
     from: Coord<f64>,
     to: Coord<f64>,
 ) -> Result<VertexChanges, OpError> {
-    let changed = change_rings(plan, index, from, |ring| {
+    let mut moved = |ring: &mut Vec<Coord<f64>>| {
         let mut any = false;
         for coord in ring.iter_mut() {
             if same(*coord, from) {
@@ -154,7 +226,34 @@ pub fn move_vertex(
             }
         }
         any
+    };
+    let boundaries = change_communities(plan, index, from, &mut moved);
+    let ends = far_ends(plan, index, from);
+    let on_an_edge = |coord: Coord<f64>| {
+        (ends.iter()).find_map(|&end| along(coord, from, end).map(|share| (end, share)))
+    };
+    let touches = |boundary: &MultiPolygon<f64>| {
+        has_vertex(boundary, from)
+            || boundary.iter().any(|polygon| {
+                std::iter::once(polygon.exterior())
+                    .chain(polygon.interiors())
+                    .any(|ring| ring.coords().any(|coord| on_an_edge(*coord).is_some()))
+            })
+    };
+    let grids = change_grids(plan, touches, &mut |ring: &mut Vec<Coord<f64>>| {
+        let mut any = false;
+        for coord in ring.iter_mut() {
+            if same(*coord, from) {
+                *coord = to;
+                any = true;
+            } else if let Some((end, share)) = on_an_edge(*coord) {
+                *coord = to + (end - to) * share;
+                any = true;
+            }
+        }
+        any
     })?;
+    let changed = VertexChanges { boundaries, grids };
     if changed.is_empty() {
         return Err(OpError::NoVertexThere);
     }
@@ -162,7 +261,8 @@ pub fn move_vertex(
 }
 
 /// New boundaries and grids after inserting `at` on the edge from `start` to `end`, in every
-/// community and grid that has that edge (either way round).
+/// community that has that edge (either way round) and every grid with an edge through `at`
+/// (its own corners may divide the community's edge).
 pub fn insert_vertex(
     plan: &Plan,
     index: &CommunityIndex,
@@ -170,28 +270,44 @@ pub fn insert_vertex(
     end: Coord<f64>,
     at: Coord<f64>,
 ) -> Result<VertexChanges, OpError> {
-    let changed = change_rings(plan, index, start, |ring| {
-        let count = ring.len();
-        let mut insert_at = None;
-        for position in 0..count {
-            let (a, b) = (ring[position], ring[(position + 1) % count]);
-            if (same(a, start) && same(b, end)) || (same(a, end) && same(b, start)) {
-                insert_at = Some(position + 1);
-                break;
-            }
-        }
-        match insert_at {
-            Some(position) => {
-                ring.insert(position, at);
-                true
-            }
-            None => false,
-        }
-    })?;
+    let boundaries = change_communities(plan, index, start, &mut |ring| {
+        insert_where(ring, at, |a, b| {
+            (same(a, start) && same(b, end)) || (same(a, end) && same(b, start))
+        })
+    });
+    let through = |a: Coord<f64>, b: Coord<f64>| along(at, a, b).is_some();
+    let touches = |boundary: &MultiPolygon<f64>| {
+        boundary.iter().any(|polygon| {
+            std::iter::once(polygon.exterior())
+                .chain(polygon.interiors())
+                .any(|ring| ring.lines().any(|line| through(line.start, line.end)))
+        })
+    };
+    let grids = change_grids(plan, touches, &mut |ring| insert_where(ring, at, through))?;
+    let changed = VertexChanges { boundaries, grids };
     if changed.is_empty() {
         return Err(OpError::NoEdgeThere);
     }
     Ok(changed)
+}
+
+/// Inserts `at` after the first corner whose edge to the next one `is_the_edge` says; true
+/// when it did.
+fn insert_where(
+    ring: &mut Vec<Coord<f64>>,
+    at: Coord<f64>,
+    is_the_edge: impl Fn(Coord<f64>, Coord<f64>) -> bool,
+) -> bool {
+    let count = ring.len();
+    let position =
+        (0..count).find(|&position| is_the_edge(ring[position], ring[(position + 1) % count]));
+    match position {
+        Some(position) => {
+            ring.insert(position + 1, at);
+            true
+        }
+        None => false,
+    }
 }
 
 /// New boundaries and grids after deleting the vertex at `at` from every community and grid
