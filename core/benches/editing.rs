@@ -26,6 +26,45 @@ fn timed_and_undone(session: &mut Session, command: &Command, iterations: u64) -
     total
 }
 
+/// Moves the vertex at `shared` back and forth by a metre: every iteration is one move with its
+/// bookkeeping (tallies, rules); the vertex ends where it began.
+fn vertex_moves(
+    criterion: &mut Criterion,
+    name: &str,
+    session: &mut Session,
+    shared: Coord<f64>,
+    buildings: usize,
+) {
+    let aside = Coord {
+        x: shared.x + 1.0,
+        y: shared.y,
+    };
+    let mut group = criterion.benchmark_group(name);
+    let mut toggle = false;
+    group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+        bencher.iter(|| {
+            let (from, to) = if toggle {
+                (aside, shared)
+            } else {
+                (shared, aside)
+            };
+            toggle = !toggle;
+            session
+                .execute(Command::MoveVertex { from, to })
+                .expect("moves")
+        })
+    });
+    group.finish();
+    if toggle {
+        session
+            .execute(Command::MoveVertex {
+                from: aside,
+                to: shared,
+            })
+            .expect("moves back");
+    }
+}
+
 fn benchmarks(criterion: &mut Criterion) {
     for buildings in common::sizes(&[]) {
         let mut session = Session::open(&common::city(buildings)).expect("opens");
@@ -47,46 +86,19 @@ fn benchmarks(criterion: &mut Criterion) {
             .find(|coord| east_ring.contains(coord))
             .expect("a shared vertex");
 
-        let mut group = criterion.benchmark_group("vertex_move");
-        let mut toggle = false;
-        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
-            bencher.iter(|| {
-                // Back and forth by a metre: every iteration is one move with its bookkeeping.
-                let (from, to) = if toggle {
-                    (
-                        Coord {
-                            x: shared.x + 1.0,
-                            y: shared.y,
-                        },
-                        shared,
-                    )
-                } else {
-                    (
-                        shared,
-                        Coord {
-                            x: shared.x + 1.0,
-                            y: shared.y,
-                        },
-                    )
-                };
-                toggle = !toggle;
-                session
-                    .execute(Command::MoveVertex { from, to })
-                    .expect("moves")
-            })
-        });
-        group.finish();
-        if toggle {
-            session
-                .execute(Command::MoveVertex {
-                    from: Coord {
-                        x: shared.x + 1.0,
-                        y: shared.y,
-                    },
-                    to: shared,
-                })
-                .expect("moves back");
-        }
+        vertex_moves(criterion, "vertex_move", &mut session, shared, buildings);
+        // With every community's grids drawn: the grids along the edges follow each move.
+        let target = session.profile().grids.target_households;
+        let (grids, _) = shequ_core::grids::draw_grids(&session, &[], target);
+        session.execute(grids).expect("the grids are drawn");
+        vertex_moves(
+            criterion,
+            "vertex_move_with_grids",
+            &mut session,
+            shared,
+            buildings,
+        );
+        session.undo().expect("the grids are taken back");
 
         let mut group = criterion.benchmark_group("merge");
         let merge = Command::Merge {

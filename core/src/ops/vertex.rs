@@ -4,7 +4,7 @@
 //! so no gap or overlap opens along the border — between communities, between grids, or
 //! between a community and the grids along its edge.
 
-use geo::{Coord, MultiPolygon};
+use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
 use rstar::AABB;
 
 use crate::ids::CommunityKey;
@@ -61,7 +61,12 @@ fn change_rings(
 ) -> Result<VertexChanges, OpError> {
     Ok(VertexChanges {
         boundaries: change_communities(plan, index, point, &mut change),
-        grids: change_grids(plan, |boundary| has_vertex(boundary, point), &mut change)?,
+        grids: change_grids(
+            plan,
+            extent_of([point], SAME_VERTEX_M),
+            |boundary| has_vertex(boundary, point),
+            &mut change,
+        )?,
     })
 }
 
@@ -92,22 +97,28 @@ fn change_communities(
 /// community's grids; refused when a changed grid is no longer a valid polygon.
 fn change_grids(
     plan: &Plan,
+    within: Rect<f64>,
     touches: impl Fn(&MultiPolygon<f64>) -> bool,
     change: &mut impl FnMut(&mut Vec<Coord<f64>>) -> bool,
 ) -> Result<Vec<(CommunityKey, Vec<Grid>)>, OpError> {
     let mut changed = Vec::new();
     // Every community's grids are looked at, not only those the index finds: a grid dragged
-    // beyond its community's extent must still be found where it now is.
+    // beyond its community's extent must still be found where it now is. Their extents are
+    // looked at first: finding the corners on an edge costs more than finding an extent.
     for (key, community) in plan.communities() {
-        let grids = &community.properties.grids;
-        if !grids.iter().any(|grid| touches(&grid.boundary)) {
+        let picked: Vec<usize> = (community.properties.grids.iter().enumerate())
+            .filter(|(_, grid)| meets(&grid.boundary, within) && touches(&grid.boundary))
+            .map(|(position, _)| position)
+            .collect();
+        if picked.is_empty() {
             continue;
         }
-        let mut grids = grids.clone();
+        let mut grids = community.properties.grids.clone();
         let mut any = false;
-        for grid in grids.iter_mut().filter(|grid| touches(&grid.boundary)) {
-            if change_boundary(&mut grid.boundary, change) {
-                validity::check_boundary(&grid.boundary)?;
+        for position in picked {
+            let boundary = &mut grids[position].boundary;
+            if change_boundary(boundary, change) {
+                validity::check_boundary(boundary)?;
                 any = true;
             }
         }
@@ -116,6 +127,35 @@ fn change_grids(
         }
     }
     Ok(changed)
+}
+
+/// True when the boundary's extent meets `within`.
+fn meets(boundary: &MultiPolygon<f64>, within: Rect<f64>) -> bool {
+    boundary
+        .bounding_rect()
+        .is_some_and(|extent| extent.intersects(&within))
+}
+
+/// The rectangle around `points`, grown by `margin` on every side.
+fn extent_of(points: impl IntoIterator<Item = Coord<f64>>, margin: f64) -> Rect<f64> {
+    let mut points = points.into_iter();
+    let first = points.next().unwrap_or(Coord { x: 0.0, y: 0.0 });
+    let (mut low, mut high) = (first, first);
+    for point in points {
+        low = Coord {
+            x: low.x.min(point.x),
+            y: low.y.min(point.y),
+        };
+        high = Coord {
+            x: high.x.max(point.x),
+            y: high.y.max(point.y),
+        };
+    }
+    let grow = Coord {
+        x: margin,
+        y: margin,
+    };
+    Rect::new(low - grow, high + grow)
 }
 
 /// A corner standing on an edge closer than this lies on it, m (overlays place the corners
@@ -158,9 +198,12 @@ fn far_ends(plan: &Plan, index: &CommunityIndex, point: Coord<f64>) -> Vec<Coord
             gather(&community.boundary);
         }
     }
+    let here = extent_of([point], SAME_VERTEX_M);
     for (_, community) in plan.communities() {
         for grid in &community.properties.grids {
-            gather(&grid.boundary);
+            if meets(&grid.boundary, here) {
+                gather(&grid.boundary);
+            }
         }
     }
     ends
@@ -240,7 +283,8 @@ pub fn move_vertex(
                     .any(|ring| ring.coords().any(|coord| on_an_edge(*coord).is_some()))
             })
     };
-    let grids = change_grids(plan, touches, &mut |ring: &mut Vec<Coord<f64>>| {
+    let swept = extent_of(ends.iter().copied().chain([from]), ON_EDGE_M);
+    let grids = change_grids(plan, swept, touches, &mut |ring: &mut Vec<Coord<f64>>| {
         let mut any = false;
         for coord in ring.iter_mut() {
             if same(*coord, from) {
@@ -283,7 +327,10 @@ pub fn insert_vertex(
                 .any(|ring| ring.lines().any(|line| through(line.start, line.end)))
         })
     };
-    let grids = change_grids(plan, touches, &mut |ring| insert_where(ring, at, through))?;
+    let here = extent_of([at], ON_EDGE_M);
+    let grids = change_grids(plan, here, touches, &mut |ring| {
+        insert_where(ring, at, through)
+    })?;
     let changed = VertexChanges { boundaries, grids };
     if changed.is_empty() {
         return Err(OpError::NoEdgeThere);
