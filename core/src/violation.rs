@@ -102,7 +102,7 @@ pub struct Violation {
     pub message_en: String,
     /// Ids of the communities involved.
     pub communities: Vec<String>,
-    /// Names of the street offices or districts involved.
+    /// Names of the street offices or districts involved, or codes of the management grids.
     pub areas: Vec<String>,
     /// Ids of the buildings involved.
     pub buildings: Vec<String>,

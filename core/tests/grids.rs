@@ -762,3 +762,66 @@ fn a_community_split_gives_each_piece_its_part_of_the_grids_and_a_merge_gives_th
     assert_eq!(session.plan().len(), 1);
     assert_eq!(grids_of(&session, key), before);
 }
+
+#[test]
+fn a_grid_left_too_small_is_offered_a_merge_with_a_touching_grid_and_a_redrawing() {
+    use geo::{BoundingRect, LineString};
+    use shequ_core::fixes::fixes_for;
+    use shequ_core::grids::split_grid;
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let grid = grids_of(&session, key)[0].clone();
+    // A line across the grid 50 m above its southern edge, between two rows of houses: one
+    // row on the south side, below the range.
+    let extent = grid.boundary.bounding_rect().expect("an extent");
+    let y = extent.min().y + 50.0;
+    let line = LineString::from(vec![(extent.min().x - 5.0, y), (extent.max().x + 5.0, y)]);
+    let split = split_grid(&session, key, &grid.code, &line).expect("splits");
+    session.execute(split).expect("applied");
+    let too_small: Vec<_> = session
+        .rules()
+        .iter()
+        .filter(|violation| violation.rule == "grid.households")
+        .cloned()
+        .collect();
+    assert_eq!(too_small.len(), 1, "{too_small:?}");
+    let violation = &too_small[0];
+    assert_eq!(
+        violation.areas.len(),
+        1,
+        "the grid is named: {:?}",
+        violation.areas
+    );
+    let fixes = fixes_for(&session, &violation.key()).expect("fixes");
+    assert!(
+        fixes[0].description_en.starts_with("merge grid"),
+        "{:?}",
+        fixes[0].description_en
+    );
+    assert!(
+        fixes
+            .iter()
+            .any(|fix| fix.description_en.starts_with("draw the grids"))
+    );
+    for fix in &fixes {
+        assert_eq!(fix.outcome.added_errors, 0, "{}", fix.description_en);
+        assert!(
+            fix.outcome.removed.contains(&violation.key()),
+            "{}",
+            fix.description_en
+        );
+    }
+    let depth = session.history().undo_depth();
+    session
+        .execute(fixes[0].command.clone())
+        .expect("the merge applies");
+    assert!(
+        grid_rule_violations(&session).is_empty(),
+        "{:?}",
+        grid_rule_violations(&session)
+    );
+    assert_eq!(households_in_grids(&session), 1280);
+    session.undo().expect("undoes");
+    assert_eq!(session.history().undo_depth(), depth);
+    assert_eq!(grid_rule_violations(&session).len(), 1);
+}

@@ -13,8 +13,9 @@
 //! building wholly to the community holding most of it) and a community across street offices
 //! (kept to the office where most of its households live), and a street office outside its
 //! residents' band (border communities moved between neighbouring offices, or, under the merge
-//! threshold, the office merged into a neighbour). Other rules have no fix yet: they are left to
-//! a planner, and said so.
+//! threshold, the office merged into a neighbour), and a management grid's violations (a grid
+//! with too few households merged with a touching grid, or the community's grids drawn again).
+//! Other rules have no fix yet: they are left to a planner, and said so.
 
 use std::collections::BTreeSet;
 
@@ -30,6 +31,7 @@ use crate::session::Session;
 use crate::violation::{Severity, ViolationKey};
 
 mod coverage;
+mod grid_fixes;
 mod households;
 mod in_turn;
 mod office;
@@ -72,7 +74,8 @@ pub struct FixOutcome {
     /// How many of those it brings are errors.
     pub added_errors: usize,
     /// The boundaries it proposes: each community it touches that is still there after it, by
-    /// id, with its boundary then (metres), to draw before it is applied.
+    /// id, with its boundary then (metres), to draw before it is applied; where the fix changes a
+    /// community's grids, each of its grids by code instead.
     #[serde(skip)]
     pub boundaries: Vec<(String, geo::MultiPolygon<f64>)>,
 }
@@ -158,6 +161,10 @@ pub fn has_fixes(rule: &str) -> bool {
         crate::rules::community_crosses_street_office::RULE,
         crate::rules::street_office_residents::RULE,
         crate::rules::street_office_residents::MERGE_RULE,
+        crate::rules::community_grids::HOUSEHOLDS_RULE,
+        crate::rules::community_grids::OUTSIDE_RULE,
+        crate::rules::community_grids::OVERLAP_RULE,
+        crate::rules::community_grids::GAPS_RULE,
     ]
     .contains(&rule)
 }
@@ -235,6 +242,9 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
                 return Err(NoFix::NotForThisRule);
             };
             street_office::rebalance(session, office)
+        }
+        (rule, Some(community)) if rule.starts_with("grid.") => {
+            grid_fixes::grid_fixes(session, community, &violation.areas)
         }
         _ => return Err(NoFix::NotForThisRule),
     };
@@ -326,13 +336,27 @@ fn with_outcome(session: &Session, mut fix: Fix) -> Result<Fix, EditError> {
         .last()
         .map(|entry| entry.communities.clone())
         .unwrap_or_default();
+    // A community whose grids the fix changes proposes its grids; any other, its boundary.
     let boundaries = communities
         .iter()
         .filter_map(|community| {
-            let key = trial.plan().key_of(&community.id)?;
-            let boundary = trial.plan().community(key)?.boundary.clone();
-            Some((community.id.clone(), boundary))
+            let after = trial
+                .plan()
+                .community(trial.plan().key_of(&community.id)?)?;
+            let before = (session.plan().key_of(&community.id))
+                .and_then(|key| session.plan().community(key));
+            let grids = &after.properties.grids;
+            Some(
+                if before.is_some_and(|before| before.properties.grids != *grids) {
+                    (grids.iter())
+                        .map(|grid| (grid.code.clone(), grid.boundary.clone()))
+                        .collect()
+                } else {
+                    vec![(community.id.clone(), after.boundary.clone())]
+                },
+            )
         })
+        .flatten()
         .collect();
     fix.outcome = FixOutcome {
         communities,

@@ -42,10 +42,12 @@ pub fn check(
     let buildings = &context.layers.buildings;
     let name = &community.properties.name;
     let basis = &settings.basis;
+    // The grids concerned are named among the violation's areas, so that each grid's violation
+    // has a key of its own (to accept it, or fix it, apart from another grid's).
     let mut report = |rule: &'static str,
                       severity: Severity,
-                      zh: String,
-                      en: String,
+                      (zh, en): (String, String),
+                      grid_codes: Vec<String>,
                       buildings: Vec<String>,
                       figures: serde_json::Value,
                       location: Location| {
@@ -57,7 +59,7 @@ pub fn check(
             message_zh: format!("{name}: {zh} ({basis})"),
             message_en: format!("{name}: {en} ({basis})"),
             communities: vec![community.id.clone()],
-            areas: Vec::new(),
+            areas: grid_codes,
             buildings,
             figures,
             location,
@@ -69,20 +71,23 @@ pub fn check(
             report(
                 HOUSEHOLDS_RULE,
                 Severity::Warning,
-                format!(
-                    "网格 {} 有 {} 户, 不在 {}–{} 户之间",
-                    grid.code,
-                    grouped(figure.households),
-                    grouped(minimum),
-                    grouped(maximum)
+                (
+                    format!(
+                        "网格 {} 有 {} 户, 不在 {}–{} 户之间",
+                        grid.code,
+                        grouped(figure.households),
+                        grouped(minimum),
+                        grouped(maximum)
+                    ),
+                    format!(
+                        "grid {} has {} households, outside {}–{}",
+                        grid.code,
+                        grouped(figure.households),
+                        grouped(minimum),
+                        grouped(maximum)
+                    ),
                 ),
-                format!(
-                    "grid {} has {} households, outside {}–{}",
-                    grid.code,
-                    grouped(figure.households),
-                    grouped(minimum),
-                    grouped(maximum)
-                ),
+                vec![grid.code.clone()],
                 Vec::new(),
                 json!({"grid": grid.code, "households": figure.households}),
                 Location::Areas(grid.boundary.clone()),
@@ -94,11 +99,14 @@ pub fn check(
             report(
                 OUTSIDE_RULE,
                 Severity::Error,
-                format!("网格 {} 有 {:.0} m² 在社区范围外", grid.code, area),
-                format!(
-                    "grid {} reaches {:.0} m² outside the community",
-                    grid.code, area
+                (
+                    format!("网格 {} 有 {:.0} m² 在社区范围外", grid.code, area),
+                    format!(
+                        "grid {} reaches {:.0} m² outside the community",
+                        grid.code, area
+                    ),
                 ),
+                vec![grid.code.clone()],
                 Vec::new(),
                 json!({"grid": grid.code, "area_m2": area.round()}),
                 Location::Areas(beyond),
@@ -113,11 +121,14 @@ pub fn check(
                 report(
                     OVERLAP_RULE,
                     Severity::Error,
-                    format!("网格 {} 与 {} 重叠 {:.0} m²", grid.code, other.code, area),
-                    format!(
-                        "grids {} and {} overlap by {:.0} m²",
-                        grid.code, other.code, area
+                    (
+                        format!("网格 {} 与 {} 重叠 {:.0} m²", grid.code, other.code, area),
+                        format!(
+                            "grids {} and {} overlap by {:.0} m²",
+                            grid.code, other.code, area
+                        ),
                     ),
+                    vec![grid.code.clone(), other.code.clone()],
                     Vec::new(),
                     json!({"grids": [grid.code, other.code], "area_m2": area.round()}),
                     Location::Areas(shared),
@@ -145,16 +156,19 @@ pub fn check(
         report(
             GAPS_RULE,
             Severity::Warning,
-            format!(
-                "{} 栋住宅 ({} 户) 不在任何网格内",
-                grouped(count as u64),
-                grouped(households)
+            (
+                format!(
+                    "{} 栋住宅 ({} 户) 不在任何网格内",
+                    grouped(count as u64),
+                    grouped(households)
+                ),
+                format!(
+                    "{} residential buildings ({} households) lie in no grid",
+                    grouped(count as u64),
+                    grouped(households)
+                ),
             ),
-            format!(
-                "{} residential buildings ({} households) lie in no grid",
-                grouped(count as u64),
-                grouped(households)
-            ),
+            Vec::new(),
             ids.iter().take(BUILDINGS_NAMED).cloned().collect(),
             json!({"buildings": count, "households": households}),
             Location::Areas(footprints),
