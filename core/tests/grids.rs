@@ -489,6 +489,24 @@ fn a_grid_split_along_a_line_through_houses_keeps_each_house_whole_and_counted_o
         split_grid(&session, key, &before[0].code, &short),
         Err(GridEditError::DoesNotCross(before[0].code.clone()))
     );
+    // A locked community's grids are left as they are.
+    let mut properties = session
+        .plan()
+        .community(key)
+        .expect("there")
+        .properties
+        .clone();
+    properties.locked = true;
+    session
+        .execute(Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        })
+        .expect("locked");
+    assert_eq!(
+        split_grid(&session, key, &before[0].code, &line),
+        Err(GridEditError::Locked("360102001001社区".to_owned()))
+    );
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub enum GridEditError {
     /// Blocks that lie outside the grid's community.
     #[error("the blocks lie outside the community of grid {0}")]
     OutsideCommunity(String),
+    /// The grid's community is locked.
+    #[error("{0} is locked: unlock it to edit its grids")]
+    Locked(String),
     /// The street blocks have not been worked out from the streets.
     #[error("the street blocks have not been derived")]
     NoBlocks,
@@ -63,6 +66,7 @@ impl GridEditError {
                 format!("所选街区不在网格 {code} 所属的社区内")
             }
             (GridEditError::NoBlocks, _) => "街区尚未由街道生成".to_owned(),
+            (GridEditError::Locked(name), _) => format!("{name} 已锁定; 解锁后才能编辑其网格"),
             (GridEditError::Geometry { code, error }, _) => {
                 format!("网格 {code}: {}", error.describe(language))
             }
@@ -70,16 +74,20 @@ impl GridEditError {
     }
 }
 
-/// The community of `key`, or the error naming the grid asked for.
+/// The community of `key`, or the error naming the grid asked for; refused when it is locked.
 fn community_of<'a>(
     session: &'a Session,
     key: CommunityKey,
     code: &str,
 ) -> Result<&'a Community, GridEditError> {
-    session
+    let community = session
         .plan()
         .community(key)
-        .ok_or_else(|| GridEditError::NoSuchGrid(code.to_owned()))
+        .ok_or_else(|| GridEditError::NoSuchGrid(code.to_owned()))?;
+    if community.properties.locked {
+        return Err(GridEditError::Locked(community.properties.name.clone()));
+    }
+    Ok(community)
 }
 
 /// The position of the grid `code` among the community's grids.
