@@ -108,7 +108,13 @@ pub struct PartitionWindow {
     /// The partition worked out (or why none), with the plan's generation it was worked out
     /// for: once the plan changes it no longer holds.
     pub result: Option<(u64, Result<shequ_core::partition::Partition, String>)>,
+    /// The partition being worked out on a copy of the plan in the background: filled in, with
+    /// the generation it was worked out for, when done. The window takes it from here.
+    pub working: Option<std::sync::Arc<std::sync::OnceLock<PartitionResult>>>,
 }
+
+/// A partition worked out (or why none) for a generation of the plan.
+pub type PartitionResult = (u64, Result<shequ_core::partition::Partition, String>);
 
 /// The fixes window's violation and its fixes, as found for one state of the plan.
 #[derive(Debug, Clone)]

@@ -311,6 +311,7 @@ pub static CHINESE: Strings = Strings {
     partition_as_scenario: "另存为新方案",
     partition_scenario_name: "自动划分",
     partition_out_of_date: "方案已改变，请重新计算",
+    partition_working: "正在计算…",
     type_names: ["地缘型", "单位型", "单元型"],
     tool_office: "办公点",
     office_hint: "在社区内单击放置或移动居委会办公点, Shift+单击放置服务站",

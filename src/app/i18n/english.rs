@@ -311,6 +311,7 @@ pub static ENGLISH: Strings = Strings {
     partition_as_scenario: "As a new scenario",
     partition_scenario_name: "Automatic partition",
     partition_out_of_date: "The plan has changed: compute again",
+    partition_working: "Working it out…",
     type_names: ["Geographic", "Work unit", "Residential estate"],
     tool_office: "Office",
     office_hint: "Click inside a community to place or move its committee office; Shift+click places its service centre",

@@ -331,6 +331,8 @@ pub struct Strings {
     pub partition_as_scenario: &'static str,
     pub partition_scenario_name: &'static str,
     pub partition_out_of_date: &'static str,
+    /// While the partition is worked out.
+    pub partition_working: &'static str,
     pub type_names: [&'static str; 3],
     /// The tool that places a community's committee office (and, with Shift, its service centre).
     pub tool_office: &'static str,

@@ -23,6 +23,19 @@ pub fn partition_window(
         return;
     };
     let strings = view.strings;
+    let working = match window.working.as_ref().map(|slot| slot.get()) {
+        Some(Some(done)) => {
+            window.result = Some(done.clone());
+            window.working = None;
+            false
+        }
+        Some(None) => {
+            // Looked at again shortly: the background work does not wake the window itself.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            true
+        }
+        None => false,
+    };
     // A partition worked out for another state of the plan no longer holds.
     let current = window
         .result
@@ -75,9 +88,18 @@ pub fn partition_window(
                         .labelled_by(label.id);
                     ui.end_row();
                 });
-            if ui.button(strings.partition_compute).clicked() {
-                out.push(Intent::ComputePartition);
-            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!working, egui::Button::new(strings.partition_compute))
+                    .clicked()
+                {
+                    out.push(Intent::ComputePartition);
+                }
+                if working {
+                    ui.spinner();
+                    ui.label(RichText::new(strings.partition_working).weak());
+                }
+            });
             let Some((_, result)) = &window.result else {
                 return;
             };

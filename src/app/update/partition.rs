@@ -62,9 +62,19 @@ impl Target<'_> {
                     .clone()
                     .map_or(Scope::All, Scope::StreetOffice);
                 let language = self.preferences.language;
-                let result = partition(session, &scope, window.seed)
-                    .map_err(|error| error.describe(language));
-                window.result = Some((session.generation(), result));
+                // Worked out on a copy (the layers are shared, not copied) so that the window
+                // keeps answering: a whole city of a million buildings takes about a second.
+                let copy = session.trial();
+                let seed = window.seed;
+                let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+                let delivered = std::sync::Arc::clone(&slot);
+                std::thread::spawn(move || {
+                    let result =
+                        partition(&copy, &scope, seed).map_err(|error| error.describe(language));
+                    // Nobody else fills the slot: the first set is the only one.
+                    let _ = delivered.set((copy.generation(), result));
+                });
+                window.working = Some(slot);
                 true
             }
             Intent::PartitionAsScenario(name) => {
