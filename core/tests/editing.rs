@@ -935,6 +935,7 @@ fn snapping_prefers_a_vertex_to_an_edge_within_the_tolerance_and_finds_streets_a
         community_index: session.community_index(),
         street_index: session.street_index(),
         blocks: Some(&blocks),
+        grids: false,
     };
     // Three metres from a vertex, one metre from its edge: the vertex wins.
     let direction = Coord {

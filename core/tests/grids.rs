@@ -843,3 +843,44 @@ fn a_grid_left_too_small_is_offered_a_merge_with_a_touching_grid_and_a_redrawing
     assert_eq!(session.history().undo_depth(), depth);
     assert_eq!(grid_rule_violations(&session).len(), 1);
 }
+
+#[test]
+fn while_grids_are_edited_a_point_snaps_to_a_grid_corner_near_it() {
+    use geo::Coord;
+    use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
+    let (_folder, mut session) = estate_of_houses(false);
+    let key = with_grids_drawn(&mut session);
+    let boundary = session
+        .plan()
+        .community(key)
+        .expect("there")
+        .boundary
+        .clone();
+    let on_boundary = |point: Coord<f64>| {
+        use geo::{Distance, Euclidean};
+        Euclidean.distance(&geo::Point(point), &boundary.0[0].exterior().clone()) < 1.0
+    };
+    let corner = grids_of(&session, key)
+        .iter()
+        .flat_map(|grid| grid.boundary.0[0].exterior().0.clone())
+        .find(|&point| !on_boundary(point))
+        .expect("a grid corner inside the community");
+    let near = Coord {
+        x: corner.x + 0.6,
+        y: corner.y - 0.4,
+    };
+    let targets = |grids: bool| SnapTargets {
+        plan: session.plan(),
+        community_index: session.community_index(),
+        street_index: session.street_index(),
+        blocks: None,
+        grids,
+    };
+    let snapped = snap(near, 2.0, &targets(true)).expect("snaps");
+    assert_eq!(
+        (snapped.kind, snapped.point),
+        (SnapKind::GridVertex, corner)
+    );
+    let without = snap(near, 2.0, &targets(false));
+    assert!(without.is_none_or(|found| found.kind != SnapKind::GridVertex));
+}

@@ -1,7 +1,8 @@
-//! Snapping a pointer position to what a planner means: a community vertex or a block corner
-//! first, then a point on a community edge or a street centreline, within a tolerance.
+//! Snapping a pointer position to what a planner means: a community vertex, a block corner or
+//! (while grids are edited) a grid corner first, then a point on a community edge, a grid edge or
+//! a street centreline, within a tolerance.
 
-use geo::{Closest, ClosestPoint, Coord, Line, Point};
+use geo::{Closest, ClosestPoint, Coord, Line, MultiPolygon, Point};
 use rstar::AABB;
 
 use crate::index::{CommunityIndex, StreetIndex};
@@ -19,12 +20,19 @@ pub enum SnapKind {
     CommunityEdge,
     /// A point on a street centreline.
     Street,
+    /// A corner of a management grid.
+    GridVertex,
+    /// A point on a management grid's edge.
+    GridEdge,
 }
 
 impl SnapKind {
     /// Vertices win over edges within the tolerance.
     fn is_vertex(self) -> bool {
-        matches!(self, SnapKind::CommunityVertex | SnapKind::BlockCorner)
+        matches!(
+            self,
+            SnapKind::CommunityVertex | SnapKind::BlockCorner | SnapKind::GridVertex
+        )
     }
 }
 
@@ -53,6 +61,8 @@ pub struct SnapTargets<'a> {
     pub street_index: &'a StreetIndex,
     /// Street blocks, once derived.
     pub blocks: Option<&'a Blocks>,
+    /// The communities' management grids too (while they are edited).
+    pub grids: bool,
 }
 
 /// The best snap for `point` within `tolerance` metres, if any.
@@ -72,20 +82,32 @@ pub fn snap(point: Coord<f64>, tolerance: f64, targets: &SnapTargets<'_>) -> Opt
             });
         }
     };
+    let mut offer_boundary = |boundary: &MultiPolygon<f64>, vertex: SnapKind, edge: SnapKind| {
+        for polygon in boundary {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for segment in ring.lines() {
+                    offer(segment.start, vertex);
+                    if let Closest::SinglePoint(on) | Closest::Intersection(on) =
+                        Line::new(segment.start, segment.end).closest_point(&Point(point))
+                    {
+                        offer(on.0, edge);
+                    }
+                }
+            }
+        }
+    };
     for key in targets.community_index.meeting(window) {
         let Some(community) = targets.plan.community(key) else {
             continue;
         };
-        for polygon in &community.boundary {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for segment in ring.lines() {
-                    offer(segment.start, SnapKind::CommunityVertex);
-                    if let Closest::SinglePoint(on) | Closest::Intersection(on) =
-                        Line::new(segment.start, segment.end).closest_point(&Point(point))
-                    {
-                        offer(on.0, SnapKind::CommunityEdge);
-                    }
-                }
+        offer_boundary(
+            &community.boundary,
+            SnapKind::CommunityVertex,
+            SnapKind::CommunityEdge,
+        );
+        if targets.grids {
+            for grid in &community.properties.grids {
+                offer_boundary(&grid.boundary, SnapKind::GridVertex, SnapKind::GridEdge);
             }
         }
     }

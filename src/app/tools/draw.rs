@@ -16,7 +16,7 @@ pub(super) fn handle(
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    gather_points(view, &state.map, response, input, points);
+    gather_points(view, &state.map, (response, input), points, false);
     let finish = input.enter || response.double_clicked();
     if finish && points.len() >= 3 {
         let mut ring = points.clone();

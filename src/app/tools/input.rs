@@ -12,7 +12,14 @@ use crate::app::map::MapView;
 pub const PICK_RADIUS: f64 = 9.0;
 
 /// The map point under `screen`, snapped to the nearest vertex, edge or street within reach.
-pub fn snapped(ctx: &ViewCtx, map: &MapView, screen: Pos2) -> (Coord<f64>, Option<SnapKind>) {
+/// The point under `screen`, snapped to what is near (grids' corners and edges too with
+/// `grids`).
+pub fn snapped(
+    ctx: &ViewCtx,
+    map: &MapView,
+    screen: Pos2,
+    grids: bool,
+) -> (Coord<f64>, Option<SnapKind>) {
     let point = map.to_metres(screen);
     let tolerance = PICK_RADIUS * map.metres_per_point;
     let Some(session) = ctx.session else {
@@ -23,6 +30,7 @@ pub fn snapped(ctx: &ViewCtx, map: &MapView, screen: Pos2) -> (Coord<f64>, Optio
         community_index: session.community_index(),
         street_index: session.street_index(),
         blocks: None,
+        grids,
     };
     match snap(point, tolerance, &targets) {
         Some(found) => (found.point, Some(found.kind)),
@@ -61,19 +69,19 @@ impl ToolInput {
     }
 }
 
-/// The points the draw, split and measure tools gather: a click adds one (snapped), Backspace
-/// takes the last back.
+/// The points the draw, split and measure tools gather: a click adds one (snapped; to grids
+/// too with `grids`), Backspace takes the last back.
 pub fn gather_points(
     ctx: &ViewCtx,
     map: &MapView,
-    response: &egui::Response,
-    input: &ToolInput,
+    (response, input): (&egui::Response, &ToolInput),
     points: &mut Vec<Coord<f64>>,
+    grids: bool,
 ) {
     if response.clicked()
         && let Some(pointer) = input.pointer
     {
-        points.push(snapped(ctx, map, pointer).0);
+        points.push(snapped(ctx, map, pointer, grids).0);
     }
     if input.backspace {
         points.pop();

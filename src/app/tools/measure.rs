@@ -16,7 +16,7 @@ pub(super) fn handle(
     input: &ToolInput,
     points: &mut Vec<Coord<f64>>,
 ) {
-    gather_points(view, map, response, input, points);
+    gather_points(view, map, (response, input), points, false);
     if input.escape {
         points.clear();
     }

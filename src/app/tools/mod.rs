@@ -129,7 +129,8 @@ fn show_preview(
         return;
     };
     let mut draft = points.clone();
-    draft.push(snapped(view, &state.map, pointer).0);
+    let grids = drafting == preview::Drafting::GridSplit;
+    draft.push(snapped(view, &state.map, pointer, grids).0);
     if let Some(found) = preview::of_draft(view, ctx, drafting, &draft) {
         preview::paint(&found, &state.map, painter);
         preview::show_figures(view, ctx, &found, response, pointer);
@@ -175,7 +176,8 @@ fn paint_tool(view: &ViewCtx, state: &UiState, painter: &egui::Painter, response
     match &state.tool {
         Tool::Draw(points) | Tool::Split(points) | Tool::Measure(points) => {
             let mut screen = points_of(points);
-            let snap = hover.map(|pointer| snapped(view, map, pointer));
+            let grids = state.edit_grids && matches!(state.tool, Tool::Split(_));
+            let snap = hover.map(|pointer| snapped(view, map, pointer, grids));
             if let Some((at, _)) = snap {
                 screen.push(map.to_screen(at));
             }
@@ -193,8 +195,12 @@ fn paint_tool(view: &ViewCtx, state: &UiState, painter: &egui::Painter, response
             if let Some((at, Some(kind))) = snap {
                 let marker = map.to_screen(at);
                 let colour = match kind {
-                    SnapKind::CommunityVertex | SnapKind::BlockCorner => theme::SNAP_VERTEX.egui(),
-                    SnapKind::CommunityEdge | SnapKind::Street => theme::SNAP_EDGE.egui(),
+                    SnapKind::CommunityVertex | SnapKind::BlockCorner | SnapKind::GridVertex => {
+                        theme::SNAP_VERTEX.egui()
+                    }
+                    SnapKind::CommunityEdge | SnapKind::Street | SnapKind::GridEdge => {
+                        theme::SNAP_EDGE.egui()
+                    }
                 };
                 painter.rect_stroke(
                     egui::Rect::from_center_size(marker, egui::vec2(12.0, 12.0)),

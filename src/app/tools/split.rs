@@ -22,7 +22,13 @@ pub(super) fn handle(
     points: &mut Vec<Coord<f64>>,
     out: &mut Vec<Intent>,
 ) {
-    gather_points(view, &state.map, response, input, points);
+    gather_points(
+        view,
+        &state.map,
+        (response, input),
+        points,
+        state.edit_grids,
+    );
     if (input.enter || response.double_clicked()) && points.len() >= 2 {
         let line = LineString::new(points.clone());
         if state.edit_grids {
