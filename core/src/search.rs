@@ -38,6 +38,13 @@ pub enum Found {
     Building(u32),
     /// A point typed as longitude and latitude, metres.
     Place(Coord<f64>),
+    /// A management grid, by its code.
+    Grid {
+        /// Its community.
+        community: CommunityKey,
+        /// Its code.
+        code: String,
+    },
 }
 
 /// How well a hit matched: lower is better.

@@ -135,3 +135,31 @@ fn nothing_is_found_for_an_empty_query_or_a_name_that_is_not_there() {
     assert!(session.search("   ").is_empty());
     assert!(session.search("没有这个地方").is_empty());
 }
+
+#[test]
+fn a_grid_is_found_by_its_code_once_the_query_reaches_past_its_community_id() {
+    let mut session = demo();
+    let key = session.plan().key_of("SQ0002").expect("章江路社区");
+    let target = session.profile().grids.target_households;
+    let (command, _) = shequ_core::grids::draw_grids(&session, &[key], target);
+    session.execute(command).expect("grids drawn");
+    let hits = session.search("SQ0002003");
+    assert_eq!(
+        hits.first().map(|hit| &hit.found),
+        Some(&Found::Grid {
+            community: key,
+            code: "SQ0002003".to_owned()
+        })
+    );
+    assert_eq!(hits[0].closeness, Closeness::Exact);
+    // The community's id alone finds the community, not a list of its grids.
+    let by_id = session.search("sq0002");
+    assert!(
+        by_id
+            .iter()
+            .all(|hit| !matches!(hit.found, Found::Grid { .. })),
+        "{by_id:?}"
+    );
+    // Its first digits list the grids they begin.
+    assert!(session.search("SQ00020").len() >= 2);
+}

@@ -323,6 +323,7 @@ impl Target<'_> {
                     .collect()
             }
             Found::Place(point) => in_community(*point).into_iter().collect(),
+            Found::Grid { community, .. } => vec![*community],
         };
         if matches!(hit.found, Found::Building(_) | Found::Place(_)) {
             let centre = Coord {

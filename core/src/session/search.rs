@@ -46,7 +46,7 @@ impl Session {
         hits
     }
 
-    /// Communities by name or id, and street offices by name.
+    /// Communities by name or id, their grids by code, and street offices by name.
     fn search_communities(&self, query: &str, hits: &mut Vec<SearchHit>) {
         let mut street_offices: HashMap<&str, (Vec<CommunityKey>, [Coord<f64>; 2])> =
             HashMap::new();
@@ -65,6 +65,30 @@ impl Session {
                     closeness,
                     extent,
                 });
+            }
+            // A grid's code begins with its community's id: grids are listed once the query
+            // reaches past the id into a grid's number.
+            if query.len() > community.id.len() {
+                for grid in &community.properties.grids {
+                    let Some(closeness) = Searchable::new(&grid.code)
+                        .closeness(query)
+                        .filter(|&closeness| closeness <= Closeness::Prefix)
+                    else {
+                        continue;
+                    };
+                    let Some(bounds) = geo::BoundingRect::bounding_rect(&grid.boundary) else {
+                        continue;
+                    };
+                    hits.push(SearchHit {
+                        found: Found::Grid {
+                            community: key,
+                            code: grid.code.clone(),
+                        },
+                        title: grid.code.clone(),
+                        closeness,
+                        extent: [bounds.min(), bounds.max()],
+                    });
+                }
             }
             if let Some(office) = community.properties.street_office.as_deref() {
                 let entry = street_offices

@@ -140,7 +140,7 @@ pub static CHINESE: Strings = Strings {
     move_up: "上移",
     move_down: "下移",
     remove: "移除",
-    search_hint: "社区、街道、路名 (可用拼音首字母)、楼栋编号或经纬度",
+    search_hint: "社区、街道、路名 (可用拼音首字母)、网格编码、楼栋编号或经纬度",
     no_results: "没有找到",
     street_kind: "道路",
     place_kind: "坐标",

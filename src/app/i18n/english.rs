@@ -140,7 +140,7 @@ pub static ENGLISH: Strings = Strings {
     move_up: "Up",
     move_down: "Down",
     remove: "Remove",
-    search_hint: "Community, street office, street (or its pinyin initials), building id, or lon, lat",
+    search_hint: "Community, street office, street (or its pinyin initials), grid code, building id, or lon, lat",
     no_results: "Nothing found",
     street_kind: "Street",
     place_kind: "Coordinate",

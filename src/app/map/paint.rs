@@ -348,7 +348,7 @@ impl MapView {
     }
 
     /// What a search found that the selection does not show: a street's lines drawn over in the
-    /// selection's colour, a building outlined, a place pinned.
+    /// selection's colour, a building or a grid outlined, a place pinned.
     pub fn paint_found(&self, painter: &egui::Painter, session: &Session, found: &Found) {
         let ink = theme::SELECTED.egui();
         match found {
@@ -384,6 +384,18 @@ impl MapView {
                     [at - egui::vec2(0.0, 14.0), at + egui::vec2(0.0, 14.0)],
                     stroke,
                 );
+            }
+            Found::Grid { community, code } => {
+                let grid = (session.plan().community(*community)).and_then(|found| {
+                    found
+                        .properties
+                        .grids
+                        .iter()
+                        .find(|grid| &grid.code == code)
+                });
+                if let Some(grid) = grid {
+                    self.outline_footprint(painter, &grid.boundary, Stroke::new(3.0, ink));
+                }
             }
             Found::Community(_) | Found::StreetOffice { .. } => {}
         }

@@ -140,6 +140,7 @@ fn kind_name(view: &ViewCtx, found: &Found) -> &'static str {
         Found::Street { .. } => strings.street_kind,
         Found::Building(_) => strings.building,
         Found::Place(_) => strings.place_kind,
+        Found::Grid { .. } => strings.grids_heading,
     }
 }
 
@@ -181,5 +182,11 @@ fn detail(view: &ViewCtx, session: &Session, hit: &SearchHit) -> String {
                 community_name(building.representative_point)
             }),
         Found::Place(point) => community_name(*point),
+        Found::Grid { community, .. } => session
+            .plan()
+            .community(*community)
+            .map_or_else(String::new, |community| {
+                format!("{} ({})", community.properties.name, community.id)
+            }),
     }
 }
