@@ -72,6 +72,18 @@ fn key_of(harness: &Harness<'_, ShequApp>, id: &str) -> shequ_core::ids::Communi
         .expect("community exists")
 }
 
+/// Lets the frames pass until the grids drawn in the background are set.
+fn wait_for_grids(harness: &mut Harness<'_, ShequApp>) {
+    for _ in 0..1000 {
+        if harness.state().ui.drawing_grids.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run();
+}
+
 fn click_at(harness: &mut Harness<'_, ShequApp>, position: Pos2) {
     harness.event(Event::PointerMoved(position));
     harness.event(Event::PointerButton {
@@ -2009,6 +2021,7 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     harness.run();
     harness.get_by_label("划分网格").click();
     harness.run();
+    wait_for_grids(&mut harness);
     let session = harness.state().doc.session.as_ref().expect("open");
     let grids = &session
         .plan()
@@ -2073,6 +2086,7 @@ fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_
     let key = key_of(&harness, "SQ0002");
     harness.state_mut().doc.selection = vec![key];
     harness.state_mut().apply(Intent::DrawGrids);
+    wait_for_grids(&mut harness);
     harness.state_mut().apply(Intent::ZoomToSelection);
     harness.run();
     let grids = |harness: &Harness<'_, ShequApp>| {
@@ -2136,4 +2150,47 @@ fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_
     harness.state_mut().apply(Intent::Undo);
     harness.run();
     assert_eq!(grids(&harness), before);
+}
+
+#[test]
+fn grids_drawn_in_the_background_are_not_set_when_the_plan_changed_meanwhile() {
+    let mut harness = harness(Language::Chinese);
+    let key = key_of(&harness, "SQ0002");
+    harness.state_mut().doc.selection = vec![key];
+    harness.state_mut().apply(Intent::DrawGrids);
+    assert!(
+        harness.state().ui.drawing_grids.is_some(),
+        "drawn in the background"
+    );
+    // Before they come back, the community is renamed: the grids were drawn for another plan.
+    let mut properties = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        session
+            .plan()
+            .community(key)
+            .expect("there")
+            .properties
+            .clone()
+    };
+    properties.name = "章江社区".to_owned();
+    harness
+        .state_mut()
+        .apply(Intent::Edit(Command::SetProperties {
+            key,
+            properties: Box::new(properties),
+        }));
+    wait_for_grids(&mut harness);
+    let session = harness.state().doc.session.as_ref().expect("open");
+    assert!(
+        session
+            .plan()
+            .community(key)
+            .expect("there")
+            .properties
+            .grids
+            .is_empty()
+    );
+    assert_eq!(undo_depth(&harness), 1, "only the renaming");
+    let message = harness.state().ui.message.clone().unwrap_or_default();
+    assert!(message.contains("请重新划分"), "{message}");
 }

@@ -96,8 +96,18 @@ pub enum Intent {
     /// Carry out the partition worked out, as a new scenario of this name (made active).
     PartitionAsScenario(String),
     /// Draw the management grids of the selected communities (of every one when none is
-    /// selected), as one undo step.
+    /// selected), worked out in the background.
     DrawGrids,
+    /// The grids worked out for the plan's generation `generation`: set them, as one undo step,
+    /// unless the plan has changed since.
+    GridsWorkedOut {
+        /// The plan's generation they were worked out for.
+        generation: u64,
+        /// The command that sets them.
+        command: Command,
+        /// What was drawn, community by community.
+        drawn: shequ_core::grids::GridsDrawn,
+    },
 }
 
 /// A moment of a vertex drag, in screen pixels from the map's top-left corner.

@@ -126,6 +126,24 @@ impl ShequApp {
         }
     }
 
+    /// Takes the grids drawn in the background, to be set this frame; while they are drawn,
+    /// looks again shortly (the background work does not wake the window itself).
+    fn finish_drawing_grids(&mut self, ctx: &egui::Context) {
+        let Some(drawing) = &self.ui.drawing_grids else {
+            return;
+        };
+        let Some((command, drawn)) = drawing.slot.get() else {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        };
+        self.intents.push(Intent::GridsWorkedOut {
+            generation: drawing.generation,
+            command: command.clone(),
+            drawn: drawn.clone(),
+        });
+        self.ui.drawing_grids = None;
+    }
+
     /// Opens dropped files: a plan opens; layers start a new plan.
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|input| {
@@ -190,6 +208,7 @@ impl ShequApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.finish_loading(&ctx);
+        self.finish_drawing_grids(&ctx);
         self.handle_dropped_files(&ctx);
         self.autosave();
         self.refresh_comparison(&ctx);

@@ -94,6 +94,8 @@ pub struct UiState {
     /// True while the vertex, split and blocks tools work on management grids rather than on
     /// communities.
     pub edit_grids: bool,
+    /// The grids being worked out in the background, while they are.
+    pub drawing_grids: Option<DrawingGrids>,
     /// The grid a blocks-tool stroke started in (its community and code), while it lasts.
     pub grid_brush: Option<(CommunityKey, String)>,
 }
@@ -111,6 +113,17 @@ pub struct PartitionWindow {
     /// The partition being worked out on a copy of the plan in the background: filled in, with
     /// the generation it was worked out for, when done. The window takes it from here.
     pub working: Option<std::sync::Arc<std::sync::OnceLock<PartitionResult>>>,
+}
+
+/// Management grids being drawn in the background for a generation of the plan.
+#[derive(Debug, Clone)]
+pub struct DrawingGrids {
+    /// The plan's generation they are drawn for.
+    pub generation: u64,
+    /// Filled in with the command that sets them and what was drawn, when done.
+    pub slot: std::sync::Arc<
+        std::sync::OnceLock<(shequ_core::edit::Command, shequ_core::grids::GridsDrawn)>,
+    >,
 }
 
 /// A partition worked out (or why none) for a generation of the plan.
@@ -208,6 +221,7 @@ impl UiState {
             checked_grids: Vec::new(),
             edit_grids: false,
             grid_brush: None,
+            drawing_grids: None,
             basemaps: Basemaps::default(),
             basemaps_to_add: Vec::new(),
         }

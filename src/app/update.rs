@@ -152,6 +152,11 @@ impl Target<'_> {
             | Intent::DeleteScenario(_) => self.change_scenarios(intent),
             Intent::ComputePartition | Intent::PartitionAsScenario(_) => self.partition(intent),
             Intent::DrawGrids => self.draw_grids(),
+            Intent::GridsWorkedOut {
+                generation,
+                command,
+                drawn,
+            } => self.grids_worked_out(generation, command, drawn),
             Intent::Compare(against) => self.start_comparison(against),
             Intent::EndComparison => self.document.comparison.take().is_some(),
             Intent::PickTransfer(cell) => self.pick_transfer(cell),

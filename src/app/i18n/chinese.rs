@@ -287,6 +287,7 @@ pub static CHINESE: Strings = Strings {
     grids_merge: "合并所选网格",
     grids_redraw: "重新划分网格",
     grids_hint: "把所选社区 (未选时为全部社区) 沿街巷和楼栋间隙划分为目标户数 (规则配置 [grids], 默认 300 户) 左右的网格, 按 CJ/T 213-2005 编码; 可撤销",
+    grids_working: "正在划分网格…",
     grid_mode: "编辑网格",
     grid_mode_hint: "开启后, 顶点、拆分和分配街区工具作用于网格而非社区: 拖动网格顶点, 画线拆分网格 (被线穿过的楼栋整栋留在其代表点一侧), 从一个网格内拖过街区将其并入该网格",
     grid_blocks_hint: "从一个网格内按下并拖过街区, 将其并入该网格",

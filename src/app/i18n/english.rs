@@ -287,6 +287,7 @@ pub static ENGLISH: Strings = Strings {
     grids_merge: "Merge ticked grids",
     grids_redraw: "Draw grids again",
     grids_hint: "Divide the selected communities (every one when none is selected) into grids of about the target households (the profile's [grids], 300 by default) along streets and the gaps between buildings, coded after CJ/T 213-2005; one undo step",
+    grids_working: "Drawing grids…",
     grid_mode: "Edit grids",
     grid_mode_hint: "When on, the vertex, split and blocks tools work on grids instead of communities: drag grid vertices, draw a line to split a grid (a building the line crosses stays whole on the side of its representative point), press inside a grid and brush street blocks into it",
     grid_blocks_hint: "Press inside a grid and brush street blocks into it",

@@ -299,6 +299,8 @@ pub struct Strings {
     pub grids_redraw: &'static str,
     /// What it draws, on hover.
     pub grids_hint: &'static str,
+    /// In the status bar while grids are drawn.
+    pub grids_working: &'static str,
     /// The toolbar's switch that turns the vertex, split and blocks tools on grids.
     pub grid_mode: &'static str,
     /// What the switch does, on hover.

@@ -374,7 +374,11 @@ fn grids_section(
                 Err(error) => state.message = Some(error.describe(view.language)),
             }
         }
-        if ui.button(strings.grids_redraw).clicked() {
+        let idle = state.drawing_grids.is_none();
+        if ui
+            .add_enabled(idle, egui::Button::new(strings.grids_redraw))
+            .clicked()
+        {
             out.push(Intent::DrawGrids);
         }
     });

@@ -86,7 +86,10 @@ fn scenario_menu(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui, out: &m
         });
     }
     if ui
-        .button(strings.grids_item)
+        .add_enabled(
+            state.drawing_grids.is_none(),
+            egui::Button::new(strings.grids_item),
+        )
         .on_hover_text(strings.grids_hint)
         .clicked()
     {

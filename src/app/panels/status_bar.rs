@@ -18,6 +18,11 @@ pub fn status_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             // First, where the cursor's coordinates coming and going cannot move it.
+            if state.drawing_grids.is_some() {
+                ui.spinner();
+                ui.label(strings.grids_working);
+                ui.separator();
+            }
             if let Some(session) = view.session
                 && !session.warnings().is_empty()
             {

@@ -10,16 +10,55 @@ use crate::app::intent::Intent;
 use crate::app::tools::kinds::Tool;
 
 impl Target<'_> {
-    /// Draws the grids of the selected communities (every one when none is selected) with the
-    /// profile's target; says so in the status line when they are already as they would be.
+    /// Starts drawing the grids of the selected communities (every one when none is selected)
+    /// with the profile's target, on a copy of the plan in the background (the layers are
+    /// shared): a whole city of a million buildings takes about a second.
     pub(super) fn draw_grids(&mut self) -> bool {
         let Some(session) = &self.document.session else {
             return false;
         };
-        let target = session.profile().grids.target_households;
-        let (command, drawn) =
-            shequ_core::grids::draw_grids(session, &self.document.selection, target);
+        if self.ui.drawing_grids.is_some() {
+            return false;
+        }
+        let copy = session.trial();
+        let selection = self.document.selection.clone();
+        let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+        let delivered = std::sync::Arc::clone(&slot);
+        std::thread::spawn(move || {
+            let target = copy.profile().grids.target_households;
+            // Nobody else fills the slot: the first set is the only one.
+            let _ = delivered.set(shequ_core::grids::draw_grids(&copy, &selection, target));
+        });
+        self.ui.drawing_grids = Some(crate::app::state::DrawingGrids {
+            generation: session.generation(),
+            slot,
+        });
+        false
+    }
+
+    /// Sets the grids worked out, as one undo step, unless the plan changed meanwhile; says in
+    /// the status line what was drawn, or that they are already as they would be.
+    pub(super) fn grids_worked_out(
+        &mut self,
+        generation: u64,
+        command: shequ_core::edit::Command,
+        drawn: shequ_core::grids::GridsDrawn,
+    ) -> bool {
+        let Some(session) = &self.document.session else {
+            return false;
+        };
         let language = self.preferences.language;
+        if session.generation() != generation {
+            self.ui.message = Some(
+                language
+                    .pick(
+                        "方案在划分网格期间已改变, 网格未设置; 请重新划分",
+                        "the plan changed while the grids were drawn: they were not set; draw them again",
+                    )
+                    .to_owned(),
+            );
+            return false;
+        }
         if drawn.communities.is_empty() {
             self.ui.message = Some(
                 language
