@@ -246,6 +246,13 @@ impl ShequApp {
             self.apply(intent);
         }
         self.intents = intents;
+        // Work just started in the background is shown (and looked for) from the next frame on,
+        // without waiting for the pointer to move.
+        let partition_working =
+            (self.ui.partition.as_ref()).is_some_and(|window| window.working.is_some());
+        if self.ui.drawing_grids.is_some() || partition_working {
+            ctx.request_repaint();
+        }
         self.update_title(&ctx);
         if ctx.input(|input| input.viewport().close_requested())
             && !self.ui.quit_confirmed

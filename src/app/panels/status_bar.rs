@@ -18,11 +18,6 @@ pub fn status_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             // First, where the cursor's coordinates coming and going cannot move it.
-            if state.drawing_grids.is_some() {
-                ui.spinner();
-                ui.label(strings.grids_working);
-                ui.separator();
-            }
             if let Some(session) = view.session
                 && !session.warnings().is_empty()
             {
@@ -111,7 +106,12 @@ pub fn status_bar(view: &ViewCtx, state: &mut UiState, ui: &mut egui::Ui) {
                 ui.separator();
                 ui.label(notice);
             }
-            if let Some(message) = &state.message {
+            if state.drawing_grids.is_some() {
+                // Last, so that nothing else moves while it lasts.
+                ui.separator();
+                ui.spinner();
+                ui.label(strings.grids_working);
+            } else if let Some(message) = &state.message {
                 ui.separator();
                 ui.label(RichText::new(message).color(theme::ERROR.egui()));
             }
