@@ -74,7 +74,7 @@ fn key_of(harness: &Harness<'_, ShequApp>, id: &str) -> shequ_core::ids::Communi
 
 /// Lets the frames pass until the grids drawn in the background are set.
 fn wait_for_grids(harness: &mut Harness<'_, ShequApp>) {
-    for _ in 0..1000 {
+    for _ in 0..3000 {
         if harness.state().ui.drawing_grids.is_none() {
             break;
         }
@@ -1887,9 +1887,9 @@ fn the_automatic_partition_of_a_street_office_is_shown_dashed_and_kept_as_a_new_
         .street_office = Some("滕王阁街道".to_owned());
     harness.run();
     harness.get_by_label("计算").click();
-    harness.run();
-    // Worked out in the background (on the demo, done within a few frames).
-    for _ in 0..500 {
+    // Worked out in the background: frames pass (a spinner turning) until it is done.
+    harness.step();
+    for _ in 0..3000 {
         if harness
             .state()
             .ui
@@ -2020,7 +2020,7 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     harness.get_by_label("方案").click();
     harness.run();
     harness.get_by_label("划分网格").click();
-    harness.run();
+    harness.step();
     wait_for_grids(&mut harness);
     let session = harness.state().doc.session.as_ref().expect("open");
     let grids = &session
