@@ -2194,3 +2194,70 @@ fn grids_drawn_in_the_background_are_not_set_when_the_plan_changed_meanwhile() {
     let message = harness.state().ui.message.clone().unwrap_or_default();
     assert!(message.contains("请重新划分"), "{message}");
 }
+
+#[test]
+fn with_edit_grids_on_a_stroke_from_a_grid_brushes_a_street_block_into_it_as_one_undo_step() {
+    use geo::{Contains, InteriorPoint};
+    let mut harness = harness(Language::Chinese);
+    let key = key_of(&harness, "SQ0002");
+    harness.state_mut().doc.selection = vec![key];
+    harness.state_mut().apply(Intent::DrawGrids);
+    wait_for_grids(&mut harness);
+    harness.state_mut().apply(Intent::ZoomToSelection);
+    harness.run();
+    harness.get_by_label("编辑网格").click();
+    harness.run();
+    harness.get_by_label("分配街区").click();
+    harness.run();
+    // A grid, and a street block of the community that none of the grid's ground is in.
+    let (start, target) = {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        let community = session.plan().community(key).expect("there");
+        let grid = &community.properties.grids[0];
+        let start = grid.boundary.interior_point().expect("inside").0;
+        let blocks = session.derived_blocks().expect("derived for the tool");
+        let target = blocks
+            .polygons
+            .iter()
+            .filter_map(|block| block.interior_point())
+            .find(|inside| community.boundary.contains(inside) && !grid.boundary.contains(inside))
+            .expect("another block of the community")
+            .0;
+        (start, target)
+    };
+    let depth = undo_depth(&harness);
+    let map = &harness.state().ui.map;
+    let (from, to) = (map.to_screen(start), map.to_screen(target));
+    harness.event(Event::PointerMoved(from));
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    for step in 1..=20 {
+        harness.event(Event::PointerMoved(
+            from + (to - from) * (step as f32 / 20.0),
+        ));
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let grids = &session
+        .plan()
+        .community(key)
+        .expect("there")
+        .properties
+        .grids;
+    let holder = grids
+        .iter()
+        .find(|grid| grid.boundary.contains(&geo::Point(start)))
+        .expect("the stroke's grid");
+    assert!(
+        holder.boundary.contains(&geo::Point(target)),
+        "the block is the grid's now"
+    );
+    assert_eq!(
+        undo_depth(&harness),
+        depth + 1,
+        "the stroke is one undo step"
+    );
+}

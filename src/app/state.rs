@@ -96,8 +96,8 @@ pub struct UiState {
     pub edit_grids: bool,
     /// The grids being worked out in the background, while they are.
     pub drawing_grids: Option<DrawingGrids>,
-    /// The grid a blocks-tool stroke started in (its community and code), while it lasts.
-    pub grid_brush: Option<(CommunityKey, String)>,
+    /// Where a blocks-tool stroke on grids started (in the grid it brushes into), while it lasts.
+    pub grid_brush: Option<geo::Coord<f64>>,
 }
 
 /// The automatic partition window: which ground, which seed, and the partition worked out.

@@ -8,6 +8,7 @@ use shequ_core::edit::{Command, Step};
 use super::input::ToolInput;
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
+use crate::app::map::MapView;
 use crate::app::state::UiState;
 
 /// One frame of the tool.
@@ -73,26 +74,29 @@ pub(super) fn handle_on_grids(
         return;
     }
     if response.drag_started_by(egui::PointerButton::Primary) {
-        state.grid_brush = crate::app::map::MapView::grid_at(session, point);
-        if state.grid_brush.is_none() {
+        if MapView::grid_at(session, point).is_none() {
             state.message = Some(view.strings.grid_blocks_hint.to_owned());
             return;
         }
+        state.grid_brush = Some(point);
         // A stroke is one undo step.
         out.push(Intent::BeginStep(Step::Grids));
     }
+    // The grid is looked up where the stroke began, each time: a grid the stroke empties goes
+    // and the others are renumbered, so its code may change during the stroke; its ground at the
+    // stroke's start stays its own.
     if response.dragged()
-        && let Some((key, code)) = &state.grid_brush
+        && let Some(start) = state.grid_brush
+        && let Some((key, code)) = MapView::grid_at(session, start)
         && let Some(blocks) = session.derived_blocks()
         && let Some(block) = blocks.at(point)
     {
         let already =
             geo::InteriorPoint::interior_point(&blocks.polygons[block]).is_some_and(|inside| {
-                crate::app::map::MapView::grid_at(session, inside.0).as_ref()
-                    == Some(&(*key, code.clone()))
+                MapView::grid_at(session, inside.0).as_ref() == Some(&(key, code.clone()))
             });
         if !already {
-            match shequ_core::grids::give_blocks_to_grid(session, *key, code, &[block]) {
+            match shequ_core::grids::give_blocks_to_grid(session, key, &code, &[block]) {
                 Ok(command) => out.push(Intent::Edit(command)),
                 // Brushing past the community's edge is not a mistake worth a message per block.
                 Err(shequ_core::grids::GridEditError::OutsideCommunity(_)) => {}

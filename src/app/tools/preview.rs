@@ -64,17 +64,8 @@ pub fn split_target(
     view: &ViewCtx,
     points: &[Coord<f64>],
 ) -> Option<shequ_core::ids::CommunityKey> {
-    view.selection.first().copied().or_else(|| {
-        let session = view.session?;
-        let [first, second, ..] = points else {
-            return None;
-        };
-        let middle = Coord {
-            x: (first.x + second.x) / 2.0,
-            y: (first.y + second.y) / 2.0,
-        };
-        MapView::community_at(session, middle)
-    })
+    (view.selection.first().copied())
+        .or_else(|| MapView::community_at(view.session?, first_middle(points)?))
 }
 
 /// The preview of the points clicked so far and the point under the pointer; `None` until there
@@ -133,7 +124,7 @@ pub fn of_draft(
 }
 
 /// The middle of the line's first segment, where a split finds what it splits.
-fn first_middle(points: &[Coord<f64>]) -> Option<Coord<f64>> {
+pub(super) fn first_middle(points: &[Coord<f64>]) -> Option<Coord<f64>> {
     let [first, second, ..] = points else {
         return None;
     };

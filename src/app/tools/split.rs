@@ -7,7 +7,7 @@ use geo::{Coord, LineString};
 use shequ_core::edit::Command;
 
 use super::input::{ToolInput, gather_points};
-use super::preview::split_target;
+use super::preview::{first_middle, split_target};
 use crate::app::context::ViewCtx;
 use crate::app::intent::Intent;
 use crate::app::map::MapView;
@@ -46,14 +46,8 @@ pub(super) fn handle(
 /// Splits the grid under the middle of the line's first segment, or says why it cannot.
 fn split_grid(view: &ViewCtx, state: &mut UiState, line: LineString<f64>, out: &mut Vec<Intent>) {
     let Some(session) = view.session else { return };
-    let [first, second, ..] = line.0[..] else {
-        return;
-    };
-    let middle = Coord {
-        x: (first.x + second.x) / 2.0,
-        y: (first.y + second.y) / 2.0,
-    };
-    let Some((key, code)) = MapView::grid_at(session, middle) else {
+    let found = first_middle(&line.0).and_then(|middle| MapView::grid_at(session, middle));
+    let Some((key, code)) = found else {
         state.message = Some(view.strings.grid_split_no_grid.to_owned());
         return;
     };
