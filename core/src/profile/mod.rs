@@ -68,7 +68,7 @@ pub struct Grids {
 impl Default for Grids {
     fn default() -> Self {
         Self {
-            basis: "网格化管理 (CJ/T 213-2005 编码)".to_owned(),
+            basis: "CJ/T 213-2005".to_owned(),
             target_households: 300,
             minimum_households: 150,
             maximum_households: 500,
