@@ -10,6 +10,7 @@ use geo::{Distance, Euclidean, Length, Line, MultiPolygon};
 use serde::Serialize;
 
 use crate::figures::AreaFigures;
+use crate::geometry::rings;
 use crate::ids::CommunityKey;
 use crate::session::Session;
 use crate::violation::ViolationKey;
@@ -453,12 +454,6 @@ fn community_changes(before: &Session, after: &Session) -> Vec<CommunityChange> 
             })
         })
         .collect()
-}
-
-fn rings(shape: &MultiPolygon<f64>) -> impl Iterator<Item = &geo::LineString<f64>> {
-    shape
-        .iter()
-        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
 }
 
 fn perimeter(shape: &MultiPolygon<f64>) -> f64 {

@@ -7,3 +7,12 @@ pub mod overlay;
 pub mod problem;
 pub mod validity;
 pub mod representative_point;
+
+use geo::{LineString, MultiPolygon};
+
+/// Every ring of `shape`: each part's exterior, then its holes.
+pub fn rings(shape: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    shape
+        .iter()
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+}

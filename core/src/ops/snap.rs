@@ -5,6 +5,7 @@
 use geo::{Closest, ClosestPoint, Coord, Line, MultiPolygon, Point};
 use rstar::AABB;
 
+use crate::geometry::rings;
 use crate::index::{CommunityIndex, StreetIndex};
 use crate::ops::blocks::Blocks;
 use crate::plan::Plan;
@@ -83,16 +84,12 @@ pub fn snap(point: Coord<f64>, tolerance: f64, targets: &SnapTargets<'_>) -> Opt
         }
     };
     let mut offer_boundary = |boundary: &MultiPolygon<f64>, vertex: SnapKind, edge: SnapKind| {
-        for polygon in boundary {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for segment in ring.lines() {
-                    offer(segment.start, vertex);
-                    if let Closest::SinglePoint(on) | Closest::Intersection(on) =
-                        Line::new(segment.start, segment.end).closest_point(&Point(point))
-                    {
-                        offer(on.0, edge);
-                    }
-                }
+        for segment in rings(boundary).flat_map(|ring| ring.lines()) {
+            offer(segment.start, vertex);
+            if let Closest::SinglePoint(on) | Closest::Intersection(on) =
+                Line::new(segment.start, segment.end).closest_point(&Point(point))
+            {
+                offer(on.0, edge);
             }
         }
     };

@@ -7,6 +7,7 @@
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
 use rstar::AABB;
 
+use crate::geometry::rings;
 use crate::ids::CommunityKey;
 use crate::index::CommunityIndex;
 use crate::ops::{OpError, validity};
@@ -181,15 +182,11 @@ fn along(point: Coord<f64>, start: Coord<f64>, end: Coord<f64>) -> Option<f64> {
 fn far_ends(plan: &Plan, index: &CommunityIndex, point: Coord<f64>) -> Vec<Coord<f64>> {
     let mut ends = Vec::new();
     let mut gather = |boundary: &MultiPolygon<f64>| {
-        for polygon in boundary {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for line in ring.lines() {
-                    if same(line.start, point) {
-                        ends.push(line.end);
-                    } else if same(line.end, point) {
-                        ends.push(line.start);
-                    }
-                }
+        for line in rings(boundary).flat_map(|ring| ring.lines()) {
+            if same(line.start, point) {
+                ends.push(line.end);
+            } else if same(line.end, point) {
+                ends.push(line.start);
             }
         }
     };
@@ -211,11 +208,27 @@ fn far_ends(plan: &Plan, index: &CommunityIndex, point: Coord<f64>) -> Vec<Coord
 
 /// True when one of the boundary's rings has a corner at `point`.
 fn has_vertex(boundary: &MultiPolygon<f64>, point: Coord<f64>) -> bool {
-    boundary.iter().any(|polygon| {
-        std::iter::once(polygon.exterior())
-            .chain(polygon.interiors())
-            .any(|ring| ring.coords().any(|coord| same(*coord, point)))
-    })
+    has_corner(boundary, |coord| same(coord, point))
+}
+
+/// True when one of the boundary's corners is one that `picks` picks.
+fn has_corner(boundary: &MultiPolygon<f64>, picks: impl Fn(Coord<f64>) -> bool) -> bool {
+    rings(boundary).any(|ring| ring.coords().any(|coord| picks(*coord)))
+}
+
+/// Replaces each corner of `ring` that `replacement` gives a new place for; true when any.
+fn replace_corners(
+    ring: &mut [Coord<f64>],
+    replacement: impl Fn(Coord<f64>) -> Option<Coord<f64>>,
+) -> bool {
+    let mut any = false;
+    for coord in ring.iter_mut() {
+        if let Some(new) = replacement(*coord) {
+            *coord = new;
+            any = true;
+        }
+    }
+    any
 }
 
 /// Applies `change` to each ring of `boundary`; true when any changed.
@@ -260,42 +273,22 @@ pub fn move_vertex(
     from: Coord<f64>,
     to: Coord<f64>,
 ) -> Result<VertexChanges, OpError> {
-    let mut moved = |ring: &mut Vec<Coord<f64>>| {
-        let mut any = false;
-        for coord in ring.iter_mut() {
-            if same(*coord, from) {
-                *coord = to;
-                any = true;
-            }
-        }
-        any
-    };
-    let boundaries = change_communities(plan, index, from, &mut moved);
+    let moved = |coord: Coord<f64>| same(coord, from).then_some(to);
+    let boundaries =
+        change_communities(plan, index, from, &mut |ring| replace_corners(ring, moved));
+    // A grid corner goes with the vertex, or keeps its place along an edge that swings with it.
     let ends = far_ends(plan, index, from);
-    let on_an_edge = |coord: Coord<f64>| {
-        (ends.iter()).find_map(|&end| along(coord, from, end).map(|share| (end, share)))
+    let followed = |coord: Coord<f64>| {
+        moved(coord).or_else(|| {
+            (ends.iter())
+                .find_map(|&end| along(coord, from, end).map(|share| to + (end - to) * share))
+        })
     };
-    let touches = |boundary: &MultiPolygon<f64>| {
-        has_vertex(boundary, from)
-            || boundary.iter().any(|polygon| {
-                std::iter::once(polygon.exterior())
-                    .chain(polygon.interiors())
-                    .any(|ring| ring.coords().any(|coord| on_an_edge(*coord).is_some()))
-            })
-    };
+    let touches =
+        |boundary: &MultiPolygon<f64>| has_corner(boundary, |coord| followed(coord).is_some());
     let swept = extent_of(ends.iter().copied().chain([from]), ON_EDGE_M);
-    let grids = change_grids(plan, swept, touches, &mut |ring: &mut Vec<Coord<f64>>| {
-        let mut any = false;
-        for coord in ring.iter_mut() {
-            if same(*coord, from) {
-                *coord = to;
-                any = true;
-            } else if let Some((end, share)) = on_an_edge(*coord) {
-                *coord = to + (end - to) * share;
-                any = true;
-            }
-        }
-        any
+    let grids = change_grids(plan, swept, touches, &mut |ring| {
+        replace_corners(ring, followed)
     })?;
     let changed = VertexChanges { boundaries, grids };
     if changed.is_empty() {
@@ -321,11 +314,7 @@ pub fn insert_vertex(
     });
     let through = |a: Coord<f64>, b: Coord<f64>| along(at, a, b).is_some();
     let touches = |boundary: &MultiPolygon<f64>| {
-        boundary.iter().any(|polygon| {
-            std::iter::once(polygon.exterior())
-                .chain(polygon.interiors())
-                .any(|ring| ring.lines().any(|line| through(line.start, line.end)))
-        })
+        rings(boundary).any(|ring| ring.lines().any(|line| through(line.start, line.end)))
     };
     let here = extent_of([at], ON_EDGE_M);
     let grids = change_grids(plan, here, touches, &mut |ring| {
@@ -394,14 +383,10 @@ pub fn nearest_vertex(
 ) -> Option<Coord<f64>> {
     let mut best: Option<(f64, Coord<f64>)> = None;
     let mut consider = |boundary: &MultiPolygon<f64>| {
-        for polygon in boundary {
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for coord in ring.coords() {
-                    let distance = (coord.x - point.x).hypot(coord.y - point.y);
-                    if distance <= tolerance && best.is_none_or(|(closest, _)| distance < closest) {
-                        best = Some((distance, *coord));
-                    }
-                }
+        for coord in rings(boundary).flat_map(|ring| ring.coords()) {
+            let distance = (coord.x - point.x).hypot(coord.y - point.y);
+            if distance <= tolerance && best.is_none_or(|(closest, _)| distance < closest) {
+                best = Some((distance, *coord));
             }
         }
     };
@@ -411,9 +396,12 @@ pub fn nearest_vertex(
         }
     }
     if layers == VertexLayers::CommunitiesAndGrids {
+        let near = extent_of([point], tolerance);
         for (_, community) in plan.communities() {
             for grid in &community.properties.grids {
-                consider(&grid.boundary);
+                if meets(&grid.boundary, near) {
+                    consider(&grid.boundary);
+                }
             }
         }
     }

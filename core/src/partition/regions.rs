@@ -481,9 +481,7 @@ pub fn group_households(units: &[Unit], group: &[usize]) -> u64 {
 
 /// How round a boundary is: 4π·area / perimeter² (Polsby–Popper), 1 for a circle.
 pub fn polsby_popper(boundary: &MultiPolygon<f64>) -> f64 {
-    let perimeter: f64 = boundary
-        .iter()
-        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+    let perimeter: f64 = crate::geometry::rings(boundary)
         .map(|ring| Euclidean.length(ring))
         .sum();
     if perimeter <= 0.0 {
