@@ -72,6 +72,18 @@ fn key_of(harness: &Harness<'_, ShequApp>, id: &str) -> shequ_core::ids::Communi
         .expect("community exists")
 }
 
+/// The demo with 章江路社区 (SQ0002) selected, its grids drawn, and the map showing it.
+fn with_grids_of_zhangjiang_road() -> (Harness<'static, ShequApp>, shequ_core::ids::CommunityKey) {
+    let mut harness = harness(Language::Chinese);
+    let key = key_of(&harness, "SQ0002");
+    harness.state_mut().doc.selection = vec![key];
+    harness.state_mut().apply(Intent::DrawGrids);
+    wait_for_grids(&mut harness);
+    harness.state_mut().apply(Intent::ZoomToSelection);
+    harness.run();
+    (harness, key)
+}
+
 /// Lets the frames pass until the grids drawn in the background are set.
 fn wait_for_grids(harness: &mut Harness<'_, ShequApp>) {
     for _ in 0..3000 {
@@ -2082,13 +2094,7 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
 #[test]
 fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_step() {
     use geo::{Contains, InteriorPoint};
-    let mut harness = harness(Language::Chinese);
-    let key = key_of(&harness, "SQ0002");
-    harness.state_mut().doc.selection = vec![key];
-    harness.state_mut().apply(Intent::DrawGrids);
-    wait_for_grids(&mut harness);
-    harness.state_mut().apply(Intent::ZoomToSelection);
-    harness.run();
+    let (mut harness, key) = with_grids_of_zhangjiang_road();
     let grids = |harness: &Harness<'_, ShequApp>| {
         let session = harness.state().doc.session.as_ref().expect("open");
         let community = session.plan().community(key).expect("there");
@@ -2198,13 +2204,7 @@ fn grids_drawn_in_the_background_are_not_set_when_the_plan_changed_meanwhile() {
 #[test]
 fn with_edit_grids_on_a_stroke_from_a_grid_brushes_a_street_block_into_it_as_one_undo_step() {
     use geo::{Contains, InteriorPoint};
-    let mut harness = harness(Language::Chinese);
-    let key = key_of(&harness, "SQ0002");
-    harness.state_mut().doc.selection = vec![key];
-    harness.state_mut().apply(Intent::DrawGrids);
-    wait_for_grids(&mut harness);
-    harness.state_mut().apply(Intent::ZoomToSelection);
-    harness.run();
+    let (mut harness, key) = with_grids_of_zhangjiang_road();
     harness.get_by_label("编辑网格").click();
     harness.run();
     harness.get_by_label("分配街区").click();

@@ -133,14 +133,7 @@ fn grids_are_saved_with_the_plan_and_one_undo_takes_them_away() {
 #[test]
 fn a_community_shrunk_under_its_grids_has_grids_outside_it_and_homes_in_no_grid() {
     let (_folder, mut session) = estate_of_houses(true);
-    let (command, _) = draw_grids(&session, &[], 300);
-    session.execute(command).expect("the grids are set");
-    let key = session
-        .plan()
-        .communities()
-        .next()
-        .map(|(key, _)| key)
-        .expect("one");
+    let key = with_grids_drawn(&mut session);
     // The community gives up its westernmost 50 m, which its grids still cover, and takes in
     // the house east of it, which no grid holds.
     let reshaped = MultiPolygon::new(vec![
@@ -301,23 +294,8 @@ fn the_export_writes_the_grids_in_every_format_it_writes_communities_in() {
 fn two_touching_grids_merge_into_one_and_the_rest_are_renumbered_as_one_undo_step() {
     use shequ_core::grids::{GridEditError, merge_grids};
     let (_folder, mut session) = estate_of_houses(false);
-    let (command, _) = draw_grids(&session, &[], 300);
-    session.execute(command).expect("the grids are set");
-    let key = session
-        .plan()
-        .communities()
-        .next()
-        .map(|(key, _)| key)
-        .expect("one");
-    let grids = |session: &Session| -> Vec<shequ_core::plan::Grid> {
-        session
-            .plan()
-            .community(key)
-            .expect("there")
-            .properties
-            .grids
-            .clone()
-    };
+    let key = with_grids_drawn(&mut session);
+    let grids = |session: &Session| grids_of(session, key);
     let before = grids(&session);
     // Two grids sharing a side.
     let touching = before

@@ -2,7 +2,6 @@
 //! touching grid of its community (where the two together fall within the grids' range), and,
 //! for any grid violation, the community's grids drawn again.
 
-use crate::edit::Command;
 use crate::grids::{draw_grids, merge_grids};
 use crate::ids::CommunityKey;
 use crate::session::Session;
@@ -28,10 +27,9 @@ fn redrawn(session: &Session, key: CommunityKey) -> Option<Candidate> {
     let community = session.plan().community(key)?;
     let target = session.profile().grids.target_households;
     let (command, drawn) = draw_grids(session, &[key], target);
+    // Nothing is reported (and nothing set) for a locked community, or for grids already as
+    // they would be drawn.
     let count = drawn.communities.first()?.households.len();
-    if matches!(&command, Command::Batch(commands) if commands.is_empty()) {
-        return None;
-    }
     Some((
         REDRAWING_RANK,
         unmeasured(

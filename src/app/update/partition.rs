@@ -20,14 +20,10 @@ impl Target<'_> {
         if self.ui.drawing_grids.is_some() {
             return false;
         }
-        let copy = session.trial();
         let selection = self.document.selection.clone();
-        let slot = std::sync::Arc::new(std::sync::OnceLock::new());
-        let delivered = std::sync::Arc::clone(&slot);
-        std::thread::spawn(move || {
+        let slot = on_a_copy(session, move |copy| {
             let target = copy.profile().grids.target_households;
-            // Nobody else fills the slot: the first set is the only one.
-            let _ = delivered.set(shequ_core::grids::draw_grids(&copy, &selection, target));
+            shequ_core::grids::draw_grids(copy, &selection, target)
         });
         self.ui.drawing_grids = Some(crate::app::state::DrawingGrids {
             generation: session.generation(),
@@ -101,19 +97,13 @@ impl Target<'_> {
                     .clone()
                     .map_or(Scope::All, Scope::StreetOffice);
                 let language = self.preferences.language;
-                // Worked out on a copy (the layers are shared, not copied) so that the window
-                // keeps answering: a whole city of a million buildings takes about a second.
-                let copy = session.trial();
+                // A whole city of a million buildings takes about a second.
                 let seed = window.seed;
-                let slot = std::sync::Arc::new(std::sync::OnceLock::new());
-                let delivered = std::sync::Arc::clone(&slot);
-                std::thread::spawn(move || {
+                window.working = Some(on_a_copy(session, move |copy| {
                     let result =
-                        partition(&copy, &scope, seed).map_err(|error| error.describe(language));
-                    // Nobody else fills the slot: the first set is the only one.
-                    let _ = delivered.set((copy.generation(), result));
-                });
-                window.working = Some(slot);
+                        partition(copy, &scope, seed).map_err(|error| error.describe(language));
+                    (copy.generation(), result)
+                }));
                 true
             }
             Intent::PartitionAsScenario(name) => {
@@ -137,4 +127,21 @@ impl Target<'_> {
             _ => false,
         }
     }
+}
+
+/// `work` carried out in the background on a copy of the session (the layers and their indexes
+/// are shared, not copied), so that the window keeps answering; its result lands in the slot
+/// returned, for the window to take when it is there.
+fn on_a_copy<T: Send + Sync + 'static>(
+    session: &shequ_core::Session,
+    work: impl FnOnce(&shequ_core::Session) -> T + Send + 'static,
+) -> std::sync::Arc<std::sync::OnceLock<T>> {
+    let copy = session.trial();
+    let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+    let delivered = std::sync::Arc::clone(&slot);
+    std::thread::spawn(move || {
+        // Nobody else fills the slot: the first set is the only one.
+        let _ = delivered.set(work(&copy));
+    });
+    slot
 }

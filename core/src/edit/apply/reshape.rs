@@ -19,20 +19,19 @@ impl EditTarget<'_> {
     ) -> Result<Vec<Command>> {
         self.check_unlocked(keys, locks)?;
         self.check_each_once(keys)?;
-        let boundaries: Vec<&MultiPolygon<f64>> = keys
+        let communities: Vec<&Community> = keys
             .iter()
-            .map(|&key| self.boundary_of(key))
+            .map(|&key| self.plan.community(key).ok_or_else(|| missing(key)))
             .collect::<Result<_>>()?;
+        let boundaries: Vec<&MultiPolygon<f64>> = (communities.iter())
+            .map(|community| &community.boundary)
+            .collect();
         let merged = ops::merge(&boundaries, allow_several_parts).map_err(edit_error)?;
         let mut primitives = vec![Command::ReplaceBoundary {
             key: keys[0],
             boundary: merged,
         }];
         // The survivor takes the grids of the communities merged into it, all renumbered.
-        let communities: Vec<&Community> = keys
-            .iter()
-            .map(|&key| self.plan.community(key).ok_or_else(|| missing(key)))
-            .collect::<Result<_>>()?;
         if communities[1..]
             .iter()
             .any(|community| !community.properties.grids.is_empty())
