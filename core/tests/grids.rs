@@ -862,3 +862,163 @@ fn while_grids_are_edited_a_point_snaps_to_a_grid_corner_near_it() {
     let without = snap(near, 2.0, &targets(false));
     assert!(without.is_none_or(|found| found.kind != SnapKind::GridVertex));
 }
+
+/// Two communities of 640 households side by side, west (0–200 m) and east (200–400 m), on a
+/// street grid (x = 200 between them, y = 100 across both), houses of 40 households in rows.
+fn two_communities_on_a_street_grid() -> (tempfile::TempDir, Session) {
+    let mut world = World::new()
+        .street((200.0, -20.0), (200.0, 220.0))
+        .street((-20.0, 100.0), (420.0, 100.0));
+    for column in 0..8 {
+        for row in 0..4 {
+            let x = 25.0 + 50.0 * f64::from(column);
+            let y = 25.0 + 50.0 * f64::from(row);
+            world = world.house(&format!("H{column}{row}"), x, y, 40);
+        }
+    }
+    world
+        .community("360102001001", "geographic", (0.0, 0.0, 200.0, 200.0))
+        .community("360102001002", "geographic", (200.0, 0.0, 400.0, 200.0))
+        .open()
+}
+
+/// The extent of community `key`'s boundary, in the session's metres.
+fn extent_of(session: &Session, key: shequ_core::ids::CommunityKey) -> geo::Rect<f64> {
+    let community = session.plan().community(key).expect("there");
+    geo::BoundingRect::bounding_rect(&community.boundary).expect("an extent")
+}
+
+/// Every house lies wholly in one grid of the community that counts it, and no grid rule finds
+/// a grid outside its community, overlapping another or leaving ground uncovered.
+fn assert_grids_fit_their_communities(session: &Session) {
+    use geo::Contains;
+    for (key, community) in session.plan().communities() {
+        let grids = &community.properties.grids;
+        for shares in building_shares(session, grids)
+            .into_iter()
+            .zip(&session.layers().buildings)
+            .filter(|(_, house)| {
+                community
+                    .boundary
+                    .contains(&geo::Point(house.representative_point))
+            })
+            .map(|(shares, _)| shares)
+        {
+            assert!(
+                shares.len() == 1 && (shares[0] - 1.0).abs() < 1e-6,
+                "{key:?}: {shares:?}"
+            );
+        }
+    }
+    let misfits: Vec<&str> = (session.rules().iter())
+        .map(|violation| violation.rule)
+        .filter(|rule| ["grid.outside_community", "grid.overlap", "grid.gaps"].contains(rule))
+        .collect();
+    assert!(misfits.is_empty(), "{misfits:?}");
+}
+
+#[test]
+fn a_block_given_to_a_neighbouring_community_leaves_its_grids_and_joins_the_grid_it_borders() {
+    use geo::Contains;
+    let (_folder, mut session) = two_communities_on_a_street_grid();
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let west = session.plan().key_of("360102001001").expect("west");
+    let east = session.plan().key_of("360102001002").expect("east");
+    let (west_before, east_before) = (grids_of(&session, west), grids_of(&session, east));
+    assert!(west_before.len() >= 2 && east_before.len() >= 2);
+    assert_grids_fit_their_communities(&session);
+    // The middle of the east's northern half, in the session's metres.
+    let east_extent = extent_of(&session, east);
+    let north_east_point = geo::Point::new(
+        east_extent.center().x,
+        east_extent.min().y + 0.75 * east_extent.height(),
+    );
+    session.blocks();
+    let blocks = session.derived_blocks().expect("derived").polygons.clone();
+    let north_east = blocks
+        .iter()
+        .position(|block| block.contains(&north_east_point))
+        .expect("the north-eastern block");
+    session
+        .execute(Command::AssignBlocks {
+            blocks: vec![north_east],
+            to: west,
+        })
+        .expect("the block is given");
+    let (west_after, east_after) = (grids_of(&session, west), grids_of(&session, east));
+    // The west keeps as many grids, one of them grown by the block; the east keeps only what
+    // lies south of the cross street.
+    assert_eq!(west_after.len(), west_before.len());
+    let grown = west_after
+        .iter()
+        .find(|grid| grid.boundary.contains(&north_east_point))
+        .expect("a western grid holds the block");
+    // It is a grid the west had, with the block added to it.
+    let was = west_before
+        .iter()
+        .find(|grid| grid.code == grown.code)
+        .expect("the same code as before");
+    assert!(grown.boundary.contains(&was.boundary));
+    let block_area = blocks[north_east].unsigned_area();
+    let added = grown.boundary.unsigned_area() - was.boundary.unsigned_area();
+    assert!(
+        (added - block_area).abs() < 1.0,
+        "{added} m² added, the block is {block_area}"
+    );
+    let cross_street = east_extent.center().y;
+    assert!(east_after.iter().all(|grid| {
+        geo::BoundingRect::bounding_rect(&grid.boundary)
+            .is_some_and(|extent| extent.max().y < cross_street + 0.5)
+    }));
+    assert_grids_fit_their_communities(&session);
+    assert_eq!(households_in_grids(&session), 1280);
+    session.undo().expect("undoes");
+    assert_eq!(grids_of(&session, west), west_before);
+    assert_eq!(grids_of(&session, east), east_before);
+}
+
+#[test]
+fn a_fix_that_moves_a_boundary_carries_the_grids_with_it() {
+    use shequ_core::fixes::fixes_for;
+    let (_folder, mut session) = two_communities_on_a_street_grid();
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    let west = session.plan().key_of("360102001001").expect("west");
+    // The west reaches 30 m into the east: an overlap, whose fix gives the shared ground to
+    // one side and takes it from the other.
+    let extent = extent_of(&session, west);
+    let reaching = geo::Rect::new(
+        extent.min(),
+        geo::Coord {
+            x: extent.max().x + 30.0,
+            y: extent.max().y,
+        },
+    );
+    session
+        .execute(Command::Reshape {
+            key: west,
+            boundary: MultiPolygon::new(vec![reaching.to_polygon()]),
+        })
+        .expect("reshaped");
+    let overlap = session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == "plan.overlap")
+        .cloned()
+        .expect("an overlap");
+    let fixes = fixes_for(&session, &overlap.key()).expect("fixes");
+    let fix = fixes.first().expect("a fix for the overlap");
+    session
+        .execute(fix.command.clone())
+        .expect("the fix applies");
+
+    assert!(
+        !session
+            .rules()
+            .iter()
+            .any(|violation| violation.rule == "plan.overlap")
+    );
+    assert_grids_fit_their_communities(&session);
+    assert_eq!(households_in_grids(&session), 1280);
+}

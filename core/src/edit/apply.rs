@@ -288,7 +288,8 @@ impl EditTarget<'_> {
         keys
     }
 
-    /// Gives `area` to community `to`, taking it from every other community that has part of it.
+    /// Gives `area` to community `to`, taking it from every other community that has part of it;
+    /// the grids of each follow their community's new boundary.
     fn give_area(
         &self,
         area: MultiPolygon<f64>,
@@ -299,10 +300,7 @@ impl EditTarget<'_> {
         let donors = self.neighbours_of(&area, &[to]);
         self.check_unlocked(&donors, locks)?;
         self.check_unlocked(&[to], locks)?;
-        let mut primitives = vec![Command::ReplaceBoundary {
-            key: to,
-            boundary: overlay::union(&[receiving, &area]),
-        }];
+        let mut primitives = self.reshaped(to, overlay::union(&[receiving, &area]), locks)?;
         for donor in donors {
             let before = self.boundary_of(donor)?;
             let after = overlay::difference(before, &[&area]);
@@ -315,10 +313,7 @@ impl EditTarget<'_> {
             {
                 primitives.push(Command::Remove { key: donor });
             } else {
-                primitives.push(Command::ReplaceBoundary {
-                    key: donor,
-                    boundary: after,
-                });
+                primitives.extend(self.reshaped(donor, after, locks)?);
             }
         }
         Ok(primitives)
@@ -373,6 +368,7 @@ impl EditTarget<'_> {
                 allow_several_parts,
             } => self.merge(&keys, allow_several_parts, locks),
             Command::Split { key, line } => self.split(key, &line, locks),
+            Command::Reshape { key, boundary } => self.reshaped(key, boundary, locks),
             Command::AssignBlocks { blocks, to } => self.assign_blocks(&blocks, to, locks),
             Command::AssignBuildings { buildings, to } => {
                 self.assign_buildings(&buildings, to, locks)

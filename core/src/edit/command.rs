@@ -64,6 +64,14 @@ pub enum Command {
     },
     /// Several commands as one.
     Batch(Vec<Command>),
+    /// Give a community a new boundary, its management grids fitted to it (ground it loses
+    /// leaves its grids, ground it gains joins the grid it borders most).
+    Reshape {
+        /// Which community.
+        key: CommunityKey,
+        /// The new boundary, metres.
+        boundary: geo::MultiPolygon<f64>,
+    },
     /// A new community from a drawn polygon, optionally clipped against existing communities.
     Create {
         /// The community (its boundary as drawn).
@@ -212,7 +220,7 @@ impl Command {
     /// What kind of step this command is.
     pub fn step(&self) -> Step {
         match self {
-            Command::ReplaceBoundary { .. } => Step::ReplaceBoundary,
+            Command::ReplaceBoundary { .. } | Command::Reshape { .. } => Step::ReplaceBoundary,
             Command::Insert { .. } | Command::Create { .. } => Step::Create,
             Command::Remove { .. } | Command::Delete { .. } => Step::Delete,
             Command::SetProperties { .. } => Step::EditProperties,

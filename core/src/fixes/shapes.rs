@@ -81,7 +81,7 @@ pub(super) fn overlap_to_one_side(session: &Session, pair: &[CommunityKey]) -> V
                         properties.name,
                         crate::format::grouped(left)
                     ),
-                    Command::ReplaceBoundary {
+                    Command::Reshape {
                         key: loser,
                         boundary,
                     },
@@ -188,7 +188,7 @@ pub(super) fn into_one_street_office(session: &Session, key: CommunityKey) -> Ve
     if home_share.0.is_empty() {
         return Vec::new();
     }
-    let mut commands = vec![Command::ReplaceBoundary {
+    let mut commands = vec![Command::Reshape {
         key,
         boundary: home_share,
     }];
@@ -215,7 +215,7 @@ pub(super) fn into_one_street_office(session: &Session, key: CommunityKey) -> Ve
             && let Some(other) = session.plan().community(receiver)
         {
             handed.push(other.properties.name.clone());
-            commands.push(Command::ReplaceBoundary {
+            commands.push(Command::Reshape {
                 key: receiver,
                 boundary: overlay::union(&[&other.boundary, share]),
             });

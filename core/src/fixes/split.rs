@@ -115,7 +115,8 @@ fn rank(units: &[Unit], groups: &[Vec<usize>], total: u64) -> f64 {
 
 /// The community keeps the group holding its committee office (else the one with the most
 /// households) under its id; each other group becomes a new community `ID-2`, `ID-3`, … named
-/// "name (2)", … with the same attributes, unlocked, without office points.
+/// "name (2)", … with the same attributes and its part of the grids, unlocked, without office
+/// points.
 fn split_command(
     session: &Session,
     key: CommunityKey,
@@ -141,7 +142,7 @@ fn split_command(
                 .position(|boundary| boundary.contains(&office))
         })
         .or_else(|| (0..groups.len()).max_by_key(|&group| households(&groups[group])))?;
-    let mut commands = vec![Command::ReplaceBoundary {
+    let mut commands = vec![Command::Reshape {
         key,
         boundary: boundaries[kept].clone(),
     }];
@@ -154,6 +155,14 @@ fn split_command(
             .map(|candidate| (candidate, format!("{}-{candidate}", community.id)))
             .find(|(_, id)| session.plan().key_of(id).is_none())?;
         number = id.0 + 1;
+        // The new community takes the part of the grids inside it, numbered after its own id.
+        let grids = crate::ops::grids_in_pieces(
+            &community.properties.grids,
+            &boundary.0,
+            std::slice::from_ref(&id.1),
+        )
+        .pop()
+        .unwrap_or_default();
         commands.push(Command::Create {
             community: Box::new(Community {
                 id: id.1,
@@ -162,7 +171,7 @@ fn split_command(
                     locked: false,
                     office: None,
                     service: None,
-                    grids: Vec::new(),
+                    grids,
                     ..community.properties.clone()
                 },
                 boundary,

@@ -3,6 +3,7 @@
 //! blocks and snapping. Nothing here changes a plan; the edit commands do, with what these return.
 
 pub mod blocks;
+pub mod grid_fit;
 pub mod grid_order;
 pub mod snap;
 pub mod validity;

@@ -428,7 +428,7 @@ fn command_for(session: &Session, drawn: &[Drawn]) -> (Command, Vec<Vec<String>>
         }
         for (new, (boundary, _)) in ground.boundaries.iter().enumerate() {
             if let Some((_, old)) = heir.get(&new) {
-                redraws.push(Command::ReplaceBoundary {
+                redraws.push(Command::Reshape {
                     key: *old,
                     boundary: boundary.clone(),
                 });

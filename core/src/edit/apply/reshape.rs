@@ -1,5 +1,5 @@
-//! Merging communities and splitting one along a line: the commands that change how many
-//! communities there are, resolved into primitives.
+//! Reshaping a community with its grids, merging communities and splitting one along a line,
+//! resolved into primitives.
 
 use geo::{LineString, MultiPolygon};
 
@@ -10,6 +10,26 @@ use crate::ops;
 use crate::plan::{Community, CommunityProperties};
 
 impl EditTarget<'_> {
+    /// `key`'s new boundary, and its grids fitted to it (see [`ops::grid_fit::grids_fitted`]).
+    pub(super) fn reshaped(
+        &self,
+        key: CommunityKey,
+        boundary: MultiPolygon<f64>,
+        locks: Locks,
+    ) -> Result<Vec<Command>> {
+        self.check_unlocked(&[key], locks)?;
+        let community = self.plan.community(key).ok_or_else(|| missing(key))?;
+        let grids = ops::grid_fit::grids_fitted(
+            &community.properties.grids,
+            &community.boundary,
+            &boundary,
+            &community.id,
+        );
+        let mut primitives = vec![Command::ReplaceBoundary { key, boundary }];
+        primitives.extend(grids.map(|grids| Command::SetGrids { key, grids }));
+        Ok(primitives)
+    }
+
     /// The first community takes the union of all, and their grids; the others go.
     pub(super) fn merge(
         &self,
