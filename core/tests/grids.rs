@@ -14,6 +14,11 @@ use support::World;
 /// rows and columns (1,280 households: four grids of about 300), and, with `neighbour`, one more
 /// house east of it in no community.
 fn estate_of_houses(neighbour: bool) -> (tempfile::TempDir, Session) {
+    estate_world(neighbour).open()
+}
+
+/// The world of [`estate_of_houses`], before it is opened.
+fn estate_world(neighbour: bool) -> World {
     let mut world = World::new().street((200.0, -20.0), (200.0, 220.0));
     if neighbour {
         world = world.house("EAST", 450.0, 100.0, 40);
@@ -25,9 +30,7 @@ fn estate_of_houses(neighbour: bool) -> (tempfile::TempDir, Session) {
             world = world.house(&format!("H{column}{row}"), x, y, 40);
         }
     }
-    world
-        .community("360102001001", "geographic", (0.0, 0.0, 400.0, 200.0))
-        .open()
+    world.community("360102001001", "geographic", (0.0, 0.0, 400.0, 200.0))
 }
 
 fn grid_rule_violations(session: &Session) -> Vec<String> {
@@ -1021,4 +1024,70 @@ fn a_fix_that_moves_a_boundary_carries_the_grids_with_it() {
     );
     assert_grids_fit_their_communities(&session);
     assert_eq!(households_in_grids(&session), 1280);
+}
+
+#[test]
+fn with_codes_kept_a_split_grid_keeps_its_code_in_its_larger_piece_and_new_grids_follow_the_highest()
+ {
+    use geo::{BoundingRect, LineString};
+    use shequ_core::grids::{merge_grids, split_grid};
+    let (_folder, mut session) = estate_world(false)
+        .setting(
+            "profile",
+            serde_json::json!({"overrides": {"grids": {"codes_after_edits": "kept"}}}),
+        )
+        .open();
+    let key = with_grids_drawn(&mut session);
+    let codes = |session: &Session| -> Vec<String> {
+        grids_of(session, key)
+            .into_iter()
+            .map(|grid| grid.code)
+            .collect()
+    };
+    let code = |number: u32| format!("360102001001{number:03}");
+    let before = grids_of(&session, key);
+    assert_eq!(codes(&session), (1..=4).map(code).collect::<Vec<_>>());
+    // Grid 001 cut a quarter of the way down: its larger, southern piece keeps 001 and the
+    // northern piece is 005, though it lies north-west of them all.
+    let extent = before[0].boundary.bounding_rect().expect("an extent");
+    let y = extent.max().y - extent.height() / 4.0;
+    let line = LineString::from(vec![(extent.min().x - 5.0, y), (extent.max().x + 5.0, y)]);
+    let split = split_grid(&session, key, &code(1), &line).expect("the grid splits");
+    session.execute(split).expect("applied");
+    assert_eq!(codes(&session), (1..=5).map(code).collect::<Vec<_>>());
+    let grids = grids_of(&session, key);
+    let centre_y = |grid: &shequ_core::plan::Grid| {
+        geo::Centroid::centroid(&grid.boundary)
+            .expect("a centre")
+            .y()
+    };
+    assert!(centre_y(&grids[4]) > centre_y(&grids[0]));
+    assert!(grids[0].boundary.unsigned_area() > grids[4].boundary.unsigned_area());
+    // Two touching grids below 005 merge: the merged grid takes the lower code, the higher one
+    // goes, and a grid split off later is 006, not the code that went.
+    let (first, second) = (0..4)
+        .flat_map(|first| (first + 1..4).map(move |second| (first, second)))
+        .find(|&(first, second)| grids[first].boundary.union(&grids[second].boundary).0.len() == 1)
+        .expect("two touching grids");
+    let pair = [grids[second].code.clone(), grids[first].code.clone()];
+    let merged = merge_grids(&session, key, &pair).expect("they merge");
+    session.execute(merged).expect("applied");
+    let mut left: Vec<String> = (1..=5).map(code).filter(|code| *code != pair[0]).collect();
+    assert_eq!(codes(&session), left);
+    let grid = grids_of(&session, key)
+        .into_iter()
+        .next()
+        .expect("grid 001");
+    let extent = grid.boundary.bounding_rect().expect("an extent");
+    let x = extent.center().x;
+    let across = LineString::from(vec![(x, extent.min().y - 5.0), (x, extent.max().y + 5.0)]);
+    let split = split_grid(&session, key, &code(1), &across).expect("the grid splits");
+    session.execute(split).expect("applied");
+    left.push(code(6));
+    assert_eq!(codes(&session), left);
+    assert_eq!(households_in_grids(&session), 1280);
+    for _ in 0..3 {
+        session.undo().expect("undoes");
+    }
+    assert_eq!(grids_of(&session, key), before);
 }

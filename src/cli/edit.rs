@@ -14,6 +14,7 @@ use shequ_core::format::grouped;
 use shequ_core::grids;
 use shequ_core::ids::CommunityKey;
 use shequ_core::lang::Language;
+use shequ_core::profile::GridCodes;
 
 use super::layers::EXIT_CLEAN;
 
@@ -51,11 +52,12 @@ pub struct EditArguments {
     #[arg(long, value_name = "CODE")]
     pub to_grid: Option<String>,
     /// Merge these touching management grids 合并网格 of one community (codes, comma-separated);
-    /// its grids are then renumbered.
+    /// its grids are then coded as the profile's `grids.codes_after_edits` says (renumbered in
+    /// reading order, or codes kept).
     #[arg(long, value_delimiter = ',', value_name = "CODE,CODE")]
     pub merge_grids: Option<Vec<String>>,
     /// Split 拆分 this management grid along --line; a building the line crosses stays whole on
-    /// the side of its representative point; the grids are then renumbered.
+    /// the side of its representative point; the grids are then coded as the profile says.
     #[arg(long, value_name = "CODE", requires = "line")]
     pub split_grid: Option<String>,
     /// Place (or move) this community's residents' committee office 居委会办公点 at --at; walking
@@ -233,10 +235,15 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     if let (Some(key), Some(before)) = (grid_community, grids_before)
         && grid_count(&session, key) != before
     {
-        grid_lines.push(format!(
-            "  {before} grids became {}: all renumbered in reading order 已按阅读顺序重新编号",
-            grid_count(&session, key)
-        ));
+        let after = grid_count(&session, key);
+        grid_lines.push(match session.profile().grids.codes_after_edits {
+            GridCodes::ReadingOrder => format!(
+                "  {before} grids became {after}: all renumbered in reading order 已按阅读顺序重新编号"
+            ),
+            GridCodes::Kept => format!(
+                "  {before} grids became {after}: codes kept, new grids numbered after the highest 原编号保留, 新网格续编"
+            ),
+        });
     }
     super::scenario::choose_scenario(&mut session, Some(&saved_with))?;
     let out = arguments.out.as_ref().unwrap_or(&arguments.plan);

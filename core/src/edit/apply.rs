@@ -100,6 +100,8 @@ pub struct EditTarget<'a> {
     pub blocks: Option<&'a Blocks>,
     /// The violations as they stand (accepting one reads it).
     pub violations: &'a RuleResults,
+    /// How grids are coded after an edit changes them (the profile's setting).
+    pub grid_codes: crate::profile::GridCodes,
 }
 
 impl EditTarget<'_> {

@@ -160,6 +160,7 @@ fn split_command(
             &community.properties.grids,
             &boundary.0,
             std::slice::from_ref(&id.1),
+            session.profile().grids.codes_after_edits,
         )
         .pop()
         .unwrap_or_default();

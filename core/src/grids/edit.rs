@@ -10,7 +10,7 @@ use crate::geometry::overlay;
 use crate::grid_figures::{GridFigures, grids_of_community};
 use crate::ids::CommunityKey;
 use crate::lang::Language;
-use crate::ops::grid_order::numbered_in_reading_order;
+use crate::ops::grid_order::coded_after_edit;
 use crate::ops::{self, OpError, validity};
 use crate::plan::{Community, Grid};
 use crate::session::Session;
@@ -100,18 +100,22 @@ fn position_of(community: &Community, code: &str) -> Result<usize, GridEditError
         .ok_or_else(|| GridEditError::NoSuchGrid(code.to_owned()))
 }
 
-/// The command setting `community`'s grids to these boundaries, all renumbered in reading order.
-fn renumbered(
+/// The command setting `community`'s grids to these boundaries, each with the code of the grid
+/// it comes from, coded as the profile says (renumbered in reading order, or codes kept).
+fn recoded(
+    session: &Session,
     key: CommunityKey,
     community: &Community,
-    boundaries: Vec<MultiPolygon<f64>>,
+    after: Vec<(Option<String>, MultiPolygon<f64>)>,
 ) -> Command {
-    let grids = numbered_in_reading_order(&community.id, boundaries).0;
+    let codes = session.profile().grids.codes_after_edits;
+    let grids = coded_after_edit(&community.id, &community.properties.grids, after, codes);
     Command::SetGrids { key, grids }
 }
 
-/// `community`'s grids with those of `codes` merged into one, every grid then renumbered in
-/// reading order; the command that sets them (one undo step).
+/// `community`'s grids with those of `codes` merged into one (which comes from the first of them
+/// in code order), every grid then coded as the profile says; the command that sets them (one
+/// undo step).
 pub fn merge_grids(
     session: &Session,
     key: CommunityKey,
@@ -130,18 +134,23 @@ pub fn merge_grids(
     if joined.0.len() != 1 {
         return Err(GridEditError::NotTouching(codes.join(", ")));
     }
-    let boundaries: Vec<MultiPolygon<f64>> = grids
+    let first = codes
+        .iter()
+        .min_by_key(|code| (code.len(), code.as_str()))
+        .cloned();
+    let after = grids
         .iter()
         .filter(|grid| !codes.contains(&grid.code))
-        .map(|grid| grid.boundary.clone())
-        .chain(std::iter::once(joined))
+        .map(|grid| (Some(grid.code.clone()), grid.boundary.clone()))
+        .chain(std::iter::once((first, joined)))
         .collect();
-    Ok(renumbered(key, community, boundaries))
+    Ok(recoded(session, key, community, after))
 }
 
 /// Grid `code` of the community cut along `line`, each building the line would cut kept whole
-/// on the side that holds its representative point; every grid then renumbered in reading
-/// order. Refused when the line does not cut the grid in two.
+/// on the side that holds its representative point; every grid then coded as the profile says
+/// (with codes kept, the largest piece keeps `code`). Refused when the line does not cut the
+/// grid in two.
 pub fn split_grid(
     session: &Session,
     key: CommunityKey,
@@ -150,12 +159,16 @@ pub fn split_grid(
 ) -> Result<Command, GridEditError> {
     let community = community_of(session, key, code)?;
     let pieces = split_pieces(session, key, code, line)?;
-    let boundaries: Vec<MultiPolygon<f64>> = (community.properties.grids.iter())
+    let after = (community.properties.grids.iter())
         .filter(|other| other.code != code)
-        .map(|other| other.boundary.clone())
-        .chain(pieces)
+        .map(|other| (Some(other.code.clone()), other.boundary.clone()))
+        .chain(
+            pieces
+                .into_iter()
+                .map(|piece| (Some(code.to_owned()), piece)),
+        )
         .collect();
-    Ok(renumbered(key, community, boundaries))
+    Ok(recoded(session, key, community, after))
 }
 
 /// What splitting grid `code` along `line` would give, shown while the line is drawn: each
@@ -294,8 +307,8 @@ fn with_whole_buildings(
 }
 
 /// The street `blocks` (their part inside the community) given to grid `code`, taken from the
-/// community's other grids; a grid left with nothing is dropped and the rest renumbered,
-/// otherwise every grid keeps its code. Refused when the blocks lie outside the community or
+/// community's other grids; a grid left with nothing is dropped and the rest coded as the
+/// profile says, otherwise every grid keeps its code. Refused when the blocks lie outside the community or
 /// the grid would be in pieces.
 pub fn give_blocks_to_grid(
     session: &Session,
@@ -342,6 +355,8 @@ pub fn give_blocks_to_grid(
             grids: changed,
         });
     }
-    let boundaries = changed.into_iter().map(|grid| grid.boundary).collect();
-    Ok(renumbered(key, community, boundaries))
+    let after = (changed.into_iter())
+        .map(|grid| (Some(grid.code), grid.boundary))
+        .collect();
+    Ok(recoded(session, key, community, after))
 }

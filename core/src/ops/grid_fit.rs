@@ -6,9 +6,10 @@
 use geo::{BoundingRect, Euclidean, Intersects, Length, MultiPolygon, Rect};
 
 use crate::geometry::{overlay, rings};
-use crate::ops::grid_order::numbered_in_reading_order;
+use crate::ops::grid_order::coded_after_edit;
 use crate::ops::validity::without_spikes;
 use crate::plan::Grid;
+use crate::profile::GridCodes;
 
 /// Gained ground joins a grid only when they share at least this much border, m; a part that
 /// borders no grid so becomes a grid of its own.
@@ -20,13 +21,14 @@ const TOUCHING_BORDER_M: f64 = 0.5;
 /// Each grid loses the ground the community loses; a grid cut in pieces so becomes a grid per
 /// piece. Each piece of gained ground joins the grid it shares the longest border with, or
 /// becomes a grid of its own where it borders none. The grids keep their codes when they are
-/// as many as before; otherwise all are renumbered in reading order (west to east, north to
-/// south), as the other grid edits do.
+/// the same grids as before; otherwise they are coded as `codes` says, as the other grid edits
+/// are.
 pub fn grids_fitted(
     grids: &[Grid],
     old: &MultiPolygon<f64>,
     new: &MultiPolygon<f64>,
     community: &str,
+    codes: GridCodes,
 ) -> Option<Vec<Grid>> {
     if grids.is_empty() {
         return None;
@@ -58,35 +60,23 @@ pub fn grids_fitted(
         }
     }
     // A grid the lost ground cut in pieces becomes a grid per piece; one left empty goes.
-    let mut pieces: Vec<MultiPolygon<f64>> = Vec::with_capacity(boundaries.len());
-    let mut kept_codes = own_grids.is_empty();
+    let mut after: Vec<(Option<String>, MultiPolygon<f64>)> = Vec::with_capacity(grids.len());
+    let mut same_grids = own_grids.is_empty();
     for (grid, boundary) in grids.iter().zip(boundaries) {
-        if boundary.0.len() > grid.boundary.0.len() {
-            pieces.extend(
-                boundary
-                    .0
-                    .into_iter()
-                    .map(|piece| MultiPolygon::new(vec![piece])),
+        let pieces_before = grid.boundary.0.len();
+        same_grids &= !boundary.0.is_empty() && boundary.0.len() <= pieces_before;
+        if boundary.0.len() > pieces_before {
+            let pieces = boundary.0.into_iter();
+            after.extend(
+                pieces.map(|piece| (Some(grid.code.clone()), MultiPolygon::new(vec![piece]))),
             );
-            kept_codes = false;
-        } else if boundary.0.is_empty() {
-            kept_codes = false;
-        } else {
-            pieces.push(boundary);
+        } else if !boundary.0.is_empty() {
+            after.push((Some(grid.code.clone()), boundary));
         }
     }
-    if kept_codes {
-        let kept = grids.iter().zip(pieces);
-        return Some(
-            kept.map(|(grid, boundary)| Grid {
-                code: grid.code.clone(),
-                boundary,
-            })
-            .collect(),
-        );
-    }
-    pieces.extend(own_grids);
-    Some(numbered_in_reading_order(community, pieces).0)
+    after.extend(own_grids.into_iter().map(|part| (None, part)));
+    let codes = if same_grids { GridCodes::Kept } else { codes };
+    Some(coded_after_edit(community, grids, after, codes))
 }
 
 /// True when both extents exist and meet.
@@ -160,7 +150,8 @@ mod tests {
     fn ground_gained_east_joins_the_eastern_grid_and_codes_stay() {
         let (old, grids) = three_grids();
         let new = rectangle(0.0, 0.0, 350.0, 100.0);
-        let fitted = grids_fitted(&grids, &old, &new, "C").expect("the grids change");
+        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
+            .expect("the grids change");
         let codes: Vec<&str> = fitted.iter().map(|grid| grid.code.as_str()).collect();
         assert_eq!(codes, ["C001", "C002", "C003"]);
         assert!((fitted[2].boundary.unsigned_area() - 15_000.0).abs() < 1e-6);
@@ -176,7 +167,8 @@ mod tests {
     fn ground_lost_leaves_the_grids_and_a_grid_left_with_nothing_goes() {
         let (old, grids) = three_grids();
         let new = rectangle(0.0, 0.0, 150.0, 100.0);
-        let fitted = grids_fitted(&grids, &old, &new, "C").expect("the grids change");
+        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
+            .expect("the grids change");
         assert_eq!(fitted.len(), 2);
         assert_eq!(fitted[1].code, "C002");
         assert!((fitted[1].boundary.unsigned_area() - 5_000.0).abs() < 1e-6);
@@ -195,7 +187,8 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
-        let fitted = grids_fitted(&grids, &old, &new, "C").expect("the grids change");
+        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
+            .expect("the grids change");
         let codes: Vec<&str> = fitted.iter().map(|grid| grid.code.as_str()).collect();
         assert_eq!(codes, ["C001", "C002", "C003", "C004"]);
         assert!((fitted[0].boundary.unsigned_area() - 4_000.0).abs() < 1e-6);
@@ -207,7 +200,8 @@ mod tests {
         let (old, grids) = three_grids();
         let island = rectangle(500.0, 0.0, 550.0, 50.0);
         let new = overlay::union(&[&old, &island]);
-        let fitted = grids_fitted(&grids, &old, &new, "C").expect("the grids change");
+        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
+            .expect("the grids change");
         assert_eq!(fitted.len(), 4);
         assert!(
             fitted
@@ -219,7 +213,16 @@ mod tests {
     #[test]
     fn a_community_without_grids_or_a_boundary_unchanged_gives_none() {
         let (old, grids) = three_grids();
-        assert!(grids_fitted(&[], &old, &rectangle(0.0, 0.0, 10.0, 10.0), "C").is_none());
-        assert!(grids_fitted(&grids, &old, &old.clone(), "C").is_none());
+        assert!(
+            grids_fitted(
+                &[],
+                &old,
+                &rectangle(0.0, 0.0, 10.0, 10.0),
+                "C",
+                GridCodes::Kept
+            )
+            .is_none()
+        );
+        assert!(grids_fitted(&grids, &old, &old.clone(), "C", GridCodes::Kept).is_none());
     }
 }

@@ -15,6 +15,7 @@ use crate::geometry::overlay;
 use crate::geometry::problem::BoundaryProblem;
 use crate::lang::Language;
 use crate::plan::Grid;
+use crate::profile::GridCodes;
 
 /// Why a geometric operation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -110,39 +111,47 @@ pub fn split(
 }
 
 /// A split community's management grids shared out among its pieces: each piece gets every
-/// grid's part inside it (slivers dropped), numbered in reading order after the piece's id
-/// (`ids`, one per piece).
-pub fn grids_in_pieces(grids: &[Grid], pieces: &[Polygon<f64>], ids: &[String]) -> Vec<Vec<Grid>> {
+/// grid's part inside it (slivers dropped), coded after the piece's id (`ids`, one per piece) as
+/// `codes` says (a piece under a new id numbers its grids afresh in reading order).
+pub fn grids_in_pieces(
+    grids: &[Grid],
+    pieces: &[Polygon<f64>],
+    ids: &[String],
+    codes: GridCodes,
+) -> Vec<Vec<Grid>> {
     pieces
         .iter()
         .zip(ids)
         .map(|(piece, id)| {
             let piece = MultiPolygon::new(vec![piece.clone()]);
             let extent = piece.bounding_rect();
-            let parts: Vec<MultiPolygon<f64>> = grids
+            let parts: Vec<(Option<String>, MultiPolygon<f64>)> = grids
                 .iter()
                 .filter(|grid| {
                     let overlapping = grid.boundary.bounding_rect().zip(extent);
                     overlapping.is_some_and(|(first, second)| first.intersects(&second))
                 })
                 .map(|grid| {
-                    validity::without_slivers(overlay::intersection(&grid.boundary, &piece))
+                    let part = overlay::intersection(&grid.boundary, &piece);
+                    (Some(grid.code.clone()), validity::without_slivers(part))
                 })
-                .filter(|boundary| !boundary.0.is_empty())
+                .filter(|(_, boundary)| !boundary.0.is_empty())
                 .collect();
-            grid_order::numbered_in_reading_order(id, parts).0
+            grid_order::coded_after_edit(id, grids, parts, codes)
         })
         .collect()
 }
 
-/// The grids of merged communities as the survivor's: all of them, numbered in reading order
-/// after the survivor's id `id`.
-pub fn grids_merged(grids: &[&[Grid]], id: &str) -> Vec<Grid> {
-    let boundaries = grids
+/// The grids of merged communities as the survivor's (its own first in `grids`): all of them,
+/// coded after the survivor's id `id` as `codes` says (the others' grids are new to it).
+pub fn grids_merged(grids: &[&[Grid]], id: &str, codes: GridCodes) -> Vec<Grid> {
+    let after = grids
         .iter()
-        .flat_map(|grids| grids.iter().map(|grid| grid.boundary.clone()))
+        .flat_map(|grids| grids.iter())
+        .map(|grid| (Some(grid.code.clone()), grid.boundary.clone()))
         .collect();
-    grid_order::numbered_in_reading_order(id, boundaries).0
+    let survivors = grids.first().copied().unwrap_or_default();
+    grid_order::coded_after_edit(id, survivors, after, codes)
 }
 
 /// A new boundary with every existing neighbour cut out of it, so drawing beside a neighbour

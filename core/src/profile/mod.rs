@@ -63,6 +63,24 @@ pub struct Grids {
     pub minimum_households: u64,
     /// Most households a grid may hold.
     pub maximum_households: u64,
+    /// How grids are coded after they are edited (split, merged, cut by a community's change).
+    /// Profiles written before it renumber in reading order.
+    #[serde(default)]
+    pub codes_after_edits: GridCodes,
+}
+
+/// How grids are coded after an edit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridCodes {
+    /// Every grid of the community renumbered in reading order (north to south, west to east),
+    /// so that the codes always follow the CJ/T 213-2005 order.
+    #[default]
+    ReadingOrder,
+    /// Grids keep the codes they have (a grid cut in pieces: its largest piece, merged grids:
+    /// the lowest code); new grids take the numbers after the highest the community's grids
+    /// hold — for codes already registered elsewhere.
+    Kept,
 }
 
 impl Default for Grids {
@@ -72,6 +90,7 @@ impl Default for Grids {
             target_households: 300,
             minimum_households: 150,
             maximum_households: 500,
+            codes_after_edits: GridCodes::ReadingOrder,
         }
     }
 }

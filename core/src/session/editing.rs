@@ -141,6 +141,7 @@ impl Session {
             buildings: &self.layers.buildings,
             blocks: self.blocks.as_ref(),
             violations: &self.rules,
+            grid_codes: self.profile.grids.codes_after_edits,
         };
         let applied = target.apply(command, locks)?;
         let effects = &applied.effects;

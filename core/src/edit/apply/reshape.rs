@@ -24,6 +24,7 @@ impl EditTarget<'_> {
             &community.boundary,
             &boundary,
             &community.id,
+            self.grid_codes,
         );
         let mut primitives = vec![Command::ReplaceBoundary { key, boundary }];
         primitives.extend(grids.map(|grids| Command::SetGrids { key, grids }));
@@ -62,7 +63,7 @@ impl EditTarget<'_> {
                 .collect();
             primitives.push(Command::SetGrids {
                 key: keys[0],
-                grids: ops::grids_merged(&grids, &communities[0].id),
+                grids: ops::grids_merged(&grids, &communities[0].id, self.grid_codes),
             });
         }
         primitives.extend(keys[1..].iter().map(|&key| Command::Remove { key }));
@@ -85,7 +86,8 @@ impl EditTarget<'_> {
             ids.push(self.fresh_id(&community.id, &ids[1..]));
         }
         // Each piece takes its part of the grids, renumbered after its own id.
-        let mut grids = ops::grids_in_pieces(&community.properties.grids, &pieces, &ids);
+        let mut grids =
+            ops::grids_in_pieces(&community.properties.grids, &pieces, &ids, self.grid_codes);
         let mut primitives = vec![Command::ReplaceBoundary {
             key,
             boundary: MultiPolygon::new(vec![pieces[0].clone()]),
