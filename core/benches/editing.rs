@@ -181,6 +181,16 @@ fn benchmarks(criterion: &mut Criterion) {
             bencher.iter_custom(|iterations| timed_and_undone(&mut session, &assign, iterations))
         });
         group.finish();
+        // With every community's grids drawn: both communities' grids are fitted to the move.
+        let target = session.profile().grids.target_households;
+        let (grids, _) = shequ_core::grids::draw_grids(&session, &[], target);
+        session.execute(grids).expect("the grids are drawn");
+        let mut group = criterion.benchmark_group("assign_block_with_grids");
+        group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+            bencher.iter_custom(|iterations| timed_and_undone(&mut session, &assign, iterations))
+        });
+        group.finish();
+        session.undo().expect("the grids are taken back");
 
         let mut group = criterion.benchmark_group("derive_blocks");
         group.sample_size(10);
