@@ -403,3 +403,70 @@ fn a_street_office_above_its_band_gives_a_border_community_to_the_neighbouring_o
         "西 is within its band too: {fix:?}"
     );
 }
+
+#[test]
+fn a_community_below_its_band_that_no_merge_brings_within_is_shared_among_its_neighbours() {
+    // SQ2 (400 households, two street blocks split by a cross street) lies between SQ1 and SQ3
+    // (1,700 each): merged with either it would make 2,100, above 1,000–2,000; its blocks
+    // shared out, one to each, leave both at 1,900.
+    let mut world = World::new()
+        .street((200.0, -20.0), (200.0, 220.0))
+        .street((300.0, -20.0), (300.0, 220.0))
+        .street((-20.0, 100.0), (520.0, 100.0));
+    for (id, x, y, households) in [
+        ("W1", 50.0, 50.0, 425),
+        ("W2", 150.0, 50.0, 425),
+        ("W3", 50.0, 150.0, 425),
+        ("W4", 150.0, 150.0, 425),
+        ("M1", 250.0, 30.0, 100),
+        ("M2", 250.0, 70.0, 100),
+        ("M3", 250.0, 130.0, 100),
+        ("M4", 250.0, 170.0, 100),
+        ("E1", 350.0, 50.0, 425),
+        ("E2", 450.0, 50.0, 425),
+        ("E3", 350.0, 150.0, 425),
+        ("E4", 450.0, 150.0, 425),
+    ] {
+        world = world.house(id, x, y, households);
+    }
+    let (_folder, mut session) = world
+        .community("SQ1", "geographic", (0.0, 0.0, 200.0, 200.0))
+        .community("SQ2", "geographic", (200.0, 0.0, 300.0, 200.0))
+        .community("SQ3", "geographic", (300.0, 0.0, 500.0, 200.0))
+        .open();
+    let key = key_of(&session, "community.households", "SQ2");
+    let fix = best_fix_works(&mut session, &key);
+    assert!(
+        fix.describe(shequ_core::lang::Language::English)
+            .starts_with("share the 2 blocks"),
+        "{fix:?}"
+    );
+    let mut figures: Vec<(&str, Option<u64>, Option<u64>)> = fix
+        .outcome
+        .communities
+        .iter()
+        .map(|community| {
+            (
+                community.id.as_str(),
+                community.households_before,
+                community.households_after,
+            )
+        })
+        .collect();
+    figures.sort();
+    assert_eq!(
+        figures,
+        [
+            ("SQ1", Some(1700), Some(1900)),
+            ("SQ2", Some(400), None),
+            ("SQ3", Some(1700), Some(1900)),
+        ]
+    );
+    // Each neighbour stays in one piece.
+    session.execute(fix.command).expect("applies");
+    let contiguity: Vec<&str> = (session.rules().iter())
+        .filter(|violation| violation.rule == "community.contiguous")
+        .map(|violation| violation.rule)
+        .collect();
+    assert!(contiguity.is_empty(), "{contiguity:?}");
+}

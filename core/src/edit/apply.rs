@@ -302,7 +302,7 @@ impl EditTarget<'_> {
         let donors = self.neighbours_of(&area, &[to]);
         self.check_unlocked(&donors, locks)?;
         self.check_unlocked(&[to], locks)?;
-        let mut primitives = self.reshaped(to, overlay::union(&[receiving, &area]), locks)?;
+        let mut primitives = self.reshaped(to, overlay::union_noded(receiving, &area), locks)?;
         for donor in donors {
             let before = self.boundary_of(donor)?;
             let after = overlay::difference(before, &[&area]);

@@ -36,6 +36,7 @@ mod households;
 mod in_turn;
 mod office;
 mod shapes;
+mod share;
 mod split;
 mod street_office;
 
@@ -114,10 +115,10 @@ impl NoFix {
                 "this rule has no automatic fix; a planner decides"
             }
             (NoFix::NoneWithinTheBand, Language::Chinese) => {
-                "没有能使户数或人口落入范围的合并、划入或调整，需人工调整"
+                "没有能使户数或人口落入范围的合并、分给相邻社区、划入或调整，需人工调整"
             }
             (NoFix::NoneWithinTheBand, Language::English) => {
-                "no merge, hand-over or move keeps the figures within their band; a planner decides"
+                "no merge, sharing out among neighbours, hand-over or move keeps the figures within their band; a planner decides"
             }
             (NoFix::SplitByHand, Language::Chinese) => {
                 "沿社区内街道的拆分都不能使各部分户数落入范围，请用拆分工具人工拆分"
@@ -198,7 +199,9 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
                 }
                 splits
             } else {
-                households::merges_into_band(session, community)
+                let mut remedies = households::merges_into_band(session, community);
+                remedies.extend(share::share_among_neighbours(session, community));
+                remedies
             }
         }
         // Moving the office does not join a street network in pieces.

@@ -217,7 +217,7 @@ pub(super) fn into_one_street_office(session: &Session, key: CommunityKey) -> Ve
             handed.push(other.properties.name.clone());
             commands.push(Command::Reshape {
                 key: receiver,
-                boundary: overlay::union(&[&other.boundary, share]),
+                boundary: overlay::union_noded(&other.boundary, share),
             });
         }
     }

@@ -139,6 +139,74 @@ pub fn union(boundaries: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
     overlay(&subject, &[], OverlayRule::Subject)
 }
 
+/// A corner of one boundary this close to a side of the other lies on it, metres.
+const NODE_TOLERANCE_M: f64 = 1e-3;
+
+/// The union of two boundaries that meet along sides digitised apart — a block cut from one
+/// community along the streets, beside the neighbour whose side has no corner where the street
+/// meets it. The corners of each that lie on a side of the other (to the millimetre) are first
+/// put into that side, so that the shared sides match corner for corner and the union is one
+/// piece rather than two touching ones.
+pub fn union_noded(first: &MultiPolygon<f64>, second: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    union(&[&noded(first, second), &noded(second, first)])
+}
+
+/// `boundary` with each corner of `other` that lies on one of its sides (strictly between the
+/// side's ends) put into that side.
+fn noded(boundary: &MultiPolygon<f64>, other: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let corners: Vec<Coord<f64>> = super::rings(other)
+        .flat_map(|ring| ring.coords().copied())
+        .collect();
+    let node = |ring: &LineString<f64>| -> LineString<f64> {
+        let mut coords = Vec::with_capacity(ring.0.len());
+        for side in ring.lines() {
+            coords.push(side.start);
+            let delta = side.delta();
+            let length = delta.x.hypot(delta.y);
+            if length <= 2.0 * NODE_TOLERANCE_M {
+                continue;
+            }
+            let (low_x, high_x) = (side.start.x.min(side.end.x), side.start.x.max(side.end.x));
+            let (low_y, high_y) = (side.start.y.min(side.end.y), side.start.y.max(side.end.y));
+            let mut on_side: Vec<(f64, Coord<f64>)> = corners
+                .iter()
+                .filter(|corner| {
+                    (low_x - NODE_TOLERANCE_M..=high_x + NODE_TOLERANCE_M).contains(&corner.x)
+                        && (low_y - NODE_TOLERANCE_M..=high_y + NODE_TOLERANCE_M)
+                            .contains(&corner.y)
+                })
+                .filter_map(|&corner| {
+                    let offset = corner - side.start;
+                    let along = (offset.x * delta.x + offset.y * delta.y) / length;
+                    let off = (offset.x * delta.y - offset.y * delta.x).abs() / length;
+                    (along > NODE_TOLERANCE_M
+                        && along < length - NODE_TOLERANCE_M
+                        && off <= NODE_TOLERANCE_M)
+                        .then_some((along, corner))
+                })
+                .collect();
+            on_side.sort_by(|first, second| first.0.total_cmp(&second.0));
+            coords.extend(on_side.into_iter().map(|(_, corner)| corner));
+        }
+        coords.dedup();
+        if let Some(&first) = coords.first() {
+            coords.push(first);
+        }
+        LineString::new(coords)
+    };
+    MultiPolygon::new(
+        boundary
+            .iter()
+            .map(|polygon| {
+                Polygon::new(
+                    node(polygon.exterior()),
+                    polygon.interiors().iter().map(node).collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
 /// `boundary` minus `removed`, keeping every vertex.
 pub fn difference(
     boundary: &MultiPolygon<f64>,
@@ -241,5 +309,46 @@ mod tests {
     fn a_line_that_stops_inside_does_not_slice() {
         let line = LineString::from(vec![(-1.0, 3.0), (5.0, 3.0)]);
         assert_eq!(slice(&square(0.0, 0.0, 10.0), &[line]).len(), 1);
+    }
+
+    /// The east community of the fixes test, beside the block cut from the middle community
+    /// along a cross street: the block's corner where the street meets the shared side lies a
+    /// fraction of a micrometre off the community's straight side.
+    fn side_by_side() -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+        let polygon = |corners: &[(f64, f64)]| {
+            MultiPolygon::new(vec![Polygon::new(
+                LineString::from(corners.to_vec()),
+                Vec::new(),
+            )])
+        };
+        let block = polygon(&[
+            (-50.03773784637451, -0.010143110751570816),
+            (-50.03816503084704, -99.98113045149903),
+            (50.03816503084704, -99.98113045149903),
+            (50.03773784637451, -0.010143110751570816),
+            (50.03773736953735, 0.003118207455216293),
+            (-50.03773784637451, 0.003118207455216293),
+        ]);
+        let community = polygon(&[
+            (50.03816503084704, -99.98113045149903),
+            (250.19082520275106, -99.97856403734619),
+            (250.18655178648913, 99.98392414897185),
+            (50.03731034759566, 99.98135763043139),
+        ]);
+        (block, community)
+    }
+
+    #[test]
+    fn a_block_beside_a_community_whose_side_lacks_its_corner_joins_it_in_one_piece() {
+        let (block, community) = side_by_side();
+        assert_eq!(
+            union(&[&community, &block]).0.len(),
+            2,
+            "the engine alone leaves two touching pieces"
+        );
+        let joined = union_noded(&community, &block);
+        assert_eq!(joined.0.len(), 1, "{joined:?}");
+        let area = |shape: &MultiPolygon<f64>| shape.unsigned_area();
+        assert!((area(&joined) - area(&community) - area(&block)).abs() < 1e-3);
     }
 }

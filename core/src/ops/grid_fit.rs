@@ -54,7 +54,7 @@ pub fn grids_fitted(
         let part = MultiPolygon::new(vec![part]);
         match most_bordering(&boundaries, &part) {
             Some(index) => {
-                boundaries[index] = without_spikes(overlay::union(&[&boundaries[index], &part]));
+                boundaries[index] = without_spikes(overlay::union_noded(&boundaries[index], &part));
             }
             None => own_grids.push(part),
         }
