@@ -12,6 +12,7 @@ use crate::session::Session;
 
 use super::{Candidate, unmeasured};
 use crate::edit::Command;
+use crate::format::grouped;
 
 /// How far (m) from an uncovered cluster a community may lie and still be offered its buildings.
 const NEIGHBOUR_REACH_M: f64 = 60.0;
@@ -54,6 +55,7 @@ fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
         y: NEIGHBOUR_REACH_M,
     };
     let band = &session.profile().community_households;
+    let ground = cluster_ground(session, bounds, &cluster);
     session
         .community_index()
         .meeting(aabb(bounds.min() - reach, bounds.max() + reach))
@@ -73,33 +75,53 @@ fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
             {
                 return None;
             }
-            Some((
-                distance,
-                unmeasured(
+            let count = cluster.len();
+            let (name, id) = (&properties.name, &community.id);
+            let (households, together) = (grouped(households), grouped(together));
+            let fix = match with_blocks(session, &community.boundary, ground.as_ref(), &cluster) {
+                Some(boundary) => unmeasured(
                     format!(
-                        "把 {} 栋住宅楼 ({} 户) 划入相邻的 {} ({})，划入后 {} 户",
-                        cluster.len(),
-                        crate::format::grouped(households),
-                        properties.name,
-                        community.id,
-                        crate::format::grouped(together)
+                        "把 {count} 栋住宅楼 ({households} 户) 所在街区划入相邻的 {name} ({id})，划入后 {together} 户"
                     ),
                     format!(
-                        "give the {} residential buildings ({} households) to the neighbouring {} ({}): {} households then",
-                        cluster.len(),
-                        crate::format::grouped(households),
-                        properties.name,
-                        community.id,
-                        crate::format::grouped(together)
+                        "give the street blocks of the {count} residential buildings ({households} households) to the neighbouring {name} ({id}): {together} households then"
+                    ),
+                    Command::Reshape { key, boundary },
+                ),
+                None => unmeasured(
+                    format!(
+                        "把 {count} 栋住宅楼 ({households} 户) 划入相邻的 {name} ({id})，划入后 {together} 户"
+                    ),
+                    format!(
+                        "give the {count} residential buildings ({households} households) to the neighbouring {name} ({id}): {together} households then"
                     ),
                     Command::AssignBuildings {
                         buildings: cluster.clone(),
                         to: key,
                     },
                 ),
-            ))
+            };
+            Some((distance, fix))
         })
         .collect()
+}
+
+/// `boundary` with the cluster's street-block `ground` joined to it, when the two make one
+/// piece (the ground touches the community) holding every building of the `cluster`; else
+/// `None`, and the buildings are given on their own.
+fn with_blocks(
+    session: &Session,
+    boundary: &MultiPolygon<f64>,
+    ground: Option<&MultiPolygon<f64>>,
+    cluster: &[u32],
+) -> Option<MultiPolygon<f64>> {
+    use geo::Contains;
+    let joined = without_slivers(overlay::union_noded(boundary, ground?));
+    let buildings = &session.layers().buildings;
+    let holds_all = cluster
+        .iter()
+        .all(|&building| joined.contains(&buildings[building as usize].representative_point));
+    (joined.0.len() <= boundary.0.len() && holds_all).then_some(joined)
 }
 
 /// How far (m) around a cluster the streets are looked for, to bound its new community.
@@ -111,7 +133,6 @@ const BARE_MARGIN_M: f64 = 10.0;
 /// the street blocks its buildings stand in (the ground within [`BLOCK_REACH_M`] cut along the
 /// streets), less the ground of existing communities. Offered after every hand-over.
 fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidate> {
-    use geo::Contains;
     let (cluster, households) = cluster_in(session, outline);
     let band = &session.profile().community_households;
     let Some(bounds) = outline.bounding_rect() else {
@@ -122,6 +143,42 @@ fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
     {
         return Vec::new();
     }
+    let Some(boundary) = cluster_ground(session, bounds, &cluster) else {
+        return Vec::new();
+    };
+    let id = crate::partition::fresh_id(session, &std::collections::BTreeSet::new());
+    let name = format!("新建社区 {id}");
+    let count = cluster.len();
+    let households = crate::format::grouped(households);
+    vec![(
+        f64::MAX,
+        unmeasured(
+            format!("用这 {count} 栋住宅楼 ({households} 户) 所在街区新建社区 {name} ({id})"),
+            format!(
+                "make a new community {name} ({id}) of the street blocks of these {count} residential buildings ({households} households)"
+            ),
+            Command::Create {
+                community: Box::new(Community::new(
+                    id,
+                    name,
+                    CommunityType::Geographic,
+                    boundary,
+                )),
+                avoid_overlap: false,
+            },
+        ),
+    )]
+}
+
+/// The ground of the street blocks the `cluster`'s buildings stand in (the ground within
+/// [`BLOCK_REACH_M`] of `bounds` cut along the streets; where no street divides it, the
+/// buildings' extent grown by [`BARE_MARGIN_M`]), less the ground of existing communities.
+fn cluster_ground(
+    session: &Session,
+    bounds: Rect<f64>,
+    cluster: &[u32],
+) -> Option<MultiPolygon<f64>> {
+    use geo::Contains;
     let buildings = &session.layers().buildings;
     let grown = |margin: f64| {
         let reach = Coord {
@@ -176,29 +233,5 @@ fn new_community(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
         })
         .unwrap_or_default();
     let boundary = without_slivers(overlay::difference(&area, &neighbours));
-    if boundary.unsigned_area() <= 0.0 {
-        return Vec::new();
-    }
-    let id = crate::partition::fresh_id(session, &std::collections::BTreeSet::new());
-    let name = format!("新建社区 {id}");
-    let count = cluster.len();
-    let households = crate::format::grouped(households);
-    vec![(
-        f64::MAX,
-        unmeasured(
-            format!("用这 {count} 栋住宅楼 ({households} 户) 所在街区新建社区 {name} ({id})"),
-            format!(
-                "make a new community {name} ({id}) of the street blocks of these {count} residential buildings ({households} households)"
-            ),
-            Command::Create {
-                community: Box::new(Community::new(
-                    id,
-                    name,
-                    CommunityType::Geographic,
-                    boundary,
-                )),
-                avoid_overlap: false,
-            },
-        ),
-    )]
+    (boundary.unsigned_area() > 0.0).then_some(boundary)
 }

@@ -86,7 +86,8 @@ pub fn merge(
     if boundaries.len() < 2 {
         return Err(OpError::NothingToMerge);
     }
-    let merged = overlay::union(boundaries);
+    // Without the micro-holes left where sides digitised apart meet (see `reshaped`).
+    let merged = validity::without_slivers(overlay::union(boundaries));
     if merged.0.len() > 1 && !allow_several_parts {
         return Err(OpError::NotTouching);
     }
@@ -163,7 +164,7 @@ pub fn clip_against(
     let clipped = if neighbours.is_empty() {
         drawn.clone()
     } else {
-        overlay::difference(drawn, neighbours)
+        validity::without_slivers(overlay::difference(drawn, neighbours))
     };
     validity::check_boundary(&clipped)?;
     Ok(clipped)

@@ -18,6 +18,9 @@ impl EditTarget<'_> {
         locks: Locks,
     ) -> Result<Vec<Command>> {
         self.check_unlocked(&[key], locks)?;
+        // A union or difference leaves micro-holes where sides digitised apart meet; written
+        // to the plan's 7 decimals they would collapse into self-intersecting rings.
+        let boundary = ops::validity::without_slivers(boundary);
         let community = self.plan.community(key).ok_or_else(|| missing(key))?;
         let grids = ops::grid_fit::grids_fitted(
             &community.properties.grids,
