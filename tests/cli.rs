@@ -1336,6 +1336,13 @@ fn an_office_placed_with_edit_gives_walking_figures_in_the_check_report() {
     let at = format!("{},{}", (west + east) / 2.0, (south + north) / 2.0);
     let output = shequ(&["edit", plan_text, "--place-office", "SQ0041", "--at", &at]);
     assert!(output.status.success(), "{}", text(&output.stderr));
+    // The edit itself says what the office gives, and nothing is wrong with where it stands.
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("walking 步行: households within 户数占比 300 m "),
+        "{said}"
+    );
+    assert!(!said.contains("outside"), "{said}");
     let report = check_json(&plan);
     let walking = report["walking"].as_array().expect("walking rows");
     assert_eq!(walking.len(), 1, "only SQ0041 has an office");
@@ -1382,6 +1389,18 @@ fn an_office_placed_with_edit_gives_walking_figures_in_the_check_report() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
     assert!(text(&bad.stderr).contains("north gate"));
+    // An office placed outside its community is placed, and said to be outside.
+    let outside = format!("{},{}", east + 0.01, north + 0.01);
+    let output = shequ(&[
+        "edit",
+        plan_text,
+        "--place-office",
+        "SQ0041",
+        "--at",
+        &outside,
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("the office lies outside the community"));
 }
 
 #[test]

@@ -266,7 +266,42 @@ pub fn run(arguments: &EditArguments) -> anyhow::Result<ExitCode> {
     for line in grid_lines {
         println!("{line}");
     }
+    if let Some(id) = &arguments.place_office {
+        print_walking(&session, id);
+    }
     Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+/// The walking figures from the community's newly placed office: the share of households
+/// within each distance, the farthest building, and what keeps the figures from being whole.
+fn print_walking(session: &Session, id: &str) {
+    let report = shequ_core::report::CheckReport::of(session);
+    let Some(row) = report.walking.iter().find(|row| row.community == id) else {
+        return;
+    };
+    let within: Vec<String> = (row.within.iter())
+        .map(|within| {
+            let share = within.share * 100.0;
+            format!("{:.0} m {share:.0}%", within.distance_m)
+        })
+        .collect();
+    let farthest = row
+        .farthest_m
+        .map_or_else(|| "—".to_owned(), |metres| format!("{metres:.0} m"));
+    println!(
+        "  walking 步行: households within 户数占比 {}; farthest 最远 {farthest}",
+        within.join(", ")
+    );
+    if row.office_outside {
+        println!("  note: the office lies outside the community 办公点在社区界外");
+    }
+    if row.unreachable_households > 0 {
+        println!(
+            "  note: {} residential buildings ({} households) cannot reach the office along the streets 不能沿街道到达办公点",
+            row.unreachable_buildings.len(),
+            grouped(row.unreachable_households)
+        );
+    }
 }
 
 /// How many grids the community has.

@@ -144,18 +144,17 @@ pub fn run(arguments: &GridsArguments) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            let mut text = format!(
-                "{} {} {}, {} {} ({} {} {}, {:.2} s)\n\n",
-                pick("网格", "Grids"),
-                report.grids.len(),
-                pick("个", ""),
-                drawn.communities.len(),
-                pick("个社区重新划分", "communities drawn"),
-                pick("目标", "target"),
-                grouped(target),
-                pick("户", "households"),
-                elapsed.as_secs_f64()
-            );
+            let (grids, communities) = (report.grids.len(), drawn.communities.len());
+            let (target, seconds) = (grouped(target), elapsed.as_secs_f64());
+            let mut text = if language == Language::Chinese {
+                format!(
+                    "网格 {grids} 个, {communities} 个社区重新划分 (目标 {target} 户, {seconds:.2} s)\n\n"
+                )
+            } else {
+                format!(
+                    "{grids} grids, {communities} communities drawn (target {target} households, {seconds:.2} s)\n\n"
+                )
+            };
             text.push_str(&render(
                 &[
                     (pick("网格编码", "grid code"), Align::Left),
