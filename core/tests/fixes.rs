@@ -538,3 +538,46 @@ fn the_demo_fixed_in_turn_reads_back_from_its_file_with_the_same_figures_and_vio
     };
     assert_eq!(violations(&reopened), violations(&session));
 }
+
+#[test]
+fn a_boundary_cutting_a_building_inside_a_street_block_is_moved_to_the_street_beyond_it() {
+    // Streets at x = 0, 200, 400 and 600 and along y = 0 and 200. SQ1 (0–230 m) reaches 30 m
+    // into the block 200–400 and cuts "halved" (205–245 m: 25 m in SQ1, 15 m in SQ2). Moving
+    // the boundary to the street at x = 400 gives SQ1 the whole block, with the house at 300 m.
+    let mut world = World::new();
+    for x in [0.0, 200.0, 400.0, 600.0] {
+        world = world.street((x, -20.0), (x, 220.0));
+    }
+    for y in [0.0, 200.0] {
+        world = world.street((-20.0, y), (620.0, y));
+    }
+    let (_folder, mut session) = world
+        .building("halved", (205.0, 90.0, 245.0, 110.0), 100, json!({}))
+        .house("W", 100.0, 100.0, 1200)
+        .house("M", 300.0, 100.0, 200)
+        .house("E", 500.0, 100.0, 1400)
+        .community("SQ1", "geographic", (0.0, 0.0, 230.0, 200.0))
+        .community("SQ2", "geographic", (230.0, 0.0, 600.0, 200.0))
+        .open();
+    let cut = key_of(&session, "community.cuts_building", "SQ1");
+    let fix = best_fix_works(&mut session, &cut);
+    assert!(
+        fix.describe(shequ_core::lang::Language::English)
+            .starts_with("move the boundary to the streets"),
+        "{fix:?}"
+    );
+    let mut figures: Vec<(&str, Option<u64>)> = (fix.outcome.communities.iter())
+        .map(|community| (community.id.as_str(), community.households_after))
+        .collect();
+    figures.sort();
+    assert_eq!(figures, [("SQ1", Some(1500)), ("SQ2", Some(1400))]);
+    // The envelope fix is still offered, after it.
+    let fixes = fixes_for(&session, &cut).expect("fixes");
+    assert_eq!(fixes.len(), 2);
+    session.execute(fix.command).expect("applies");
+    let sq1 = session.plan().key_of("SQ1").expect("SQ1");
+    let extent =
+        geo::BoundingRect::bounding_rect(&session.plan().community(sq1).expect("SQ1").boundary)
+            .expect("an extent");
+    assert!((extent.width() - 400.0).abs() < 0.5, "{}", extent.width());
+}

@@ -372,6 +372,7 @@ impl EditTarget<'_> {
             Command::Split { key, line } => self.split(key, &line, locks),
             Command::Reshape { key, boundary } => self.reshaped(key, boundary, locks),
             Command::AssignBlocks { blocks, to } => self.assign_blocks(&blocks, to, locks),
+            Command::GiveGround { ground, to } => self.give_area(ground, to, locks),
             Command::AssignBuildings { buildings, to } => {
                 self.assign_buildings(&buildings, to, locks)
             }

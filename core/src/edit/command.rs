@@ -126,6 +126,14 @@ pub enum Command {
         /// The receiving community.
         to: CommunityKey,
     },
+    /// Give ground (street blocks worked out by a fix, say) to a community, taking it from
+    /// whoever had it.
+    GiveGround {
+        /// The ground, metres.
+        ground: geo::MultiPolygon<f64>,
+        /// The receiving community.
+        to: CommunityKey,
+    },
     /// Give buildings (a small area around each footprint) to a community.
     AssignBuildings {
         /// Building indexes.
@@ -239,7 +247,7 @@ impl Command {
             Command::DeleteVertex { .. } => Step::DeleteVertex,
             Command::Merge { .. } => Step::Merge,
             Command::Split { .. } => Step::Split,
-            Command::AssignBlocks { .. } => Step::AssignBlocks,
+            Command::AssignBlocks { .. } | Command::GiveGround { .. } => Step::AssignBlocks,
             Command::AssignBuildings { .. } => Step::AssignBuildings,
             Command::Accept { .. } => Step::Accept,
             Command::Revoke { .. } => Step::Revoke,

@@ -1,7 +1,7 @@
 //! Fixes for residential buildings in no community: given to a neighbour with room, or made a
 //! community of their own when they alone reach the band's minimum.
 
-use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{Area, BoundingRect, Coord, MultiPolygon, Polygon, Rect};
 
 use crate::geometry::overlay;
 use crate::index::aabb;
@@ -189,25 +189,7 @@ fn cluster_ground(
             Rect::new(bounds.min() - reach, bounds.max() + reach).to_polygon(),
         ])
     };
-    let window = grown(BLOCK_REACH_M);
-    let lines: Vec<LineString<f64>> = {
-        let streets = &session.layers().streets;
-        let mut found: Vec<u32> = session
-            .street_index()
-            .segments_of_streets_meeting(aabb(
-                bounds.min() - Coord::from((BLOCK_REACH_M, BLOCK_REACH_M)),
-                bounds.max() + Coord::from((BLOCK_REACH_M, BLOCK_REACH_M)),
-            ))
-            .map(|(_, _, street)| street)
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
-            .into_iter()
-            .flat_map(|street| streets[street as usize].lines.0.iter().cloned())
-            .collect()
-    };
-    let blocks = overlay::slice(&window, &lines);
+    let blocks = super::street_blocks(session, grown(BLOCK_REACH_M).0[0].clone());
     let chosen: Vec<Polygon<f64>> = if blocks.len() < 2 {
         grown(BARE_MARGIN_M).0
     } else {

@@ -277,6 +277,31 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
     Ok(fixes.into_iter().map(|(_, fix)| fix).collect())
 }
 
+/// `window` cut along every street that crosses it: the street blocks around a place, as far as
+/// the window reaches.
+pub(super) fn street_blocks(
+    session: &Session,
+    window: geo::Polygon<f64>,
+) -> Vec<geo::Polygon<f64>> {
+    use geo::BoundingRect;
+    let Some(extent) = window.bounding_rect() else {
+        return Vec::new();
+    };
+    let streets = &session.layers().streets;
+    let mut found: Vec<u32> = session
+        .street_index()
+        .segments_of_streets_meeting(aabb(extent.min(), extent.max()))
+        .map(|(_, _, street)| street)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    let lines: Vec<geo::LineString<f64>> = found
+        .into_iter()
+        .flat_map(|street| streets[street as usize].lines.0.iter().cloned())
+        .collect();
+    crate::geometry::overlay::slice(&geo::MultiPolygon::new(vec![window]), &lines)
+}
+
 /// A fix not yet tried, as (rank, fix): lower ranks first.
 pub(super) type Candidate = (f64, Fix);
 

@@ -1,6 +1,6 @@
 //! Fixes for how boundaries lie: two communities overlapping (the shared ground goes to one
 //! side), a boundary cutting buildings (each building goes wholly to the community that holds
-//! most of it) and a community across street offices (clipped to the office where most of its
+//! most of it, the boundary moved to the streets around it or around the building alone) and a community across street offices (clipped to the office where most of its
 //! households live, the rest handed to its neighbours there).
 
 use std::collections::BTreeMap;
@@ -92,7 +92,9 @@ pub(super) fn overlap_to_one_side(session: &Session, pair: &[CommunityKey]) -> V
 }
 
 /// Buildings `key`'s boundary cuts (those of `estate` buildings or the others, as the
-/// violation's case says): each goes wholly to the community that holds most of its footprint.
+/// violation's case says): each goes wholly to the community that holds most of its footprint —
+/// with the street block it stands in, so that the boundary runs along the streets (first), or
+/// alone, the boundary stepping round it.
 pub(super) fn whole_buildings(
     session: &Session,
     key: CommunityKey,
@@ -130,12 +132,27 @@ pub(super) fn whole_buildings(
         return Vec::new();
     }
     let count: usize = receivers.values().map(Vec::len).sum();
+    let mut candidates = Vec::with_capacity(2);
+    if let Some(command) = to_the_streets(session, &receivers) {
+        candidates.push((
+            0.0,
+            unmeasured(
+                format!(
+                    "把被切割的 {count} 栋楼连同其所在街区划给占其面积最多的社区，边界移到街道上"
+                ),
+                format!(
+                    "move the boundary to the streets: each of the {count} cut buildings goes wholly, with the street block it stands in, to the community holding most of it"
+                ),
+                command,
+            ),
+        ));
+    }
     let commands: Vec<Command> = receivers
         .into_iter()
         .map(|(to, buildings)| Command::AssignBuildings { buildings, to })
         .collect();
-    vec![(
-        0.0,
+    candidates.push((
+        1.0,
         unmeasured(
             format!("把被切割的 {count} 栋楼各自整栋划给占其面积最多的社区"),
             format!(
@@ -143,7 +160,70 @@ pub(super) fn whole_buildings(
             ),
             Command::Batch(commands),
         ),
-    )]
+    ));
+    candidates
+}
+
+/// How far around a cut building the streets are looked for, m: a block reaching this far is
+/// not closed by streets, and the boundary is not moved to them.
+const STREET_REACH_M: f64 = 300.0;
+
+/// For each receiver, the ground of the street blocks its cut buildings stand in that the other
+/// communities holding part of those buildings have: the boundary moved to the streets around
+/// each building. `None` where a building's block is not closed by streets within
+/// [`STREET_REACH_M`], or would take half or more of the other community's ground.
+fn to_the_streets(
+    session: &Session,
+    receivers: &BTreeMap<CommunityKey, Vec<u32>>,
+) -> Option<Command> {
+    let buildings = &session.layers().buildings;
+    let plan = session.plan();
+    let mut commands = Vec::with_capacity(receivers.len());
+    for (&to, cut) in receivers {
+        let mut ground: Vec<MultiPolygon<f64>> = Vec::new();
+        for &building in cut {
+            let found = &buildings[building as usize];
+            let [lower, upper] = found.envelope();
+            let reach = geo::Coord::from((STREET_REACH_M, STREET_REACH_M));
+            let window = geo::Rect::new(lower - reach, upper + reach);
+            let blocks = super::street_blocks(session, window.to_polygon());
+            let holders = session
+                .community_index()
+                .meeting(aabb(lower, upper))
+                .filter(|&other| other != to)
+                .filter_map(|other| plan.community(other));
+            for holder in holders {
+                let held =
+                    without_slivers(overlay::intersection(&holder.boundary, &found.footprint));
+                for part in &held.0 {
+                    let point = geo::InteriorPoint::interior_point(part)?;
+                    let block = blocks.iter().find(|block| block.contains(&point))?;
+                    let closed = block.bounding_rect().is_some_and(|extent| {
+                        extent.min().x > window.min().x + 1.0
+                            && extent.min().y > window.min().y + 1.0
+                            && extent.max().x < window.max().x - 1.0
+                            && extent.max().y < window.max().y - 1.0
+                    });
+                    if !closed {
+                        return None;
+                    }
+                    let block = MultiPolygon::new(vec![block.clone()]);
+                    let taken = overlay::intersection(&block, &holder.boundary);
+                    // Moving the boundary to the street may not swallow the other community.
+                    if taken.unsigned_area() * 2.0 > holder.boundary.unsigned_area() {
+                        return None;
+                    }
+                    ground.push(taken);
+                }
+            }
+        }
+        let parts: Vec<&MultiPolygon<f64>> = ground.iter().collect();
+        let ground = without_slivers(overlay::union(&parts));
+        if !ground.0.is_empty() {
+            commands.push(Command::GiveGround { ground, to });
+        }
+    }
+    (!commands.is_empty()).then_some(Command::Batch(commands))
 }
 
 /// A community across street offices: clipped to the office where most of its households live;
