@@ -104,6 +104,22 @@ fn benchmarks(criterion: &mut Criterion) {
             });
             group.finish();
         }
+        // The fixes that cut the ground along the streets around a place: a boundary cutting
+        // buildings (moved to the street beyond them) and buildings in no community (given
+        // with their street blocks).
+        for (name, rule) in [
+            ("fixes_for_a_cut_building", "community.cuts_building"),
+            ("fixes_for_uncovered_buildings", "plan.uncovered"),
+        ] {
+            if let Some(key) = with_fixes(rule, false) {
+                let mut group = criterion.benchmark_group(name);
+                group.sample_size(10);
+                group.bench_function(BenchmarkId::from_parameter(buildings), |bencher| {
+                    bencher.iter(|| shequ_core::fixes::fixes_for(&session, &key))
+                });
+                group.finish();
+            }
+        }
 
         session.switch_scenario("merged").expect("counts it once");
         let mut group = criterion.benchmark_group("switch_between_counted_scenarios");
