@@ -56,6 +56,20 @@ fn best_fix_works(session: &mut Session, key: &ViolationKey) -> shequ_core::fixe
     best
 }
 
+/// Each community the fix changes, by id: its households before and after.
+fn households_before_and_after(
+    fix: &shequ_core::fixes::Fix,
+) -> Vec<(&str, Option<u64>, Option<u64>)> {
+    let mut figures: Vec<(&str, Option<u64>, Option<u64>)> = (fix.outcome.communities.iter())
+        .map(|community| {
+            let id = community.id.as_str();
+            (id, community.households_before, community.households_after)
+        })
+        .collect();
+    figures.sort();
+    figures
+}
+
 #[test]
 fn an_empty_community_is_deleted() {
     let (_folder, mut session) = World::new()
@@ -87,20 +101,8 @@ fn a_community_below_its_band_is_merged_with_the_neighbour_that_brings_it_within
     let fixes = fixes_for(&session, &key).expect("a fix applies");
     assert_eq!(fixes.len(), 1, "only the merge within the band: {fixes:?}");
     let fix = best_fix_works(&mut session, &key);
-    let figures: Vec<(&str, Option<u64>, Option<u64>)> = fix
-        .outcome
-        .communities
-        .iter()
-        .map(|community| {
-            (
-                community.id.as_str(),
-                community.households_before,
-                community.households_after,
-            )
-        })
-        .collect();
     assert_eq!(
-        figures,
+        households_before_and_after(&fix),
         [("SQ1", Some(900), Some(1500)), ("SQ2", Some(600), None)]
     );
 }
@@ -441,21 +443,8 @@ fn a_community_below_its_band_that_no_merge_brings_within_is_shared_among_its_ne
             .starts_with("share the 2 blocks"),
         "{fix:?}"
     );
-    let mut figures: Vec<(&str, Option<u64>, Option<u64>)> = fix
-        .outcome
-        .communities
-        .iter()
-        .map(|community| {
-            (
-                community.id.as_str(),
-                community.households_before,
-                community.households_after,
-            )
-        })
-        .collect();
-    figures.sort();
     assert_eq!(
-        figures,
+        households_before_and_after(&fix),
         [
             ("SQ1", Some(1700), Some(1900)),
             ("SQ2", Some(400), None),

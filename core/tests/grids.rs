@@ -867,8 +867,9 @@ fn while_grids_are_edited_a_point_snaps_to_a_grid_corner_near_it() {
 }
 
 /// Two communities of 640 households side by side, west (0–200 m) and east (200–400 m), on a
-/// street grid (x = 200 between them, y = 100 across both), houses of 40 households in rows.
-fn two_communities_on_a_street_grid() -> (tempfile::TempDir, Session) {
+/// street grid (x = 200 between them, y = 100 across both), houses of 40 households in rows,
+/// their grids drawn.
+fn two_communities_with_grids_on_a_street_grid() -> (tempfile::TempDir, Session) {
     let mut world = World::new()
         .street((200.0, -20.0), (200.0, 220.0))
         .street((-20.0, 100.0), (420.0, 100.0));
@@ -879,10 +880,13 @@ fn two_communities_on_a_street_grid() -> (tempfile::TempDir, Session) {
             world = world.house(&format!("H{column}{row}"), x, y, 40);
         }
     }
-    world
+    let (folder, mut session) = world
         .community("360102001001", "geographic", (0.0, 0.0, 200.0, 200.0))
         .community("360102001002", "geographic", (200.0, 0.0, 400.0, 200.0))
-        .open()
+        .open();
+    let (command, _) = draw_grids(&session, &[], 300);
+    session.execute(command).expect("the grids are set");
+    (folder, session)
 }
 
 /// The extent of community `key`'s boundary, in the session's metres.
@@ -923,9 +927,7 @@ fn assert_grids_fit_their_communities(session: &Session) {
 #[test]
 fn a_block_given_to_a_neighbouring_community_leaves_its_grids_and_joins_the_grid_it_borders() {
     use geo::Contains;
-    let (_folder, mut session) = two_communities_on_a_street_grid();
-    let (command, _) = draw_grids(&session, &[], 300);
-    session.execute(command).expect("the grids are set");
+    let (_folder, mut session) = two_communities_with_grids_on_a_street_grid();
     let west = session.plan().key_of("360102001001").expect("west");
     let east = session.plan().key_of("360102001002").expect("east");
     let (west_before, east_before) = (grids_of(&session, west), grids_of(&session, east));
@@ -984,9 +986,7 @@ fn a_block_given_to_a_neighbouring_community_leaves_its_grids_and_joins_the_grid
 #[test]
 fn a_fix_that_moves_a_boundary_carries_the_grids_with_it() {
     use shequ_core::fixes::fixes_for;
-    let (_folder, mut session) = two_communities_on_a_street_grid();
-    let (command, _) = draw_grids(&session, &[], 300);
-    session.execute(command).expect("the grids are set");
+    let (_folder, mut session) = two_communities_with_grids_on_a_street_grid();
     let west = session.plan().key_of("360102001001").expect("west");
     // The west reaches 30 m into the east: an overlap, whose fix gives the shared ground to
     // one side and takes it from the other.

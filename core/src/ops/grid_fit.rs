@@ -146,12 +146,17 @@ mod tests {
         (rectangle(0.0, 0.0, 300.0, 100.0), grids)
     }
 
+    /// The three grids fitted to their community's new boundary `new`, renumbered in reading
+    /// order where they change.
+    fn fitted_to(new: &MultiPolygon<f64>) -> Vec<Grid> {
+        let (old, grids) = three_grids();
+        grids_fitted(&grids, &old, new, "C", GridCodes::ReadingOrder).expect("the grids change")
+    }
+
     #[test]
     fn ground_gained_east_joins_the_eastern_grid_and_codes_stay() {
-        let (old, grids) = three_grids();
         let new = rectangle(0.0, 0.0, 350.0, 100.0);
-        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
-            .expect("the grids change");
+        let fitted = fitted_to(&new);
         let codes: Vec<&str> = fitted.iter().map(|grid| grid.code.as_str()).collect();
         assert_eq!(codes, ["C001", "C002", "C003"]);
         assert!((fitted[2].boundary.unsigned_area() - 15_000.0).abs() < 1e-6);
@@ -165,10 +170,8 @@ mod tests {
 
     #[test]
     fn ground_lost_leaves_the_grids_and_a_grid_left_with_nothing_goes() {
-        let (old, grids) = three_grids();
         let new = rectangle(0.0, 0.0, 150.0, 100.0);
-        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
-            .expect("the grids change");
+        let fitted = fitted_to(&new);
         assert_eq!(fitted.len(), 2);
         assert_eq!(fitted[1].code, "C002");
         assert!((fitted[1].boundary.unsigned_area() - 5_000.0).abs() < 1e-6);
@@ -179,16 +182,9 @@ mod tests {
 
     #[test]
     fn a_grid_cut_in_two_becomes_two_grids_renumbered_in_reading_order() {
-        let (old, grids) = three_grids();
         // The middle of the western grid goes: a 20 m wide strip from south to north.
-        let new = MultiPolygon::new(
-            overlay::difference(&old, &[&rectangle(40.0, 0.0, 60.0, 100.0)])
-                .0
-                .into_iter()
-                .collect(),
-        );
-        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
-            .expect("the grids change");
+        let strip = rectangle(40.0, 0.0, 60.0, 100.0);
+        let fitted = fitted_to(&overlay::difference(&three_grids().0, &[&strip]));
         let codes: Vec<&str> = fitted.iter().map(|grid| grid.code.as_str()).collect();
         assert_eq!(codes, ["C001", "C002", "C003", "C004"]);
         assert!((fitted[0].boundary.unsigned_area() - 4_000.0).abs() < 1e-6);
@@ -197,11 +193,9 @@ mod tests {
 
     #[test]
     fn ground_that_borders_no_grid_becomes_a_grid_of_its_own() {
-        let (old, grids) = three_grids();
         let island = rectangle(500.0, 0.0, 550.0, 50.0);
-        let new = overlay::union(&[&old, &island]);
-        let fitted = grids_fitted(&grids, &old, &new, "C", GridCodes::ReadingOrder)
-            .expect("the grids change");
+        let new = overlay::union(&[&three_grids().0, &island]);
+        let fitted = fitted_to(&new);
         assert_eq!(fitted.len(), 4);
         assert!(
             fitted
