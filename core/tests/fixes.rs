@@ -56,6 +56,16 @@ fn best_fix_works(session: &mut Session, key: &ViolationKey) -> shequ_core::fixe
     best
 }
 
+/// The violation of the residential buildings in no community.
+fn uncovered(session: &Session) -> ViolationKey {
+    session
+        .rules()
+        .iter()
+        .find(|violation| violation.rule == "plan.uncovered")
+        .expect("buildings in no community")
+        .key()
+}
+
 /// Each community the fix changes, by id: its households before and after.
 fn households_before_and_after(
     fix: &shequ_core::fixes::Fix,
@@ -116,12 +126,7 @@ fn residential_buildings_in_no_community_go_to_the_neighbour_that_stays_within_i
         .house("B3", 130.0, 70.0, 200)
         .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
-    let key = session
-        .rules()
-        .iter()
-        .find(|violation| violation.rule == "plan.uncovered")
-        .expect("B2 and B3 are in no community")
-        .key();
+    let key = uncovered(&session);
     let fix = best_fix_works(&mut session, &key);
     assert_eq!(
         fix.outcome.communities[0].households_after,
@@ -324,12 +329,7 @@ fn residential_buildings_in_no_community_that_reach_the_minimum_become_a_communi
         .street((500.0, -300.0), (500.0, 300.0))
         .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
-    let key = session
-        .rules()
-        .iter()
-        .find(|violation| violation.rule == "plan.uncovered")
-        .expect("B2 and B3 are in no community")
-        .key();
+    let key = uncovered(&session);
     let fix = best_fix_works(&mut session, &key);
     assert_eq!(
         fix.outcome
@@ -472,12 +472,7 @@ fn residential_buildings_in_no_community_beside_it_go_with_their_street_block() 
         .house("B3", 170.0, 70.0, 200)
         .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
-    let key = session
-        .rules()
-        .iter()
-        .find(|violation| violation.rule == "plan.uncovered")
-        .expect("B2 and B3 are in no community")
-        .key();
+    let key = uncovered(&session);
     let width = |session: &Session| {
         let community = session.plan().communities().next().expect("SQ1").1;
         geo::BoundingRect::bounding_rect(&community.boundary)
