@@ -2092,6 +2092,62 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
 }
 
 #[test]
+fn choosing_to_keep_grid_codes_in_the_inspector_keeps_them_through_a_merge() {
+    let (mut harness, key) = with_grids_of_zhangjiang_road();
+    let grids = |harness: &Harness<'_, ShequApp>| {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        let community = session.plan().community(key).expect("there");
+        community.properties.grids.clone()
+    };
+    let before = grids(&harness);
+    harness.get_by_label("保留原编号").scroll_to_me();
+    harness.run();
+    harness.get_by_label("保留原编号").click();
+    harness.run();
+    {
+        let session = harness.state().doc.session.as_ref().expect("open");
+        assert_eq!(
+            session.profile().grids.codes_after_edits,
+            shequ_core::profile::GridCodes::Kept
+        );
+        assert!(session.is_dirty(), "a setting of the plan, to be saved");
+        assert_eq!(undo_depth(&harness), 1, "not an undo step");
+    }
+    // Two touching grids merged: the merged grid keeps the lower code, the others keep theirs.
+    let touching = before
+        .iter()
+        .enumerate()
+        .flat_map(|(index, first)| {
+            before[index + 1..]
+                .iter()
+                .map(move |second| (first, second))
+        })
+        .find(|(first, second)| {
+            geo::BooleanOps::union(&first.boundary, &second.boundary)
+                .0
+                .len()
+                == 1
+        })
+        .map(|(first, second)| [first.code.clone(), second.code.clone()])
+        .expect("two touching grids");
+    let last = &before.last().expect("grids").code;
+    assert_ne!(
+        &touching[1], last,
+        "renumbering would then give the same codes"
+    );
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let merge = shequ_core::grids::merge_grids(session, key, &touching).expect("they merge");
+    harness.state_mut().apply(Intent::Edit(merge));
+    harness.run();
+    let codes: Vec<String> = grids(&harness).into_iter().map(|grid| grid.code).collect();
+    let expected: Vec<String> = (before.iter())
+        .map(|grid| grid.code.clone())
+        .filter(|code| *code != touching[1])
+        .collect();
+    assert_eq!(codes, expected);
+}
+
+#[test]
 fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_step() {
     use geo::{Contains, InteriorPoint};
     let (mut harness, key) = with_grids_of_zhangjiang_road();

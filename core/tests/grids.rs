@@ -1091,3 +1091,20 @@ fn with_codes_kept_a_split_grid_keeps_its_code_in_its_larger_piece_and_new_grids
     }
     assert_eq!(grids_of(&session, key), before);
 }
+
+#[test]
+fn the_grid_codes_rule_set_on_a_plan_is_saved_in_its_profile_overrides() {
+    use shequ_core::profile::GridCodes;
+    let (folder, mut session) = estate_of_houses(false);
+    assert_eq!(
+        session.profile().grids.codes_after_edits,
+        GridCodes::ReadingOrder
+    );
+    session.set_grid_codes(GridCodes::Kept);
+    assert!(session.is_dirty());
+    let path = folder.path().join("kept.shequ.geojson");
+    session.save_as(&path).expect("saves");
+    assert!(!session.is_dirty());
+    let reopened = Session::open(&path).expect("opens");
+    assert_eq!(reopened.profile().grids.codes_after_edits, GridCodes::Kept);
+}

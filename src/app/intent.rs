@@ -98,6 +98,8 @@ pub enum Intent {
     /// Draw the management grids of the selected communities (of every one when none is
     /// selected), worked out in the background.
     DrawGrids,
+    /// How grids are coded after edits from now on (a setting of the plan).
+    SetGridCodes(shequ_core::profile::GridCodes),
     /// The grids worked out for the plan's generation `generation`: set them, as one undo step,
     /// unless the plan has changed since.
     GridsWorkedOut {

@@ -152,6 +152,13 @@ impl Target<'_> {
             | Intent::DeleteScenario(_) => self.change_scenarios(intent),
             Intent::ComputePartition | Intent::PartitionAsScenario(_) => self.partition(intent),
             Intent::DrawGrids => self.draw_grids(),
+            Intent::SetGridCodes(codes) => match &mut self.document.session {
+                Some(session) => {
+                    session.set_grid_codes(codes);
+                    true
+                }
+                None => false,
+            },
             Intent::GridsWorkedOut {
                 generation,
                 command,

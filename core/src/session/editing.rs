@@ -127,6 +127,31 @@ impl Session {
             .map(|_| ())
     }
 
+    /// Sets how grids are coded after edits (the profile's `grids.codes_after_edits`), recorded
+    /// in the plan's profile overrides so that the saved plan codes them the same. A setting of
+    /// the plan, not an undo step: it changes no grid until the next edit.
+    pub fn set_grid_codes(&mut self, codes: crate::profile::GridCodes) {
+        if self.profile.grids.codes_after_edits == codes {
+            return;
+        }
+        self.profile.grids.codes_after_edits = codes;
+        let overrides = (self.settings.profile.overrides)
+            .get_or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if !overrides.is_object() {
+            *overrides = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let Some(overrides) = overrides.as_object_mut() {
+            let grids = overrides
+                .entry("grids")
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+            if let Some(grids) = grids.as_object_mut() {
+                let value = serde_json::to_value(codes).unwrap_or(serde_json::Value::Null);
+                grids.insert("codes_after_edits".to_owned(), value);
+            }
+        }
+        self.settings_changed = true;
+    }
+
     /// Carries `command` out on the plan, then recounts and re-checks what it touched.
     fn apply(&mut self, command: Command, locks: Locks) -> Result<Applied, EditError> {
         if command.needs_blocks() {

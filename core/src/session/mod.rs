@@ -128,6 +128,8 @@ pub struct Session {
     active_scenario: usize,
     /// True when scenarios were created, renamed or deleted since the last save.
     scenarios_changed: bool,
+    /// True when a setting of the plan (the grid codes' rule) changed since the last save.
+    settings_changed: bool,
     /// Members of the active scenario's stored form this version does not know, kept.
     active_scenario_members: Map<String, serde_json::Value>,
     /// The communities as they were when the open transaction began, for its log entry.

@@ -250,6 +250,7 @@ impl Session {
             )],
             active_scenario: 0,
             scenarios_changed: false,
+            settings_changed: false,
             active_scenario_members: Map::new(),
             generation: 0,
             blocks: None,

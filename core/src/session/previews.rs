@@ -130,6 +130,7 @@ impl Session {
             )],
             active_scenario: 0,
             scenarios_changed: false,
+            settings_changed: false,
             active_scenario_members: serde_json::Map::new(),
             open_step: None,
             generation: self.generation,

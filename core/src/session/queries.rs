@@ -148,7 +148,7 @@ impl Session {
 
     /// True when the plan differs from what was last saved or opened.
     pub fn is_dirty(&self) -> bool {
-        self.history.is_dirty() || self.waiting_scenarios_dirty()
+        self.history.is_dirty() || self.waiting_scenarios_dirty() || self.settings_changed
     }
 
     /// What the rules read.

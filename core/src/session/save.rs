@@ -68,6 +68,7 @@ impl Session {
         self.plan_path = Some(path.to_path_buf());
         self.history.mark_saved();
         self.mark_scenarios_saved();
+        self.settings_changed = false;
         Ok(())
     }
 }

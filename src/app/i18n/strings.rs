@@ -297,6 +297,14 @@ pub struct Strings {
     pub grids_merge: &'static str,
     /// Draws the selected community's grids again.
     pub grids_redraw: &'static str,
+    /// Label of the choice of how grids are coded after edits.
+    pub grids_codes: &'static str,
+    /// That choice: renumber in reading order.
+    pub grids_codes_reading_order: &'static str,
+    /// That choice: keep the codes.
+    pub grids_codes_kept: &'static str,
+    /// What the choice does.
+    pub grids_codes_hint: &'static str,
     /// What it draws, on hover.
     pub grids_hint: &'static str,
     /// In the status bar while grids are drawn.

@@ -382,6 +382,25 @@ fn grids_section(
             out.push(Intent::DrawGrids);
         }
     });
+    ui.horizontal(|ui| {
+        use shequ_core::profile::GridCodes;
+        ui.label(strings.grids_codes)
+            .on_hover_text(strings.grids_codes_hint);
+        let current = settings.codes_after_edits;
+        for (codes, label) in [
+            (GridCodes::ReadingOrder, strings.grids_codes_reading_order),
+            (GridCodes::Kept, strings.grids_codes_kept),
+        ] {
+            if ui
+                .selectable_label(current == codes, label)
+                .on_hover_text(strings.grids_codes_hint)
+                .clicked()
+                && current != codes
+            {
+                out.push(Intent::SetGridCodes(codes));
+            }
+        }
+    });
 }
 
 /// Walking distances to the committee office: the share of households within each of the
