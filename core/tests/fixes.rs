@@ -463,10 +463,13 @@ fn a_community_below_its_band_that_no_merge_brings_within_is_shared_among_its_ne
 #[test]
 fn residential_buildings_in_no_community_beside_it_go_with_their_street_block() {
     // Two houses in the street block east of SQ1 (900), between the streets at x = 100 and
-    // x = 200: the block joins SQ1, whose boundary then runs along the far street.
+    // x = 200, y = -50 and y = 150: the block joins SQ1, whose boundary then runs along the far
+    // street.
     let (_folder, mut session) = World::new()
         .street((100.0, -200.0), (100.0, 300.0))
         .street((200.0, -200.0), (200.0, 300.0))
+        .street((-100.0, -50.0), (300.0, -50.0))
+        .street((-100.0, 150.0), (300.0, 150.0))
         .house("B1", 50.0, 50.0, 900)
         .house("B2", 130.0, 40.0, 300)
         .house("B3", 170.0, 70.0, 200)
@@ -564,4 +567,25 @@ fn a_boundary_cutting_a_building_inside_a_street_block_is_moved_to_the_street_be
         geo::BoundingRect::bounding_rect(&session.plan().community(sq1).expect("SQ1").boundary)
             .expect("an extent");
     assert!((extent.width() - 400.0).abs() < 0.5, "{}", extent.width());
+}
+
+#[test]
+fn residential_buildings_in_no_community_whose_block_no_street_closes_go_alone() {
+    // The same houses between the streets at x = 100 and x = 200, with no cross street: their
+    // block runs out of the window the fix looks in, so only the buildings are given.
+    let (_folder, mut session) = World::new()
+        .street((100.0, -200.0), (100.0, 300.0))
+        .street((200.0, -200.0), (200.0, 300.0))
+        .house("B1", 50.0, 50.0, 900)
+        .house("B2", 130.0, 40.0, 300)
+        .house("B3", 170.0, 70.0, 200)
+        .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
+        .open();
+    let key = uncovered(&session);
+    let fix = best_fix_works(&mut session, &key);
+    assert!(
+        fix.describe(shequ_core::lang::Language::English)
+            .starts_with("give the 2 residential buildings"),
+        "{fix:?}"
+    );
 }

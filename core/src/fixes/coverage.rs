@@ -55,7 +55,17 @@ fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
         y: NEIGHBOUR_REACH_M,
     };
     let band = &session.profile().community_households;
-    let ground = cluster_ground(session, bounds, &cluster);
+    // Blocks the window cuts off are not closed by streets: the buildings go alone there.
+    let inside_window = |ground: &MultiPolygon<f64>| {
+        let margin = BLOCK_REACH_M - 1.0;
+        ground.bounding_rect().is_some_and(|extent| {
+            extent.min().x > bounds.min().x - margin
+                && extent.min().y > bounds.min().y - margin
+                && extent.max().x < bounds.max().x + margin
+                && extent.max().y < bounds.max().y + margin
+        })
+    };
+    let ground = cluster_ground(session, bounds, &cluster).filter(inside_window);
     session
         .community_index()
         .meeting(aabb(bounds.min() - reach, bounds.max() + reach))
@@ -106,9 +116,9 @@ fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
         .collect()
 }
 
-/// `boundary` with the cluster's street-block `ground` joined to it, when the two make one
-/// piece (the ground touches the community) holding every building of the `cluster`; else
-/// `None`, and the buildings are given on their own.
+/// `boundary` with the cluster's street-block `ground` (closed by streets) joined to it, when
+/// the two make one piece (the ground touches the community) holding every building of the
+/// `cluster`; else `None`, and the buildings are given on their own.
 fn with_blocks(
     session: &Session,
     boundary: &MultiPolygon<f64>,

@@ -74,8 +74,18 @@ pub fn grids_fitted(
             after.push((Some(grid.code.clone()), boundary));
         }
     }
+    if same_grids {
+        // The same grids, reshaped: each keeps its code as it is, whatever its form.
+        let kept = grids.iter().zip(after);
+        return Some(
+            kept.map(|(grid, (_, boundary))| Grid {
+                code: grid.code.clone(),
+                boundary,
+            })
+            .collect(),
+        );
+    }
     after.extend(own_grids.into_iter().map(|part| (None, part)));
-    let codes = if same_grids { GridCodes::Kept } else { codes };
     Some(coded_after_edit(community, grids, after, codes))
 }
 
