@@ -215,6 +215,19 @@ mod tests {
     }
 
     #[test]
+    fn the_same_grids_reshaped_keep_codes_of_any_form() {
+        let (old, mut grids) = three_grids();
+        for (grid, code) in grids.iter_mut().zip(["west", "middle", "east"]) {
+            grid.code = code.to_owned();
+        }
+        let new = rectangle(0.0, 0.0, 350.0, 100.0);
+        let fitted =
+            grids_fitted(&grids, &old, &new, "C", GridCodes::Kept).expect("the grids change");
+        let codes: Vec<&str> = fitted.iter().map(|grid| grid.code.as_str()).collect();
+        assert_eq!(codes, ["west", "middle", "east"]);
+    }
+
+    #[test]
     fn a_community_without_grids_or_a_boundary_unchanged_gives_none() {
         let (old, grids) = three_grids();
         assert!(
