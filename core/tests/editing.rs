@@ -1084,3 +1084,18 @@ fn a_merge_preview_of_communities_that_do_not_touch_says_why_it_would_be_refused
         Err(shequ_core::ops::OpError::NotTouching)
     );
 }
+
+#[test]
+fn a_community_drawn_invalid_in_the_file_can_be_deleted_and_brought_back_by_undo() {
+    // The demo's 杨家厂社区 crosses itself as the file draws it. Undo restores a state the plan
+    // has been in: it must not refuse the boundary it restores.
+    let mut session = support::demo();
+    let key = support::key_named(&session, "杨家厂社区");
+    let before = session.plan().clone();
+    session.execute(Command::Delete { key }).expect("deleted");
+    assert!(session.plan().community(key).is_none());
+    assert!(session.undo().expect("undoes"));
+    assert_eq!(session.plan(), &before);
+    assert!(session.redo().expect("redoes"));
+    assert!(session.plan().community(key).is_none());
+}

@@ -589,3 +589,28 @@ fn residential_buildings_in_no_community_whose_block_no_street_closes_go_alone()
         "{fix:?}"
     );
 }
+
+#[test]
+fn a_boundary_that_crosses_itself_is_repaired_keeping_the_ground_it_encloses() {
+    // A bow tie: the ring crosses itself at (100, 50), enclosing two triangles with a house of
+    // 700 households in each.
+    let (_folder, mut session) = World::new()
+        .house("B1", 30.0, 50.0, 700)
+        .house("B2", 170.0, 50.0, 700)
+        .community_with(
+            json!({"id": "SQ1", "type": "geographic"}),
+            support::ring(&[(0.0, 0.0), (200.0, 100.0), (200.0, 0.0), (0.0, 100.0)]),
+        )
+        .open();
+    let invalid = key_of(&session, "community.geometry", "SQ1");
+    let fix = best_fix_works(&mut session, &invalid);
+    assert!(
+        fix.describe(shequ_core::lang::Language::English)
+            .starts_with("repair the boundary of SQ1:"),
+        "{fix:?}"
+    );
+    assert_eq!(
+        households_before_and_after(&fix),
+        [("SQ1", Some(1400), Some(1400))]
+    );
+}

@@ -63,13 +63,14 @@ pub struct Applied {
     pub effects: Effects,
 }
 
-/// Whether locked communities refuse the command (they do for the planner's edits; undo and redo
-/// restore states the plan has already been in, so they do not ask).
+/// Whether locked communities refuse the command and new boundaries are checked (they are for
+/// the planner's edits; undo and redo restore states the plan has already been in — a boundary
+/// drawn invalid in the file included — so they neither ask nor check).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locks {
     /// Refuse changes to locked communities.
     Honour,
-    /// Undo and redo.
+    /// Undo and redo: locks not asked, boundaries not checked.
     Ignore,
 }
 
@@ -138,7 +139,9 @@ impl EditTarget<'_> {
             }
             Command::ReplaceBoundary { key, boundary } => {
                 self.check_unlocked(&[key], locks)?;
-                validity::check_boundary(&boundary).map_err(edit_error)?;
+                if locks == Locks::Honour {
+                    validity::check_boundary(&boundary).map_err(edit_error)?;
+                }
                 let community = self.plan.community_mut(key).ok_or_else(|| missing(key))?;
                 let old = std::mem::replace(&mut community.boundary, boundary);
                 self.community_index.refresh(self.plan, key);
@@ -160,7 +163,9 @@ impl EditTarget<'_> {
                         id: community.id.clone(),
                     });
                 }
-                validity::check_boundary(&community.boundary).map_err(edit_error)?;
+                if locks == Locks::Honour {
+                    validity::check_boundary(&community.boundary).map_err(edit_error)?;
+                }
                 self.plan.restore(key, *community);
                 self.community_index.refresh(self.plan, key);
                 Ok((Command::Remove { key }, touched(key)))

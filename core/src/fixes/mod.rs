@@ -154,6 +154,7 @@ impl NoFix {
 pub fn has_fixes(rule: &str) -> bool {
     [
         crate::rules::community_empty::RULE,
+        crate::rules::community_geometry::RULE,
         crate::rules::community_households::RULE,
         crate::rules::plan_uncovered::RULE,
         crate::rules::community_walking_distance::RULE,
@@ -221,6 +222,9 @@ pub fn fixes_for(session: &Session, key: &ViolationKey) -> Result<Vec<Fix>, NoFi
                 .filter_map(|id| session.plan().key_of(id))
                 .collect();
             shapes::overlap_to_one_side(session, &pair)
+        }
+        (crate::rules::community_geometry::RULE, Some(community)) => {
+            shapes::repaired(session, community)
         }
         (crate::rules::community_cuts_building::RULE, Some(community)) => {
             shapes::whole_buildings(session, community, violation.case == "estate")

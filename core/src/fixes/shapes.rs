@@ -164,6 +164,37 @@ pub(super) fn whole_buildings(
     candidates
 }
 
+/// A boundary that is not a valid polygon, redrawn through the overlay: a ring that crosses
+/// itself is cut where it crosses and the ground it winds round kept, overlapping parts joined,
+/// slivers dropped. Offered when that gives a boundary different from the one drawn.
+pub(super) fn repaired(session: &Session, key: CommunityKey) -> Vec<Candidate> {
+    let Some(community) = session.plan().community(key) else {
+        return Vec::new();
+    };
+    let repaired = without_slivers(overlay::union(&[&community.boundary]));
+    if repaired.0.is_empty() || repaired == community.boundary {
+        return Vec::new();
+    }
+    let parts = repaired.0.len();
+    vec![(
+        0.0,
+        unmeasured(
+            format!(
+                "修复 {} 的边界: 在自相交处切开, 保留其围合的范围 ({parts} 块)",
+                community.properties.name
+            ),
+            format!(
+                "repair the boundary of {}: cut where it crosses itself, keeping the ground it encloses ({parts} parts)",
+                community.properties.name
+            ),
+            Command::Reshape {
+                key,
+                boundary: repaired,
+            },
+        ),
+    )]
+}
+
 /// How far around a cut building the streets are looked for, m: a block reaching this far is
 /// not closed by streets, and the boundary is not moved to them.
 const STREET_REACH_M: f64 = 300.0;
