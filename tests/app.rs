@@ -84,6 +84,16 @@ fn with_grids_of_zhangjiang_road() -> (Harness<'static, ShequApp>, shequ_core::i
     (harness, key)
 }
 
+/// The grids of community `key` as they stand.
+fn grids_of(
+    harness: &Harness<'_, ShequApp>,
+    key: shequ_core::ids::CommunityKey,
+) -> Vec<shequ_core::plan::Grid> {
+    let session = harness.state().doc.session.as_ref().expect("open");
+    let community = session.plan().community(key).expect("there");
+    community.properties.grids.clone()
+}
+
 /// Lets the frames pass until the grids drawn in the background are set.
 fn wait_for_grids(harness: &mut Harness<'_, ShequApp>) {
     for _ in 0..3000 {
@@ -2094,11 +2104,7 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
 #[test]
 fn choosing_to_keep_grid_codes_in_the_inspector_keeps_them_through_a_merge() {
     let (mut harness, key) = with_grids_of_zhangjiang_road();
-    let grids = |harness: &Harness<'_, ShequApp>| {
-        let session = harness.state().doc.session.as_ref().expect("open");
-        let community = session.plan().community(key).expect("there");
-        community.properties.grids.clone()
-    };
+    let grids = |harness: &Harness<'_, ShequApp>| grids_of(harness, key);
     let before = grids(&harness);
     harness.get_by_label("保留原编号").scroll_to_me();
     harness.run();
@@ -2151,11 +2157,7 @@ fn choosing_to_keep_grid_codes_in_the_inspector_keeps_them_through_a_merge() {
 fn with_edit_grids_on_the_split_tool_splits_the_grid_under_the_line_as_one_undo_step() {
     use geo::{Contains, InteriorPoint};
     let (mut harness, key) = with_grids_of_zhangjiang_road();
-    let grids = |harness: &Harness<'_, ShequApp>| {
-        let session = harness.state().doc.session.as_ref().expect("open");
-        let community = session.plan().community(key).expect("there");
-        community.properties.grids.clone()
-    };
+    let grids = |harness: &Harness<'_, ShequApp>| grids_of(harness, key);
     let before = grids(&harness);
     // A grid whose extent's middle lies in it, and a line across it there, from side to side.
     let (grid, middle, extent) = before

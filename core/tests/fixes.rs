@@ -56,6 +56,18 @@ fn best_fix_works(session: &mut Session, key: &ViolationKey) -> shequ_core::fixe
     best
 }
 
+/// [`best_fix_works`], for a fix whose English description begins with `words`.
+fn best_fix_described(
+    session: &mut Session,
+    key: &ViolationKey,
+    words: &str,
+) -> shequ_core::fixes::Fix {
+    let fix = best_fix_works(session, key);
+    let described = fix.describe(shequ_core::lang::Language::English);
+    assert!(described.starts_with(words), "{fix:?}");
+    fix
+}
+
 /// The violation of the residential buildings in no community.
 fn uncovered(session: &Session) -> ViolationKey {
     session
@@ -437,12 +449,7 @@ fn a_community_below_its_band_that_no_merge_brings_within_is_shared_among_its_ne
         .community("SQ3", "geographic", (300.0, 0.0, 500.0, 200.0))
         .open();
     let key = key_of(&session, "community.households", "SQ2");
-    let fix = best_fix_works(&mut session, &key);
-    assert!(
-        fix.describe(shequ_core::lang::Language::English)
-            .starts_with("share the 2 blocks"),
-        "{fix:?}"
-    );
+    let fix = best_fix_described(&mut session, &key, "share the 2 blocks");
     assert_eq!(
         households_before_and_after(&fix),
         [
@@ -483,12 +490,7 @@ fn residential_buildings_in_no_community_beside_it_go_with_their_street_block() 
             .width()
     };
     assert!((width(&session) - 100.0).abs() < 0.5);
-    let fix = best_fix_works(&mut session, &key);
-    assert!(
-        fix.describe(shequ_core::lang::Language::English)
-            .starts_with("give the street blocks"),
-        "{fix:?}"
-    );
+    let fix = best_fix_described(&mut session, &key, "give the street blocks");
     assert_eq!(fix.outcome.communities[0].households_after, Some(1400));
     session.execute(fix.command).expect("applies");
     assert!((width(&session) - 200.0).abs() < 0.5, "{}", width(&session));
@@ -547,12 +549,7 @@ fn a_boundary_cutting_a_building_inside_a_street_block_is_moved_to_the_street_be
         .community("SQ2", "geographic", (230.0, 0.0, 600.0, 200.0))
         .open();
     let cut = key_of(&session, "community.cuts_building", "SQ1");
-    let fix = best_fix_works(&mut session, &cut);
-    assert!(
-        fix.describe(shequ_core::lang::Language::English)
-            .starts_with("move the boundary to the streets"),
-        "{fix:?}"
-    );
+    let fix = best_fix_described(&mut session, &cut, "move the boundary to the streets");
     let mut figures: Vec<(&str, Option<u64>)> = (fix.outcome.communities.iter())
         .map(|community| (community.id.as_str(), community.households_after))
         .collect();
@@ -582,12 +579,7 @@ fn residential_buildings_in_no_community_whose_block_no_street_closes_go_alone()
         .community("SQ1", "geographic", (0.0, 0.0, 100.0, 100.0))
         .open();
     let key = uncovered(&session);
-    let fix = best_fix_works(&mut session, &key);
-    assert!(
-        fix.describe(shequ_core::lang::Language::English)
-            .starts_with("give the 2 residential buildings"),
-        "{fix:?}"
-    );
+    best_fix_described(&mut session, &key, "give the 2 residential buildings");
 }
 
 #[test]
@@ -603,12 +595,7 @@ fn a_boundary_that_crosses_itself_is_repaired_keeping_the_ground_it_encloses() {
         )
         .open();
     let invalid = key_of(&session, "community.geometry", "SQ1");
-    let fix = best_fix_works(&mut session, &invalid);
-    assert!(
-        fix.describe(shequ_core::lang::Language::English)
-            .starts_with("repair the boundary of SQ1:"),
-        "{fix:?}"
-    );
+    let fix = best_fix_described(&mut session, &invalid, "repair the boundary of SQ1:");
     assert_eq!(
         households_before_and_after(&fix),
         [("SQ1", Some(1400), Some(1400))]
