@@ -50,25 +50,15 @@ fn to_neighbours(session: &Session, outline: &MultiPolygon<f64>) -> Vec<Candidat
     if cluster.is_empty() {
         return Vec::new();
     }
-    let reach = geo::Coord {
-        x: NEIGHBOUR_REACH_M,
-        y: NEIGHBOUR_REACH_M,
-    };
+    let near = grown(bounds, NEIGHBOUR_REACH_M);
     let band = &session.profile().community_households;
     // Blocks the window cuts off are not closed by streets: the buildings go alone there.
-    let inside_window = |ground: &MultiPolygon<f64>| {
-        let margin = BLOCK_REACH_M - 1.0;
-        ground.bounding_rect().is_some_and(|extent| {
-            extent.min().x > bounds.min().x - margin
-                && extent.min().y > bounds.min().y - margin
-                && extent.max().x < bounds.max().x + margin
-                && extent.max().y < bounds.max().y + margin
-        })
-    };
-    let ground = cluster_ground(session, bounds, &cluster).filter(inside_window);
+    let window = grown(bounds, BLOCK_REACH_M);
+    let ground = cluster_ground(session, bounds, &cluster)
+        .filter(|ground| super::closed_within(ground, window));
     session
         .community_index()
-        .meeting(aabb(bounds.min() - reach, bounds.max() + reach))
+        .meeting(aabb(near.min(), near.max()))
         .filter_map(|key| {
             let community = session.plan().community(key)?;
             let properties = &community.properties;
@@ -190,18 +180,9 @@ fn cluster_ground(
 ) -> Option<MultiPolygon<f64>> {
     use geo::Contains;
     let buildings = &session.layers().buildings;
-    let grown = |margin: f64| {
-        let reach = Coord {
-            x: margin,
-            y: margin,
-        };
-        MultiPolygon::new(vec![
-            Rect::new(bounds.min() - reach, bounds.max() + reach).to_polygon(),
-        ])
-    };
-    let blocks = super::street_blocks(session, grown(BLOCK_REACH_M).0[0].clone());
+    let blocks = super::street_blocks(session, grown(bounds, BLOCK_REACH_M).to_polygon());
     let chosen: Vec<Polygon<f64>> = if blocks.len() < 2 {
-        grown(BARE_MARGIN_M).0
+        vec![grown(bounds, BARE_MARGIN_M).to_polygon()]
     } else {
         blocks
             .into_iter()
@@ -226,4 +207,13 @@ fn cluster_ground(
         .unwrap_or_default();
     let boundary = without_slivers(overlay::difference(&area, &neighbours));
     (boundary.unsigned_area() > 0.0).then_some(boundary)
+}
+
+/// `bounds` grown by `margin` metres on every side.
+fn grown(bounds: Rect<f64>, margin: f64) -> Rect<f64> {
+    let reach = Coord {
+        x: margin,
+        y: margin,
+    };
+    Rect::new(bounds.min() - reach, bounds.max() + reach)
 }

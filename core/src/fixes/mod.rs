@@ -306,6 +306,20 @@ pub(super) fn street_blocks(
     crate::geometry::overlay::slice(&geo::MultiPolygon::new(vec![window]), &lines)
 }
 
+/// True when `shape` lies inside `window` by more than a metre on every side: a street block cut
+/// from the window by [`street_blocks`] is closed by streets, not by the window's edge.
+pub(super) fn closed_within(
+    shape: &impl geo::BoundingRect<f64, Output = Option<geo::Rect<f64>>>,
+    window: geo::Rect<f64>,
+) -> bool {
+    shape.bounding_rect().is_some_and(|extent| {
+        extent.min().x > window.min().x + 1.0
+            && extent.min().y > window.min().y + 1.0
+            && extent.max().x < window.max().x - 1.0
+            && extent.max().y < window.max().y - 1.0
+    })
+}
+
 /// A fix not yet tried, as (rank, fix): lower ranks first.
 pub(super) type Candidate = (f64, Fix);
 

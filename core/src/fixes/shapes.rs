@@ -229,13 +229,7 @@ fn to_the_streets(
                 for part in &held.0 {
                     let point = geo::InteriorPoint::interior_point(part)?;
                     let block = blocks.iter().find(|block| block.contains(&point))?;
-                    let closed = block.bounding_rect().is_some_and(|extent| {
-                        extent.min().x > window.min().x + 1.0
-                            && extent.min().y > window.min().y + 1.0
-                            && extent.max().x < window.max().x - 1.0
-                            && extent.max().y < window.max().y - 1.0
-                    });
-                    if !closed {
+                    if !super::closed_within(block, window) {
                         return None;
                     }
                     let block = MultiPolygon::new(vec![block.clone()]);
