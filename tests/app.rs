@@ -19,6 +19,7 @@ use shequ_core::edit::Command;
 use shequ_core::format::grouped;
 use shequ_core::io::print_layout::{Orientation, Paper};
 use shequ_core::session::OpenOptions;
+use shequ_core::testing::touching_grids;
 
 fn demo_session() -> Session {
     Session::open(
@@ -2066,18 +2067,8 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     let count = grids.len();
     harness.get_by_label(&format!("网格 ({count})"));
     // Two touching grids ticked there merge into one, the rest renumbered, as one more step.
-    let touching = grids
-        .iter()
-        .enumerate()
-        .flat_map(|(index, first)| grids[index + 1..].iter().map(move |second| (first, second)))
-        .find(|(first, second)| {
-            geo::BooleanOps::union(&first.boundary, &second.boundary)
-                .0
-                .len()
-                == 1
-        })
-        .map(|(first, second)| [first.code.clone(), second.code.clone()])
-        .expect("two touching grids");
+    let (first, second) = touching_grids(grids).expect("two touching grids");
+    let touching = [grids[first].code.clone(), grids[second].code.clone()];
     // The list is further down the inspector: scrolled to, as a planner would.
     for code in &touching {
         harness.get_by_label(code).scroll_to_me();
@@ -2089,13 +2080,7 @@ fn drawing_grids_from_the_scenario_menu_gives_the_selected_community_coded_grids
     harness.run();
     harness.get_by_label("合并所选网格").click();
     harness.run();
-    let session = harness.state().doc.session.as_ref().expect("open");
-    let merged = &session
-        .plan()
-        .community(key)
-        .expect("there")
-        .properties
-        .grids;
+    let merged = grids_of(&harness, key);
     assert_eq!(merged.len(), count - 1);
     assert_eq!(merged[count - 2].code, format!("SQ0002{:03}", count - 1));
     assert_eq!(undo_depth(&harness), 2);
@@ -2120,22 +2105,8 @@ fn choosing_to_keep_grid_codes_in_the_inspector_keeps_them_through_a_merge() {
         assert_eq!(undo_depth(&harness), 1, "not an undo step");
     }
     // Two touching grids merged: the merged grid keeps the lower code, the others keep theirs.
-    let touching = before
-        .iter()
-        .enumerate()
-        .flat_map(|(index, first)| {
-            before[index + 1..]
-                .iter()
-                .map(move |second| (first, second))
-        })
-        .find(|(first, second)| {
-            geo::BooleanOps::union(&first.boundary, &second.boundary)
-                .0
-                .len()
-                == 1
-        })
-        .map(|(first, second)| [first.code.clone(), second.code.clone()])
-        .expect("two touching grids");
+    let (first, second) = touching_grids(&before).expect("two touching grids");
+    let touching = [before[first].code.clone(), before[second].code.clone()];
     let last = &before.last().expect("grids").code;
     assert_ne!(
         &touching[1], last,
@@ -2244,16 +2215,7 @@ fn grids_drawn_in_the_background_are_not_set_when_the_plan_changed_meanwhile() {
             properties: Box::new(properties),
         }));
     wait_for_grids(&mut harness);
-    let session = harness.state().doc.session.as_ref().expect("open");
-    assert!(
-        session
-            .plan()
-            .community(key)
-            .expect("there")
-            .properties
-            .grids
-            .is_empty()
-    );
+    assert!(grids_of(&harness, key).is_empty());
     assert_eq!(undo_depth(&harness), 1, "only the renaming");
     let message = harness.state().ui.message.clone().unwrap_or_default();
     assert!(message.contains("请重新划分"), "{message}");
@@ -2298,13 +2260,7 @@ fn with_edit_grids_on_a_stroke_from_a_grid_brushes_a_street_block_into_it_as_one
     }
     harness.drop_at(to);
     harness.run();
-    let session = harness.state().doc.session.as_ref().expect("open");
-    let grids = &session
-        .plan()
-        .community(key)
-        .expect("there")
-        .properties
-        .grids;
+    let grids = grids_of(&harness, key);
     let holder = grids
         .iter()
         .find(|grid| grid.boundary.contains(&geo::Point(start)))

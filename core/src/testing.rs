@@ -1,5 +1,6 @@
 //! Fixtures the tests and benchmarks share (feature `test-support`): the catalogue tables of a
-//! GeoPackage and its geometry blobs, so that each test writes only its own feature tables.
+//! GeoPackage and its geometry blobs, so that each test writes only its own feature tables; the
+//! first two grids of a community that merge into one piece.
 
 use rusqlite::Connection;
 
@@ -52,4 +53,13 @@ pub fn geopackage_blob(geometry: Option<&geo::Geometry<f64>>, srs_id: i32) -> Ve
     )
     .expect("a geometry WKB holds");
     blob
+}
+
+/// The positions of the first two of `grids` (in their order) that share a side: their union is
+/// one piece. For tests that merge grids.
+pub fn touching_grids(grids: &[crate::plan::Grid]) -> Option<(usize, usize)> {
+    use geo::BooleanOps;
+    (0..grids.len())
+        .flat_map(|first| (first + 1..grids.len()).map(move |second| (first, second)))
+        .find(|&(first, second)| grids[first].boundary.union(&grids[second].boundary).0.len() == 1)
 }

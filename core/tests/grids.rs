@@ -8,6 +8,7 @@ use shequ_core::Session;
 use shequ_core::edit::Command;
 use shequ_core::grids::draw_grids;
 use shequ_core::report::CheckReport;
+use shequ_core::testing::touching_grids;
 use support::World;
 
 /// A 400 × 200 m community cut by a street at x = 200, with 32 houses of 40 households in
@@ -301,17 +302,8 @@ fn two_touching_grids_merge_into_one_and_the_rest_are_renumbered_as_one_undo_ste
     let grids = |session: &Session| grids_of(session, key);
     let before = grids(&session);
     // Two grids sharing a side.
-    let touching = before
-        .iter()
-        .enumerate()
-        .flat_map(|(index, first)| {
-            before[index + 1..]
-                .iter()
-                .map(move |second| (first, second))
-        })
-        .find(|(first, second)| first.boundary.union(&second.boundary).0.len() == 1)
-        .map(|(first, second)| vec![first.code.clone(), second.code.clone()])
-        .expect("two touching grids");
+    let (first, second) = touching_grids(&before).expect("two touching grids");
+    let touching = vec![before[first].code.clone(), before[second].code.clone()];
     let merged = merge_grids(&session, key, &touching).expect("they merge");
     session.execute(merged).expect("applied");
     let after = grids(&session);
@@ -506,12 +498,7 @@ fn moving_a_community_corner_carries_the_grids_along_its_edges_and_an_inner_corn
         })
     };
     // The community's corner is a corner of one of its grids: both move.
-    let boundary = session
-        .plan()
-        .community(key)
-        .expect("there")
-        .boundary
-        .clone();
+    let boundary = boundary_of(&session, key);
     let corner = boundary.0[0].exterior().0[0];
     assert!(
         before.iter().any(|grid| has(grid, corner)),
@@ -689,17 +676,11 @@ fn street_blocks_brushed_into_a_grid_leave_the_others_and_an_emptied_grid_goes()
 
 #[test]
 fn a_community_split_gives_each_piece_its_part_of_the_grids_and_a_merge_gives_the_survivor_all() {
-    use geo::{BoundingRect, LineString};
+    use geo::LineString;
     let (_folder, mut session) = estate_of_houses(false);
     let key = with_grids_drawn(&mut session);
     let before = grids_of(&session, key);
-    let extent = session
-        .plan()
-        .community(key)
-        .expect("there")
-        .boundary
-        .bounding_rect()
-        .expect("an extent");
+    let extent = extent_of(&session, key);
     // Along the street down the middle, which no house stands on.
     let middle = extent.center().x;
     let line = LineString::from(vec![
@@ -831,12 +812,7 @@ fn while_grids_are_edited_a_point_snaps_to_a_grid_corner_near_it() {
     use shequ_core::ops::snap::{SnapKind, SnapTargets, snap};
     let (_folder, mut session) = estate_of_houses(false);
     let key = with_grids_drawn(&mut session);
-    let boundary = session
-        .plan()
-        .community(key)
-        .expect("there")
-        .boundary
-        .clone();
+    let boundary = boundary_of(&session, key);
     let on_boundary = |point: Coord<f64>| {
         use geo::{Distance, Euclidean};
         Euclidean.distance(&geo::Point(point), &boundary.0[0].exterior().clone()) < 1.0
@@ -889,10 +865,15 @@ fn two_communities_with_grids_on_a_street_grid() -> (tempfile::TempDir, Session)
     (folder, session)
 }
 
+/// Community `key`'s boundary, in the session's metres.
+fn boundary_of(session: &Session, key: shequ_core::ids::CommunityKey) -> MultiPolygon<f64> {
+    let community = session.plan().community(key).expect("there");
+    community.boundary.clone()
+}
+
 /// The extent of community `key`'s boundary, in the session's metres.
 fn extent_of(session: &Session, key: shequ_core::ids::CommunityKey) -> geo::Rect<f64> {
-    let community = session.plan().community(key).expect("there");
-    geo::BoundingRect::bounding_rect(&community.boundary).expect("an extent")
+    geo::BoundingRect::bounding_rect(&boundary_of(session, key)).expect("an extent")
 }
 
 /// Every house lies wholly in one grid of the community that counts it, and no grid rule finds
@@ -1065,10 +1046,7 @@ fn with_codes_kept_a_split_grid_keeps_its_code_in_its_larger_piece_and_new_grids
     assert!(grids[0].boundary.unsigned_area() > grids[4].boundary.unsigned_area());
     // Two touching grids below 005 merge: the merged grid takes the lower code, the higher one
     // goes, and a grid split off later is 006, not the code that went.
-    let (first, second) = (0..4)
-        .flat_map(|first| (first + 1..4).map(move |second| (first, second)))
-        .find(|&(first, second)| grids[first].boundary.union(&grids[second].boundary).0.len() == 1)
-        .expect("two touching grids");
+    let (first, second) = touching_grids(&grids[..4]).expect("two touching grids");
     let pair = [grids[second].code.clone(), grids[first].code.clone()];
     let merged = merge_grids(&session, key, &pair).expect("they merge");
     session.execute(merged).expect("applied");
