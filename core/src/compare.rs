@@ -10,7 +10,7 @@ use geo::{Distance, Euclidean, Length, Line, MultiPolygon};
 use serde::Serialize;
 
 use crate::figures::AreaFigures;
-use crate::geometry::rings;
+use crate::geometry::{perimeter, rings};
 use crate::ids::CommunityKey;
 use crate::session::Session;
 use crate::violation::ViolationKey;
@@ -454,10 +454,6 @@ fn community_changes(before: &Session, after: &Session) -> Vec<CommunityChange> 
             })
         })
         .collect()
-}
-
-fn perimeter(shape: &MultiPolygon<f64>) -> f64 {
-    rings(shape).map(|ring| Euclidean.length(ring)).sum()
 }
 
 /// The length of `new`'s rings whose segments do not lie on `old`'s (a segment lies on them when

@@ -3,9 +3,9 @@
 //! community with no ground uncovered: ground the community loses leaves its grids, ground it
 //! gains joins the grid it borders most.
 
-use geo::{BoundingRect, Euclidean, Intersects, Length, MultiPolygon, Rect};
+use geo::{BoundingRect, MultiPolygon, Rect};
 
-use crate::geometry::{overlay, rings};
+use crate::geometry::{extent_meets, overlay, perimeter};
 use crate::ops::grid_order::coded_after_edit;
 use crate::ops::validity::without_spikes;
 use crate::plan::Grid;
@@ -42,7 +42,7 @@ pub fn grids_fitted(
     let mut boundaries: Vec<MultiPolygon<f64>> = grids
         .iter()
         .map(|grid| {
-            if meets(grid.boundary.bounding_rect(), lost_extent) {
+            if lost_extent.is_some_and(|extent| extent_meets(&grid.boundary, extent)) {
                 without_spikes(overlay::difference(&grid.boundary, &[&lost]))
             } else {
                 grid.boundary.clone()
@@ -89,13 +89,6 @@ pub fn grids_fitted(
     Some(coded_after_edit(community, grids, after, codes))
 }
 
-/// True when both extents exist and meet.
-fn meets(first: Option<Rect<f64>>, second: Option<Rect<f64>>) -> bool {
-    first
-        .zip(second)
-        .is_some_and(|(first, second)| first.intersects(&second))
-}
-
 /// The boundary among `boundaries` that shares the longest border with `part`, if any shares
 /// at least [`TOUCHING_BORDER_M`]. Shared border = (perimeter of each − perimeter of the
 /// union) / 2, which holds for shapes that meet along edges without overlapping.
@@ -111,7 +104,7 @@ fn most_bordering(boundaries: &[MultiPolygon<f64>], part: &MultiPolygon<f64>) ->
     boundaries
         .iter()
         .enumerate()
-        .filter(|(_, boundary)| !boundary.0.is_empty() && meets(boundary.bounding_rect(), reach))
+        .filter(|(_, boundary)| reach.is_some_and(|reach| extent_meets(boundary, reach)))
         .map(|(index, boundary)| {
             let joined = overlay::union(&[boundary, part]);
             let shared = (perimeter(boundary) + part_perimeter - perimeter(&joined)) / 2.0;
@@ -120,11 +113,6 @@ fn most_bordering(boundaries: &[MultiPolygon<f64>], part: &MultiPolygon<f64>) ->
         .filter(|(_, shared)| *shared >= TOUCHING_BORDER_M)
         .max_by(|(_, first), (_, second)| first.total_cmp(second))
         .map(|(index, _)| index)
-}
-
-/// The length of every ring of `shape`, m.
-fn perimeter(shape: &MultiPolygon<f64>) -> f64 {
-    rings(shape).map(|ring| Euclidean.length(ring)).sum()
 }
 
 #[cfg(test)]

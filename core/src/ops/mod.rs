@@ -9,10 +9,10 @@ pub mod snap;
 pub mod validity;
 pub mod vertex;
 
-use geo::{Area, BoundingRect, Intersects, LineString, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, LineString, MultiPolygon, Polygon};
 
-use crate::geometry::overlay;
 use crate::geometry::problem::BoundaryProblem;
+use crate::geometry::{extent_meets, overlay};
 use crate::lang::Language;
 use crate::plan::Grid;
 use crate::profile::GridCodes;
@@ -128,10 +128,7 @@ pub fn grids_in_pieces(
             let extent = piece.bounding_rect();
             let parts: Vec<(Option<String>, MultiPolygon<f64>)> = grids
                 .iter()
-                .filter(|grid| {
-                    let overlapping = grid.boundary.bounding_rect().zip(extent);
-                    overlapping.is_some_and(|(first, second)| first.intersects(&second))
-                })
+                .filter(|grid| extent.is_some_and(|extent| extent_meets(&grid.boundary, extent)))
                 .map(|grid| {
                     let part = overlay::intersection(&grid.boundary, &piece);
                     (Some(grid.code.clone()), validity::without_slivers(part))

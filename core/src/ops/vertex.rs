@@ -4,10 +4,10 @@
 //! so no gap or overlap opens along the border — between communities, between grids, or
 //! between a community and the grids along its edge.
 
-use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
+use geo::{Coord, MultiPolygon, Rect};
 use rstar::AABB;
 
-use crate::geometry::rings;
+use crate::geometry::{extent_meets, rings};
 use crate::ids::CommunityKey;
 use crate::index::CommunityIndex;
 use crate::ops::{OpError, validity};
@@ -108,7 +108,7 @@ fn change_grids(
     // looked at first: finding the corners on an edge costs more than finding an extent.
     for (key, community) in plan.communities() {
         let picked: Vec<usize> = (community.properties.grids.iter().enumerate())
-            .filter(|(_, grid)| meets(&grid.boundary, within) && touches(&grid.boundary))
+            .filter(|(_, grid)| extent_meets(&grid.boundary, within) && touches(&grid.boundary))
             .map(|(position, _)| position)
             .collect();
         if picked.is_empty() {
@@ -128,13 +128,6 @@ fn change_grids(
         }
     }
     Ok(changed)
-}
-
-/// True when the boundary's extent meets `within`.
-fn meets(boundary: &MultiPolygon<f64>, within: Rect<f64>) -> bool {
-    boundary
-        .bounding_rect()
-        .is_some_and(|extent| extent.intersects(&within))
 }
 
 /// The rectangle around `points`, grown by `margin` on every side.
@@ -198,7 +191,7 @@ fn far_ends(plan: &Plan, index: &CommunityIndex, point: Coord<f64>) -> Vec<Coord
     let here = extent_of([point], SAME_VERTEX_M);
     for (_, community) in plan.communities() {
         for grid in &community.properties.grids {
-            if meets(&grid.boundary, here) {
+            if extent_meets(&grid.boundary, here) {
                 gather(&grid.boundary);
             }
         }
@@ -399,7 +392,7 @@ pub fn nearest_vertex(
         let near = extent_of([point], tolerance);
         for (_, community) in plan.communities() {
             for grid in &community.properties.grids {
-                if meets(&grid.boundary, near) {
+                if extent_meets(&grid.boundary, near) {
                     consider(&grid.boundary);
                 }
             }

@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use geo::{
-    Area, BoundingRect, Centroid, Contains, Coord, Distance, Euclidean, Length, LineString,
-    MultiPolygon, Polygon,
+    Area, BoundingRect, Centroid, Contains, Coord, Distance, Euclidean, LineString, MultiPolygon,
+    Polygon,
 };
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -481,9 +481,7 @@ pub fn group_households(units: &[Unit], group: &[usize]) -> u64 {
 
 /// How round a boundary is: 4π·area / perimeter² (Polsby–Popper), 1 for a circle.
 pub fn polsby_popper(boundary: &MultiPolygon<f64>) -> f64 {
-    let perimeter: f64 = crate::geometry::rings(boundary)
-        .map(|ring| Euclidean.length(ring))
-        .sum();
+    let perimeter = crate::geometry::perimeter(boundary);
     if perimeter <= 0.0 {
         return 0.0;
     }
